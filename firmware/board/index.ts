@@ -1,0 +1,105 @@
+// The board, as firmware modules see it: typed wrappers over the raw ABI (./abi.ts).
+// Byte buffers are Uint8Array; strings cross as UTF-8.
+import * as abi from "./abi";
+import { Level } from "./constants";
+export { Event, Link, Pin, Level, TIMER_COUNT, MAX_LINK_FRAME, MAX_DISPLAY_TEXT, INBOX_SIZE } from "./constants";
+
+@inline export function ptr(b: Uint8Array): usize { return b.dataStart; }
+
+export function utf8(s: string): Uint8Array { return Uint8Array.wrap(String.UTF8.encode(s)); }
+
+export function text(b: Uint8Array): string {
+  return String.UTF8.decodeUnsafe(b.dataStart, <usize>b.length);
+}
+
+// ---- clock and timers
+export function nowMs(): i64 { return abi.clock_now_ms(); }
+export function wallMs(): i64 { return abi.clock_wall_ms(); }
+export function setTimer(id: i32, delayMs: i32): i32 { return abi.timer_set(id, delayMs); }
+export function cancelTimer(id: i32): i32 { return abi.timer_cancel(id); }
+
+// ---- random
+export function randomBytes(n: i32): Uint8Array {
+  const b = new Uint8Array(n);
+  abi.random_fill(b.dataStart, n);
+  return b;
+}
+
+// ---- flash
+export function flashPageSize(): i32 { return abi.flash_page_size(); }
+export function flashPageCount(): i32 { return abi.flash_page_count(); }
+export function flashRead(addr: i32, into: Uint8Array, off: i32, len: i32): i32 {
+  return abi.flash_read(addr, into.dataStart + <usize>off, len);
+}
+export function flashWrite(addr: i32, from: Uint8Array, off: i32, len: i32): i32 {
+  return abi.flash_write(addr, from.dataStart + <usize>off, len);
+}
+export function flashErase(page: i32): i32 { return abi.flash_erase(page); }
+
+// ---- log: never pass a secret here (architecture rule 5)
+export function log(level: i32, msg: string): void {
+  const b = utf8(msg);
+  abi.log(level, b.dataStart, b.length);
+}
+export function logError(msg: string): void { log(Level.ERROR, msg); }
+export function logWarn(msg: string): void { log(Level.WARN, msg); }
+export function logInfo(msg: string): void { log(Level.INFO, msg); }
+export function logDebug(msg: string): void { log(Level.DEBUG, msg); }
+
+// ---- display and GPIO
+export function show(screen: string): i32 {
+  const b = utf8(screen);
+  return abi.display_show(b.dataStart, b.length);
+}
+export function gpioWrite(pin: i32, level: i32): i32 { return abi.gpio_write(pin, level); }
+export function gpioRead(pin: i32): i32 { return abi.gpio_read(pin); }
+
+// ---- short-range links
+export function linkSend(link: i32, frame: Uint8Array): i32 {
+  return abi.link_send(link, frame.dataStart, frame.length);
+}
+
+// ---- MQTT
+export function mqttConnect(client: string, user: string, pass: Uint8Array): i32 {
+  const c = utf8(client), u = utf8(user);
+  return abi.mqtt_connect(c.dataStart, c.length, u.dataStart, u.length, pass.dataStart, pass.length);
+}
+export function mqttSubscribe(topic: string, qos: i32): i32 {
+  const t = utf8(topic);
+  return abi.mqtt_subscribe(t.dataStart, t.length, qos);
+}
+export function mqttPublish(topic: string, payload: Uint8Array, qos: i32, retain: bool): i32 {
+  const t = utf8(topic);
+  return abi.mqtt_publish(t.dataStart, t.length, payload.dataStart, payload.length, qos, retain ? 1 : 0);
+}
+export function mqttDisconnect(): i32 { return abi.mqtt_disconnect(); }
+
+// ---- crypto primitives
+export function sha256(data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(32);
+  abi.sha256(data.dataStart, data.length, out.dataStart);
+  return out;
+}
+export function hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(32);
+  abi.hmac_sha256(key.dataStart, key.length, data.dataStart, data.length, out.dataStart);
+  return out;
+}
+/** AES-GCM; returns ciphertext ‖ tag, or null if the board refused the arguments. */
+export function aeadSeal(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plain: Uint8Array): Uint8Array | null {
+  if (nonce.length != 12) return null;
+  const out = new Uint8Array(plain.length + 16);
+  const n = abi.aead_seal(key.dataStart, key.length, nonce.dataStart, aad.dataStart, aad.length, plain.dataStart, plain.length, out.dataStart);
+  return n < 0 ? null : out;
+}
+/** Returns the plaintext, or null when authentication fails. */
+export function aeadOpen(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Uint8Array | null {
+  if (nonce.length != 12 || sealed.length < 16) return null;
+  const out = new Uint8Array(sealed.length - 16);
+  const n = abi.aead_open(key.dataStart, key.length, nonce.dataStart, aad.dataStart, aad.length, sealed.dataStart, sealed.length, out.dataStart);
+  return n < 0 ? null : out;
+}
+export function ecdsaP256Verify(pub: Uint8Array, msg: Uint8Array, sig: Uint8Array): i32 {
+  if (pub.length != 65 || sig.length != 64) return -1;
+  return abi.ecdsa_p256_verify(pub.dataStart, msg.dataStart, msg.length, sig.dataStart);
+}
