@@ -1,0 +1,77 @@
+// Types that cross the boundary between a device (whatever host runs its image) and
+// the simulated world. Both hosts produce the same BoardOutput trace for the same inputs.
+
+/** Event kinds of fw_event (boards/ABI.md). */
+export const EventKind = {
+  TIMER: 1, BUTTON: 2, LINK: 3, MQTT_STATE: 4, MQTT_MESSAGE: 5, MQTT_ACK: 6, GPIO: 7,
+} as const;
+export type EventKindName = keyof typeof EventKind;
+
+export const LinkId = { SERVICE: 0, NFC: 1, BLE: 2, WIFI_DIRECT: 3, LAN: 4 } as const;
+export const Pin = { RELAY: 0, BREAKER: 1, LOCK_ACTUATOR: 2, TAMPER_SWITCH: 3, STATUS_LED: 4 } as const;
+
+/** One input to the image: fw_event(kind, arg, payload.length) with payload in the inbox. */
+export interface BoardEvent {
+  kind: number;
+  arg: number;
+  payload?: Uint8Array;
+}
+
+/** Time the controller gives the board for one call. wallMs -1 = board does not know. */
+export interface BoardTime {
+  nowMs: number;
+  wallMs: number;
+}
+
+/** One board call with an effect on the world, in the order the image made it. */
+export type BoardOutput =
+  | { t: "log"; level: number; text: string }
+  | { t: "display"; text: string }
+  | { t: "gpio"; pin: number; level: number }
+  | { t: "link"; link: number; data: Uint8Array }
+  | { t: "timer_set"; id: number; delayMs: number }
+  | { t: "timer_cancel"; id: number }
+  | { t: "mqtt_connect"; client: string; user: string; pass: Uint8Array }
+  | { t: "mqtt_subscribe"; pid: number; qos: number; topic: string }
+  | { t: "mqtt_publish"; pid: number; qos: number; retain: boolean; topic: string; payload: Uint8Array }
+  | { t: "mqtt_disconnect" }
+  | { t: "panic"; line: number; col: number; text: string }
+  | { t: "power_cut"; op: number };
+
+/** What one fw_boot / fw_event call did. `result` is null when the call never returned
+ *  (panic or power cut): the device is then down until the next boot. */
+export interface CallResult {
+  outputs: BoardOutput[];
+  result: number | null;
+}
+
+/** How a board is brought up: one power-on. */
+export interface PowerOnOptions {
+  /** Path of the image (.wasm) for the TypeScript host, or the image name for posix. */
+  image: string;
+  /** Flash image file; created erased if missing. */
+  flashFile: string;
+  pages?: number;          // default 16
+  seed?: bigint | number;  // random seed of this power-on, default 0
+  /** Fault injection: power fails during the N-th flash operation (1-based, writes and
+   *  erases counted since this power-on), after `cutKeep` bytes of it have landed. */
+  cutAt?: number;
+  cutKeep?: number;
+}
+
+/** A running board, whichever host runs it. One power-on: after a power cut or a panic,
+ *  close it and power on a new one with the same flash file. */
+export interface DeviceHandle {
+  readonly host: "ts" | "posix";
+  boot(time: BoardTime): Promise<CallResult>;
+  event(time: BoardTime, ev: BoardEvent): Promise<CallResult>;
+  /** Flash operations (writes + erases) and erases per page since power-on. */
+  flashStats(): Promise<FlashStats>;
+  close(): Promise<void>;
+}
+
+/** Wear figures of one power-on, for tests of wear spread and for the bench. */
+export interface FlashStats {
+  ops: number;
+  erasesPerPage: number[];
+}
