@@ -1,0 +1,157 @@
+// board-conformance: a board-porting aid. Run it on a new board and drive it over the
+// SERVICE link (link 0): each command exercises one group of ABI functions and sends the
+// raw results back, so the controller can compare them with known answers or with
+// another host. It imports every board ABI function (through ../../board) and is fully
+// deterministic: the same inputs and seed give the same outputs on any correct host.
+//
+// Request: LINK event on link 0, first byte = command. Replies are link-0 frames that
+// start with the command byte; integers in replies are little-endian (i32 unless noted).
+import * as abi from "../../board/abi";
+import {
+  Event, Link, Pin, Level, ptr, utf8, nowMs, wallMs, setTimer, cancelTimer, randomBytes,
+  flashPageSize, flashPageCount, flashRead, flashWrite, flashErase, log, logInfo, show,
+  gpioWrite, gpioRead, linkSend, mqttConnect, mqttSubscribe, mqttPublish, mqttDisconnect,
+  sha256, hmacSha256, ecdsaP256Verify, MAX_DISPLAY_TEXT,
+} from "../../board";
+import { inboxBytes } from "../../board/entry";
+import { E_MALFORMED } from "../../core/errors";
+import "../../board/abort"; // the compiler's abort lands in boardAbort (asconfig "use")
+export { fw_abi_version, fw_inbox, fw_inbox_size } from "../../board/entry";
+
+/** A reply frame under construction (the frames are small; 256 bytes is plenty). */
+class Reply {
+  buf: Uint8Array = new Uint8Array(256);
+  n: i32 = 0;
+  constructor(cmd: i32) { this.u8(cmd); }
+  u8(v: i32): Reply { this.buf[this.n++] = <u8>v; return this; }
+  i32(v: i32): Reply { for (let i = 0; i < 4; i++) this.u8(v >> (8 * i)); return this; }
+  i64(v: i64): Reply { for (let i = 0; i < 8; i++) this.u8(<i32>(v >> (8 * i))); return this; }
+  bytes(b: Uint8Array): Reply { for (let i = 0; i < b.length; i++) this.u8(b[i]); return this; }
+  send(): void { linkSend(Link.SERVICE, this.buf.subarray(0, this.n)); }
+}
+
+export function fw_boot(): i32 {
+  logInfo("board-conformance boot");
+  show("board-conformance\nabi " + abi.abi_version().toString());
+  return 0;
+}
+
+export function fw_event(kind: i32, arg: i32, len: i32): i32 {
+  if (kind == Event.TIMER) { new Reply(0x10).u8(arg).send(); return 0; }
+  if (kind == Event.MQTT_MESSAGE) {
+    new Reply(0x11).i32(arg).i32(len - arg).send();
+    return 0;
+  }
+  if (kind != Event.LINK || arg != Link.SERVICE) return 0;
+  const req = inboxBytes(len);
+  const cmd = len > 0 ? <i32>req[0] : -1;
+  switch (cmd) {
+    case 0x01: cryptoVectors(); return 0;
+    case 0x02: if (len >= 1 + 65 + 64) { ecdsa(req); return 0; } break;
+    case 0x03: new Reply(0x03).bytes(randomBytes(32)).send(); return 0;
+    case 0x04: flash(); return 0;
+    case 0x05: gpio(); return 0;
+    case 0x06: timers(); return 0;
+    case 0x07: mqtt(); return 0;
+    case 0x08: new Reply(0x08).i64(nowMs()).i64(wallMs()).send(); return 0;
+    case 0x09: display(); return 0;
+    case 0x0A: logs(); return 0;
+  }
+  // Unknown command or short request: say so and change nothing.
+  new Reply(0xEE).u8(E_MALFORMED).send();
+  return E_MALFORMED;
+}
+
+function bytesOf(s: string): Uint8Array { return utf8(s); }
+
+/** Public known-answer vectors: FIPS 180-2 "abc", RFC 4231 case 2, GCM spec cases 2 and 14. */
+function cryptoVectors(): void {
+  new Reply(0x01).u8(1).bytes(sha256(bytesOf("abc"))).send();
+  new Reply(0x01).u8(2).bytes(hmacSha256(bytesOf("Jefe"), bytesOf("what do ya want for nothing?"))).send();
+  gcmCase(3, 16);  // GCM test case 2: AES-128, zero key/IV, 16 zero bytes
+  gcmCase(6, 32);  // GCM test case 14: AES-256, same
+  // A key of a length AES does not have must be refused (E_INVAL).
+  const key = new Uint8Array(20), nonce = new Uint8Array(12), plain = new Uint8Array(16);
+  const out = new Uint8Array(32);
+  new Reply(0x01).u8(9).i32(abi.aead_seal(ptr(key), 20, ptr(nonce), ptr(plain), 0, ptr(plain), 16, ptr(out))).send();
+}
+
+/** Sends seal (sub), open (sub+1) and tampered-tag open (sub+2) of the all-zero case. */
+function gcmCase(sub: i32, keyLen: i32): void {
+  const key = new Uint8Array(keyLen), nonce = new Uint8Array(12), plain = new Uint8Array(16);
+  const aad = new Uint8Array(0);
+  const sealed = new Uint8Array(32), opened = new Uint8Array(16);
+  let r = abi.aead_seal(ptr(key), keyLen, ptr(nonce), ptr(aad), 0, ptr(plain), 16, ptr(sealed));
+  new Reply(0x01).u8(sub).i32(r).bytes(sealed).send();
+  r = abi.aead_open(ptr(key), keyLen, ptr(nonce), ptr(aad), 0, ptr(sealed), 32, ptr(opened));
+  new Reply(0x01).u8(sub + 1).i32(r).bytes(opened).send();
+  sealed[31] ^= 1;
+  r = abi.aead_open(ptr(key), keyLen, ptr(nonce), ptr(aad), 0, ptr(sealed), 32, ptr(opened));
+  new Reply(0x01).u8(sub + 2).i32(r).send();
+}
+
+/** Request: 0x02 pub(65) sig(64) message. Reply: 0x02 result. */
+function ecdsa(req: Uint8Array): void {
+  const pub = req.slice(1, 66), sig = req.slice(66, 130), msg = req.slice(130);
+  new Reply(0x02).i32(ecdsaP256Verify(pub, msg, sig)).send();
+}
+
+/** NOR semantics on page 1: erase, write, overlapping write (bits only clear), read back. */
+function flash(): void {
+  const ps = flashPageSize(), pc = flashPageCount(), base = ps;
+  const a = new Uint8Array(16), b = new Uint8Array(16), back = new Uint8Array(24);
+  for (let i = 0; i < 16; i++) { a[i] = <u8>(0xF0 | i); b[i] = 0x3C; }
+  const re = flashErase(1);
+  const rw1 = flashWrite(base, a, 0, 16);
+  const rw2 = flashWrite(base + 8, b, 0, 16);
+  const rr = flashRead(base, back, 0, 24);
+  const badRead = flashRead(ps * pc - 8, back, 0, 16);   // crosses the end: E_RANGE
+  const badWrite = flashWrite(-1, a, 0, 4);               // before the start: E_RANGE
+  const badErase = flashErase(pc);                        // no such page: E_RANGE
+  new Reply(0x04).i32(ps).i32(pc).i32(re).i32(rw1).i32(rw2).i32(rr)
+    .i32(badRead).i32(badWrite).i32(badErase).bytes(back).send();
+}
+
+function gpio(): void {
+  const r = new Reply(0x05);
+  r.i32(gpioWrite(Pin.RELAY, 1)).i32(gpioWrite(Pin.BREAKER, 1)).i32(gpioWrite(Pin.LOCK_ACTUATOR, 1));
+  r.i32(gpioWrite(Pin.STATUS_LED, 1)).i32(gpioWrite(Pin.RELAY, 0));
+  r.i32(gpioWrite(Pin.TAMPER_SWITCH, 1));   // an input: E_INVAL
+  r.i32(gpioRead(Pin.TAMPER_SWITCH));
+  r.i32(gpioWrite(5, 1)).i32(gpioRead(5));  // no such pin: E_INVAL
+  r.send();
+}
+
+function timers(): void {
+  new Reply(0x06).i32(setTimer(3, 1000)).i32(cancelTimer(4)).i32(setTimer(16, 10))
+    .i32(setTimer(0, -1)).i32(cancelTimer(16)).send();
+}
+
+function mqtt(): void {
+  const pass = new Uint8Array(3);
+  pass[0] = 1; pass[1] = 2; pass[2] = 3;
+  const payload = bytesOf("conf-payload");
+  const r = new Reply(0x07);
+  r.i32(mqttConnect("conf-client", "conf-user", pass));
+  r.i32(mqttSubscribe("conf/in", 1));
+  r.i32(mqttPublish("conf/out", payload, 0, false));
+  r.i32(mqttPublish("conf/out", payload, 1, true));
+  r.send();
+}
+
+function display(): void {
+  const ok = show("conformance\nline 2");
+  const big = new Uint8Array(MAX_DISPLAY_TEXT + 1);
+  big.fill(0x41);
+  const tooBig = abi.display_show(ptr(big), big.length);
+  new Reply(0x09).i32(ok).i32(tooBig).send();
+}
+
+function logs(): void {
+  log(Level.ERROR, "conf level 0");
+  log(Level.WARN, "conf level 1");
+  log(Level.INFO, "conf level 2");
+  log(Level.DEBUG, "conf level 3");
+  // Disconnect lives here so every ABI function is imported without a command of its own.
+  new Reply(0x0A).i32(mqttDisconnect()).send();
+}

@@ -1,0 +1,385 @@
+// Power-loss-safe keyed records over the board's NOR flash. Format and guarantees:
+// FORMAT.md beside this file. One instance per image (the flash partition is one).
+import * as board from "../board/index";
+import { crc32, crc32Update } from "../core/crc32";
+import { getU16LE, getU32LE, putU16LE, putU32LE } from "../core/bytes";
+import { OK, E_INVAL, E_IO, E_NOSPACE, E_RANGE } from "../core/errors";
+import {
+  PAGE_MAGIC, PAGE_HEADER, PAGE_STATE_OFF, PAGE_FREEING, REC_HEADER, REC_FREE, REC_CLAIMED,
+  REC_COMMITTED, REC_SCRUBBED, FLAG_TOMBSTONE, KEY_NONE, align4, recordSize,
+} from "./layout";
+
+class Entry {
+  constructor(public seq: u32, public addr: i32, public len: i32, public tomb: bool) {}
+}
+
+const P_FREE: u8 = 0;
+const P_USED: u8 = 1;
+const P_FREEING: u8 = 2;
+const CHUNK = 256;
+
+/** What mount found and repaired; images log it, tests read it. */
+export class MountReport {
+  records: i32 = 0;
+  scrubbed: i32 = 0;      // torn, superseded or corrupt records scrubbed at mount
+  erasedPages: i32 = 0;   // pages whose erase or opening power had cut short
+  resumedCollection: bool = false;
+}
+
+export class RecordStore {
+  private pageSize: i32 = 0;
+  private pageCount: i32 = 0;
+  private state: StaticArray<u8> = new StaticArray<u8>(0);
+  private pageSeq: StaticArray<u32> = new StaticArray<u32>(0);
+  private pageEnd: StaticArray<i32> = new StaticArray<i32>(0);
+  private index: Map<u32, Entry> = new Map<u32, Entry>();
+  private nextSeq: u32 = 1;
+  private maxPageSeq: u32 = 0;
+  private active: i32 = -1;
+  private hdr: Uint8Array = new Uint8Array(REC_HEADER);
+  private chunk: Uint8Array = new Uint8Array(CHUNK);
+  private zeros: Uint8Array = new Uint8Array(CHUNK);
+  private one: Uint8Array = new Uint8Array(1);
+  mounted: bool = false;
+  report: MountReport = new MountReport();
+
+  // ---------------------------------------------------------------- mount
+
+  mount(): i32 {
+    this.mounted = false;
+    this.report = new MountReport();
+    this.index.clear();
+    this.nextSeq = 1;
+    this.maxPageSeq = 0;
+    this.active = -1;
+    this.pageSize = board.flashPageSize();
+    this.pageCount = board.flashPageCount();
+    if (this.pageCount < 3 || this.pageSize < 512 || (this.pageSize & 3) != 0) return E_INVAL;
+    const n = this.pageCount;
+    this.state = new StaticArray<u8>(n);
+    this.pageSeq = new StaticArray<u32>(n);
+    this.pageEnd = new StaticArray<i32>(n);
+
+    for (let p = 0; p < n; p++) {
+      const rc = this.readPageHeader(p);
+      if (rc < 0) return rc;
+    }
+    for (let p = 0; p < n; p++) {
+      if (this.state[p] != P_FREE) this.pageEnd[p] = this.walk(p, false);
+    }
+    for (let p = 0; p < n; p++) {
+      if (this.state[p] != P_FREE) this.walk(p, true);
+    }
+    this.active = this.newestInUse();
+    if (this.active < 0) {
+      const rc = this.openPage();
+      if (rc < 0) return rc;
+    }
+    for (let p = 0; p < n; p++) {
+      if (this.state[p] == P_FREEING) {
+        this.report.resumedCollection = true;
+        const rc = this.collect(p);
+        if (rc < 0) return rc;
+      }
+    }
+    this.report.records = this.count();
+    this.mounted = true;
+    return OK;
+  }
+
+  private readPageHeader(p: i32): i32 {
+    const h = this.hdr;
+    if (board.flashRead(p * this.pageSize, h, 0, PAGE_HEADER) < 0) return E_IO;
+    if (getU32LE(h, 0) == PAGE_MAGIC && getU32LE(h, 8) == crc32(h, 0, 8)) {
+      this.state[p] = h[PAGE_STATE_OFF] == PAGE_FREEING ? P_FREEING : P_USED;
+      this.pageSeq[p] = getU32LE(h, 4);
+      if (this.pageSeq[p] > this.maxPageSeq) this.maxPageSeq = this.pageSeq[p];
+      return OK;
+    }
+    this.state[p] = P_FREE;
+    if (!this.isBlank(p * this.pageSize, this.pageSize)) {
+      if (board.flashErase(p) < 0) return E_IO;
+      this.report.erasedPages++;
+    }
+    return OK;
+  }
+
+  /** Walks a page's records. First pass indexes them; second pass scrubs what must
+   *  not stay. Returns the offset where appending may continue (page size = closed). */
+  private walk(p: i32, scrubPass: bool): i32 {
+    const base = p * this.pageSize;
+    const h = this.hdr;
+    let off = PAGE_HEADER;
+    while (off + REC_HEADER <= this.pageSize) {
+      const addr = base + off;
+      if (board.flashRead(addr, h, 0, REC_HEADER) < 0) return this.pageSize;
+      const st = h[0];
+      if (st == REC_FREE) return this.allFF(h, REC_HEADER) ? off : this.pageSize;
+      // A header we cannot trust tells us nothing about where the next record starts.
+      if (getU32LE(h, 12) != crc32(h, 1, 11)) return this.pageSize;
+      const key = getU16LE(h, 2);
+      const seq = getU32LE(h, 4);
+      const len = <i32>getU16LE(h, 8);
+      const dcrc = getU32LE(h, 16);
+      const tomb = (h[1] & FLAG_TOMBSTONE) != 0;
+      const size = recordSize(len);
+      if (off + size > this.pageSize) return this.pageSize;
+      if (seq >= this.nextSeq) this.nextSeq = seq + 1;
+      if (!scrubPass) {
+        if (st == REC_COMMITTED && this.dataCrc(addr + REC_HEADER, len) == dcrc) this.consider(key, seq, addr, len, tomb, p);
+      } else if (st == REC_SCRUBBED) {
+        if (!this.isZero(addr + REC_HEADER, align4(len))) { this.scrub(addr, len); this.report.scrubbed++; }
+      } else {
+        let keep = false;
+        if (st == REC_COMMITTED && this.index.has(key)) {
+          const e = this.index.get(key);
+          keep = e.seq == seq && (e.addr == addr || this.state[p] == P_FREEING) && this.dataCrc(addr + REC_HEADER, len) == dcrc;
+        }
+        if (!keep) { this.scrub(addr, len); this.report.scrubbed++; }
+      }
+      off += size;
+    }
+    return this.pageSize;
+  }
+
+  private consider(key: u32, seq: u32, addr: i32, len: i32, tomb: bool, p: i32): void {
+    if (!this.index.has(key)) { this.index.set(key, new Entry(seq, addr, len, tomb)); return; }
+    const e = this.index.get(key);
+    // A copy made by an unfinished collection has the same seq: prefer the one that stays.
+    const better = seq > e.seq || (seq == e.seq && this.state[this.pageOf(e.addr)] == P_FREEING && this.state[p] != P_FREEING);
+    if (better) { e.seq = seq; e.addr = addr; e.len = len; e.tomb = tomb; }
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  has(key: u32): bool {
+    if (!this.index.has(key)) return false;
+    return !this.index.get(key).tomb;
+  }
+
+  /** The value, or null if absent or if its bytes no longer match their CRC. */
+  get(key: u32): Uint8Array | null {
+    if (!this.has(key)) return null;
+    const e = this.index.get(key);
+    const out = new Uint8Array(e.len);
+    if (e.len > 0 && board.flashRead(e.addr + REC_HEADER, out, 0, e.len) < 0) return null;
+    if (board.flashRead(e.addr, this.hdr, 0, REC_HEADER) < 0) return null;
+    if (crc32(out, 0, e.len) != getU32LE(this.hdr, 16)) return null;
+    return out;
+  }
+
+  keys(): u32[] {
+    const all = this.index.keys();
+    const live = new Array<u32>();
+    for (let i = 0; i < all.length; i++) if (!this.index.get(all[i]).tomb) live.push(all[i]);
+    return live;
+  }
+
+  count(): i32 { return this.keys().length; }
+
+  // ---------------------------------------------------------------- writes
+
+  /** Writes a key's new value. Returns OK once it is durable; the old value's bytes are
+   *  then scrubbed. */
+  put(key: u32, data: Uint8Array): i32 {
+    if (!this.mounted) return E_IO;
+    if (key >= KEY_NONE) return E_INVAL;
+    const size = recordSize(data.length);
+    if (size > this.pageSize - PAGE_HEADER) return E_RANGE;
+    let old = 0;
+    if (this.has(key)) old = recordSize(this.index.get(key).len);
+    if (this.liveBytes(-1) - old + size > (this.pageCount - 2) * (this.pageSize - PAGE_HEADER) / 2) return E_NOSPACE;
+    return this.append(key, 0, data);
+  }
+
+  /** Removes a key: a tombstone, then the old value's bytes are scrubbed. */
+  remove(key: u32): i32 {
+    if (!this.mounted) return E_IO;
+    if (!this.has(key)) return OK;
+    return this.append(key, FLAG_TOMBSTONE, new Uint8Array(0));
+  }
+
+  private append(key: u32, flags: u8, data: Uint8Array): i32 {
+    const rc = this.makeRoom(recordSize(data.length));
+    if (rc < 0) return rc;
+    const addr = this.active * this.pageSize + this.pageEnd[this.active];
+    const seq = this.nextSeq++;
+    const wrc = this.writeRecord(addr, key, flags, seq, data);
+    if (wrc < 0) return wrc;
+    this.pageEnd[this.active] += recordSize(data.length);
+    const tomb = (flags & FLAG_TOMBSTONE) != 0;
+    if (this.index.has(key)) {
+      const e = this.index.get(key);
+      const oldAddr = e.addr, oldLen = e.len;
+      e.seq = seq; e.addr = addr; e.len = data.length; e.tomb = tomb;
+      return this.scrub(oldAddr, oldLen);
+    }
+    this.index.set(key, new Entry(seq, addr, data.length, tomb));
+    return OK;
+  }
+
+  private writeRecord(addr: i32, key: u32, flags: u8, seq: u32, data: Uint8Array): i32 {
+    const h = this.hdr;
+    if (this.writeByte(addr, REC_CLAIMED) < 0) return E_IO;
+    h[0] = REC_CLAIMED;
+    h[1] = flags;
+    putU16LE(h, 2, key);
+    putU32LE(h, 4, seq);
+    putU16LE(h, 8, <u32>data.length);
+    h[10] = 0xff; h[11] = 0xff;
+    putU32LE(h, 12, crc32(h, 1, 11));
+    putU32LE(h, 16, crc32(data, 0, data.length));
+    if (board.flashWrite(addr + 1, h, 1, REC_HEADER - 1) < 0) return E_IO;
+    if (data.length > 0 && board.flashWrite(addr + REC_HEADER, data, 0, data.length) < 0) return E_IO;
+    return this.writeByte(addr, REC_COMMITTED);
+  }
+
+  /** Zeroes a record's data, then marks it scrubbed. Safe to repeat after a power cut. */
+  private scrub(addr: i32, len: i32): i32 {
+    const n = align4(len);
+    for (let done = 0; done < n; done += CHUNK) {
+      if (board.flashWrite(addr + REC_HEADER + done, this.zeros, 0, min(CHUNK, n - done)) < 0) return E_IO;
+    }
+    return this.writeByte(addr, REC_SCRUBBED);
+  }
+
+  // ---------------------------------------------------------------- pages
+
+  private makeRoom(size: i32): i32 {
+    for (let iter = 0; iter < 2 * this.pageCount + 2; iter++) {
+      if (this.pageEnd[this.active] + size <= this.pageSize) return OK;
+      const free = this.freeCount();
+      if (free >= 2) { const rc = this.openPage(); if (rc < 0) return rc; continue; }
+      // One page is always kept free so the oldest page can be collected into it.
+      if (free == 1) { const rc = this.openPage(); if (rc < 0) return rc; }
+      const victim = this.oldestInUse();
+      if (victim < 0 || this.liveBytes(victim) > this.pageSize - this.pageEnd[this.active]) return E_NOSPACE;
+      const rc = this.collect(victim);
+      if (rc < 0) return rc;
+    }
+    return E_NOSPACE;
+  }
+
+  /** Moves a page's live records to the active page, then erases it. Tombstones are
+   *  dropped: every older copy of their key was scrubbed when they were written. */
+  private collect(victim: i32): i32 {
+    if (this.state[victim] != P_FREEING) {
+      if (this.writeByte(victim * this.pageSize + PAGE_STATE_OFF, PAGE_FREEING) < 0) return E_IO;
+      this.state[victim] = P_FREEING;
+    }
+    const keys = this.index.keys();
+    for (let i = 0; i < keys.length; i++) {
+      const e = this.index.get(keys[i]);
+      if (this.pageOf(e.addr) != victim) continue;
+      if (e.tomb) { this.index.delete(keys[i]); continue; }
+      const size = recordSize(e.len);
+      if (this.pageEnd[this.active] + size > this.pageSize) {
+        if (this.freeCount() == 0) return E_NOSPACE;
+        const rc = this.openPage();
+        if (rc < 0) return rc;
+      }
+      const data = new Uint8Array(e.len);
+      if (e.len > 0 && board.flashRead(e.addr + REC_HEADER, data, 0, e.len) < 0) return E_IO;
+      const addr = this.active * this.pageSize + this.pageEnd[this.active];
+      const wrc = this.writeRecord(addr, keys[i], 0, e.seq, data);
+      if (wrc < 0) return wrc;
+      this.pageEnd[this.active] += size;
+      e.addr = addr;
+    }
+    if (board.flashErase(victim) < 0) return E_IO;
+    this.state[victim] = P_FREE;
+    this.pageEnd[victim] = 0;
+    return OK;
+  }
+
+  /** Opens the next free page in ring order after the active one. */
+  private openPage(): i32 {
+    let p = -1;
+    for (let i = 1; i <= this.pageCount; i++) {
+      const c = (max(this.active, 0) + i) % this.pageCount;
+      if (this.state[c] == P_FREE) { p = c; break; }
+    }
+    if (p < 0) return E_NOSPACE;
+    const h = this.hdr;
+    putU32LE(h, 0, PAGE_MAGIC);
+    putU32LE(h, 4, ++this.maxPageSeq);
+    putU32LE(h, 8, crc32(h, 0, 8));
+    if (board.flashWrite(p * this.pageSize, h, 0, 12) < 0) return E_IO;
+    this.state[p] = P_USED;
+    this.pageSeq[p] = this.maxPageSeq;
+    this.pageEnd[p] = PAGE_HEADER;
+    this.active = p;
+    return OK;
+  }
+
+  private newestInUse(): i32 {
+    let best = -1;
+    for (let p = 0; p < this.pageCount; p++) {
+      if (this.state[p] == P_USED && (best < 0 || this.pageSeq[p] > this.pageSeq[best])) best = p;
+    }
+    return best;
+  }
+
+  private oldestInUse(): i32 {
+    let best = -1;
+    for (let p = 0; p < this.pageCount; p++) {
+      if (p == this.active || this.state[p] != P_USED) continue;
+      if (best < 0 || this.pageSeq[p] < this.pageSeq[best]) best = p;
+    }
+    return best;
+  }
+
+  private freeCount(): i32 {
+    let n = 0;
+    for (let p = 0; p < this.pageCount; p++) if (this.state[p] == P_FREE) n++;
+    return n;
+  }
+
+  /** Bytes of live records, in one page or (page < 0) in the whole store. */
+  private liveBytes(page: i32): i32 {
+    const vals = this.index.values();
+    let n = 0;
+    for (let i = 0; i < vals.length; i++) {
+      const e = vals[i];
+      if (!e.tomb && (page < 0 || this.pageOf(e.addr) == page)) n += recordSize(e.len);
+    }
+    return n;
+  }
+
+  @inline private pageOf(addr: i32): i32 { return addr / this.pageSize; }
+
+  // ---------------------------------------------------------------- flash helpers
+
+  private writeByte(addr: i32, v: u8): i32 {
+    this.one[0] = v;
+    return board.flashWrite(addr, this.one, 0, 1) < 0 ? E_IO : OK;
+  }
+
+  private dataCrc(addr: i32, len: i32): u32 {
+    let c: u32 = 0;
+    for (let done = 0; done < len; done += CHUNK) {
+      const n = min(CHUNK, len - done);
+      // An unreadable range gets a CRC no stored record can match (crc32 of nothing is 0).
+      if (board.flashRead(addr + done, this.chunk, 0, n) < 0) return 0xffffffff;
+      c = crc32Update(c, this.chunk, 0, n);
+    }
+    return c;
+  }
+
+  private isBlank(addr: i32, len: i32): bool { return this.allBytes(addr, len, 0xff); }
+  private isZero(addr: i32, len: i32): bool { return this.allBytes(addr, len, 0); }
+
+  private allBytes(addr: i32, len: i32, v: u8): bool {
+    for (let done = 0; done < len; done += CHUNK) {
+      const n = min(CHUNK, len - done);
+      if (board.flashRead(addr + done, this.chunk, 0, n) < 0) return false;
+      for (let i = 0; i < n; i++) if (this.chunk[i] != v) return false;
+    }
+    return true;
+  }
+
+  private allFF(b: Uint8Array, n: i32): bool {
+    for (let i = 0; i < n; i++) if (b[i] != 0xff) return false;
+    return true;
+  }
+}
