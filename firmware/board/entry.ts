@@ -1,6 +1,8 @@
 // Exports every image shares (boards/ABI.md, "Exports"). An image's main.ts re-exports
 // these and adds its own fw_boot and fw_event.
 import { INBOX_SIZE } from "./constants";
+// Compiled into every image: asconfig routes the compiler's abort to it.
+import "./abort";
 
 const inbox = memory.data(INBOX_SIZE);
 

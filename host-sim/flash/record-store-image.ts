@@ -1,0 +1,102 @@
+// Reads a flash image written by the firmware's record store (firmware/storage/FORMAT.md)
+// without running the firmware: an independent decoder, used by the fault harness as its
+// oracle and by engineers to look inside a board's flash (npm run flash:inspect).
+
+export const PAGE_SIZE = 4096;
+const PAGE_MAGIC = 0x31765352;
+const PAGE_HEADER = 16;
+const REC_HEADER = 20;
+
+export type RecordState = "committed" | "torn" | "scrubbed";
+
+export interface FlashRecord {
+  page: number;
+  addr: number;
+  state: RecordState;
+  key: number;
+  seq: number;
+  tombstone: boolean;
+  data: Uint8Array;
+  dataCrcOk: boolean;
+}
+
+export interface FlashPage {
+  page: number;
+  inUse: boolean;
+  freeing: boolean;
+  seq: number;
+  records: FlashRecord[];
+}
+
+const crcTable = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+export function crc32(b: Uint8Array): number {
+  let c = 0xffffffff;
+  for (const x of b) c = crcTable[(c ^ x) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+const u16 = (b: Uint8Array, o: number) => b[o] | (b[o + 1] << 8);
+const u32 = (b: Uint8Array, o: number) => (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
+
+export function readPages(image: Uint8Array, pageSize = PAGE_SIZE): FlashPage[] {
+  const pages: FlashPage[] = [];
+  for (let p = 0; p * pageSize < image.length; p++) {
+    const pg = image.subarray(p * pageSize, (p + 1) * pageSize);
+    const ok = u32(pg, 0) === PAGE_MAGIC && u32(pg, 8) === crc32(pg.subarray(0, 8));
+    const page: FlashPage = { page: p, inUse: ok, freeing: ok && pg[12] === 0xfe, seq: ok ? u32(pg, 4) : 0, records: [] };
+    pages.push(page);
+    if (!ok) continue;
+    let off = PAGE_HEADER;
+    while (off + REC_HEADER <= pageSize) {
+      const h = pg.subarray(off, off + REC_HEADER);
+      if (h[0] === 0xff || u32(h, 12) !== crc32(h.subarray(1, 12))) break;
+      const len = u16(h, 8);
+      const size = REC_HEADER + ((len + 3) & ~3);
+      if (off + size > pageSize) break;
+      const data = pg.slice(off + REC_HEADER, off + REC_HEADER + len);
+      page.records.push({
+        page: p, addr: p * pageSize + off,
+        state: h[0] === 0xfc ? "committed" : h[0] === 0x00 ? "scrubbed" : "torn",
+        key: u16(h, 2), seq: u32(h, 4), tombstone: (h[1] & 1) !== 0,
+        data, dataCrcOk: crc32(data) === u32(h, 16),
+      });
+      off += size;
+    }
+  }
+  return pages;
+}
+
+/** The store's logical content: each key's newest committed, intact, non-removed value. */
+export function readRecords(image: Uint8Array, pageSize = PAGE_SIZE): Map<number, Uint8Array> {
+  const newest = new Map<number, FlashRecord>();
+  for (const pg of readPages(image, pageSize)) {
+    for (const r of pg.records) {
+      if (r.state !== "committed" || !r.dataCrcOk) continue;
+      const cur = newest.get(r.key);
+      if (!cur || r.seq > cur.seq) newest.set(r.key, r);
+    }
+  }
+  const out = new Map<number, Uint8Array>();
+  for (const [k, r] of newest) if (!r.tombstone) out.set(k, r.data);
+  return out;
+}
+
+/** Offsets where `needle` occurs anywhere in the image (headers, padding, free space). */
+export function findBytes(image: Uint8Array, needle: Uint8Array): number[] {
+  const hits: number[] = [];
+  if (needle.length === 0) return hits;
+  outer: for (let i = 0; i + needle.length <= image.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (image[i + j] !== needle[j]) continue outer;
+    hits.push(i);
+  }
+  return hits;
+}
