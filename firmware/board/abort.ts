@@ -5,7 +5,7 @@ import { panic } from "./abi";
 const PANIC_BUF_SIZE = 128;
 const panicBuf = memory.data(PANIC_BUF_SIZE);
 
-export function boardAbort(msg: string | null, file: string | null, line: u32, col: u32): void {
+export function boardAbort(msg: string | null = null, file: string | null = null, line: u32 = 0, col: u32 = 0): void {
   let n = 0;
   if (msg !== null) {
     const chars = min(msg.length, PANIC_BUF_SIZE);

@@ -78,8 +78,8 @@ export class RecordStore {
     for (let p = 0; p < n; p++) {
       if (this.state[p] == P_FREEING) {
         this.report.resumedCollection = true;
-        const rc = this.collect(p);
-        if (rc < 0) return rc;
+        // If it cannot finish now, the page stays readable and is collected first next time.
+        this.collect(p);
       }
     }
     this.report.records = this.count();
@@ -115,8 +115,13 @@ export class RecordStore {
       if (board.flashRead(addr, h, 0, REC_HEADER) < 0) return this.pageSize;
       const st = h[0];
       if (st == REC_FREE) return this.allFF(h, REC_HEADER) ? off : this.pageSize;
-      // A header we cannot trust tells us nothing about where the next record starts.
-      if (getU32LE(h, 12) != crc32(h, 1, 11)) return this.pageSize;
+      if (getU32LE(h, 12) != crc32(h, 1, 11)) {
+        // Claimed but its header never completed: power failed before any data was
+        // written, so the slot is exactly one header long.
+        if (st == REC_CLAIMED) { off += REC_HEADER; continue; }
+        // Any other bad header tells us nothing about where the next record starts.
+        return this.pageSize;
+      }
       const key = getU16LE(h, 2);
       const seq = getU32LE(h, 4);
       const len = <i32>getU16LE(h, 8);
@@ -323,7 +328,9 @@ export class RecordStore {
   private oldestInUse(): i32 {
     let best = -1;
     for (let p = 0; p < this.pageCount; p++) {
-      if (p == this.active || this.state[p] != P_USED) continue;
+      if (p == this.active || this.state[p] == P_FREE) continue;
+      // A collection left unfinished goes first.
+      if (this.state[p] == P_FREEING) return p;
       if (best < 0 || this.pageSeq[p] < this.pageSeq[best]) best = p;
     }
     return best;

@@ -58,7 +58,13 @@ export function readPages(image: Uint8Array, pageSize = PAGE_SIZE): FlashPage[] 
     let off = PAGE_HEADER;
     while (off + REC_HEADER <= pageSize) {
       const h = pg.subarray(off, off + REC_HEADER);
-      if (h[0] === 0xff || u32(h, 12) !== crc32(h.subarray(1, 12))) break;
+      if (h[0] === 0xff) break;
+      if (u32(h, 12) !== crc32(h.subarray(1, 12))) {
+        // A claim whose header never completed is one header long (FORMAT.md); anything
+        // else unreadable ends the page.
+        if (h[0] === 0xfe) { off += REC_HEADER; continue; }
+        break;
+      }
       const len = u16(h, 8);
       const size = REC_HEADER + ((len + 3) & ~3);
       if (off + size > pageSize) break;

@@ -1,0 +1,342 @@
+/* The board ABI v1 (boards/ABI.md) as the imports wasm2c expects: Z_boardZ_<name>.
+ * Exactly the functions of boards/abi/v1.json; abi_v1.h (generated from it) declares
+ * their prototypes, so a signature that drifts from the JSON fails to compile, and the
+ * table at the end fails to link if one is missing.
+ *
+ * Rules every function keeps: a (ptr, len) outside linear memory is E_RANGE with no
+ * effect (the host never touches memory it did not check); an effect on the world is
+ * one output frame, sent at the moment of the call so frames keep the image's order. */
+#include "board.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ABI_BOARD_PROTOTYPES
+#include "abi_v1.h"
+#include "crypto.h"
+#include "drbg.h"
+#include "flash.h"
+#include "link.h"
+
+#define OK 0
+#define E_INVAL (-1)
+#define E_RANGE (-2)
+#define E_STATE (-3)
+
+#define MAX_LOG 256
+#define MAX_DISPLAY 1024
+#define MAX_LINK_FRAME 1024
+#define LINK_COUNT 5
+#define TIMER_COUNT 16
+
+typedef struct Z_board_instance_t B;
+
+void board_init(B *b, Z_fw_instance_t *fw)
+{
+    memset(b, 0, sizeof *b);
+    b->fw = fw;
+    b->wall_ms = -1;
+    b->next_pid = 1;
+}
+
+/* Host view of [ptr, ptr+len) in linear memory, or NULL if any of it is outside. The
+ * pointer is only good until the image runs again (memory.grow may move it). */
+static uint8_t *span(B *b, uint32_t ptr, uint32_t len)
+{
+    const wasm_rt_memory_t *m = &b->fw->w2c_memory;
+    if ((int32_t)len < 0 || (uint64_t)ptr + len > m->size) return NULL;
+    return m->data + ptr;
+}
+
+static uint32_t ret(int32_t v) { return (uint32_t)v; }
+
+/* ---- clock and timers: time is whatever the controller said for this call */
+
+u32 Z_boardZ_abi_version(B *b) { (void)b; return 1; }
+u64 Z_boardZ_clock_now_ms(B *b) { return (u64)b->now_ms; }
+u64 Z_boardZ_clock_wall_ms(B *b) { return (u64)b->wall_ms; }
+
+u32 Z_boardZ_timer_set(B *b, u32 id, u32 delay_ms)
+{
+    (void)b;
+    if (id >= TIMER_COUNT || (int32_t)delay_ms < 0) return ret(E_INVAL);
+    /* The controller owns time, so it owns the timers: the board only reports them. */
+    struct msg m;
+    msg_init(&m, MSG_TIMER_SET);
+    msg_u8(&m, id);
+    msg_u32(&m, delay_ms);
+    link_send_msg(&m);
+    return OK;
+}
+
+u32 Z_boardZ_timer_cancel(B *b, u32 id)
+{
+    (void)b;
+    if (id >= TIMER_COUNT) return ret(E_INVAL);
+    uint8_t p = (uint8_t)id;
+    link_send(MSG_TIMER_CANCEL, &p, 1);
+    return OK;
+}
+
+/* ---- random */
+
+u32 Z_boardZ_random_fill(B *b, u32 ptr, u32 len)
+{
+    uint8_t *p = span(b, ptr, len);
+    if (!p) return ret(E_RANGE);
+    drbg_fill(p, len);
+    return OK;
+}
+
+/* ---- flash */
+
+/* Power failed inside a flash op: a real board would simply go dark. Tell the controller
+ * which op it was and stop without returning to the image. */
+static void power_cut(void)
+{
+    struct msg m;
+    msg_init(&m, MSG_POWER_CUT);
+    msg_u32(&m, flash_ops());
+    link_send_msg(&m);
+    fprintf(stderr, "posix: power cut at flash op %u\n", flash_ops());
+    exit(EXIT_POWER_CUT);
+}
+
+u32 Z_boardZ_flash_page_size(B *b) { (void)b; return FLASH_PAGE_SIZE; }
+u32 Z_boardZ_flash_page_count(B *b) { (void)b; return flash_pages(); }
+
+u32 Z_boardZ_flash_read(B *b, u32 addr, u32 ptr, u32 len)
+{
+    uint8_t *p = span(b, ptr, len);
+    if (!p) return ret(E_RANGE);
+    return ret(flash_read((int32_t)addr, p, (int32_t)len));
+}
+
+u32 Z_boardZ_flash_write(B *b, u32 addr, u32 ptr, u32 len)
+{
+    uint8_t *p = span(b, ptr, len);
+    if (!p) return ret(E_RANGE);
+    int r = flash_write((int32_t)addr, p, (int32_t)len);
+    if (r == FLASH_CUT) power_cut();
+    return ret(r);
+}
+
+u32 Z_boardZ_flash_erase(B *b, u32 page)
+{
+    (void)b;
+    int r = flash_erase((int32_t)page);
+    if (r == FLASH_CUT) power_cut();
+    return ret(r);
+}
+
+/* ---- log and panic */
+
+void Z_boardZ_log(B *b, u32 level, u32 ptr, u32 len)
+{
+    uint8_t *p = span(b, ptr, len);
+    if (!p) return;                    /* log has no result: a bad buffer logs nothing */
+    if (len > MAX_LOG) len = MAX_LOG;  /* raw byte cut, as the ABI allows */
+    struct msg m;
+    msg_init(&m, MSG_LOG);
+    msg_u8(&m, level);
+    msg_bytes(&m, p, len);
+    link_send_msg(&m);
+}
+
+void Z_boardZ_panic(B *b, u32 ptr, u32 len, u32 line, u32 col)
+{
+    uint8_t *p = span(b, ptr, len);
+    if (!p) len = 0;                   /* still report the panic, without its text */
+    if (len > MAX_LOG) len = MAX_LOG;
+    struct msg m;
+    msg_init(&m, MSG_PANIC);
+    msg_u32(&m, line);
+    msg_u32(&m, col);
+    msg_bytes(&m, p, len);
+    link_send_msg(&m);
+    fprintf(stderr, "posix: image panicked at %u:%u: %.*s\n", line, col, (int)len, p ? (const char *)p : "");
+    exit(EXIT_PANIC);
+}
+
+/* ---- display and GPIO */
+
+u32 Z_boardZ_display_show(B *b, u32 ptr, u32 len)
+{
+    if (len > MAX_DISPLAY) return ret(E_RANGE);
+    uint8_t *p = span(b, ptr, len);
+    if (!p) return ret(E_RANGE);
+    link_send(MSG_DISPLAY, p, len);
+    return OK;
+}
+
+u32 Z_boardZ_gpio_write(B *b, u32 pin, u32 level)
+{
+    /* Only the logical output pins; TAMPER_SWITCH is an input. Any non-zero level is high. */
+    if (pin >= GPIO_PINS || pin == PIN_TAMPER_SWITCH) return ret(E_INVAL);
+    b->gpio[pin] = level != 0;
+    uint8_t p[2] = { (uint8_t)pin, b->gpio[pin] };
+    link_send(MSG_GPIO, p, 2);
+    return OK;
+}
+
+u32 Z_boardZ_gpio_read(B *b, u32 pin)
+{
+    if (pin >= GPIO_PINS) return ret(E_INVAL);
+    return b->gpio[pin];
+}
+
+/* ---- short-range links: every link leaves the board as a frame to the controller */
+
+u32 Z_boardZ_link_send(B *b, u32 link, u32 ptr, u32 len)
+{
+    if (link >= LINK_COUNT) return ret(E_INVAL);
+    if (len > MAX_LINK_FRAME) return ret(E_RANGE);
+    uint8_t *p = span(b, ptr, len);
+    if (!p) return ret(E_RANGE);
+    struct msg m;
+    msg_init(&m, MSG_LINK_SEND);
+    msg_u8(&m, link);
+    msg_bytes(&m, p, len);
+    link_send_msg(&m);
+    return OK;
+}
+
+/* ---- MQTT: the client lives on the controller side; the board forwards the calls */
+
+static uint32_t take_pid(B *b)
+{
+    uint32_t pid = b->next_pid;
+    b->next_pid = pid == 65535 ? 1 : pid + 1;
+    return pid;
+}
+
+u32 Z_boardZ_mqtt_connect(B *b, u32 cp, u32 cl, u32 up, u32 ul, u32 pp, u32 pl)
+{
+    if (b->mqtt_connected) return ret(E_STATE);
+    uint8_t *c = span(b, cp, cl), *u = span(b, up, ul), *p = span(b, pp, pl);
+    /* Each field has a u16 length and the whole must fit one link frame. */
+    if (!c || !u || !p || (uint64_t)cl + ul + pl + 6 > LINK_MAX_PAYLOAD) return ret(E_RANGE);
+    struct msg m;
+    msg_init(&m, MSG_MQTT_CONNECT);
+    msg_u16(&m, cl); msg_bytes(&m, c, cl);
+    msg_u16(&m, ul); msg_bytes(&m, u, ul);
+    msg_u16(&m, pl); msg_bytes(&m, p, pl);
+    link_send_msg(&m);
+    return OK;
+}
+
+u32 Z_boardZ_mqtt_subscribe(B *b, u32 tp, u32 tl, u32 qos)
+{
+    if (qos > 2) return ret(E_INVAL);
+    uint8_t *t = span(b, tp, tl);
+    if (!t || (uint64_t)tl + 3 > LINK_MAX_PAYLOAD) return ret(E_RANGE);
+    uint32_t pid = take_pid(b);
+    struct msg m;
+    msg_init(&m, MSG_MQTT_SUBSCRIBE);
+    msg_u16(&m, pid);
+    msg_u8(&m, qos);
+    msg_bytes(&m, t, tl);
+    link_send_msg(&m);
+    return pid;
+}
+
+u32 Z_boardZ_mqtt_publish(B *b, u32 tp, u32 tl, u32 ptr, u32 len, u32 qos, u32 retain)
+{
+    if (!b->mqtt_connected) return ret(E_STATE);
+    if (qos > 2) return ret(E_INVAL);
+    uint8_t *t = span(b, tp, tl), *p = span(b, ptr, len);
+    if (!t || !p || (uint64_t)tl + len + 6 > LINK_MAX_PAYLOAD) return ret(E_RANGE);
+    uint32_t pid = qos ? take_pid(b) : 0;
+    struct msg m;
+    msg_init(&m, MSG_MQTT_PUBLISH);
+    msg_u16(&m, pid);
+    msg_u8(&m, qos);
+    msg_u8(&m, retain != 0);
+    msg_u16(&m, tl);
+    msg_bytes(&m, t, tl);
+    msg_bytes(&m, p, len);
+    link_send_msg(&m);
+    return pid;
+}
+
+u32 Z_boardZ_mqtt_disconnect(B *b)
+{
+    b->mqtt_connected = 0;
+    link_send(MSG_MQTT_DISCONNECT, NULL, 0);
+    return OK;
+}
+
+/* ---- crypto: inputs are copied out of linear memory first, so an output buffer that
+ * overlaps an input (the image's business) cannot confuse the primitive. */
+
+u32 Z_boardZ_sha256(B *b, u32 ptr, u32 len, u32 out)
+{
+    uint8_t *p = span(b, ptr, len), *o = span(b, out, 32), d[32];
+    if (!p || !o) return ret(E_RANGE);
+    int r = crypto_sha256(p, len, d);
+    if (r == OK) memcpy(o, d, 32);
+    return ret(r);
+}
+
+u32 Z_boardZ_hmac_sha256(B *b, u32 kp, u32 kl, u32 ptr, u32 len, u32 out)
+{
+    uint8_t *k = span(b, kp, kl), *p = span(b, ptr, len), *o = span(b, out, 32), d[32];
+    if (!k || !p || !o) return ret(E_RANGE);
+    int r = crypto_hmac_sha256(k, kl, p, len, d);
+    if (r == OK) memcpy(o, d, 32);
+    return ret(r);
+}
+
+/* Shared shape of seal and open: check, copy in, run, copy out. */
+static u32 aead(B *b, int seal, u32 kp, u32 kl, u32 np, u32 ap, u32 al, u32 ptr, u32 len, u32 out)
+{
+    if (kl != 16 && kl != 32) return ret(E_INVAL);
+    uint8_t *k = span(b, kp, kl), *n = span(b, np, 12), *a = span(b, ap, al), *p = span(b, ptr, len);
+    if (!k || !n || !a || !p) return ret(E_RANGE);
+    uint32_t out_len;
+    if (seal) {
+        if (len > INT32_MAX - 16) return ret(E_RANGE);
+        out_len = len + 16;
+    } else {
+        if (len < 16) return ret(-6);   /* E_AUTH: no tag, nothing to authenticate */
+        out_len = len - 16;
+    }
+    uint8_t *o = span(b, out, out_len);
+    if (!o) return ret(E_RANGE);
+    uint8_t key[32], nonce[12];
+    memcpy(key, k, kl);
+    memcpy(nonce, n, 12);
+    uint8_t *in = malloc((size_t)len + (size_t)al + 1), *res = malloc((size_t)out_len + 1);
+    if (!in || !res) { free(in); free(res); return ret(-7); }
+    memcpy(in, p, len);
+    memcpy(in + len, a, al);
+    int r = seal ? crypto_gcm_seal(key, kl, nonce, in + len, al, in, len, res)
+                 : crypto_gcm_open(key, kl, nonce, in + len, al, in, len, res);
+    if (r >= 0) memcpy(o, res, out_len);   /* E_AUTH: nothing written */
+    free(in);
+    free(res);
+    return ret(r);
+}
+
+u32 Z_boardZ_aead_seal(B *b, u32 kp, u32 kl, u32 np, u32 ap, u32 al, u32 ptr, u32 len, u32 out)
+{
+    return aead(b, 1, kp, kl, np, ap, al, ptr, len, out);
+}
+
+u32 Z_boardZ_aead_open(B *b, u32 kp, u32 kl, u32 np, u32 ap, u32 al, u32 ptr, u32 len, u32 out)
+{
+    return aead(b, 0, kp, kl, np, ap, al, ptr, len, out);
+}
+
+u32 Z_boardZ_ecdsa_p256_verify(B *b, u32 pub_ptr, u32 ptr, u32 len, u32 sig_ptr)
+{
+    uint8_t *pub = span(b, pub_ptr, 65), *p = span(b, ptr, len), *sig = span(b, sig_ptr, 64);
+    if (!pub || !p || !sig) return ret(E_RANGE);
+    return ret(crypto_p256_verify(pub, p, len, sig));
+}
+
+/* Every ABI function, by address: a function of v1.json that this file lacks is a link
+ * error, whether or not the image at hand imports it. */
+#define ABI_ADDR(name) (void (*)(void))Z_boardZ_##name,
+void (*const board_abi_table[])(void) = { ABI_FOR_EACH_IMPORT(ABI_ADDR) };

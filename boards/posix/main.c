@@ -1,0 +1,223 @@
+/* Posix board: runs one firmware image (translated to C by wasm2c) as a device that the
+ * simulator drives over the device link on stdin/stdout (boards/DEVICE-LINK.md).
+ *
+ *   <image> --flash FILE [--pages N] [--seed N] [--cut-at N [--cut-keep K]]
+ *
+ * One process is one power-on: a power cut or a panic ends it, and the controller
+ * starts a new one on the same flash file. stderr carries human diagnostics only. */
+#include "board.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "drbg.h"
+#include "flash.h"
+#include "link.h"
+#include "wasm-rt-impl.h"
+
+#ifndef IMAGE_NAME
+#error "build with -DIMAGE_NAME=\"<target>\" (scripts/build-posix.ts does)"
+#endif
+
+#define E_RANGE (-2)
+#define E_STATE (-3)
+#define E_MALFORMED (-10)
+#define E_UNSUPPORTED (-12)
+#define EVENT_MQTT_STATE 4
+#define EVENT_GPIO 7
+#define EVENT_KINDS 7
+
+static Z_fw_instance_t fw;
+static struct Z_board_instance_t board;
+static int booted;
+
+static void usage(const char *why)
+{
+    fprintf(stderr, "posix: %s\nusage: %s --flash FILE [--pages N] [--seed N] [--cut-at N [--cut-keep K]]\n",
+            why, IMAGE_NAME);
+    exit(EXIT_USAGE);
+}
+
+/* A whole decimal number in [min, max], or usage error. */
+static unsigned long long number(const char *opt, const char *s, unsigned long long min, unsigned long long max)
+{
+    char *end;
+    errno = 0;
+    if (!s || *s < '0' || *s > '9') usage(opt);
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end || v < min || v > max) usage(opt);
+    return v;
+}
+
+static int64_t be64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++) v = (v << 8) | p[i];
+    return (int64_t)v;
+}
+static uint32_t be32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
+static uint16_t be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+
+/* A wasm trap ends the instance like a panic, with the trap's name and no position. */
+static void report_trap(wasm_rt_trap_t t)
+{
+    const char *name = wasm_rt_strerror(t);
+    struct msg m;
+    msg_init(&m, MSG_PANIC);
+    msg_u32(&m, 0);
+    msg_u32(&m, 0);
+    msg_bytes(&m, "wasm trap: ", 11);
+    msg_bytes(&m, name, strlen(name));
+    link_send_msg(&m);
+    fprintf(stderr, "posix: wasm trap: %s\n", name);
+    exit(EXIT_PANIC);
+}
+
+/* Runs fw_boot or fw_event under the trap handler; output frames have gone out during
+ * the call, DONE follows. */
+static void run(int boot, uint32_t kind, uint32_t arg, uint32_t len)
+{
+    wasm_rt_trap_t t = wasm_rt_impl_try();
+    if (t != WASM_RT_TRAP_NONE) report_trap(t);
+    uint32_t r = boot ? Z_fwZ_fw_boot(&fw) : Z_fwZ_fw_event(&fw, kind, arg, len);
+    struct msg m;
+    msg_init(&m, MSG_DONE);
+    msg_u32(&m, r);
+    link_send_msg(&m);
+}
+
+static void on_hello(const struct link_frame *f)
+{
+    if (f->len != 2) { link_send_error(E_MALFORMED, "HELLO: payload must be u16 link version"); return; }
+    if (be16(f->payload) != LINK_VERSION) { link_send_error(E_UNSUPPORTED, "HELLO: link version not supported"); return; }
+    struct msg m;
+    msg_init(&m, MSG_READY);
+    msg_u16(&m, LINK_VERSION);
+    msg_u16(&m, 1);   /* board ABI version */
+    msg_bytes(&m, IMAGE_NAME, strlen(IMAGE_NAME));
+    link_send_msg(&m);
+}
+
+static void on_boot(const struct link_frame *f)
+{
+    if (f->len != 16) { link_send_error(E_MALFORMED, "BOOT: payload must be i64 now, i64 wall"); return; }
+    if (booted) { link_send_error(E_STATE, "BOOT: already booted (one boot per power-on)"); return; }
+    board.now_ms = be64(f->payload);
+    board.wall_ms = be64(f->payload + 8);
+    booted = 1;
+    run(1, 0, 0, 0);
+}
+
+static void on_event(const struct link_frame *f)
+{
+    if (f->len < 21) { link_send_error(E_MALFORMED, "EVENT: short payload"); return; }
+    uint32_t kind = f->payload[16];
+    int32_t arg = (int32_t)be32(f->payload + 17);
+    uint32_t n = f->len - 21u;
+    if (kind < 1 || kind > EVENT_KINDS) { link_send_error(E_MALFORMED, "EVENT: unknown kind"); return; }
+    if (!booted) { link_send_error(E_STATE, "EVENT: before BOOT"); return; }
+    /* Ask the image where its inbox is every time (it moves with -O level), and derive
+     * the host pointer only now: memory may have grown during the previous call. */
+    wasm_rt_trap_t t = wasm_rt_impl_try();
+    if (t != WASM_RT_TRAP_NONE) report_trap(t);
+    uint32_t inbox = Z_fwZ_fw_inbox(&fw), size = Z_fwZ_fw_inbox_size(&fw);
+    if (n > size) { link_send_error(E_RANGE, "EVENT: payload larger than the inbox"); return; }
+    if ((uint64_t)inbox + n > fw.w2c_memory.size) { link_send_error(E_RANGE, "EVENT: inbox outside memory"); return; }
+    /* Accepted: the board's inputs change before the image looks at them. */
+    board.now_ms = be64(f->payload);
+    board.wall_ms = be64(f->payload + 8);
+    if (kind == EVENT_GPIO) {
+        uint32_t pin = (uint32_t)arg & 0xFF;
+        if (pin < GPIO_PINS) board.gpio[pin] = ((uint32_t)arg >> 8 & 0xFF) != 0;
+    } else if (kind == EVENT_MQTT_STATE) {
+        board.mqtt_connected = arg == 1;
+    }
+    if (n) memcpy(fw.w2c_memory.data + inbox, f->payload + 21, n);
+    run(0, kind, (uint32_t)arg, n);
+}
+
+static void on_flash_read(const struct link_frame *f)
+{
+    static uint8_t buf[LINK_MAX_PAYLOAD];
+    if (f->len != 6) { link_send_error(E_MALFORMED, "FLASH_READ: payload must be u32 addr, u16 len"); return; }
+    uint32_t addr = be32(f->payload), n = be16(f->payload + 4);
+    if (n > LINK_MAX_PAYLOAD || flash_read(addr, buf, n) != 0) {
+        link_send_error(E_RANGE, "FLASH_READ: outside the partition or longer than a frame");
+        return;
+    }
+    link_send(MSG_FLASH_DATA, buf, n);
+}
+
+static void on_stats(const struct link_frame *f)
+{
+    if (f->len != 0) { link_send_error(E_MALFORMED, "STATS: no payload expected"); return; }
+    static struct msg m;
+    msg_init(&m, MSG_STATS_REPLY);
+    msg_u32(&m, flash_ops());
+    msg_u16(&m, flash_pages());
+    for (uint32_t p = 0; p < flash_pages(); p++) msg_u32(&m, flash_erase_count(p));
+    link_send_msg(&m);
+}
+
+int main(int argc, char **argv)
+{
+    const char *flash_path = NULL;
+    uint32_t pages = 16, cut_at = 0, cut_keep = 0;
+    uint64_t seed = 0;
+    int have_keep = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--flash") && v) flash_path = v;
+        else if (!strcmp(a, "--pages")) pages = (uint32_t)number(a, v, 1, FLASH_MAX_PAGES);
+        else if (!strcmp(a, "--seed")) seed = number(a, v, 0, UINT64_MAX);
+        else if (!strcmp(a, "--cut-at")) cut_at = (uint32_t)number(a, v, 1, UINT32_MAX);
+        else if (!strcmp(a, "--cut-keep")) { cut_keep = (uint32_t)number(a, v, 0, UINT32_MAX); have_keep = 1; }
+        else usage(a);
+        i++;
+    }
+    if (!flash_path) usage("--flash FILE is required");
+    if (have_keep && !cut_at) usage("--cut-keep needs --cut-at");
+
+    /* A controller that goes away shows up as a failed write, not a signal. */
+    signal(SIGPIPE, SIG_IGN);
+    flash_open(flash_path, pages);
+    flash_set_cut(cut_at, cut_keep);
+    drbg_seed(seed);
+
+    wasm_rt_init();
+    Z_fw_init_module();
+    board_init(&board, &fw);
+    {
+        /* Instantiation runs the image's start function, which may trap as well. */
+        wasm_rt_trap_t t = wasm_rt_impl_try();
+        if (t != WASM_RT_TRAP_NONE) report_trap(t);
+        Z_fw_instantiate(&fw, &board);
+        uint32_t v = Z_fwZ_fw_abi_version(&fw);
+        if (v != 1) {
+            fprintf(stderr, "posix: image %s reports ABI version %u, this board implements 1\n", IMAGE_NAME, v);
+            exit(EXIT_ABI);
+        }
+    }
+
+    struct link_frame f;
+    while (link_read(0, &f)) {
+        switch (f.type) {
+        case MSG_HELLO: on_hello(&f); break;
+        case MSG_BOOT: on_boot(&f); break;
+        case MSG_EVENT: on_event(&f); break;
+        case MSG_FLASH_READ: on_flash_read(&f); break;
+        case MSG_STATS: on_stats(&f); break;
+        case MSG_QUIT:
+            if (f.len != 0) { link_send_error(E_MALFORMED, "QUIT: no payload expected"); break; }
+            goto out;
+        default: link_send_error(E_MALFORMED, "unknown frame type"); break;
+        }
+    }
+out:
+    Z_fw_free(&fw);
+    wasm_rt_free();
+    return 0;
+}

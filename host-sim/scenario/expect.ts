@@ -1,0 +1,45 @@
+// Checking one call against its Expect. Returns readable mismatch texts (empty = pass).
+import type { BoardOutput } from "../device/types.ts";
+import type { Expect } from "./types.ts";
+import { renderOutput } from "./format.ts";
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+export function matches(pattern: Partial<BoardOutput>, actual: BoardOutput): boolean {
+  const a = actual as Record<string, unknown>;
+  return Object.entries(pattern).every(([k, v]) => {
+    if (v === undefined) return true;
+    const got = a[k];
+    if (v instanceof Uint8Array) return got instanceof Uint8Array && sameBytes(v, got);
+    return got === v;
+  });
+}
+
+const listing = (outputs: BoardOutput[]) =>
+  outputs.length === 0 ? "  (no outputs)" : outputs.map((o, i) => `  ${i}: ${renderOutput(o)}`).join("\n");
+
+export function checkCall(e: Expect, outputs: BoardOutput[], result: number | null): string[] {
+  const problems: string[] = [];
+  if (e.result !== undefined && e.result !== result) {
+    problems.push(`expected result ${e.result}, got ${result}`);
+  }
+  if (e.outputs) {
+    let from = 0;
+    for (let k = 0; k < e.outputs.length; k++) {
+      const at = outputs.findIndex((o, i) => i >= from && matches(e.outputs![k], o));
+      if (at < 0) {
+        const where = from === 0 ? "" : ` after output ${from - 1}`;
+        problems.push(`expected output ${renderOutput(e.outputs[k])} (pattern ${k}) not found${where}; outputs were:\n${listing(outputs)}`);
+        break;
+      }
+      from = at + 1;
+    }
+  }
+  for (const p of e.absent ?? []) {
+    const at = outputs.findIndex((o) => matches(p, o));
+    if (at >= 0) problems.push(`output ${at} ${renderOutput(outputs[at])} matches absent pattern ${renderOutput(p)}`);
+  }
+  return problems;
+}

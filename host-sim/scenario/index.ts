@@ -1,0 +1,6 @@
+export * from "./types.ts";
+export { runScenario } from "./runner.ts";
+export { traceToJson, type TraceJson } from "./trace.ts";
+export { checkCall, matches } from "./expect.ts";
+export { renderOutput, hex } from "./format.ts";
+export * as steps from "./steps.ts";

@@ -1,0 +1,73 @@
+// A scenario: a script of inputs to one image and the outputs expected from it. Plain data,
+// so scenarios can be TS modules that build their steps with the helpers in steps.ts.
+import type { BoardOutput, EventKindName } from "../device/types.ts";
+import type { HostName } from "../device/power-on.ts";
+
+export interface Scenario {
+  name: string;
+  /** Image name (build/images/<name>.wasm, build/posix/<name>) or a path to a .wasm. */
+  image: string;
+  pages?: number;          // default 16
+  /** Random seed of the first power-on; power-on #k (from 0) gets seed + k. Default 0. */
+  seed?: number;
+  /** Wall clock at simulated time 0 (UTC ms); -1 = the board does not know. Default -1. */
+  wallStartMs?: number;
+  steps: Step[];
+}
+
+export type Step =
+  /** Power-on: a fresh device on the same flash file (the previous one is closed), fw_boot. */
+  | { boot: true; expect?: Expect; label?: string }
+  | { event: { kind: EventKindName; arg?: number; payload?: Uint8Array }; expect?: Expect; label?: string }
+  /** Moves simulated time; timers that fall due fire as TIMER events, in time order. */
+  | { advance: number; label?: string };
+
+export interface Expect {
+  result?: number | null;
+  /** Each must match, in order, a subsequence of the call's outputs. A pattern matches an
+   *  output when every field it names is equal (Uint8Array fields by bytes). */
+  outputs?: Partial<BoardOutput>[];
+  /** None of the call's outputs may match any of these. */
+  absent?: Partial<BoardOutput>[];
+}
+
+export interface RunOptions {
+  host: HostName;
+  /** Working directory of the run: the flash file is created here (erased at start). */
+  dir: string;
+  /** Fault injection: power fails during the N-th flash operation counted over the whole
+   *  run (all power-ons), after `cutKeep` bytes of it. */
+  cutAt?: number;
+  cutKeep?: number;
+}
+
+/** What started one call into the image. */
+export type CallInput =
+  | { call: "boot"; seed: number }
+  | { call: "event"; kind: EventKindName; arg: number; payload: Uint8Array };
+
+export interface TraceCall {
+  /** Index of the step that caused the call (for timers: the advance step). */
+  step: number;
+  label?: string;
+  input: CallInput;
+  /** Simulated time of the run, and the device's clock_now_ms (since its power-on). */
+  simMs: number;
+  nowMs: number;
+  outputs: BoardOutput[];
+  result: number | null;
+}
+
+export interface Failure { step: number; label?: string; text: string }
+
+export interface ScenarioRun {
+  name: string;
+  host: HostName;
+  calls: TraceCall[];
+  flashFile: string;
+  failures: Failure[];
+  /** Power was cut (fault injection): the run stopped there. */
+  cut: boolean;
+  /** Flash operations (writes + erases) over all power-ons of the run. */
+  flashOps: number;
+}
