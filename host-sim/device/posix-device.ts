@@ -85,6 +85,8 @@ export class PosixDevice implements DeviceHandle {
   }
 
   event(time: BoardTime, ev: BoardEvent): Promise<CallResult> {
+    // Larger than any frame, so larger than any inbox: E_RANGE without a call, as on the TS host.
+    if ((ev.payload?.length ?? 0) > msg.MAX_EVENT_PAYLOAD) return Promise.resolve({ outputs: [], result: -2 });
     return this.call(msg.event(time, ev));
   }
 
@@ -108,7 +110,8 @@ export class PosixDevice implements DeviceHandle {
   async close(): Promise<void> {
     this.down ??= "closed";
     if (this.hasExited) return;
-    try { this.link.send(msg.quit()); } catch { /* stdin already gone */ }
+    // After a power cut or panic the board exits by itself; otherwise ask it to.
+    if (this.down === "closed") this.link.send(msg.quit());
     const timer = setTimeout(() => this.child.kill("SIGKILL"), this.timeouts.quitMs);
     await this.exited;
     clearTimeout(timer);

@@ -20,6 +20,9 @@ export class LinkChannel {
     });
     input.on("end", () => this.fail(new Error("device link closed")));
     input.on("error", (e) => this.fail(e));
+    // A board that lost power or panicked has closed its end: a late write must end the
+    // link, not the simulator (EPIPE arrives as an event, not as a throw).
+    output.on("error", (e) => this.fail(e));
   }
 
   send(f: OutFrame): void {

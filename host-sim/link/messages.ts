@@ -4,6 +4,9 @@ import type { BoardEvent, BoardOutput, BoardTime, FlashStats } from "../device/t
 import { type Frame } from "./codec.ts";
 import { Reader, Writer } from "./bytes.ts";
 
+/** An EVENT frame spends 21 of its 4096 payload bytes on time, kind and arg. */
+export const MAX_EVENT_PAYLOAD = 4096 - 21;
+
 export const LINK_VERSION = 1;
 
 /** Controller -> board. */

@@ -1,0 +1,51 @@
+// Every ABI function, exercised through the board-conformance image: run it on a new
+// board (or host) and compare its trace with the TypeScript host's.
+import { generateKeyPairSync, sign } from "node:crypto";
+import { advance, boot, gpioIn, linkFrame, mqttMessage, mqttState } from "../../../host-sim/scenario/steps.ts";
+import type { Scenario } from "../../../host-sim/scenario/types.ts";
+import { LinkId, Pin } from "../../../host-sim/device/types.ts";
+
+const cmd = (c: number, label: string, extra: Uint8Array = new Uint8Array(0)) =>
+  linkFrame(LinkId.SERVICE, Uint8Array.from([c, ...extra]), undefined, label);
+
+/** ECDSA P-256 request: pub(65) sig(64) message, made fresh (both hosts get the same bytes). */
+export function ecdsaRequest(valid: boolean): Uint8Array {
+  const { publicKey, privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const msg = Buffer.from("grant: lock 7, 10:00-12:00");
+  const sig = sign("sha256", msg, { key: privateKey, dsaEncoding: "ieee-p1363" });
+  const pub = publicKey.export({ format: "der", type: "spki" }).subarray(-65);
+  if (!valid) msg[0] ^= 1;
+  return Uint8Array.from([...pub, ...sig, ...msg]);
+}
+
+export function conformanceScenario(): Scenario {
+  return {
+    name: "board conformance",
+    image: "board-conformance",
+    seed: 7,
+    wallStartMs: Date.UTC(2026, 10, 21, 9, 0, 0),
+    steps: [
+      boot(),
+      cmd(0x01, "crypto vectors"),
+      cmd(0x02, "ecdsa valid", ecdsaRequest(true)),
+      cmd(0x02, "ecdsa wrong message", ecdsaRequest(false)),
+      cmd(0x03, "random bytes"),
+      cmd(0x04, "flash NOR semantics"),
+      cmd(0x05, "gpio"),
+      gpioIn(Pin.TAMPER_SWITCH, 1, undefined, "tamper switch closes"),
+      cmd(0x05, "gpio after input"),
+      cmd(0x06, "timers"),
+      advance(1500),
+      cmd(0x07, "mqtt while disconnected"),
+      mqttState(1, undefined, "broker accepts"),
+      cmd(0x07, "mqtt while connected"),
+      mqttMessage("conf/in", "hello", undefined, "inbound message"),
+      cmd(0x08, "clock"),
+      cmd(0x09, "display"),
+      cmd(0x0a, "log levels and disconnect"),
+      cmd(0x7f, "unknown command"),
+      boot(undefined, "power cycle"),
+      cmd(0x03, "random bytes after power cycle"),
+    ],
+  };
+}

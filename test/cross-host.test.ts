@@ -1,0 +1,58 @@
+// The same image, the same inputs, two hosts: the TypeScript host and the wasm2c-built
+// posix board must produce identical traces and identical flash images.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runScenario, traceToJson, type Scenario, type ScenarioRun } from "../host-sim/scenario/index.ts";
+import { conformanceScenario } from "../firmware/images/board-conformance/scenario.ts";
+import { credentialStoreScenario } from "../firmware/images/devkit/scenarios/credential-store.ts";
+
+async function onBothHosts(s: Scenario, cut?: { cutAt: number; cutKeep: number }): Promise<[ScenarioRun, ScenarioRun]> {
+  const dir = mkdtempSync(join(tmpdir(), "xhost-"));
+  const ts = await runScenario(s, { host: "ts", dir: join(dir, "ts"), ...cut });
+  const px = await runScenario(s, { host: "posix", dir: join(dir, "posix"), ...cut });
+  return [ts, px];
+}
+
+function assertSame(ts: ScenarioRun, px: ScenarioRun) {
+  assert.deepEqual(ts.failures, []);
+  assert.deepEqual(px.failures, []);
+  assert.deepEqual(traceToJson(px), traceToJson(ts));
+  assert.ok(readFileSync(px.flashFile).equals(readFileSync(ts.flashFile)), "final flash images differ");
+}
+
+const linkData = (run: ScenarioRun, label: string) =>
+  run.calls.filter((c) => c.label === label).flatMap((c) => c.outputs).filter((o) => o.t === "link").map((o) => Buffer.from((o as { data: Uint8Array }).data));
+
+test("board conformance: both hosts agree call for call", async () => {
+  const [ts, px] = await onBothHosts(conformanceScenario());
+  assertSame(ts, px);
+  // Published vectors: FIPS 180-2 B.1, RFC 4231 test case 2, GCM spec test cases 2 and 14.
+  const crypto = linkData(ts, "crypto vectors").map((b) => b.toString("hex"));
+  assert.equal(crypto[0], "0101" + "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  assert.equal(crypto[1], "0102" + "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  assert.equal(crypto[2], "0103" + "20000000" + "0388dace60b6a392f328c2b971b2fe78" + "ab6e47d42cec13bdf53a67b21257bddf");
+  assert.equal(crypto[5], "0106" + "20000000" + "cea7403d4d606b6e074ec5d3baf39d18" + "d0d1c8a799996bf0265b98b5d48ab919");
+  assert.equal(crypto[4], "0105" + "faffffff", "a tampered tag must fail with E_AUTH");
+  assert.deepEqual(linkData(ts, "ecdsa valid")[0], Buffer.from("0200000000", "hex"));
+  assert.deepEqual(linkData(ts, "ecdsa wrong message")[0], Buffer.from("02faffffff", "hex"));
+  const r1 = linkData(ts, "random bytes")[0], r2 = linkData(ts, "random bytes after power cycle")[0];
+  assert.notDeepEqual(r1, r2, "each power-on gets its own random stream");
+});
+
+test("credential store life: both hosts agree, flash byte for byte", async () => {
+  const [ts, px] = await onBothHosts(credentialStoreScenario());
+  assertSame(ts, px);
+});
+
+test("a power cut lands identically on both hosts", async () => {
+  const s = credentialStoreScenario();
+  for (const cutAt of [5, 23, 47, 71]) {
+    const [ts, px] = await onBothHosts(s, { cutAt, cutKeep: 3 });
+    assert.ok(ts.cut && px.cut, `power cut at op ${cutAt}`);
+    assert.deepEqual(traceToJson(px), traceToJson(ts));
+    assert.ok(readFileSync(px.flashFile).equals(readFileSync(ts.flashFile)), `flash after a cut at op ${cutAt}`);
+  }
+});

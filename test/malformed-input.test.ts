@@ -1,0 +1,94 @@
+// Bad input to every public entry point of an image: an error code, and nothing changes
+// (flash compared byte for byte). Run on both hosts.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, copyFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runScenario, type Step } from "../host-sim/scenario/index.ts";
+import { boot, linkFrame, button, mqttState, mqttMessage } from "../host-sim/scenario/steps.ts";
+import { service, ServiceOp } from "../host-sim/clients/devkit-service.ts";
+import { LinkId } from "../host-sim/device/types.ts";
+
+/** Deterministic garbage: the same bytes on every run. */
+function* garbage(seed: number, count: number): Generator<Uint8Array> {
+  let x = seed >>> 0;
+  const next = () => (x = (Math.imul(x, 1664525) + 1013904223) >>> 0) >>> 24;
+  for (let i = 0; i < count; i++) {
+    const f = Uint8Array.from({ length: next() % 40 }, next);
+    // Keep only frames whose length field disagrees with their size: those must be refused.
+    if (f.length >= 5 && ((f[3] << 8) | f[4]) === f.length - 5) continue;
+    yield f;
+  }
+}
+
+const setup: Step[] = [
+  boot(),
+  linkFrame(LinkId.SERVICE, service.provision("SN-BAD-INPUT")),
+  linkFrame(LinkId.SERVICE, service.setRegistration("dev-1", "a-long-password")),
+  linkFrame(LinkId.SERVICE, service.putString(0x0301, "setting")),
+];
+
+const refused = (s: Step, label: string): Step => ({ ...s, label });
+
+function badInputs(): Step[] {
+  const bad: Step[] = [];
+  for (const f of garbage(42, 300)) bad.push(refused(linkFrame(LinkId.SERVICE, f), "garbage frame"));
+  const cases: [string, Uint8Array][] = [
+    ["unknown op", Uint8Array.of(0x55, 0, 0, 0, 0)],
+    ["PUT outside user records", service.putString(0x0201, "x")],
+    ["PUT of a factory record", service.putString(0x0101, "x")],
+    ["PUT with an unknown type", service.put(0x0301, 9, 0, Uint8Array.of(1))],
+    ["PUT with unknown attributes", service.put(0x0301, 1, 0x80, Uint8Array.of(1))],
+    ["PUT without type and attributes", Uint8Array.of(ServiceOp.PUT, 3, 1, 0, 1, 1)],
+    ["oversize value", service.put(0x0301, 1, 0, new Uint8Array(600))],
+    ["registration id length past the end", Uint8Array.of(ServiceOp.SET_REGISTRATION, 0, 0, 0, 3, 50, 65, 66)],
+    ["registration password too short", service.setRegistration("dev-2", "short")],
+    ["empty device id", service.setRegistration("", "a-long-password")],
+    ["ERASE of the registration", service.erase(0x0201)],
+    ["COUNT_ATTEMPT outside user records", service.countAttempt(0x0202)],
+    ["PROVISION twice", service.provision("SN-OTHER")],
+  ];
+  for (const [label, f] of cases) bad.push(refused(linkFrame(LinkId.SERVICE, f), label));
+  for (const link of [LinkId.NFC, LinkId.BLE, LinkId.WIFI_DIRECT, LinkId.LAN]) bad.push(refused(linkFrame(link, service.factoryReset()), `service op on link ${link}`));
+  bad.push(refused(button(1), "a button the image does not have"));
+  bad.push(refused(mqttState(1), "MQTT state with no connection asked for"));
+  bad.push(refused(mqttMessage("x/y", "z"), "an MQTT message"));
+  bad.push(refused(linkFrame(LinkId.SERVICE, new Uint8Array(5000)), "payload larger than the inbox"));
+  return bad;
+}
+
+for (const host of ["ts", "posix"] as const) {
+  test(`devkit on ${host}: malformed input gets an error and changes nothing`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "bad-"));
+    const before = await runScenario({ name: "setup", image: "devkit", seed: 3, steps: setup }, { host, dir: join(dir, "a") });
+    assert.deepEqual(before.failures, []);
+    const flashBefore = readFileSync(before.flashFile);
+    const steps = badInputs();
+    const after = await runScenario({ name: "bad input", image: "devkit", seed: 3, steps: [...setup, ...steps] }, { host, dir: join(dir, "b") });
+    assert.deepEqual(after.failures, []);
+    const badCalls = after.calls.filter((c) => c.step >= setup.length);
+    assert.ok(badCalls.length >= 300, `${badCalls.length} bad inputs delivered`);
+    for (const c of badCalls) {
+      assert.ok(c.result !== null && c.result < 0, `${c.label}: result ${c.result} should be an error code`);
+      for (const o of c.outputs) {
+        if (o.t === "link") assert.ok((o.data[1] << 24 >> 24) < 0, `${c.label}: the answer should carry an error status`);
+      }
+    }
+    assert.ok(readFileSync(after.flashFile).equals(flashBefore), "flash changed after bad input");
+  });
+}
+
+test("devkit: event kinds outside the ABI are refused with E_INVAL", async () => {
+  const { TsDevice } = await import("../host-sim/board/ts-device.ts");
+  const { wasmImagePath } = await import("../host-sim/device/power-on.ts");
+  const dir = mkdtempSync(join(tmpdir(), "kind-"));
+  const dev = await TsDevice.create({ image: wasmImagePath("devkit"), flashFile: join(dir, "f.bin") });
+  const t = { nowMs: 0, wallMs: -1 };
+  await dev.boot(t);
+  const flash = dev.flashSnapshot();
+  for (const kind of [0, 8, 99, -1]) assert.equal((await dev.event(t, { kind, arg: 0 })).result, -1, `kind ${kind}`);
+  assert.ok(Buffer.from(dev.flashSnapshot()).equals(Buffer.from(flash)));
+  await dev.close();
+  void copyFileSync;
+});
