@@ -27,3 +27,5 @@
 @external("board", "aead_seal") export declare function aead_seal(key_ptr: usize, key_len: i32, nonce_ptr: usize, aad_ptr: usize, aad_len: i32, ptr: usize, len: i32, out_ptr: usize): i32;
 @external("board", "aead_open") export declare function aead_open(key_ptr: usize, key_len: i32, nonce_ptr: usize, aad_ptr: usize, aad_len: i32, ptr: usize, len: i32, out_ptr: usize): i32;
 @external("board", "ecdsa_p256_verify") export declare function ecdsa_p256_verify(pub_ptr: usize, ptr: usize, len: i32, sig_ptr: usize): i32;
+@external("board", "ecdh_p256_public") export declare function ecdh_p256_public(priv_ptr: usize, pub_out_ptr: usize): i32;
+@external("board", "ecdh_p256_shared") export declare function ecdh_p256_shared(priv_ptr: usize, peer_pub_ptr: usize, out_ptr: usize): i32;

@@ -103,3 +103,25 @@ export function ecdsaP256Verify(pub: Uint8Array, msg: Uint8Array, sig: Uint8Arra
   if (pub.length != 65 || sig.length != 64) return -1;
   return abi.ecdsa_p256_verify(pub.dataStart, msg.dataStart, msg.length, sig.dataStart);
 }
+
+/** An ephemeral P-256 key pair from the board's random bytes. */
+export class EcdhKeyPair {
+  priv: Uint8Array = new Uint8Array(32);
+  pub: Uint8Array = new Uint8Array(65);
+}
+export function ecdhKeyPair(): EcdhKeyPair {
+  const k = new EcdhKeyPair();
+  // A draw outside the group order is refused by the board: draw again (rare: ~2^-32).
+  for (let i = 0; i < 8; i++) {
+    abi.random_fill(k.priv.dataStart, 32);
+    if (abi.ecdh_p256_public(k.priv.dataStart, k.pub.dataStart) == 0) return k;
+  }
+  abort("no valid P-256 key from the random source");
+  return k;
+}
+/** The shared X coordinate, or null when the peer's key is not a valid point. */
+export function ecdhShared(priv: Uint8Array, peerPub: Uint8Array): Uint8Array | null {
+  if (priv.length != 32 || peerPub.length != 65) return null;
+  const out = new Uint8Array(32);
+  return abi.ecdh_p256_shared(priv.dataStart, peerPub.dataStart, out.dataStart) == 0 ? out : null;
+}
