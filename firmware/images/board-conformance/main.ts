@@ -56,6 +56,7 @@ export function fw_event(kind: i32, arg: i32, len: i32): i32 {
     case 0x08: new Reply(0x08).i64(nowMs()).i64(wallMs()).send(); return 0;
     case 0x09: display(); return 0;
     case 0x0A: logs(); return 0;
+    case 0x0B: if (len >= 1 + 32 + 65) { ecdh(req); return 0; } break;
   }
   // Unknown command or short request: say so and change nothing.
   new Reply(0xEE).u8(E_MALFORMED).send();
@@ -94,6 +95,42 @@ function gcmCase(sub: i32, keyLen: i32): void {
 function ecdsa(req: Uint8Array): void {
   const pub = req.slice(1, 66), sig = req.slice(66, 130), msg = req.slice(130);
   new Reply(0x02).i32(ecdsaP256Verify(pub, msg, sig)).send();
+}
+
+/** Request: 0x0B priv(32) peer_pub(65). Replies (0x0B, sub, ...):
+ *  1: result, the public key of priv (65)
+ *  2: result, the shared X coordinate with peer_pub (32)
+ *  3: results for bad private keys: public(0), public(2^256-1), shared(0, peer_pub)
+ *  4: results for bad peer keys (Y changed: off the curve; prefix 0x02), then the 32 out
+ *     bytes after the off-curve call (a refused call writes nothing: all zero)
+ *  5: results for buffers outside linear memory: public out, shared peer, shared out */
+function ecdh(req: Uint8Array): void {
+  const priv = req.slice(1, 33), peer = req.slice(33, 98);
+  const pub = new Uint8Array(65), shared = new Uint8Array(32);
+  let r = abi.ecdh_p256_public(ptr(priv), ptr(pub));
+  new Reply(0x0B).u8(1).i32(r).bytes(pub).send();
+  r = abi.ecdh_p256_shared(ptr(priv), ptr(peer), ptr(shared));
+  new Reply(0x0B).u8(2).i32(r).bytes(shared).send();
+
+  const zero = new Uint8Array(32), big = new Uint8Array(32), scratch = new Uint8Array(65);
+  big.fill(0xFF);
+  new Reply(0x0B).u8(3)
+    .i32(abi.ecdh_p256_public(ptr(zero), ptr(scratch)))
+    .i32(abi.ecdh_p256_public(ptr(big), ptr(scratch)))
+    .i32(abi.ecdh_p256_shared(ptr(zero), ptr(peer), ptr(scratch))).send();
+
+  const offCurve = peer.slice(), compressed = peer.slice(), untouched = new Uint8Array(32);
+  offCurve[64] ^= 1;
+  compressed[0] = 0x02;
+  const rOff = abi.ecdh_p256_shared(ptr(priv), ptr(offCurve), ptr(untouched));
+  const rComp = abi.ecdh_p256_shared(ptr(priv), ptr(compressed), ptr(scratch));
+  new Reply(0x0B).u8(4).i32(rOff).i32(rComp).bytes(untouched).send();
+
+  const outside: usize = 0xFFFFFFC0;
+  new Reply(0x0B).u8(5)
+    .i32(abi.ecdh_p256_public(ptr(priv), outside))
+    .i32(abi.ecdh_p256_shared(ptr(priv), outside, ptr(scratch)))
+    .i32(abi.ecdh_p256_shared(ptr(priv), ptr(peer), outside)).send();
 }
 
 /** NOR semantics on page 1: erase, write, overlapping write (bits only clear), read back. */

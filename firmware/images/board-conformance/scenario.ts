@@ -18,6 +18,20 @@ export function ecdsaRequest(valid: boolean): Uint8Array {
   return Uint8Array.from([...pub, ...sig, ...msg]);
 }
 
+const fromHex = (h: string) => Uint8Array.from(Buffer.from(h.replace(/\s+/g, ""), "hex"));
+
+/** RFC 5903 section 8.1 (ECDH with P-256): the initiator's private key i and the
+ *  responder's public key g^r, as the ECDH command's request (priv(32) peer_pub(65)). */
+export const RFC5903_P256 = {
+  i: "C88F01F5 10D9AC3F 70A292DA A2316DE5 44E9AAB8 AFE84049 C62A9C57 862D1433",
+  grx: "D12DFB52 89C8D4F8 1208B702 70398C34 2296970A 0BCCB74C 736FC755 4494BF63",
+  gry: "56FBF3CA 366CC23E 8157854C 13C58D6A AC23F046 ADA30F83 53E74F33 039872AB",
+};
+export function ecdhRequest(): Uint8Array {
+  const v = RFC5903_P256;
+  return Uint8Array.from([...fromHex(v.i), 0x04, ...fromHex(v.grx), ...fromHex(v.gry)]);
+}
+
 export function conformanceScenario(): Scenario {
   return {
     name: "board conformance",
@@ -43,6 +57,8 @@ export function conformanceScenario(): Scenario {
       cmd(0x08, "clock"),
       cmd(0x09, "display"),
       cmd(0x0a, "log levels and disconnect"),
+      cmd(0x0b, "ecdh p-256", ecdhRequest()),
+      cmd(0x0b, "ecdh request too short", ecdhRequest().subarray(0, 96)),
       cmd(0x7f, "unknown command"),
       boot(undefined, "power cycle"),
       cmd(0x03, "random bytes after power cycle"),

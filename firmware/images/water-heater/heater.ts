@@ -1,0 +1,112 @@
+// The water heater's operating state: settings kept in flash (hot-water and bath
+// temperature, fill volume) and the running operations (automatic bath, reheating) that
+// drive the burner relay. Every change is recorded as usage history.
+import * as board from "../../board/index";
+import { Pin } from "../../board/index";
+import { OK, E_INVAL, E_RANGE } from "../../core/errors";
+import { JsonWriter } from "../../core/flat-json";
+import { CredentialStore } from "../../modules/credential-store/credential-store";
+import { ValueType } from "../../modules/credential-store/ids";
+
+const SETTINGS: u32 = 0x0301;   // user record: survives initialization, erased by factory reset
+export const AUTO_BATH_TIMER: i32 = 2;
+export const REHEAT_TIMER: i32 = 3;
+const REHEAT_MS: i32 = 10 * 60 * 1000;
+const FILL_MS_PER_LITRE: i32 = 5000;
+
+export namespace Setting {
+  export const HOT_WATER_TEMP: i32 = 0;
+  export const BATH_TEMP: i32 = 1;
+  export const FILL_L: i32 = 2;
+  export const AUTO_BATH: i32 = 3;
+  export const REHEAT: i32 = 4;
+}
+export const SETTING_NAMES: string[] = ["hot_water_temp", "bath_temp", "fill_l", "auto_bath", "reheat"];
+const MIN: i32[] = [35, 35, 100, 0, 0];
+const MAX: i32[] = [60, 48, 300, 1, 1];
+const STEP: i32[] = [1, 1, 10, 1, 1];
+const DEFAULT: i32[] = [42, 41, 180, 0, 0];
+
+export function settingIndex(name: string): i32 { return SETTING_NAMES.indexOf(name); }
+
+/** What a change produced: the image reports history and state from it. */
+export class Change {
+  constructor(public event: string, public value: i32) {}
+}
+
+export class Heater {
+  values: i32[] = DEFAULT.slice(0);
+  bathReady: bool = false;
+
+  constructor(private store: CredentialStore) {}
+
+  load(): void {
+    const v = this.store.getTyped(SETTINGS, ValueType.BYTES);
+    if (v !== null && v.length == 3) {
+      const saved: i32[] = [<i32>v[0], <i32>v[1], <i32>v[2] * 10];
+      for (let i = 0; i < 3; i++) if (valid(i, saved[i])) this.values[i] = saved[i];
+    }
+    this.values[Setting.AUTO_BATH] = 0;
+    this.values[Setting.REHEAT] = 0;
+    this.drive();
+  }
+
+  static check(i: i32, value: i64): i32 {
+    if (i < 0 || i >= SETTING_NAMES.length) return E_INVAL;
+    return valid(i, <i32>value) && value == <i64><i32>value ? OK : E_RANGE;
+  }
+
+  step(i: i32, dir: i32): i32 {
+    const v = this.values[i] + dir * STEP[i];
+    return v < MIN[i] ? MIN[i] : v > MAX[i] ? MAX[i] : v;
+  }
+
+  /** Applies a checked value; returns the history entry, or null if nothing changed. */
+  set(i: i32, value: i32): Change | null {
+    if (this.values[i] == value) return null;
+    this.values[i] = value;
+    if (i <= Setting.FILL_L) this.save();
+    if (i == Setting.AUTO_BATH) {
+      this.bathReady = false;
+      if (value == 1) board.setTimer(AUTO_BATH_TIMER, this.values[Setting.FILL_L] * FILL_MS_PER_LITRE);
+      else board.cancelTimer(AUTO_BATH_TIMER);
+    }
+    if (i == Setting.REHEAT) {
+      if (value == 1) board.setTimer(REHEAT_TIMER, REHEAT_MS);
+      else board.cancelTimer(REHEAT_TIMER);
+    }
+    this.drive();
+    return new Change(SETTING_NAMES[i], value);
+  }
+
+  onTimer(id: i32): Change | null {
+    if (id == AUTO_BATH_TIMER && this.values[Setting.AUTO_BATH] == 1) {
+      this.bathReady = true;
+      return new Change("bath_ready", this.values[Setting.FILL_L]);
+    }
+    if (id == REHEAT_TIMER && this.values[Setting.REHEAT] == 1) return this.set(Setting.REHEAT, 0);
+    return null;
+  }
+
+  stateJson(): string {
+    return new JsonWriter()
+      .num("hot_water_temp", this.values[0]).num("bath_temp", this.values[1]).num("fill_l", this.values[2])
+      .bool("auto_bath", this.values[3] == 1).bool("reheat", this.values[4] == 1).bool("bath_ready", this.bathReady)
+      .toString();
+  }
+
+  private save(): void {
+    const b = new Uint8Array(3);
+    b[0] = <u8>this.values[0];
+    b[1] = <u8>this.values[1];
+    b[2] = <u8>(this.values[2] / 10);
+    this.store.put(SETTINGS, ValueType.BYTES, 0, b);
+  }
+
+  /** The burner runs while the bath is filled and kept warm, or reheated. */
+  private drive(): void {
+    board.gpioWrite(Pin.RELAY, this.values[Setting.AUTO_BATH] == 1 || this.values[Setting.REHEAT] == 1 ? 1 : 0);
+  }
+}
+
+function valid(i: i32, v: i32): bool { return v >= MIN[i] && v <= MAX[i] && (v - MIN[i]) % STEP[i] == 0; }

@@ -1,0 +1,240 @@
+// The remote controller's registration state machine (seed 000, FIG. 5 steps S1..S16,
+// screens of FIG. 9): new registration, additional registration, new registration after
+// initialization (notice, explicit confirmation, erase), initialization and factory
+// reset from the menu. The LAN is open only while the screen waits for the app.
+import * as board from "../../board/index";
+import { Link } from "../../board/index";
+import { OK, E_MALFORMED, E_STATE, E_INVAL, E_AUTH } from "../../core/errors";
+import { wipe } from "../../core/bytes";
+import { CredentialStore } from "../credential-store/credential-store";
+import { CloudLink } from "../cloud-link/cloud-link";
+import { LanSession } from "../lan-session/session";
+import { FieldReader, Mode, Msg, statusFrame, withString } from "./messages";
+import { JsonWriter } from "../../core/flat-json";
+
+export namespace Screen {
+  export const NONE: i32 = 0;          // not in the connection screens
+  export const MENU: i32 = 1;          // FIG. 9(a) connection menu
+  export const INIT_NOTICE: i32 = 2;   // 9(b) initialization required
+  export const INIT_CONFIRM: i32 = 3;  // 9(c) initialize? (explicit confirmation)
+  export const INIT_DONE: i32 = 4;     // 9(d) initialization complete
+  export const START_CONFIRM: i32 = 5; // 9(e) start connecting to the app?
+  export const WAITING: i32 = 6;       // 9(f) waiting for the app
+  export const CONNECTING: i32 = 7;    // 9(g) connecting, registration in progress
+  export const DONE: i32 = 8;          // 9(h) registration complete
+  export const ERROR: i32 = 9;
+  export const FACTORY_CONFIRM: i32 = 10;
+}
+
+export namespace Key {
+  export const UP: i32 = 1;
+  export const DOWN: i32 = 2;
+  export const OK: i32 = 3;
+  export const BACK: i32 = 4;
+}
+
+const MENU_ITEMS: string[] = ["New registration", "Additional registration", "Initialize", "Factory reset"];
+export const WINDOW_MS: i32 = 180000;     // the LAN listens at most this long (Matter's minimum window)
+export const HANDSHAKE_MS: i32 = 60000;
+
+export class Registration {
+  screen: i32 = Screen.NONE;
+  private cursor: i32 = 0;
+  private mode: u8 = Mode.NEW;
+  private continueToNew: bool = false;
+  private error: string = "";
+  private session: LanSession = new LanSession();
+
+  constructor(private store: CredentialStore, private cloud: CloudLink, private timerId: i32) {}
+
+  get active(): bool { return this.screen != Screen.NONE; }
+
+  /** S1: the user opens the connection menu. */
+  openMenu(): void { this.cursor = 0; this.go(Screen.MENU); }
+
+  onButton(key: i32): void {
+    const s = this.screen;
+    if (s == Screen.MENU) {
+      if (key == Key.UP) this.cursor = (this.cursor + MENU_ITEMS.length - 1) % MENU_ITEMS.length;
+      else if (key == Key.DOWN) this.cursor = (this.cursor + 1) % MENU_ITEMS.length;
+      else if (key == Key.BACK) this.go(Screen.NONE);
+      else if (key == Key.OK) this.choose(this.cursor);
+      return;
+    }
+    if (key == Key.BACK && s != Screen.CONNECTING) { this.cancel(); return; }
+    if (key != Key.OK) return;
+    if (s == Screen.INIT_NOTICE) this.go(Screen.INIT_CONFIRM);           // S4 -> S5
+    else if (s == Screen.INIT_CONFIRM) this.initialize();                // S5 yes -> S6
+    else if (s == Screen.INIT_DONE) this.go(this.continueToNew ? Screen.START_CONFIRM : Screen.NONE);
+    else if (s == Screen.START_CONFIRM) this.openWindow();               // S7 / S12 yes
+    else if (s == Screen.FACTORY_CONFIRM) this.factoryReset();
+    else if (s == Screen.DONE || s == Screen.ERROR) this.go(Screen.NONE);
+  }
+
+  private choose(item: i32): void {
+    if (item == 0) {                                   // S2 new -> S3
+      this.mode = Mode.NEW;
+      // S3/S4: an existing connection must be initialized first; no timeout says yes.
+      if (this.store.registered()) { this.continueToNew = true; this.go(Screen.INIT_NOTICE); }
+      else this.go(Screen.START_CONFIRM);
+    } else if (item == 1) {                            // S2 additional -> S12
+      if (!this.store.registered()) { this.fail("No existing connection to add a phone to. Choose New registration."); return; }
+      this.mode = Mode.ADDITIONAL;
+      this.go(Screen.START_CONFIRM);
+    } else if (item == 2) {
+      this.continueToNew = false;
+      this.go(this.store.registered() ? Screen.INIT_CONFIRM : Screen.INIT_DONE);
+    } else {
+      this.go(Screen.FACTORY_CONFIRM);
+    }
+  }
+
+  /** S6: erase this registration's device ID, password and everything tied to them. */
+  private initialize(): void {
+    this.cloud.stop();
+    const rc = this.store.initialize();
+    if (rc != OK) { this.fail("Initialization failed (" + rc.toString() + ")"); return; }
+    board.logInfo("registration initialized");
+    this.go(Screen.INIT_DONE);
+  }
+
+  private factoryReset(): void {
+    this.cloud.stop();
+    const rc = this.store.factoryReset();
+    if (rc != OK) { this.fail("Factory reset failed (" + rc.toString() + ")"); return; }
+    board.logInfo("factory reset");
+    this.continueToNew = false;
+    this.go(Screen.INIT_DONE);
+  }
+
+  private openWindow(): void {
+    this.session.close();
+    board.setTimer(this.timerId, WINDOW_MS);
+    this.go(Screen.WAITING);
+  }
+
+  private cancel(): void {
+    this.session.close();
+    board.cancelTimer(this.timerId);
+    this.go(Screen.NONE);
+  }
+
+  private fail(why: string): void {
+    this.session.close();
+    board.cancelTimer(this.timerId);
+    this.error = why;
+    this.go(Screen.ERROR);
+  }
+
+  onTimer(): void {
+    if (this.screen == Screen.WAITING) this.fail("No app answered in time.");
+    else if (this.screen == Screen.CONNECTING) this.fail("The app stopped answering. Nothing was changed.");
+  }
+
+  /** A LAN frame. Every refusal is answered with an ERROR frame and changes nothing. */
+  onLan(frame: Uint8Array): i32 {
+    if (frame.length == 0) return this.refuse(E_MALFORMED);
+    const type = frame[0];
+    if (type == Msg.HELLO) return this.onHello(frame);
+    if (this.screen != Screen.CONNECTING || !this.session.isOpen) return this.refuse(E_STATE);
+    if (type != Msg.CREDENTIALS && type != Msg.ADDED) return this.refuse(E_MALFORMED);
+    const body = this.session.openFrame(frame);
+    if (body === null) return this.refuse(E_AUTH);
+    if (type == Msg.CREDENTIALS) return this.onCredentials(body);
+    return this.onAdded(body);
+  }
+
+  /** S8 / S13: connection request; S9 / S14: answer with the existing device ID or none. */
+  private onHello(frame: Uint8Array): i32 {
+    if (this.screen != Screen.WAITING) return this.refuse(E_STATE);
+    const r = new FieldReader(frame, 1);
+    const phonePub = r.bytes(65);
+    const terminal = r.str(64);
+    if (!r.done || terminal.length == 0) return this.refuse(E_MALFORMED);
+    if (!this.session.open(phonePub)) return this.refuse(E_INVAL);
+    let existing = "";
+    if (this.mode == Mode.ADDITIONAL) {
+      const id = this.store.registrationDeviceId();
+      if (id === null) { this.session.close(); return this.refuse(E_STATE); }
+      existing = id;
+      // The cloud adds a user only against the device's own word for this terminal.
+      this.cloud.enqueue("approve", new JsonWriter().str("terminal", terminal).toString());
+    }
+    const inner = new Uint8Array(1);
+    inner[0] = this.mode;
+    const sealed = this.session.seal(Msg.HELLO_REPLY, withString(inner, existing));
+    // HELLO_REPLY = type, remote public key, then the sealed part (its own type byte dropped).
+    const reply = new Uint8Array(1 + 65 + sealed.length - 1);
+    reply[0] = Msg.HELLO_REPLY;
+    reply.set(this.session.devicePublic, 1);
+    reply.set(sealed.subarray(1), 66);
+    board.linkSend(Link.LAN, reply);
+    board.setTimer(this.timerId, HANDSHAKE_MS);
+    this.go(Screen.CONNECTING);
+    return OK;
+  }
+
+  /** S10 / S11: the app's new device ID and password are stored; the remote then logs in. */
+  private onCredentials(body: Uint8Array): i32 {
+    if (this.mode != Mode.NEW) { wipe(body); return this.refuse(E_STATE); }
+    const r = new FieldReader(body, 0);
+    const id = r.str(64);
+    const pw = r.bytes(r.i < body.length ? <i32>body[r.i] + 1 : 0);
+    wipe(body);
+    if (r.bad || !r.done || pw.length < 17 || pw.length > 65 || id.length == 0) { wipe(pw); return this.refuse(E_MALFORMED); }
+    const password = pw.subarray(1);
+    const rc = this.store.setRegistration(id, password);
+    wipe(pw);
+    board.linkSend(Link.LAN, this.session.seal(Msg.STORED, statusByte(rc)));
+    this.session.close();
+    board.cancelTimer(this.timerId);
+    if (rc != OK) { this.fail("The device could not store its new credentials (" + rc.toString() + ")."); return rc; }
+    board.logInfo("registered as " + id);
+    this.cloud.start();
+    this.go(Screen.DONE);
+    return OK;
+  }
+
+  /** S15 / S16: the app says it was added to the existing registration. */
+  private onAdded(body: Uint8Array): i32 {
+    if (this.mode != Mode.ADDITIONAL || body.length != 0) return this.refuse(E_MALFORMED);
+    board.linkSend(Link.LAN, this.session.seal(Msg.ADDED_ACK, statusByte(OK)));
+    this.session.close();
+    board.cancelTimer(this.timerId);
+    board.logInfo("phone added to the registration");
+    this.go(Screen.DONE);
+    return OK;
+  }
+
+  private refuse(code: i32): i32 {
+    board.linkSend(Link.LAN, statusFrame(Msg.ERROR, code));
+    return code;
+  }
+
+  private go(s: i32): void { this.screen = s; }
+
+  render(): string {
+    const s = this.screen;
+    if (s == Screen.MENU) {
+      let t = "Connection";
+      for (let i = 0; i < MENU_ITEMS.length; i++) t += "\n" + (i == this.cursor ? "> " : "  ") + MENU_ITEMS[i];
+      return t;
+    }
+    if (s == Screen.INIT_NOTICE) return "Initialization required\nThis remote is still connected to a previous user's app.\nInitialize that connection first.\nOK: continue  BACK: cancel";
+    if (s == Screen.INIT_CONFIRM) return "Initialize connection?\nThe device ID and password will be erased.\nOK: initialize  BACK: cancel";
+    if (s == Screen.INIT_DONE) return "Initialization complete\nThe previous connection was erased.\nOK: next";
+    if (s == Screen.START_CONFIRM) return (this.mode == Mode.NEW ? "New registration" : "Additional registration") + "\nStart connecting to the app?\nOK: start  BACK: cancel";
+    if (s == Screen.WAITING) return "Waiting for the app\nOpen the app on a phone at home\nand choose " + (this.mode == Mode.NEW ? "Register." : "Add this phone.") + "\nBACK: cancel";
+    if (s == Screen.CONNECTING) return "Connecting to the app\nRegistration in progress...";
+    if (s == Screen.DONE) return (this.mode == Mode.NEW ? "Registration complete" : "Phone added") + "\nThe app can now use this water heater.\nOK: done";
+    if (s == Screen.FACTORY_CONFIRM) return "Factory reset?\nAll user data and the connection will be erased.\nOK: reset  BACK: cancel";
+    if (s == Screen.ERROR) return "Error\n" + this.error + "\nOK: back";
+    return "";
+  }
+}
+
+function statusByte(rc: i32): Uint8Array {
+  const b = new Uint8Array(1);
+  b[0] = <u8>rc;
+  return b;
+}
