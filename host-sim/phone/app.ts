@@ -1,0 +1,110 @@
+// The maker's phone app, simulated: the user's choices are method calls. Registration
+// follows seed 000 FIG. 10 (S81..S89); operation and history go through the cloud.
+import { CloudClient, CloudError, type CommandAccepted, type CommandResult, type DeviceSummary, type HistoryEntry } from "./cloud-client.ts";
+import { LanMsg, LanSession, RegistrationMode } from "./lan-messages.ts";
+import { uuid, osRandom, type RandomSource } from "./seeded-random.ts";
+import type { LanPort } from "../home/router.ts";
+
+export interface PhoneOptions {
+  name: string;
+  terminalId: string;
+  user: string;
+  password: string;
+  cloudUrl: string;
+  ca: string;
+  lan: LanPort;
+  random?: RandomSource;
+  /** How long to wait for the appliance on the LAN, and for the cloud to see its approval. */
+  lanTimeoutMs?: number;
+  approvalWaitMs?: number;
+}
+
+export interface RegistrationOutcome {
+  kind: "new" | "additional";
+  deviceId: string;
+}
+
+export class MakerApp {
+  /** What the phone's screen shows (FIG. 11 in spirit). */
+  screen = "Maker app\nNot signed in";
+  /** The water heater this app controls (its current device ID). */
+  deviceId: string | null = null;
+  readonly cloud: CloudClient;
+  private readonly random: RandomSource;
+
+  constructor(readonly o: PhoneOptions) {
+    this.cloud = new CloudClient(o.cloudUrl, o.ca, { user: o.user, password: o.password, terminalId: o.terminalId });
+    this.random = o.random ?? osRandom;
+  }
+
+  async createAccount(): Promise<void> {
+    const r = await this.cloud.call("POST", "/api/users", { user: this.o.user, password: this.o.password }, false);
+    if (r.status !== 201 && r.status !== 409) throw new CloudError(r.status, JSON.stringify(r.json), "create account");
+    this.show(`Signed in as ${this.o.user}`);
+  }
+
+  /** S81..S89 against the appliance `device` on the home LAN. The remote must be waiting. */
+  async register(device: string): Promise<RegistrationOutcome> {
+    const lan = this.o.lan;
+    lan.clear();
+    const session = new LanSession(this.random);
+    this.show("Registering\nLooking for the water heater...");
+    await lan.send(device, session.hello(this.o.terminalId));                     // S82
+    const reply = session.openHelloReply(await lan.next(this.lanTimeout()));      // S83
+    if (reply.existingDeviceId === "") {                                          // S84 no
+      const deviceId = uuid(this.random);                                         // S85
+      const devicePassword = this.random.bytes(24).toString("base64url");
+      await this.cloud.expect(201, "POST", "/api/registrations", { deviceId, devicePassword }); // S86
+      await lan.send(device, session.credentials(deviceId, devicePassword));      // S87
+      const status = session.status(await lan.next(this.lanTimeout()), LanMsg.STORED);
+      if (status !== 0) throw new Error(`the water heater could not store its credentials (${status})`);
+      this.deviceId = deviceId;
+      this.show("Registration complete\nThe water heater is connected.");
+      return { kind: "new", deviceId };
+    }
+    if (reply.mode !== RegistrationMode.ADDITIONAL) throw new Error("the remote has a device ID but is not in additional mode");
+    const deviceId = reply.existingDeviceId;
+    await this.addSelf(deviceId);                                                 // S88
+    await lan.send(device, session.added());                                      // S89
+    const status = session.status(await lan.next(this.lanTimeout()), LanMsg.ADDED_ACK);
+    if (status !== 0) throw new Error(`the water heater refused the addition (${status})`);
+    this.deviceId = deviceId;
+    this.show("Phone added\nThis phone now controls the water heater.");
+    return { kind: "additional", deviceId };
+  }
+
+  /** S88: the cloud adds this user once the remote's approval has reached it. */
+  private async addSelf(deviceId: string): Promise<void> {
+    const deadline = Date.now() + (this.o.approvalWaitMs ?? 5000);
+    for (;;) {
+      const r = await this.cloud.call("POST", `/api/registrations/${deviceId}/users`);
+      if (r.status === 201) return;
+      if (r.status !== 403 || Date.now() > deadline) throw new CloudError(r.status, JSON.stringify(r.json), "add this phone");
+      await new Promise((res) => setTimeout(res, 100));
+    }
+  }
+
+  /** Changes a setting through the cloud and waits for the remote's answer. */
+  async operate(set: string, value: number, deviceId = this.requireDevice()): Promise<CommandResult> {
+    const { cmd } = await this.cloud.expect<CommandAccepted>(202, "POST", `/api/devices/${deviceId}/commands`, { set, value });
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      const r = await this.cloud.expect<CommandResult>(200, "GET", `/api/devices/${deviceId}/commands/${cmd}`);
+      if (r.status !== null && r.status !== undefined) { this.show(`${set} = ${value}: ${r.status === 0 ? "done" : "refused " + r.status}`); return r; }
+      if (Date.now() > deadline) return { cmd, status: null };
+      await new Promise((res) => setTimeout(res, 50));
+    }
+  }
+
+  devices(): Promise<DeviceSummary[]> { return this.cloud.expect(200, "GET", "/api/devices"); }
+  history(deviceId = this.requireDevice()): Promise<HistoryEntry[]> { return this.cloud.expect(200, "GET", `/api/devices/${deviceId}/history`); }
+  state(deviceId = this.requireDevice()): Promise<Record<string, unknown>> { return this.cloud.expect(200, "GET", `/api/devices/${deviceId}/state`); }
+
+  private requireDevice(): string {
+    if (!this.deviceId) throw new Error(`${this.o.name} has no water heater registered`);
+    return this.deviceId;
+  }
+
+  private lanTimeout(): number { return this.o.lanTimeoutMs ?? 5000; }
+  private show(s: string): void { this.screen = `Maker app (${this.o.user})\n${s}`; }
+}
