@@ -1,0 +1,68 @@
+// Runs before `npm start` and `npm test` (npm's pre-scripts), so that on a fresh clone
+// those two commands do all the set-up: Debian packages, npm packages, images and posix
+// boards. Plain Node with no dependencies, because it runs before any are installed.
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+const quiet = process.argv.includes("--quiet");
+const say = (s) => { if (!quiet) console.log(`setup: ${s}`); };
+
+// Debian packages the kit needs, and a file that shows each one is there.
+const debian = [
+  ["wabt", "/usr/bin/wasm2c", "translates images to C for the posix board"],
+  ["gcc", "/usr/bin/gcc", "builds the posix board"],
+  ["libssl-dev", "/usr/include/openssl/evp.h", "crypto primitives of the posix board"],
+  ["mosquitto", "/usr/sbin/mosquitto", "the MQTT broker users run (tests run against it too)"],
+  ["make", "/usr/bin/make", "builds the SQLite binding for the cloud stub"],
+  ["g++", "/usr/bin/g++", "builds the SQLite binding for the cloud stub"],
+  ["python3", "/usr/bin/python3", "node-gyp, for the SQLite binding"],
+];
+const missing = debian.filter(([, file]) => !existsSync(file));
+if (missing.length) {
+  const names = missing.map(([n]) => n);
+  if (process.getuid?.() === 0) {
+    say(`installing Debian packages: ${names.join(" ")}`);
+    run("apt-get", ["update", "-qq"]);
+    run("apt-get", ["install", "-y", "-qq", ...names], { DEBIAN_FRONTEND: "noninteractive" });
+  } else {
+    console.error(`setup: missing Debian packages:\n${missing.map(([n, , why]) => `  ${n}: ${why}`).join("\n")}\n` +
+      `install them with: sudo apt-get install ${names.join(" ")}`);
+    process.exit(1);
+  }
+}
+
+// npm packages: install when node_modules is missing or older than the lock file.
+const lock = join(root, "package-lock.json"), mods = join(root, "node_modules", ".package-lock.json");
+if (!existsSync(mods) || statSync(mods).mtimeMs < statSync(lock).mtimeMs) {
+  say("installing npm packages (npm ci)");
+  run("npm", ["ci", "--no-audit", "--no-fund"]);
+}
+
+// Images and posix boards: rebuild when any source is newer than the oldest output.
+const newest = (dir) => {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+};
+const outputs = () => {
+  const dir = join(root, "build", "posix");
+  if (!existsSync(dir)) return 0;
+  const files = readdirSync(dir).map((f) => join(dir, f)).filter((f) => statSync(f).isFile());
+  return files.length ? Math.min(...files.map((f) => statSync(f).mtimeMs)) : 0;
+};
+const sources = Math.max(newest(join(root, "firmware")), newest(join(root, "boards")), statSync(join(root, "asconfig.json")).mtimeMs);
+if (outputs() < sources) {
+  say("building images and posix boards");
+  run("npx", ["tsx", "scripts/build.ts"]);
+}
+
+function run(cmd, args, env = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: quiet ? ["ignore", "ignore", "inherit"] : "inherit", env: { ...process.env, ...env } });
+  if (r.status !== 0) { console.error(`setup: ${cmd} ${args.join(" ")} failed`); process.exit(r.status ?? 1); }
+}
+
