@@ -86,7 +86,14 @@ export class MakerApp {
 
   /** Changes a setting through the cloud and waits for the remote's answer. */
   async operate(set: string, value: number, deviceId = this.requireDevice()): Promise<CommandResult> {
-    const { cmd } = await this.cloud.expect<CommandAccepted>(202, "POST", `/api/devices/${deviceId}/commands`, { set, value });
+    let cmd: number;
+    try {
+      ({ cmd } = await this.cloud.expect<CommandAccepted>(202, "POST", `/api/devices/${deviceId}/commands`, { set, value }));
+    } catch (e) {
+      if (e instanceof CloudError && e.status === 410) this.show("This water heater was registered again by someone else.
+You can still read its past history.");
+      throw e;
+    }
     const deadline = Date.now() + 5000;
     for (;;) {
       const r = await this.cloud.expect<CommandResult>(200, "GET", `/api/devices/${deviceId}/commands/${cmd}`);

@@ -1,0 +1,133 @@
+// The cloud's side of PROTOCOL.md §2: what it does with each uplink message, and how a
+// phone's command goes down. Anything from an unknown or retired device id, and any
+// malformed payload, is logged and dropped: a retired registration "sees no new data".
+import type { CloudEvents } from "./events.ts";
+import type { CloudStore } from "./store.ts";
+import type { DeviceDirectory, MqttTransport } from "./transport.ts";
+import type { DownPayload, SettingName, UpKind } from "./types.ts";
+import {
+  checkApprove, checkHello, checkHistory, checkReply, checkState, parseFlatJson, type Checked,
+} from "./validate.ts";
+
+/** PROTOCOL.md §1: the remote's approval of a terminal is good for 5 minutes. */
+export const APPROVAL_TTL_MS = 5 * 60_000;
+
+const UP_KINDS: ReadonlySet<string> = new Set<UpKind>(["hello", "state", "history", "reply", "approve"]);
+
+export interface DeviceLinkOptions {
+  store: CloudStore;
+  events: CloudEvents;
+  now: () => number;
+  transport?: MqttTransport;
+  directory?: DeviceDirectory;
+  approvalTtlMs?: number;
+}
+
+export class DeviceLink {
+  private readonly approvalTtlMs: number;
+
+  constructor(private readonly o: DeviceLinkOptions) {
+    this.approvalTtlMs = o.approvalTtlMs ?? APPROVAL_TTL_MS;
+    o.transport?.onMessage((topic, payload) => this.handle(topic, payload));
+  }
+
+  private log(message: string): void {
+    this.o.events.emitEvent({ kind: "log", t: this.o.now(), message });
+  }
+
+  /** One uplink message. Exposed so a simulator can deliver messages without a broker. */
+  handle(topic: string, payload: Buffer | string): void {
+    const text = payload.toString();
+    this.o.events.emitEvent({ kind: "mqtt-in", t: this.o.now(), topic, payload: text });
+    try {
+      this.dispatch(topic, payload);
+    } catch (err) {
+      // A database error on one message must not take the MQTT client down.
+      this.log(`${topic}: ${(err as Error).message}`);
+    }
+  }
+
+  private dispatch(topic: string, payload: Buffer | string): void {
+    const parts = topic.split("/");
+    if (parts.length !== 4 || parts[0] !== "devices" || parts[2] !== "up" || !UP_KINDS.has(parts[3])) {
+      return this.log(`${topic}: not a device uplink topic, ignored`);
+    }
+    const [, deviceId, , kind] = parts as [string, string, string, UpKind];
+    const { store, now } = this.o;
+    const reg = store.registration(deviceId);
+    // Exact match: the broker only lets a device publish under its own id, as announced.
+    if (!reg || reg.deviceId !== deviceId) return this.log(`${topic}: unknown device id, ignored`);
+    if (reg.retiredAt !== null) return this.log(`${topic}: registration retired, ignored`);
+
+    const flat = parseFlatJson(payload);
+    if (!flat.ok) return this.log(`${topic}: ${flat.error}, ignored`);
+    const need = <T>(c: Checked<T>): T | undefined => {
+      if (c.ok) return c.value;
+      this.log(`${topic}: ${c.error}, ignored`);
+      return undefined;
+    };
+
+    switch (kind) {
+      case "hello": {
+        const hello = need(checkHello(flat.value));
+        if (!hello) return;
+        const r = store.recordHello(deviceId, hello.serial, now());
+        if (!r.ok) return this.log(`${topic}: ${r.reason}, ignored`);
+        for (const old of r.retired) {
+          this.o.events.emitEvent({ kind: "retired", t: now(), deviceId: old, by: deviceId, serial: hello.serial });
+          this.forget(old);
+        }
+        return;
+      }
+      case "state": {
+        const state = need(checkState(flat.value));
+        if (state) store.putState(deviceId, state, now());
+        return;
+      }
+      case "history": {
+        const h = need(checkHistory(flat.value));
+        if (h && !store.addHistory(deviceId, h, now())) this.log(`${topic}: history n=${h.n} already stored (resend)`);
+        return;
+      }
+      case "reply": {
+        const r = need(checkReply(flat.value));
+        if (!r) return;
+        const res = store.setReply(deviceId, r.cmd, r.status, now());
+        if (res !== "set") this.log(`${topic}: reply to cmd ${r.cmd} ignored (${res})`);
+        return;
+      }
+      case "approve": {
+        const a = need(checkApprove(flat.value));
+        if (a) store.putApproval(deviceId, a.terminal, now() + this.approvalTtlMs);
+        return;
+      }
+    }
+  }
+
+  /** The broker stops accepting a retired registration's credentials. The remote has
+   *  erased them already; this is defence in depth against a copy of them. */
+  private forget(deviceId: string): void {
+    const d = this.o.directory;
+    if (!d?.removeDevice) return;
+    d.removeDevice(deviceId).catch((err: Error) => this.log(`directory: removing ${deviceId} failed: ${err.message}`));
+  }
+
+  /** Numbers, stores and publishes a command; the caller has checked membership, that the
+   *  registration is current and that the value is in range. */
+  sendCommand(deviceId: string, set: SettingName, value: number): number {
+    const { cmd, body } = this.o.store.newCommand(deviceId, (cmd) => JSON.stringify({ cmd, set, value } satisfies DownPayload), this.o.now());
+    this.publish(`devices/${deviceId}/down`, body);
+    return cmd;
+  }
+
+  private publish(topic: string, payload: string): void {
+    this.o.events.emitEvent({ kind: "mqtt-out", t: this.o.now(), topic, payload });
+    const t = this.o.transport;
+    if (!t) return this.log(`${topic}: no MQTT transport, not sent`);
+    try {
+      Promise.resolve(t.publish(topic, payload)).catch((err: Error) => this.log(`${topic}: publish failed: ${err.message}`));
+    } catch (err) {
+      this.log(`${topic}: publish failed: ${(err as Error).message}`);
+    }
+  }
+}

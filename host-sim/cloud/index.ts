@@ -1,0 +1,144 @@
+// The simulated cloud (the patent's external server 30): HTTPS API for phones, MQTT link
+// to the remotes, SQLite storage. startCloud wires the pieces and returns a handle.
+import type { AddressInfo } from "node:net";
+import { DEFAULT_ITERATIONS } from "../net/password-hash.ts";
+import { apiRoutes } from "./api.ts";
+import { DeviceLink, APPROVAL_TTL_MS } from "./device-link.ts";
+import { CloudEvents, type CloudEventListener } from "./events.ts";
+import { createCloudServer } from "./http-server.ts";
+import { connectMqttTransport, type MqttConnectOptions } from "./mqtt-transport.ts";
+import { openDatabase } from "./schema.ts";
+import { CloudStore } from "./store.ts";
+import type { DeviceDirectory, MqttTransport } from "./transport.ts";
+import { DEFAULT_USER_HASH_LOG_N, hashUserPassword, verifyUserPassword } from "./user-password.ts";
+
+export type { CloudEvent, CloudEventListener } from "./events.ts";
+export type { DeviceDirectory, MqttTransport } from "./transport.ts";
+export type { MqttConnectOptions } from "./mqtt-transport.ts";
+export type * from "./types.ts";
+export { CloudEvents } from "./events.ts";
+export { SETTINGS } from "./settings.ts";
+
+export interface CloudOptions {
+  /** TLS of the HTTPS API (PEM). `ca` is only passed through to the TLS context. */
+  tls: { cert: string; key: string; ca?: string };
+  /** SQLite file; default data/cloud.db. ":memory:" for throwaway runs. */
+  dbPath?: string;
+  /** HTTPS port; default 0 (any free port). */
+  httpsPort?: number;
+  /** Listen address; default 127.0.0.1. */
+  host?: string;
+  /** Either a ready transport (tests, the deterministic simulator)... */
+  transport?: MqttTransport;
+  /** ...or how to reach the broker with mqtt.js as the service user "cloud". */
+  mqtt?: MqttConnectOptions;
+  /** The broker's list of accepted device credentials. */
+  directory?: DeviceDirectory;
+  /** The cloud's clock (ms). Approvals expire by it; timestamps come from it. */
+  now?: () => number;
+  /** Called with every event (also available as handle.events). */
+  onEvent?: CloudEventListener;
+  /** Where "log" events are also written; default stderr. Pass () => {} for silence. */
+  log?: (line: string) => void;
+  /** scrypt cost of user passwords (log2 N); default 14. Tests use less. */
+  userHashLogN?: number;
+  /** PBKDF2 iterations of device password hashes; default password-hash.ts's. */
+  deviceHashIterations?: number;
+  /** How long a remote's approval of a terminal lasts; default 5 minutes. */
+  approvalTtlMs?: number;
+}
+
+export interface CloudHandle {
+  httpsPort: number;
+  /** https://<host>:<port> */
+  url: string;
+  events: CloudEvents;
+  /** Tells the broker every registration again (after the broker restarted). */
+  reannounce(): Promise<void>;
+  /** Deliver an uplink message as if it came from the broker (simulator use). */
+  deliver(topic: string, payload: Buffer | string): void;
+  stop(): Promise<void>;
+}
+
+export async function startCloud(options: CloudOptions): Promise<CloudHandle> {
+  const now = options.now ?? Date.now;
+  const events = new CloudEvents();
+  const logLine = options.log ?? ((line: string) => process.stderr.write(`[cloud] ${line}\n`));
+  events.onEvent((e) => { if (e.kind === "log") logLine(e.message); });
+  if (options.onEvent) events.onEvent(options.onEvent);
+  const log = (message: string) => events.emitEvent({ kind: "log", t: now(), message });
+
+  const db = openDatabase(options.dbPath ?? "data/cloud.db");
+  const cleanups: (() => unknown)[] = [() => db.close()];
+  const cleanup = async () => { for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => {}); };
+
+  try {
+    const store = new CloudStore(db);
+
+    // A restarted broker knows nothing: tell it every current registration again, and
+    // make sure retired ones stay refused. At start-up and after a broker outage.
+    const directory = options.directory;
+    const reannounce = async () => {
+      if (!directory) return;
+      for (const reg of store.registrations()) {
+        if (reg.retiredAt === null) await directory.setDevice(reg.deviceId, reg.passwordHash);
+        else if (directory.removeDevice) await directory.removeDevice(reg.deviceId);
+      }
+    };
+    await reannounce();
+    }
+
+    let transport = options.transport;
+    if (!transport && options.mqtt) transport = await connectMqttTransport({ log, ...options.mqtt });
+    if (transport?.close) { const t = transport; cleanups.push(() => t.close!()); }
+    if (!transport) log("no MQTT transport: commands are stored but not sent");
+
+    const link = new DeviceLink({ store, events, now, transport, directory, approvalTtlMs: options.approvalTtlMs ?? APPROVAL_TTL_MS });
+
+    const userHashLogN = options.userHashLogN ?? DEFAULT_USER_HASH_LOG_N;
+    // Unknown users are checked against this, so they take as long as known ones.
+    const decoy = await hashUserPassword("decoy password, never matches anything", userHashLogN);
+    const server = createCloudServer({
+      tls: options.tls,
+      events,
+      now,
+      auth: {
+        async check(user, password) {
+          const stored = store.userPasswordHash(user);
+          const okay = await verifyUserPassword(password, stored ?? decoy);
+          return okay && stored !== undefined;
+        },
+        noteTerminal: (user, terminal) => store.noteTerminal(user, terminal, now()),
+      },
+      routes: apiRoutes({
+        store, link, directory: options.directory, now, log,
+        userHashLogN,
+        deviceHashIterations: options.deviceHashIterations ?? DEFAULT_ITERATIONS,
+      }),
+    });
+    const host = options.host ?? "127.0.0.1";
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.httpsPort ?? 0, host, () => { server.off("error", reject); resolve(); });
+    });
+    cleanups.push(() => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }));
+    const port = (server.address() as AddressInfo).port;
+
+    let stopped = false;
+    return {
+      httpsPort: port,
+      url: `https://${host.includes(":") ? `[${host}]` : host}:${port}`,
+      events,
+      reannounce,
+      deliver: (topic, payload) => link.handle(topic, payload),
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        await cleanup();
+      },
+    };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}

@@ -1,0 +1,198 @@
+// Every query the cloud makes, as prepared statements over the schema. Methods that touch
+// a registration's data take its device id and touch nothing else; membership checks
+// (isMember, listFor) are the only way the API learns which ids a caller may use.
+import type { Db } from "./schema.ts";
+import type { DeviceListEntry, HistoryEntry, HistoryPayload, StatePayload } from "./types.ts";
+
+export interface Registration {
+  deviceId: string;
+  passwordHash: string;
+  serial: string | null;
+  created: number;
+  retiredAt: number | null;
+}
+
+export type AddMemberResult = "added" | "already-member" | "no-approval" | "not-current";
+export type HelloResult =
+  | { ok: true; retired: string[] }
+  | { ok: false; reason: string };
+export type ReplyResult = "set" | "unknown-cmd" | "already-replied";
+
+interface RegRow { device_id: string; password_hash: string; serial: string | null; created: number; retired_at: number | null }
+const toReg = (r: RegRow): Registration =>
+  ({ deviceId: r.device_id, passwordHash: r.password_hash, serial: r.serial, created: r.created, retiredAt: r.retired_at });
+
+export class CloudStore {
+  private readonly q;
+
+  constructor(private readonly db: Db) {
+    const p = (sql: string) => db.prepare(sql);
+    this.q = {
+      insertUser: p("INSERT OR IGNORE INTO users (user, password_hash, created) VALUES (?, ?, ?)"),
+      userHash: p("SELECT password_hash AS h FROM users WHERE user = ?"),
+      noteTerminal: p("INSERT OR IGNORE INTO terminals (user, terminal, first_seen) VALUES (?, ?, ?)"),
+
+      reg: p("SELECT * FROM registrations WHERE device_id = ?"),
+      allRegs: p("SELECT * FROM registrations ORDER BY created, device_id"),
+      insertReg: p("INSERT OR IGNORE INTO registrations (device_id, password_hash, serial, created, retired_at) VALUES (?, ?, NULL, ?, NULL)"),
+      insertMember: p("INSERT OR IGNORE INTO registration_users (device_id, user, terminal, added) VALUES (?, ?, ?, ?)"),
+      isMember: p("SELECT 1 FROM registration_users WHERE device_id = ? AND user = ? AND terminal = ?"),
+      listFor: p(`SELECT r.device_id, r.created, r.retired_at FROM registrations r
+                  JOIN registration_users m ON m.device_id = r.device_id
+                  WHERE m.user = ? AND m.terminal = ? ORDER BY r.created, r.device_id`),
+      setSerial: p("UPDATE registrations SET serial = ? WHERE device_id = ?"),
+      sameSerialCurrent: p("SELECT device_id FROM registrations WHERE serial = ? AND device_id <> ? AND retired_at IS NULL"),
+      retire: p("UPDATE registrations SET retired_at = ? WHERE device_id = ? AND retired_at IS NULL"),
+      dropApprovals: p("DELETE FROM approvals WHERE device_id = ?"),
+
+      putApproval: p("INSERT OR REPLACE INTO approvals (device_id, terminal, expires) VALUES (?, ?, ?)"),
+      takeApproval: p("DELETE FROM approvals WHERE device_id = ? AND terminal = ? AND expires > ?"),
+      dropExpired: p("DELETE FROM approvals WHERE expires <= ?"),
+
+      putState: p("INSERT OR REPLACE INTO states (device_id, json, updated) VALUES (?, ?, ?)"),
+      getState: p("SELECT json, updated FROM states WHERE device_id = ?"),
+
+      addHistory: p("INSERT OR IGNORE INTO history (device_id, n, event, value, t, received) VALUES (?, ?, ?, ?, ?, ?)"),
+      history: p("SELECT n, event, value, t FROM history WHERE device_id = ? ORDER BY n"),
+
+      lastCmd: p("SELECT COALESCE(MAX(cmd), 0) AS n FROM commands WHERE device_id = ?"),
+      insertCmd: p("INSERT INTO commands (device_id, cmd, body, status, created, replied) VALUES (?, ?, ?, NULL, ?, NULL)"),
+      getCmd: p("SELECT cmd, status FROM commands WHERE device_id = ? AND cmd = ?"),
+      setReply: p("UPDATE commands SET status = ?, replied = ? WHERE device_id = ? AND cmd = ? AND status IS NULL"),
+    };
+  }
+
+  // ---------------------------------------------------------------- users
+
+  /** False when the name is taken. */
+  createUser(user: string, passwordHash: string, now: number): boolean {
+    return this.q.insertUser.run(user, passwordHash, now).changes === 1;
+  }
+
+  userPasswordHash(user: string): string | undefined {
+    return (this.q.userHash.get(user) as { h: string } | undefined)?.h;
+  }
+
+  noteTerminal(user: string, terminal: string, now: number): void {
+    this.q.noteTerminal.run(user, terminal, now);
+  }
+
+  // ---------------------------------------------------------------- registrations
+
+  registration(deviceId: string): Registration | undefined {
+    const r = this.q.reg.get(deviceId) as RegRow | undefined;
+    return r && toReg(r);
+  }
+
+  registrations(): Registration[] {
+    return (this.q.allRegs.all() as RegRow[]).map(toReg);
+  }
+
+  /** S33: the registration and its first member, together or not at all. False when the
+   *  device id exists already (in any case spelling). */
+  createRegistration(deviceId: string, passwordHash: string, user: string, terminal: string, now: number): boolean {
+    return this.db.transaction(() => {
+      if (this.q.insertReg.run(deviceId, passwordHash, now).changes !== 1) return false;
+      this.q.insertMember.run(deviceId, user, terminal, now);
+      return true;
+    })();
+  }
+
+  /** Undoes createRegistration when the broker could not be told (nothing else refers to
+   *  a registration that young). */
+  deleteNewRegistration(deviceId: string): void {
+    this.db.transaction(() => {
+      for (const t of ["approvals", "states", "history", "commands", "registration_users", "registrations"]) {
+        this.db.prepare(`DELETE FROM ${t} WHERE device_id = ?`).run(deviceId);
+      }
+    })();
+  }
+
+  isMember(deviceId: string, user: string, terminal: string): boolean {
+    return this.q.isMember.get(deviceId, user, terminal) !== undefined;
+  }
+
+  listFor(user: string, terminal: string): DeviceListEntry[] {
+    return (this.q.listFor.all(user, terminal) as { device_id: string; created: number; retired_at: number | null }[])
+      .map((r) => ({ deviceId: r.device_id, current: r.retired_at === null, since: r.created, retiredAt: r.retired_at }));
+  }
+
+  /** S51: adds the caller to a current registration against an unexpired approval of the
+   *  caller's terminal, consuming it. */
+  addMember(deviceId: string, user: string, terminal: string, now: number): AddMemberResult {
+    return this.db.transaction((): AddMemberResult => {
+      const reg = this.registration(deviceId);
+      if (!reg || reg.retiredAt !== null) return "not-current";
+      if (this.isMember(reg.deviceId, user, terminal)) return "already-member";
+      this.q.dropExpired.run(now);
+      if (this.q.takeApproval.run(reg.deviceId, terminal, now).changes !== 1) return "no-approval";
+      this.q.insertMember.run(reg.deviceId, user, terminal, now);
+      return "added";
+    })();
+  }
+
+  /** A hello: records the remote's serial on first sight and retires every other current
+   *  registration of the same serial (a newer registration of the same remote). A serial
+   *  differing from the one recorded is refused: a registration belongs to one remote. */
+  recordHello(deviceId: string, serial: string, now: number): HelloResult {
+    return this.db.transaction((): HelloResult => {
+      const reg = this.registration(deviceId);
+      if (!reg) return { ok: false, reason: "unknown device id" };
+      if (reg.retiredAt !== null) return { ok: false, reason: "registration retired" };
+      if (reg.serial !== null && reg.serial !== serial) return { ok: false, reason: `serial ${serial} differs from recorded ${reg.serial}` };
+      if (reg.serial === null) this.q.setSerial.run(serial, reg.deviceId);
+      const retired: string[] = [];
+      for (const { device_id } of this.q.sameSerialCurrent.all(serial, reg.deviceId) as { device_id: string }[]) {
+        this.q.retire.run(now, device_id);
+        this.q.dropApprovals.run(device_id);
+        retired.push(device_id);
+      }
+      return { ok: true, retired };
+    })();
+  }
+
+  putApproval(deviceId: string, terminal: string, expires: number): void {
+    this.q.putApproval.run(deviceId, terminal, expires);
+  }
+
+  // ---------------------------------------------------------------- device data
+
+  putState(deviceId: string, state: StatePayload, now: number): void {
+    this.q.putState.run(deviceId, JSON.stringify(state), now);
+  }
+
+  state(deviceId: string): { state: StatePayload; updated: number } | undefined {
+    const r = this.q.getState.get(deviceId) as { json: string; updated: number } | undefined;
+    return r && { state: JSON.parse(r.json) as StatePayload, updated: r.updated };
+  }
+
+  /** False when this n was stored already (a resend). */
+  addHistory(deviceId: string, h: HistoryPayload, now: number): boolean {
+    return this.q.addHistory.run(deviceId, h.n, h.event, h.value, h.t, now).changes === 1;
+  }
+
+  history(deviceId: string): HistoryEntry[] {
+    return this.q.history.all(deviceId) as HistoryEntry[];
+  }
+
+  /** Gives the next command number of this registration and stores `makeBody(n)`. */
+  newCommand(deviceId: string, makeBody: (cmd: number) => string, now: number): { cmd: number; body: string } {
+    return this.db.transaction(() => {
+      const cmd = (this.q.lastCmd.get(deviceId) as { n: number }).n + 1;
+      const body = makeBody(cmd);
+      this.q.insertCmd.run(deviceId, cmd, body, now);
+      return { cmd, body };
+    })();
+  }
+
+  command(deviceId: string, cmd: number): { cmd: number; status: number | null } | undefined {
+    return this.q.getCmd.get(deviceId, cmd) as { cmd: number; status: number | null } | undefined;
+  }
+
+  /** The first reply to a command sets its status; later ones (replays, duplicates from
+   *  QoS 1 redelivery) change nothing. */
+  setReply(deviceId: string, cmd: number, status: number, now: number): ReplyResult {
+    if (this.q.setReply.run(status, now, deviceId, cmd).changes === 1) return "set";
+    return this.command(deviceId, cmd) ? "already-replied" : "unknown-cmd";
+  }
+}

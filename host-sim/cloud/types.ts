@@ -1,0 +1,64 @@
+// Wire shapes of the cloud, in one place, so the phone simulator, the home view and the
+// tests type-check against the same definitions as the server (PROTOCOL.md §2 and §3).
+
+// ---------------------------------------------------------------- HTTPS (§3)
+
+/** POST /api/users (no authentication: this is how an account is made). */
+export interface CreateUserRequest { user: string; password: string }
+/** 201 answer to POST /api/users. */
+export interface CreateUserResponse { user: string }
+
+/** POST /api/registrations: the phone registers the device ID and password it generated
+ *  (S85/S86). The caller's user and X-Terminal-Id become the registration's first member. */
+export interface CreateRegistrationRequest { deviceId: string; devicePassword: string }
+/** 201 answer to POST /api/registrations (S34: "ready for connection"). */
+export interface CreateRegistrationResponse { deviceId: string; since: number }
+
+/** 201 answer to POST /api/registrations/<id>/users (S52). No request body. */
+export interface AddUserResponse { deviceId: string; user: string; terminal: string }
+
+/** One element of GET /api/devices. `since` is when the registration was created (cloud
+ *  clock, ms); `retiredAt` (an addition to PROTOCOL.md) is when a newer registration of
+ *  the same remote said hello, null while current. */
+export interface DeviceListEntry { deviceId: string; current: boolean; since: number; retiredAt: number | null }
+export type DeviceListResponse = DeviceListEntry[];
+
+/** GET /api/devices/<id>/state: the state object exactly as the remote last published it. */
+export type StateResponse = StatePayload;
+
+/** One element of GET /api/devices/<id>/history, oldest (lowest n) first. */
+export interface HistoryEntry { n: number; event: string; value: number; t: number }
+export type HistoryResponse = HistoryEntry[];
+
+/** POST /api/devices/<id>/commands. */
+export interface CommandRequest { set: SettingName; value: number }
+/** 202 answer: the command's number, to poll with GET .../commands/<n>. */
+export interface CommandAccepted { cmd: number }
+/** GET /api/devices/<id>/commands/<n>: status is null until the remote has replied. */
+export interface CommandStatusResponse { cmd: number; status: number | null }
+
+/** Every error answer. Never carries a secret. */
+export interface ErrorResponse { error: string }
+
+// ---------------------------------------------------------------- MQTT (§2)
+
+export type SettingName = "hot_water_temp" | "bath_temp" | "fill_l" | "auto_bath" | "reheat";
+
+/** devices/<id>/up/hello, after every connect. */
+export interface HelloPayload { serial: string; fw?: string }
+/** devices/<id>/up/state: a flat JSON object; the cloud stores it as sent. */
+export interface StatePayload {
+  hot_water_temp?: number; bath_temp?: number; fill_l?: number; auto_bath?: boolean; reheat?: boolean;
+  [key: string]: number | string | boolean | undefined;
+}
+/** devices/<id>/up/history: one event; `n` numbers events per registration, `t` is wall
+ *  clock ms or -1 when the remote does not know the time. */
+export interface HistoryPayload { n: number; event: string; value: number; t: number }
+/** devices/<id>/up/reply: the remote's answer to command `cmd`. */
+export interface ReplyPayload { cmd: number; status: number }
+/** devices/<id>/up/approve: in additional mode the remote vouches for this terminal. */
+export interface ApprovePayload { terminal: string }
+/** devices/<id>/down: a command to the remote. */
+export interface DownPayload { cmd: number; set: SettingName; value: number }
+
+export type UpKind = "hello" | "state" | "history" | "reply" | "approve";

@@ -1,0 +1,61 @@
+// What a person does at the remote, as functions: each presses buttons and checks that
+// the screen it lands on is the one the seed's FIG. 9 says it should be.
+import type { DeviceRunner } from "./device-runner.ts";
+
+export const Button = { MENU: 0, UP: 1, DOWN: 2, OK: 3, BACK: 4, AUTO_BATH: 5, REHEAT: 6 } as const;
+export const BUTTON_NAMES: Record<string, number> = { menu: 0, up: 1, down: 2, ok: 3, back: 4, auto: 5, reheat: 6 };
+
+function expectScreen(remote: DeviceRunner, title: RegExp, step: string): void {
+  if (!title.test(remote.screen)) throw new Error(`${step}: the remote shows\n${remote.screen}`);
+}
+
+export async function press(remote: DeviceRunner, ...buttons: number[]): Promise<void> {
+  for (const b of buttons) await remote.press(b);
+}
+
+/** Menu -> Connection: the connection menu of FIG. 9(a). */
+export async function openConnectionMenu(remote: DeviceRunner): Promise<void> {
+  await press(remote, Button.MENU, Button.DOWN, Button.DOWN, Button.DOWN, Button.OK);
+  expectScreen(remote, /^Connection\n> New registration/, "connection menu");
+}
+
+/** Opens the LAN window for the app: new registration (through initialization when a
+ *  connection exists, confirming each screen) or additional registration. */
+export async function startRegistration(remote: DeviceRunner, kind: "new" | "additional"): Promise<void> {
+  await openConnectionMenu(remote);
+  if (kind === "additional") await press(remote, Button.DOWN);
+  await press(remote, Button.OK);
+  if (/^Initialization required/.test(remote.screen)) {
+    await press(remote, Button.OK);
+    expectScreen(remote, /^Initialize connection\?/, "initialize confirmation");
+    await press(remote, Button.OK);
+    expectScreen(remote, /^Initialization complete/, "initialization");
+    await press(remote, Button.OK);
+  }
+  expectScreen(remote, /^(New|Additional) registration\nStart connecting/, "start connecting");
+  await press(remote, Button.OK);
+  expectScreen(remote, /^Waiting for the app/, "waiting for the app");
+}
+
+/** Dismisses the "Registration complete" / "Phone added" screen. */
+export async function finishRegistration(remote: DeviceRunner): Promise<void> {
+  expectScreen(remote, /^(Registration complete|Phone added)/, "registration result");
+  await press(remote, Button.OK);
+}
+
+export async function initializeFromMenu(remote: DeviceRunner): Promise<void> {
+  await openConnectionMenu(remote);
+  await press(remote, Button.DOWN, Button.DOWN, Button.OK);
+  if (/^Initialize connection\?/.test(remote.screen)) await press(remote, Button.OK);
+  expectScreen(remote, /^Initialization complete/, "initialization");
+  await press(remote, Button.OK);
+}
+
+/** Waits until the remote shows it is connected to the cloud. */
+export async function waitForCloud(remote: DeviceRunner, timeoutMs = 10000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!/Cloud: connected/.test(remote.screen)) {
+    if (Date.now() > until) throw new Error(`the remote did not reach the cloud:\n${remote.screen}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

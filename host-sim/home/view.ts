@@ -1,0 +1,42 @@
+// Draws the home in a terminal: the remote's screen and both phones' screens side by
+// side (like the device screens of a desktop simulator), then the latest message flow.
+import type { Home, FlowLine } from "./world.ts";
+
+const WIDTH = 38;
+
+function box(fullTitle: string, text: string, height: number): string[] {
+  const title = fullTitle.length > WIDTH - 6 ? fullTitle.slice(0, WIDTH - 7) + "…" : fullTitle;
+  const lines = text.split("\n").flatMap((l) => (l.length <= WIDTH - 4 ? [l] : l.match(new RegExp(`.{1,${WIDTH - 4}}`, "g")) ?? [l]));
+  const out = [`┌─ ${title} ${"─".repeat(Math.max(0, WIDTH - 5 - title.length))}┐`];
+  for (let i = 0; i < height; i++) out.push(`│ ${(lines[i] ?? "").padEnd(WIDTH - 4)} │`);
+  out.push(`└${"─".repeat(WIDTH - 2)}┘`);
+  return out;
+}
+
+export function flowText(l: FlowLine): string {
+  const t = new Date(l.t).toISOString().slice(11, 19);
+  return `${t} ${l.via.padEnd(4)} ${l.text}`;
+}
+
+export function render(home: Home, flowLines = 12): string {
+  const relay = home.heater.pins.get(0) === 1 ? "burner ON" : "burner off";
+  const boxes = [
+    box(`Remote (${home.o.heaterHost}, ${relay})`, home.heater.screen, 7),
+    box(`Alice's phone ${home.router.isAtHome("alice") ? "(home)" : "(outside)"}`, home.alice.screen, 7),
+    box(`Bob's phone ${home.router.isAtHome("bob") ? "(home)" : "(outside)"}`, home.bob.screen, 7),
+  ];
+  const rows = boxes[0].map((_, i) => boxes.map((b) => b[i]).join(" "));
+  const flow = home.flow.slice(-flowLines).map(flowText);
+  return [...rows, `Message flow (broker: ${home.o.broker}):`, ...flow.map((l) => "  " + l)].join("\n");
+}
+
+export const HELP = `Commands:
+  press <menu|up|down|ok|back|auto|reheat> [...]   buttons on the water heater's remote
+  <alice|bob> register                         the app registers (the remote must wait for the app)
+  <alice|bob> set <setting> <value>            hot_water_temp 35-60, bath_temp 35-48, fill_l 100-300, auto_bath 0/1, reheat 0/1
+  <alice|bob> history | devices | state        what that user can read in the cloud
+  <alice|bob> leave | home                     the phone leaves / joins the home network
+  power                                        power cut and restart of the water heater
+  broker down | broker up                      an outage of the MQTT broker
+  demo                                         the three registration flows, scripted
+  view | help | quit`;

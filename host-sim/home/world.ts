@@ -1,0 +1,164 @@
+// The simulated home and its surroundings: MQTT broker, cloud, home router, one water
+// heater (on the TypeScript host or as the posix process) and the phones of the current
+// and the previous tenant. Everything a user or a test drives goes through here.
+import { mkdirSync, rmSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { loadOrCreatePki, type Pki } from "../net/pki.ts";
+import { createBroker, type Broker, type BrokerKind } from "../net/broker.ts";
+import { hashPassword } from "../net/password-hash.ts";
+import { MqttBridge } from "../bridge/mqtt-bridge.ts";
+import { startCloud, type CloudHandle, type CloudEvent } from "../cloud/index.ts";
+import { DeviceRunner } from "./device-runner.ts";
+import { HomeRouter } from "./router.ts";
+import { MakerApp } from "../phone/app.ts";
+import { seededRandom } from "../phone/seeded-random.ts";
+import type { HostName } from "../device/power-on.ts";
+import { service } from "../clients/devkit-service.ts";
+
+export interface HomeOptions {
+  dataDir: string;
+  broker: BrokerKind;
+  heaterHost: HostName;
+  /** Start from erased flash and an empty cloud. */
+  fresh?: boolean;
+  speed?: number;
+  /** Seed the phones' randomness (scenario tests); default: the OS's. */
+  seeded?: boolean;
+  /** Where flow lines go (the terminal view, a test's capture). */
+  onFlow?: (line: FlowLine) => void;
+}
+
+export interface FlowLine { t: number; via: "LAN" | "MQTT" | "HTTP" | "HOME"; text: string }
+
+export const HEATER = "heater";
+export const HEATER_SERIAL = "WH-0001";
+
+const LAN_NAMES: Record<number, string> = { 0x01: "HELLO", 0x02: "CREDENTIALS (sealed)", 0x03: "ADDED (sealed)", 0x81: "HELLO_REPLY", 0x82: "STORED (sealed)", 0x83: "ADDED_ACK (sealed)", 0xff: "ERROR" };
+
+export class Home {
+  pki!: Pki;
+  broker!: Broker;
+  cloud!: CloudHandle;
+  readonly router = new HomeRouter();
+  heater!: DeviceRunner;
+  bridge!: MqttBridge;
+  /** The current tenant and the previous tenant. */
+  alice!: MakerApp;
+  bob!: MakerApp;
+  readonly flow: FlowLine[] = [];
+  /** Everything the heater logged, for the no-secrets-in-logs check. */
+  readonly heaterLog: string[] = [];
+  private cloudPassword = randomBytes(18).toString("base64url");
+  private brokerPort = 0;
+
+  constructor(readonly o: HomeOptions) {}
+
+  async start(): Promise<void> {
+    const d = this.o.dataDir;
+    if (this.o.fresh) for (const f of ["devices", "cloud.db", "cloud.db-wal", "cloud.db-shm", "broker"]) rmSync(join(d, f), { recursive: true, force: true });
+    mkdirSync(join(d, "devices"), { recursive: true });
+    this.pki = loadOrCreatePki(join(d, "pki"));
+    await this.startBroker();
+    const server = this.pki.server;
+    this.cloud = await startCloud({
+      tls: { cert: server.cert, key: server.key, ca: this.pki.ca },
+      dbPath: join(d, "cloud.db"),
+      mqtt: { brokerUrl: this.broker.url, ca: this.pki.ca, ...certOf(this.pki, "cloud"), password: this.cloudPassword },
+      // The broker may be restarted (outages): the cloud always talks to the current one.
+      directory: {
+        setDevice: (id, hash) => this.broker.setDevice(id, hash),
+        removeDevice: (id) => this.broker.removeDevice(id),
+      },
+      onEvent: (e) => this.cloudEvent(e),
+      log: (line) => this.note("HOME", `cloud: ${line}`),
+    });
+
+    const flashFile = join(d, "devices", "heater.flash");
+    const firstPowerOn = !existsSync(flashFile);
+    this.heater = new DeviceRunner({ name: HEATER, host: this.o.heaterHost, image: "water-heater", flashFile, clock: "real", speed: this.o.speed, wallStartMs: Date.now(), seed: 1 });
+    this.router.attach(this.heater);
+    this.router.onFlow((e) => this.note("LAN", `${e.from} -> ${e.to}  ${LAN_NAMES[e.type] ?? "0x" + e.type.toString(16)} (${e.bytes} B)${e.refused ? "  REFUSED by the router" : ""}`));
+    this.bridge = this.newBridge();
+    this.heater.onOutput((o) => {
+      if (o.t === "log") this.heaterLog.push(o.text);
+      if (o.t === "mqtt_connect") this.note("MQTT", `heater connects as ${o.client}`);
+      if (o.t === "mqtt_publish") this.note("MQTT", `heater -> ${o.topic} ${Buffer.from(o.payload).toString()}`);
+      if (o.t.startsWith("mqtt_")) this.bridge.handle(o);
+    });
+    await this.heater.start();
+    if (firstPowerOn) await this.heater.service(service.provision(HEATER_SERIAL)); // the factory's step
+
+    const phone = (name: string, user: string, terminal: string, atHome: boolean) => {
+      this.router.setAtHome(name, atHome);
+      return new MakerApp({
+        name, terminalId: terminal, user, password: `${user}-app-password`, cloudUrl: this.cloud.url, ca: this.pki.ca,
+        lan: this.router.port(name), random: this.o.seeded ? seededRandom(name) : undefined,
+      });
+    };
+    this.alice = phone("alice", "alice", "alice-phone", true);
+    this.bob = phone("bob", "bob", "bob-phone", true);
+    await this.alice.createAccount();
+    await this.bob.createAccount();
+  }
+
+  /** Broker outage: the broker process goes away; devices and the cloud lose the link. */
+  async brokerDown(): Promise<void> {
+    await this.broker.stop();
+    this.note("HOME", "broker stopped");
+  }
+
+  async brokerUp(): Promise<void> {
+    await this.startBroker(this.brokerPort);
+    await this.cloud.reannounce();
+    this.note("HOME", "broker back");
+  }
+
+  /** Power cut between two events, then the heater boots again. */
+  async powerCycle(): Promise<void> {
+    this.bridge.close();
+    this.bridge = this.newBridge();
+    await this.heater.powerCycle();
+    this.note("HOME", "heater power cycled");
+  }
+
+  async stop(): Promise<void> {
+    await this.heater?.stop().catch(() => undefined);
+    this.bridge?.close();
+    await this.cloud?.stop().catch(() => undefined);
+    await this.broker?.stop().catch(() => undefined);
+  }
+
+  private async startBroker(port?: number): Promise<void> {
+    this.broker = await createBroker(this.o.broker, { pkiDir: join(this.o.dataDir, "pki"), dataDir: join(this.o.dataDir, "broker"), port });
+    this.brokerPort = this.broker.port;
+    await this.broker.setService("cloud", hashPassword(this.cloudPassword));
+  }
+
+  private newBridge(): MqttBridge {
+    const cert = this.pki.clientCert(HEATER_SERIAL);
+    return new MqttBridge({
+      brokerUrl: `mqtts://127.0.0.1:${this.brokerPort}`, ca: this.pki.ca, clientCert: cert.cert, clientKey: cert.key,
+      deliver: (ev) => { void this.heater.deliver(ev); },
+      log: (line) => this.note("MQTT", `bridge: ${line}`),
+    });
+  }
+
+  private cloudEvent(e: CloudEvent): void {
+    if (e.kind === "http") this.note("HTTP", `${e.user ?? "-"} ${e.method} ${e.path} -> ${e.status}`);
+    else if (e.kind === "mqtt-out") this.note("MQTT", `cloud -> ${e.topic} ${e.payload}`);
+    else if (e.kind === "retired") this.note("HOME", `cloud retired registration ${e.deviceId} (same remote ${e.serial} now registered as ${e.by})`);
+  }
+
+  note(via: FlowLine["via"], text: string): void {
+    const line = { t: Date.now(), via, text };
+    this.flow.push(line);
+    if (this.flow.length > 2000) this.flow.splice(0, 1000);
+    this.o.onFlow?.(line);
+  }
+}
+
+function certOf(pki: Pki, name: string) {
+  const c = pki.clientCert(name);
+  return { cert: c.cert, key: c.key };
+}

@@ -1,0 +1,420 @@
+// The cloud's HTTPS API and MQTT handling, with a fake MQTT transport and a fake broker
+// directory (no broker): run with  npx tsx --test test/cloud-api.test.ts
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { request } from "node:https";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomUUID } from "node:crypto";
+import { loadOrCreatePki, type Pki } from "../host-sim/net/pki.ts";
+import { verifyPassword } from "../host-sim/net/password-hash.ts";
+import { startCloud, type CloudEvent, type CloudHandle, type DeviceDirectory, type MqttTransport } from "../host-sim/cloud/index.ts";
+
+// ---------------------------------------------------------------- fakes and helpers
+
+class FakeTransport implements MqttTransport {
+  published: { topic: string; payload: string }[] = [];
+  private cb: ((topic: string, payload: Buffer | string) => void) | null = null;
+  publish(topic: string, payload: string): void { this.published.push({ topic, payload }); }
+  onMessage(cb: (topic: string, payload: Buffer | string) => void): void { this.cb = cb; }
+  /** A device publishing on its uplink. */
+  up(deviceId: string, kind: string, payload: unknown): void {
+    assert.ok(this.cb, "cloud attached no handler");
+    this.cb(`devices/${deviceId}/up/${kind}`, Buffer.from(typeof payload === "string" ? payload : JSON.stringify(payload)));
+  }
+}
+
+class FakeDirectory implements DeviceDirectory {
+  devices = new Map<string, string>();
+  removed: string[] = [];
+  async setDevice(id: string, hash: string): Promise<void> { this.devices.set(id, hash); }
+  async removeDevice(id: string): Promise<void> { this.devices.delete(id); this.removed.push(id); }
+}
+
+interface Who { user: string; password: string; terminal: string }
+interface Answer { status: number; body: any; headers: Record<string, string | string[] | undefined> }
+
+let pki: Pki;
+let dir: string;
+/** Every secret a test used: none may appear in any emitted event. */
+const secrets = new Set<string>();
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), "cloud-api-"));
+  pki = loadOrCreatePki(join(dir, "pki"));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+interface World {
+  cloud: CloudHandle;
+  mqtt: FakeTransport;
+  directory: FakeDirectory;
+  events: CloudEvent[];
+  clock: { t: number };
+  dbPath: string;
+  call(who: Who | null, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer>;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function world(dbPath = join(dir, `${randomUUID()}.db`)): Promise<World> {
+  const clock = { t: 1_795_000_000_000 };
+  const events: CloudEvent[] = [];
+  const w = { clock, events, dbPath } as World;
+  const start = async () => {
+    w.mqtt = new FakeTransport();
+    w.directory = new FakeDirectory();
+    w.cloud = await startCloud({
+      tls: { cert: pki.server.cert, key: pki.server.key },
+      dbPath,
+      transport: w.mqtt,
+      directory: w.directory,
+      now: () => clock.t,
+      log: () => {},
+      onEvent: (e) => events.push(e),
+      userHashLogN: 4,
+    });
+  };
+  await start();
+  w.call = (who, method, path, body, headers = {}) => new Promise((resolve, reject) => {
+    const text = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
+    const h: Record<string, string | number> = {};
+    if (who) {
+      secrets.add(who.password);
+      const token = Buffer.from(`${who.user}:${who.password}`).toString("base64");
+      secrets.add(token);
+      h.Authorization = `Basic ${token}`;
+      h["X-Terminal-Id"] = who.terminal;
+    }
+    if (text !== undefined) { h["Content-Type"] = "application/json"; h["Content-Length"] = Buffer.byteLength(text); }
+    Object.assign(h, headers);
+    const req = request(`${w.cloud.url}${path}`, { method, headers: h, ca: pki.ca, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        const raw = Buffer.concat(chunks).toString();
+        resolve({ status: res.statusCode!, body: raw ? JSON.parse(raw) : undefined, headers: res.headers });
+      });
+    });
+    req.on("error", reject);
+    req.end(text);
+  });
+  w.restart = async () => { await w.cloud.stop(); await start(); };
+  w.stop = async () => {
+    await w.cloud.stop();
+    const log = JSON.stringify(events);
+    for (const s of secrets) assert.ok(!log.includes(s), "a password or Authorization value appeared in the event log");
+  };
+  return w;
+}
+
+const alice: Who = { user: "alice", password: "alice-password-1", terminal: "phone-a" };
+const bob: Who = { user: "bob", password: "bob-password-22", terminal: "phone-b" };
+const carol: Who = { user: "carol", password: "carol-password-3", terminal: "phone-c" };
+
+async function signUp(w: World, ...who: Who[]): Promise<void> {
+  for (const u of who) {
+    secrets.add(u.password);
+    assert.equal((await w.call(null, "POST", "/api/users", { user: u.user, password: u.password })).status, 201);
+  }
+}
+
+/** A new registration by `who`; returns the device id and the device password. */
+async function register(w: World, who: Who): Promise<{ id: string; pw: string }> {
+  const id = randomUUID(), pw = `dev-${randomUUID()}`.slice(0, 32);
+  secrets.add(pw);
+  const r = await w.call(who, "POST", "/api/registrations", { deviceId: id, devicePassword: pw });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  return { id, pw };
+}
+
+const downs = (w: World) => w.mqtt.published.filter((p) => p.topic.endsWith("/down")).map((p) => ({ topic: p.topic, msg: JSON.parse(p.payload) }));
+
+// ---------------------------------------------------------------- tests
+
+describe("accounts", () => {
+  it("creates a user once, checks Basic credentials on every other request", async () => {
+    const w = await world();
+    try {
+      await signUp(w, alice);
+      assert.equal((await w.call(null, "POST", "/api/users", { user: "alice", password: "another-password" })).status, 409);
+      assert.equal((await w.call(null, "POST", "/api/users", { user: "a:b", password: "long-enough-pw" })).status, 400);
+      assert.equal((await w.call(null, "POST", "/api/users", { user: "dave", password: "short" })).status, 400);
+      assert.equal((await w.call(null, "GET", "/api/devices")).status, 401);
+      const wrong = await w.call({ ...alice, password: "not-her-password" }, "GET", "/api/devices");
+      assert.equal(wrong.status, 401);
+      assert.match(String(wrong.headers["www-authenticate"]), /^Basic/);
+      assert.equal((await w.call({ ...alice, user: "nobody" }, "GET", "/api/devices")).status, 401);
+      const ok = await w.call(alice, "GET", "/api/devices");
+      assert.equal(ok.status, 200);
+      assert.deepEqual(ok.body, []);
+      // Terminal header required.
+      assert.equal((await w.call(alice, "GET", "/api/devices", undefined, { "X-Terminal-Id": "" })).status, 400);
+    } finally { await w.stop(); }
+  });
+});
+
+describe("registrations", () => {
+  it("new registration: stored, broker told a $7$ hash (not the password), listed as current", async () => {
+    const w = await world();
+    try {
+      await signUp(w, alice);
+      const { id, pw } = await register(w, alice);
+      const hash = w.directory.devices.get(id);
+      assert.ok(hash, "setDevice not called");
+      assert.match(hash, /^\$7\$/);
+      assert.ok(!hash.includes(pw));
+      assert.ok(verifyPassword(pw, hash));
+      const list = await w.call(alice, "GET", "/api/devices");
+      assert.deepEqual(list.body, [{ deviceId: id, current: true, since: w.clock.t, retiredAt: null }]);
+    } finally { await w.stop(); }
+  });
+
+  it("refuses a device id that exists (409), malformed ids and passwords (400)", async () => {
+    const w = await world();
+    try {
+      await signUp(w, alice, bob);
+      const { id } = await register(w, alice);
+      const again = { deviceId: id, devicePassword: "another-password-xyz" };
+      assert.equal((await w.call(alice, "POST", "/api/registrations", again)).status, 409);
+      assert.equal((await w.call(bob, "POST", "/api/registrations", again)).status, 409);
+      assert.equal((await w.call(bob, "POST", "/api/registrations", { ...again, deviceId: id.toUpperCase() })).status, 409);
+      assert.equal((await w.call(bob, "POST", "/api/registrations", { deviceId: "not-a-uuid", devicePassword: "0123456789abcdef" })).status, 400);
+      assert.equal((await w.call(bob, "POST", "/api/registrations", { deviceId: randomUUID(), devicePassword: "too-short" })).status, 400);
+      assert.equal((await w.call(bob, "POST", "/api/registrations", { deviceId: randomUUID(), devicePassword: "x".repeat(65) })).status, 400);
+      // The first registration is untouched.
+      assert.equal((await w.call(bob, "GET", `/api/devices/${id}/history`)).status, 403);
+      assert.equal(w.directory.devices.size, 1);
+    } finally { await w.stop(); }
+  });
+
+  it("additional registration needs the remote's approval of the same terminal, within 5 minutes, once", async () => {
+    const w = await world();
+    try {
+      await signUp(w, alice, bob, carol);
+      const { id } = await register(w, alice);
+      const join = (who: Who) => w.call(who, "POST", `/api/registrations/${id}/users`);
+
+      assert.equal((await join(bob)).status, 403, "no approval yet");
+      w.mqtt.up(id, "approve", { terminal: "phone-b" });
+      assert.equal((await join(carol)).status, 403, "approval is for phone-b, not phone-c");
+      w.clock.t += 4 * 60_000;
+      const added = await join(bob);
+      assert.equal(added.status, 201);
+      assert.deepEqual(added.body, { deviceId: id, user: "bob", terminal: "phone-b" });
+      assert.equal((await join(bob)).status, 409, "already a member");
+      // Consumed: another user on phone-b cannot ride on it.
+      await signUp(w, { user: "dave", password: "dave-password-4", terminal: "phone-b" });
+      assert.equal((await join({ user: "dave", password: "dave-password-4", terminal: "phone-b" })).status, 403);
+
+      w.mqtt.up(id, "approve", { terminal: "phone-c" });
+      w.clock.t += 5 * 60_000;
+      assert.equal((await join(carol)).status, 403, "approval expired");
+
+      assert.equal((await w.call(null, "POST", `/api/registrations/${id}/users`)).status, 401);
+      assert.equal((await w.call(carol, "POST", `/api/registrations/${randomUUID()}/users`)).status, 403);
+      // Bob is on it now, from phone-b only.
+      assert.equal((await w.call(bob, "GET", `/api/devices/${id}/history`)).status, 200);
+      assert.equal((await w.call({ ...bob, terminal: "phone-z" }, "GET", `/api/devices/${id}/history`)).status, 403);
+    } finally { await w.stop(); }
+  });
+});
+
+describe("commands", () => {
+  it("relays a command as QoS 1 JSON on devices/<id>/down and records the first reply only", async () => {
+    const w = await world();
+    try {
+      await signUp(w, alice, bob);
+      const { id } = await register(w, alice);
+      const sent = await w.call(alice, "POST", `/api/devices/${id}/commands`, { set: "bath_temp", value: 41 });
+      assert.equal(sent.status, 202);
+      assert.deepEqual(sent.body, { cmd: 1 });
+      assert.deepEqual(downs(w), [{ topic: `devices/${id}/down`, msg: { cmd: 1, set: "bath_temp", value: 41 } }]);
+      assert.deepEqual((await w.call(alice, "GET", `/api/devices/${id}/commands/1`)).body, { cmd: 1, status: null });
+
+      w.mqtt.up(id, "reply", { cmd: 1, status: 0 });
+      assert.deepEqual((await w.call(alice, "GET", `/api/devices/${id}/commands/1`)).body, { cmd: 1, status: 0 });
+      w.mqtt.up(id, "reply", { cmd: 1, status: -3 }); // a replayed/duplicate reply
+      assert.deepEqual((await w.call(alice, "GET", `/api/devices/${id}/commands/1`)).body, { cmd: 1, status: 0 });
+      w.mqtt.up(id, "reply", { cmd: 99, status: 0 }); // never sent: ignored
+      assert.equal((await w.call(alice, "GET", `/api/devices/${id}/commands/99`)).status, 404);
+
+      const second = await w.call(alice, "POST", `/api/devices/${id}/commands`, { set: "auto_bath", value: 1 });
+      assert.deepEqual(second.body, { cmd: 2 });
+      assert.deepEqual(downs(w)[1].msg, { cmd: 2, set: "auto_bath", value: 1 });
+
+      for (const bad of [{ set: "bath_temp", value: 49 }, { set: "fill_l", value: 105 }, { set: "reheat", value: true },
+        { set: "hot_water_temp", value: 40.5 }, { set: "colour", value: 1 }, [1, 2]]) {
+        assert.equal((await w.call(alice, "POST", `/api/devices/${id}/commands`, bad)).status, 400, JSON.stringify(bad));
+      }
+      assert.equal((await w.call(bob, "POST", `/api/devices/${id}/commands`, { set: "bath_temp", value: 40 })).status, 403);
+      assert.equal((await w.call(bob, "GET", `/api/devices/${id}/commands/1`)).status, 403);
+      assert.equal(downs(w).length, 2, "refused commands are not published");
+    } finally { await w.stop(); }
+  });
+});
+
+describe("new registration of the same remote (new tenant)", () => {
+  it("retires the old registration: old tenant keeps its old history only and loses control", async () => {
+    const w = await world();
+    try {
+      await signUp(w, alice, bob);
+      const old = await register(w, alice);
+      w.mqtt.up(old.id, "hello", { serial: "WH-0001", fw: "water-heater 1" });
+      w.mqtt.up(old.id, "state", { hot_water_temp: 42, bath_temp: 41, fill_l: 180, auto_bath: false, reheat: false });
+      w.mqtt.up(old.id, "history", { n: 1, event: "auto_bath", value: 1, t: 1795000000000 });
+      w.mqtt.up(old.id, "history", { n: 2, event: "bath_temp", value: 41, t: -1 });
+      assert.equal((await w.call(alice, "GET", `/api/devices/${old.id}/state`)).body.bath_temp, 41);
+
+      // The remote is initialized and registered by the new tenant, then connects anew.
+      w.clock.t += 86_400_000;
+      const neu = await register(w, bob);
+      w.mqtt.up(neu.id, "hello", { serial: "WH-0001", fw: "water-heater 1" });
+      w.mqtt.up(neu.id, "state", { hot_water_temp: 38, bath_temp: 39, fill_l: 200, auto_bath: false, reheat: true });
+      w.mqtt.up(neu.id, "history", { n: 1, event: "reheat", value: 1, t: 1795086400000 });
+
+      assert.ok(w.events.some((e) => e.kind === "retired" && e.deviceId === old.id && e.by === neu.id));
+      assert.deepEqual(w.directory.removed, [old.id], "broker told to refuse the old credentials");
+      assert.ok(w.directory.devices.has(neu.id));
+
+      const list = (await w.call(alice, "GET", "/api/devices")).body;
+      assert.deepEqual(list, [{ deviceId: old.id, current: false, since: w.clock.t - 86_400_000, retiredAt: w.clock.t }]);
+      assert.equal((await w.call(alice, "POST", `/api/devices/${old.id}/commands`, { set: "bath_temp", value: 40 })).status, 410);
+      assert.equal((await w.call(alice, "GET", `/api/devices/${old.id}/state`)).status, 410);
+      const hist = await w.call(alice, "GET", `/api/devices/${old.id}/history`);
+      assert.deepEqual(hist.body, [
+        { n: 1, event: "auto_bath", value: 1, t: 1795000000000 },
+        { n: 2, event: "bath_temp", value: 41, t: -1 },
+      ]);
+      // Late traffic under the retired id is dropped; nothing new reaches the old tenant.
+      w.mqtt.up(old.id, "history", { n: 3, event: "late", value: 0, t: -1 });
+      w.mqtt.up(old.id, "approve", { terminal: "phone-a" });
+      assert.equal((await w.call(alice, "GET", `/api/devices/${old.id}/history`)).body.length, 2);
+      assert.equal((await w.call(alice, "POST", `/api/registrations/${old.id}/users`)).status, 403);
+      assert.equal((await w.call({ ...alice, terminal: "phone-a2" }, "POST", `/api/registrations/${old.id}/users`)).status, 403);
+
+      // The new registration is a separate storage area the old tenant cannot see.
+      for (const path of ["state", "history", "commands/1"]) {
+        assert.equal((await w.call(alice, "GET", `/api/devices/${neu.id}/${path}`)).status, 403, path);
+      }
+      assert.equal((await w.call(alice, "POST", `/api/devices/${neu.id}/commands`, { set: "bath_temp", value: 40 })).status, 403);
+      assert.equal((await w.call(alice, "POST", `/api/registrations/${neu.id}/users`)).status, 403);
+      assert.equal((await w.call(bob, "GET", `/api/devices/${old.id}/history`)).status, 403);
+
+      assert.equal((await w.call(bob, "GET", `/api/devices/${neu.id}/state`)).body.reheat, true);
+      assert.deepEqual((await w.call(bob, "GET", `/api/devices/${neu.id}/history`)).body, [{ n: 1, event: "reheat", value: 1, t: 1795086400000 }]);
+      const cmd = await w.call(bob, "POST", `/api/devices/${neu.id}/commands`, { set: "bath_temp", value: 40 });
+      assert.deepEqual(cmd.body, { cmd: 1 }, "command numbers are per registration");
+    } finally { await w.stop(); }
+  });
+
+  it("a hello with a serial other than the recorded one changes nothing", async () => {
+    const w = await world();
+    try {
+      await signUp(w, alice, bob);
+      const a = await register(w, alice), b = await register(w, bob);
+      w.mqtt.up(a.id, "hello", { serial: "WH-0001" });
+      w.mqtt.up(b.id, "hello", { serial: "WH-0002" });
+      w.mqtt.up(b.id, "hello", { serial: "WH-0001" }); // b claims a's remote
+      assert.equal((await w.call(alice, "GET", "/api/devices")).body[0].current, true);
+      assert.deepEqual(w.directory.removed, []);
+    } finally { await w.stop(); }
+  });
+});
+
+describe("device data", () => {
+  it("de-duplicates resent history by n and ignores malformed or foreign uplink", async () => {
+    const w = await world();
+    try {
+      await signUp(w, alice);
+      const { id } = await register(w, alice);
+      w.mqtt.up(id, "history", { n: 5, event: "fill", value: 180, t: 1 });
+      w.mqtt.up(id, "history", { n: 5, event: "fill", value: 180, t: 1 });
+      w.mqtt.up(id, "history", { n: 5, event: "changed", value: 0, t: 2 });
+      w.mqtt.up(id, "history", { n: 4, event: "earlier", value: 3, t: 0 });
+      w.mqtt.up(id, "history", "{not json");
+      w.mqtt.up(id, "history", { n: -1, event: "x", value: 1, t: 0 });
+      w.mqtt.up(id, "history", { n: 6, event: "x".repeat(600), value: 1, t: 0 }); // > 512 bytes
+      w.mqtt.up(id, "state", [1, 2, 3]);
+      w.mqtt.up(id, "state", { nested: { a: 1 } });
+      w.mqtt.up(randomUUID(), "state", { bath_temp: 40 });
+      w.mqtt.up(id.toUpperCase(), "state", { bath_temp: 40 });
+      assert.deepEqual((await w.call(alice, "GET", `/api/devices/${id}/history`)).body, [
+        { n: 4, event: "earlier", value: 3, t: 0 },
+        { n: 5, event: "fill", value: 180, t: 1 },
+      ]);
+      assert.equal((await w.call(alice, "GET", `/api/devices/${id}/state`)).status, 404, "no valid state arrived");
+      assert.ok(w.events.filter((e) => e.kind === "log").length >= 7);
+    } finally { await w.stop(); }
+  });
+
+  it("survives a restart on the same database file, and re-announces registrations to the broker", async () => {
+    const w = await world();
+    try {
+      await signUp(w, alice, bob);
+      const old = await register(w, alice);
+      w.mqtt.up(old.id, "hello", { serial: "WH-0009" });
+      w.mqtt.up(old.id, "history", { n: 1, event: "a", value: 1, t: 5 });
+      await w.call(alice, "POST", `/api/devices/${old.id}/commands`, { set: "fill_l", value: 200 });
+      const neu = await register(w, bob);
+      w.mqtt.up(neu.id, "hello", { serial: "WH-0009" });
+      w.mqtt.up(neu.id, "state", { bath_temp: 44 });
+      await w.call(bob, "POST", `/api/devices/${neu.id}/commands`, { set: "bath_temp", value: 44 });
+      w.mqtt.up(neu.id, "approve", { terminal: "phone-c" });
+
+      await w.restart();
+
+      assert.deepEqual([...w.directory.devices.keys()], [neu.id], "only current registrations announced");
+      assert.deepEqual(w.directory.removed, [old.id]);
+      assert.deepEqual((await w.call(alice, "GET", `/api/devices/${old.id}/history`)).body, [{ n: 1, event: "a", value: 1, t: 5 }]);
+      assert.equal((await w.call(alice, "POST", `/api/devices/${old.id}/commands`, { set: "fill_l", value: 210 })).status, 410);
+      assert.deepEqual((await w.call(bob, "GET", `/api/devices/${neu.id}/state`)).body, { bath_temp: 44 });
+      assert.deepEqual((await w.call(bob, "POST", `/api/devices/${neu.id}/commands`, { set: "bath_temp", value: 45 })).body, { cmd: 2 });
+      await signUp(w, carol);
+      assert.equal((await w.call(carol, "POST", `/api/registrations/${neu.id}/users`)).status, 201, "approval kept across restart");
+    } finally { await w.stop(); }
+  });
+});
+
+describe("HTTP hygiene", () => {
+  it("413 over 4 KiB, 400 on bad JSON, 404 unknown route, 405 wrong method", async () => {
+    const w = await world();
+    try {
+      await signUp(w, alice);
+      const big = JSON.stringify({ user: "zed", password: "p".repeat(5000) });
+      assert.equal((await w.call(null, "POST", "/api/users", big)).status, 413);
+      const bigAuth = await w.call(alice, "POST", "/api/registrations", { deviceId: randomUUID(), devicePassword: "x".repeat(4100) });
+      assert.equal(bigAuth.status, 413);
+      assert.equal((await w.call(null, "POST", "/api/users", "{\"user\": ")).status, 400);
+      assert.equal((await w.call(alice, "POST", "/api/registrations", "not json")).status, 400);
+      assert.equal((await w.call(null, "POST", "/api/users")).status, 400, "missing body");
+      assert.equal((await w.call(alice, "GET", "/api/nothing")).status, 404);
+      assert.equal((await w.call(alice, "GET", "/api/devices/x/y/z")).status, 404);
+      const m = await w.call(alice, "GET", "/api/users");
+      assert.equal(m.status, 405);
+      assert.equal(m.headers.allow, "POST");
+      assert.equal((await w.call(alice, "DELETE", "/api/devices")).status, 405);
+      assert.equal((await w.call(alice, "GET", "/api/devices/not-a-uuid/state")).status, 400);
+    } finally { await w.stop(); }
+  });
+
+  it("the event log shows requests and MQTT traffic, without secrets", async () => {
+    const w = await world();
+    try {
+      await signUp(w, alice);
+      const { id } = await register(w, alice);
+      await w.call(alice, "POST", `/api/devices/${id}/commands`, { set: "reheat", value: 1 });
+      w.mqtt.up(id, "reply", { cmd: 1, status: 0 });
+      const http = w.events.filter((e) => e.kind === "http");
+      assert.deepEqual(http.map((e) => e.kind === "http" && [e.method, e.path, e.status, e.user ?? null]), [
+        ["POST", "/api/users", 201, "alice"],
+        ["POST", "/api/registrations", 201, "alice"],
+        ["POST", `/api/devices/${id}/commands`, 202, "alice"],
+      ]);
+      assert.ok(w.events.some((e) => e.kind === "mqtt-out" && e.topic === `devices/${id}/down`));
+      assert.ok(w.events.some((e) => e.kind === "mqtt-in" && e.topic === `devices/${id}/up/reply`));
+      // (w.stop() checks that no password or Authorization value is in the log.)
+    } finally { await w.stop(); }
+  });
+});

@@ -1,0 +1,161 @@
+// The cloud against the real embedded broker (aedes over TLS, client certificates,
+// per-device credentials announced by the cloud), with mqtt.js clients playing remotes.
+//   npx tsx --test test/cloud-mqtt.test.ts
+import { after, before, it } from "node:test";
+import assert from "node:assert/strict";
+import { request } from "node:https";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomBytes, randomUUID } from "node:crypto";
+import mqtt, { type MqttClient } from "mqtt";
+import { createBroker, type Broker } from "../host-sim/net/broker.ts";
+import { loadOrCreatePki, type Pki } from "../host-sim/net/pki.ts";
+import { hashPassword } from "../host-sim/net/password-hash.ts";
+import { startCloud, type CloudEvent, type CloudHandle } from "../host-sim/cloud/index.ts";
+
+let dir: string, pki: Pki, broker: Broker, cloud: CloudHandle;
+const events: CloudEvent[] = [];
+const clients: MqttClient[] = [];
+const cloudPassword = randomBytes(18).toString("base64");
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), "cloud-mqtt-"));
+  const pkiDir = join(dir, "pki");
+  pki = loadOrCreatePki(pkiDir);
+  broker = await createBroker("embedded", { pkiDir, dataDir: join(dir, "broker") });
+  await broker.setService("cloud", hashPassword(cloudPassword));
+  cloud = await startCloud({
+    tls: { cert: pki.server.cert, key: pki.server.key },
+    dbPath: join(dir, "cloud.db"),
+    mqtt: { brokerUrl: broker.url, ca: pki.ca, ...pki.clientCert("cloud"), password: cloudPassword },
+    directory: broker,
+    userHashLogN: 4,
+    log: () => {},
+    onEvent: (e) => events.push(e),
+  });
+});
+
+after(async () => {
+  for (const c of clients) c.end(true);
+  await cloud?.stop();
+  await broker?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Who { user: string; password: string; terminal: string }
+const alice: Who = { user: "alice", password: "alice-password-1", terminal: "phone-a" };
+const bob: Who = { user: "bob", password: "bob-password-22", terminal: "phone-b" };
+
+function call(who: Who | null, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const text = body === undefined ? undefined : JSON.stringify(body);
+    const headers: Record<string, string | number> = {};
+    if (who) {
+      headers.Authorization = `Basic ${Buffer.from(`${who.user}:${who.password}`).toString("base64")}`;
+      headers["X-Terminal-Id"] = who.terminal;
+    }
+    if (text) { headers["Content-Type"] = "application/json"; headers["Content-Length"] = Buffer.byteLength(text); }
+    const req = request(`${cloud.url}${path}`, { method, headers, ca: pki.ca, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        const raw = Buffer.concat(chunks).toString();
+        resolve({ status: res.statusCode!, body: raw ? JSON.parse(raw) : undefined });
+      });
+    });
+    req.on("error", reject);
+    req.end(text);
+  });
+}
+
+async function until<T>(what: string, f: () => Promise<T | undefined> | T | undefined, ms = 5000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A remote with board serial `serial` logged in as `deviceId`. */
+async function remote(deviceId: string, password: string, serial: string): Promise<{ client: MqttClient; down: any[] }> {
+  const client = mqtt.connect(broker.url, {
+    clientId: deviceId, username: deviceId, password, ca: pki.ca, ...pki.clientCert(serial),
+    reconnectPeriod: 0, connectTimeout: 5000,
+  });
+  clients.push(client);
+  await new Promise<void>((resolve, reject) => { client.once("connect", () => resolve()); client.once("error", reject); });
+  const down: any[] = [];
+  client.on("message", (_t, p) => down.push(JSON.parse(p.toString())));
+  await client.subscribeAsync(`devices/${deviceId}/down`, { qos: 1 });
+  return { client, down };
+}
+
+const pub = (c: MqttClient, id: string, kind: string, body: unknown) => c.publishAsync(`devices/${id}/up/${kind}`, JSON.stringify(body), { qos: 1 });
+
+it("end to end: register, relay commands, approve a second phone, retire on re-registration", async () => {
+  for (const u of [alice, bob]) assert.equal((await call(null, "POST", "/api/users", { user: u.user, password: u.password })).status, 201);
+
+  // Alice registers the remote; the cloud tells the broker before answering 201.
+  const a = randomUUID(), aPw = randomBytes(16).toString("hex");
+  assert.equal((await call(alice, "POST", "/api/registrations", { deviceId: a, devicePassword: aPw })).status, 201);
+  const r1 = await remote(a, aPw, "WH-0001");
+  await pub(r1.client, a, "hello", { serial: "WH-0001", fw: "water-heater 1" });
+  await pub(r1.client, a, "state", { hot_water_temp: 42, bath_temp: 41, fill_l: 180, auto_bath: false, reheat: false });
+  await pub(r1.client, a, "history", { n: 1, event: "auto_bath", value: 1, t: -1 });
+  await pub(r1.client, a, "history", { n: 1, event: "auto_bath", value: 1, t: -1 }); // resend
+  const state = await until("state", async () => { const r = await call(alice, "GET", `/api/devices/${a}/state`); return r.status === 200 ? r.body : undefined; });
+  assert.equal(state.fill_l, 180);
+  assert.deepEqual((await call(alice, "GET", `/api/devices/${a}/history`)).body, [{ n: 1, event: "auto_bath", value: 1, t: -1 }]);
+
+  // A command goes down; the remote replies.
+  const sent = await call(alice, "POST", `/api/devices/${a}/commands`, { set: "bath_temp", value: 40 });
+  assert.deepEqual(sent.body, { cmd: 1 });
+  await until("down message", () => r1.down.length > 0 || undefined);
+  assert.deepEqual(r1.down[0], { cmd: 1, set: "bath_temp", value: 40 });
+  await pub(r1.client, a, "reply", { cmd: 1, status: 0 });
+  await until("reply stored", async () => (await call(alice, "GET", `/api/devices/${a}/commands/1`)).body.status === 0 || undefined);
+
+  // A device cannot speak for another: publishing under someone else's id is dropped.
+  const other = randomUUID();
+  await pub(r1.client, other, "state", { bath_temp: 1 });
+
+  // The remote vouches for Bob's phone; Bob joins.
+  assert.equal((await call(bob, "POST", `/api/registrations/${a}/users`)).status, 403);
+  await pub(r1.client, a, "approve", { terminal: "phone-b" });
+  await until("approval", async () => {
+    const r = await call(bob, "POST", `/api/registrations/${a}/users`);
+    return r.status === 201 || undefined;
+  });
+
+  // The remote is initialized (its credentials erased) and a new tenant registers it.
+  r1.client.end(true);
+  const carol: Who = { user: "carol", password: "carol-password-3", terminal: "phone-c" };
+  assert.equal((await call(null, "POST", "/api/users", { user: carol.user, password: carol.password })).status, 201);
+  const b = randomUUID(), bPw = randomBytes(16).toString("hex");
+  assert.equal((await call(carol, "POST", "/api/registrations", { deviceId: b, devicePassword: bPw })).status, 201);
+  const r2 = await remote(b, bPw, "WH-0001");
+  await pub(r2.client, b, "hello", { serial: "WH-0001", fw: "water-heater 1" });
+  await pub(r2.client, b, "history", { n: 1, event: "reheat", value: 1, t: -1 });
+  await until("retirement", () => events.some((e) => e.kind === "retired" && e.deviceId === a) || undefined);
+
+  assert.equal((await call(alice, "POST", `/api/devices/${a}/commands`, { set: "bath_temp", value: 39 })).status, 410);
+  assert.equal((await call(bob, "POST", `/api/devices/${a}/commands`, { set: "bath_temp", value: 39 })).status, 410);
+  assert.deepEqual((await call(alice, "GET", `/api/devices/${a}/history`)).body, [{ n: 1, event: "auto_bath", value: 1, t: -1 }]);
+  assert.equal((await call(alice, "GET", `/api/devices/${b}/history`)).status, 403);
+  await until("new history", async () => (await call(carol, "GET", `/api/devices/${b}/history`)).body.length === 1 || undefined);
+
+  // The broker now refuses the old credentials.
+  await assert.rejects(remote(a, aPw, "WH-0001"));
+
+  const c2 = await call(carol, "POST", `/api/devices/${b}/commands`, { set: "reheat", value: 1 });
+  assert.deepEqual(c2.body, { cmd: 1 });
+  await until("down to new registration", () => r2.down.length > 0 || undefined);
+  assert.deepEqual(r2.down[0], { cmd: 1, set: "reheat", value: 1 });
+
+  const log = JSON.stringify(events);
+  for (const secret of [aPw, bPw, cloudPassword, alice.password, bob.password, carol.password]) assert.ok(!log.includes(secret));
+  assert.ok(!events.some((e) => e.kind === "mqtt-in" && e.topic.includes(other)), "foreign publish dropped by the broker");
+});
