@@ -86,7 +86,6 @@ export async function startCloud(options: CloudOptions): Promise<CloudHandle> {
       }
     };
     await reannounce();
-    }
 
     let transport = options.transport;
     if (!transport && options.mqtt) transport = await connectMqttTransport({ log, ...options.mqtt });
