@@ -59,3 +59,11 @@ export async function waitForCloud(remote: DeviceRunner, timeoutMs = 10000): Pro
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** Whatever the remote shows, gets back to its home screen as a person would. */
+export async function backToHome(remote: DeviceRunner): Promise<void> {
+  for (let i = 0; i < 6 && !/^Water heater/.test(remote.screen); i++) {
+    await press(remote, /^(Error|Registration complete|Phone added|Initialization complete)/.test(remote.screen) ? Button.OK : Button.BACK);
+  }
+  expectScreen(remote, /^Water heater/, "home screen");
+}

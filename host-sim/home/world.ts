@@ -50,6 +50,8 @@ export class Home {
   /** Everything the heater logged, for the no-secrets-in-logs check. */
   readonly heaterLog: string[] = [];
   private cloudPassword = randomBytes(18).toString("base64url");
+  /** Every device password the heater has logged in with (tests check logs against them). */
+  readonly devicePasswords: string[] = [];
   private brokerPort = 0;
 
   constructor(readonly o: HomeOptions) {}
@@ -78,11 +80,11 @@ export class Home {
     const firstPowerOn = !existsSync(flashFile);
     this.heater = new DeviceRunner({ name: HEATER, host: this.o.heaterHost, image: "water-heater", flashFile, clock: "real", speed: this.o.speed, wallStartMs: Date.now(), seed: 1 });
     this.router.attach(this.heater);
-    this.router.onFlow((e) => this.note("LAN", `${e.from} -> ${e.to}  ${LAN_NAMES[e.type] ?? "0x" + e.type.toString(16)} (${e.bytes} B)${e.refused ? "  REFUSED by the router" : ""}`));
+    this.router.onFlow((e) => this.note("LAN", `${e.from} -> ${e.to}  ${e.type === undefined ? "(empty)" : LAN_NAMES[e.type] ?? "0x" + e.type.toString(16)} (${e.bytes} B)${e.refused ? "  REFUSED by the router" : ""}`));
     this.bridge = this.newBridge();
     this.heater.onOutput((o) => {
       if (o.t === "log") this.heaterLog.push(o.text);
-      if (o.t === "mqtt_connect") this.note("MQTT", `heater connects as ${o.client}`);
+      if (o.t === "mqtt_connect") { this.devicePasswords.push(Buffer.from(o.pass).toString()); this.note("MQTT", `heater connects as ${o.client}`); }
       if (o.t === "mqtt_publish") this.note("MQTT", `heater -> ${o.topic} ${Buffer.from(o.payload).toString()}`);
       if (o.t.startsWith("mqtt_")) this.bridge.handle(o);
     });
@@ -121,6 +123,9 @@ export class Home {
     await this.heater.powerCycle();
     this.note("HOME", "heater power cycled");
   }
+
+  /** The cloud's broker password (tests play the cloud with it). */
+  get cloudServicePassword(): string { return this.cloudPassword; }
 
   async stop(): Promise<void> {
     await this.heater?.stop().catch(() => undefined);

@@ -17,7 +17,12 @@ export interface PhoneOptions {
   /** How long to wait for the appliance on the LAN, and for the cloud to see its approval. */
   lanTimeoutMs?: number;
   approvalWaitMs?: number;
+  /** Called before each step of a registration (S82, S86/S88, S87/S89): fault
+   *  injection in tests, narration in the demo. */
+  beforeStep?: (step: RegistrationStep) => Promise<void>;
 }
+
+export type RegistrationStep = "S82 hello" | "S86 register at cloud" | "S87 hand over credentials" | "S88 add at cloud" | "S89 notify added";
 
 export interface RegistrationOutcome {
   kind: "new" | "additional";
@@ -49,12 +54,15 @@ export class MakerApp {
     lan.clear();
     const session = new LanSession(this.random);
     this.show("Registering\nLooking for the water heater...");
+    await this.step("S82 hello");
     await lan.send(device, session.hello(this.o.terminalId));                     // S82
     const reply = session.openHelloReply(await lan.next(this.lanTimeout()));      // S83
     if (reply.existingDeviceId === "") {                                          // S84 no
       const deviceId = uuid(this.random);                                         // S85
       const devicePassword = this.random.bytes(24).toString("base64url");
+      await this.step("S86 register at cloud");
       await this.cloud.expect(201, "POST", "/api/registrations", { deviceId, devicePassword }); // S86
+      await this.step("S87 hand over credentials");
       await lan.send(device, session.credentials(deviceId, devicePassword));      // S87
       const status = session.status(await lan.next(this.lanTimeout()), LanMsg.STORED);
       if (status !== 0) throw new Error(`the water heater could not store its credentials (${status})`);
@@ -64,7 +72,9 @@ export class MakerApp {
     }
     if (reply.mode !== RegistrationMode.ADDITIONAL) throw new Error("the remote has a device ID but is not in additional mode");
     const deviceId = reply.existingDeviceId;
+    await this.step("S88 add at cloud");
     await this.addSelf(deviceId);                                                 // S88
+    await this.step("S89 notify added");
     await lan.send(device, session.added());                                      // S89
     const status = session.status(await lan.next(this.lanTimeout()), LanMsg.ADDED_ACK);
     if (status !== 0) throw new Error(`the water heater refused the addition (${status})`);
@@ -78,7 +88,8 @@ export class MakerApp {
     const deadline = Date.now() + (this.o.approvalWaitMs ?? 5000);
     for (;;) {
       const r = await this.cloud.call("POST", `/api/registrations/${deviceId}/users`);
-      if (r.status === 201) return;
+      // 409: this user is already on the registration (an earlier attempt got this far).
+      if (r.status === 201 || r.status === 409) return;
       if (r.status !== 403 || Date.now() > deadline) throw new CloudError(r.status, JSON.stringify(r.json), "add this phone");
       await new Promise((res) => setTimeout(res, 100));
     }
@@ -90,8 +101,7 @@ export class MakerApp {
     try {
       ({ cmd } = await this.cloud.expect<CommandAccepted>(202, "POST", `/api/devices/${deviceId}/commands`, { set, value }));
     } catch (e) {
-      if (e instanceof CloudError && e.status === 410) this.show("This water heater was registered again by someone else.
-You can still read its past history.");
+      if (e instanceof CloudError && e.status === 410) this.show("This water heater was registered again by someone else.\nYou can still read its past history.");
       throw e;
     }
     const deadline = Date.now() + 5000;
@@ -111,6 +121,8 @@ You can still read its past history.");
     if (!this.deviceId) throw new Error(`${this.o.name} has no water heater registered`);
     return this.deviceId;
   }
+
+  private async step(s: RegistrationStep): Promise<void> { await this.o.beforeStep?.(s); }
 
   private lanTimeout(): number { return this.o.lanTimeoutMs ?? 5000; }
   private show(s: string): void { this.screen = `Maker app (${this.o.user})\n${s}`; }

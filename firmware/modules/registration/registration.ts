@@ -61,7 +61,8 @@ export class Registration {
       else if (key == Key.OK) this.choose(this.cursor);
       return;
     }
-    if (key == Key.BACK && s != Screen.CONNECTING) { this.cancel(); return; }
+    // BACK leaves from anywhere, mid-registration too: nothing is stored before S11.
+    if (key == Key.BACK) { this.cancel(); return; }
     if (key != Key.OK) return;
     if (s == Screen.INIT_NOTICE) this.go(Screen.INIT_CONFIRM);           // S4 -> S5
     else if (s == Screen.INIT_CONFIRM) this.initialize();                // S5 yes -> S6

@@ -1,0 +1,164 @@
+// The water heater in the simulated home, against both brokers: the three registration
+// flows, refusal from outside the home, faults during an additional registration,
+// replayed / malformed / wrong-credential messages, and no credential in any log.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import mqtt from "mqtt";
+import { Home, HEATER, HEATER_SERIAL } from "../host-sim/home/world.ts";
+import { playDemo } from "../host-sim/home/demo.ts";
+import { backToHome, finishRegistration, startRegistration, waitForCloud } from "../host-sim/home/remote-actions.ts";
+import { RouterRefused } from "../host-sim/home/router.ts";
+import { findMosquitto } from "../host-sim/net/broker-mosquitto.ts";
+import type { BrokerKind } from "../host-sim/net/broker.ts";
+import type { HostName } from "../host-sim/device/power-on.ts";
+import type { RegistrationStep } from "../host-sim/phone/app.ts";
+
+const brokers: BrokerKind[] = ["embedded", "mosquitto"];
+const mosquittoMissing = !findMosquitto();
+
+async function withHome(broker: BrokerKind, fn: (h: Home) => Promise<void>, heaterHost: HostName = "ts"): Promise<void> {
+  const home = new Home({ dataDir: mkdtempSync(join(tmpdir(), "home-")), broker, heaterHost, fresh: true, seeded: true });
+  try {
+    await home.start();
+    await fn(home);
+  } finally {
+    await home.stop();
+  }
+}
+
+/** Bob registers anew and can operate the heater: the starting point of several tests. */
+async function bobRegistered(home: Home): Promise<string> {
+  await startRegistration(home.heater, "new");
+  const r = await home.bob.register(HEATER);
+  await finishRegistration(home.heater);
+  await waitForCloud(home.heater);
+  assert.equal((await home.bob.operate("bath_temp", 40)).status, 0);
+  return r.deviceId;
+}
+
+const until = async (what: string, ok: () => boolean | Promise<boolean>, ms = 15000) => {
+  const end = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+};
+
+for (const broker of brokers) {
+  const skip = broker === "mosquitto" && mosquittoMissing && !process.env.CI ? "mosquitto is not installed (apt-get install mosquitto)" : false;
+
+  test(`[${broker}] new, additional and re-registration after initialization; the old tenant keeps only old history`, { skip }, async () => {
+    await withHome(broker, async (home) => {
+      const r = await playDemo(home);
+      assert.notEqual(r.newDeviceId, r.oldDeviceId);
+      assert.ok(r.bobOldHistory >= 2, "Bob still reads the old registration's history");
+      assert.equal(r.bobCommandAfterMoveOut, 410, "Bob can no longer operate the heater");
+      assert.equal(r.bobReadsNewRegistration, 403, "Bob sees none of the new registration's data");
+      // Bob's old history holds nothing from after the move-out.
+      const old = await home.bob.history(r.oldDeviceId);
+      assert.ok(old.every((e) => !(e.event === "bath_temp" && e.value === 42)));
+      // Alice's new registration holds the new data and operates the heater.
+      const fresh = await home.alice.history(r.newDeviceId);
+      assert.ok(fresh.some((e) => e.event === "bath_temp" && e.value === 42));
+      // Both phones' user passwords and the heater's device passwords stay out of every log.
+      const logs = [...home.heaterLog, ...home.flow.map((l) => l.text)].join("\n");
+      for (const secret of ["alice-app-password", "bob-app-password", ...home.devicePasswords]) {
+        assert.ok(!logs.includes(secret), "a credential reached a log");
+      }
+    });
+  });
+
+  test(`[${broker}] a registration attempt from outside the home LAN is refused`, { skip }, async () => {
+    await withHome(broker, async (home) => {
+      await startRegistration(home.heater, "new");
+      home.router.setAtHome("bob", false);
+      await assert.rejects(home.bob.register(HEATER), RouterRefused);
+      assert.match(home.heater.screen, /^Waiting for the app/);
+      assert.deepEqual(await home.bob.devices(), []);
+    });
+  });
+
+  const steps: RegistrationStep[] = ["S82 hello", "S88 add at cloud", "S89 notify added"];
+  for (const fault of ["power cut", "broker outage"] as const) {
+    test(`[${broker}] a ${fault} at any step of an additional registration leaves the existing registration working`, { skip }, async () => {
+      await withHome(broker, async (home) => {
+        const deviceId = await bobRegistered(home);
+        for (const step of steps) {
+          home.alice.o.beforeStep = async (s) => {
+            if (s !== step) return;
+            if (fault === "power cut") await home.powerCycle();
+            else { await home.brokerDown(); await home.brokerUp(); }
+          };
+          await startRegistration(home.heater, "additional").catch(() => undefined);
+          await home.alice.register(HEATER).catch(() => undefined);
+          home.alice.o.beforeStep = undefined;
+          // Back to the home screen whatever happened, then the existing registration works.
+          await backToHome(home.heater);
+          await waitForCloud(home.heater, 20000);
+          const r = await home.bob.operate("bath_temp", 41 + steps.indexOf(step));
+          assert.equal(r.status, 0, `${fault} at ${step}: Bob's command`);
+          const devices = await home.bob.devices();
+          assert.deepEqual(devices.map((d) => [d.deviceId, d.current]), [[deviceId, true]], `${fault} at ${step}`);
+        }
+      });
+    });
+  }
+
+  test(`[${broker}] replayed, malformed and wrong-credential MQTT and LAN messages change nothing`, { skip }, async () => {
+    await withHome(broker, async (home) => {
+      const deviceId = await bobRegistered(home);
+      const before = await home.bob.state();
+      const cert = home.pki.clientCert("cloud");
+      // Play the cloud: its broker account may publish to any device's command topic.
+      const cloud = await mqtt.connectAsync(home.broker.url, {
+        ca: home.pki.ca, cert: cert.cert, key: cert.key, username: "cloud", clientId: "cloud-test", password: home.cloudServicePassword, reconnectPeriod: 0,
+      });
+      const replies: { cmd: number; status: number }[] = [];
+      await cloud.subscribeAsync(`devices/${deviceId}/up/reply`);
+      cloud.on("message", (_t, p) => replies.push(JSON.parse(p.toString())));
+      const down = `devices/${deviceId}/down`;
+      await cloud.publishAsync(down, JSON.stringify({ cmd: 1, set: "bath_temp", value: 48 }), { qos: 1 });   // replay of cmd 1
+      await cloud.publishAsync(down, "{\"cmd\":9,\"set\":", { qos: 1 });                                   // malformed
+      await cloud.publishAsync(down, JSON.stringify({ cmd: 10, set: "bath_temp", value: 99 }), { qos: 1 });  // out of range
+      await cloud.publishAsync(down, JSON.stringify({ cmd: 11, set: "door", value: 1 }), { qos: 1 });        // unknown setting
+      await until("four replies", () => replies.length >= 4);
+      assert.deepEqual(replies.map((r) => r.status), [-3, -10, -2, -1]);
+      await cloud.endAsync();
+      await until("state unchanged", async () => JSON.stringify(await home.bob.state()) === JSON.stringify(before), 3000);
+
+      // Wrong credentials: somebody else tries to log in as this device.
+      const heaterCert = home.pki.clientCert(HEATER_SERIAL);
+      await assert.rejects(mqtt.connectAsync(home.broker.url, {
+        ca: home.pki.ca, cert: heaterCert.cert, key: heaterCert.key, username: deviceId, clientId: deviceId, password: "not-the-password-at-all", reconnectPeriod: 0,
+      }));
+
+      // LAN: frames while the remote is not waiting, and garbage while it is.
+      home.router.setAtHome("bob", true);
+      const lan = home.router.port("bob");
+      for (const f of [Uint8Array.of(0x02, 0, 0, 0, 0), Uint8Array.of(0x01), Uint8Array.of()]) {
+        await lan.send(HEATER, f);
+        assert.equal((await lan.next(2000))[0], 0xff);
+      }
+      await startRegistration(home.heater, "additional");
+      for (const f of [Uint8Array.of(0x01, 4, 4), Uint8Array.of(0x03, 0, 0, 0, 0), Uint8Array.of(0x77)]) {
+        await lan.send(HEATER, f);
+        assert.equal((await lan.next(2000))[0], 0xff);
+      }
+      assert.match(home.heater.screen, /^Waiting for the app/);
+      assert.deepEqual((await home.bob.devices()).map((d) => d.current), [true]);
+      assert.deepEqual(await home.bob.state(), before);
+    });
+  });
+}
+
+test("the water heater on the native C host: registration flows and old-tenant separation", async () => {
+  await withHome("embedded", async (home) => {
+    const r = await playDemo(home);
+    assert.equal(r.bobCommandAfterMoveOut, 410);
+    assert.equal(r.bobReadsNewRegistration, 403);
+    assert.ok(r.bobOldHistory >= 2);
+  }, "posix");
+});
