@@ -38,6 +38,20 @@ test("board conformance: both hosts agree call for call", async () => {
   assert.equal(crypto[4], "0105" + "faffffff", "a tampered tag must fail with E_AUTH");
   assert.deepEqual(linkData(ts, "ecdsa valid")[0], Buffer.from("0200000000", "hex"));
   assert.deepEqual(linkData(ts, "ecdsa wrong message")[0], Buffer.from("02faffffff", "hex"));
+  // ECDH P-256, RFC 5903 section 8.1: private key i and the responder's g^r go in; out come
+  // g^i (x, y) and the shared g^ir x, then the refusal codes (E_INVAL -1, E_RANGE -2).
+  const ecdh = linkData(ts, "ecdh p-256").map((b) => b.toString("hex"));
+  const rfc = (s: string) => s.replace(/\s+/g, "").toLowerCase();
+  assert.equal(ecdh.length, 5);
+  assert.equal(ecdh[0], "0b01" + "00000000" + "04" +
+    rfc("DAD0B653 94221CF9 B051E1FE CA5787D0 98DFE637 FC90B9EF 945D0C37 72581180") +
+    rfc("5271A046 1CDB8252 D61F1C45 6FA3E59A B1F45B33 ACCF5F58 389E0577 B8990BB3"), "g^i");
+  assert.equal(ecdh[1], "0b02" + "00000000" +
+    rfc("D6840F6B 42F6EDAF D13116E0 E1256520 2FEF8E9E CE7DCE03 812464D0 4B9442DE"), "g^ir x");
+  assert.equal(ecdh[2], "0b03" + "ffffffff".repeat(3), "private keys 0 and >= n are refused");
+  assert.equal(ecdh[3], "0b04" + "ffffffff".repeat(2) + "00".repeat(32), "bad peer points: refused, nothing written");
+  assert.equal(ecdh[4], "0b05" + "feffffff".repeat(3), "buffers outside linear memory");
+  assert.deepEqual(linkData(ts, "ecdh request too short")[0], Buffer.from("eef6", "hex"));
   const r1 = linkData(ts, "random bytes")[0], r2 = linkData(ts, "random bytes after power cycle")[0];
   assert.notDeepEqual(r1, r2, "each power-on gets its own random stream");
 });

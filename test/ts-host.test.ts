@@ -19,8 +19,9 @@ const toHex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 // ---- ABI checks
 test("the ABI list is read from boards/abi/v1.json", () => {
   const names = abiFunctionNames();
-  assert.equal(names.length, 26);
+  assert.equal(names.length, 28);
   assert.ok(names.includes("ecdsa_p256_verify") && names.includes("panic"));
+  assert.ok(names.includes("ecdh_p256_public") && names.includes("ecdh_p256_shared"));
 });
 
 for (const [fixture, message] of [
@@ -147,6 +148,44 @@ test("ECDSA P-256: valid, wrong message, bad key", () => {
   assert.equal(cr.ecdsaP256Verify(Uint8Array.of(2, ...pub.subarray(1)), msg, sig), -1);
 });
 
+// RFC 5903 section 8.1 (ECDH with P-256): i, g^i; r, g^r; and the shared g^ir x.
+const rfcHex = (s: string) => fromHex(s.replace(/\s+/g, ""));
+const RFC5903 = {
+  i: rfcHex("C88F01F5 10D9AC3F 70A292DA A2316DE5 44E9AAB8 AFE84049 C62A9C57 862D1433"),
+  gi: rfcHex("04" + "DAD0B653 94221CF9 B051E1FE CA5787D0 98DFE637 FC90B9EF 945D0C37 72581180"
+    + "5271A046 1CDB8252 D61F1C45 6FA3E59A B1F45B33 ACCF5F58 389E0577 B8990BB3"),
+  r: rfcHex("C6EF9C5D 78AE012A 011164AC B397CE20 88685D8F 06BF9BE0 B283AB46 476BEE53"),
+  gr: rfcHex("04" + "D12DFB52 89C8D4F8 1208B702 70398C34 2296970A 0BCCB74C 736FC755 4494BF63"
+    + "56FBF3CA 366CC23E 8157854C 13C58D6A AC23F046 ADA30F83 53E74F33 039872AB"),
+  girx: rfcHex("D6840F6B 42F6EDAF D13116E0 E1256520 2FEF8E9E CE7DCE03 812464D0 4B9442DE"),
+};
+
+test("ECDH P-256 (RFC 5903, section 8.1): both public keys and the shared secret", () => {
+  assert.equal(toHex(cr.ecdhP256Public(RFC5903.i) as Uint8Array), toHex(RFC5903.gi));
+  assert.equal(toHex(cr.ecdhP256Public(RFC5903.r) as Uint8Array), toHex(RFC5903.gr));
+  assert.equal(toHex(cr.ecdhP256Shared(RFC5903.i, RFC5903.gr) as Uint8Array), toHex(RFC5903.girx));
+  assert.equal(toHex(cr.ecdhP256Shared(RFC5903.r, RFC5903.gi) as Uint8Array), toHex(RFC5903.girx));
+});
+
+test("ECDH P-256: private keys outside 1..n-1 and bad peer points are E_INVAL", () => {
+  const n = fromHex("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551");
+  const nMinus1 = n.slice(); nMinus1[31] -= 1;
+  const one = new Uint8Array(32); one[31] = 1;
+  assert.equal(cr.ecdhP256Public(new Uint8Array(32)), -1, "zero");
+  assert.equal(cr.ecdhP256Public(n), -1, "the group order");
+  assert.equal(cr.ecdhP256Public(new Uint8Array(32).fill(0xff)), -1, "above the order");
+  assert.equal(cr.ecdhP256Public(new Uint8Array(31).fill(1)), -1, "short key");
+  assert.equal(toHex((cr.ecdhP256Public(one) as Uint8Array).subarray(1, 33)),
+    "6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296", "1 * G is the base point");
+  assert.equal((cr.ecdhP256Public(nMinus1) as Uint8Array).length, 65, "n - 1 is the largest key");
+  assert.equal(cr.ecdhP256Shared(new Uint8Array(32), RFC5903.gr), -1);
+  const offCurve = RFC5903.gr.slice(); offCurve[64] ^= 1;
+  assert.equal(cr.ecdhP256Shared(RFC5903.i, offCurve), -1, "not on the curve");
+  assert.equal(cr.ecdhP256Shared(RFC5903.i, Uint8Array.of(2, ...RFC5903.gr.subarray(1))), -1, "not uncompressed");
+  assert.equal(cr.ecdhP256Shared(RFC5903.i, RFC5903.gr.subarray(0, 33)), -1, "short key");
+  assert.equal(cr.ecdhP256Shared(RFC5903.i, new Uint8Array(65)), -1, "all zero");
+});
+
 // ---- one power-on, call by call (test/fixtures/board-calls.wat)
 const T: BoardTime = { nowMs: 1234, wallMs: -1 };
 const button = (dev: TsDevice, n: number) => dev.event(T, { kind: EventKind.BUTTON, arg: n });
@@ -179,6 +218,9 @@ test("TS device: per-call rules, outputs and result codes", async () => {
   assert.deepEqual(log.outputs[0], { t: "log", level: 2, text: "a".repeat(256) });
   assert.deepEqual(await button(dev, 12), { outputs: [], result: -1 }, "timer id 16");
   assert.deepEqual(await button(dev, 16), { outputs: [], result: -2 }, "sha256 output past memory");
+  assert.deepEqual(await button(dev, 19), { outputs: [], result: -2 }, "ecdh public key output past memory");
+  assert.deepEqual(await button(dev, 20), { outputs: [], result: -2 }, "ecdh peer key past memory");
+  assert.deepEqual(await button(dev, 21), { outputs: [], result: -1 }, "ecdh private key 0 (32 zero bytes at 512)");
   const echo = await dev.event(T, { kind: EventKind.LINK, arg: 0, payload: Uint8Array.of(9, 8, 7) });
   assert.deepEqual(echo, { outputs: [{ t: "link", link: 0, data: Uint8Array.of(9, 8, 7) }], result: 0 });
   assert.deepEqual(await dev.event(T, { kind: EventKind.LINK, arg: 0, payload: new Uint8Array(2049) }),

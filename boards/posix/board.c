@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>   /* OPENSSL_cleanse */
+
 #define ABI_BOARD_PROTOTYPES
 #include "abi_v1.h"
 #include "crypto.h"
@@ -334,6 +336,34 @@ u32 Z_boardZ_ecdsa_p256_verify(B *b, u32 pub_ptr, u32 ptr, u32 len, u32 sig_ptr)
     uint8_t *pub = span(b, pub_ptr, 65), *p = span(b, ptr, len), *sig = span(b, sig_ptr, 64);
     if (!pub || !p || !sig) return ret(E_RANGE);
     return ret(crypto_p256_verify(pub, p, len, sig));
+}
+
+/* Buffers first, then the key's value (it can only be read once its buffer is known good).
+ * The private key is copied off linear memory and wiped after use. */
+u32 Z_boardZ_ecdh_p256_public(B *b, u32 priv_ptr, u32 pub_out_ptr)
+{
+    uint8_t *k = span(b, priv_ptr, 32), *o = span(b, pub_out_ptr, 65);
+    if (!k || !o) return ret(E_RANGE);
+    uint8_t priv[32], pub[65];
+    memcpy(priv, k, 32);
+    int r = crypto_p256_public(priv, pub);
+    if (r == OK) memcpy(o, pub, 65);
+    OPENSSL_cleanse(priv, sizeof priv);
+    return ret(r);
+}
+
+u32 Z_boardZ_ecdh_p256_shared(B *b, u32 priv_ptr, u32 peer_pub_ptr, u32 out_ptr)
+{
+    uint8_t *k = span(b, priv_ptr, 32), *p = span(b, peer_pub_ptr, 65), *o = span(b, out_ptr, 32);
+    if (!k || !p || !o) return ret(E_RANGE);
+    uint8_t priv[32], peer[65], shared[32];
+    memcpy(priv, k, 32);
+    memcpy(peer, p, 65);
+    int r = crypto_p256_shared(priv, peer, shared);
+    if (r == OK) memcpy(o, shared, 32);
+    OPENSSL_cleanse(priv, sizeof priv);
+    OPENSSL_cleanse(shared, sizeof shared);
+    return ret(r);
 }
 
 /* Every ABI function, by address: a function of v1.json that this file lacks is a link

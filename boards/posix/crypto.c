@@ -4,12 +4,16 @@
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
+#include <openssl/ec.h>
 #include <openssl/ecdsa.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/obj_mac.h>
+#include <openssl/param_build.h>
 #include <openssl/params.h>
 #include <openssl/sha.h>
+#include <string.h>
 
 #define E_INVAL (-1)
 #define E_AUTH (-6)
@@ -134,5 +138,98 @@ int crypto_p256_verify(const uint8_t pub[65], const uint8_t *msg, size_t n, cons
     OPENSSL_free(der);
     EVP_PKEY_free(key);
     ERR_clear_error();   /* a failed verify queues errors; keep the next call's queue clean */
+    return rc;
+}
+
+/* ---- ECDH P-256 */
+
+/* The private scalar as a BIGNUM if 1 <= k <= n - 1 (checked here, as the TypeScript host
+ * does, so both refuse the same keys), else NULL. Freed with BN_clear_free. */
+static BIGNUM *p256_scalar(const EC_GROUP *g, const uint8_t priv[32])
+{
+    BIGNUM *k = BN_secure_new();
+    if (!k) return NULL;
+    if (!BN_bin2bn(priv, 32, k) || BN_is_zero(k) || BN_cmp(k, EC_GROUP_get0_order(g)) >= 0) {
+        BN_clear_free(k);
+        return NULL;
+    }
+    return k;
+}
+
+/* k * G as an uncompressed point into out (65 bytes); 0 or E_IO. */
+static int p256_mul_base(const EC_GROUP *g, const BIGNUM *k, uint8_t out[65])
+{
+    EC_POINT *p = EC_POINT_new(g);
+    int ok = p && EC_POINT_mul(g, p, k, NULL, NULL, NULL) == 1
+        && EC_POINT_point2oct(g, p, POINT_CONVERSION_UNCOMPRESSED, out, 65, NULL) == 65;
+    EC_POINT_free(p);
+    return ok ? 0 : E_IO;
+}
+
+int crypto_p256_public(const uint8_t priv[32], uint8_t pub_out[65])
+{
+    EC_GROUP *g = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
+    if (!g) return E_IO;
+    BIGNUM *k = p256_scalar(g, priv);
+    int rc = k ? p256_mul_base(g, k, pub_out) : E_INVAL;
+    BN_clear_free(k);
+    EC_GROUP_free(g);
+    ERR_clear_error();
+    return rc;
+}
+
+/* The key pair (k, k * G) as an EVP_PKEY for derivation, or NULL. */
+static EVP_PKEY *p256_private_key(const BIGNUM *k, const uint8_t pub[65])
+{
+    EVP_PKEY *key = NULL;
+    OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+    OSSL_PARAM *params = NULL;
+    EVP_PKEY_CTX *ctx = NULL;
+    if (bld
+        && OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) == 1
+        && OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, k) == 1
+        && OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pub, 65) == 1
+        && (params = OSSL_PARAM_BLD_to_param(bld)) != NULL
+        && (ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL)) != NULL
+        && EVP_PKEY_fromdata_init(ctx) == 1
+        && EVP_PKEY_fromdata(ctx, &key, EVP_PKEY_KEYPAIR, params) != 1)
+        key = NULL;
+    EVP_PKEY_CTX_free(ctx);
+    OSSL_PARAM_free(params);   /* a secure BN is built into secure memory, which is cleared */
+    OSSL_PARAM_BLD_free(bld);
+    return key;
+}
+
+int crypto_p256_shared(const uint8_t priv[32], const uint8_t peer_pub[65], uint8_t out[32])
+{
+    EC_GROUP *g = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
+    if (!g) return E_IO;
+    BIGNUM *k = p256_scalar(g, priv);
+    EVP_PKEY *peer = k ? p256_key(peer_pub) : NULL;   /* decodes and checks the point */
+    EVP_PKEY *own = NULL;
+    EVP_PKEY_CTX *ctx = NULL;
+    uint8_t own_pub[65], secret[32];
+    size_t len = sizeof secret;
+    int rc;
+    if (!k || !peer) {
+        rc = E_INVAL;
+    } else if (p256_mul_base(g, k, own_pub) == 0
+               && (own = p256_private_key(k, own_pub)) != NULL
+               && (ctx = EVP_PKEY_CTX_new_from_pkey(NULL, own, NULL)) != NULL
+               && EVP_PKEY_derive_init(ctx) == 1
+               && EVP_PKEY_derive_set_peer(ctx, peer) == 1
+               && EVP_PKEY_derive(ctx, secret, &len) == 1 && len == 32) {
+        memcpy(out, secret, 32);
+        rc = 0;
+    } else {
+        rc = E_IO;
+    }
+    OPENSSL_cleanse(secret, sizeof secret);
+    EVP_PKEY_CTX_free(ctx);
+    EVP_PKEY_free(own);
+    EVP_PKEY_free(peer);
+    BN_clear_free(k);
+    EC_GROUP_free(g);
+    ERR_clear_error();
     return rc;
 }

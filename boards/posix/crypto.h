@@ -13,4 +13,9 @@ int crypto_gcm_seal(const uint8_t *key, size_t key_len, const uint8_t nonce[12],
 int crypto_gcm_open(const uint8_t *key, size_t key_len, const uint8_t nonce[12],
                     const uint8_t *aad, size_t aad_len, const uint8_t *p, size_t n, uint8_t *out);
 int crypto_p256_verify(const uint8_t pub[65], const uint8_t *msg, size_t n, const uint8_t sig[64]);
+/* pub_out: 65 bytes (0x04 || X || Y). E_INVAL if priv (big-endian) is 0 or >= the order. */
+int crypto_p256_public(const uint8_t priv[32], uint8_t pub_out[65]);
+/* out: the 32-byte shared X coordinate. E_INVAL for a bad priv or a peer key that is not
+ * an uncompressed point on P-256. */
+int crypto_p256_shared(const uint8_t priv[32], const uint8_t peer_pub[65], uint8_t out[32]);
 #endif

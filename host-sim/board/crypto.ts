@@ -1,7 +1,7 @@
 // Crypto primitives of the board ABI on node:crypto. Byte-level functions only: the
 // pointer handling lives in ts-device.ts. Results use the ABI's codes so the device can
 // hand them straight back to the image.
-import { createCipheriv, createDecipheriv, createHash, createHmac, createPublicKey, verify, type KeyObject } from "node:crypto";
+import { createCipheriv, createDecipheriv, createECDH, createHash, createHmac, createPublicKey, verify, type KeyObject } from "node:crypto";
 import { E_AUTH, E_INVAL, OK } from "./errors.ts";
 
 export const GCM_NONCE = 12;
@@ -70,5 +70,47 @@ export function ecdsaP256Verify(pub: Uint8Array, msg: Uint8Array, sig: Uint8Arra
     return verify("sha256", msg, { key, dsaEncoding: "ieee-p1363" }, sig) ? OK : E_AUTH;
   } catch {
     return E_AUTH;
+  }
+}
+
+// ---- ECDH P-256 (ABI: ecdh_p256_public / ecdh_p256_shared)
+
+export const P256_PRIV = 32;
+export const P256_PUB = 65;
+export const P256_SHARED = 32;
+/** The order n of the P-256 base point (SEC 2, secp256r1). */
+const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+
+/** A private scalar is usable when 1 <= k <= n - 1. Checked here rather than left to
+ *  OpenSSL's error, so the rule is the ABI's and not an engine's. */
+export function p256PrivValid(priv: Uint8Array): boolean {
+  if (priv.length !== P256_PRIV) return false;
+  const k = BigInt("0x" + Buffer.from(priv).toString("hex"));
+  return k >= 1n && k < P256_ORDER;
+}
+
+function p256Ecdh(priv: Uint8Array) {
+  const e = createECDH("prime256v1");
+  e.setPrivateKey(priv);
+  return e;
+}
+
+/** The uncompressed public point (0x04 || X || Y) of `priv`, or E_INVAL if `priv` is 0 or
+ *  not below the group order. */
+export function ecdhP256Public(priv: Uint8Array): Uint8Array | number {
+  if (!p256PrivValid(priv)) return E_INVAL;
+  return p256Ecdh(priv).getPublicKey();
+}
+
+/** The shared X coordinate of `priv` times `peerPub`, or E_INVAL for a bad private key or
+ *  a peer key that is not an uncompressed point on P-256. */
+export function ecdhP256Shared(priv: Uint8Array, peerPub: Uint8Array): Uint8Array | number {
+  if (!p256PrivValid(priv)) return E_INVAL;
+  // Only the uncompressed form: node would also take compressed or hybrid encodings.
+  if (peerPub.length !== P256_PUB || peerPub[0] !== 0x04) return E_INVAL;
+  try {
+    return p256Ecdh(priv).computeSecret(peerPub);   // validates the point (on the curve)
+  } catch {
+    return E_INVAL;
   }
 }

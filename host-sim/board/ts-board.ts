@@ -211,6 +211,25 @@ export class TsBoard {
         if (!p || !d || !s) return E_RANGE;
         return cr.ecdsaP256Verify(p, d, s);
       },
+      // Buffers are checked before the key's value: the value can only be read from memory.
+      ecdh_p256_public: (kp: number, outPtr: number) => {
+        const k = this.copy(kp, cr.P256_PRIV), o = this.view(outPtr, cr.P256_PUB);
+        if (!k || !o) return E_RANGE;
+        const r = cr.ecdhP256Public(k);
+        k.fill(0);
+        if (typeof r === "number") return r;
+        o.set(r);
+        return OK;
+      },
+      ecdh_p256_shared: (kp: number, pp: number, outPtr: number) => {
+        const k = this.copy(kp, cr.P256_PRIV), p = this.copy(pp, cr.P256_PUB), o = this.view(outPtr, cr.P256_SHARED);
+        if (!k || !p || !o) return E_RANGE;
+        const r = cr.ecdhP256Shared(k, p);
+        k.fill(0);
+        if (typeof r === "number") return r;
+        o.set(r);
+        return OK;
+      },
     };
   }
 }

@@ -92,6 +92,10 @@ export class TsDevice implements DeviceHandle {
   /** Bytes touched by each flash operation since power-on, in order. */
   flashOpSizes(): number[] { return this.flash.opSizes; }
 
+  /** Bytes of the image's linear memory now (it only grows: the bench samples it after
+   *  each call for the peak). */
+  linearMemoryBytes(): number { return this.exports.memory.buffer.byteLength; }
+
   /** The flash contents now (what a FLASH_READ over the device link would return). */
   flashSnapshot(): Uint8Array { return this.flash.snapshot(); }
 

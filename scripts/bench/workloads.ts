@@ -1,0 +1,62 @@
+// The event workload the bench runs on each image: a few setup events (not measured on
+// their own: they are the same in the N and the 2N run) and then one event per index.
+// Table-driven by image name; an image without an entry gets the default (BUTTON 0).
+import { service } from "../../host-sim/clients/devkit-service.ts";
+import { EventKind, LinkId, type BoardEvent } from "../../host-sim/device/types.ts";
+
+export interface Workload {
+  /** One line for the report. */
+  describe: string;
+  setup: BoardEvent[];
+  event(i: number): BoardEvent;
+}
+
+const service0 = (frame: Uint8Array): BoardEvent => ({ kind: EventKind.LINK, arg: LinkId.SERVICE, payload: frame });
+
+const DEVKIT_PASSWORD = "bench-Pw-7c1e93";
+
+/** Credential-store traffic on the service port: PUT of a rotating user record, GET of it,
+ *  VERIFY of the registered password (which counts and resets a persistent attempt
+ *  counter), in turn. PUT and VERIFY write flash, so page collection is part of the cost. */
+const devkit: Workload = {
+  describe: "service port: PUT / GET / VERIFY in turn (after PROVISION + SET_REGISTRATION)",
+  setup: [
+    service0(service.provision("SN-BENCH-0001")),
+    service0(service.setRegistration("3e0c9a51-7d24-4b6f-a8e2-05f1c4d7b9a3", DEVKIT_PASSWORD)),
+  ],
+  event(i) {
+    const id = 0x0350 + ((i / 3) | 0) % 4;
+    switch (i % 3) {
+      case 0: return service0(service.putString(id, `setting ${i}: bath 4${i % 10}C, eco ${i % 2 ? "on" : "off"}`));
+      case 1: return service0(service.get(id));
+      default: return service0(service.verify(DEVKIT_PASSWORD));
+    }
+  },
+};
+
+/** The published known-answer vectors (SHA-256, HMAC, AES-GCM) over and over. */
+const boardConformance: Workload = {
+  describe: "command 0x01 (crypto known-answer vectors) on the service port",
+  setup: [],
+  event: () => service0(Uint8Array.of(0x01)),
+};
+
+const defaultWorkload: Workload = {
+  describe: "BUTTON event, arg 0",
+  setup: [],
+  event: () => ({ kind: EventKind.BUTTON, arg: 0 }),
+};
+
+export const WORKLOADS: Record<string, Workload> = {
+  devkit,
+  "board-conformance": boardConformance,
+};
+
+export function workloadFor(image: string): Workload {
+  return WORKLOADS[image] ?? defaultWorkload;
+}
+
+/** The devkit update stream for the wear figure: PUTs rotating over eight user records. */
+export function credentialUpdate(i: number): BoardEvent {
+  return service0(service.putString(0x0360 + (i % 8), `update ${i} `.padEnd(48, "x")));
+}
