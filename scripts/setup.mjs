@@ -2,7 +2,7 @@
 // those two commands do all the set-up: Debian packages, npm packages, images and posix
 // boards. Plain Node with no dependencies, because it runs before any are installed.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -49,11 +49,12 @@ const newest = (dir) => {
   }
   return t;
 };
+// Each image's outputs: its .wasm and its posix board. The oldest of them must be newer
+// than every source.
 const outputs = () => {
-  const dir = join(root, "build", "posix");
-  if (!existsSync(dir)) return 0;
-  const files = readdirSync(dir).map((f) => join(dir, f)).filter((f) => statSync(f).isFile());
-  return files.length ? Math.min(...files.map((f) => statSync(f).mtimeMs)) : 0;
+  const targets = Object.keys(JSON.parse(readFileSync(join(root, "asconfig.json"), "utf8")).targets);
+  const files = targets.flatMap((t) => [join(root, "build", "images", `${t}.wasm`), join(root, "build", "posix", t)]);
+  return files.every(existsSync) ? Math.min(...files.map((f) => statSync(f).mtimeMs)) : 0;
 };
 const sources = Math.max(newest(join(root, "firmware")), newest(join(root, "boards")), statSync(join(root, "asconfig.json")).mtimeMs);
 if (outputs() < sources) {

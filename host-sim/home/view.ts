@@ -6,10 +6,23 @@ const WIDTH = 38;
 
 function box(fullTitle: string, text: string, height: number): string[] {
   const title = fullTitle.length > WIDTH - 6 ? fullTitle.slice(0, WIDTH - 7) + "…" : fullTitle;
-  const lines = text.split("\n").flatMap((l) => (l.length <= WIDTH - 4 ? [l] : l.match(new RegExp(`.{1,${WIDTH - 4}}`, "g")) ?? [l]));
+  const lines = text.split("\n").flatMap((l) => wrap(l, WIDTH - 4));
   const out = [`┌─ ${title} ${"─".repeat(Math.max(0, WIDTH - 5 - title.length))}┐`];
   for (let i = 0; i < height; i++) out.push(`│ ${(lines[i] ?? "").padEnd(WIDTH - 4)} │`);
   out.push(`└${"─".repeat(WIDTH - 2)}┘`);
+  return out;
+}
+
+/** Breaks a line at spaces so that no piece is wider than `w` (a longer word is cut). */
+function wrap(line: string, w: number): string[] {
+  const out: string[] = [];
+  let cur = "";
+  for (const word of line.split(" ")) {
+    if (cur && (cur + " " + word).length > w) { out.push(cur); cur = ""; }
+    cur = cur ? cur + " " + word : word;
+    while (cur.length > w) { out.push(cur.slice(0, w)); cur = cur.slice(w); }
+  }
+  out.push(cur);
   return out;
 }
 
