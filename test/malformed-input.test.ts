@@ -92,3 +92,35 @@ test("devkit: event kinds outside the ABI are refused with E_INVAL", async () =>
   await dev.close();
   void copyFileSync;
 });
+
+function waterHeaterBadInputs(): Step[] {
+  const bad: Step[] = [];
+  for (const f of garbage(7, 200)) bad.push(refused(linkFrame(LinkId.LAN, f), "LAN garbage while the remote is not waiting"));
+  for (const f of garbage(8, 100)) bad.push(refused(linkFrame(LinkId.SERVICE, f), "service-port garbage"));
+  bad.push(refused(linkFrame(LinkId.SERVICE, service.putString(0x0301, "x")), "devkit ops are not offered on a production image"));
+  bad.push(refused(linkFrame(LinkId.SERVICE, service.provision("WH-OTHER")), "a second provisioning"));
+  for (const link of [LinkId.NFC, LinkId.BLE, LinkId.WIFI_DIRECT]) bad.push(refused(linkFrame(link, Uint8Array.of(1, 2, 3)), `link ${link}`));
+  for (const b of [7, 99, -1]) bad.push(refused(button(b), `button ${b}`));
+  bad.push(refused(mqttState(1), "a broker connection nobody asked for"));
+  bad.push(refused(mqttMessage("devices/x/down", '{"cmd":1,"set":"bath_temp","value":40}'), "a command while not connected"));
+  bad.push({ event: { kind: "MQTT_MESSAGE", arg: 500, payload: Uint8Array.of(1, 2) }, label: "topic length past the payload" });
+  bad.push({ event: { kind: "TIMER", arg: 9 }, label: "a timer the image never set" });
+  bad.push({ event: { kind: "GPIO", arg: 3 | (1 << 8) }, label: "an input the image does not use" });
+  bad.push(refused(linkFrame(LinkId.LAN, new Uint8Array(5000)), "payload larger than the inbox"));
+  return bad;
+}
+
+for (const host of ["ts", "posix"] as const) {
+  test(`water heater on ${host}: malformed input gets an error and changes nothing`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "bad-wh-"));
+    const setup: Step[] = [boot(), linkFrame(LinkId.SERVICE, service.provision("WH-BAD-INPUT")), button(0), button(3), button(1), button(3)];
+    const before = await runScenario({ name: "setup", image: "water-heater", seed: 3, steps: setup }, { host, dir: join(dir, "a") });
+    assert.deepEqual(before.failures, []);
+    const after = await runScenario({ name: "bad input", image: "water-heater", seed: 3, steps: [...setup, ...waterHeaterBadInputs()] }, { host, dir: join(dir, "b") });
+    assert.deepEqual(after.failures, []);
+    const badCalls = after.calls.filter((c) => c.step >= setup.length);
+    assert.ok(badCalls.length >= 300, `${badCalls.length} bad inputs delivered`);
+    for (const c of badCalls) assert.ok(c.result !== null && c.result < 0, `${c.label}: result ${c.result} should be an error code`);
+    assert.ok(readFileSync(after.flashFile).equals(readFileSync(before.flashFile)), "flash changed after bad input");
+  });
+}

@@ -2,13 +2,13 @@
 // cloud link and the registration screens, wired together. main.ts feeds it events.
 import * as board from "../../board/index";
 import { getU16BE } from "../../core/bytes";
-import { OK, E_MALFORMED, E_STATE, E_UNSUPPORTED } from "../../core/errors";
+import { OK, E_INVAL, E_MALFORMED, E_STATE, E_UNSUPPORTED } from "../../core/errors";
 import { JsonWriter, parseFlatJson } from "../../core/flat-json";
 import { CredentialStore } from "../../modules/credential-store/credential-store";
 import { ValueType } from "../../modules/credential-store/ids";
 import { CloudLink, LinkState } from "../../modules/cloud-link/cloud-link";
 import { Registration, Key } from "../../modules/registration/registration";
-import { Heater, Setting, SETTING_NAMES, settingIndex, Change } from "./heater";
+import { Heater, Setting, SETTING_NAMES, settingIndex, Change, REHEAT_TIMER } from "./heater";
 import { getU32LE, putU32LE } from "../../core/bytes";
 
 export namespace Button {
@@ -87,6 +87,8 @@ export class Remote {
   // ------------------------------------------------------------ cloud
 
   onMqttState(arg: i32): i32 {
+    // The board reports on a connection only after the firmware asked for one.
+    if (this.cloud.state == LinkState.OFFLINE) return E_STATE;
     if (this.cloud.onState(arg)) this.sayHello();
     this.render();
     return OK;
@@ -125,11 +127,16 @@ export class Remote {
     return status;
   }
 
-  onMqttAck(pid: i32, granted: i32): i32 { this.cloud.onAck(pid, granted); return OK; }
+  onMqttAck(pid: i32, granted: i32): i32 {
+    if (!this.cloud.connected) return E_STATE;
+    this.cloud.onAck(pid, granted);
+    return OK;
+  }
 
   // ------------------------------------------------------------ timers and LAN
 
   onTimer(id: i32): i32 {
+    if (id < CLOUD_TIMER || id > REHEAT_TIMER) return E_INVAL;
     if (id == CLOUD_TIMER) this.cloud.onTimer();
     else if (id == REGISTRATION_TIMER) this.registration.onTimer();
     else { const c = this.heater.onTimer(id); if (c !== null) this.report(c); }

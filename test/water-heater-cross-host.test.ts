@@ -1,0 +1,79 @@
+// The water-heater image on both hosts, driven by the same script (buttons, a seeded
+// phone on the LAN, broker events, a command, timers, a power cut, initialization):
+// every output and the final flash bytes must be identical.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DeviceRunner } from "../host-sim/home/device-runner.ts";
+import { HomeRouter } from "../host-sim/home/router.ts";
+import { LanSession, LanMsg } from "../host-sim/phone/lan-messages.ts";
+import { seededRandom } from "../host-sim/phone/seeded-random.ts";
+import { service } from "../host-sim/clients/devkit-service.ts";
+import { startRegistration, finishRegistration, initializeFromMenu, Button } from "../host-sim/home/remote-actions.ts";
+import { EventKind, type BoardOutput } from "../host-sim/device/types.ts";
+import { jsonOutput } from "../host-sim/scenario/format.ts";
+import type { HostName } from "../host-sim/device/power-on.ts";
+
+const enc = new TextEncoder();
+const message = (topic: string, body: string) => {
+  const t = enc.encode(topic), b = enc.encode(body);
+  const p = new Uint8Array(t.length + b.length); p.set(t); p.set(b, t.length);
+  return { kind: EventKind.MQTT_MESSAGE, arg: t.length, payload: p };
+};
+
+async function script(host: HostName) {
+  const dir = mkdtempSync(join(tmpdir(), `whx-${host}-`));
+  const heater = new DeviceRunner({ name: "heater", host, image: "water-heater", flashFile: join(dir, "flash.bin"), clock: "virtual", seed: 5, wallStartMs: Date.UTC(2026, 10, 21, 6, 0, 0) });
+  const trace: unknown[] = [];
+  heater.onOutput((o: BoardOutput, r) => trace.push({ at: r.simMs(), ...jsonOutput(o) }));
+  const router = new HomeRouter();
+  router.attach(heater);
+  router.setAtHome("phone", true);
+  const lan = router.port("phone");
+  await heater.start();
+  await heater.service(service.provision("WH-0042"));
+
+  // New registration over the LAN with a seeded phone.
+  await startRegistration(heater, "new");
+  const s = new LanSession(seededRandom("cross-host-phone"));
+  await lan.send("heater", s.hello("phone-1"));
+  s.openHelloReply(await lan.next(2000));
+  const deviceId = "1b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b";
+  await lan.send("heater", s.credentials(deviceId, "cross-host-password-0001"));
+  assert.equal(s.status(await lan.next(2000), LanMsg.STORED), 0);
+  await finishRegistration(heater);
+
+  // The broker accepts, the cloud sends commands, acknowledgements come back.
+  await heater.deliver({ kind: EventKind.MQTT_STATE, arg: 1 });
+  await heater.deliver({ kind: EventKind.MQTT_ACK, arg: 1, payload: Uint8Array.of(1) });
+  await heater.deliver(message(`devices/${deviceId}/down`, '{"cmd":1,"set":"bath_temp","value":44}'));
+  await heater.deliver(message(`devices/${deviceId}/down`, '{"cmd":1,"set":"bath_temp","value":47}'));
+  await heater.deliver(message(`devices/${deviceId}/down`, '{"cmd":2,"set":"auto_bath","value":1}'));
+  for (let pid = 2; pid <= 12; pid++) await heater.deliver({ kind: EventKind.MQTT_ACK, arg: pid, payload: Uint8Array.of(1) });
+  await heater.advance(16 * 60_000);                       // the bath fills: history "bath_ready"
+  await heater.deliver({ kind: EventKind.MQTT_STATE, arg: 0 }); // broker lost: backoff timer
+  await heater.press(Button.REHEAT);                        // history queued in the outbox
+  await heater.advance(5_000);                              // reconnect attempt
+  await heater.deliver({ kind: EventKind.MQTT_STATE, arg: -6 });
+  await heater.powerCycle();
+  await heater.deliver({ kind: EventKind.MQTT_STATE, arg: 1 }); // outbox resent after the reboot
+  await initializeFromMenu(heater);
+  await heater.stop();
+  return { trace, flash: readFileSync(join(dir, "flash.bin")) };
+}
+
+test("water heater: both hosts agree output for output and in final flash bytes", async () => {
+  const ts = await script("ts");
+  const px = await script("posix");
+  assert.ok(ts.trace.length > 50, `${ts.trace.length} outputs`);
+  // What the script exercised: a replay refused, the bath ready, reheating queued, initialization.
+  const said = (ts.trace as Record<string, string>[]).map((o) =>
+    o.t === "mqtt_publish" ? Buffer.from(o.payload, "hex").toString() : o.t === "log" ? o.text : "").join("\n");
+  for (const what of ['"status":-3', '"event":"bath_ready"', '"event":"reheat"', "registration initialized"]) {
+    assert.ok(said.includes(what), `the script should exercise ${what}`);
+  }
+  assert.deepEqual(px.trace, ts.trace);
+  assert.ok(px.flash.equals(ts.flash), "final flash images differ");
+});
