@@ -1,11 +1,11 @@
 // The devkit's service-port protocol (link 0, the wired test port): a bring-up and
 // hardware-in-the-loop interface to the credential store. Wire format: WIRE.md.
 import * as board from "../../board/index";
-import { Link } from "../../board/index";
-import { getU16BE, putU16BE, putU32BE, slice, wipe } from "../../core/bytes";
-import { OK, E_INVAL, E_MALFORMED, E_RANGE } from "../../core/errors";
+import { putU16BE, putU32BE, slice, wipe } from "../../core/bytes";
+import { parseRequest, reply } from "../../modules/service-port/frame";
+import { OK, E_INVAL, E_MALFORMED } from "../../core/errors";
 import { CredentialStore } from "../../modules/credential-store/credential-store";
-import { Attr, RecordClass, classOf } from "../../modules/credential-store/ids";
+import { RecordClass, classOf } from "../../modules/credential-store/ids";
 
 export namespace Op {
   export const PROVISION: u8 = 0x01;
@@ -21,16 +21,12 @@ export namespace Op {
 }
 
 export const VERIFY_LIMIT: i32 = 5;
-const HEADER = 5;
 
 /** Handles one request frame; always answers with exactly one response frame. */
 export function handleServiceFrame(store: CredentialStore, frame: Uint8Array): i32 {
-  if (frame.length < HEADER || <i32>getU16BE(frame, 3) != frame.length - HEADER) {
-    return reply(frame.length > 0 ? frame[0] : 0, E_MALFORMED, new Uint8Array(0));
-  }
-  const op = frame[0];
-  const id = getU16BE(frame, 1);
-  const data = slice(frame, HEADER, frame.length - HEADER);
+  const req = parseRequest(frame);
+  if (req === null) return reply(frame.length > 0 ? frame[0] : 0, E_MALFORMED, new Uint8Array(0));
+  const op = req.op, id = req.id, data = req.data;
   let rc = OK;
   let out = new Uint8Array(0);
   if (op == Op.PROVISION) {
@@ -80,15 +76,3 @@ export function handleServiceFrame(store: CredentialStore, frame: Uint8Array): i
   return reply(op, rc, out);
 }
 
-function reply(op: u8, rc: i32, data: Uint8Array): i32 {
-  if (data.length > board.MAX_LINK_FRAME - HEADER) { rc = E_RANGE; data = new Uint8Array(0); }
-  const f = new Uint8Array(HEADER + data.length);
-  f[0] = op | 0x80;
-  f[1] = <u8>rc;
-  putU16BE(f, 3, <u32>data.length);
-  f.set(data, HEADER);
-  board.linkSend(Link.SERVICE, f);
-  return rc;
-}
-
-export const SECRET_ATTR: u8 = Attr.SECRET;

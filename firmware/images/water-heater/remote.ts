@@ -1,22 +1,24 @@
 // The remote controller: buttons and screen, the heater's settings and operations, the
 // cloud link and the registration screens, wired together. main.ts feeds it events.
 import * as board from "../../board/index";
-import { getU16BE } from "../../core/bytes";
+import { parseRequest, reply } from "../../modules/service-port/frame";
 import { OK, E_INVAL, E_MALFORMED, E_STATE, E_UNSUPPORTED } from "../../core/errors";
 import { JsonWriter, parseFlatJson } from "../../core/flat-json";
 import { CredentialStore } from "../../modules/credential-store/credential-store";
 import { ValueType } from "../../modules/credential-store/ids";
 import { CloudLink, LinkState } from "../../modules/cloud-link/cloud-link";
 import { Registration, Key } from "../../modules/registration/registration";
-import { Heater, Setting, SETTING_NAMES, settingIndex, Change, REHEAT_TIMER } from "./heater";
+import { Heater, Setting, settingIndex, Change, REHEAT_TIMER } from "./heater";
 import { getU32LE, putU32LE } from "../../core/bytes";
 
+// The remote's buttons. Arrow, OK and BACK carry the registration module's key numbers,
+// so those presses go to it unchanged while its screens are shown.
 export namespace Button {
   export const MENU: i32 = 0;
-  export const UP: i32 = 1;
-  export const DOWN: i32 = 2;
-  export const OK: i32 = 3;
-  export const BACK: i32 = 4;
+  export const UP: i32 = Key.UP;
+  export const DOWN: i32 = Key.DOWN;
+  export const OK: i32 = Key.OK;
+  export const BACK: i32 = Key.BACK;
   export const AUTO_BATH: i32 = 5;
   export const REHEAT: i32 = 6;
 }
@@ -209,14 +211,8 @@ export class Remote {
 /** The factory's service-port request (devkit WIRE.md op 01 PROVISION); nothing else is
  *  offered on a production image's service port. */
 export function handleFactory(store: CredentialStore, frame: Uint8Array): i32 {
-  let rc = E_UNSUPPORTED;
-  if (frame.length < 5 || <i32>getU16BE(frame, 3) != frame.length - 5) rc = E_MALFORMED;
-  else if (frame[0] == 0x01) rc = store.provisionFactory(board.text(frame.subarray(5)));
-  const f = new Uint8Array(5);
-  f[0] = (frame.length > 0 ? frame[0] : 0) | 0x80;
-  f[1] = <u8>rc;
-  board.linkSend(board.Link.SERVICE, f);
-  return rc;
+  const req = parseRequest(frame);
+  const op: u8 = frame.length > 0 ? frame[0] : 0;
+  if (req === null) return reply(op, E_MALFORMED, new Uint8Array(0));
+  return reply(op, req.op == 0x01 ? store.provisionFactory(board.text(req.data)) : E_UNSUPPORTED, new Uint8Array(0));
 }
-
-export { SETTING_NAMES };

@@ -116,12 +116,14 @@ export class CloudLink {
     if (this.store.registrationDeviceId() === null) return E_STATE;
     const next = this.outboxNext();
     const slot = OUTBOX_FIRST_SLOT + next % OUTBOX_SLOTS;
-    // A full outbox overwrites its oldest message: the newest history matters most.
-    let rc = this.store.put(slot, ValueType.STRING, 0, board.utf8(kind + "\n" + json));
-    if (rc < 0) return rc;
+    // The counter moves first: a power cut between the two writes then skips a number
+    // instead of leaving a stored message outside the range flush() resends.
     const b = new Uint8Array(4);
     putU32LE(b, 0, next + 1);
-    rc = this.store.put(OUTBOX_NEXT, ValueType.U32, 0, b);
+    let rc = this.store.put(OUTBOX_NEXT, ValueType.U32, 0, b);
+    if (rc < 0) return rc;
+    // A full outbox overwrites its oldest message: the newest history matters most.
+    rc = this.store.put(slot, ValueType.STRING, 0, board.utf8(kind + "\n" + json));
     if (rc < 0) return rc;
     if (this.connected) this.send(slot);
     return OK;
