@@ -2,7 +2,7 @@
 // (flash compared byte for byte). Run on both hosts.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, copyFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runScenario, type Step } from "../host-sim/scenario/index.ts";
@@ -29,11 +29,11 @@ const setup: Step[] = [
   linkFrame(LinkId.SERVICE, service.putString(0x0301, "setting")),
 ];
 
-const refused = (s: Step, label: string): Step => ({ ...s, label });
+const labelled = (s: Step, label: string): Step => ({ ...s, label });
 
 function badInputs(): Step[] {
   const bad: Step[] = [];
-  for (const f of garbage(42, 300)) bad.push(refused(linkFrame(LinkId.SERVICE, f), "garbage frame"));
+  for (const f of garbage(42, 300)) bad.push(labelled(linkFrame(LinkId.SERVICE, f), "garbage frame"));
   const cases: [string, Uint8Array][] = [
     ["unknown op", Uint8Array.of(0x55, 0, 0, 0, 0)],
     ["PUT outside user records", service.putString(0x0201, "x")],
@@ -49,12 +49,12 @@ function badInputs(): Step[] {
     ["COUNT_ATTEMPT outside user records", service.countAttempt(0x0202)],
     ["PROVISION twice", service.provision("SN-OTHER")],
   ];
-  for (const [label, f] of cases) bad.push(refused(linkFrame(LinkId.SERVICE, f), label));
-  for (const link of [LinkId.NFC, LinkId.BLE, LinkId.WIFI_DIRECT, LinkId.LAN]) bad.push(refused(linkFrame(link, service.factoryReset()), `service op on link ${link}`));
-  bad.push(refused(button(1), "a button the image does not have"));
-  bad.push(refused(mqttState(1), "MQTT state with no connection asked for"));
-  bad.push(refused(mqttMessage("x/y", "z"), "an MQTT message"));
-  bad.push(refused(linkFrame(LinkId.SERVICE, new Uint8Array(5000)), "payload larger than the inbox"));
+  for (const [label, f] of cases) bad.push(labelled(linkFrame(LinkId.SERVICE, f), label));
+  for (const link of [LinkId.NFC, LinkId.BLE, LinkId.WIFI_DIRECT, LinkId.LAN]) bad.push(labelled(linkFrame(link, service.factoryReset()), `service op on link ${link}`));
+  bad.push(labelled(button(1), "a button the image does not have"));
+  bad.push(labelled(mqttState(1), "MQTT state with no connection asked for"));
+  bad.push(labelled(mqttMessage("x/y", "z"), "an MQTT message"));
+  bad.push(labelled(linkFrame(LinkId.SERVICE, new Uint8Array(5000)), "payload larger than the inbox"));
   return bad;
 }
 
@@ -90,23 +90,22 @@ test("devkit: event kinds outside the ABI are refused with E_INVAL", async () =>
   for (const kind of [0, 8, 99, -1]) assert.equal((await dev.event(t, { kind, arg: 0 })).result, -1, `kind ${kind}`);
   assert.ok(Buffer.from(dev.flashSnapshot()).equals(Buffer.from(flash)));
   await dev.close();
-  void copyFileSync;
 });
 
 function waterHeaterBadInputs(): Step[] {
   const bad: Step[] = [];
-  for (const f of garbage(7, 200)) bad.push(refused(linkFrame(LinkId.LAN, f), "LAN garbage while the remote is not waiting"));
-  for (const f of garbage(8, 100)) bad.push(refused(linkFrame(LinkId.SERVICE, f), "service-port garbage"));
-  bad.push(refused(linkFrame(LinkId.SERVICE, service.putString(0x0301, "x")), "devkit ops are not offered on a production image"));
-  bad.push(refused(linkFrame(LinkId.SERVICE, service.provision("WH-OTHER")), "a second provisioning"));
-  for (const link of [LinkId.NFC, LinkId.BLE, LinkId.WIFI_DIRECT]) bad.push(refused(linkFrame(link, Uint8Array.of(1, 2, 3)), `link ${link}`));
-  for (const b of [7, 99, -1]) bad.push(refused(button(b), `button ${b}`));
-  bad.push(refused(mqttState(1), "a broker connection nobody asked for"));
-  bad.push(refused(mqttMessage("devices/x/down", '{"cmd":1,"set":"bath_temp","value":40}'), "a command while not connected"));
+  for (const f of garbage(7, 200)) bad.push(labelled(linkFrame(LinkId.LAN, f), "LAN garbage while the remote is not waiting"));
+  for (const f of garbage(8, 100)) bad.push(labelled(linkFrame(LinkId.SERVICE, f), "service-port garbage"));
+  bad.push(labelled(linkFrame(LinkId.SERVICE, service.putString(0x0301, "x")), "devkit ops are not offered on a production image"));
+  bad.push(labelled(linkFrame(LinkId.SERVICE, service.provision("WH-OTHER")), "a second provisioning"));
+  for (const link of [LinkId.NFC, LinkId.BLE, LinkId.WIFI_DIRECT]) bad.push(labelled(linkFrame(link, Uint8Array.of(1, 2, 3)), `link ${link}`));
+  for (const b of [7, 99, -1]) bad.push(labelled(button(b), `button ${b}`));
+  bad.push(labelled(mqttState(1), "a broker connection nobody asked for"));
+  bad.push(labelled(mqttMessage("devices/x/down", '{"cmd":1,"set":"bath_temp","value":40}'), "a command while not connected"));
   bad.push({ event: { kind: "MQTT_MESSAGE", arg: 500, payload: Uint8Array.of(1, 2) }, label: "topic length past the payload" });
   bad.push({ event: { kind: "TIMER", arg: 9 }, label: "a timer the image never set" });
   bad.push({ event: { kind: "GPIO", arg: 3 | (1 << 8) }, label: "an input the image does not use" });
-  bad.push(refused(linkFrame(LinkId.LAN, new Uint8Array(5000)), "payload larger than the inbox"));
+  bad.push(labelled(linkFrame(LinkId.LAN, new Uint8Array(5000)), "payload larger than the inbox"));
   return bad;
 }
 

@@ -5,6 +5,7 @@
 import { powerOn, type HostName } from "../device/power-on.ts";
 import { EventKind, LinkId, type BoardEvent, type BoardOutput, type CallResult, type DeviceHandle } from "../device/types.ts";
 import { Scheduler } from "../sim/scheduler.ts";
+import { DeviceTimers } from "../sim/device-timers.ts";
 
 export interface DeviceRunnerOptions {
   name: string;
@@ -31,12 +32,14 @@ export class DeviceRunner {
   private chain: Promise<unknown> = Promise.resolve();
   private readonly listeners: OutputListener[] = [];
   private readonly sim = new Scheduler();
-  private readonly timers = new Map<number, { task?: number; real?: NodeJS.Timeout }>();
+  private readonly timers: DeviceTimers;
   private bootAt = 0;
   private boots = 0;
   private realStart = 0;
 
-  constructor(readonly o: DeviceRunnerOptions) {}
+  constructor(readonly o: DeviceRunnerOptions) {
+    this.timers = new DeviceTimers(o.clock === "virtual" ? { scheduler: this.sim } : { realTimeSpeed: o.speed ?? 1 });
+  }
 
   onOutput(l: OutputListener): void { this.listeners.push(l); }
 
@@ -76,7 +79,6 @@ export class DeviceRunner {
 
   async stop(): Promise<void> {
     await this.chain.catch(() => undefined);
-    for (const t of this.timers.values()) if (t.real) clearTimeout(t.real);
     this.timers.clear();
     await this.device?.close();
     this.device = null;
@@ -91,7 +93,7 @@ export class DeviceRunner {
   private powerOn(): Promise<CallResult> { return this.enqueue(() => this.bootNow()); }
 
   private async bootNow(): Promise<CallResult> {
-    this.cancelAllTimers();
+    this.timers.clear();
     this.device = await powerOn(this.o.host, {
       image: this.o.image, flashFile: this.o.flashFile, pages: this.o.pages, seed: (this.o.seed ?? 0) + this.boots++,
     });
@@ -119,8 +121,8 @@ export class DeviceRunner {
       if (o.t === "display") this.screen = o.text;
       else if (o.t === "gpio") this.pins.set(o.pin, o.level);
       else if (o.t === "log") this.log.push({ level: o.level, text: o.text });
-      else if (o.t === "timer_set") this.armTimer(o.id, o.delayMs);
-      else if (o.t === "timer_cancel") this.cancelTimer(o.id);
+      else if (o.t === "timer_set") this.timers.arm(o.id, o.delayMs, async () => { await this.deliver({ kind: EventKind.TIMER, arg: o.id }); });
+      else if (o.t === "timer_cancel") this.timers.cancel(o.id);
       for (const l of this.listeners) l(o, this);
     }
     if (r.result === null) {
@@ -130,20 +132,4 @@ export class DeviceRunner {
       void this.enqueue(async () => { await old?.close(); return this.bootNow(); });
     }
   }
-
-  private armTimer(id: number, delayMs: number): void {
-    this.cancelTimer(id);
-    const fire = async () => { this.timers.delete(id); await this.deliver({ kind: EventKind.TIMER, arg: id }); };
-    if (this.o.clock === "virtual") this.timers.set(id, { task: this.sim.schedule(this.sim.nowMs + delayMs, fire) });
-    else this.timers.set(id, { real: setTimeout(() => void fire(), delayMs / (this.o.speed ?? 1)) });
-  }
-
-  private cancelTimer(id: number): void {
-    const t = this.timers.get(id);
-    if (t?.task !== undefined) this.sim.cancel(t.task);
-    if (t?.real) clearTimeout(t.real);
-    this.timers.delete(id);
-  }
-
-  private cancelAllTimers(): void { for (const id of [...this.timers.keys()]) this.cancelTimer(id); }
 }

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { powerOn } from "../device/power-on.ts";
 import { EventKind, type BoardTime, type CallResult, type DeviceHandle } from "../device/types.ts";
 import { Scheduler } from "../sim/scheduler.ts";
+import { DeviceTimers } from "../sim/device-timers.ts";
 import { checkCall } from "./expect.ts";
 import type { CallInput, Expect, RunOptions, Scenario, ScenarioRun, Step } from "./types.ts";
 
@@ -15,7 +16,7 @@ export async function runScenario(s: Scenario, opts: RunOptions): Promise<Scenar
   rmSync(flashFile, { force: true }); // every run starts from erased flash
   const run: ScenarioRun = { name: s.name, host: opts.host, calls: [], flashFile, failures: [], cut: false, flashOps: 0 };
   const sim = new Scheduler();
-  const timers = new Map<number, number>(); // timer id -> scheduler task id
+  const timers = new DeviceTimers({ scheduler: sim });
   let device: DeviceHandle | null = null;
   let down: string | null = "not booted yet";
   let bootAtMs = 0;
@@ -37,8 +38,12 @@ export async function runScenario(s: Scenario, opts: RunOptions): Promise<Scenar
     r: CallResult, expect?: Expect): Promise<void> {
     run.calls.push({ step, label, input, simMs: sim.nowMs, nowMs: t.nowMs, outputs: r.outputs, result: r.result });
     for (const o of r.outputs) {
-      if (o.t === "timer_set") armTimer(o.id, o.delayMs);
-      if (o.t === "timer_cancel") disarmTimer(o.id);
+      // A timer's call is attributed to the step that moved time onto it (an advance).
+      if (o.t === "timer_set") timers.arm(o.id, o.delayMs, async () => {
+        if (run.cut || down) return;
+        await deliver(currentStep, `timer ${o.id}`, { kind: "TIMER", arg: o.id });
+      });
+      if (o.t === "timer_cancel") timers.cancel(o.id);
       if (o.t === "power_cut") { run.cut = true; opsNow = o.op; }
       if (o.t === "panic") down = "panicked";
     }
@@ -46,22 +51,6 @@ export async function runScenario(s: Scenario, opts: RunOptions): Promise<Scenar
     if (run.cut) { down = "power cut"; sim.clear(); timers.clear(); return; }
     if (down) { sim.clear(); timers.clear(); }
     if (expect) for (const p of checkCall(expect, r.outputs, r.result)) fail(step, label, p);
-  }
-
-  function disarmTimer(id: number): void {
-    const task = timers.get(id);
-    if (task !== undefined) sim.cancel(task);
-    timers.delete(id);
-  }
-
-  // A timer's call is attributed to the step that moved time onto it (an advance).
-  function armTimer(id: number, delayMs: number): void {
-    disarmTimer(id);
-    timers.set(id, sim.schedule(sim.nowMs + delayMs, async () => {
-      timers.delete(id);
-      if (run.cut || down) return;
-      await deliver(currentStep, `timer ${id}`, { kind: "TIMER", arg: id });
-    }));
   }
 
   async function deliver(step: number, label: string | undefined,

@@ -1,0 +1,34 @@
+// A board's one-shot timers (ABI: timer_set / timer_cancel): one per id, re-arming an id
+// replaces it, and none survives a power-on. Virtual time runs them on a Scheduler; real
+// time on the wall clock, optionally sped up.
+import type { Scheduler } from "./scheduler.ts";
+
+export type TimerClock = { scheduler: Scheduler } | { realTimeSpeed: number };
+
+export class DeviceTimers {
+  private readonly armed = new Map<number, { task?: number; real?: NodeJS.Timeout }>();
+
+  constructor(private readonly clock: TimerClock) {}
+
+  /** Arms timer `id`; `fire` runs when it falls due (and the timer is then disarmed). */
+  arm(id: number, delayMs: number, fire: () => Promise<void>): void {
+    this.cancel(id);
+    const run = async () => { this.armed.delete(id); await fire(); };
+    if ("scheduler" in this.clock) {
+      const s = this.clock.scheduler;
+      this.armed.set(id, { task: s.schedule(s.nowMs + delayMs, run) });
+    } else {
+      this.armed.set(id, { real: setTimeout(() => void run(), delayMs / this.clock.realTimeSpeed) });
+    }
+  }
+
+  cancel(id: number): void {
+    const t = this.armed.get(id);
+    if (t?.task !== undefined && "scheduler" in this.clock) this.clock.scheduler.cancel(t.task);
+    if (t?.real) clearTimeout(t.real);
+    this.armed.delete(id);
+  }
+
+  /** Power loss: every timer is forgotten. */
+  clear(): void { for (const id of [...this.armed.keys()]) this.cancel(id); }
+}
