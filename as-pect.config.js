@@ -9,7 +9,7 @@ export default {
   disclude: [/node_modules/],
   async instantiate(memory, createImports, instantiate, binary) {
     const board = createTestBoard();
-    const result = await instantiate(binary, createImports({ board: board.imports }));
+    const result = await instantiate(binary, createImports({ board: board.imports, testing: board.testing }));
     board.attach(result.exports ?? result.instance.exports);
     return result;
   },

@@ -192,7 +192,7 @@ static void read_imports(struct cur c)
         if (eq(m, ml, ABI_MODULE))
             for (size_t k = 0; k < ABI_IMPORT_COUNT; k++)
                 if (eq(f, fl, abi_imports[k].name)) e = &abi_imports[k];
-        if (!e) { refuse("import \"%s.%s\" is not in board ABI v%d", mod, fld, ABI_VERSION); continue; }
+        if (!e) { refuse("import \"%s.%s\" is not in board ABI v%d.%d", mod, fld, ABI_VERSION, ABI_MINOR); continue; }
         char want[64];
         want_sig(want, sizeof want, e);
         if (strcmp(want, have) != 0)
@@ -291,7 +291,7 @@ int main(int argc, char **argv)
     free(types);
     free(func_types);
     if (refused) {
-        fprintf(stderr, "abi-check: %s: refused (board ABI v%d, boards/abi/v1.json)\n", image, ABI_VERSION);
+        fprintf(stderr, "abi-check: %s: refused (board ABI v%d.%d, boards/abi/v1.json)\n", image, ABI_VERSION, ABI_MINOR);
         return EXIT_REFUSED;
     }
     return EXIT_OK;

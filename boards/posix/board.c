@@ -1,4 +1,4 @@
-/* The board ABI v1 (boards/ABI.md) as the imports wasm2c expects: Z_boardZ_<name>.
+/* The board ABI v1.1 (boards/ABI.md) as the imports wasm2c expects: Z_boardZ_<name>.
  * Exactly the functions of boards/abi/v1.json; abi_v1.h (generated from it) declares
  * their prototypes, so a signature that drifts from the JSON fails to compile, and the
  * table at the end fails to link if one is missing.
@@ -18,6 +18,7 @@
 #include "abi_v1.h"
 #include "crypto.h"
 #include "drbg.h"
+#include "efuse.h"
 #include "flash.h"
 #include "link.h"
 
@@ -31,6 +32,12 @@
 #define MAX_LINK_FRAME 1024
 #define LINK_COUNT 5
 #define TIMER_COUNT 16
+/* MQTT limits of boards/ABI.md ("MQTT"), the same on every host; they also keep every
+ * MQTT frame well inside one device-link frame. */
+#define MQTT_MAX_QOS 2
+#define MQTT_MAX_TOPIC 256
+#define MQTT_MAX_PAYLOAD 3072
+#define MQTT_MAX_LOGIN_FIELD 256
 
 typedef struct Z_board_instance_t B;
 
@@ -216,9 +223,9 @@ static uint32_t take_pid(B *b)
 u32 Z_boardZ_mqtt_connect(B *b, u32 cp, u32 cl, u32 up, u32 ul, u32 pp, u32 pl)
 {
     if (b->mqtt_connected) return ret(E_STATE);
+    if (cl > MQTT_MAX_LOGIN_FIELD || ul > MQTT_MAX_LOGIN_FIELD || pl > MQTT_MAX_LOGIN_FIELD) return ret(E_RANGE);
     uint8_t *c = span(b, cp, cl), *u = span(b, up, ul), *p = span(b, pp, pl);
-    /* Each field has a u16 length and the whole must fit one link frame. */
-    if (!c || !u || !p || (uint64_t)cl + ul + pl + 6 > LINK_MAX_PAYLOAD) return ret(E_RANGE);
+    if (!c || !u || !p) return ret(E_RANGE);
     struct msg m;
     msg_init(&m, MSG_MQTT_CONNECT);
     msg_u16(&m, cl); msg_bytes(&m, c, cl);
@@ -230,9 +237,10 @@ u32 Z_boardZ_mqtt_connect(B *b, u32 cp, u32 cl, u32 up, u32 ul, u32 pp, u32 pl)
 
 u32 Z_boardZ_mqtt_subscribe(B *b, u32 tp, u32 tl, u32 qos)
 {
-    if (qos > 2) return ret(E_INVAL);
+    if (qos > MQTT_MAX_QOS) return ret(E_INVAL);
+    if (tl > MQTT_MAX_TOPIC) return ret(E_RANGE);
     uint8_t *t = span(b, tp, tl);
-    if (!t || (uint64_t)tl + 3 > LINK_MAX_PAYLOAD) return ret(E_RANGE);
+    if (!t) return ret(E_RANGE);
     uint32_t pid = take_pid(b);
     struct msg m;
     msg_init(&m, MSG_MQTT_SUBSCRIBE);
@@ -246,9 +254,10 @@ u32 Z_boardZ_mqtt_subscribe(B *b, u32 tp, u32 tl, u32 qos)
 u32 Z_boardZ_mqtt_publish(B *b, u32 tp, u32 tl, u32 ptr, u32 len, u32 qos, u32 retain)
 {
     if (!b->mqtt_connected) return ret(E_STATE);
-    if (qos > 2) return ret(E_INVAL);
+    if (qos > MQTT_MAX_QOS) return ret(E_INVAL);
+    if (tl > MQTT_MAX_TOPIC || len > MQTT_MAX_PAYLOAD) return ret(E_RANGE);
     uint8_t *t = span(b, tp, tl), *p = span(b, ptr, len);
-    if (!t || !p || (uint64_t)tl + len + 6 > LINK_MAX_PAYLOAD) return ret(E_RANGE);
+    if (!t || !p) return ret(E_RANGE);
     uint32_t pid = qos ? take_pid(b) : 0;
     struct msg m;
     msg_init(&m, MSG_MQTT_PUBLISH);
@@ -287,6 +296,18 @@ u32 Z_boardZ_hmac_sha256(B *b, u32 kp, u32 kl, u32 ptr, u32 len, u32 out)
     if (!k || !p || !o) return ret(E_RANGE);
     int r = crypto_hmac_sha256(k, kl, p, len, d);
     if (r == OK) memcpy(o, d, 32);
+    return ret(r);
+}
+
+/* ABI v1.1: HMAC under a key slot. The key stays in efuse.c; the image gets the MAC only. */
+u32 Z_boardZ_hmac_sha256_keyslot(B *b, u32 slot, u32 ptr, u32 len, u32 out)
+{
+    if (slot >= EFUSE_SLOTS) return ret(E_INVAL);
+    uint8_t *p = span(b, ptr, len), *o = span(b, out, 32), d[32];
+    if (!p || !o) return ret(E_RANGE);
+    int r = efuse_hmac(slot, p, len, d);
+    if (r == OK) memcpy(o, d, 32);
+    OPENSSL_cleanse(d, sizeof d);
     return ret(r);
 }
 

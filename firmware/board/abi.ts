@@ -1,4 +1,4 @@
-// Raw board ABI v1 (boards/ABI.md). The only @external declarations in the firmware:
+// Raw board ABI v1.1 (boards/ABI.md). The only @external declarations in the firmware:
 // modules use the typed wrappers in ./index.ts, never these directly.
 
 @external("board", "abi_version") export declare function abi_version(): i32;
@@ -29,3 +29,5 @@
 @external("board", "ecdsa_p256_verify") export declare function ecdsa_p256_verify(pub_ptr: usize, ptr: usize, len: i32, sig_ptr: usize): i32;
 @external("board", "ecdh_p256_public") export declare function ecdh_p256_public(priv_ptr: usize, pub_out_ptr: usize): i32;
 @external("board", "ecdh_p256_shared") export declare function ecdh_p256_shared(priv_ptr: usize, peer_pub_ptr: usize, out_ptr: usize): i32;
+// v1.1
+@external("board", "hmac_sha256_keyslot") export declare function hmac_sha256_keyslot(slot: i32, ptr: usize, len: i32, out_ptr: usize): i32;

@@ -37,3 +37,9 @@ export const TIMER_COUNT: i32 = 16;
 export const MAX_LINK_FRAME: i32 = 1024;
 export const MAX_DISPLAY_TEXT: i32 = 1024;
 export const INBOX_SIZE: i32 = 2048;
+
+/** Board key slots (ABI v1.1). */
+export namespace KeySlot {
+  export const SEAL: i32 = 0;   // the device's storage sealing key
+  export const COUNT: i32 = 4;
+}

@@ -2,7 +2,7 @@
 // Byte buffers are Uint8Array; strings cross as UTF-8.
 import * as abi from "./abi";
 import { Level } from "./constants";
-export { Event, Link, Pin, Level, TIMER_COUNT, MAX_LINK_FRAME, MAX_DISPLAY_TEXT, INBOX_SIZE } from "./constants";
+export { Event, Link, Pin, Level, KeySlot, TIMER_COUNT, MAX_LINK_FRAME, MAX_DISPLAY_TEXT, INBOX_SIZE } from "./constants";
 
 @inline export function ptr(b: Uint8Array): usize { return b.dataStart; }
 
@@ -84,6 +84,12 @@ export function hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(32);
   abi.hmac_sha256(key.dataStart, key.length, data.dataStart, data.length, out.dataStart);
   return out;
+}
+/** HMAC-SHA-256 under a board key slot (ABI v1.1): the key never reaches the image.
+ *  Null when the slot is blank or does not exist. */
+export function hmacSha256KeySlot(slot: i32, data: Uint8Array): Uint8Array | null {
+  const out = new Uint8Array(32);
+  return abi.hmac_sha256_keyslot(slot, data.dataStart, data.length, out.dataStart) == 0 ? out : null;
 }
 /** AES-GCM; returns ciphertext ‖ tag, or null if the board refused the arguments. */
 export function aeadSeal(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plain: Uint8Array): Uint8Array | null {

@@ -4,3 +4,4 @@ export const E_INVAL = -1;
 export const E_RANGE = -2;
 export const E_STATE = -3;
 export const E_AUTH = -6;
+export const E_NOTFOUND = -5;

@@ -8,7 +8,8 @@
 // and records no output.
 import type { BoardOutput, BoardTime } from "../device/types.ts";
 import * as cr from "./crypto.ts";
-import { E_INVAL, E_RANGE, E_STATE, OK } from "./errors.ts";
+import { KEY_SLOTS } from "./efuse.ts";
+import { E_INVAL, E_NOTFOUND, E_RANGE, E_STATE, OK } from "./errors.ts";
 import { FLASH_PAGE_SIZE, type NorFlash } from "./flash.ts";
 import type { Drbg } from "./random.ts";
 
@@ -19,6 +20,11 @@ export const LINK_COUNT = 5;
 export const TIMER_COUNT = 16;
 export const PIN_COUNT = 5;
 export const INPUT_PINS: ReadonlySet<number> = new Set([3]); // TAMPER_SWITCH
+/** MQTT limits of boards/ABI.md ("MQTT"): a call beyond them is E_RANGE on every host. */
+export const MQTT_MAX_QOS = 2;
+export const MQTT_MAX_TOPIC = 256;
+export const MQTT_MAX_PAYLOAD = 3072;
+export const MQTT_MAX_LOGIN_FIELD = 256;
 
 /** Thrown by the panic import to unwind the image; the device turns it into the result. */
 export class PanicSignal extends Error {
@@ -43,6 +49,8 @@ export class TsBoard {
     private readonly random: Drbg,
     /** Linear memory as it is now: it moves when the image grows its memory. */
     private readonly memory: () => Uint8Array,
+    /** The burned key slots (null: blank); the image can use them, never read them. */
+    private readonly keySlots: readonly (Uint8Array | null)[] = [],
   ) {}
 
   /** An input change: what gpio_read returns from now on (ABI GPIO event arg layout). */
@@ -72,7 +80,7 @@ export class TsBoard {
     return this.lastPid;
   }
 
-  /** The `board` import object: exactly the functions of ABI v1. */
+  /** The `board` import object: exactly the functions of ABI v1.1. */
   imports(): Record<string, (...args: never[]) => unknown> {
     const out = (o: BoardOutput) => { this.outputs.push(o); };
     return {
@@ -146,24 +154,29 @@ export class TsBoard {
 
       mqtt_connect: (cp: number, cl: number, up: number, ul: number, pp: number, pl: number) => {
         if (this.mqttConnected) return E_STATE;
+        if (cl > MQTT_MAX_LOGIN_FIELD || ul > MQTT_MAX_LOGIN_FIELD || pl > MQTT_MAX_LOGIN_FIELD) return E_RANGE;
         const c = this.view(cp, cl), u = this.view(up, ul), p = this.copy(pp, pl);
         if (!c || !u || !p) return E_RANGE;
         out({ t: "mqtt_connect", client: text(c), user: text(u), pass: p });
         return OK;
       },
       mqtt_subscribe: (tp: number, tl: number, qos: number) => {
+        if (qos < 0 || qos > MQTT_MAX_QOS) return E_INVAL;
+        if (tl > MQTT_MAX_TOPIC) return E_RANGE;
         const t = this.view(tp, tl);
         if (!t) return E_RANGE;
         const pid = this.nextPid();
-        out({ t: "mqtt_subscribe", pid, qos: qos & 0xff, topic: text(t) });
+        out({ t: "mqtt_subscribe", pid, qos, topic: text(t) });
         return pid;
       },
       mqtt_publish: (tp: number, tl: number, ptr: number, len: number, qos: number, retain: number) => {
         if (!this.mqttConnected) return E_STATE;
+        if (qos < 0 || qos > MQTT_MAX_QOS) return E_INVAL;
+        if (tl > MQTT_MAX_TOPIC || len > MQTT_MAX_PAYLOAD) return E_RANGE;
         const t = this.view(tp, tl), payload = this.copy(ptr, len);
         if (!t || !payload) return E_RANGE;
         const pid = qos >= 1 ? this.nextPid() : 0;
-        out({ t: "mqtt_publish", pid, qos: qos & 0xff, retain: retain !== 0, topic: text(t), payload });
+        out({ t: "mqtt_publish", pid, qos, retain: retain !== 0, topic: text(t), payload });
         return pid;
       },
       mqtt_disconnect: () => {
@@ -182,6 +195,16 @@ export class TsBoard {
         const k = this.view(kp, kl), d = this.view(ptr, len), o = this.view(outPtr, 32);
         if (!k || !d || !o) return E_RANGE;
         o.set(cr.hmacSha256(k, d));
+        return OK;
+      },
+      // ABI v1.1: the key never enters linear memory; a blank slot is E_NOTFOUND.
+      hmac_sha256_keyslot: (slot: number, ptr: number, len: number, outPtr: number) => {
+        if (slot < 0 || slot >= KEY_SLOTS) return E_INVAL;
+        const d = this.view(ptr, len), o = this.view(outPtr, 32);
+        if (!d || !o) return E_RANGE;
+        const key = this.keySlots[slot];
+        if (!key) return E_NOTFOUND;
+        o.set(cr.hmacSha256(key, d));
         return OK;
       },
       aead_seal: (kp: number, kl: number, np: number, ap: number, al: number, ptr: number, len: number, outPtr: number) => {

@@ -3,9 +3,10 @@
 // the same flash file, as on a real board.
 import { readFileSync } from "node:fs";
 import type { BoardEvent, BoardOutput, BoardTime, CallResult, DeviceHandle, FlashStats, PowerOnOptions } from "../device/types.ts";
-import { EventKind } from "../device/types.ts";
+import { EventKind, isEventKind } from "../device/types.ts";
 import { ABI_MODULE, ABI_VERSION, checkImage, checkImageBytes } from "./abi.ts";
-import { E_RANGE } from "./errors.ts";
+import { burnEfuse, efuseFileFor, readEfuse } from "./efuse.ts";
+import { E_INVAL, E_RANGE } from "./errors.ts";
 import { NorFlash, PowerCut } from "./flash.ts";
 import { Drbg } from "./random.ts";
 import { PanicSignal, TsBoard } from "./ts-board.ts";
@@ -42,8 +43,10 @@ export class TsDevice implements DeviceHandle {
     // The JS API hands out the memory only after the start section has run, so buffer
     // calls made from it see an empty memory (E_RANGE); top-level firmware code is expected
     // to leave the board alone.
+    const efuse = opts.efuseFile ?? efuseFileFor(opts.flashFile);
+    burnEfuse(efuse, opts.keySeed);
     const board = new TsBoard(flash, new Drbg(opts.seed ?? 0),
-      () => (dev?.exports ? new Uint8Array(dev.exports.memory.buffer) : new Uint8Array(0)));
+      () => (dev?.exports ? new Uint8Array(dev.exports.memory.buffer) : new Uint8Array(0)), readEfuse(efuse));
     dev = new TsDevice(board, flash);
     try {
       const instance = await WebAssembly.instantiate(module, { [ABI_MODULE]: board.imports() });
@@ -69,11 +72,12 @@ export class TsDevice implements DeviceHandle {
     return r;
   }
 
-  /** A payload longer than the image's inbox is not delivered: the result is E_RANGE with
-   *  no outputs, and the image is not called (the ABI promises it never sees one). */
+  /** An event of a kind the ABI does not define is not delivered (E_INVAL), nor a payload
+   *  longer than the image's inbox (E_RANGE): no outputs, the image is not called. */
   async event(time: BoardTime, ev: BoardEvent): Promise<CallResult> {
     if (!this.booted) throw new Error("event before boot");
     this.assertUp();
+    if (!isEventKind(ev.kind)) return { outputs: [], result: E_INVAL };
     const payload = ev.payload ?? new Uint8Array(0);
     if (payload.length > this.exports.fw_inbox_size()) return { outputs: [], result: E_RANGE };
     if (ev.kind === EventKind.GPIO) this.board.gpioEvent(ev.arg);

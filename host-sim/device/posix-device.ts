@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { basename, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { burnEfuse, efuseFileFor } from "../board/efuse.ts";
 import { LinkChannel } from "../link/channel.ts";
 import * as msg from "../link/messages.ts";
 import type { BoardEvent, BoardOutput, BoardTime, CallResult, DeviceHandle, FlashStats, PowerOnOptions } from "./types.ts";
@@ -29,7 +30,7 @@ export function posixExecutable(image: string): string {
 }
 
 export function posixArgs(opts: PowerOnOptions): string[] {
-  const a = ["--flash", opts.flashFile];
+  const a = ["--flash", opts.flashFile, "--efuse", opts.efuseFile ?? efuseFileFor(opts.flashFile)];
   if (opts.pages !== undefined) a.push("--pages", String(opts.pages));
   if (opts.seed !== undefined) a.push("--seed", BigInt.asUintN(64, BigInt(opts.seed)).toString());
   if (opts.cutAt !== undefined) {
@@ -63,6 +64,7 @@ export class PosixDevice implements DeviceHandle {
     const t = { ...DEFAULT_TIMEOUTS, ...timeouts };
     const exe = posixExecutable(opts.image);
     if (!existsSync(exe)) throw new Error(`no posix board at ${exe}: run npm run build:posix`);
+    burnEfuse(opts.efuseFile ?? efuseFileFor(opts.flashFile), opts.keySeed);
     const child = spawn(exe, posixArgs(opts), { stdio: ["pipe", "pipe", "inherit"] });
     const link = new LinkChannel(child.stdout!, child.stdin!);
     child.once("error", (e) => link.fail(e));
@@ -85,6 +87,11 @@ export class PosixDevice implements DeviceHandle {
   }
 
   event(time: BoardTime, ev: BoardEvent): Promise<CallResult> {
+    // A kind the link's u8 cannot carry is no ABI kind either: E_INVAL, as the board says
+    // for the ones it can (boards/ABI.md).
+    if (!(Number.isInteger(ev.kind) && ev.kind >= 0 && ev.kind <= 0xff)) {
+      return Promise.resolve({ outputs: [], result: -1 });
+    }
     // Larger than any frame, so larger than any inbox: E_RANGE without a call, as on the TS host.
     if ((ev.payload?.length ?? 0) > msg.MAX_EVENT_PAYLOAD) return Promise.resolve({ outputs: [], result: -2 });
     return this.call(msg.event(time, ev));

@@ -7,6 +7,11 @@ export const EventKind = {
 } as const;
 export type EventKindName = keyof typeof EventKind;
 
+/** Whether the ABI defines this fw_event kind: no host delivers any other (boards/ABI.md). */
+export function isEventKind(kind: number): boolean {
+  return Number.isInteger(kind) && kind >= EventKind.TIMER && kind <= EventKind.GPIO;
+}
+
 export const LinkId = { SERVICE: 0, NFC: 1, BLE: 2, WIFI_DIRECT: 3, LAN: 4 } as const;
 export const Pin = { RELAY: 0, BREAKER: 1, LOCK_ACTUATOR: 2, TAMPER_SWITCH: 3, STATUS_LED: 4 } as const;
 
@@ -57,6 +62,10 @@ export interface PowerOnOptions {
    *  erases counted since this power-on), after `cutKeep` bytes of it have landed. */
   cutAt?: number;
   cutKeep?: number;
+  /** The board's key slots (host-sim/board/efuse.ts); default `<flashFile>.efuse`, burned
+   *  from `keySeed` (default "") at the first power-on. */
+  efuseFile?: string;
+  keySeed?: string;
 }
 
 /** A running board, whichever host runs it. One power-on: after a power cut or a panic,

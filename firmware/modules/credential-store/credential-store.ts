@@ -1,10 +1,22 @@
-// Typed credentials over the record store: secrets, protected records with tamper
-// detection, attempt counters that survive reboots, and erase-on-reset. See README.md.
+// Typed credentials over the record store: secrets sealed at rest, protected records with
+// tamper detection, attempt counters that survive reboots, and erase-on-reset.
+//
+// Every key comes from the board's SEAL key slot (ABI v1.1 hmac_sha256_keyslot), which the
+// firmware can use but never read: on an ESP32 an eFuse key behind the HMAC peripheral. So
+// the flash image holds no key and no secret in clear: a SECRET record is stored as
+// nonce ‖ AES-256-GCM(value) ‖ tag, its id, type and attributes bound in as associated
+// data (a sealed record moved to another id does not open); a PROTECTED record carries an
+// HMAC-SHA-256 tag. Keys are derived for each use and wiped after it.
 import * as board from "../../board/index";
 import { RecordStore } from "../../storage/record-store";
 import { equalConstantTime, getU32LE, putU32LE, slice, wipe } from "../../core/bytes";
 import { OK, E_AUTH, E_INVAL, E_LOCKED, E_NOTFOUND, E_RANGE, E_STATE, E_TAMPER, E_TYPE } from "../../core/errors";
-import { Attr, MAX_VALUE, RecordClass, RecordId, TAG_LEN, ValueType, classOf } from "./ids";
+import { Attr, MAX_VALUE, NONCE_LEN, RecordClass, RecordId, SEAL_TAG_LEN, TAG_LEN, ValueType, classOf } from "./ids";
+
+// Labels of the keys derived from the SEAL slot: one key per purpose.
+const LABEL_SEAL = "credential-store: seal v1";
+const LABEL_NONCE = "credential-store: nonce v1";
+const LABEL_PROTECT = "credential-store: protect v1";
 
 /** A decoded record: what get() hands out. */
 export class Credential {
@@ -37,17 +49,10 @@ export class CredentialStore {
     if (classOf(id) == RecordClass.FACTORY && this.records.has(RecordId.SERIAL)) return E_STATE;
     if (value.length > MAX_VALUE) return E_RANGE;
     if (type < ValueType.BYTES || type > ValueType.COUNTER || (attrs & ~(Attr.SECRET | Attr.PROTECTED)) != 0) return E_INVAL;
-    const prot = (attrs & Attr.PROTECTED) != 0;
-    const key = prot ? this.deviceKey() : null;
-    if (prot && key === null) return E_STATE;
-    const rec = new Uint8Array(2 + value.length + (prot ? TAG_LEN : 0));
-    rec[0] = type;
-    rec[1] = attrs;
-    rec.set(value, 2);
-    if (prot) {
-      rec.set(this.tag(key!, id, rec, 2 + value.length), 2 + value.length);
-      wipe(key!);
-    }
+    const rec = (attrs & Attr.SECRET) != 0 ? this.seal(id, type, attrs, value)
+      : (attrs & Attr.PROTECTED) != 0 ? this.protect(id, type, attrs, value)
+      : header(type, attrs, value, 0);
+    if (rec === null) return E_STATE;   // the board has no sealing key
     const rc = this.records.put(id, rec);
     wipe(rec);
     return rc;
@@ -58,20 +63,16 @@ export class CredentialStore {
     const rec = this.records.get(id);
     if (rec === null || rec.length < 2) { this.lastError = E_NOTFOUND; return null; }
     const attrs = rec[1];
-    let len = rec.length - 2;
-    if ((attrs & Attr.PROTECTED) != 0) {
-      const key = this.deviceKey();
-      len -= TAG_LEN;
-      const ok = key !== null && len >= 0 && equalConstantTime(this.tag(key, id, rec, 2 + len), slice(rec, 2 + len, TAG_LEN));
-      if (key !== null) wipe(key);
-      if (!ok) {
-        this.tamperedId = id;
-        this.lastError = E_TAMPER;
-        board.logError("tamper: record " + id.toString(16) + " failed its integrity check");
-        return null;
-      }
+    let value: Uint8Array | null;
+    if ((attrs & Attr.SECRET) != 0) value = this.unseal(id, rec);
+    else if ((attrs & Attr.PROTECTED) != 0) value = this.verify(id, rec);
+    else value = slice(rec, 2, rec.length - 2);
+    if (value === null && this.lastError == OK) {
+      this.tamperedId = id;
+      this.lastError = E_TAMPER;
+      board.logError("tamper: record " + id.toString(16) + " failed its integrity check");
     }
-    return new Credential(rec[0], attrs, slice(rec, 2, len));
+    return value === null ? null : new Credential(rec[0], attrs, value);
   }
 
   getTyped(id: u32, type: u8): Uint8Array | null {
@@ -122,32 +123,84 @@ export class CredentialStore {
 
   // ---------------------------------------------------------------- factory identity
 
+  /** Writes the serial, which marks the device as provisioned. The device's keys are in
+   *  its board key slot since manufacture, so there is no key to make here. */
   provisionFactory(serial: string): i32 {
     if (this.records.has(RecordId.SERIAL)) return E_STATE;
     if (serial.length == 0 || serial.length > 64) return E_INVAL;
-    const key = board.randomBytes(32);
-    let rc = this.put(RecordId.DEVICE_KEY, ValueType.BYTES, Attr.SECRET, key);
-    wipe(key);
-    // The serial goes last: its presence is what marks the device as provisioned.
-    if (rc == OK) rc = this.putString(RecordId.SERIAL, serial, 0);
-    return rc;
+    return this.putString(RecordId.SERIAL, serial, 0);
   }
 
   serial(): string | null { return this.getString(RecordId.SERIAL); }
 
-  private deviceKey(): Uint8Array | null {
-    if (!this.records.has(RecordId.SERIAL)) return null;
-    const c = this.get(RecordId.DEVICE_KEY);
-    return c === null ? null : c.value;
+  // ---------------------------------------------------------------- sealing
+
+  /** type ‖ attrs ‖ nonce ‖ AES-256-GCM(value) ‖ tag, or null without a sealing key.
+   *  The nonce is synthetic: HMAC(nonce key, aad ‖ value ‖ 16 random bytes). A stored
+   *  counter would need its own durable write before each seal (a power cut between the
+   *  two could reuse it), and a simulated board's random stream repeats whenever a boot
+   *  seed does; this nonce repeats only if the random draw and the whole record repeat,
+   *  and then the ciphertext is the same one and tells nothing new. */
+  private seal(id: u32, type: u8, attrs: u8, value: Uint8Array): Uint8Array | null {
+    const aad = associated(id, type, attrs);
+    const nk = slotKey(LABEL_NONCE);
+    if (nk === null) return null;
+    const ivIn = new Uint8Array(aad.length + value.length + 16);
+    ivIn.set(aad, 0);
+    ivIn.set(value, aad.length);
+    ivIn.set(board.randomBytes(16), aad.length + value.length);
+    const mac = board.hmacSha256(nk, ivIn);
+    wipe(nk);
+    wipe(ivIn);
+    const nonce = slice(mac, 0, NONCE_LEN);
+    const key = slotKey(LABEL_SEAL);
+    if (key === null) return null;
+    const sealed = board.aeadSeal(key, nonce, aad, value);
+    wipe(key);
+    if (sealed === null) return null;
+    const rec = header(type, attrs, nonce, sealed.length);
+    rec.set<Uint8Array>(sealed, 2 + NONCE_LEN);
+    return rec;
   }
 
-  private tag(key: Uint8Array, id: u32, rec: Uint8Array, len: i32): Uint8Array {
+  /** The value of a sealed record, or null: lastError E_STATE without a sealing key,
+   *  otherwise the record failed to open (tampered, or moved from another id). */
+  private unseal(id: u32, rec: Uint8Array): Uint8Array | null {
+    if (rec.length < 2 + NONCE_LEN + SEAL_TAG_LEN) return null;
+    const key = slotKey(LABEL_SEAL);
+    if (key === null) { this.lastError = E_STATE; return null; }
+    const v = board.aeadOpen(key, slice(rec, 2, NONCE_LEN), associated(id, rec[0], rec[1]),
+      slice(rec, 2 + NONCE_LEN, rec.length - 2 - NONCE_LEN));
+    wipe(key);
+    return v;
+  }
+
+  /** type ‖ attrs ‖ value ‖ HMAC(protect key, id ‖ type ‖ attrs ‖ value). */
+  private protect(id: u32, type: u8, attrs: u8, value: Uint8Array): Uint8Array | null {
+    const rec = header(type, attrs, value, TAG_LEN);
+    const t = this.tag(id, rec, 2 + value.length);
+    if (t === null) return null;
+    rec.set<Uint8Array>(t, 2 + value.length);
+    return rec;
+  }
+
+  private verify(id: u32, rec: Uint8Array): Uint8Array | null {
+    const len = rec.length - 2 - TAG_LEN;
+    if (len < 0) return null;
+    const t = this.tag(id, rec, 2 + len);
+    if (t === null) { this.lastError = E_STATE; return null; }
+    return equalConstantTime(t, slice(rec, 2 + len, TAG_LEN)) ? slice(rec, 2, len) : null;
+  }
+
+  private tag(id: u32, rec: Uint8Array, len: i32): Uint8Array | null {
+    const key = slotKey(LABEL_PROTECT);
+    if (key === null) return null;
     const msg = new Uint8Array(2 + len);
     msg[0] = <u8>(id >>> 8);
     msg[1] = <u8>id;
     for (let i = 0; i < len; i++) msg[2 + i] = rec[i];
     const t = board.hmacSha256(key, msg);
-    wipe(msg);
+    wipe(key);
     return t;
   }
 
@@ -225,4 +278,28 @@ export class CredentialStore {
     }
     return this.records.remove(RecordId.ERASE_INTENT);
   }
+}
+
+/** A key for one purpose, from the board's SEAL slot; null on a board without one. */
+function slotKey(label: string): Uint8Array | null {
+  return board.hmacSha256KeySlot(board.KeySlot.SEAL, board.utf8(label));
+}
+
+/** What a sealed record is bound to: its id, type and attributes. */
+function associated(id: u32, type: u8, attrs: u8): Uint8Array {
+  const a = new Uint8Array(4);
+  a[0] = <u8>(id >>> 8);
+  a[1] = <u8>id;
+  a[2] = type;
+  a[3] = attrs;
+  return a;
+}
+
+/** type ‖ attrs ‖ body, with room for `extra` more bytes. */
+function header(type: u8, attrs: u8, body: Uint8Array, extra: i32): Uint8Array {
+  const rec = new Uint8Array(2 + body.length + extra);
+  rec[0] = type;
+  rec[1] = attrs;
+  rec.set(body, 2);
+  return rec;
 }

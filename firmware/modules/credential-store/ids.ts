@@ -10,7 +10,7 @@ export namespace RecordClass {
 
 export namespace RecordId {
   export const SERIAL: u32 = 0x0101;
-  export const DEVICE_KEY: u32 = 0x0102;       // per-device secret made at provisioning
+  // 0x0102 held a device key in flash before the key slot of ABI v1.1; never reused.
   export const REGISTRATION: u32 = 0x0201;     // device id + password, one record so they change together
   export const REGISTRATION_ATTEMPTS: u32 = 0x0202;
   export const ERASE_INTENT: u32 = 0x7f01;     // an erase in progress: finished at the next boot
@@ -24,11 +24,13 @@ export namespace ValueType {
 }
 
 export namespace Attr {
-  export const SECRET: u8 = 0x01;    // never logged, never read back over a link
-  export const PROTECTED: u8 = 0x02; // stored with an HMAC under the device key; tampering is detected
+  export const SECRET: u8 = 0x01;    // sealed at rest (AES-GCM), never logged, never read back over a link
+  export const PROTECTED: u8 = 0x02; // stored with an HMAC under a key-slot key; tampering is detected
 }
 
 export const MAX_VALUE: i32 = 512;
-export const TAG_LEN: i32 = 32;
+export const TAG_LEN: i32 = 32;       // a protected record's HMAC
+export const NONCE_LEN: i32 = 12;     // a sealed record's AES-GCM nonce
+export const SEAL_TAG_LEN: i32 = 16;  // and its GCM tag
 
 @inline export function classOf(id: u32): u32 { return id >>> 8; }

@@ -1,21 +1,84 @@
 import { RecordStore } from "../../../storage/record-store";
+import { PAGE_HEADER, PAGE_MAGIC, REC_COMMITTED, REC_FREE, REC_HEADER, recordSize } from "../../../storage/layout";
 import { CredentialStore } from "../credential-store";
 import { Attr, RecordId, ValueType } from "../ids";
 import { OK, E_AUTH, E_INVAL, E_LOCKED, E_NOTFOUND, E_STATE, E_TAMPER, E_TYPE } from "../../../core/errors";
-import { utf8 } from "../../../board/index";
+import { getU16LE, getU32LE, putU32LE } from "../../../core/bytes";
+import { crc32 } from "../../../core/crc32";
+import { flashErase, flashPageCount, flashPageSize, flashRead, utf8 } from "../../../board/index";
 
+// scripts/test-board.js: overwrites flash bytes outright, as a programmer clip would.
+@external("testing", "flash_poke") declare function flash_poke(addr: i32, ptr: usize, len: i32): i32;
+
+/** A store on erased flash: every test starts from a new chip. */
 function fresh(): CredentialStore {
+  for (let p = 0; p < flashPageCount(); p++) expect(flashErase(p)).toBe(OK);
+  return reopen();
+}
+/** The same flash after a power cycle. */
+function reopen(): CredentialStore {
   const c = new CredentialStore(new RecordStore());
   expect(c.open()).toBe(OK);
   return c;
 }
-function reopen(): CredentialStore { return fresh(); }
+
+/** Flash address of the data of `key`'s newest committed record (FORMAT.md), or -1. */
+function recordData(key: u32): i32 {
+  const ps = flashPageSize();
+  const h = new Uint8Array(REC_HEADER);
+  let found = -1, seq: u32 = 0;
+  for (let p = 0; p < flashPageCount(); p++) {
+    flashRead(p * ps, h, 0, 4);
+    if (getU32LE(h, 0) != PAGE_MAGIC) continue;
+    let off = PAGE_HEADER;
+    while (off + REC_HEADER <= ps) {
+      flashRead(p * ps + off, h, 0, REC_HEADER);
+      if (h[0] == REC_FREE) break;
+      if (h[0] == REC_COMMITTED && getU16LE(h, 2) == key && getU32LE(h, 4) >= seq) {
+        seq = getU32LE(h, 4);
+        found = p * ps + off + REC_HEADER;
+      }
+      off += recordSize(<i32>getU16LE(h, 8));
+    }
+  }
+  return found;
+}
+
+/** Flips one bit of a stored record's byte `at` and fixes the record's data CRC, so the
+ *  record store still reads it as intact: only the credential store can notice. */
+function doctor(key: u32, at: i32): void {
+  const data = recordData(key);
+  expect(data).toBeGreaterThan(0);
+  const h = new Uint8Array(REC_HEADER);
+  flashRead(data - REC_HEADER, h, 0, REC_HEADER);
+  const len = <i32>getU16LE(h, 8);
+  const d = new Uint8Array(len);
+  flashRead(data, d, 0, len);
+  d[at] ^= 0x04;
+  putU32LE(h, 16, crc32(d, 0, len));
+  expect(flash_poke(data, d.dataStart, len)).toBe(OK);
+  expect(flash_poke(data - REC_HEADER + 16, h.dataStart + 16, 4)).toBe(OK);
+}
+
+/** Occurrences of `needle` anywhere in the flash. */
+function inFlash(needle: Uint8Array): i32 {
+  const size = flashPageSize() * flashPageCount();
+  const all = new Uint8Array(size);
+  flashRead(0, all, 0, size);
+  let n = 0;
+  for (let i = 0; i + needle.length <= size; i++) {
+    let j = 0;
+    while (j < needle.length && all[i + j] == needle[j]) j++;
+    if (j == needle.length) n++;
+  }
+  return n;
+}
 
 describe("credential store", () => {
   it("provisions factory identity once", () => {
     const c = fresh();
-    expect(c.factoryReset()).toBe(OK);
-    if (c.serial() === null) expect(c.provisionFactory("SN-0001")).toBe(OK);
+    expect(c.serial() === null).toBe(true);
+    expect(c.provisionFactory("SN-0001")).toBe(OK);
     expect(c.provisionFactory("SN-0002")).toBe(E_STATE);
     expect(c.putString(RecordId.SERIAL, "SN-9", 0)).toBe(E_STATE);
     expect(reopen().serial()!).toBe("SN-0001");
@@ -48,8 +111,8 @@ describe("credential store", () => {
 
   it("initialization erases the registration and keeps user data", () => {
     const c = fresh();
-    c.setRegistration("dev-2", utf8("password-2"));
-    c.putString(0x0310, "bath 41C", 0);
+    expect(c.setRegistration("dev-2", utf8("password-2"))).toBe(OK);
+    expect(c.putString(0x0310, "bath 41C", 0)).toBe(OK);
     expect(c.initialize()).toBe(OK);
     const r = reopen();
     expect(r.registered()).toBe(false);
@@ -59,18 +122,72 @@ describe("credential store", () => {
 
   it("factory reset erases user data and keeps factory identity", () => {
     const c = fresh();
-    c.putString(0x0311, "name", Attr.SECRET);
+    expect(c.provisionFactory("SN-0003")).toBe(OK);
+    expect(c.putString(0x0311, "name", Attr.SECRET)).toBe(OK);
     expect(c.factoryReset()).toBe(OK);
     const r = reopen();
     expect(r.get(0x0311) === null).toBe(true);
-    expect(r.serial()!).toBe("SN-0001");
+    expect(r.lastError).toBe(E_NOTFOUND);
+    expect(r.serial()!).toBe("SN-0003");
   });
 
-  it("protects records with a tag under the device key", () => {
+  it("seals secrets: no byte run of the value in flash, and it reads back", () => {
+    const c = fresh();
+    expect(c.setRegistration("dev-3f9a1c", utf8("Kq7vR2mpLx9Zs4"))).toBe(OK);
+    const r = reopen();
+    expect(r.registrationDeviceId()!).toBe("dev-3f9a1c");
+    expect(utf8("Kq7vR2mpLx9Zs4")).toStrictEqual(r.registrationPassword()!);
+    expect(inFlash(utf8("Kq7vR2"))).toBe(0);
+    expect(inFlash(utf8("dev-3f"))).toBe(0);
+    // The control: a value stored without SECRET is found, so the scan can find things.
+    expect(r.putString(0x0312, "Kq7vR2 in clear", 0)).toBe(OK);
+    expect(inFlash(utf8("Kq7vR2"))).toBe(1);
+  });
+
+  it("protects records with a tag under a key-slot key", () => {
     const c = fresh();
     expect(c.putString(0x0320, "owner: A. Tanaka", Attr.PROTECTED)).toBe(OK);
-    expect(c.getString(0x0320)!).toBe("owner: A. Tanaka");
+    expect(reopen().getString(0x0320)!).toBe("owner: A. Tanaka");
     expect(c.tamperedId).toBe(0);
+  });
+
+  it("a doctored protected record is E_TAMPER", () => {
+    const c = fresh();
+    expect(c.putString(0x0320, "owner: A. Tanaka", Attr.PROTECTED)).toBe(OK);
+    doctor(0x0320, 2 + 6);   // the "A" of the value
+    const r = reopen();
+    expect(r.getString(0x0320)).toBeNull();
+    expect(r.lastError).toBe(E_TAMPER);
+    expect(r.tamperedId).toBe(0x0320);
+  });
+
+  it("a doctored sealed record is E_TAMPER", () => {
+    const c = fresh();
+    expect(c.putString(0x0311, "Owner: Hanako Yamada", Attr.SECRET)).toBe(OK);
+    doctor(0x0311, 2 + 12 + 3);   // a ciphertext byte
+    const r = reopen();
+    expect(r.getString(0x0311)).toBeNull();
+    expect(r.lastError).toBe(E_TAMPER);
+    expect(r.tamperedId).toBe(0x0311);
+  });
+
+  it("a sealed record moved to another id does not open", () => {
+    const c = fresh();
+    expect(c.putString(0x0311, "secret one", Attr.SECRET)).toBe(OK);
+    expect(c.putString(0x0313, "secret two", Attr.SECRET)).toBe(OK);
+    // Copy 0x0311's stored bytes over 0x0313's (same length), CRC and all.
+    const from = recordData(0x0311), to = recordData(0x0313);
+    const h = new Uint8Array(REC_HEADER);
+    flashRead(from - REC_HEADER, h, 0, REC_HEADER);
+    const len = <i32>getU16LE(h, 8);
+    const d = new Uint8Array(len + 4);
+    flashRead(from, d, 0, len);
+    expect(flash_poke(to, d.dataStart, len)).toBe(OK);
+    expect(flash_poke(to - REC_HEADER + 16, h.dataStart + 16, 4)).toBe(OK);
+    const r = reopen();
+    expect(r.getString(0x0311)!).toBe("secret one");
+    expect(r.getString(0x0313)).toBeNull();
+    expect(r.lastError).toBe(E_TAMPER);
   });
 
   it("refuses oversize values", () => {
@@ -78,6 +195,5 @@ describe("credential store", () => {
     expect(c.put(0x0330, ValueType.BYTES, 0, new Uint8Array(513))).toBeLessThan(0);
     expect(c.get(0x0330) === null).toBe(true);
     expect(c.lastError).toBe(E_NOTFOUND);
-    expect(E_TAMPER).toBe(-9);
   });
 });
