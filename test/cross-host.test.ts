@@ -6,7 +6,9 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runScenario, traceToJson, type Scenario, type ScenarioRun } from "../host-sim/scenario/index.ts";
-import { conformanceScenario } from "../firmware/images/board-conformance/scenario.ts";
+import { createHmac } from "node:crypto";
+import { CONFORMANCE_KEY_SEED, KEYSLOT_MESSAGE, conformanceScenario } from "../firmware/images/board-conformance/scenario.ts";
+import { simulatedSlotKey } from "../host-sim/board/efuse.ts";
 import { credentialStoreScenario } from "../firmware/images/devkit/scenarios/credential-store.ts";
 
 async function onBothHosts(s: Scenario, cut?: { cutAt: number; cutKeep: number }): Promise<[ScenarioRun, ScenarioRun]> {
@@ -52,6 +54,28 @@ test("board conformance: both hosts agree call for call", async () => {
   assert.equal(ecdh[3], "0b04" + "ffffffff".repeat(2) + "00".repeat(32), "bad peer points: refused, nothing written");
   assert.equal(ecdh[4], "0b05" + "feffffff".repeat(3), "buffers outside linear memory");
   assert.deepEqual(linkData(ts, "ecdh request too short")[0], Buffer.from("eef6", "hex"));
+  // ABI v1.1 key slot 0: the MAC under the key the device's factory burned (known to the
+  // controller, never to the image), twice the same; slot 1 is blank (E_NOTFOUND, nothing
+  // written); slots 4 and -1 do not exist (E_INVAL); buffers outside memory (E_RANGE).
+  const mac = createHmac("sha256", simulatedSlotKey(CONFORMANCE_KEY_SEED, 0)).update(KEYSLOT_MESSAGE).digest("hex");
+  const slots = linkData(ts, "key slots").map((b) => b.toString("hex"));
+  assert.deepEqual(slots, ["0c01" + "00000000" + mac, "0c02" + "00000000" + mac, "0c03" + "fbffffff" + "00".repeat(32),
+    "0c04" + "ffffffff".repeat(2) + "feffffff".repeat(2)]);
+  // MQTT limits (ABI.md "MQTT"): QoS > 2 is E_INVAL, oversize is E_RANGE, state first.
+  const limits = (label: string) => {
+    const b = linkData(ts, label)[0];
+    assert.equal(b[0], 0x0d);
+    return Array.from({ length: (b.length - 1) / 4 }, (_, i) => b.readInt32LE(1 + 4 * i));
+  };
+  assert.deepEqual(limits("mqtt limits while disconnected"), [-1, -1, -2, -3, -3, -3, -2, -2, -2, 2, -3]);
+  assert.deepEqual(limits("mqtt limits while connected"), [-1, -1, -2, -1, -2, -2, -3, -3, -3, 5, 0]);
+  const sent = ts.calls.filter((c) => c.label === "mqtt limits while connected").flatMap((c) => c.outputs);
+  assert.deepEqual(sent.map((o) => o.t), ["mqtt_subscribe", "mqtt_publish", "link"], "only the calls within the limits go out");
+  // Events of kinds the ABI does not define never reach the image (it would answer 0xEF).
+  for (const k of [0, 8, 255, 256]) {
+    const c = ts.calls.find((x) => x.label === `event kind ${k}`)!;
+    assert.deepEqual({ outputs: c.outputs, result: c.result }, { outputs: [], result: -1 });
+  }
   const r1 = linkData(ts, "random bytes")[0], r2 = linkData(ts, "random bytes after power cycle")[0];
   assert.notDeepEqual(r1, r2, "each power-on gets its own random stream");
 });

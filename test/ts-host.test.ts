@@ -4,7 +4,9 @@ import assert from "node:assert/strict";
 import { createHash, generateKeyPairSync, sign } from "node:crypto";
 import { readFileSync, existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { abiFunctionNames, checkImage, checkImageBytes } from "../host-sim/board/abi.ts";
+import { abiAtMinor, abiFunctionNames, checkImage, checkImageBytes } from "../host-sim/board/abi.ts";
+import { burnEfuse, readEfuse, simulatedSlotKey } from "../host-sim/board/efuse.ts";
+import { wasmImagePath } from "../host-sim/device/power-on.ts";
 import { NorFlash, PowerCut } from "../host-sim/board/flash.ts";
 import { Drbg } from "../host-sim/board/random.ts";
 import * as cr from "../host-sim/board/crypto.ts";
@@ -19,8 +21,9 @@ const toHex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 // ---- ABI checks
 test("the ABI list is read from boards/abi/v1.json", () => {
   const names = abiFunctionNames();
-  assert.equal(names.length, 28);
+  assert.equal(names.length, 29);
   assert.ok(names.includes("ecdsa_p256_verify") && names.includes("panic"));
+  assert.ok(names.includes("hmac_sha256_keyslot"), "v1.1");
   assert.ok(names.includes("ecdh_p256_public") && names.includes("ecdh_p256_shared"));
 });
 
@@ -43,6 +46,27 @@ test("refuses a wrong import signature, naming the import and both types", async
   assert.throws(() => checkImageBytes(readFileSync(path)),
     /image imports board\.log with type \(i32\) -> i32, but board ABI v1 has \(i32, i32, i32\) -> nil/);
   await assert.rejects(TsDevice.create({ image: path, flashFile: join(dir, "x.bin") }), /board\.log/);
+});
+
+test("ABI v1.1: a v1.0 host refuses an image that imports the key-slot HMAC, by name", () => {
+  const bytes = readFileSync(wasmImagePath("board-conformance"));
+  const v10 = abiAtMinor(0);
+  assert.equal(v10.functions.length, 28);
+  assert.throws(() => checkImageBytes(bytes, v10), /image imports board\.hmac_sha256_keyslot, which is not in board ABI v1\.0/);
+  assert.throws(() => checkImage(new WebAssembly.Module(bytes), v10), /board\.hmac_sha256_keyslot/);
+  checkImageBytes(bytes);   // and this host (v1.1) takes it
+});
+
+test("key slots: burned once beside the flash file, never rewritten, blank slots read as null", () => {
+  const file = join(dir, "slots.efuse");
+  burnEfuse(file, "device A");
+  burnEfuse(file, "device B");
+  const keys = readEfuse(file);
+  assert.deepEqual(keys[0], simulatedSlotKey("device A", 0));
+  assert.deepEqual(keys.slice(1), [null, null, null]);
+  assert.notDeepEqual(simulatedSlotKey("device A", 0), simulatedSlotKey("device B", 0));
+  writeFileSync(file, new Uint8Array(100));
+  assert.throws(() => readEfuse(file), /holds 128 bytes/);
 });
 
 // ---- NOR flash

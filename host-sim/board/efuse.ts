@@ -24,7 +24,7 @@ export function efuseFileFor(flashFile: string): string {
 /** The key a simulated factory burns into a slot. Real keys are random; the simulation's
  *  are a function of the device's key seed so that a scenario replays identically. */
 export function simulatedSlotKey(keySeed: string, slot: number): Uint8Array {
-  return createHash("sha256").update(`simulated eFuse key\0${keySeed}\0`).update(Uint8Array.of(slot)).digest();
+  return Uint8Array.from(createHash("sha256").update(`simulated eFuse key\0${keySeed}\0`).update(Uint8Array.of(slot)).digest());
 }
 
 /** Burns the device's key slots if that has not happened yet (slot 0 only; the others stay

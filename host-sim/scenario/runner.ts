@@ -2,6 +2,7 @@
 // expectations, and an optional power cut. Everything a host does is recorded in the
 // trace, so two hosts can be compared call for call.
 import { mkdirSync, rmSync } from "node:fs";
+import { efuseFileFor } from "../board/efuse.ts";
 import { join } from "node:path";
 import { powerOn } from "../device/power-on.ts";
 import { EventKind, type BoardTime, type CallResult, type DeviceHandle } from "../device/types.ts";
@@ -14,6 +15,7 @@ export async function runScenario(s: Scenario, opts: RunOptions): Promise<Scenar
   mkdirSync(opts.dir, { recursive: true });
   const flashFile = join(opts.dir, "flash.bin");
   rmSync(flashFile, { force: true }); // every run starts from erased flash
+  rmSync(efuseFileFor(flashFile), { force: true }); // and a device burned with its key seed
   const run: ScenarioRun = { name: s.name, host: opts.host, calls: [], flashFile, failures: [], cut: false, flashOps: 0 };
   const sim = new Scheduler();
   const timers = new DeviceTimers({ scheduler: sim });
@@ -54,11 +56,12 @@ export async function runScenario(s: Scenario, opts: RunOptions): Promise<Scenar
   }
 
   async function deliver(step: number, label: string | undefined,
-    ev: { kind: keyof typeof EventKind; arg?: number; payload?: Uint8Array }, expect?: Expect): Promise<void> {
+    ev: { kind: keyof typeof EventKind | number; arg?: number; payload?: Uint8Array }, expect?: Expect): Promise<void> {
     if (down || !device) { fail(step, label, `${ev.kind} event while the device is down (${down})`); return; }
     const t = time();
     const payload = ev.payload ?? new Uint8Array(0);
-    const r = await device.event(t, { kind: EventKind[ev.kind], arg: ev.arg ?? 0, payload });
+    const kind = typeof ev.kind === "number" ? ev.kind : EventKind[ev.kind];
+    const r = await device.event(t, { kind, arg: ev.arg ?? 0, payload });
     await record(step, label, { call: "event", kind: ev.kind, arg: ev.arg ?? 0, payload }, t, r, expect);
   }
 
@@ -76,7 +79,7 @@ export async function runScenario(s: Scenario, opts: RunOptions): Promise<Scenar
     const seed = (s.seed ?? 0) + boots++;
     const remaining = opts.cutAt === undefined ? undefined : opts.cutAt - opsBefore;
     device = await powerOn(opts.host, {
-      image: s.image, flashFile, pages: s.pages, seed,
+      image: s.image, flashFile, pages: s.pages, seed, keySeed: s.keySeed,
       ...(remaining !== undefined && remaining >= 1 ? { cutAt: remaining, cutKeep: opts.cutKeep } : {}),
     });
     down = null;

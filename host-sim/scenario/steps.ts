@@ -30,6 +30,10 @@ export function mqttMessage(topic: string, message: Uint8Array | string, expect?
   return { event: { kind: "MQTT_MESSAGE", arg: t.length, payload }, expect, label };
 }
 
+/** An event of a kind the ABI does not define: every host refuses it (E_INVAL) unseen. */
+export const unknownEvent = (kind: number, expect?: Expect, label?: string): Step =>
+  ({ event: { kind, arg: 0 }, expect, label });
+
 /** Broker's answer to a publish/subscribe: granted QoS 0..2, or 0x80 refused. */
 export const mqttAck = (pid: number, granted: number, expect?: Expect, label?: string): Step =>
   ({ event: { kind: "MQTT_ACK", arg: pid, payload: Uint8Array.of(granted) }, expect, label });

@@ -12,13 +12,16 @@ export interface Scenario {
   seed?: number;
   /** Wall clock at simulated time 0 (UTC ms); -1 = the board does not know. Default -1. */
   wallStartMs?: number;
+  /** The device's key seed: what its simulated factory burns into its key slots
+   *  (host-sim/board/efuse.ts). Default "". */
+  keySeed?: string;
   steps: Step[];
 }
 
 export type Step =
   /** Power-on: a fresh device on the same flash file (the previous one is closed), fw_boot. */
   | { boot: true; expect?: Expect; label?: string }
-  | { event: { kind: EventKindName; arg?: number; payload?: Uint8Array }; expect?: Expect; label?: string }
+  | { event: { kind: EventKindName | number; arg?: number; payload?: Uint8Array }; expect?: Expect; label?: string }
   /** Moves simulated time; timers that fall due fire as TIMER events, in time order. */
   | { advance: number; label?: string };
 
@@ -44,7 +47,8 @@ export interface RunOptions {
 /** What started one call into the image. */
 export type CallInput =
   | { call: "boot"; seed: number }
-  | { call: "event"; kind: EventKindName; arg: number; payload: Uint8Array };
+  /** kind: the ABI's name, or a number for a kind the ABI does not define (a probe). */
+  | { call: "event"; kind: EventKindName | number; arg: number; payload: Uint8Array };
 
 export interface TraceCall {
   /** Index of the step that caused the call (for timers: the advance step). */

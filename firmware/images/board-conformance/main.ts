@@ -36,7 +36,12 @@ export function fw_boot(): i32 {
   return 0;
 }
 
+/** What this image answers to an event of a kind the ABI does not define: a host that
+ *  delivers one shows up in the trace (every host must refuse it unseen, ABI.md). */
+const UNKNOWN_KIND_SEEN: i32 = 0x7E57;
+
 export function fw_event(kind: i32, arg: i32, len: i32): i32 {
+  if (kind < Event.TIMER || kind > Event.GPIO) { new Reply(0xEF).i32(kind).send(); return UNKNOWN_KIND_SEEN; }
   if (kind == Event.TIMER) { new Reply(0x10).u8(arg).send(); return 0; }
   if (kind == Event.MQTT_MESSAGE) {
     new Reply(0x11).i32(arg).i32(len - arg).send();
@@ -57,6 +62,8 @@ export function fw_event(kind: i32, arg: i32, len: i32): i32 {
     case 0x09: display(); return 0;
     case 0x0A: logs(); return 0;
     case 0x0B: if (len >= 1 + 32 + 65) { ecdh(req); return 0; } break;
+    case 0x0C: keySlots(); return 0;
+    case 0x0D: mqttLimits(); return 0;
   }
   // Unknown command or short request: say so and change nothing.
   new Reply(0xEE).u8(E_MALFORMED).send();
@@ -131,6 +138,57 @@ function ecdh(req: Uint8Array): void {
     .i32(abi.ecdh_p256_public(ptr(priv), outside))
     .i32(abi.ecdh_p256_shared(ptr(priv), outside, ptr(scratch)))
     .i32(abi.ecdh_p256_shared(ptr(priv), ptr(peer), outside)).send();
+}
+
+/** ABI v1.1 key slots. Reply 0x0C: result and MAC of slot 0 over KEYSLOT_MESSAGE (the
+ *  controller knows the key its factory burned and checks the MAC), the same call again
+ *  (must be the same MAC), slot 1 (blank: E_NOTFOUND, out untouched = zeros), slots 4 and
+ *  -1 (E_INVAL), then buffers outside linear memory (E_RANGE for data, then out). */
+const KEYSLOT_MESSAGE = "board-conformance: key slot";
+function keySlots(): void {
+  const msg = bytesOf(KEYSLOT_MESSAGE);
+  const a = new Uint8Array(32), b = new Uint8Array(32), blank = new Uint8Array(32);
+  const ra = abi.hmac_sha256_keyslot(0, ptr(msg), msg.length, ptr(a));
+  const rb = abi.hmac_sha256_keyslot(0, ptr(msg), msg.length, ptr(b));
+  new Reply(0x0C).u8(1).i32(ra).bytes(a).send();
+  new Reply(0x0C).u8(2).i32(rb).bytes(b).send();
+  const rBlank = abi.hmac_sha256_keyslot(1, ptr(msg), msg.length, ptr(blank));
+  new Reply(0x0C).u8(3).i32(rBlank).bytes(blank).send();
+  const outside: usize = 0xFFFFFFC0;
+  new Reply(0x0C).u8(4)
+    .i32(abi.hmac_sha256_keyslot(4, ptr(msg), msg.length, ptr(b)))
+    .i32(abi.hmac_sha256_keyslot(-1, ptr(msg), msg.length, ptr(b)))
+    .i32(abi.hmac_sha256_keyslot(0, outside, 64, ptr(b)))
+    .i32(abi.hmac_sha256_keyslot(0, ptr(msg), msg.length, outside)).send();
+}
+
+/** The MQTT limits every host keeps (ABI.md, "MQTT"): QoS above 2 (E_INVAL), a topic over
+ *  256 bytes, a payload over 3072 bytes, a login field over 256 bytes (E_RANGE), and the
+ *  largest call that is allowed. Run it disconnected and connected: the order of the
+ *  checks (state first for connect and publish) is part of the rule. */
+function mqttLimits(): void {
+  const longTopic = new Uint8Array(257), topic = new Uint8Array(256);
+  longTopic.fill(0x74);
+  topic.fill(0x74);
+  const big = new Uint8Array(3073), full = new Uint8Array(3072), field = new Uint8Array(257), one = new Uint8Array(1);
+  big.fill(0x70);
+  full.fill(0x70);
+  field.fill(0x66);
+  one[0] = 0x31;
+  const r = new Reply(0x0D);
+  r.i32(abi.mqtt_subscribe(ptr(one), 1, 3));
+  r.i32(abi.mqtt_subscribe(ptr(one), 1, -1));
+  r.i32(abi.mqtt_subscribe(ptr(longTopic), 257, 0));
+  r.i32(abi.mqtt_publish(ptr(one), 1, ptr(one), 1, 3, 0));
+  r.i32(abi.mqtt_publish(ptr(longTopic), 257, ptr(one), 1, 0, 0));
+  r.i32(abi.mqtt_publish(ptr(one), 1, ptr(big), 3073, 1, 0));
+  r.i32(abi.mqtt_connect(ptr(field), 257, ptr(one), 1, ptr(one), 1));
+  r.i32(abi.mqtt_connect(ptr(one), 1, ptr(field), 257, ptr(one), 1));
+  r.i32(abi.mqtt_connect(ptr(one), 1, ptr(one), 1, ptr(field), 257));
+  // At the limits: accepted (a packet id, or 0 for QoS 0) once connected.
+  r.i32(abi.mqtt_subscribe(ptr(topic), 256, 2));
+  r.i32(abi.mqtt_publish(ptr(topic), 256, ptr(full), 3072, 0, 0));
+  r.send();
 }
 
 /** NOR semantics on page 1: erase, write, overlapping write (bits only clear), read back. */

@@ -1,7 +1,7 @@
 // Every ABI function, exercised through the board-conformance image: run it on a new
 // board (or host) and compare its trace with the TypeScript host's.
 import { generateKeyPairSync, sign } from "node:crypto";
-import { advance, boot, gpioIn, linkFrame, mqttMessage, mqttState } from "../../../host-sim/scenario/steps.ts";
+import { advance, boot, gpioIn, linkFrame, mqttMessage, mqttState, unknownEvent } from "../../../host-sim/scenario/steps.ts";
 import type { Scenario } from "../../../host-sim/scenario/types.ts";
 import { LinkId, Pin } from "../../../host-sim/device/types.ts";
 
@@ -32,11 +32,21 @@ export function ecdhRequest(): Uint8Array {
   return Uint8Array.from([...fromHex(v.i), 0x04, ...fromHex(v.grx), ...fromHex(v.gry)]);
 }
 
+/** The key seed this scenario's device is burned with, and the message the image MACs
+ *  under key slot 0 (firmware/images/board-conformance/main.ts, command 0x0C). */
+export const CONFORMANCE_KEY_SEED = "board-conformance";
+export const KEYSLOT_MESSAGE = "board-conformance: key slot";
+
+const E_INVAL = -1;
+/** Every host refuses an event of a kind the ABI does not define without calling the image. */
+const refusedUnseen = { result: E_INVAL, absent: [{ t: "link" as const }] };
+
 export function conformanceScenario(): Scenario {
   return {
     name: "board conformance",
     image: "board-conformance",
     seed: 7,
+    keySeed: CONFORMANCE_KEY_SEED,
     wallStartMs: Date.UTC(2026, 10, 21, 9, 0, 0),
     steps: [
       boot(),
@@ -51,14 +61,21 @@ export function conformanceScenario(): Scenario {
       cmd(0x06, "timers"),
       advance(1500),
       cmd(0x07, "mqtt while disconnected"),
+      cmd(0x0d, "mqtt limits while disconnected"),
       mqttState(1, undefined, "broker accepts"),
       cmd(0x07, "mqtt while connected"),
+      cmd(0x0d, "mqtt limits while connected"),
       mqttMessage("conf/in", "hello", undefined, "inbound message"),
       cmd(0x08, "clock"),
       cmd(0x09, "display"),
       cmd(0x0a, "log levels and disconnect"),
       cmd(0x0b, "ecdh p-256", ecdhRequest()),
       cmd(0x0b, "ecdh request too short", ecdhRequest().subarray(0, 96)),
+      cmd(0x0c, "key slots"),
+      unknownEvent(0, refusedUnseen, "event kind 0"),
+      unknownEvent(8, refusedUnseen, "event kind 8"),
+      unknownEvent(255, refusedUnseen, "event kind 255"),
+      unknownEvent(256, refusedUnseen, "event kind 256"),
       cmd(0x7f, "unknown command"),
       boot(undefined, "power cycle"),
       cmd(0x03, "random bytes after power cycle"),
