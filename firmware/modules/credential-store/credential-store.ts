@@ -32,13 +32,15 @@ export class CredentialStore {
 
   constructor(public records: RecordStore) {}
 
-  /** Mounts the store and finishes an erase that power cut short. */
+  /** Mounts the store, finishes an erase that power cut short, and seals what a v1.0
+   *  board's firmware left in clear. */
   open(): i32 {
-    const rc = this.records.mount();
+    let rc = this.records.mount();
     if (rc < 0) return rc;
     const intent = this.records.get(RecordId.ERASE_INTENT);
-    if (intent !== null && intent.length == 4) return this.eraseClasses(getU32LE(intent, 0));
-    return OK;
+    if (intent !== null && intent.length == 4) rc = this.eraseClasses(getU32LE(intent, 0));
+    if (rc == OK && this.records.has(RecordId.LEGACY_DEVICE_KEY)) rc = this.sealLegacyRecords();
+    return rc;
   }
 
   // ---------------------------------------------------------------- typed records
@@ -49,6 +51,11 @@ export class CredentialStore {
     if (classOf(id) == RecordClass.FACTORY && this.records.has(RecordId.SERIAL)) return E_STATE;
     if (value.length > MAX_VALUE) return E_RANGE;
     if (type < ValueType.BYTES || type > ValueType.COUNTER || (attrs & ~(Attr.SECRET | Attr.PROTECTED)) != 0) return E_INVAL;
+    return this.write(id, type, attrs, value);
+  }
+
+  /** Encodes (seals, tags) and stores a checked record. */
+  private write(id: u32, type: u8, attrs: u8, value: Uint8Array): i32 {
     const rec = (attrs & Attr.SECRET) != 0 ? this.seal(id, type, attrs, value)
       : (attrs & Attr.PROTECTED) != 0 ? this.protect(id, type, attrs, value)
       : header(type, attrs, value, 0);
@@ -133,6 +140,43 @@ export class CredentialStore {
 
   serial(): string | null { return this.getString(RecordId.SERIAL); }
 
+  /** Flash from firmware before key slots: secrets in clear, protected records tagged
+   *  under a device key stored in a record. Each such record is written again in the new
+   *  form (the record store scrubs the old copy), then the old key is removed. A power cut
+   *  part-way is harmless: the next open() runs again and skips records that are already
+   *  sealed or tagged the new way. */
+  private sealLegacyRecords(): i32 {
+    const probe = slotKey(LABEL_SEAL);
+    if (probe === null) return OK;   // no key slot: nothing can be sealed, leave it as is
+    wipe(probe);
+    const old = this.records.get(RecordId.LEGACY_DEVICE_KEY);
+    const oldKey = old !== null && old.length == 2 + 32 ? slice(old, 2, 32) : new Uint8Array(0);
+    const keys = this.records.keys();
+    for (let i = 0; i < keys.length; i++) {
+      const id = keys[i];
+      const rec = this.records.get(id);
+      if (id == RecordId.LEGACY_DEVICE_KEY || classOf(id) == RecordClass.INTERNAL || rec === null || rec.length < 2) continue;
+      const attrs = rec[1];
+      if ((attrs & (Attr.SECRET | Attr.PROTECTED)) == 0) continue;
+      const current = (attrs & Attr.SECRET) != 0 ? this.unseal(id, rec) : this.verify(id, rec);
+      if (current !== null) { wipe(current); continue; }
+      this.lastError = OK;
+      let len = rec.length - 2;
+      if ((attrs & Attr.PROTECTED) != 0) {
+        len -= TAG_LEN;
+        // A legacy tag that does not verify stays as it is: get() reports the tamper.
+        if (len < 0 || oldKey.length == 0 || !equalConstantTime(recordTag(oldKey, id, rec, 2 + len), slice(rec, 2 + len, TAG_LEN))) continue;
+      }
+      const value = slice(rec, 2, len);
+      const rc = this.write(id, rec[0], attrs, value);
+      wipe(value);
+      wipe(rec);
+      if (rc < 0) return rc;
+    }
+    wipe(oldKey);
+    return this.records.remove(RecordId.LEGACY_DEVICE_KEY);
+  }
+
   // ---------------------------------------------------------------- sealing
 
   /** type ‖ attrs ‖ nonce ‖ AES-256-GCM(value) ‖ tag, or null without a sealing key.
@@ -195,11 +239,7 @@ export class CredentialStore {
   private tag(id: u32, rec: Uint8Array, len: i32): Uint8Array | null {
     const key = slotKey(LABEL_PROTECT);
     if (key === null) return null;
-    const msg = new Uint8Array(2 + len);
-    msg[0] = <u8>(id >>> 8);
-    msg[1] = <u8>id;
-    for (let i = 0; i < len; i++) msg[2 + i] = rec[i];
-    const t = board.hmacSha256(key, msg);
+    const t = recordTag(key, id, rec, len);
     wipe(key);
     return t;
   }
@@ -278,6 +318,17 @@ export class CredentialStore {
     }
     return this.records.remove(RecordId.ERASE_INTENT);
   }
+}
+
+/** HMAC(key, id ‖ the record's first len bytes): type ‖ attrs ‖ value. */
+function recordTag(key: Uint8Array, id: u32, rec: Uint8Array, len: i32): Uint8Array {
+  const msg = new Uint8Array(2 + len);
+  msg[0] = <u8>(id >>> 8);
+  msg[1] = <u8>id;
+  for (let i = 0; i < len; i++) msg[2 + i] = rec[i];
+  const t = board.hmacSha256(key, msg);
+  wipe(msg);
+  return t;
 }
 
 /** A key for one purpose, from the board's SEAL slot; null on a board without one. */

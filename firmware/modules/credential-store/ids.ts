@@ -10,7 +10,9 @@ export namespace RecordClass {
 
 export namespace RecordId {
   export const SERIAL: u32 = 0x0101;
-  // 0x0102 held a device key in flash before the key slot of ABI v1.1; never reused.
+  /** Held a device key in flash before the key slots of ABI v1.1: found only in flash
+   *  from older firmware, which open() seals and then removes it. Never written again. */
+  export const LEGACY_DEVICE_KEY: u32 = 0x0102;
   export const REGISTRATION: u32 = 0x0201;     // device id + password, one record so they change together
   export const REGISTRATION_ATTEMPTS: u32 = 0x0202;
   export const ERASE_INTENT: u32 = 0x7f01;     // an erase in progress: finished at the next boot

@@ -5,7 +5,7 @@ import { Attr, RecordId, ValueType } from "../ids";
 import { OK, E_AUTH, E_INVAL, E_LOCKED, E_NOTFOUND, E_STATE, E_TAMPER, E_TYPE } from "../../../core/errors";
 import { getU16LE, getU32LE, putU32LE } from "../../../core/bytes";
 import { crc32 } from "../../../core/crc32";
-import { flashErase, flashPageCount, flashPageSize, flashRead, utf8 } from "../../../board/index";
+import { flashErase, flashPageCount, flashPageSize, flashRead, hmacSha256, utf8 } from "../../../board/index";
 
 // scripts/test-board.js: overwrites flash bytes outright, as a programmer clip would.
 @external("testing", "flash_poke") declare function flash_poke(addr: i32, ptr: usize, len: i32): i32;
@@ -72,6 +72,15 @@ function inFlash(needle: Uint8Array): i32 {
     if (j == needle.length) n++;
   }
   return n;
+}
+
+/** A record as firmware before key slots stored it: type ‖ attrs ‖ value, in clear. */
+function legacy(type: u8, attrs: u8, value: Uint8Array): Uint8Array {
+  const r = new Uint8Array(2 + value.length);
+  r[0] = type;
+  r[1] = attrs;
+  r.set(value, 2);
+  return r;
 }
 
 describe("credential store", () => {
@@ -188,6 +197,44 @@ describe("credential store", () => {
     expect(r.getString(0x0311)!).toBe("secret one");
     expect(r.getString(0x0313)).toBeNull();
     expect(r.lastError).toBe(E_TAMPER);
+  });
+
+  it("flash from firmware before key slots: secrets get sealed, protected records re-tagged, the old key goes", () => {
+    fresh();
+    // What that firmware wrote: a device key in a record, secrets in clear, and a protected
+    // record tagged under the device key (type, attrs, value, HMAC(key, id ‖ type ‖ attrs ‖ value)).
+    const rs = new RecordStore();
+    expect(rs.mount()).toBe(OK);
+    const key = new Uint8Array(32);
+    key.fill(0x5a);
+    expect(rs.put(RecordId.LEGACY_DEVICE_KEY, legacy(ValueType.BYTES, Attr.SECRET, key))).toBe(OK);
+    expect(rs.put(RecordId.SERIAL, legacy(ValueType.STRING, 0, utf8("SN-LEGACY")))).toBe(OK);
+    const reg = new Uint8Array(1 + 6 + 14);
+    reg[0] = 6;
+    reg.set(utf8("dev-9z"), 1);
+    reg.set(utf8("Wq3Lp8Xr2Mv7Nc"), 7);
+    expect(rs.put(RecordId.REGISTRATION, legacy(ValueType.BYTES, Attr.SECRET, reg))).toBe(OK);
+    const prot = legacy(ValueType.STRING, Attr.PROTECTED, utf8("site 4711"));
+    const msg = new Uint8Array(2 + prot.length);
+    msg[0] = 0x03; msg[1] = 0x20;
+    msg.set(prot, 2);
+    const withTag = new Uint8Array(prot.length + 32);
+    withTag.set(prot, 0);
+    withTag.set(hmacSha256(key, msg), prot.length);
+    expect(rs.put(0x0320, withTag)).toBe(OK);
+    expect(inFlash(utf8("Wq3Lp8"))).toBe(1);
+    expect(inFlash(key)).toBe(1);
+
+    const c = reopen();
+    expect(c.registrationDeviceId()!).toBe("dev-9z");
+    expect(utf8("Wq3Lp8Xr2Mv7Nc")).toStrictEqual(c.registrationPassword()!);
+    expect(c.getString(0x0320)!).toBe("site 4711");
+    expect(c.serial()!).toBe("SN-LEGACY");
+    expect(c.tamperedId).toBe(0);
+    expect(c.records.has(RecordId.LEGACY_DEVICE_KEY)).toBe(false);
+    expect(inFlash(utf8("Wq3Lp8"))).toBe(0);
+    expect(inFlash(utf8("dev-9z"))).toBe(0);
+    expect(inFlash(key)).toBe(0);
   });
 
   it("refuses oversize values", () => {
