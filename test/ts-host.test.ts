@@ -254,6 +254,16 @@ test("TS device: per-call rules, outputs and result codes", async () => {
   await dev.close();
 });
 
+test("TS device: events of kinds the ABI does not define are refused unseen (E_INVAL)", async () => {
+  const dev = await TsDevice.create({ image: wat("board-calls", dir), flashFile: join(dir, "kinds.bin") });
+  await dev.boot(T);
+  for (const kind of [0, 8, 255, 256, -1, 1.5]) {
+    assert.deepEqual(await dev.event(T, { kind, arg: 2 }), { outputs: [], result: -1 }, `kind ${kind}`);
+  }
+  assert.deepEqual(await button(dev, 2), { outputs: [{ t: "gpio", pin: 0, level: 1 }], result: 0 }, "a BUTTON still arrives");
+  await dev.close();
+});
+
 test("TS device: a trap is a panic at 0:0 with the trap's message", async () => {
   const dev = await TsDevice.create({ image: wat("board-calls", dir), flashFile: join(dir, "calls.bin") });
   await dev.boot(T);
