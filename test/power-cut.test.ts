@@ -1,5 +1,5 @@
 // Power cut at every flash write of the credential-store scenarios, and part-way through
-// each write: zero mixed records, nothing acknowledged lost, no erased secret left.
+// each write: zero mixed records, nothing acknowledged lost, no erased secret left, no live secret in clear.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { powerCutSweep } from "../host-sim/faults/power-cut-sweep.ts";

@@ -1,6 +1,7 @@
 // Cuts power at every flash operation of a sequence of operations (and part-way through
 // each), reboots, and checks what a user relies on: every record holds its old or its new
-// value, nothing acknowledged is lost, and no byte sequence of an erased secret remains.
+// value, nothing acknowledged is lost, no byte sequence of an erased secret remains, and
+// none of a live one either (secrets are sealed at rest).
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -128,6 +129,11 @@ export async function powerCutSweep(o: SweepOptions): Promise<SweepReport> {
           if (live.has(s)) continue;
           const n = leaks(flash, s);
           if (n > 0) failures.push(`${where} (during "${label}"): ${n} fragments of an erased secret remain in flash`);
+        }
+        // Secrets are sealed at rest: a live one is not in clear either, at any cut point.
+        for (const s of live) {
+          const n = leaks(flash, s);
+          if (n > 0) failures.push(`${where} (during "${label}"): ${n} fragments of a live secret in clear`);
         }
       }
     }
