@@ -2,13 +2,16 @@
 // posix board must produce identical traces and identical flash images.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { createHmac } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runScenario, traceToJson, type Scenario, type ScenarioRun } from "../host-sim/scenario/index.ts";
-import { createHmac } from "node:crypto";
 import { CONFORMANCE_KEY_SEED, KEYSLOT_MESSAGE, conformanceScenario } from "../firmware/images/board-conformance/scenario.ts";
 import { simulatedSlotKey } from "../host-sim/board/efuse.ts";
+import { abiAtMinor } from "../host-sim/board/abi.ts";
+import { abiHeader } from "../scripts/build-posix.ts";
 import { credentialStoreScenario } from "../firmware/images/devkit/scenarios/credential-store.ts";
 
 async function onBothHosts(s: Scenario, cut?: { cutAt: number; cutKeep: number }): Promise<[ScenarioRun, ScenarioRun]> {
@@ -93,4 +96,18 @@ test("a power cut lands identically on both hosts", async () => {
     assert.deepEqual(traceToJson(px), traceToJson(ts));
     assert.ok(readFileSync(px.flashFile).equals(readFileSync(ts.flashFile)), `flash after a cut at op ${cutAt}`);
   }
+});
+
+test("posix abi-check: a v1.0 board refuses an image that imports the v1.1 key slot, by name", () => {
+  const dir = mkdtempSync(join(tmpdir(), "abi10-"));
+  writeFileSync(join(dir, "abi_v1.h"), abiHeader(abiAtMinor(0)));
+  const check = join(dir, "abi-check");
+  execFileSync("gcc", ["-O2", "-I", dir, "-o", check, join(import.meta.dirname, "..", "boards", "posix", "abi_check.c")]);
+  const image = join(import.meta.dirname, "..", "build", "images", "board-conformance.wasm");
+  const old = spawnSync(check, [image], { encoding: "utf8" });
+  assert.equal(old.status, 78);
+  assert.match(old.stderr, /import "board\.hmac_sha256_keyslot" is not in board ABI v1\.0/);
+  const now = spawnSync(join(import.meta.dirname, "..", "build", "posix", "abi-check"), [image], { encoding: "utf8" });
+  assert.equal(now.status, 0, now.stderr);
+  rmSync(dir, { recursive: true, force: true });
 });
