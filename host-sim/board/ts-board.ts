@@ -1,11 +1,12 @@
-// The board side of ABI v1 in TypeScript: what each import does and what it reports.
+// The board side of ABI v1.1 in TypeScript: what each import does and what it reports.
 // The posix C host implements the same rules; both hosts' traces must compare equal, so
 // every field recorded here is what the device-link frame for it can carry (u8 levels,
 // u8 qos, text decoded from the bytes the image passed).
 //
 // Check order in every call: argument values (E_INVAL), then length limits (E_RANGE),
-// then the (ptr, len) ranges against linear memory (E_RANGE). A refused call has no effect
-// and records no output.
+// then the (ptr, len) ranges against linear memory (E_RANGE); mqtt_connect and
+// mqtt_publish check the connection state before all of these (E_STATE), and a key slot's
+// burn state comes last (E_NOTFOUND). A refused call has no effect and records no output.
 import type { BoardOutput, BoardTime } from "../device/types.ts";
 import * as cr from "./crypto.ts";
 import { KEY_SLOTS } from "./efuse.ts";
