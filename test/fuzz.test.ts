@@ -16,7 +16,7 @@ test("the fuzzer reports crashes, hangs and refused inputs that changed flash or
   const image = asImage("fuzz-target", tempDir("fuzz-target"));
   const r = await fuzzEntry({
     image, entries: new URL("./fixtures/fuzz-target-entries.ts", import.meta.url).href,
-    entry: "BUTTON", host: "ts", seed: 5, inputs: 30, hangMs: 250,
+    entry: "BUTTON", host: "ts", seed: 1, inputs: 12, hangMs: 500,
   });
   const arg = (verdict: string) => [...new Set(r.findings.filter((f) => f.verdict === verdict).map((f) => /^kind 2 arg (\d+)/.exec(f.input)?.[1]))];
   assert.deepEqual(arg("crash"), ["3"], "traps are crashes");

@@ -12,6 +12,9 @@ export interface EntryPoint {
   /** Input number i, from its own generator. It may first move the board back into the
    *  state the input needs (those events are not inputs and are not judged). */
   input(r: Rng, d: Driver): Promise<BoardEvent>;
+  /** A refusal that is a counted attempt (a wrong password): it changes the attempt
+   *  counter by design, so it is not judged as a state change. */
+  counted?(ev: BoardEvent, result: number): boolean;
   /** Told of every input's result: an accepted input may have moved the board on. */
   after?(d: Driver, ev: BoardEvent, r: CallResult): Promise<void>;
 }

@@ -81,13 +81,14 @@ export async function fuzzLoop(o: LoopOptions): Promise<void> {
       continue;
     }
     o.result?.(r.result);
+    const judge = r.result < 0 && !entry.counted?.(ev, r.result);
     const opsAfter = await d.flashOps();
     if (opsAfter !== ops) {
       const now = await d.flash();
-      if (r.result < 0 && !Buffer.from(now).equals(Buffer.from(flash))) found("state change", `refused with ${r.result} but flash changed`);
+      if (judge && !Buffer.from(now).equals(Buffer.from(flash))) found("state change", `refused with ${r.result} but flash changed`);
       ops = opsAfter; flash = now;
     }
-    if (r.result < 0 && d.screen !== screen) found("state change", `refused with ${r.result} but the screen changed to ${JSON.stringify(d.screen.split("\n")[0])}`);
+    if (judge && d.screen !== screen) found("state change", `refused with ${r.result} but the screen changed to ${JSON.stringify(d.screen.split("\n")[0])}`);
     try { await entry.after?.(d, ev, r); } catch { await fresh(); }
   }
 }

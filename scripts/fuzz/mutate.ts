@@ -41,7 +41,8 @@ const MUTATORS: Mutator[] = [
 
 /** `valid` changed by 1..4 mutations. */
 export function mutate(r: Rng, valid: Uint8Array): Uint8Array {
-  let b = valid;
+  // A plain copy: Buffer's slice() is a view, and the valid input must stay valid.
+  let b = new Uint8Array(valid);
   for (let n = 1 + r.below(4); n > 0; n--) b = r.pick(MUTATORS)(r, b);
   return b;
 }

@@ -32,7 +32,8 @@ function runWorker(job: Omit<WorkerJob, "progress">, onFinding: (f: Finding) => 
     const finish = (f: () => void) => { if (settled) return; settled = true; clearInterval(watch); f(); };
     const watch = setInterval(() => {
       const b = Atomics.load(view, 1);
-      if (b !== beat) { beat = b; still = 0; return; }
+      // Armed from the first heartbeat: loading the worker is not a call.
+      if (b !== beat || b === 0) { beat = b; still = 0; return; }
       still += 100;
       // The posix board times out by itself first (Driver); this catches the TS board.
       if (still < job.hangMs * 2) return;
