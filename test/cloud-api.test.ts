@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { loadOrCreatePki, type Pki } from "../host-sim/net/pki.ts";
 import { verifyPassword } from "../host-sim/net/password-hash.ts";
-import { startCloud, type CloudEvent, type CloudHandle, type DeviceDirectory, type MqttTransport } from "../host-sim/cloud/index.ts";
+import { CloudClient } from "../host-sim/phone/cloud-client.ts";
+import { SESSION_TTL_MS, startCloud, type CloudEvent, type CloudHandle, type DeviceDirectory, type MqttTransport } from "../host-sim/cloud/index.ts";
 
 // ---------------------------------------------------------------- fakes and helpers
 
@@ -53,7 +54,12 @@ interface World {
   events: CloudEvent[];
   clock: { t: number };
   dbPath: string;
+  /** A request as the phone makes it: with a session of `who` (logging in on first use). */
   call(who: Who | null, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer>;
+  /** A request with exactly these headers, optionally from another local address. */
+  raw(method: string, path: string, body?: unknown, headers?: Record<string, string>, localAddress?: string): Promise<Answer>;
+  login(who: Who, localAddress?: string): Promise<Answer>;
+  tokenOf(who: Who): Promise<string>;
   restart(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -77,19 +83,13 @@ async function world(dbPath = join(dir, `${randomUUID()}.db`)): Promise<World> {
     });
   };
   await start();
-  w.call = (who, method, path, body, headers = {}) => new Promise((resolve, reject) => {
+  const tokens = new Map<string, string>();
+  w.raw = (method, path, body, headers = {}, localAddress) => new Promise((resolve, reject) => {
     const text = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
     const h: Record<string, string | number> = {};
-    if (who) {
-      secrets.add(who.password);
-      const token = Buffer.from(`${who.user}:${who.password}`).toString("base64");
-      secrets.add(token);
-      h.Authorization = `Basic ${token}`;
-      h["X-Terminal-Id"] = who.terminal;
-    }
     if (text !== undefined) { h["Content-Type"] = "application/json"; h["Content-Length"] = Buffer.byteLength(text); }
     Object.assign(h, headers);
-    const req = request(`${w.cloud.url}${path}`, { method, headers: h, ca: pki.ca, agent: false }, (res) => {
+    const req = request(`${w.cloud.url}${path}`, { method, headers: h, ca: pki.ca, agent: false, localAddress }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => {
@@ -100,6 +100,27 @@ async function world(dbPath = join(dir, `${randomUUID()}.db`)): Promise<World> {
     req.on("error", reject);
     req.end(text);
   });
+  w.login = async (who, localAddress) => {
+    secrets.add(who.password);
+    return w.raw("POST", "/api/sessions", { user: who.user, password: who.password, terminal: who.terminal }, {}, localAddress);
+  };
+  w.tokenOf = async (who) => {
+    const key = `${who.user}\n${who.terminal}\n${who.password}`;
+    let token = tokens.get(key);
+    if (!token) {
+      const r = await w.login(who);
+      assert.equal(r.status, 201, `login of ${who.user}: ${JSON.stringify(r.body)}`);
+      token = r.body.token as string;
+      secrets.add(token);
+      tokens.set(key, token);
+    }
+    return token;
+  };
+  w.call = async (who, method, path, body, headers = {}) => {
+    const h: Record<string, string> = {};
+    if (who) { h.Authorization = `Bearer ${await w.tokenOf(who)}`; h["X-Terminal-Id"] = who.terminal; }
+    return w.raw(method, path, body, { ...h, ...headers });
+  };
   w.restart = async () => { await w.cloud.stop(); await start(); };
   w.stop = async () => {
     await w.cloud.stop();
@@ -133,24 +154,178 @@ const downs = (w: World) => w.mqtt.published.filter((p) => p.topic.endsWith("/do
 
 // ---------------------------------------------------------------- tests
 
-describe("accounts", () => {
-  it("creates a user once, checks Basic credentials on every other request", async () => {
+describe("accounts and sessions", () => {
+  it("creates a user once; a login opens a session whose bearer token every other call carries", async () => {
     const w = await world();
     try {
       await signUp(w, alice);
       assert.equal((await w.call(null, "POST", "/api/users", { user: "alice", password: "another-password" })).status, 409);
       assert.equal((await w.call(null, "POST", "/api/users", { user: "a:b", password: "long-enough-pw" })).status, 400);
       assert.equal((await w.call(null, "POST", "/api/users", { user: "dave", password: "short" })).status, 400);
-      assert.equal((await w.call(null, "GET", "/api/devices")).status, 401);
-      const wrong = await w.call({ ...alice, password: "not-her-password" }, "GET", "/api/devices");
+
+      const login = await w.login(alice);
+      assert.equal(login.status, 201);
+      assert.match(login.body.token, /^[A-Za-z0-9_-]{43}$/);
+      assert.equal(login.body.expires, w.clock.t + SESSION_TTL_MS);
+      secrets.add(login.body.token);
+      const wrong = await w.login({ ...alice, password: "not-her-password" });
+      const nobody = await w.login({ ...alice, user: "nobody" });
       assert.equal(wrong.status, 401);
-      assert.match(String(wrong.headers["www-authenticate"]), /^Basic/);
-      assert.equal((await w.call({ ...alice, user: "nobody" }, "GET", "/api/devices")).status, 401);
-      const ok = await w.call(alice, "GET", "/api/devices");
-      assert.equal(ok.status, 200);
-      assert.deepEqual(ok.body, []);
-      // Terminal header required.
-      assert.equal((await w.call(alice, "GET", "/api/devices", undefined, { "X-Terminal-Id": "" })).status, 400);
+      assert.deepEqual([nobody.status, nobody.body], [wrong.status, wrong.body], "unknown user answered like a wrong password");
+      assert.equal((await w.raw("POST", "/api/sessions", { user: "alice", password: "alice-password-1" })).status, 400, "terminal required");
+
+      const ok = await w.raw("GET", "/api/devices", undefined, { Authorization: `Bearer ${login.body.token}` });
+      assert.deepEqual([ok.status, ok.body], [200, []]);
+      assert.equal((await w.call(null, "GET", "/api/devices")).status, 401);
+      const unknown = await w.raw("GET", "/api/devices", undefined, { Authorization: `Bearer ${"A".repeat(43)}` });
+      assert.equal(unknown.status, 401);
+      assert.match(String(unknown.headers["www-authenticate"]), /^Bearer/);
+      const other = await w.raw("GET", "/api/devices", undefined, { Authorization: `Bearer ${login.body.token}`, "X-Terminal-Id": "phone-z" });
+      assert.equal(other.status, 401, "the token is bound to its terminal");
+    } finally { await w.stop(); }
+  });
+
+  it("refuses Basic credentials on every route but the login, even correct ones", async () => {
+    const w = await world();
+    try {
+      await signUp(w, alice);
+      const { id } = await register(w, alice);
+      const basic = { Authorization: `Basic ${Buffer.from(`${alice.user}:${alice.password}`).toString("base64")}`, "X-Terminal-Id": alice.terminal };
+      secrets.add(basic.Authorization.slice(6));
+      for (const [method, path, body] of [["GET", "/api/devices"], ["GET", `/api/devices/${id}/history`],
+        ["POST", `/api/devices/${id}/commands`, { set: "bath_temp", value: 40 }], ["POST", "/api/registrations", { deviceId: randomUUID(), devicePassword: "0123456789abcdef" }],
+        ["DELETE", "/api/sessions/current"]] as const) {
+        const r = await w.raw(method, path, body, basic);
+        assert.equal(r.status, 401, `${method} ${path}`);
+        assert.match(r.body.error, /Basic credentials are not accepted/);
+      }
+      assert.equal(w.mqtt.published.length, 0, "no command went out");
+    } finally { await w.stop(); }
+  });
+
+  it("a session expires by the cloud's clock; the phone's client then logs in again by itself", async () => {
+    const w = await world();
+    try {
+      await signUp(w, alice);
+      const phone = new CloudClient(w.cloud.url, pki.ca, { user: alice.user, password: alice.password, terminalId: alice.terminal });
+      assert.equal((await phone.call("GET", "/api/devices")).status, 200);
+      const token = await w.tokenOf(alice);
+      w.clock.t += SESSION_TTL_MS - 1;
+      assert.equal((await phone.call("GET", "/api/devices")).status, 200);
+      assert.equal(phone.logins, 1, "one login while the session lasts");
+      w.clock.t += 1;
+      assert.equal((await w.raw("GET", "/api/devices", undefined, { Authorization: `Bearer ${token}` })).status, 401, "expired");
+      assert.equal((await phone.call("GET", "/api/devices")).status, 200);
+      assert.equal(phone.logins, 2, "logged in again after expiry");
+    } finally { await w.stop(); }
+  });
+
+  it("logout revokes that session only", async () => {
+    const w = await world();
+    try {
+      await signUp(w, alice);
+      const onA = await w.tokenOf(alice), onA2 = await w.tokenOf({ ...alice, terminal: "phone-a2" });
+      const as = (t: string) => ({ Authorization: `Bearer ${t}` });
+      assert.equal((await w.raw("DELETE", "/api/sessions/current", undefined, as(onA))).status, 204);
+      assert.equal((await w.raw("GET", "/api/devices", undefined, as(onA))).status, 401);
+      assert.equal((await w.raw("DELETE", "/api/sessions/current", undefined, as(onA))).status, 401);
+      assert.equal((await w.raw("GET", "/api/devices", undefined, as(onA2))).status, 200);
+      await w.restart();
+      assert.equal((await w.raw("GET", "/api/devices", undefined, as(onA))).status, 401, "still revoked after a restart");
+      assert.equal((await w.raw("GET", "/api/devices", undefined, as(onA2))).status, 200, "sessions survive a restart");
+    } finally { await w.stop(); }
+  });
+});
+
+describe("login limits", () => {
+  /** Each attempt from its own address, so only the per-account limit is in play. */
+  let next = 10;
+  const fresh = () => `127.0.0.${next++ % 250 + 2}`;
+  const retryAfter = (r: Answer) => Number(r.headers["retry-after"]);
+
+  it("per account: 3 guesses, then waits of 10 s doubling; a known and an unknown account look alike", async () => {
+    const w = await world();
+    try {
+      await signUp(w, alice);
+      const seen: Record<string, [number, number | null][]> = {};
+      for (const user of ["alice", "nobody"]) {
+        const guess = async () => {
+          const r = await w.login({ user, password: "a-wrong-guess", terminal: "attacker" }, fresh());
+          return [r.status, r.status === 429 ? retryAfter(r) : null] as [number, number | null];
+        };
+        const log: [number, number | null][] = [];
+        for (let i = 0; i < 4; i++) log.push(await guess());
+        w.clock.t += 9_999;
+        log.push(await guess());
+        w.clock.t += 1;
+        log.push(await guess(), await guess());
+        w.clock.t += 20_000;
+        log.push(await guess(), await guess());
+        seen[user] = log;
+      }
+      assert.deepEqual(seen.alice, [[401, null], [401, null], [401, null], [429, 10], [429, 1], [401, null], [429, 20], [401, null], [429, 40]]);
+      assert.deepEqual(seen.nobody, seen.alice, "a lockout does not tell whether the account exists");
+
+      // Held back, even the right password gets 429 (the password is not even checked).
+      const right = await w.login(alice, fresh());
+      assert.equal(right.status, 429);
+      w.clock.t += 40_000;
+      assert.equal((await w.login(alice, fresh())).status, 201);
+      // A success starts the account afresh.
+      for (let i = 0; i < 3; i++) assert.equal((await w.login({ ...alice, password: "a-wrong-guess" }, fresh())).status, 401);
+    } finally { await w.stop(); }
+  });
+
+  it("per account: guesses sent in parallel are counted before any password is checked", async () => {
+    const w = await world();
+    try {
+      await signUp(w, alice);
+      const all = await Promise.all(Array.from({ length: 12 }, () => w.login({ ...alice, password: "a-wrong-guess" }, fresh())));
+      assert.deepEqual(all.map((r) => r.status).sort(), [...Array(3).fill(401), ...Array(9).fill(429)]);
+    } finally { await w.stop(); }
+  });
+
+  it("per source: 10 guesses over any accounts, then waits; other sources are not held back", async () => {
+    const w = await world();
+    try {
+      await signUp(w, alice, bob);
+      const attacker = "127.0.0.2";
+      for (let i = 0; i < 10; i++) {
+        assert.equal((await w.login({ user: `user${i}`, password: "a-wrong-guess", terminal: "x" }, attacker)).status, 401);
+      }
+      const held = await w.login(bob, attacker);
+      assert.deepEqual([held.status, retryAfter(held)], [429, 1], "even a right password from that source waits");
+      assert.equal((await w.login(alice, "127.0.0.3")).status, 201, "another source logs in");
+      w.clock.t += 1_000;
+      // Logging in to an own account gives back only that attempt, not the guesses.
+      assert.equal((await w.login(bob, attacker)).status, 201);
+      w.clock.t += 1_000;
+      assert.equal((await w.login({ user: "user10", password: "a-wrong-guess", terminal: "x" }, attacker)).status, 401);
+      assert.deepEqual(retryAfter(await w.login({ user: "user11", password: "a-wrong-guess", terminal: "x" }, attacker)), 2);
+    } finally { await w.stop(); }
+  });
+
+  it("after 20 failures the account is locked for a day, also across a cloud restart; its open sessions keep working", async () => {
+    const w = await world();
+    try {
+      await signUp(w, alice);
+      const session = await w.tokenOf(alice);
+      let failures = 0;
+      while (failures < 20) {
+        const r = await w.login({ ...alice, password: "a-wrong-guess" }, fresh());
+        if (r.status === 401) failures++;
+        else { assert.equal(r.status, 429); w.clock.t += retryAfter(r) * 1000; }
+      }
+      const locked = await w.login(alice, fresh());
+      assert.deepEqual([locked.status, retryAfter(locked)], [429, 86_400]);
+
+      await w.restart();
+      w.clock.t += 3_600_000;
+      const still = await w.login(alice, fresh());
+      assert.deepEqual([still.status, retryAfter(still)], [429, 82_800], "the lockout is in the database");
+      assert.equal((await w.raw("GET", "/api/devices", undefined, { Authorization: `Bearer ${session}` })).status, 200);
+      w.clock.t += 82_800_000;
+      assert.equal((await w.login(alice, fresh())).status, 201);
     } finally { await w.stop(); }
   });
 });
@@ -395,6 +570,7 @@ describe("HTTP hygiene", () => {
       assert.equal(m.status, 405);
       assert.equal(m.headers.allow, "POST");
       assert.equal((await w.call(alice, "DELETE", "/api/devices")).status, 405);
+      assert.equal((await w.call(alice, "GET", "/api/sessions/current")).status, 405);
       assert.equal((await w.call(alice, "GET", "/api/devices/not-a-uuid/state")).status, 400);
     } finally { await w.stop(); }
   });
@@ -409,6 +585,7 @@ describe("HTTP hygiene", () => {
       const http = w.events.filter((e) => e.kind === "http");
       assert.deepEqual(http.map((e) => e.kind === "http" && [e.method, e.path, e.status, e.user ?? null]), [
         ["POST", "/api/users", 201, "alice"],
+        ["POST", "/api/sessions", 201, "alice"],
         ["POST", "/api/registrations", 201, "alice"],
         ["POST", `/api/devices/${id}/commands`, 202, "alice"],
       ]);

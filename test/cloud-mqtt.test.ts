@@ -47,14 +47,23 @@ interface Who { user: string; password: string; terminal: string }
 const alice: Who = { user: "alice", password: "alice-password-1", terminal: "phone-a" };
 const bob: Who = { user: "bob", password: "bob-password-22", terminal: "phone-b" };
 
-function call(who: Who | null, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+/** Session tokens by user and terminal (PROTOCOL.md §3: log in once, then Bearer). */
+const tokens = new Map<string, string>();
+
+async function call(who: Who | null, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const headers: Record<string, string | number> = {};
+  if (who) {
+    const key = `${who.user}/${who.terminal}`;
+    if (!tokens.has(key)) {
+      const r = await call(null, "POST", "/api/sessions", { user: who.user, password: who.password, terminal: who.terminal });
+      assert.equal(r.status, 201, `login of ${who.user}`);
+      tokens.set(key, r.body.token);
+    }
+    headers.Authorization = `Bearer ${tokens.get(key)}`;
+    headers["X-Terminal-Id"] = who.terminal;
+  }
   return new Promise((resolve, reject) => {
     const text = body === undefined ? undefined : JSON.stringify(body);
-    const headers: Record<string, string | number> = {};
-    if (who) {
-      headers.Authorization = `Basic ${Buffer.from(`${who.user}:${who.password}`).toString("base64")}`;
-      headers["X-Terminal-Id"] = who.terminal;
-    }
     if (text) { headers["Content-Type"] = "application/json"; headers["Content-Length"] = Buffer.byteLength(text); }
     const req = request(`${cloud.url}${path}`, { method, headers, ca: pki.ca, agent: false }, (res) => {
       const chunks: Buffer[] = [];

@@ -1,5 +1,7 @@
 // Bad input to every public entry point of an image: an error code, and nothing changes
-// (flash compared byte for byte). Run on both hosts.
+// (flash compared byte for byte). Run on both hosts. Named cases run as scenarios; random
+// and mutated frames come from the fuzzer's generators (scripts/fuzz/) and are judged one
+// by one: a refused frame must leave flash and screen as they were.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync } from "node:fs";
@@ -8,18 +10,23 @@ import { join } from "node:path";
 import { runScenario, type Step } from "../host-sim/scenario/index.ts";
 import { boot, linkFrame, button, mqttState, mqttMessage } from "../host-sim/scenario/steps.ts";
 import { service, ServiceOp } from "../host-sim/clients/devkit-service.ts";
-import { LinkId } from "../host-sim/device/types.ts";
+import { EventKind, LinkId } from "../host-sim/device/types.ts";
+import { Driver } from "../scripts/fuzz/driver.ts";
+import type { EntryPoint } from "../scripts/fuzz/entry-point.ts";
+import { fuzzLoop, type Finding } from "../scripts/fuzz/loop.ts";
+import { mutate, serviceFrame } from "../scripts/fuzz/mutate.ts";
+import { entryPoints as waterHeaterEntryPoints } from "../scripts/fuzz/water-heater.ts";
 
-/** Deterministic garbage: the same bytes on every run. */
-function* garbage(seed: number, count: number): Generator<Uint8Array> {
-  let x = seed >>> 0;
-  const next = () => (x = (Math.imul(x, 1664525) + 1013904223) >>> 0) >>> 24;
-  for (let i = 0; i < count; i++) {
-    const f = Uint8Array.from({ length: next() % 40 }, next);
-    // Keep only frames whose length field disagrees with their size: those must be refused.
-    if (f.length >= 5 && ((f[3] << 8) | f[4]) === f.length - 5) continue;
-    yield f;
-  }
+/** Runs `inputs` inputs of `entry` on a fresh board; its findings and result counts. */
+async function judged(host: "ts" | "posix", image: string, entry: EntryPoint, inputs: number) {
+  const driver = new Driver(host, image, 5000);
+  const findings: Finding[] = [];
+  const results: Record<string, number> = {};
+  try {
+    await fuzzLoop({ entry, driver, seed: 42, from: 0, to: inputs, report: (f) => findings.push(f),
+      result: (c) => { results[String(c)] = (results[String(c)] ?? 0) + 1; } });
+  } finally { await driver.close(); }
+  return { findings, results };
 }
 
 const setup: Step[] = [
@@ -33,7 +40,6 @@ const labelled = (s: Step, label: string): Step => ({ ...s, label });
 
 function badInputs(): Step[] {
   const bad: Step[] = [];
-  for (const f of garbage(42, 300)) bad.push(labelled(linkFrame(LinkId.SERVICE, f), "garbage frame"));
   const cases: [string, Uint8Array][] = [
     ["unknown op", Uint8Array.of(0x55, 0, 0, 0, 0)],
     ["PUT outside user records", service.putString(0x0201, "x")],
@@ -68,7 +74,7 @@ for (const host of ["ts", "posix"] as const) {
     const after = await runScenario({ name: "bad input", image: "devkit", seed: 3, steps: [...setup, ...steps] }, { host, dir: join(dir, "b") });
     assert.deepEqual(after.failures, []);
     const badCalls = after.calls.filter((c) => c.step >= setup.length);
-    assert.ok(badCalls.length >= 300, `${badCalls.length} bad inputs delivered`);
+    assert.equal(badCalls.length, steps.length, "every bad input delivered");
     for (const c of badCalls) {
       assert.ok(c.result !== null && c.result < 0, `${c.label}: result ${c.result} should be an error code`);
       for (const o of c.outputs) {
@@ -94,8 +100,7 @@ test("devkit: event kinds outside the ABI are refused with E_INVAL", async () =>
 
 function waterHeaterBadInputs(): Step[] {
   const bad: Step[] = [];
-  for (const f of garbage(7, 200)) bad.push(labelled(linkFrame(LinkId.LAN, f), "LAN garbage while the remote is not waiting"));
-  for (const f of garbage(8, 100)) bad.push(labelled(linkFrame(LinkId.SERVICE, f), "service-port garbage"));
+  bad.push(labelled(linkFrame(LinkId.LAN, Uint8Array.of(1, 2, 3)), "a LAN frame while the remote is not waiting"));
   bad.push(labelled(linkFrame(LinkId.SERVICE, service.putString(0x0301, "x")), "devkit ops are not offered on a production image"));
   bad.push(labelled(linkFrame(LinkId.SERVICE, service.provision("WH-OTHER")), "a second provisioning"));
   for (const link of [LinkId.NFC, LinkId.BLE, LinkId.WIFI_DIRECT]) bad.push(labelled(linkFrame(link, Uint8Array.of(1, 2, 3)), `link ${link}`));
@@ -118,8 +123,48 @@ for (const host of ["ts", "posix"] as const) {
     const after = await runScenario({ name: "bad input", image: "water-heater", seed: 3, steps: [...setup, ...waterHeaterBadInputs()] }, { host, dir: join(dir, "b") });
     assert.deepEqual(after.failures, []);
     const badCalls = after.calls.filter((c) => c.step >= setup.length);
-    assert.ok(badCalls.length >= 300, `${badCalls.length} bad inputs delivered`);
+    assert.ok(badCalls.length >= 15, `${badCalls.length} bad inputs delivered`);
     for (const c of badCalls) assert.ok(c.result !== null && c.result < 0, `${c.label}: result ${c.result} should be an error code`);
     assert.ok(readFileSync(after.flashFile).equals(readFileSync(before.flashFile)), "flash changed after bad input");
   });
+}
+
+const devkitSetup = [service.provision("SN-BAD-INPUT"), service.setRegistration("dev-1", "a-long-password"), service.putString(0x0301, "setting")];
+const serviceOps = Object.values(ServiceOp);
+
+/** Random service frames, half of them with a length field that matches the frame so
+ *  they reach the op handlers, and mutations of valid requests. */
+let consistent = 0;
+const devkitServicePort: EntryPoint = {
+  name: "LINK SERVICE",
+  async prepare(d) { for (const f of devkitSetup) await d.service(f); },
+  async input(r) {
+    const payload = r.chance(0.5) ? serviceFrame(r, serviceOps) : mutate(r, r.pick(devkitSetup));
+    if (payload.length >= 5 && ((payload[3] << 8) | payload[4]) === payload.length - 5) consistent++;
+    return { kind: EventKind.LINK, arg: LinkId.SERVICE, payload };
+  },
+  // A wrong VERIFY password and COUNT_ATTEMPT count an attempt: that write is their job.
+  counted: (ev) => ev.payload?.[0] === ServiceOp.VERIFY || ev.payload?.[0] === ServiceOp.COUNT_ATTEMPT,
+};
+
+for (const host of ["ts", "posix"] as const) {
+  test(`devkit on ${host}: random and mutated service frames: each refused one changes nothing`, async () => {
+    consistent = 0;
+    const { findings, results } = await judged(host, "devkit", devkitServicePort, 400);
+    assert.deepEqual(findings, []);
+    assert.ok(consistent >= 100, `${consistent} frames with a consistent length field reached the op handlers`);
+    assert.ok(results["0"] > 0 && results["-1"] > 0 && results["-5"] > 0, `refused past the framing: ${JSON.stringify(results)}`);
+  });
+
+  for (const name of ["LINK LAN", "LINK SERVICE"]) {
+    test(`water heater on ${host}: ${name === "LINK LAN" ? "LAN frames while the registration window is open" : "service-port frames"}: each refused one changes nothing`, async () => {
+      const entry = waterHeaterEntryPoints().find((e) => e.name === name)!;
+      const { findings, results } = await judged(host, "water-heater", entry, 300);
+      assert.deepEqual(findings, []);
+      const refused = Object.entries(results).filter(([k]) => Number(k) < 0).reduce((n, [, v]) => n + v, 0);
+      assert.ok(refused >= 250, JSON.stringify(results));
+      // In the window: HELLOs parsed (E_INVAL, E_MALFORMED), seals checked (E_AUTH).
+      if (name === "LINK LAN") for (const c of ["-6", "-10"]) assert.ok(results[c] > 0, JSON.stringify(results));
+    });
+  }
 }

@@ -12,13 +12,13 @@ import mqtt, { type MqttClient } from "mqtt";
 import { createBroker, brokerKindFromEnv, type Broker, type BrokerKind } from "../host-sim/net/broker.ts";
 import { startEmbeddedBroker } from "../host-sim/net/broker-embedded.ts";
 import { findMosquitto } from "../host-sim/net/broker-mosquitto.ts";
+import { requirement } from "./support/requirement.ts";
 import { hashPassword, verifyPassword } from "../host-sim/net/password-hash.ts";
 import { loadOrCreatePki, type Pki } from "../host-sim/net/pki.ts";
 import { MqttBridge } from "../host-sim/bridge/mqtt-bridge.ts";
 import { EventKind, type BoardEvent } from "../host-sim/device/types.ts";
 
 const WAIT_MS = 4000;     // bound of every wait for something that should happen
-const QUIET_MS = 300;     // how long "nothing arrives" is watched, after a sentinel
 
 const root = mkdtempSync(join(tmpdir(), "net-brokers-"));
 const pkiDir = join(root, "pki");
@@ -36,7 +36,6 @@ function timeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
     new Promise<T>((_, reject) => { t = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms); }),
   ]);
 }
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A board's side: an MqttBridge and the events it delivered. */
 class Board {
@@ -142,10 +141,10 @@ async function cloud(broker: Broker, filter = "devices/#"): Promise<Cloud> {
 }
 
 const mosquittoBin = findMosquitto();
+const mosquittoMissing = requirement("mosquitto", mosquittoBin !== null, "apt-get install mosquitto (Debian package \"mosquitto\")");
 
 for (const kind of ["embedded", "mosquitto"] as BrokerKind[]) {
-  const skip = kind === "mosquitto" && !mosquittoBin
-    ? "mosquitto not installed: apt-get install mosquitto (Debian package \"mosquitto\") to run these" : false;
+  const skip = kind === "mosquitto" && mosquittoMissing;
 
   describe(`broker: ${kind}`, { skip }, () => {
     let broker: Broker;
@@ -243,7 +242,8 @@ for (const kind of ["embedded", "mosquitto"] as BrokerKind[]) {
         const m = await b.message();
         assert.equal(m.topic, `devices/${me.id}/down`);
         assert.equal(m.body, "sentinel");
-        await sleep(QUIET_MS);
+        // The broker delivers one publisher's QoS 1 messages in order: anything of the
+        // other device's would have come before the sentinel.
         assert.equal(b.events.filter((e) => e.kind === EventKind.MQTT_MESSAGE).length, 1, "only its own message");
       } finally { await b.close(); cl.c.end(true); }
     });
@@ -259,7 +259,9 @@ for (const kind of ["embedded", "mosquitto"] as BrokerKind[]) {
         assert.equal(await cl.wait(`devices/${d.id}/up/state`), '{"bath_temp":41}');
         b.publish(42, `devices/${d.id}/up/hello`, '{"serial":"WH-0001"}', 0);
         assert.equal(await cl.wait(`devices/${d.id}/up/hello`), '{"serial":"WH-0001"}');
-        await sleep(50);
+        // Barrier: a QoS 1 publish after it; its ack comes after any ack for 42 would.
+        b.publish(43, `devices/${d.id}/up/state`, '{"bath_temp":42}', 1);
+        assert.equal(await b.ack(43), 1);
         assert.equal(b.events.filter((e) => e.kind === EventKind.MQTT_ACK && e.arg === 42).length, 0, "no ack for QoS 0");
       } finally { await b.close(); cl.c.end(true); }
     });
@@ -273,8 +275,8 @@ for (const kind of ["embedded", "mosquitto"] as BrokerKind[]) {
         b.publish(5, `devices/${other.id}/up/state`, "forged", 1);
         b.publish(6, `devices/${me.id}/down`, "to itself", 1);
         b.publish(7, `devices/${me.id}/up/state`, "sentinel", 1);
+        // In order from one publisher: the forged ones would have arrived before it.
         assert.equal(await cl.wait(`devices/${me.id}/up/state`), "sentinel");
-        await sleep(QUIET_MS);
         assert.deepEqual(cl.got.map((g) => g.body), ["sentinel"]);
         // Both brokers acknowledge a refused publish (MQTT 3.1.1 has no refusal code)
         // and keep the connection.
@@ -323,7 +325,7 @@ for (const kind of ["embedded", "mosquitto"] as BrokerKind[]) {
       } finally { await b.close(); }
     });
 
-    test("mosquitto_passwd's hashes are accepted by the broker and by verifyPassword", { skip: !mosquittoBin && "mosquitto_passwd not installed" }, async () => {
+    test("mosquitto_passwd's hashes are accepted by the broker and by verifyPassword", { skip: mosquittoMissing }, async () => {
       const file = join(root, `${kind}.pw`);
       execFileSync("mosquitto_passwd", ["-c", "-b", file, "someone", "passwd-made-password"]);
       const hash = readFileSync(file, "utf8").trim().split(":")[1];

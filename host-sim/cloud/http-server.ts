@@ -1,18 +1,19 @@
 // The HTTPS plumbing shared by every route: routing (404/405), bounded body reading (413),
-// JSON parsing (400), Basic auth + X-Terminal-Id (401/400), JSON answers, and one "http"
+// JSON parsing (400), bearer-token authentication (401), JSON answers, and one "http"
 // event per request. Route handlers (api.ts) see only parsed, authenticated requests.
 import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { parseBasicAuth } from "./basic-auth.ts";
 import type { CloudEvents } from "./events.ts";
-import { isTerminalId } from "./validate.ts";
+import { sourceKey } from "./login-limits.ts";
 
 /** PROTOCOL.md bodies are tiny; anything larger is refused with 413 before parsing. */
 export const MAX_BODY_BYTES = 4096;
 /** Past this many bytes of an oversized body the connection is cut instead of drained. */
 const MAX_DRAIN_BYTES = 1 << 20;
 
-export interface Caller { user: string; terminal: string }
+/** Who a request is from: the user and terminal its session was opened for. `session`
+ *  names the session (not the token) so that logout can revoke it. */
+export interface Caller { user: string; terminal: string; session?: string }
 
 export interface RequestContext {
   /** Captured path segments of the route pattern. */
@@ -21,6 +22,8 @@ export interface RequestContext {
   body: unknown;
   /** The authenticated caller (routes with auth: false get none). */
   caller?: Caller;
+  /** The client's address as a login-limit key (login-limits.ts sourceKey). */
+  source: string;
 }
 
 /** A handler's answer. `user` names the account for the event log (account creation). */
@@ -31,7 +34,7 @@ export class HttpError extends Error {
 }
 
 export interface Route {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "DELETE";
   /** Anchored pattern over the path; capture groups become params. */
   pattern: RegExp;
   auth: boolean;
@@ -39,10 +42,8 @@ export interface Route {
 }
 
 export interface Authenticator {
-  /** True when this user name and password are valid. */
-  check(user: string, password: string): Promise<boolean>;
-  /** Records that `user` used `terminal`. */
-  noteTerminal(user: string, terminal: string): void;
+  /** The caller a bearer token stands for; null when unknown, revoked or expired. */
+  session(token: string): Caller | null;
 }
 
 export interface HttpServerOptions {
@@ -110,15 +111,19 @@ export function createCloudServer(o: HttpServerOptions): Server {
 
     let caller: Caller | undefined;
     if (route.auth) {
-      const cred = parseBasicAuth(req.headers.authorization);
-      const unauthorized = fail(401, "authentication required", { "WWW-Authenticate": 'Basic realm="cloud", charset="UTF-8"' });
-      if (!cred || !(await o.auth.check(cred.user, cred.password))) return unauthorized;
-      note.user = cred.user;
+      const header = req.headers.authorization?.trim() ?? "";
+      const bearer = /^Bearer ([^\s]+)$/i.exec(header);
+      const challenge = { "WWW-Authenticate": 'Bearer realm="cloud"' };
+      // Basic credentials are refused outright: a password travels only to POST
+      // /api/sessions, where the login limits apply.
+      if (/^Basic\b/i.test(header)) return fail(401, "Basic credentials are not accepted here: log in with POST /api/sessions", challenge);
+      caller = bearer ? o.auth.session(bearer[1]) ?? undefined : undefined;
+      if (!caller) return fail(401, "log in with POST /api/sessions; the session is unknown, expired or ended", challenge);
+      note.user = caller.user;
+      note.terminal = caller.terminal;
+      // The token is bound to its terminal: another terminal id means another phone.
       const terminal = req.headers["x-terminal-id"];
-      if (!isTerminalId(terminal)) return fail(400, "X-Terminal-Id: 1..64 of A-Z a-z 0-9 . _ : -");
-      note.terminal = terminal;
-      caller = { user: cred.user, terminal };
-      o.auth.noteTerminal(caller.user, caller.terminal);
+      if (terminal !== undefined && terminal !== caller.terminal) return fail(401, "session belongs to another terminal", challenge);
     }
 
     let body: unknown;
@@ -127,7 +132,7 @@ export function createCloudServer(o: HttpServerOptions): Server {
     }
 
     try {
-      const reply = await route.handle({ params, body, caller });
+      const reply = await route.handle({ params, body, caller, source: sourceKey(req.socket.remoteAddress) });
       if (reply.user) note.user = reply.user;
       return reply;
     } catch (err) {

@@ -6,8 +6,10 @@ import { apiRoutes } from "./api.ts";
 import { DeviceLink, APPROVAL_TTL_MS } from "./device-link.ts";
 import { CloudEvents, type CloudEventListener } from "./events.ts";
 import { createCloudServer } from "./http-server.ts";
+import { LoginLimiter, type LimitPolicy } from "./login-limits.ts";
 import { connectMqttTransport, type MqttConnectOptions } from "./mqtt-transport.ts";
 import { openDatabase } from "./schema.ts";
+import { SessionStore, sessionRoutes } from "./sessions.ts";
 import { CloudStore } from "./store.ts";
 import type { DeviceDirectory, MqttTransport } from "./transport.ts";
 import { DEFAULT_USER_HASH_LOG_N, hashUserPassword, verifyUserPassword } from "./user-password.ts";
@@ -18,6 +20,8 @@ export type { MqttConnectOptions } from "./mqtt-transport.ts";
 export type * from "./types.ts";
 export { CloudEvents } from "./events.ts";
 export { SETTINGS } from "./settings.ts";
+export { ACCOUNT_LIMIT, SOURCE_LIMIT, waitAfter, type LimitPolicy } from "./login-limits.ts";
+export { SESSION_TTL_MS } from "./sessions.ts";
 
 export interface CloudOptions {
   /** TLS of the HTTPS API (PEM). `ca` is only passed through to the TLS context. */
@@ -34,7 +38,8 @@ export interface CloudOptions {
   mqtt?: MqttConnectOptions;
   /** The broker's list of accepted device credentials. */
   directory?: DeviceDirectory;
-  /** The cloud's clock (ms). Approvals expire by it; timestamps come from it. */
+  /** The cloud's clock (ms). Approvals, sessions and login waits expire by it;
+   *  timestamps come from it. */
   now?: () => number;
   /** Called with every event (also available as handle.events). */
   onEvent?: CloudEventListener;
@@ -46,6 +51,10 @@ export interface CloudOptions {
   deviceHashIterations?: number;
   /** How long a remote's approval of a terminal lasts; default 5 minutes. */
   approvalTtlMs?: number;
+  /** How long a phone's session lasts; default SESSION_TTL_MS (7 days). */
+  sessionTtlMs?: number;
+  /** Login limits; default ACCOUNT_LIMIT and SOURCE_LIMIT (login-limits.ts). */
+  loginLimits?: { account?: LimitPolicy; source?: LimitPolicy };
 }
 
 export interface CloudHandle {
@@ -97,23 +106,29 @@ export async function startCloud(options: CloudOptions): Promise<CloudHandle> {
     const userHashLogN = options.userHashLogN ?? DEFAULT_USER_HASH_LOG_N;
     // Unknown users are checked against this, so they take as long as known ones.
     const decoy = await hashUserPassword("decoy password, never matches anything", userHashLogN);
+    const sessions = new SessionStore(db, now, options.sessionTtlMs);
+    const limiter = new LoginLimiter(db, now, options.loginLimits?.account, options.loginLimits?.source);
     const server = createCloudServer({
       tls: options.tls,
       events,
       now,
-      auth: {
-        async check(user, password) {
-          const stored = store.userPasswordHash(user);
-          const okay = await verifyUserPassword(password, stored ?? decoy);
-          return okay && stored !== undefined;
-        },
-        noteTerminal: (user, terminal) => store.noteTerminal(user, terminal, now()),
-      },
-      routes: apiRoutes({
-        store, link, directory: options.directory, now, log,
-        userHashLogN,
-        deviceHashIterations: options.deviceHashIterations ?? DEFAULT_ITERATIONS,
-      }),
+      auth: { session: (token) => sessions.caller(token) },
+      routes: [
+        ...sessionRoutes({
+          sessions, limiter,
+          async checkPassword(user, password) {
+            const stored = store.userPasswordHash(user);
+            const okay = await verifyUserPassword(password, stored ?? decoy);
+            return okay && stored !== undefined;
+          },
+          noteTerminal: (user, terminal) => store.noteTerminal(user, terminal, now()),
+        }),
+        ...apiRoutes({
+          store, link, directory: options.directory, now, log,
+          userHashLogN,
+          deviceHashIterations: options.deviceHashIterations ?? DEFAULT_ITERATIONS,
+        }),
+      ],
     });
     const host = options.host ?? "127.0.0.1";
     await new Promise<void>((resolve, reject) => {

@@ -8,8 +8,16 @@ export interface CreateUserRequest { user: string; password: string }
 /** 201 answer to POST /api/users. */
 export interface CreateUserResponse { user: string }
 
+/** POST /api/sessions (no authentication: this is the login). `terminal` is the phone's
+ *  terminal id; the session is bound to it and to the user. */
+export interface CreateSessionRequest { user: string; password: string; terminal: string }
+/** 201 answer to POST /api/sessions: send `Authorization: Bearer <token>` on every other
+ *  call until `expires` (cloud clock, ms). 401 on a wrong user name or password; 429 with
+ *  Retry-After (seconds) while the login limits hold the account or the source back. */
+export interface CreateSessionResponse { token: string; expires: number }
+
 /** POST /api/registrations: the phone registers the device ID and password it generated
- *  (S85/S86). The caller's user and X-Terminal-Id become the registration's first member. */
+ *  (S85/S86). The caller's user and terminal (from its session) become the registration's first member. */
 export interface CreateRegistrationRequest { deviceId: string; devicePassword: string }
 /** 201 answer to POST /api/registrations (S34: "ready for connection"). */
 export interface CreateRegistrationResponse { deviceId: string; since: number }

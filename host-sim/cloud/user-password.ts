@@ -1,6 +1,6 @@
-// Hashes of the phone users' passwords (not the devices'). scrypt, because these are
-// checked on every HTTPS request and node runs scrypt in the thread pool: a slow hash
-// here does not stall the event loop. Device passwords use the broker's $7$ format
+// Hashes of the phone users' passwords (not the devices'). scrypt, checked at login
+// (POST /api/sessions) only; node runs scrypt in the thread pool, so a slow hash here
+// does not stall the event loop. Device passwords use the broker's $7$ format
 // instead (host-sim/net/password-hash.ts), because the broker must read them.
 //
 //   scrypt$<log2 N>$<r>$<p>$<base64 salt>$<base64 hash>

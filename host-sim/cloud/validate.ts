@@ -15,8 +15,9 @@ const bad = <T>(error: string): Checked<T> => ({ ok: false, error });
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isDeviceId = (s: unknown): s is string => typeof s === "string" && UUID_RE.test(s);
 
-/** User names go into Basic auth, so no ':' and nothing a log line could be confused by. */
+/** User names: no ':' and nothing a log line could be confused by. */
 const USER_RE = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,31}$/;
+export const isUserName = (s: unknown): s is string => typeof s === "string" && USER_RE.test(s);
 /** Terminal ids: a name the app picks or a MAC address (the patent's example). */
 const TERMINAL_RE = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 export const isTerminalId = (s: unknown): s is string => typeof s === "string" && TERMINAL_RE.test(s);

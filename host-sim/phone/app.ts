@@ -45,7 +45,14 @@ export class MakerApp {
   async createAccount(): Promise<void> {
     const r = await this.cloud.call("POST", "/api/users", { user: this.o.user, password: this.o.password }, false);
     if (r.status !== 201 && r.status !== 409) throw new CloudError(r.status, JSON.stringify(r.json), "create account");
+    await this.cloud.login();
     this.show(`Signed in as ${this.o.user}`);
+  }
+
+  /** Logout: the cloud revokes this phone's session. */
+  async signOut(): Promise<void> {
+    await this.cloud.logout();
+    this.show("Not signed in");
   }
 
   /** S81..S89 against the appliance `device` on the home LAN. The remote must be waiting. */

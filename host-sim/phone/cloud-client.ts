@@ -1,10 +1,15 @@
-// The app's HTTPS client for the cloud API (water-heater PROTOCOL.md §3).
+// The app's HTTPS client for the cloud API (water-heater PROTOCOL.md §3). It logs in
+// once (POST /api/sessions) and sends the session's bearer token on every other call;
+// when the cloud says the session is over (401), it logs in again and retries once.
 import { request } from "node:https";
+import type { CreateSessionResponse } from "../cloud/types.ts";
 
 export interface CloudCredentials { user: string; password: string; terminalId: string }
 
 export class CloudError extends Error {
-  constructor(readonly status: number, readonly body: string, what: string) { super(`${what}: HTTP ${status} ${body}`); }
+  constructor(readonly status: number, readonly body: string, what: string, readonly retryAfterS?: number) {
+    super(`${what}: HTTP ${status} ${body}`);
+  }
 }
 
 export interface CommandAccepted { cmd: number }
@@ -13,15 +18,46 @@ export interface DeviceSummary { deviceId: string; current: boolean; since?: str
 export interface HistoryEntry { n: number; event: string; value: number; t: number }
 
 export class CloudClient {
+  private token: string | null = null;
+  /** Logins made so far (a phone that keeps its session makes one). */
+  logins = 0;
+
   constructor(private readonly baseUrl: string, private readonly ca: string, private readonly who: CloudCredentials) {}
 
-  call<T>(method: string, path: string, body?: unknown, auth = true): Promise<{ status: number; json: T }> {
+  /** Opens a session. Throws CloudError on 401 (wrong password) and 429 (login limits:
+   *  the error's body says so and `retryAfterS` says when to try again). */
+  async login(): Promise<void> {
+    this.token = null;
+    const r = await this.send<CreateSessionResponse>("POST", "/api/sessions",
+      { user: this.who.user, password: this.who.password, terminal: this.who.terminalId });
+    if (r.status !== 201) throw new CloudError(r.status, JSON.stringify(r.json), "log in", r.retryAfterS);
+    this.logins++;
+    this.token = r.json.token;
+  }
+
+  /** Ends the session at the cloud; the next call logs in again. */
+  async logout(): Promise<void> {
+    if (this.token) await this.send("DELETE", "/api/sessions/current");
+    this.token = null;
+  }
+
+  async call<T>(method: string, path: string, body?: unknown, auth = true): Promise<{ status: number; json: T }> {
+    if (!auth) return this.send<T>(method, path, body, false);
+    const fresh = this.token === null;
+    if (fresh) await this.login();
+    const r = await this.send<T>(method, path, body);
+    if (r.status !== 401 || fresh) return r;
+    await this.login(); // expired or revoked elsewhere
+    return this.send<T>(method, path, body);
+  }
+
+  private send<T>(method: string, path: string, body?: unknown, auth = true): Promise<{ status: number; json: T; retryAfterS?: number }> {
     const url = new URL(path, this.baseUrl);
     const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (data) headers["content-length"] = String(data.length);
-    if (auth) {
-      headers.authorization = "Basic " + Buffer.from(`${this.who.user}:${this.who.password}`).toString("base64");
+    if (auth && this.token) {
+      headers.authorization = `Bearer ${this.token}`;
       headers["x-terminal-id"] = this.who.terminalId;
     }
     return new Promise((resolve, reject) => {
@@ -32,7 +68,8 @@ export class CloudClient {
           const text = Buffer.concat(chunks).toString("utf8");
           let json: unknown = null;
           try { json = text ? JSON.parse(text) : null; } catch { json = text; }
-          resolve({ status: res.statusCode ?? 0, json: json as T });
+          const retry = Number(res.headers["retry-after"]);
+          resolve({ status: res.statusCode ?? 0, json: json as T, ...(Number.isFinite(retry) ? { retryAfterS: retry } : {}) });
         });
       });
       req.on("error", reject);
