@@ -130,7 +130,7 @@ for (const broker of brokers) {
       await until("state unchanged", async () => JSON.stringify(await home.bob.state()) === JSON.stringify(before), 3000);
 
       // Wrong credentials: somebody else tries to log in as this device.
-      const heaterCert = home.pki.clientCert(HEATER_SERIAL);
+      const heaterCert = home.heaterIdentity;
       await assert.rejects(mqtt.connectAsync(home.broker.url, {
         ca: home.pki.ca, cert: heaterCert.cert, key: heaterCert.key, username: deviceId, clientId: deviceId, password: "not-the-password-at-all", reconnectPeriod: 0,
       }));
