@@ -15,7 +15,7 @@ import { createBroker, type Broker, type BrokerKind } from "../host-sim/net/brok
 import { findMosquitto } from "../host-sim/net/broker-mosquitto.ts";
 import { loadOrCreatePki, type KeyAndCert, type Pki } from "../host-sim/net/pki.ts";
 import { hashPassword } from "../host-sim/net/password-hash.ts";
-import type { LoginLimitPolicy } from "../host-sim/net/login-limit.ts";
+import { DEFAULT_LOGIN_LIMIT, LoginLimiter, windowAfter, type LoginLimitPolicy } from "../host-sim/net/login-limit.ts";
 import { startCloud, type CloudEvent, type CloudHandle } from "../host-sim/cloud/index.ts";
 
 interface Who { user: string; password: string; terminal: string }
@@ -35,6 +35,26 @@ async function until<T>(what: string, f: () => Promise<T | undefined | false> | 
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+test("failed-login policy: 5 free failures, then a window from 1 s doubling to 60 s; a success clears it", () => {
+  assert.deepEqual([1, 5, 6, 7, 8, 11, 12, 40].map((n) => windowAfter(DEFAULT_LOGIN_LIMIT, n)), [0, 0, 1000, 2000, 4000, 32000, 60000, 60000]);
+  let now = 0;
+  const l = new LoginLimiter(DEFAULT_LOGIN_LIMIT, () => now);
+  for (let i = 0; i < 5; i++) l.failed("dev");
+  assert.equal(l.closedFor("dev"), 0);
+  l.failed("dev");
+  assert.equal(l.closedFor("dev"), 1000);
+  assert.equal(l.closedFor("other"), 0, "per account");
+  now += 1000;
+  assert.equal(l.closedFor("dev"), 0);
+  l.failed("dev");
+  assert.equal(l.closedFor("dev"), 2000);
+  now += 2000;
+  l.succeeded("dev");
+  l.failed("dev");
+  assert.equal(l.closedFor("dev"), 0, "a success starts the count again");
+  assert.throws(() => new LoginLimiter({ freeFailures: -1, firstWindowMs: 1, maxWindowMs: 1 }));
+});
 
 const mosquittoMissing = !findMosquitto();
 
