@@ -162,7 +162,9 @@ export class Home {
   private cloudEvent(e: CloudEvent): void {
     if (e.kind === "http") this.note("HTTP", `${e.user ?? "-"} ${e.method} ${e.path} -> ${e.status}`);
     else if (e.kind === "mqtt-out") this.note("MQTT", `cloud -> ${e.topic} ${e.payload}`);
+    else if (e.kind === "retired" && e.by === e.deviceId) this.note("HOME", `cloud retired registration ${e.deviceId} (remote ${e.serial} is erasing it)`);
     else if (e.kind === "retired") this.note("HOME", `cloud retired registration ${e.deviceId} (same remote ${e.serial} now registered as ${e.by})`);
+    else if (e.kind === "login-removed") this.note("HOME", `broker no longer accepts ${e.deviceId}`);
   }
 
   note(via: FlowLine["via"], text: string): void {
