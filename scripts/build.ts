@@ -1,8 +1,10 @@
 // Builds every image listed in asconfig.json (firmware/images/<target>/main.ts), then
-// the posix host for each. `--images` or `--posix` builds one half only.
+// the posix host for each, and the mosquitto login plugin. `--images`, `--posix` or
+// `--broker` builds that part only.
 import { spawnSync } from "node:child_process";
 import { readFileSync, mkdirSync } from "node:fs";
 import { buildPosix } from "./build-posix.ts";
+import { buildBrokerPlugin } from "./build-broker-plugin.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const args = process.argv.slice(2);
@@ -28,3 +30,4 @@ if (only("--images")) {
 if (only("--posix")) {
   for (const t of imageTargets()) buildPosix(t);
 }
+if (only("--broker")) buildBrokerPlugin();

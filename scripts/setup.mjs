@@ -18,6 +18,8 @@ const debian = [
   ["make", "/usr/bin/make", "builds the SQLite binding for the cloud stub"],
   ["g++", "/usr/bin/g++", "builds the SQLite binding for the cloud stub"],
   ["python3", "/usr/bin/python3", "node-gyp, for the SQLite binding"],
+  ["mosquitto-dev", "/usr/include/mosquitto_broker.h", "builds the mosquitto login plugin"],
+  ["libmosquitto-dev", "/usr/include/mosquitto.h", "builds the mosquitto login plugin"],
 ];
 const missing = debian.filter(([, file]) => !existsSync(file));
 if (missing.length) {
@@ -53,12 +55,14 @@ const newest = (dir) => {
 // than every source.
 const outputs = () => {
   const targets = Object.keys(JSON.parse(readFileSync(join(root, "asconfig.json"), "utf8")).targets);
-  const files = targets.flatMap((t) => [join(root, "build", "images", `${t}.wasm`), join(root, "build", "posix", t)]);
+  const files = targets.flatMap((t) => [join(root, "build", "images", `${t}.wasm`), join(root, "build", "posix", t)])
+    .concat(join(root, "build", "mosquitto", "device-auth.so"));
   return files.every(existsSync) ? Math.min(...files.map((f) => statSync(f).mtimeMs)) : 0;
 };
-const sources = Math.max(newest(join(root, "firmware")), newest(join(root, "boards")), statSync(join(root, "asconfig.json")).mtimeMs);
+const sources = Math.max(newest(join(root, "firmware")), newest(join(root, "boards")), statSync(join(root, "asconfig.json")).mtimeMs,
+  newest(join(root, "host-sim", "net", "mosquitto-plugin")));
 if (outputs() < sources) {
-  say("building images and posix boards");
+  say("building images, posix boards and the mosquitto plugin");
   run("npx", ["tsx", "scripts/build.ts"]);
 }
 

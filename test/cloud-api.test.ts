@@ -28,8 +28,9 @@ class FakeTransport implements MqttTransport {
 
 class FakeDirectory implements DeviceDirectory {
   devices = new Map<string, string>();
+  serials = new Map<string, string>();
   removed: string[] = [];
-  async setDevice(id: string, hash: string): Promise<void> { this.devices.set(id, hash); }
+  async setDevice(id: string, hash: string, serial: string): Promise<void> { this.devices.set(id, hash); this.serials.set(id, serial); }
   async removeDevice(id: string): Promise<void> { this.devices.delete(id); this.removed.push(id); }
 }
 
@@ -142,10 +143,10 @@ async function signUp(w: World, ...who: Who[]): Promise<void> {
 }
 
 /** A new registration by `who`; returns the device id and the device password. */
-async function register(w: World, who: Who): Promise<{ id: string; pw: string }> {
+async function register(w: World, who: Who, serial = "WH-0001"): Promise<{ id: string; pw: string }> {
   const id = randomUUID(), pw = `dev-${randomUUID()}`.slice(0, 32);
   secrets.add(pw);
-  const r = await w.call(who, "POST", "/api/registrations", { deviceId: id, devicePassword: pw });
+  const r = await w.call(who, "POST", "/api/registrations", { deviceId: id, devicePassword: pw, serial });
   assert.equal(r.status, 201, JSON.stringify(r.body));
   return { id, pw };
 }
@@ -341,6 +342,7 @@ describe("registrations", () => {
       assert.match(hash, /^\$7\$/);
       assert.ok(!hash.includes(pw));
       assert.ok(verifyPassword(pw, hash));
+      assert.equal(w.directory.serials.get(id), "WH-0001", "the broker binds the login to the claimed serial");
       const list = await w.call(alice, "GET", "/api/devices");
       assert.deepEqual(list.body, [{ deviceId: id, current: true, since: w.clock.t, retiredAt: null }]);
     } finally { await w.stop(); }
@@ -351,13 +353,16 @@ describe("registrations", () => {
     try {
       await signUp(w, alice, bob);
       const { id } = await register(w, alice);
-      const again = { deviceId: id, devicePassword: "another-password-xyz" };
+      const again = { deviceId: id, devicePassword: "another-password-xyz", serial: "WH-0001" };
       assert.equal((await w.call(alice, "POST", "/api/registrations", again)).status, 409);
       assert.equal((await w.call(bob, "POST", "/api/registrations", again)).status, 409);
       assert.equal((await w.call(bob, "POST", "/api/registrations", { ...again, deviceId: id.toUpperCase() })).status, 409);
-      assert.equal((await w.call(bob, "POST", "/api/registrations", { deviceId: "not-a-uuid", devicePassword: "0123456789abcdef" })).status, 400);
-      assert.equal((await w.call(bob, "POST", "/api/registrations", { deviceId: randomUUID(), devicePassword: "too-short" })).status, 400);
-      assert.equal((await w.call(bob, "POST", "/api/registrations", { deviceId: randomUUID(), devicePassword: "x".repeat(65) })).status, 400);
+      assert.equal((await w.call(bob, "POST", "/api/registrations", { deviceId: "not-a-uuid", devicePassword: "0123456789abcdef", serial: "WH-0001" })).status, 400);
+      assert.equal((await w.call(bob, "POST", "/api/registrations", { deviceId: randomUUID(), devicePassword: "too-short", serial: "WH-0001" })).status, 400);
+      assert.equal((await w.call(bob, "POST", "/api/registrations", { deviceId: randomUUID(), devicePassword: "x".repeat(65), serial: "WH-0001" })).status, 400);
+      for (const serial of [undefined, "", "WH 0001", "-WH", "x".repeat(65), 7]) {
+        assert.equal((await w.call(bob, "POST", "/api/registrations", { deviceId: randomUUID(), devicePassword: "0123456789abcdef", serial })).status, 400, `serial ${serial}`);
+      }
       // The first registration is untouched.
       assert.equal((await w.call(bob, "GET", `/api/devices/${id}/history`)).status, 403);
       assert.equal(w.directory.devices.size, 1);
@@ -484,16 +489,54 @@ describe("new registration of the same remote (new tenant)", () => {
     } finally { await w.stop(); }
   });
 
-  it("a hello with a serial other than the recorded one changes nothing", async () => {
+  it("the serial comes from the registration the broker verified, never from a hello's payload", async () => {
     const w = await world();
     try {
       await signUp(w, alice, bob);
-      const a = await register(w, alice), b = await register(w, bob);
+      const a = await register(w, alice, "WH-0001"), b = await register(w, bob, "WH-0002");
       w.mqtt.up(a.id, "hello", { serial: "WH-0001" });
       w.mqtt.up(b.id, "hello", { serial: "WH-0002" });
-      w.mqtt.up(b.id, "hello", { serial: "WH-0001" }); // b claims a's remote
+      w.mqtt.up(b.id, "hello", { serial: "WH-0001" }); // b names a's remote in its payload
       assert.equal((await w.call(alice, "GET", "/api/devices")).body[0].current, true);
       assert.deepEqual(w.directory.removed, []);
+      assert.ok(w.events.some((e) => e.kind === "log" && /hello names serial WH-0001, the registration's remote is WH-0002/.test(e.message)));
+    } finally { await w.stop(); }
+  });
+
+  it("claiming a remote's serial retires nothing until that remote logs in (hello)", async () => {
+    const w = await world();
+    try {
+      await signUp(w, alice, bob);
+      const victim = await register(w, alice, "WH-0001");
+      w.mqtt.up(victim.id, "hello", { serial: "WH-0001" });
+      w.clock.t += 1000;
+      // Bob claims Alice's serial: the broker binds his login to WH-0001, which his remote's
+      // certificate is not, so no hello of his ever arrives; the claim alone does nothing.
+      const claim = await register(w, bob, "WH-0001");
+      assert.equal(w.directory.serials.get(claim.id), "WH-0001");
+      w.mqtt.up(victim.id, "hello", { serial: "WH-0001" }); // Alice's remote reconnects
+      assert.deepEqual((await w.call(alice, "GET", "/api/devices")).body.map((d: { current: boolean }) => d.current), [true]);
+      assert.deepEqual(w.directory.removed, []);
+      assert.equal((await w.call(alice, "POST", `/api/devices/${victim.id}/commands`, { set: "bath_temp", value: 40 })).status, 202);
+    } finally { await w.stop(); }
+  });
+
+  it("a remote about to erase asks to be retired: retired, answered on its down topic, then its login removed", async () => {
+    const w = await world();
+    try {
+      await signUp(w, alice);
+      const r = await register(w, alice);
+      w.mqtt.up(r.id, "hello", { serial: "WH-0001" });
+      w.mqtt.up(r.id, "retire", {});
+      await new Promise((done) => setImmediate(done)); // the answer and the removal are promise steps
+      assert.deepEqual(w.directory.removed, [r.id]);
+      assert.deepEqual(downs(w).filter((d) => d.msg.retired !== undefined), [{ topic: `devices/${r.id}/down`, msg: { retired: 1 } }]);
+      assert.ok(w.events.some((e) => e.kind === "retired" && e.deviceId === r.id && e.by === r.id));
+      assert.ok(w.events.some((e) => e.kind === "login-removed" && e.deviceId === r.id));
+      assert.equal((await w.call(alice, "POST", `/api/devices/${r.id}/commands`, { set: "bath_temp", value: 40 })).status, 410);
+      // A second retire (a resend) changes nothing and is not answered again.
+      w.mqtt.up(r.id, "retire", {});
+      assert.equal(downs(w).filter((d) => d.msg.retired !== undefined).length, 1);
     } finally { await w.stop(); }
   });
 });
@@ -528,11 +571,11 @@ describe("device data", () => {
     const w = await world();
     try {
       await signUp(w, alice, bob);
-      const old = await register(w, alice);
+      const old = await register(w, alice, "WH-0009");
       w.mqtt.up(old.id, "hello", { serial: "WH-0009" });
       w.mqtt.up(old.id, "history", { n: 1, event: "a", value: 1, t: 5 });
       await w.call(alice, "POST", `/api/devices/${old.id}/commands`, { set: "fill_l", value: 200 });
-      const neu = await register(w, bob);
+      const neu = await register(w, bob, "WH-0009");
       w.mqtt.up(neu.id, "hello", { serial: "WH-0009" });
       w.mqtt.up(neu.id, "state", { bath_temp: 44 });
       await w.call(bob, "POST", `/api/devices/${neu.id}/commands`, { set: "bath_temp", value: 44 });

@@ -109,7 +109,7 @@ it("end to end: register, relay commands, approve a second phone, retire on re-r
 
   // Alice registers the remote; the cloud tells the broker before answering 201.
   const a = randomUUID(), aPw = randomBytes(16).toString("hex");
-  assert.equal((await call(alice, "POST", "/api/registrations", { deviceId: a, devicePassword: aPw })).status, 201);
+  assert.equal((await call(alice, "POST", "/api/registrations", { deviceId: a, devicePassword: aPw, serial: "WH-0001" })).status, 201);
   const r1 = await remote(a, aPw, "WH-0001");
   await pub(r1.client, a, "hello", { serial: "WH-0001", fw: "water-heater 1" });
   await pub(r1.client, a, "state", { hot_water_temp: 42, bath_temp: 41, fill_l: 180, auto_bath: false, reheat: false });
@@ -144,7 +144,7 @@ it("end to end: register, relay commands, approve a second phone, retire on re-r
   const carol: Who = { user: "carol", password: "carol-password-3", terminal: "phone-c" };
   assert.equal((await call(null, "POST", "/api/users", { user: carol.user, password: carol.password })).status, 201);
   const b = randomUUID(), bPw = randomBytes(16).toString("hex");
-  assert.equal((await call(carol, "POST", "/api/registrations", { deviceId: b, devicePassword: bPw })).status, 201);
+  assert.equal((await call(carol, "POST", "/api/registrations", { deviceId: b, devicePassword: bPw, serial: "WH-0001" })).status, 201);
   const r2 = await remote(b, bPw, "WH-0001");
   await pub(r2.client, b, "hello", { serial: "WH-0001", fw: "water-heater 1" });
   await pub(r2.client, b, "history", { n: 1, event: "reheat", value: 1, t: -1 });

@@ -46,7 +46,7 @@ class Board {
   private seen = 0;
 
   constructor(broker: Broker, serial = "WH-0001") {
-    const cc = pki.clientCert(serial);
+    const cc = pki.deviceIdentity(join(root, "devices", serial), serial);
     this.bridge = new MqttBridge({
       brokerUrl: broker.url, ca: pki.ca, clientCert: cc.cert, clientKey: cc.key,
       deliver: (ev) => { this.events.push(ev); for (const w of this.waiters.splice(0)) w(); },
@@ -153,7 +153,7 @@ for (const kind of ["embedded", "mosquitto"] as BrokerKind[]) {
     /** A fresh device id with its password set on the broker. */
     async function device(password = "device-password-0001"): Promise<{ id: string; password: string }> {
       const id = `dev-${kind}-${++n}`;
-      await broker.setDevice(id, hashPassword(password));
+      await broker.setDevice(id, hashPassword(password), "WH-0001");
       return { id, password };
     }
 
@@ -312,7 +312,7 @@ for (const kind of ["embedded", "mosquitto"] as BrokerKind[]) {
       const b = new Board(broker);
       try {
         await b.online(d.id, "first-password-0001");
-        await broker.setDevice(d.id, hashPassword("second-password-0002"));
+        await broker.setDevice(d.id, hashPassword("second-password-0002"), "WH-0001");
         assert.equal(await b.state("old session dropped"), 0);
         b.connect(d.id, "first-password-0001");
         assert.equal(await b.state(), -6);
@@ -333,7 +333,7 @@ for (const kind of ["embedded", "mosquitto"] as BrokerKind[]) {
       assert.ok(verifyPassword("passwd-made-password", hash));
       assert.ok(!verifyPassword("passwd-made-passwore", hash));
       const id = `dev-${kind}-${++n}`;
-      await broker.setDevice(id, hash);
+      await broker.setDevice(id, hash, "WH-0001");
       const b = new Board(broker);
       try { await b.online(id, "passwd-made-password"); } finally { await b.close(); }
     });
@@ -365,7 +365,7 @@ for (const kind of ["embedded", "mosquitto"] as BrokerKind[]) {
 
 test("embedded, refusedPublish: disconnect: a refused publish closes the connection", async () => {
   const broker = await startEmbeddedBroker({ pkiDir, dataDir: join(root, "embedded-dc"), refusedPublish: "disconnect" });
-  await broker.setDevice("dev-dc", hashPassword("device-password-0001"));
+  await broker.setDevice("dev-dc", hashPassword("device-password-0001"), "WH-0001");
   const b = new Board(broker);
   try {
     await b.online("dev-dc", "device-password-0001");

@@ -55,7 +55,8 @@ async function recordLife(): Promise<SweepOp[]> {
   await run("broker has the history", { kind: EventKind.MQTT_ACK, arg: history.pid, payload: Uint8Array.of(1) });
   await run("automatic bath (history queued)", press(AUTO_BATH));
   for (const [i, b] of [MENU, DOWN, DOWN, DOWN, OK, DOWN, DOWN, OK].entries()) await run(`initialization menu ${i}`, press(b));
-  await run("confirm initialization", press(OK), { erases: [PASSWORD], atomic: true });
+  await run("confirm initialization (online: tells the cloud first)", press(OK));
+  await run("the cloud retired the registration: erase", mqttMessage(`devices/${DEVICE_ID}/down`, '{"retired":1}'), { erases: [PASSWORD], atomic: true });
   await dev.close();
   return ops;
 }

@@ -1,5 +1,6 @@
 // The water-heater image on both hosts, driven by the same script (buttons, a seeded
-// phone on the LAN, broker events, a command, timers, a power cut, initialization):
+// phone on the LAN, broker events, a command, timers, a power cut, initialization that
+// tells the cloud first):
 // every output and the final flash bytes must be identical.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -11,7 +12,7 @@ import { HomeRouter } from "../host-sim/home/router.ts";
 import { LanSession, LanMsg } from "../host-sim/phone/lan-messages.ts";
 import { seededRandom } from "../host-sim/phone/seeded-random.ts";
 import { service } from "../host-sim/clients/devkit-service.ts";
-import { startRegistration, finishRegistration, initializeFromMenu, Button } from "../host-sim/home/remote-actions.ts";
+import { startRegistration, finishRegistration, openConnectionMenu, press, Button } from "../host-sim/home/remote-actions.ts";
 import { EventKind, type BoardOutput } from "../host-sim/device/types.ts";
 import { jsonOutput } from "../host-sim/scenario/format.ts";
 import type { HostName } from "../host-sim/device/power-on.ts";
@@ -59,7 +60,13 @@ async function script(host: HostName) {
   await heater.deliver({ kind: EventKind.MQTT_STATE, arg: -6 });
   await heater.powerCycle();
   await heater.deliver({ kind: EventKind.MQTT_STATE, arg: 1 }); // outbox resent after the reboot
-  await initializeFromMenu(heater);
+  // Initialization while online tells the cloud first and erases on its answer.
+  await openConnectionMenu(heater);
+  await press(heater, Button.DOWN, Button.DOWN, Button.OK, Button.OK);
+  assert.match(heater.screen, /^Telling the cloud/);
+  await heater.deliver(message(`devices/${deviceId}/down`, '{"retired":1}'));
+  assert.match(heater.screen, /^Initialization complete/);
+  await press(heater, Button.OK);
   await heater.stop();
   return { trace, flash: readFileSync(join(dir, "flash.bin")) };
 }

@@ -137,7 +137,7 @@ for (const broker of brokers) {
       assert.deepEqual(await home.bob.state(), expected);
 
       // Wrong credentials: somebody else tries to log in as this device.
-      const heaterCert = home.pki.clientCert(HEATER_SERIAL);
+      const heaterCert = home.heaterIdentity;
       await assert.rejects(mqtt.connectAsync(home.broker.url, {
         ca: home.pki.ca, cert: heaterCert.cert, key: heaterCert.key, username: deviceId, clientId: deviceId, password: "not-the-password-at-all", reconnectPeriod: 0,
       }));

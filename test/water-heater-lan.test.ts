@@ -43,7 +43,7 @@ test("a phone at home registers the remote: credentials sealed, remote logs in w
   const s = new LanSession(seededRandom("phone-a"));
   await lan.send("heater", s.hello("terminal-a"));
   const reply = s.openHelloReply(await lan.next(1000));
-  assert.deepEqual(reply, { mode: 1, existingDeviceId: "" });
+  assert.deepEqual(reply, { mode: 1, existingDeviceId: "", serial: "WH-0001" }, "the sealed reply names the remote's serial");
   assert.match(heater.screen, /^Connecting to the app/);
   const deviceId = "6f1c2a4e-0b7d-4c55-9e3a-1d2f3a4b5c6d", password = "Zq8xW3vN5tY7uR2pK4mH6jL9";
   const frame = s.credentials(deviceId, password);

@@ -72,13 +72,13 @@ export function apiRoutes(o: ApiOptions): Route[] {
         if (store.registration(req.deviceId)) throw new HttpError(409, "device id already registered");
         const hash = hashPassword(req.devicePassword, o.deviceHashIterations);
         const since = now();
-        if (!store.createRegistration(req.deviceId, hash, caller.user, caller.terminal, since)) {
+        if (!store.createRegistration(req.deviceId, hash, req.serial, caller.user, caller.terminal, since)) {
           throw new HttpError(409, "device id already registered");
         }
         // The broker must accept the remote before we say "ready for connection".
         if (o.directory) {
           try {
-            await o.directory.setDevice(req.deviceId, hash);
+            await o.directory.setDevice(req.deviceId, hash, req.serial);
           } catch (err) {
             store.deleteNewRegistration(req.deviceId);
             o.log(`directory: announcing ${req.deviceId} failed: ${(err as Error).message}`);

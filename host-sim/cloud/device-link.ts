@@ -4,7 +4,7 @@
 import type { CloudEvents } from "./events.ts";
 import type { CloudStore } from "./store.ts";
 import type { DeviceDirectory, MqttTransport } from "./transport.ts";
-import type { DownPayload, SettingName, UpKind } from "./types.ts";
+import type { DownPayload, RetiredPayload, SettingName, UpKind } from "./types.ts";
 import {
   checkApprove, checkHello, checkHistory, checkReply, checkState, parseFlatJson, type Checked,
 } from "./validate.ts";
@@ -12,7 +12,7 @@ import {
 /** PROTOCOL.md §1: the remote's approval of a terminal is good for 5 minutes. */
 export const APPROVAL_TTL_MS = 5 * 60_000;
 
-const UP_KINDS: ReadonlySet<string> = new Set<UpKind>(["hello", "state", "history", "reply", "approve"]);
+const UP_KINDS: ReadonlySet<string> = new Set<UpKind>(["hello", "state", "history", "reply", "approve", "retire"]);
 
 export interface DeviceLinkOptions {
   store: CloudStore;
@@ -71,12 +71,22 @@ export class DeviceLink {
       case "hello": {
         const hello = need(checkHello(flat.value));
         if (!hello) return;
-        const r = store.recordHello(deviceId, hello.serial, now());
+        // The serial is the registration's, which the broker checked against the
+        // certificate; the payload's copy is only compared, never used.
+        if (hello.serial !== reg.serial) return this.log(`${topic}: hello names serial ${hello.serial}, the registration's remote is ${reg.serial}: ignored`);
+        const r = store.recordHello(deviceId, now());
         if (!r.ok) return this.log(`${topic}: ${r.reason}, ignored`);
         for (const old of r.retired) {
-          this.o.events.emitEvent({ kind: "retired", t: now(), deviceId: old, by: deviceId, serial: hello.serial });
-          this.forget(old);
+          this.o.events.emitEvent({ kind: "retired", t: now(), deviceId: old, by: deviceId, serial: r.serial });
+          void this.forget(old);
         }
+        return;
+      }
+      case "retire": {
+        if (Object.keys(flat.value).length !== 0) return this.log(`${topic}: retire takes no fields, ignored`);
+        if (!store.retire(deviceId, now())) return this.log(`${topic}: not current, ignored`);
+        this.o.events.emitEvent({ kind: "retired", t: now(), deviceId, by: deviceId, serial: reg.serial ?? "" });
+        void this.answerRetired(deviceId);
         return;
       }
       case "state": {
@@ -104,28 +114,42 @@ export class DeviceLink {
     }
   }
 
-  /** The broker stops accepting a retired registration's credentials. The remote has
-   *  erased them already; this is defence in depth against a copy of them. */
-  private forget(deviceId: string): void {
+  /** The broker stops accepting a retired registration's credentials (and drops its
+   *  sessions). The remote has erased them or is about to; this also defeats a copy. */
+  private async forget(deviceId: string): Promise<void> {
     const d = this.o.directory;
     if (!d?.removeDevice) return;
-    d.removeDevice(deviceId).catch((err: Error) => this.log(`directory: removing ${deviceId} failed: ${err.message}`));
+    try {
+      await d.removeDevice(deviceId);
+      this.o.events.emitEvent({ kind: "login-removed", t: this.o.now(), deviceId });
+    } catch (err) {
+      this.log(`directory: removing ${deviceId} failed: ${(err as Error).message}`);
+    }
+  }
+
+  /** The answer to a retire goes out before the login is removed: removing it drops the
+   *  remote's session, and with it any answer not yet delivered. The registration is
+   *  retired already, so nothing the remote sends in between is accepted. */
+  private async answerRetired(deviceId: string): Promise<void> {
+    await this.publish(`devices/${deviceId}/down`, JSON.stringify({ retired: 1 } satisfies RetiredPayload));
+    await this.forget(deviceId);
   }
 
   /** Numbers, stores and publishes a command; the caller has checked membership, that the
    *  registration is current and that the value is in range. */
   sendCommand(deviceId: string, set: SettingName, value: number): number {
     const { cmd, body } = this.o.store.newCommand(deviceId, (cmd) => JSON.stringify({ cmd, set, value } satisfies DownPayload), this.o.now());
-    this.publish(`devices/${deviceId}/down`, body);
+    void this.publish(`devices/${deviceId}/down`, body);
     return cmd;
   }
 
-  private publish(topic: string, payload: string): void {
+  /** Resolves when the broker acknowledged the message (or it failed: logged). */
+  private async publish(topic: string, payload: string): Promise<void> {
     this.o.events.emitEvent({ kind: "mqtt-out", t: this.o.now(), topic, payload });
     const t = this.o.transport;
     if (!t) return this.log(`${topic}: no MQTT transport, not sent`);
     try {
-      Promise.resolve(t.publish(topic, payload)).catch((err: Error) => this.log(`${topic}: publish failed: ${err.message}`));
+      await t.publish(topic, payload);
     } catch (err) {
       this.log(`${topic}: publish failed: ${(err as Error).message}`);
     }

@@ -11,8 +11,11 @@ export type CloudEvent =
   | { kind: "mqtt-out"; t: number; topic: string; payload: string }
   /** Something ignored or failed (bad payload, unknown device id, broker unreachable...). */
   | { kind: "log"; t: number; message: string }
-  /** A registration was retired because a newer one of the same remote said hello. */
-  | { kind: "retired"; t: number; deviceId: string; by: string; serial: string };
+  /** A registration was retired: a newer one of the same remote said hello (`by` is the
+   *  newer one), or the remote asked before erasing it (`by` = deviceId). */
+  | { kind: "retired"; t: number; deviceId: string; by: string; serial: string }
+  /** The broker no longer accepts a retired registration's login. */
+  | { kind: "login-removed"; t: number; deviceId: string };
 
 export type CloudEventListener = (e: CloudEvent) => void;
 

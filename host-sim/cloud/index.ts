@@ -90,7 +90,9 @@ export async function startCloud(options: CloudOptions): Promise<CloudHandle> {
     const reannounce = async () => {
       if (!directory) return;
       for (const reg of store.registrations()) {
-        if (reg.retiredAt === null) await directory.setDevice(reg.deviceId, reg.passwordHash);
+        // A registration without a serial predates certificate-bound logins: the broker
+        // could not tell its remote from any other, so it is not let in.
+        if (reg.retiredAt === null && reg.serial !== null) await directory.setDevice(reg.deviceId, reg.passwordHash, reg.serial);
         else if (directory.removeDevice) await directory.removeDevice(reg.deviceId);
       }
     };

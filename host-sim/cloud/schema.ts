@@ -28,9 +28,11 @@ CREATE TABLE IF NOT EXISTS terminals (
 CREATE TABLE IF NOT EXISTS registrations (
   device_id     TEXT PRIMARY KEY COLLATE NOCASE,
   password_hash TEXT NOT NULL,            -- mosquitto $7$ PBKDF2-SHA512
-  serial        TEXT,                     -- from the first hello; NULL until then
+  serial        TEXT,                     -- the remote's serial the phone claimed (sealed HELLO_REPLY)
   created       INTEGER NOT NULL,
-  retired_at    INTEGER                   -- NULL while current
+  retired_at    INTEGER,                  -- NULL while current
+  serial_verified INTEGER NOT NULL DEFAULT 0 -- 1 once the broker let the remote log in
+                                          -- (its certificate's CN is the serial)
 );
 CREATE INDEX IF NOT EXISTS registrations_serial ON registrations(serial) WHERE serial IS NOT NULL;
 -- Members of a registration: a user on a terminal (the patent's user authentication
@@ -77,6 +79,13 @@ CREATE TABLE IF NOT EXISTS commands (
 );
 `;
 
+/** A database made before a column was added gets it (CREATE TABLE IF NOT EXISTS leaves
+ *  an existing table alone). */
+function addColumnIfMissing(db: Db, table: string, column: string, decl: string): void {
+  const cols = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+  if (!cols.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${decl}`);
+}
+
 /** Opens (creating if needed) the database at `path`, in WAL mode so the simulator's
  *  readers never block the writer. ":memory:" works too. */
 export function openDatabase(path: string): Db {
@@ -92,6 +101,7 @@ export function openDatabase(path: string): Db {
     throw new Error(`cloud database ${path} has schema ${version}, newer than this code (${SCHEMA_VERSION})`);
   }
   db.exec(DDL);
+  addColumnIfMissing(db, "registrations", "serial_verified", "INTEGER NOT NULL DEFAULT 0");
   db.pragma(`user_version = ${SCHEMA_VERSION}`);
   return db;
 }

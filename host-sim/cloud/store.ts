@@ -7,20 +7,27 @@ import type { DeviceListEntry, HistoryEntry, HistoryPayload, StatePayload } from
 export interface Registration {
   deviceId: string;
   passwordHash: string;
+  /** The remote's serial, as the phone claimed it at registration; null only for
+   *  registrations made before serials were claimed (they cannot log in any more). */
   serial: string | null;
+  /** True once the broker accepted a login of this registration, which it does only
+   *  with a certificate whose CN is `serial`: from then on the serial is the remote's. */
+  serialVerified: boolean;
   created: number;
   retiredAt: number | null;
 }
 
 export type AddMemberResult = "added" | "already-member" | "no-approval" | "not-current";
 export type HelloResult =
-  | { ok: true; retired: string[] }
+  | { ok: true; serial: string; retired: string[] }
   | { ok: false; reason: string };
 export type ReplyResult = "set" | "unknown-cmd" | "already-replied";
 
-interface RegRow { device_id: string; password_hash: string; serial: string | null; created: number; retired_at: number | null }
-const toReg = (r: RegRow): Registration =>
-  ({ deviceId: r.device_id, passwordHash: r.password_hash, serial: r.serial, created: r.created, retiredAt: r.retired_at });
+interface RegRow { device_id: string; password_hash: string; serial: string | null; serial_verified: number; created: number; retired_at: number | null }
+const toReg = (r: RegRow): Registration => ({
+  deviceId: r.device_id, passwordHash: r.password_hash, serial: r.serial, serialVerified: r.serial_verified === 1,
+  created: r.created, retiredAt: r.retired_at,
+});
 
 export class CloudStore {
   private readonly q;
@@ -34,14 +41,15 @@ export class CloudStore {
 
       reg: p("SELECT * FROM registrations WHERE device_id = ?"),
       allRegs: p("SELECT * FROM registrations ORDER BY created, device_id"),
-      insertReg: p("INSERT OR IGNORE INTO registrations (device_id, password_hash, serial, created, retired_at) VALUES (?, ?, NULL, ?, NULL)"),
+      insertReg: p("INSERT OR IGNORE INTO registrations (device_id, password_hash, serial, created, retired_at) VALUES (?, ?, ?, ?, NULL)"),
       insertMember: p("INSERT OR IGNORE INTO registration_users (device_id, user, terminal, added) VALUES (?, ?, ?, ?)"),
       isMember: p("SELECT 1 FROM registration_users WHERE device_id = ? AND user = ? AND terminal = ?"),
       listFor: p(`SELECT r.device_id, r.created, r.retired_at FROM registrations r
                   JOIN registration_users m ON m.device_id = r.device_id
                   WHERE m.user = ? AND m.terminal = ? ORDER BY r.created, r.device_id`),
-      setSerial: p("UPDATE registrations SET serial = ? WHERE device_id = ?"),
-      sameSerialCurrent: p("SELECT device_id FROM registrations WHERE serial = ? AND device_id <> ? AND retired_at IS NULL"),
+      verifySerial: p("UPDATE registrations SET serial_verified = 1 WHERE device_id = ?"),
+      olderSameSerialCurrent: p(`SELECT device_id FROM registrations
+                                 WHERE serial = ? AND device_id <> ? AND created <= ? AND retired_at IS NULL`),
       retire: p("UPDATE registrations SET retired_at = ? WHERE device_id = ? AND retired_at IS NULL"),
       dropApprovals: p("DELETE FROM approvals WHERE device_id = ?"),
 
@@ -90,9 +98,9 @@ export class CloudStore {
 
   /** S33: the registration and its first member, together or not at all. False when the
    *  device id exists already (in any case spelling). */
-  createRegistration(deviceId: string, passwordHash: string, user: string, terminal: string, now: number): boolean {
+  createRegistration(deviceId: string, passwordHash: string, serial: string, user: string, terminal: string, now: number): boolean {
     return this.db.transaction(() => {
-      if (this.q.insertReg.run(deviceId, passwordHash, now).changes !== 1) return false;
+      if (this.q.insertReg.run(deviceId, passwordHash, serial, now).changes !== 1) return false;
       this.q.insertMember.run(deviceId, user, terminal, now);
       return true;
     })();
@@ -131,24 +139,41 @@ export class CloudStore {
     })();
   }
 
-  /** A hello: records the remote's serial on first sight and retires every other current
-   *  registration of the same serial (a newer registration of the same remote). A serial
-   *  differing from the one recorded is refused: a registration belongs to one remote. */
-  recordHello(deviceId: string, serial: string, now: number): HelloResult {
+  /** A hello arrived on this registration's topic: the broker accepted its login, which
+   *  it does only with a certificate whose CN is the registration's serial. So the serial
+   *  is now verified, and every older current registration of that serial (the same
+   *  remote, registered before; or someone's claim to it) is retired. The serial comes
+   *  from the registration, never from the hello's payload. */
+  recordHello(deviceId: string, now: number): HelloResult {
     return this.db.transaction((): HelloResult => {
       const reg = this.registration(deviceId);
       if (!reg) return { ok: false, reason: "unknown device id" };
       if (reg.retiredAt !== null) return { ok: false, reason: "registration retired" };
-      if (reg.serial !== null && reg.serial !== serial) return { ok: false, reason: `serial ${serial} differs from recorded ${reg.serial}` };
-      if (reg.serial === null) this.q.setSerial.run(serial, reg.deviceId);
+      if (reg.serial === null) return { ok: false, reason: "registration has no serial" };
+      if (!reg.serialVerified) this.q.verifySerial.run(reg.deviceId);
       const retired: string[] = [];
-      for (const { device_id } of this.q.sameSerialCurrent.all(serial, reg.deviceId) as { device_id: string }[]) {
-        this.q.retire.run(now, device_id);
-        this.q.dropApprovals.run(device_id);
+      for (const { device_id } of this.q.olderSameSerialCurrent.all(reg.serial, reg.deviceId, reg.created) as { device_id: string }[]) {
+        this.retireOne(device_id, now);
         retired.push(device_id);
       }
-      return { ok: true, retired };
+      return { ok: true, serial: reg.serial, retired };
     })();
+  }
+
+  /** The remote asked to be forgotten before erasing its registration (retire message,
+   *  sent over its own broker login). False when not current. */
+  retire(deviceId: string, now: number): boolean {
+    return this.db.transaction(() => {
+      const reg = this.registration(deviceId);
+      if (!reg || reg.retiredAt !== null) return false;
+      this.retireOne(reg.deviceId, now);
+      return true;
+    })();
+  }
+
+  private retireOne(deviceId: string, now: number): void {
+    this.q.retire.run(now, deviceId);
+    this.q.dropApprovals.run(deviceId);
   }
 
   putApproval(deviceId: string, terminal: string, expires: number): void {

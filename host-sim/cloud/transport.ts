@@ -14,8 +14,9 @@ export interface MqttTransport {
 /** Which device credentials the broker accepts. The broker implements it; the cloud is
  *  the one that knows about registrations, so it tells the broker. */
 export interface DeviceDirectory {
-  /** Accept `deviceId` with this mosquitto $7$ password hash (add or replace). */
-  setDevice(deviceId: string, passwordHash: string): Promise<void>;
+  /** Accept `deviceId` with this mosquitto $7$ password hash (add or replace), only from
+   *  the remote whose certificate CN is `serial`. */
+  setDevice(deviceId: string, passwordHash: string, serial: string): Promise<void>;
   /** Refuse `deviceId` from now on (a retired registration). Optional. */
   removeDevice?(deviceId: string): Promise<void>;
 }

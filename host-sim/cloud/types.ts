@@ -17,8 +17,10 @@ export interface CreateSessionRequest { user: string; password: string; terminal
 export interface CreateSessionResponse { token: string; expires: number }
 
 /** POST /api/registrations: the phone registers the device ID and password it generated
- *  (S85/S86). The caller's user and terminal (from its session) become the registration's first member. */
-export interface CreateRegistrationRequest { deviceId: string; devicePassword: string }
+ *  (S85/S86) and the remote's serial, as the remote sent it in the sealed HELLO_REPLY.
+ *  The caller's user and terminal (from its session) become the registration's first member. The
+ *  serial is a claim until the remote logs in with its factory certificate. */
+export interface CreateRegistrationRequest { deviceId: string; devicePassword: string; serial: string }
 /** 201 answer to POST /api/registrations (S34: "ready for connection"). */
 export interface CreateRegistrationResponse { deviceId: string; since: number }
 
@@ -66,7 +68,12 @@ export interface HistoryPayload { n: number; event: string; value: number; t: nu
 export interface ReplyPayload { cmd: number; status: number }
 /** devices/<id>/up/approve: in additional mode the remote vouches for this terminal. */
 export interface ApprovePayload { terminal: string }
+/** devices/<id>/up/retire: the remote is about to erase this registration (initialize or
+ *  factory reset) and asks the cloud to retire it first. Empty object. */
+export type RetirePayload = Record<string, never>;
+/** devices/<id>/down: the answer to a retire: the registration is retired. */
+export interface RetiredPayload { retired: 1 }
 /** devices/<id>/down: a command to the remote. */
 export interface DownPayload { cmd: number; set: SettingName; value: number }
 
-export type UpKind = "hello" | "state" | "history" | "reply" | "approve";
+export type UpKind = "hello" | "state" | "history" | "reply" | "approve" | "retire";

@@ -55,7 +55,8 @@ export function checkCreateRegistration(body: unknown): Checked<CreateRegistrati
   if (n === null || n < DEVICE_PASSWORD_MIN || n > DEVICE_PASSWORD_MAX) {
     return bad(`devicePassword: ${DEVICE_PASSWORD_MIN}..${DEVICE_PASSWORD_MAX} characters, no control characters`);
   }
-  return ok({ deviceId: body.deviceId, devicePassword: body.devicePassword });
+  if (!isSerial(body.serial)) return bad("serial: the remote's serial, 1..64 of A-Z a-z 0-9 . _ - (not starting with . _ -)");
+  return ok({ deviceId: body.deviceId, devicePassword: body.devicePassword, serial: body.serial });
 }
 
 export function checkCommand(body: unknown): Checked<CommandRequest> {
@@ -87,8 +88,13 @@ export function parseFlatJson(payload: Buffer | string): Checked<Flat> {
 const isInt = (v: unknown, min = -Number.MAX_SAFE_INTEGER): v is number =>
   typeof v === "number" && Number.isSafeInteger(v) && v >= min;
 
+/** A remote's serial: what its factory certificate's CN can be (net/pki.ts). */
+export function isSerial(s: unknown): s is string {
+  return typeof s === "string" && /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(s);
+}
+
 export function checkHello(p: Flat): Checked<HelloPayload> {
-  if (typeof p.serial !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(p.serial)) return bad("hello: serial missing or malformed");
+  if (!isSerial(p.serial)) return bad("hello: serial missing or malformed");
   if (p.fw !== undefined && typeof p.fw !== "string") return bad("hello: fw is not a string");
   return ok({ serial: p.serial, ...(p.fw !== undefined ? { fw: p.fw as string } : {}) });
 }

@@ -29,6 +29,7 @@ export async function startRegistration(remote: DeviceRunner, kind: "new" | "add
     await press(remote, Button.OK);
     expectScreen(remote, /^Initialize connection\?/, "initialize confirmation");
     await press(remote, Button.OK);
+    await untilToldCloud(remote);
     expectScreen(remote, /^Initialization complete/, "initialization");
     await press(remote, Button.OK);
   }
@@ -47,8 +48,30 @@ export async function initializeFromMenu(remote: DeviceRunner): Promise<void> {
   await openConnectionMenu(remote);
   await press(remote, Button.DOWN, Button.DOWN, Button.OK);
   if (/^Initialize connection\?/.test(remote.screen)) await press(remote, Button.OK);
+  await untilToldCloud(remote);
   expectScreen(remote, /^Initialization complete/, "initialization");
   await press(remote, Button.OK);
+}
+
+/** Connection menu -> Factory reset -> OK; back on the home screen afterwards. */
+export async function factoryResetFromMenu(remote: DeviceRunner): Promise<void> {
+  await openConnectionMenu(remote);
+  await press(remote, Button.DOWN, Button.DOWN, Button.DOWN, Button.OK);
+  expectScreen(remote, /^Factory reset\?/, "factory reset confirmation");
+  await press(remote, Button.OK);
+  await untilToldCloud(remote);
+  expectScreen(remote, /^Initialization complete/, "factory reset");
+  await press(remote, Button.OK);
+}
+
+/** An erase while online first tells the cloud ("Telling the cloud"), until the cloud
+ *  answers or the remote gives up waiting (10 s of its time). */
+export async function untilToldCloud(remote: DeviceRunner, timeoutMs = 30000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (/^Telling the cloud/.test(remote.screen)) {
+    if (Date.now() > until) throw new Error(`the remote is still telling the cloud:\n${remote.screen}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 /** Waits until the remote shows it is connected to the cloud. */

@@ -4,7 +4,7 @@
 import { mkdirSync, rmSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import { loadOrCreatePki, type Pki } from "../net/pki.ts";
+import { loadOrCreatePki, type KeyAndCert, type Pki } from "../net/pki.ts";
 import { createBroker, type Broker, type BrokerKind } from "../net/broker.ts";
 import { hashPassword } from "../net/password-hash.ts";
 import { MqttBridge } from "../bridge/mqtt-bridge.ts";
@@ -69,7 +69,7 @@ export class Home {
       mqtt: { brokerUrl: this.broker.url, ca: this.pki.ca, ...certOf(this.pki, "cloud"), password: this.cloudPassword },
       // The broker may be restarted (outages): the cloud always talks to the current one.
       directory: {
-        setDevice: (id, hash) => this.broker.setDevice(id, hash),
+        setDevice: (id, hash, serial) => this.broker.setDevice(id, hash, serial),
         removeDevice: (id) => this.broker.removeDevice(id),
       },
       onEvent: (e) => this.cloudEvent(e),
@@ -140,8 +140,18 @@ export class Home {
     await this.broker.setService("cloud", hashPassword(this.cloudPassword));
   }
 
+  /** The heater's factory identity (ECDSA P-256 key and certificate, CN = its serial).
+   *  Board configuration, beside the flash image but not in it: made with the first
+   *  provisioning, kept across factory reset (which erases flash user data), removed
+   *  only by --fresh. */
+  get heaterIdentity(): KeyAndCert {
+    this.identity ??= this.pki.deviceIdentity(join(this.o.dataDir, "devices", "heater.identity"), HEATER_SERIAL);
+    return this.identity;
+  }
+  private identity: KeyAndCert | undefined;
+
   private newBridge(): MqttBridge {
-    const cert = this.pki.clientCert(HEATER_SERIAL);
+    const cert = this.heaterIdentity;
     return new MqttBridge({
       brokerUrl: `mqtts://127.0.0.1:${this.brokerPort}`, ca: this.pki.ca, clientCert: cert.cert, clientKey: cert.key,
       deliver: (ev) => { void this.heater.deliver(ev); },
@@ -152,7 +162,9 @@ export class Home {
   private cloudEvent(e: CloudEvent): void {
     if (e.kind === "http") this.note("HTTP", `${e.user ?? "-"} ${e.method} ${e.path} -> ${e.status}`);
     else if (e.kind === "mqtt-out") this.note("MQTT", `cloud -> ${e.topic} ${e.payload}`);
+    else if (e.kind === "retired" && e.by === e.deviceId) this.note("HOME", `cloud retired registration ${e.deviceId} (remote ${e.serial} is erasing it)`);
     else if (e.kind === "retired") this.note("HOME", `cloud retired registration ${e.deviceId} (same remote ${e.serial} now registered as ${e.by})`);
+    else if (e.kind === "login-removed") this.note("HOME", `broker no longer accepts ${e.deviceId}`);
   }
 
   note(via: FlowLine["via"], text: string): void {

@@ -5,7 +5,8 @@ import type { AddressInfo, Socket } from "node:net";
 import { Aedes, type Client, type PublishPacket, type Subscription } from "aedes";
 import { loadOrCreatePki } from "./pki.ts";
 import { isPasswordHash, verifyPasswordAsync } from "./password-hash.ts";
-import { checkUsername, type Broker, type BrokerOptions } from "./broker.ts";
+import { checkUsername, checkSerial, type Broker, type BrokerOptions } from "./broker.ts";
+import { DEFAULT_LOGIN_LIMIT, LoginLimiter } from "./login-limit.ts";
 
 export interface EmbeddedBrokerOptions extends BrokerOptions {
   /** What a refused PUBLISH does: "drop" (default) acknowledges it as usual and delivers
@@ -15,8 +16,9 @@ export interface EmbeddedBrokerOptions extends BrokerOptions {
 }
 
 type Role = "device" | "service";
-interface Account { role: Role; hash: string }
-interface Session { user: string; role: Role; password: Buffer }
+/** serial: a device account's remote, whose certificate CN must be the serial. */
+interface Account { role: Role; hash: string; serial: string | null }
+interface Session { user: string; role: Role; password: Buffer; cn: string | null }
 
 /** Topic a refused, "dropped" publish is re-addressed to: a $-topic, which no '#'
  *  subscription matches and which no client is allowed to subscribe to. */
@@ -25,6 +27,13 @@ const DROP_TOPIC = "$drop/refused";
 const AUTH_BAD_CREDENTIALS = 4;
 const AUTH_NOT_AUTHORIZED = 5;
 const AUTH_IDENTIFIER_REJECTED = 2;
+
+/** The CN of the client certificate the TLS handshake verified against the CA. */
+function peerCommonName(client: Client): string | null {
+  const sock = client.conn as unknown as TLSSocket;
+  const cn = typeof sock.getPeerCertificate === "function" ? sock.getPeerCertificate()?.subject?.CN : undefined;
+  return typeof cn === "string" ? cn : null;
+}
 
 function authError(message: string, returnCode: number): Error & { returnCode: number } {
   return Object.assign(new Error(message), { returnCode });
@@ -50,6 +59,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   const pki = loadOrCreatePki(opts.pkiDir);
   const accounts = new Map<string, Account>();
   const sessions = new Map<Client, Session>();
+  const limiter = new LoginLimiter(opts.loginLimit ?? DEFAULT_LOGIN_LIMIT);
 
   const aedes = await Aedes.createBroker({ heartbeatInterval: 3_600_000, connectTimeout: 10_000 });
 
@@ -62,12 +72,28 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     if (acct.role === "device" && client.id !== username) {
       return done(authError("client id must equal username", AUTH_IDENTIFIER_REJECTED), null);
     }
+    const closed = limiter.closedFor(username);
+    if (closed > 0) {
+      log(`refused ${username}: too many failed logins, closed for ${closed} ms more`);
+      return done(authError("too many failed logins", AUTH_NOT_AUTHORIZED), null);
+    }
+    const cn = peerCommonName(client);
     const pw = Buffer.from(password);
     verifyPasswordAsync(pw, acct.hash).then((ok) => {
       // The account may have changed while PBKDF2 ran: check against the current one.
       const now = accounts.get(username);
-      if (!ok || now !== acct) return done(authError("bad credentials", AUTH_BAD_CREDENTIALS), null);
-      sessions.set(client, { user: username, role: acct.role, password: pw });
+      if (!ok || now !== acct) {
+        if (now) limiter.failed(username);
+        return done(authError("bad credentials", AUTH_BAD_CREDENTIALS), null);
+      }
+      // A device account belongs to one remote: its factory certificate must name it.
+      if (acct.serial !== null && cn !== acct.serial) {
+        limiter.failed(username);
+        log(`refused ${username}: certificate CN ${JSON.stringify(cn)} is not its remote ${acct.serial}`);
+        return done(authError("certificate does not match the account", AUTH_NOT_AUTHORIZED), null);
+      }
+      limiter.succeeded(username);
+      sessions.set(client, { user: username, role: acct.role, password: pw, cn });
       client.conn.once("close", () => { sessions.delete(client); });
       done(null, true);
     });
@@ -133,7 +159,8 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     const closing: Promise<void>[] = [];
     for (const [client, s] of sessions) {
       if (s.user !== user) continue;
-      const ok = acct !== undefined && acct.role === s.role && await verifyPasswordAsync(s.password, acct.hash);
+      const ok = acct !== undefined && acct.role === s.role && (acct.serial === null || acct.serial === s.cn) &&
+        await verifyPasswordAsync(s.password, acct.hash);
       if (!ok) {
         sessions.delete(client);
         log(`disconnecting ${client.id}: credentials no longer valid`);
@@ -143,12 +170,13 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     await Promise.all(closing);
   }
 
-  async function set(user: string, hash: string, role: Role): Promise<void> {
+  async function set(user: string, hash: string, role: Role, serial: string | null): Promise<void> {
     checkUsername(user);
+    if (role === "device") checkSerial(serial);
     if (!isPasswordHash(hash)) throw new Error(`broker: password for ${user} is not a mosquitto hash`);
     const old = accounts.get(user);
     if (old && old.role !== role) throw new Error(`broker: ${user} is already a ${old.role} user`);
-    accounts.set(user, { role, hash });
+    accounts.set(user, { role, hash, serial });
     await recheck(user);
   }
 
@@ -157,12 +185,13 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     url: `mqtts://127.0.0.1:${port}`,
     kind: "embedded",
     port,
-    setDevice: (id, hash) => set(id, hash, "device"),
-    setService: (user, hash) => set(user, hash, "service"),
+    setDevice: (id, hash, serial) => set(id, hash, "device", serial),
+    setService: (user, hash) => set(user, hash, "service", null),
     async removeDevice(id) {
       const old = accounts.get(id);
       if (old?.role !== "device") return;
       accounts.delete(id);
+      limiter.forget(id);
       await recheck(id);
     },
     async stop() {

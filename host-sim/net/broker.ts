@@ -5,6 +5,10 @@
 // Both: TLS only on 127.0.0.1, server certificate from the development PKI, client
 // certificate required and checked against the CA, MQTT username/password decide who
 // the client is, passwords held only as mosquitto-format hashes (password-hash.ts).
+// A device account is bound to its remote's serial: the login is refused unless the
+// client certificate's CN is that serial (the remote's factory identity, pki.ts), so a
+// password alone, or a certificate of another remote, is not enough. Repeated failed
+// logins of one account are refused for a growing window (login-limit.ts).
 //
 // Access rules, the same for both kinds:
 //   device  (username = its device id)  publish devices/<id>/up/#, subscribe devices/<id>/down
@@ -25,13 +29,16 @@
 //   (aedes' own way, closing the connection, is available as refusedPublish: "disconnect").
 //   Changing or removing a user's password disconnects that user's sessions whose
 //   password no longer verifies (mosquitto does this on reload; embedded does likewise).
+import type { LoginLimitPolicy } from "./login-limit.ts";
+
 export interface Broker {
   /** mqtts://127.0.0.1:<port> */
   readonly url: string;
   readonly kind: BrokerKind;
   readonly port: number;
-  /** Adds a device or changes its password; effective when the promise resolves. */
-  setDevice(deviceId: string, passwordHash: string): Promise<void>;
+  /** Adds a device or changes its password; effective when the promise resolves. The
+   *  device may log in only with a client certificate whose CN is `serial`. */
+  setDevice(deviceId: string, passwordHash: string, serial: string): Promise<void>;
   /** Removes a device (its sessions are disconnected); effective on resolve. */
   removeDevice(deviceId: string): Promise<void>;
   /** Adds a service user (devices/#) or changes its password. */
@@ -52,6 +59,8 @@ export interface BrokerOptions {
   port?: number;
   /** Broker log lines (never a password). */
   log?: (line: string) => void;
+  /** Failed-login delays; default DEFAULT_LOGIN_LIMIT (login-limit.ts). */
+  loginLimit?: LoginLimitPolicy;
 }
 
 /** Usernames the brokers accept: 1..64 printable characters, none of which could bend a
@@ -60,6 +69,14 @@ export function checkUsername(user: string): void {
   if (typeof user !== "string" || user.length < 1 || user.length > 64 ||
       /[\/+#:\s\u0000-\u001f\u007f]/.test(user) || user.startsWith("$")) {
     throw new Error(`broker: unacceptable username ${JSON.stringify(user)}`);
+  }
+}
+
+/** Serials the brokers bind accounts to: what a certificate CN of the development PKI
+ *  can be (pki.ts names), so the comparison is exact. */
+export function checkSerial(serial: unknown): asserts serial is string {
+  if (typeof serial !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(serial)) {
+    throw new Error(`broker: unacceptable serial ${JSON.stringify(serial)}`);
   }
 }
 

@@ -4,6 +4,7 @@ import { CloudClient, CloudError, type CommandAccepted, type CommandResult, type
 import { LanMsg, LanSession, RegistrationMode } from "./lan-messages.ts";
 import { uuid, osRandom, type RandomSource } from "./seeded-random.ts";
 import type { LanPort } from "../home/router.ts";
+import type { CreateRegistrationRequest } from "../cloud/types.ts";
 
 export interface PhoneOptions {
   name: string;
@@ -68,7 +69,8 @@ export class MakerApp {
       const deviceId = uuid(this.random);                                         // S85
       const devicePassword = this.random.bytes(24).toString("base64url");
       await this.step("S86 register at cloud");
-      await this.cloud.expect(201, "POST", "/api/registrations", { deviceId, devicePassword }); // S86
+      const body: CreateRegistrationRequest = { deviceId, devicePassword, serial: reply.serial };
+      await this.cloud.expect(201, "POST", "/api/registrations", body);         // S86
       await this.step("S87 hand over credentials");
       await lan.send(device, session.credentials(deviceId, devicePassword));      // S87
       const status = session.status(await lan.next(this.lanTimeout()), LanMsg.STORED);

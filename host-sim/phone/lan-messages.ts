@@ -12,7 +12,9 @@ export const RegistrationMode = { NEW: 1, ADDITIONAL: 2 } as const;
 
 const str = (s: string) => { const b = Buffer.from(s, "utf8"); return Buffer.concat([Buffer.of(b.length), b]); };
 
-export interface HelloReply { mode: number; existingDeviceId: string }
+/** The sealed part of HELLO_REPLY. `serial` is the remote's own (its factory
+ *  certificate's CN); the phone passes it to the cloud with a new registration. */
+export interface HelloReply { mode: number; existingDeviceId: string; serial: string }
 
 /** One registration conversation: key agreement, then sealed frames both ways. */
 export class LanSession {
@@ -43,7 +45,12 @@ export class LanSession {
     this.key = k.subarray(0, 16);
     const body = this.open(Buffer.concat([Buffer.of(LanMsg.HELLO_REPLY), b.subarray(66)]));
     const n = body[1];
-    return { mode: body[0], existingDeviceId: body.subarray(2, 2 + n).toString("utf8") };
+    const s = 2 + n;
+    if (body.length < s + 1 || body.length !== s + 1 + body[s]) throw new Error("malformed HELLO_REPLY");
+    return {
+      mode: body[0], existingDeviceId: body.subarray(2, s).toString("utf8"),
+      serial: body.subarray(s + 1, s + 1 + body[s]).toString("utf8"),
+    };
   }
 
   credentials(deviceId: string, password: string): Buffer { return this.seal(LanMsg.CREDENTIALS, Buffer.concat([str(deviceId), str(password)])); }

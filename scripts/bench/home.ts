@@ -57,11 +57,11 @@ async function bridgeThroughput(home: Home, total: number): Promise<number> {
   const deviceId = "bench-device-0001";
   const password = "bench-password-0123456789";
   const { hashPassword } = await import("../../host-sim/net/password-hash.ts");
-  await home.broker.setDevice(deviceId, hashPassword(password));
+  await home.broker.setDevice(deviceId, hashPassword(password), HEATER_SERIAL);
   const cloudCert = home.pki.clientCert("cloud");
   const sub = await mqtt.connectAsync(home.broker.url, { ca: home.pki.ca, cert: cloudCert.cert, key: cloudCert.key, username: "cloud", clientId: "bench-cloud", password: home.cloudServicePassword, reconnectPeriod: 0 });
   await sub.subscribeAsync(`devices/${deviceId}/up/#`, { qos: 1 });
-  const cert = home.pki.clientCert(HEATER_SERIAL);
+  const cert = home.heaterIdentity;
   let acked = 0, connected!: () => void, done!: () => void;
   const up = new Promise<void>((r) => { connected = r; });
   const finished = new Promise<void>((r) => { done = r; });

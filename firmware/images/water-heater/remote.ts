@@ -108,6 +108,7 @@ export class Remote {
     const body = this.cloud.commandPayload(topic, payload);
     if (body === null) return E_STATE;
     const j = parseFlatJson(body);
+    if (j !== null && j.int("retired", 0) == 1) { this.registration.onRetired(); this.render(); return OK; }
     const cmd = j === null ? -1 : j.int("cmd", -1);
     if (j === null || cmd < 1 || cmd > 0xffffffff) {
       board.logWarn("malformed command refused");

@@ -24,6 +24,7 @@ export namespace Screen {
   export const DONE: i32 = 8;          // 9(h) registration complete
   export const ERROR: i32 = 9;
   export const FACTORY_CONFIRM: i32 = 10;
+  export const RETIRING: i32 = 11;     // telling the cloud before erasing
 }
 
 export namespace Key {
@@ -36,6 +37,10 @@ export namespace Key {
 const MENU_ITEMS: string[] = ["New registration", "Additional registration", "Initialize", "Factory reset"];
 export const WINDOW_MS: i32 = 180000;     // the LAN listens at most this long (Matter's minimum window)
 export const HANDSHAKE_MS: i32 = 60000;
+/** How long an erase waits for the cloud to confirm the registration is retired; without
+ *  an answer it erases anyway and the next registration's hello retires the old one. */
+export const RETIRE_WAIT_MS: i32 = 10000;
+const ERASE_INITIALIZE: i32 = 1, ERASE_FACTORY: i32 = 2;
 
 export class Registration {
   screen: i32 = Screen.NONE;
@@ -44,6 +49,7 @@ export class Registration {
   private continueToNew: bool = false;
   private error: string = "";
   private session: LanSession = new LanSession();
+  private pendingErase: i32 = 0;
 
   constructor(private store: CredentialStore, private cloud: CloudLink, private timerId: i32) {}
 
@@ -61,14 +67,16 @@ export class Registration {
       else if (key == Key.OK) this.choose(this.cursor);
       return;
     }
+    // The cloud may already have retired the registration: no way back, only the erase.
+    if (s == Screen.RETIRING) return;
     // BACK leaves from anywhere, mid-registration too: nothing is stored before S11.
     if (key == Key.BACK) { this.cancel(); return; }
     if (key != Key.OK) return;
     if (s == Screen.INIT_NOTICE) this.go(Screen.INIT_CONFIRM);           // S4 -> S5
-    else if (s == Screen.INIT_CONFIRM) this.initialize();                // S5 yes -> S6
+    else if (s == Screen.INIT_CONFIRM) this.beginErase(ERASE_INITIALIZE); // S5 yes -> S6
     else if (s == Screen.INIT_DONE) this.go(this.continueToNew ? Screen.START_CONFIRM : Screen.NONE);
     else if (s == Screen.START_CONFIRM) this.openWindow();               // S7 / S12 yes
-    else if (s == Screen.FACTORY_CONFIRM) this.factoryReset();
+    else if (s == Screen.FACTORY_CONFIRM) this.beginErase(ERASE_FACTORY);
     else if (s == Screen.DONE || s == Screen.ERROR) this.go(Screen.NONE);
   }
 
@@ -88,6 +96,33 @@ export class Registration {
     } else {
       this.go(Screen.FACTORY_CONFIRM);
     }
+  }
+
+  /** Erasing starts by telling the cloud, over this registration's own login (which the
+   *  broker ties to the factory certificate), so the cloud retires the registration and
+   *  the broker forgets its password before the remote forgets it. Offline, or with no
+   *  answer in time, the remote erases anyway. */
+  private beginErase(kind: i32): void {
+    if (this.cloud.connected && this.cloud.publish("retire", "{}") > 0) {
+      this.pendingErase = kind;
+      board.setTimer(this.timerId, RETIRE_WAIT_MS);
+      this.go(Screen.RETIRING);
+      return;
+    }
+    if (kind == ERASE_FACTORY) this.factoryReset(); else this.initialize();
+  }
+
+  /** The cloud's {"retired":1}: the registration is retired, the erase can go on. */
+  onRetired(): void {
+    if (this.screen != Screen.RETIRING) return;
+    board.cancelTimer(this.timerId);
+    this.finishErase();
+  }
+
+  private finishErase(): void {
+    const kind = this.pendingErase;
+    this.pendingErase = 0;
+    if (kind == ERASE_FACTORY) this.factoryReset(); else this.initialize();
   }
 
   /** S6: erase this registration's device ID, password and everything tied to them. */
@@ -128,7 +163,8 @@ export class Registration {
   }
 
   onTimer(): void {
-    if (this.screen == Screen.WAITING) this.fail("No app answered in time.");
+    if (this.screen == Screen.RETIRING) { board.logWarn("no answer from the cloud: erasing anyway"); this.finishErase(); }
+    else if (this.screen == Screen.WAITING) this.fail("No app answered in time.");
     else if (this.screen == Screen.CONNECTING) this.fail("The app stopped answering. Nothing was changed.");
   }
 
@@ -163,7 +199,10 @@ export class Registration {
     }
     const inner = new Uint8Array(1);
     inner[0] = this.mode;
-    const sealed = this.session.seal(Msg.HELLO_REPLY, withString(inner, existing));
+    // The serial lets the phone tell the cloud which remote this is; the broker later
+    // checks it against the factory certificate the remote logs in with.
+    const serial = this.store.serial();
+    const sealed = this.session.seal(Msg.HELLO_REPLY, withString(withString(inner, existing), serial === null ? "" : serial));
     // HELLO_REPLY = type, remote public key, then the sealed part (its own type byte dropped).
     const reply = new Uint8Array(1 + 65 + sealed.length - 1);
     reply[0] = Msg.HELLO_REPLY;
@@ -228,6 +267,7 @@ export class Registration {
     if (s == Screen.WAITING) return "Waiting for the app\nOpen the app on a phone at home\nand choose " + (this.mode == Mode.NEW ? "Register." : "Add this phone.") + "\nBACK: cancel";
     if (s == Screen.CONNECTING) return "Connecting to the app\nRegistration in progress...";
     if (s == Screen.DONE) return (this.mode == Mode.NEW ? "Registration complete" : "Phone added") + "\nThe app can now use this water heater.\nOK: done";
+    if (s == Screen.RETIRING) return "Telling the cloud\nThe connection is being removed at the cloud.\nPlease wait...";
     if (s == Screen.FACTORY_CONFIRM) return "Factory reset?\nAll user data and the connection will be erased.\nOK: reset  BACK: cancel";
     if (s == Screen.ERROR) return "Error\n" + this.error + "\nOK: back";
     return "";
