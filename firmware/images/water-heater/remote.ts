@@ -105,8 +105,10 @@ export class Remote {
 
   /** From the cloud: {"ack":n} acknowledges our outbox; {"cmd":n,"set":name,"value":v} is
    *  a command, answered through the outbox (so the reply survives outages). A command
-   *  not above the last one applied (a resend after an outage, or a replay) is answered
-   *  -3 and not applied again; the cloud keeps the first reply. */
+   *  not above the last one applied (a resend after an outage, or a replay) is not
+   *  applied again: the last applied one is answered 0 again (it was applied; this also
+   *  answers it if a power cut came between applying it and storing its reply), older
+   *  ones -3. The cloud keeps the first reply to each command. */
   onMqttMessage(topic: string, payload: Uint8Array): i32 {
     const body = this.cloud.commandPayload(topic, payload);
     if (body === null) return E_STATE;
@@ -122,12 +124,15 @@ export class Remote {
     const name = j.string("set");
     const i = name === null ? -1 : settingIndex(name);
     const value = j.int("value", -1);
-    if (cmd <= <i64>this.lastCommand()) status = E_STATE;          // resent, replayed or out of order
+    const last = <i64>this.lastCommand();
+    let again = false;
+    if (cmd == last && last > 0) again = true;                   // applied already: answer as then
+    else if (cmd < last) status = E_STATE;                       // resent, replayed or out of order
     else status = Heater.check(i, value);
     // The replay floor must be durable before the command acts: otherwise a power cut
     // could let the same command be applied twice.
-    if (status == OK) status = this.store.putU32(LAST_COMMAND, <u32>cmd, 0);
-    if (status == OK) this.apply(i, <i32>value);
+    if (status == OK && !again) status = this.store.putU32(LAST_COMMAND, <u32>cmd, 0);
+    if (status == OK && !again) this.apply(i, <i32>value);
     else if (status != E_STATE) board.logWarn("command " + cmd.toString() + " not applied: " + status.toString());
     const rc = this.cloud.enqueue(REPLY, replyEntry(<u32>cmd, status));
     if (rc < 0) board.logError("reply to command " + cmd.toString() + " not stored (" + rc.toString() + ")");
