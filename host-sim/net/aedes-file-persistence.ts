@@ -2,8 +2,9 @@
 // cloud's: clean=false, fixed client id) and the QoS 1 messages queued for it survive a
 // broker stop/start in the same data directory, as with mosquitto's persistence file.
 //
-// Why our own: aedes 1.x needs an async persistence; the maintained stores need a server
-// (redis, mongodb) and the LevelDB one is not published for aedes 1.x. This one is
+// Why our own: of aedes 1.x's persistence packages, redis and mongodb need a server, and
+// aedes-persistence-level brings a native LevelDB build (classic-level) and the
+// unmaintained msgpack-lite into what is only the simulator's broker. This one is
 // aedes-persistence's in-memory store (the reference implementation) plus a snapshot of
 // what a session needs (subscriptions, queued outgoing packets, retained messages)
 // written atomically after every change (coalesced within one event-loop turn) and on
