@@ -151,7 +151,11 @@ async function register(w: World, who: Who, serial = "WH-0001"): Promise<{ id: s
   return { id, pw };
 }
 
-const downs = (w: World) => w.mqtt.published.filter((p) => p.topic.endsWith("/down")).map((p) => ({ topic: p.topic, msg: JSON.parse(p.payload) }));
+const downs = (w: World) => w.mqtt.published.filter((p) => p.topic.endsWith("/down")).map((p) => ({ topic: p.topic, msg: JSON.parse(p.payload) }))
+  .filter((d) => "cmd" in d.msg);
+/** What the cloud published on a device's down topic, as objects. */
+const downMessages = (w: World, id: string) => w.mqtt.published.filter((p) => p.topic === `devices/${id}/down`).map((p) => JSON.parse(p.payload));
+const acks = (w: World, id: string) => downMessages(w, id).filter((m) => "ack" in m).map((m) => m.ack as number);
 
 // ---------------------------------------------------------------- tests
 
@@ -413,11 +417,11 @@ describe("commands", () => {
       assert.deepEqual(downs(w), [{ topic: `devices/${id}/down`, msg: { cmd: 1, set: "bath_temp", value: 41 } }]);
       assert.deepEqual((await w.call(alice, "GET", `/api/devices/${id}/commands/1`)).body, { cmd: 1, status: null });
 
-      w.mqtt.up(id, "reply", { cmd: 1, status: 0 });
+      w.mqtt.up(id, "reply", { seq: 1, cmd: 1, status: 0 });
       assert.deepEqual((await w.call(alice, "GET", `/api/devices/${id}/commands/1`)).body, { cmd: 1, status: 0 });
-      w.mqtt.up(id, "reply", { cmd: 1, status: -3 }); // a replayed/duplicate reply
+      w.mqtt.up(id, "reply", { seq: 2, cmd: 1, status: -3 }); // a replayed/duplicate reply
       assert.deepEqual((await w.call(alice, "GET", `/api/devices/${id}/commands/1`)).body, { cmd: 1, status: 0 });
-      w.mqtt.up(id, "reply", { cmd: 99, status: 0 }); // never sent: ignored
+      w.mqtt.up(id, "reply", { seq: 3, cmd: 99, status: 0 }); // never sent: ignored
       assert.equal((await w.call(alice, "GET", `/api/devices/${id}/commands/99`)).status, 404);
 
       const second = await w.call(alice, "POST", `/api/devices/${id}/commands`, { set: "auto_bath", value: 1 });
@@ -443,8 +447,8 @@ describe("new registration of the same remote (new tenant)", () => {
       const old = await register(w, alice);
       w.mqtt.up(old.id, "hello", { serial: "WH-0001", fw: "water-heater 1" });
       w.mqtt.up(old.id, "state", { hot_water_temp: 42, bath_temp: 41, fill_l: 180, auto_bath: false, reheat: false });
-      w.mqtt.up(old.id, "history", { n: 1, event: "auto_bath", value: 1, t: 1795000000000 });
-      w.mqtt.up(old.id, "history", { n: 2, event: "bath_temp", value: 41, t: -1 });
+      w.mqtt.up(old.id, "history", { seq: 1, event: "auto_bath", value: 1, t: 1795000000000 });
+      w.mqtt.up(old.id, "history", { seq: 2, event: "bath_temp", value: 41, t: -1 });
       assert.equal((await w.call(alice, "GET", `/api/devices/${old.id}/state`)).body.bath_temp, 41);
 
       // The remote is initialized and registered by the new tenant, then connects anew.
@@ -452,7 +456,7 @@ describe("new registration of the same remote (new tenant)", () => {
       const neu = await register(w, bob);
       w.mqtt.up(neu.id, "hello", { serial: "WH-0001", fw: "water-heater 1" });
       w.mqtt.up(neu.id, "state", { hot_water_temp: 38, bath_temp: 39, fill_l: 200, auto_bath: false, reheat: true });
-      w.mqtt.up(neu.id, "history", { n: 1, event: "reheat", value: 1, t: 1795086400000 });
+      w.mqtt.up(neu.id, "history", { seq: 1, event: "reheat", value: 1, t: 1795086400000 });
 
       assert.ok(w.events.some((e) => e.kind === "retired" && e.deviceId === old.id && e.by === neu.id));
       assert.deepEqual(w.directory.removed, [old.id], "broker told to refuse the old credentials");
@@ -468,7 +472,7 @@ describe("new registration of the same remote (new tenant)", () => {
         { n: 2, event: "bath_temp", value: 41, t: -1 },
       ]);
       // Late traffic under the retired id is dropped; nothing new reaches the old tenant.
-      w.mqtt.up(old.id, "history", { n: 3, event: "late", value: 0, t: -1 });
+      w.mqtt.up(old.id, "history", { seq: 3, event: "late", value: 0, t: -1 });
       w.mqtt.up(old.id, "approve", { terminal: "phone-a" });
       assert.equal((await w.call(alice, "GET", `/api/devices/${old.id}/history`)).body.length, 2);
       assert.equal((await w.call(alice, "POST", `/api/registrations/${old.id}/users`)).status, 403);
@@ -530,40 +534,76 @@ describe("new registration of the same remote (new tenant)", () => {
       w.mqtt.up(r.id, "retire", {});
       await new Promise((done) => setImmediate(done)); // the answer and the removal are promise steps
       assert.deepEqual(w.directory.removed, [r.id]);
-      assert.deepEqual(downs(w).filter((d) => d.msg.retired !== undefined), [{ topic: `devices/${r.id}/down`, msg: { retired: 1 } }]);
+      assert.deepEqual(downMessages(w, r.id).filter((m) => "retired" in m), [{ retired: 1 }]);
       assert.ok(w.events.some((e) => e.kind === "retired" && e.deviceId === r.id && e.by === r.id));
       assert.ok(w.events.some((e) => e.kind === "login-removed" && e.deviceId === r.id));
       assert.equal((await w.call(alice, "POST", `/api/devices/${r.id}/commands`, { set: "bath_temp", value: 40 })).status, 410);
       // A second retire (a resend) changes nothing and is not answered again.
       w.mqtt.up(r.id, "retire", {});
-      assert.equal(downs(w).filter((d) => d.msg.retired !== undefined).length, 1);
+      assert.equal(downMessages(w, r.id).filter((m) => "retired" in m).length, 1);
     } finally { await w.stop(); }
   });
 });
 
 describe("device data", () => {
-  it("de-duplicates resent history by n and ignores malformed or foreign uplink", async () => {
+  it("stores the outbox in seq order once each, acknowledges only up to a hole, and ignores malformed or foreign uplink", async () => {
     const w = await world();
     try {
       await signUp(w, alice);
       const { id } = await register(w, alice);
-      w.mqtt.up(id, "history", { n: 5, event: "fill", value: 180, t: 1 });
-      w.mqtt.up(id, "history", { n: 5, event: "fill", value: 180, t: 1 });
-      w.mqtt.up(id, "history", { n: 5, event: "changed", value: 0, t: 2 });
-      w.mqtt.up(id, "history", { n: 4, event: "earlier", value: 3, t: 0 });
+      w.mqtt.up(id, "history", { seq: 2, event: "fill", value: 180, t: 1 });     // after a hole: held
+      w.mqtt.up(id, "history", { seq: 2, event: "fill", value: 180, t: 1 });
+      w.mqtt.up(id, "history", { seq: 2, event: "changed", value: 0, t: 2 });  // same seq: the first one counts
+      assert.deepEqual((await w.call(alice, "GET", `/api/devices/${id}/history`)).body, [], "nothing past a hole is shown");
+      w.mqtt.up(id, "history", { seq: 1, event: "earlier", value: 3, t: 0 });  // fills the hole
+      w.mqtt.up(id, "history", { seq: 1, event: "earlier", value: 3, t: 0 });  // resend
       w.mqtt.up(id, "history", "{not json");
-      w.mqtt.up(id, "history", { n: -1, event: "x", value: 1, t: 0 });
-      w.mqtt.up(id, "history", { n: 6, event: "x".repeat(600), value: 1, t: 0 }); // > 512 bytes
+      w.mqtt.up(id, "history", { seq: -1, event: "x", value: 1, t: 0 });
+      w.mqtt.up(id, "history", { n: 3, event: "x", value: 1, t: 0 });          // no seq
+      w.mqtt.up(id, "history", { seq: 3, event: "x".repeat(600), value: 1, t: 0 }); // > 512 bytes
       w.mqtt.up(id, "state", [1, 2, 3]);
       w.mqtt.up(id, "state", { nested: { a: 1 } });
       w.mqtt.up(randomUUID(), "state", { bath_temp: 40 });
       w.mqtt.up(id.toUpperCase(), "state", { bath_temp: 40 });
       assert.deepEqual((await w.call(alice, "GET", `/api/devices/${id}/history`)).body, [
-        { n: 4, event: "earlier", value: 3, t: 0 },
-        { n: 5, event: "fill", value: 180, t: 1 },
+        { n: 1, event: "earlier", value: 3, t: 0 },
+        { n: 2, event: "fill", value: 180, t: 1 },
       ]);
+      assert.deepEqual(acks(w, id), [0, 0, 0, 2, 2], "cumulative, never past a hole");
       assert.equal((await w.call(alice, "GET", `/api/devices/${id}/state`)).status, 404, "no valid state arrived");
       assert.ok(w.events.filter((e) => e.kind === "log").length >= 7);
+    } finally { await w.stop(); }
+  });
+
+  it("after every hello: the current acknowledgement, then the unreplied commands again, in order", async () => {
+    const w = await world();
+    try {
+      await signUp(w, alice);
+      const { id } = await register(w, alice, "WH-0042");
+      for (const value of [40, 41, 42]) await w.call(alice, "POST", `/api/devices/${id}/commands`, { set: "bath_temp", value });
+      w.mqtt.up(id, "history", { seq: 1, event: "bath_temp", value: 40, t: -1 });
+      w.mqtt.up(id, "reply", { seq: 2, cmd: 1, status: 0 });
+      w.mqtt.published.length = 0;
+      w.mqtt.up(id, "hello", { serial: "WH-0042" });
+      assert.deepEqual(w.mqtt.published.map((p) => JSON.parse(p.payload)), [
+        { ack: 2 }, { cmd: 2, set: "bath_temp", value: 41 }, { cmd: 3, set: "bath_temp", value: 42 },
+      ]);
+      // A resent command the remote had applied: its later -3 does not replace the first reply.
+      w.mqtt.up(id, "reply", { seq: 3, cmd: 2, status: 0 });
+      w.mqtt.up(id, "reply", { seq: 4, cmd: 2, status: -3 });
+      assert.deepEqual((await w.call(alice, "GET", `/api/devices/${id}/commands/2`)).body, { cmd: 2, status: 0 });
+    } finally { await w.stop(); }
+  });
+
+  it("shows a gap the remote reports when its outbox was full", async () => {
+    const w = await world();
+    try {
+      await signUp(w, alice);
+      const { id } = await register(w, alice);
+      w.mqtt.up(id, "history", { seq: 1, event: "reheat", value: 1, t: 10 });
+      w.mqtt.up(id, "history", { seq: 2, event: "gap", value: 17, t: -1 });
+      assert.deepEqual((await w.call(alice, "GET", `/api/devices/${id}/history`)).body.map((e: { event: string; value: number }) => [e.event, e.value]),
+        [["reheat", 1], ["gap", 17]]);
     } finally { await w.stop(); }
   });
 
@@ -573,7 +613,7 @@ describe("device data", () => {
       await signUp(w, alice, bob);
       const old = await register(w, alice, "WH-0009");
       w.mqtt.up(old.id, "hello", { serial: "WH-0009" });
-      w.mqtt.up(old.id, "history", { n: 1, event: "a", value: 1, t: 5 });
+      w.mqtt.up(old.id, "history", { seq: 1, event: "a", value: 1, t: 5 });
       await w.call(alice, "POST", `/api/devices/${old.id}/commands`, { set: "fill_l", value: 200 });
       const neu = await register(w, bob, "WH-0009");
       w.mqtt.up(neu.id, "hello", { serial: "WH-0009" });
@@ -624,7 +664,7 @@ describe("HTTP hygiene", () => {
       await signUp(w, alice);
       const { id } = await register(w, alice);
       await w.call(alice, "POST", `/api/devices/${id}/commands`, { set: "reheat", value: 1 });
-      w.mqtt.up(id, "reply", { cmd: 1, status: 0 });
+      w.mqtt.up(id, "reply", { seq: 1, cmd: 1, status: 0 });
       const http = w.events.filter((e) => e.kind === "http");
       assert.deepEqual(http.map((e) => e.kind === "http" && [e.method, e.path, e.status, e.user ?? null]), [
         ["POST", "/api/users", 201, "alice"],

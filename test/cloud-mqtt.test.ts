@@ -89,17 +89,18 @@ async function until<T>(what: string, f: () => Promise<T | undefined> | T | unde
 }
 
 /** A remote with board serial `serial` logged in as `deviceId`. */
-async function remote(deviceId: string, password: string, serial: string): Promise<{ client: MqttClient; down: any[] }> {
+async function remote(deviceId: string, password: string, serial: string): Promise<{ client: MqttClient; down: any[]; acks: number[] }> {
   const client = mqtt.connect(broker.url, {
     clientId: deviceId, username: deviceId, password, ca: pki.ca, ...pki.clientCert(serial),
     reconnectPeriod: 0, connectTimeout: 5000,
   });
   clients.push(client);
   await new Promise<void>((resolve, reject) => { client.once("connect", () => resolve()); client.once("error", reject); });
-  const down: any[] = [];
-  client.on("message", (_t, p) => down.push(JSON.parse(p.toString())));
+  const down: any[] = [];   // commands only; the cloud's outbox acknowledgements go to acks
+  const acks: number[] = [];
+  client.on("message", (_t, p) => { const m = JSON.parse(p.toString()); if ("ack" in m) acks.push(m.ack); else down.push(m); });
   await client.subscribeAsync(`devices/${deviceId}/down`, { qos: 1 });
-  return { client, down };
+  return { client, down, acks };
 }
 
 const pub = (c: MqttClient, id: string, kind: string, body: unknown) => c.publishAsync(`devices/${id}/up/${kind}`, JSON.stringify(body), { qos: 1 });
@@ -113,8 +114,8 @@ it("end to end: register, relay commands, approve a second phone, retire on re-r
   const r1 = await remote(a, aPw, "WH-0001");
   await pub(r1.client, a, "hello", { serial: "WH-0001", fw: "water-heater 1" });
   await pub(r1.client, a, "state", { hot_water_temp: 42, bath_temp: 41, fill_l: 180, auto_bath: false, reheat: false });
-  await pub(r1.client, a, "history", { n: 1, event: "auto_bath", value: 1, t: -1 });
-  await pub(r1.client, a, "history", { n: 1, event: "auto_bath", value: 1, t: -1 }); // resend
+  await pub(r1.client, a, "history", { seq: 1, event: "auto_bath", value: 1, t: -1 });
+  await pub(r1.client, a, "history", { seq: 1, event: "auto_bath", value: 1, t: -1 }); // resend
   const state = await until("state", async () => { const r = await call(alice, "GET", `/api/devices/${a}/state`); return r.status === 200 ? r.body : undefined; });
   assert.equal(state.fill_l, 180);
   assert.deepEqual((await call(alice, "GET", `/api/devices/${a}/history`)).body, [{ n: 1, event: "auto_bath", value: 1, t: -1 }]);
@@ -124,7 +125,9 @@ it("end to end: register, relay commands, approve a second phone, retire on re-r
   assert.deepEqual(sent.body, { cmd: 1 });
   await until("down message", () => r1.down.length > 0 || undefined);
   assert.deepEqual(r1.down[0], { cmd: 1, set: "bath_temp", value: 40 });
-  await pub(r1.client, a, "reply", { cmd: 1, status: 0 });
+  await pub(r1.client, a, "reply", { seq: 2, cmd: 1, status: 0 });
+  await until("outbox acknowledged", () => r1.acks.includes(2) || undefined);
+  assert.deepEqual(r1.acks, [0, 1, 1, 2], "after hello, then after each outbox message (the resend too)");
   await until("reply stored", async () => (await call(alice, "GET", `/api/devices/${a}/commands/1`)).body.status === 0 || undefined);
 
   // A device cannot speak for another: publishing under someone else's id is dropped.
@@ -147,7 +150,7 @@ it("end to end: register, relay commands, approve a second phone, retire on re-r
   assert.equal((await call(carol, "POST", "/api/registrations", { deviceId: b, devicePassword: bPw, serial: "WH-0001" })).status, 201);
   const r2 = await remote(b, bPw, "WH-0001");
   await pub(r2.client, b, "hello", { serial: "WH-0001", fw: "water-heater 1" });
-  await pub(r2.client, b, "history", { n: 1, event: "reheat", value: 1, t: -1 });
+  await pub(r2.client, b, "history", { seq: 1, event: "reheat", value: 1, t: -1 });
   await until("retirement", () => events.some((e) => e.kind === "retired" && e.deviceId === a) || undefined);
 
   assert.equal((await call(alice, "POST", `/api/devices/${a}/commands`, { set: "bath_temp", value: 39 })).status, 410);

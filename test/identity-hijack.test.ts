@@ -202,7 +202,7 @@ for (const kind of ["embedded", "mosquitto"] as BrokerKind[]) {
       assert.equal(sent.status, 202);
       const cmd = sent.body.cmd as number;
       await until("command at the victim's remote", () => v.down.some((d) => d.cmd === cmd));
-      await v.client.publishAsync(`devices/${victim.id}/up/reply`, JSON.stringify({ cmd, status: 0 }), { qos: 1 });
+      await v.client.publishAsync(`devices/${victim.id}/up/reply`, JSON.stringify({ seq: 1, cmd, status: 0 }), { qos: 1 }); // its outbox's first message
       await until("reply stored", async () => (await call(alice, "GET", `/api/devices/${victim.id}/commands/${cmd}`)).body.status === 0);
       attempts.push("victim: registration current, command 202 and replied 0");
       for (const a of attempts) t.diagnostic(`${kind}: ${a}`);

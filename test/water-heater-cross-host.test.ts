@@ -50,9 +50,10 @@ async function script(host: HostName) {
   await heater.deliver({ kind: EventKind.MQTT_STATE, arg: 1 });
   await heater.deliver({ kind: EventKind.MQTT_ACK, arg: 1, payload: Uint8Array.of(1) });
   await heater.deliver(message(`devices/${deviceId}/down`, '{"cmd":1,"set":"bath_temp","value":44}'));
-  await heater.deliver(message(`devices/${deviceId}/down`, '{"cmd":1,"set":"bath_temp","value":47}'));
   await heater.deliver(message(`devices/${deviceId}/down`, '{"cmd":2,"set":"auto_bath","value":1}'));
+  await heater.deliver(message(`devices/${deviceId}/down`, '{"cmd":1,"set":"bath_temp","value":47}'));
   for (let pid = 2; pid <= 12; pid++) await heater.deliver({ kind: EventKind.MQTT_ACK, arg: pid, payload: Uint8Array.of(1) });
+  await heater.deliver(message(`devices/${deviceId}/down`, '{"ack":3}'));   // the cloud holds seq 1..3
   await heater.advance(16 * 60_000);                       // the bath fills: history "bath_ready"
   await heater.deliver({ kind: EventKind.MQTT_STATE, arg: 0 }); // broker lost: backoff timer
   await heater.press(Button.REHEAT);                        // history queued in the outbox

@@ -4,7 +4,7 @@
 import type { CloudEvents } from "./events.ts";
 import type { CloudStore } from "./store.ts";
 import type { DeviceDirectory, MqttTransport } from "./transport.ts";
-import type { DownPayload, RetiredPayload, SettingName, UpKind } from "./types.ts";
+import type { AckPayload, CommandPayload, RetiredPayload, SettingName, UpKind } from "./types.ts";
 import {
   checkApprove, checkHello, checkHistory, checkReply, checkState, parseFlatJson, type Checked,
 } from "./validate.ts";
@@ -68,6 +68,18 @@ export class DeviceLink {
     };
 
     switch (kind) {
+      case "history":
+      case "reply": {
+        // The remote's outbox: stored in order of seq, then acknowledged cumulatively.
+        const seq = flat.value.seq;
+        if (typeof seq !== "number" || !Number.isSafeInteger(seq) || seq < 1) return this.log(`${topic}: seq missing or malformed, ignored`);
+        const check = kind === "history" ? checkHistory(flat.value) : checkReply(flat.value);
+        if (!check.ok) this.log(`${topic}: ${check.error}, stored as received and skipped`);
+        const r = store.receiveOutbox(deviceId, seq, kind, payload.toString(), (k, body) => this.applyOutbox(deviceId, k, body));
+        if (r === "duplicate") this.log(`${topic}: seq ${seq} stored already (resend)`);
+        else if (r !== "applied") this.log(`${topic}: seq ${seq} ${r} (expecting ${store.outboxAcked(deviceId) + 1})`);
+        return this.sendAck(deviceId);
+      }
       case "hello": {
         const hello = need(checkHello(flat.value));
         if (!hello) return;
@@ -80,6 +92,10 @@ export class DeviceLink {
           this.o.events.emitEvent({ kind: "retired", t: now(), deviceId: old, by: deviceId, serial: r.serial });
           void this.forget(old);
         }
+        // A remote that rebooted learns what is stored; commands published while it was
+        // away reached nobody (its session is clean), so they go again, in order.
+        this.sendAck(deviceId);
+        for (const body of store.unrepliedCommands(deviceId)) void this.publish(`devices/${deviceId}/down`, body);
         return;
       }
       case "retire": {
@@ -94,24 +110,34 @@ export class DeviceLink {
         if (state) store.putState(deviceId, state, now());
         return;
       }
-      case "history": {
-        const h = need(checkHistory(flat.value));
-        if (h && !store.addHistory(deviceId, h, now())) this.log(`${topic}: history n=${h.n} already stored (resend)`);
-        return;
-      }
-      case "reply": {
-        const r = need(checkReply(flat.value));
-        if (!r) return;
-        const res = store.setReply(deviceId, r.cmd, r.status, now());
-        if (res !== "set") this.log(`${topic}: reply to cmd ${r.cmd} ignored (${res})`);
-        return;
-      }
       case "approve": {
         const a = need(checkApprove(flat.value));
         if (a) store.putApproval(deviceId, a.terminal, now() + this.approvalTtlMs);
         return;
       }
     }
+  }
+
+  /** Applies one outbox message, inside CloudStore.receiveOutbox's transaction. A message
+   *  that fails its shape check still takes its place in the sequence (the remote will
+   *  not send it differently), so it is skipped rather than blocking everything after. */
+  private applyOutbox(deviceId: string, kind: string, body: string): void {
+    const flat = parseFlatJson(body);
+    if (!flat.ok) return;
+    const { store, now } = this.o;
+    if (kind === "history") {
+      const h = checkHistory(flat.value);
+      if (h.ok) store.addHistory(deviceId, h.value, now());
+    } else if (kind === "reply") {
+      const r = checkReply(flat.value);
+      if (!r.ok) return;
+      const res = store.setReply(deviceId, r.value.cmd, r.value.status, now());
+      if (res !== "set") this.log(`devices/${deviceId}/up/reply: reply to cmd ${r.value.cmd} ignored (${res}, the first reply stands)`);
+    }
+  }
+
+  private sendAck(deviceId: string): void {
+    void this.publish(`devices/${deviceId}/down`, JSON.stringify({ ack: this.o.store.outboxAcked(deviceId) } satisfies AckPayload));
   }
 
   /** The broker stops accepting a retired registration's credentials (and drops its
@@ -138,7 +164,7 @@ export class DeviceLink {
   /** Numbers, stores and publishes a command; the caller has checked membership, that the
    *  registration is current and that the value is in range. */
   sendCommand(deviceId: string, set: SettingName, value: number): number {
-    const { cmd, body } = this.o.store.newCommand(deviceId, (cmd) => JSON.stringify({ cmd, set, value } satisfies DownPayload), this.o.now());
+    const { cmd, body } = this.o.store.newCommand(deviceId, (cmd) => JSON.stringify({ cmd, set, value } satisfies CommandPayload), this.o.now());
     void this.publish(`devices/${deviceId}/down`, body);
     return cmd;
   }

@@ -57,8 +57,8 @@ CREATE TABLE IF NOT EXISTS states (
   json      TEXT NOT NULL,
   updated   INTEGER NOT NULL
 );
--- The remote resends history until the broker acknowledges it, so the same n can come
--- twice: UNIQUE + INSERT OR IGNORE keeps the first.
+-- Usage history, one row per outbox message of the remote (n = its "seq"; a gap entry,
+-- event "gap", says how many messages the remote had to drop). Resends are ignored.
 CREATE TABLE IF NOT EXISTS history (
   device_id TEXT NOT NULL REFERENCES registrations(device_id),
   n         INTEGER NOT NULL,
@@ -67,6 +67,19 @@ CREATE TABLE IF NOT EXISTS history (
   t         INTEGER NOT NULL,
   received  INTEGER NOT NULL,
   UNIQUE (device_id, n)
+);
+-- PROTOCOL.md §2 outbox: every message up to \`acked\` is applied (stored), in order.
+CREATE TABLE IF NOT EXISTS outbox_acks (
+  device_id TEXT PRIMARY KEY REFERENCES registrations(device_id),
+  acked     INTEGER NOT NULL
+);
+-- Outbox messages that arrived after a hole, held until the hole is filled (bounded).
+CREATE TABLE IF NOT EXISTS outbox_held (
+  device_id TEXT NOT NULL REFERENCES registrations(device_id),
+  seq       INTEGER NOT NULL,
+  kind      TEXT NOT NULL,
+  body      TEXT NOT NULL,
+  PRIMARY KEY (device_id, seq)
 );
 CREATE TABLE IF NOT EXISTS commands (
   device_id TEXT NOT NULL REFERENCES registrations(device_id),
@@ -92,7 +105,9 @@ export function openDatabase(path: string): Db {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
+  // FULL: a commit is on disk before the cloud acknowledges the remote's outbox, which
+  // then deletes the message (NORMAL could lose the last commits in a power cut).
+  db.pragma("synchronous = FULL");
   db.pragma("foreign_keys = ON");
   db.pragma("busy_timeout = 5000");
   const version = db.pragma("user_version", { simple: true }) as number;

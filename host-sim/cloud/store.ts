@@ -22,6 +22,12 @@ export type HelloResult =
   | { ok: true; serial: string; retired: string[] }
   | { ok: false; reason: string };
 export type ReplyResult = "set" | "unknown-cmd" | "already-replied";
+/** How an outbox message was taken: applied now (with any held ones it unblocked), held
+ *  after a hole, a resend of one applied already, or refused (too many held). */
+export type OutboxResult = "applied" | "held" | "duplicate" | "refused";
+/** Messages held after a hole, per registration: the remote sends at most 8 beyond the
+ *  acknowledgement, so this is generous; more are refused and resent later. */
+export const MAX_HELD = 64;
 
 interface RegRow { device_id: string; password_hash: string; serial: string | null; serial_verified: number; created: number; retired_at: number | null }
 const toReg = (r: RegRow): Registration => ({
@@ -67,6 +73,14 @@ export class CloudStore {
       insertCmd: p("INSERT INTO commands (device_id, cmd, body, status, created, replied) VALUES (?, ?, ?, NULL, ?, NULL)"),
       getCmd: p("SELECT cmd, status FROM commands WHERE device_id = ? AND cmd = ?"),
       setReply: p("UPDATE commands SET status = ?, replied = ? WHERE device_id = ? AND cmd = ? AND status IS NULL"),
+      unreplied: p("SELECT body FROM commands WHERE device_id = ? AND status IS NULL ORDER BY cmd"),
+
+      acked: p("SELECT acked FROM outbox_acks WHERE device_id = ?"),
+      setAcked: p("INSERT OR REPLACE INTO outbox_acks (device_id, acked) VALUES (?, ?)"),
+      hold: p("INSERT OR IGNORE INTO outbox_held (device_id, seq, kind, body) VALUES (?, ?, ?, ?)"),
+      heldCount: p("SELECT COUNT(*) AS n FROM outbox_held WHERE device_id = ?"),
+      held: p("SELECT kind, body FROM outbox_held WHERE device_id = ? AND seq = ?"),
+      unhold: p("DELETE FROM outbox_held WHERE device_id = ? AND seq <= ?"),
     };
   }
 
@@ -110,7 +124,7 @@ export class CloudStore {
    *  a registration that young). */
   deleteNewRegistration(deviceId: string): void {
     this.db.transaction(() => {
-      for (const t of ["approvals", "states", "history", "commands", "registration_users", "registrations"]) {
+      for (const t of ["approvals", "states", "history", "commands", "outbox_acks", "outbox_held", "registration_users", "registrations"]) {
         this.db.prepare(`DELETE FROM ${t} WHERE device_id = ?`).run(deviceId);
       }
     })();
@@ -191,9 +205,9 @@ export class CloudStore {
     return r && { state: JSON.parse(r.json) as StatePayload, updated: r.updated };
   }
 
-  /** False when this n was stored already (a resend). */
+  /** False when this n was stored already. */
   addHistory(deviceId: string, h: HistoryPayload, now: number): boolean {
-    return this.q.addHistory.run(deviceId, h.n, h.event, h.value, h.t, now).changes === 1;
+    return this.q.addHistory.run(deviceId, h.seq, h.event, h.value, h.t, now).changes === 1;
   }
 
   history(deviceId: string): HistoryEntry[] {
@@ -212,6 +226,43 @@ export class CloudStore {
 
   command(deviceId: string, cmd: number): { cmd: number; status: number | null } | undefined {
     return this.q.getCmd.get(deviceId, cmd) as { cmd: number; status: number | null } | undefined;
+  }
+
+  /** Bodies of the commands the remote has not replied to, oldest first (resent after
+   *  its hello: a command published while it was away reached nobody). */
+  unrepliedCommands(deviceId: string): string[] {
+    return (this.q.unreplied.all(deviceId) as { body: string }[]).map((r) => r.body);
+  }
+
+  /** The remote's outbox is stored up to here (its cumulative acknowledgement). */
+  outboxAcked(deviceId: string): number {
+    return (this.q.acked.get(deviceId) as { acked: number } | undefined)?.acked ?? 0;
+  }
+
+  /** Takes outbox message `seq` in order: applies it if it is the next one, then every
+   *  held message that follows without a hole; holds it if it comes after a hole. One
+   *  transaction, so what is acknowledged afterwards is exactly what is stored. */
+  receiveOutbox(deviceId: string, seq: number, kind: string, body: string, apply: (kind: string, body: string) => void): OutboxResult {
+    return this.db.transaction((): OutboxResult => {
+      let acked = this.outboxAcked(deviceId);
+      if (seq <= acked) return "duplicate";
+      if (seq > acked + 1) {
+        if ((this.q.heldCount.get(deviceId) as { n: number }).n >= MAX_HELD) return "refused";
+        this.q.hold.run(deviceId, seq, kind, body);
+        return "held";
+      }
+      apply(kind, body);
+      acked = seq;
+      for (;;) {
+        const next = this.q.held.get(deviceId, acked + 1) as { kind: string; body: string } | undefined;
+        if (!next) break;
+        apply(next.kind, next.body);
+        acked++;
+      }
+      this.q.unhold.run(deviceId, acked);
+      this.q.setAcked.run(deviceId, acked);
+      return "applied";
+    })();
   }
 
   /** The first reply to a command sets its status; later ones (replays, duplicates from

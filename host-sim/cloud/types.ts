@@ -36,7 +36,9 @@ export type DeviceListResponse = DeviceListEntry[];
 /** GET /api/devices/<id>/state: the state object exactly as the remote last published it. */
 export type StateResponse = StatePayload;
 
-/** One element of GET /api/devices/<id>/history, oldest (lowest n) first. */
+/** One element of GET /api/devices/<id>/history, oldest (lowest n) first. `n` is the
+ *  remote's outbox sequence number (increasing, with gaps where replies went); an entry
+ *  with event "gap" says that `value` messages were dropped on the remote (outbox full). */
 export interface HistoryEntry { n: number; event: string; value: number; t: number }
 export type HistoryResponse = HistoryEntry[];
 
@@ -61,11 +63,15 @@ export interface StatePayload {
   hot_water_temp?: number; bath_temp?: number; fill_l?: number; auto_bath?: boolean; reheat?: boolean;
   [key: string]: number | string | boolean | undefined;
 }
-/** devices/<id>/up/history: one event; `n` numbers events per registration, `t` is wall
- *  clock ms or -1 when the remote does not know the time. */
-export interface HistoryPayload { n: number; event: string; value: number; t: number }
-/** devices/<id>/up/reply: the remote's answer to command `cmd`. */
-export interface ReplyPayload { cmd: number; status: number }
+/** Every message of the remote's outbox carries `seq`: 1, 2, ... per registration, shared
+ *  by all outbox kinds; the cloud acknowledges with AckPayload. */
+export interface OutboxMessage { seq: number }
+/** devices/<id>/up/history: one event; `t` is wall clock ms or -1 when the remote does
+ *  not know the time. Event "gap": `value` messages were dropped (outbox full). */
+export interface HistoryPayload extends OutboxMessage { event: string; value: number; t: number }
+/** devices/<id>/up/reply: the remote's answer to command `cmd`; the cloud keeps the first
+ *  reply to each command (a resent command already applied is answered -3 later). */
+export interface ReplyPayload extends OutboxMessage { cmd: number; status: number }
 /** devices/<id>/up/approve: in additional mode the remote vouches for this terminal. */
 export interface ApprovePayload { terminal: string }
 /** devices/<id>/up/retire: the remote is about to erase this registration (initialize or
@@ -74,6 +80,11 @@ export type RetirePayload = Record<string, never>;
 /** devices/<id>/down: the answer to a retire: the registration is retired. */
 export interface RetiredPayload { retired: 1 }
 /** devices/<id>/down: a command to the remote. */
-export interface DownPayload { cmd: number; set: SettingName; value: number }
+export interface CommandPayload { cmd: number; set: SettingName; value: number }
+/** devices/<id>/down: the cloud has stored every outbox message up to `ack`. Sent after
+ *  every outbox message and after every hello. */
+export interface AckPayload { ack: number }
+/** Everything on devices/<id>/down, told apart by its key. */
+export type DownPayload = CommandPayload | AckPayload | RetiredPayload;
 
 export type UpKind = "hello" | "state" | "history" | "reply" | "approve" | "retire";

@@ -104,19 +104,20 @@ export function checkState(p: Flat): Checked<StatePayload> {
 }
 
 export function checkHistory(p: Flat): Checked<HistoryPayload> {
-  if (!isInt(p.n, 0)) return bad("history: n is not a non-negative integer");
+  if (!isInt(p.seq, 1)) return bad("history: seq is not a positive integer");
   if (typeof p.event !== "string" || p.event.length === 0 || p.event.length > 64) return bad("history: event is not a string of 1..64");
   // Booleans are accepted as 0/1: a remote may report a switch as it holds it.
   const value = typeof p.value === "boolean" ? (p.value ? 1 : 0) : p.value;
   if (typeof value !== "number" || !Number.isFinite(value)) return bad("history: value is not a number");
   if (!isInt(p.t, -1)) return bad("history: t is not an integer >= -1");
-  return ok({ n: p.n, event: p.event, value, t: p.t });
+  return ok({ seq: p.seq, event: p.event, value, t: p.t });
 }
 
 export function checkReply(p: Flat): Checked<ReplyPayload> {
+  if (!isInt(p.seq, 1)) return bad("reply: seq is not a positive integer");
   if (!isInt(p.cmd, 1)) return bad("reply: cmd is not a positive integer");
   if (!isInt(p.status)) return bad("reply: status is not an integer");
-  return ok({ cmd: p.cmd, status: p.status });
+  return ok({ seq: p.seq, cmd: p.cmd, status: p.status });
 }
 
 export function checkApprove(p: Flat): Checked<ApprovePayload> {

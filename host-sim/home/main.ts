@@ -34,6 +34,7 @@ async function command(line: string): Promise<string> {
   if (who === "demo") { await playDemo(home, (s) => home.note("HOME", s)); return render(home); }
   if (who === "power") { await home.powerCycle(); return render(home); }
   if (who === "broker") { await (verb === "down" ? home.brokerDown() : home.brokerUp()); return render(home); }
+  if (who === "cloud") { await (verb === "down" ? home.cloudDown() : home.cloudUp()); return render(home); }
   if (who === "press") {
     for (const b of [verb, ...rest]) {
       if (!(b in BUTTON_NAMES)) return `no button "${b}"; buttons: ${Object.keys(BUTTON_NAMES).join(" ")}`;

@@ -51,5 +51,6 @@ export const HELP = `Commands:
   <alice|bob> leave | home                     the phone leaves / joins the home network
   power                                        power cut and restart of the water heater
   broker down | broker up                      an outage of the MQTT broker
+  cloud down | cloud up                        an outage of the cloud (the broker keeps its session)
   demo                                         the three registration flows, scripted
   view | help | quit`;

@@ -23,6 +23,9 @@ export interface HomeOptions {
   /** Start from erased flash and an empty cloud. */
   fresh?: boolean;
   speed?: number;
+  /** The heater's clock: "real" (default; the live home) or "virtual", where device time
+   *  moves only with home.heater.advance() (tests that play a day in seconds). */
+  clock?: "real" | "virtual";
   /** Seed the phones' randomness (scenario tests); default: the OS's. */
   seeded?: boolean;
   /** Where flow lines go (the terminal view, a test's capture). */
@@ -62,23 +65,11 @@ export class Home {
     mkdirSync(join(d, "devices"), { recursive: true });
     this.pki = loadOrCreatePki(join(d, "pki"));
     await this.startBroker();
-    const server = this.pki.server;
-    this.cloud = await startCloud({
-      tls: { cert: server.cert, key: server.key, ca: this.pki.ca },
-      dbPath: join(d, "cloud.db"),
-      mqtt: { brokerUrl: this.broker.url, ca: this.pki.ca, ...certOf(this.pki, "cloud"), password: this.cloudPassword },
-      // The broker may be restarted (outages): the cloud always talks to the current one.
-      directory: {
-        setDevice: (id, hash, serial) => this.broker.setDevice(id, hash, serial),
-        removeDevice: (id) => this.broker.removeDevice(id),
-      },
-      onEvent: (e) => this.cloudEvent(e),
-      log: (line) => this.note("HOME", `cloud: ${line}`),
-    });
+    await this.startCloudService();
 
     const flashFile = join(d, "devices", "heater.flash");
     const firstPowerOn = !existsSync(flashFile);
-    this.heater = new DeviceRunner({ name: HEATER, host: this.o.heaterHost, image: "water-heater", flashFile, clock: "real", speed: this.o.speed, wallStartMs: Date.now(), seed: 1 });
+    this.heater = new DeviceRunner({ name: HEATER, host: this.o.heaterHost, image: "water-heater", flashFile, clock: this.o.clock ?? "real", speed: this.o.speed, wallStartMs: Date.now(), seed: 1 });
     this.router.attach(this.heater);
     this.router.onFlow((e) => this.note("LAN", `${e.from} -> ${e.to}  ${e.type === undefined ? "(empty)" : LAN_NAMES[e.type] ?? "0x" + e.type.toString(16)} (${e.bytes} B)${e.refused ? "  REFUSED by the router" : ""}`));
     this.bridge = this.newBridge();
@@ -112,8 +103,22 @@ export class Home {
 
   async brokerUp(): Promise<void> {
     await this.startBroker(this.brokerPort);
-    await this.cloud.reannounce();
+    // A stopped cloud announces every registration itself when it starts again.
+    if (this.cloudRunning) await this.cloud.reannounce();
     this.note("HOME", "broker back");
+  }
+
+  /** Cloud outage: the cloud service stops (its MQTT session stays with the broker). */
+  async cloudDown(): Promise<void> {
+    this.cloudRunning = false;
+    await this.cloud.stop();
+    this.note("HOME", "cloud stopped");
+  }
+
+  /** The cloud starts again on the same database and HTTPS port. */
+  async cloudUp(): Promise<void> {
+    await this.startCloudService(this.cloudPort);
+    this.note("HOME", "cloud back");
   }
 
   /** Power cut between two events, then the heater boots again. */
@@ -124,14 +129,34 @@ export class Home {
     this.note("HOME", "heater power cycled");
   }
 
-  /** The cloud's broker password (tests play the cloud with it). */
-  get cloudServicePassword(): string { return this.cloudPassword; }
 
   async stop(): Promise<void> {
     await this.heater?.stop().catch(() => undefined);
     this.bridge?.close();
     await this.cloud?.stop().catch(() => undefined);
     await this.broker?.stop().catch(() => undefined);
+  }
+
+  private cloudPort = 0;
+  private cloudRunning = false;
+
+  private async startCloudService(httpsPort?: number): Promise<void> {
+    const server = this.pki.server;
+    this.cloud = await startCloud({
+      tls: { cert: server.cert, key: server.key, ca: this.pki.ca },
+      dbPath: join(this.o.dataDir, "cloud.db"),
+      httpsPort,
+      mqtt: { brokerUrl: this.broker.url, ca: this.pki.ca, ...certOf(this.pki, "cloud"), password: this.cloudPassword },
+      // The broker may be restarted (outages): the cloud always talks to the current one.
+      directory: {
+        setDevice: (id, hash, serial) => this.broker.setDevice(id, hash, serial),
+        removeDevice: (id) => this.broker.removeDevice(id),
+      },
+      onEvent: (e) => this.cloudEvent(e),
+      log: (line) => this.note("HOME", `cloud: ${line}`),
+    });
+    this.cloudPort = this.cloud.httpsPort;
+    this.cloudRunning = true;
   }
 
   private async startBroker(port?: number): Promise<void> {

@@ -1,9 +1,13 @@
 // The embedded broker: aedes (MQTT 3.1.1) behind node:tls on 127.0.0.1, with the access
-// rules of broker.ts implemented in aedes' authenticate / authorize hooks.
+// rules of broker.ts implemented in aedes' authenticate / authorize hooks. Sessions and
+// queued messages are kept in opts.dataDir (aedes-file-persistence.ts), so a persistent
+// session survives a stop/start there.
+import { mkdirSync } from "node:fs";
 import { createServer, type Server, type TLSSocket } from "node:tls";
 import type { AddressInfo, Socket } from "node:net";
 import { Aedes, type Client, type PublishPacket, type Subscription } from "aedes";
 import { loadOrCreatePki } from "./pki.ts";
+import { filePersistence } from "./aedes-file-persistence.ts";
 import { isPasswordHash, verifyPasswordAsync } from "./password-hash.ts";
 import { checkUsername, checkSerial, type Broker, type BrokerOptions } from "./broker.ts";
 import { DEFAULT_LOGIN_LIMIT, LoginLimiter } from "./login-limit.ts";
@@ -61,7 +65,9 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   const sessions = new Map<Client, Session>();
   const limiter = new LoginLimiter(opts.loginLimit ?? DEFAULT_LOGIN_LIMIT);
 
-  const aedes = await Aedes.createBroker({ heartbeatInterval: 3_600_000, connectTimeout: 10_000 });
+  mkdirSync(opts.dataDir, { recursive: true });
+  const store = filePersistence(opts.dataDir);
+  const aedes = await Aedes.createBroker({ heartbeatInterval: 3_600_000, connectTimeout: 10_000, persistence: store.persistence });
 
   aedes.authenticate = (client, username, password, done) => {
     if (username === undefined || username === "" || password === undefined) {
@@ -202,6 +208,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       for (const sock of sockets) sock.destroy();
       await closed;
       sessions.clear();
+      await store.flush();
     },
   };
 }

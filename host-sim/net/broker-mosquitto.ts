@@ -107,7 +107,17 @@ export async function startMosquittoBroker(opts: BrokerOptions): Promise<Broker>
       `plugin_opt_first_window_ms ${limit.firstWindowMs}`,
       `plugin_opt_max_window_ms ${limit.maxWindowMs}`,
       `acl_file ${aclPath}`,
-      "persistence false",
+      // The cloud's persistent session and the messages queued for it must survive a
+      // restart: saved after every change (autosave_on_changes with interval 1), so even
+      // a killed broker loses nothing it acknowledged; SIGTERM saves as well.
+      "persistence true",
+      `persistence_location ${dataDir}/`,
+      "persistence_file mosquitto.db",
+      "autosave_on_changes true",
+      "autosave_interval 1",
+      // Sessions kept until the client comes back; the remote paces its outbox, so the
+      // queue stays short, but a day-long cloud outage must not overflow it.
+      "max_queued_messages 100000",
       "log_dest stderr", // unbuffered, so lines arrive as they happen
       "log_type error",
       "log_type warning",

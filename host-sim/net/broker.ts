@@ -51,9 +51,10 @@ export type BrokerKind = "embedded" | "mosquitto";
 export interface BrokerOptions {
   /** Where the development PKI lives (created if missing), e.g. data/pki. */
   pkiDir: string;
-  /** Working files of the broker (mosquitto's config, password and ACL files; one
-   *  broker per directory; no whitespace in the path). The embedded broker keeps
-   *  everything in memory. */
+  /** Working files of the broker, one broker per directory, no whitespace in the path:
+   *  mosquitto's config, password and ACL files and its persistence file; the embedded
+   *  broker's session file. A broker restarted on the same directory keeps persistent
+   *  sessions (the cloud's) and the QoS 1 messages queued for them. */
   dataDir: string;
   /** Port on 127.0.0.1; default: a free one. */
   port?: number;

@@ -15,6 +15,10 @@ export interface EntryPoint {
   /** A refusal that is a counted attempt (a wrong password): it changes the attempt
    *  counter by design, so it is not judged as a state change. */
   counted?(ev: BoardEvent, result: number): boolean;
+  /** Whether a refused input left the flash in the same state; by default, the same
+   *  bytes. An entry point whose refusals are recorded by design narrows what is compared
+   *  (a refused cloud command is answered through the flash outbox, never lost). */
+  sameFlash?(before: Uint8Array, after: Uint8Array): boolean;
   /** Told of every input's result: an accepted input may have moved the board on. */
   after?(d: Driver, ev: BoardEvent, r: CallResult): Promise<void>;
 }

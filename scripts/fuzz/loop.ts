@@ -85,10 +85,12 @@ export async function fuzzLoop(o: LoopOptions): Promise<void> {
     const opsAfter = await d.flashOps();
     if (opsAfter !== ops) {
       const now = await d.flash();
-      if (judge && !Buffer.from(now).equals(Buffer.from(flash))) found("state change", `refused with ${r.result} but flash changed`);
+      if (judge && !(entry.sameFlash ?? sameBytes)(flash, now)) found("state change", `refused with ${r.result} but flash changed`);
       ops = opsAfter; flash = now;
     }
     if (judge && d.screen !== screen) found("state change", `refused with ${r.result} but the screen changed to ${JSON.stringify(d.screen.split("\n")[0])}`);
     try { await entry.after?.(d, ev, r); } catch { await fresh(); }
   }
 }
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean { return Buffer.from(a).equals(Buffer.from(b)); }

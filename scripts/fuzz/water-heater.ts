@@ -1,6 +1,7 @@
 // The water heater's entry points: every fw_event kind it takes (main.ts), each fuzzed
 // in the state where it does something: registered and connected for the buttons,
 // timers and MQTT; with the registration window open for the LAN (PROTOCOL.md §1).
+import { readRecords } from "../../host-sim/flash/record-store-image.ts";
 import { EventKind, LinkId, type BoardEvent } from "../../host-sim/device/types.ts";
 import { service, ServiceOp } from "../../host-sim/clients/devkit-service.ts";
 import type { Driver } from "./driver.ts";
@@ -81,7 +82,7 @@ function mqttMessages(): EntryPoint {
     `{"ack":${c}}`,
     `{"retired":1}`,
   ];
-  return whileConnected("MQTT_MESSAGE", async (r) => {
+  const entry = whileConnected("MQTT_MESSAGE", async (r) => {
     const c = cmd++;
     const valid = r.pick(down(c));
     const t = r.chance(0.85) ? enc.encode(topic) : mutateText(r, topic);
@@ -91,6 +92,18 @@ function mqttMessages(): EntryPoint {
     const arg = r.chance(0.9) ? t.length : r.chance(0.5) ? r.below(payload.length + 2) : r.int();
     return { kind: EventKind.MQTT_MESSAGE, arg, payload };
   }, (d) => d.mqttUp);
+  return { ...entry, sameFlash: sameBesideOutbox };
+}
+
+/** The outbox's records (firmware/modules/cloud-link/outbox.ts: FLOOR, DROPPED and the
+ *  chunks from FIRST_CHUNK): a refused command's reply is stored there by design. */
+const isOutboxKey = (k: number) => k === 0x0206 || k === 0x0207 || (k >= 0x0220 && k < 0x0220 + 40);
+
+/** The same records, the outbox aside. */
+function sameBesideOutbox(before: Uint8Array, after: Uint8Array): boolean {
+  const strip = (image: Uint8Array) => [...readRecords(image)].filter(([k]) => !isOutboxKey(k))
+    .sort(([a], [b]) => a - b).map(([k, v]) => `${k}:${Buffer.from(v).toString("hex")}`).join(",");
+  return strip(before) === strip(after);
 }
 
 function mqttAcks(): EntryPoint {

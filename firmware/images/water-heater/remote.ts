@@ -9,7 +9,8 @@ import { ValueType } from "../../modules/credential-store/ids";
 import { CloudLink, LinkState } from "../../modules/cloud-link/cloud-link";
 import { Registration, Key } from "../../modules/registration/registration";
 import { Heater, Setting, settingIndex, Change, REHEAT_TIMER } from "./heater";
-import { getU32LE, putU32LE } from "../../core/bytes";
+import { getU32LE } from "../../core/bytes";
+import { HeaterOutboxFormat, HISTORY, REPLY, historyEntry, replyEntry } from "./outbox-entries";
 
 // The remote's buttons. Arrow, OK and BACK carry the registration module's key numbers,
 // so those presses go to it unchanged while its screens are shown.
@@ -26,7 +27,6 @@ export namespace Button {
 export const CLOUD_TIMER: i32 = 0;
 export const REGISTRATION_TIMER: i32 = 1;
 const LAST_COMMAND: u32 = 0x0203;  // registration records: a new registration starts afresh
-const HISTORY_NEXT: u32 = 0x0204;
 export const FIRMWARE = "water-heater 1";
 
 const MENU_ITEMS: string[] = ["Hot water temp", "Bath temp", "Fill volume", "Connection"];
@@ -42,7 +42,7 @@ export class Remote {
   private draft: i32 = 0;
 
   constructor(public store: CredentialStore) {
-    const cloud = new CloudLink(store, CLOUD_TIMER);
+    const cloud = new CloudLink(store, CLOUD_TIMER, new HeaterOutboxFormat());
     this.heater = new Heater(store);
     this.cloud = cloud;
     this.registration = new Registration(store, cloud, REGISTRATION_TIMER);
@@ -103,12 +103,18 @@ export class Remote {
     this.cloud.flush();
   }
 
-  /** A command from the cloud: {"cmd":n,"set":name,"value":v}. Replies to every one. */
+  /** From the cloud: {"ack":n} acknowledges our outbox; {"cmd":n,"set":name,"value":v} is
+   *  a command, answered through the outbox (so the reply survives outages). A command
+   *  not above the last one applied (a resend after an outage, or a replay) is not
+   *  applied again: the last applied one is answered 0 again (it was applied; this also
+   *  answers it if a power cut came between applying it and storing its reply), older
+   *  ones -3. The cloud keeps the first reply to each command. */
   onMqttMessage(topic: string, payload: Uint8Array): i32 {
     const body = this.cloud.commandPayload(topic, payload);
     if (body === null) return E_STATE;
     const j = parseFlatJson(body);
-    if (j !== null && j.int("retired", 0) == 1) { this.registration.onRetired(); this.render(); return OK; }
+    if (j !== null && j.get("cmd") === null && j.int("retired", 0) == 1) { this.registration.onRetired(); this.render(); return OK; }
+    if (j !== null && j.get("cmd") === null && j.get("ack") !== null) return this.cloud.onCloudAck(j.int("ack", -1));
     const cmd = j === null ? -1 : j.int("cmd", -1);
     if (j === null || cmd < 1 || cmd > 0xffffffff) {
       board.logWarn("malformed command refused");
@@ -119,13 +125,18 @@ export class Remote {
     const name = j.string("set");
     const i = name === null ? -1 : settingIndex(name);
     const value = j.int("value", -1);
-    if (cmd <= <i64>this.lastCommand()) status = E_STATE;          // replayed or out of order
+    const last = <i64>this.lastCommand();
+    let again = false;
+    if (cmd == last && last > 0) again = true;                   // applied already: answer as then
+    else if (cmd < last) status = E_STATE;                       // resent, replayed or out of order
     else status = Heater.check(i, value);
-    if (status == OK) {
-      this.setLastCommand(<u32>cmd);
-      this.apply(i, <i32>value);
-    }
-    this.cloud.publish("reply", new JsonWriter().num("cmd", cmd).num("status", status).toString());
+    // The replay floor must be durable before the command acts: otherwise a power cut
+    // could let the same command be applied twice.
+    if (status == OK && !again) status = this.store.putU32(LAST_COMMAND, <u32>cmd, 0);
+    if (status == OK && !again) this.apply(i, <i32>value);
+    else if (status != E_STATE) board.logWarn("command " + cmd.toString() + " not applied: " + status.toString());
+    const rc = this.cloud.enqueue(REPLY, replyEntry(<u32>cmd, status));
+    if (rc < 0) board.logError("reply to command " + cmd.toString() + " not stored (" + rc.toString() + ")");
     this.render();
     return status;
   }
@@ -163,23 +174,13 @@ export class Remote {
   /** Usage history goes through the outbox (never lost); state is simply re-sent. */
   private report(c: Change): void {
     if (this.store.registered()) {
-      const n = this.nextHistory();
-      this.cloud.enqueue("history", new JsonWriter().num("n", n).str("event", c.event).num("value", c.value).num("t", board.wallMs()).toString());
+      const rc = this.cloud.enqueue(HISTORY, historyEntry(c.event, c.value, board.wallMs()));
+      if (rc < 0) board.logError("history " + c.event + " not stored (" + rc.toString() + ")");
     }
     this.cloud.publish("state", this.heater.stateJson());
   }
 
   private lastCommand(): u32 { const v = this.store.getTyped(LAST_COMMAND, ValueType.U32); return v === null || v.length != 4 ? 0 : getU32LE(v, 0); }
-  private setLastCommand(n: u32): void { this.store.putU32(LAST_COMMAND, n, 0); }
-
-  private nextHistory(): u32 {
-    const v = this.store.getTyped(HISTORY_NEXT, ValueType.U32);
-    const n: u32 = v === null || v.length != 4 ? 1 : getU32LE(v, 0);
-    const b = new Uint8Array(4);
-    putU32LE(b, 0, n + 1);
-    this.store.put(HISTORY_NEXT, ValueType.U32, 0, b);
-    return n;
-  }
 
   render(): void {
     if (this.registration.active) { board.show(this.registration.render()); return; }

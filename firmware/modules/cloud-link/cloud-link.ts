@@ -1,12 +1,15 @@
 // The device's MQTT connection to the cloud: connect with this registration's
-// credentials, reconnect with backoff, and an outbox in flash for messages that must not
-// be lost (delivered, in order, after any outage or power cut; removed once the broker
-// has acknowledged them). Topics: devices/<id>/up/<kind> out, devices/<id>/down in.
+// credentials, reconnect with backoff, and the outbox (outbox.ts) for messages that must
+// not be lost: each carries "seq", is sent in order after every connect and boot, and
+// leaves flash only when the cloud acknowledges it with {"ack":n} on the down topic.
+// The broker's PUBACK removes nothing. Topics: devices/<id>/up/<kind> out,
+// devices/<id>/down in.
 import * as board from "../../board/index";
-import { getU32LE, putU32LE, wipe } from "../../core/bytes";
+import { getU32LE, wipe } from "../../core/bytes";
 import { OK, E_STATE } from "../../core/errors";
+import { JsonWriter } from "../../core/flat-json";
 import { CredentialStore } from "../credential-store/credential-store";
-import { ValueType } from "../credential-store/ids";
+import { Outbox, GAP } from "./outbox";
 
 export namespace LinkState {
   export const OFFLINE: i32 = 0;     // no registration, or stopped
@@ -15,28 +18,47 @@ export namespace LinkState {
   export const WAITING: i32 = 3;     // backing off before the next attempt
 }
 
-// Registration-class records: erased with the registration they belong to.
-const OUTBOX_NEXT: u32 = 0x0205;
-const OUTBOX_FIRST_SLOT: u32 = 0x0210;
-export const OUTBOX_SLOTS: u32 = 16;
 const MAX_BACKOFF_MS: i32 = 60000;
+/** Messages sent beyond the cloud's acknowledgement: paces a resend after an outage. */
+const WINDOW: u32 = 8;
+/** No acknowledgement for this long: the oldest unacknowledged message is sent again
+ *  (the cloud holds what came after a hole and acknowledges it all once the hole fills). */
+const RETRY_MIN_MS: i32 = 30000;
+const RETRY_MAX_MS: i32 = 600000;
+
+/** How an image's outbox entries look on the wire. The image extends it. */
+export class OutboxFormat {
+  /** The uplink kind (topic devices/<id>/up/<kind>) of an entry kind. */
+  topicKind(kind: u8): string { return "history"; }
+  /** The entry as flat JSON, including "seq". */
+  json(seq: u32, kind: u8, body: Uint8Array): string { return new JsonWriter().num("seq", seq).toString(); }
+}
 
 export class CloudLink {
   state: i32 = LinkState.OFFLINE;
   deviceId: string = "";
   /** Why the last attempt failed (MQTT_STATE argument), 0 if none. */
   lastRefusal: i32 = 0;
+  readonly outbox: Outbox;
+  /** Everything up to here is held by the cloud (its latest {"ack":n}, or the floor in flash). */
+  acked: u32 = 0;
+  private sent: u32 = 0;
+  private retryMs: i32 = RETRY_MIN_MS;
   private attempt: i32 = 0;
   private subscribePid: i32 = -1;
-  private pidSlot: Map<i32, u32> = new Map<i32, u32>();
 
-  constructor(private store: CredentialStore, private timerId: i32) {}
+  constructor(private store: CredentialStore, private timerId: i32, private format: OutboxFormat = new OutboxFormat()) {
+    this.outbox = new Outbox(store);
+  }
 
   /** Connects with the stored registration, if there is one. */
   start(): void {
     const id = this.store.registrationDeviceId();
     if (id === null) { this.stop(); return; }
     this.deviceId = id;
+    this.outbox.load();
+    this.acked = this.outbox.floor;
+    this.sent = this.acked;
     this.attempt = 0;
     this.connect();
   }
@@ -46,7 +68,9 @@ export class CloudLink {
     board.cancelTimer(this.timerId);
     this.state = LinkState.OFFLINE;
     this.deviceId = "";
-    this.pidSlot.clear();
+    this.outbox.forget();
+    this.acked = 0;
+    this.sent = 0;
   }
 
   private connect(): void {
@@ -66,37 +90,64 @@ export class CloudLink {
     board.setTimer(this.timerId, base + jitter);
   }
 
-  /** MQTT_STATE. Returns true when the link has just come up (the image then says hello). */
+  /** MQTT_STATE. Returns true when the link has just come up (the image then says hello
+   *  and calls flush()). */
   onState(arg: i32): bool {
     if (this.state == LinkState.OFFLINE) return false;
     if (arg == 1) {
       this.state = LinkState.CONNECTED;
       this.attempt = 0;
       this.lastRefusal = 0;
-      this.pidSlot.clear();
+      // Subscribed before anything is published: the broker handles our packets in
+      // order, so the cloud never sees our hello before it can reach our down topic.
       this.subscribePid = board.mqttSubscribe(this.topic("down"), 1);
+      this.sent = this.acked;
+      this.retryMs = RETRY_MIN_MS;
       return true;
     }
     if (arg < 0) this.lastRefusal = arg;
-    this.pidSlot.clear();
     this.backoff();
     return false;
   }
 
   onTimer(): void {
-    if (this.state == LinkState.WAITING && this.deviceId.length > 0) this.connect();
+    if (this.state == LinkState.WAITING && this.deviceId.length > 0) { this.connect(); return; }
+    if (this.state != LinkState.CONNECTED || this.acked >= this.outbox.last) return;
+    // No acknowledgement in time: the oldest unacknowledged message once more, then wait
+    // longer (while the cloud is away its broker session queues every resend).
+    this.sent = this.acked;
+    this.sendNext();
+    this.retryMs = min(RETRY_MAX_MS, this.retryMs * 2);
+    board.setTimer(this.timerId, this.retryMs);
   }
 
-  /** MQTT_ACK: an outbox message has reached the broker, so it can leave flash. */
+  /** MQTT_ACK: the broker's PUBACK/SUBACK. Only a refused subscription matters here. */
   onAck(pid: i32, granted: i32): void {
     if (pid == this.subscribePid && granted == 0x80) board.logError("cloud refused our command topic");
-    if (!this.pidSlot.has(pid)) return;
-    const slot = this.pidSlot.get(pid);
-    this.pidSlot.delete(pid);
-    if (granted != 0x80) this.store.records.remove(slot);
   }
 
-  /** A message on this device's command topic, or null for anything else. */
+  /** {"ack":n} from the cloud: it has stored every outbox message up to n. */
+  onCloudAck(n: i64): i32 {
+    if (n < 0 || n > 0xffffffff) return E_STATE;
+    let upTo = <u32>n;
+    const last = this.outbox.last;
+    if (upTo > last) { board.logWarn("cloud acknowledged " + upTo.toString() + ", beyond our last " + last.toString()); upTo = last; }
+    if (upTo > this.acked) {
+      this.acked = upTo;
+      if (this.sent < upTo) this.sent = upTo;
+      this.retryMs = RETRY_MIN_MS;
+      const rc = this.outbox.acknowledge(upTo);
+      if (rc < 0) board.logError("outbox clean-up failed (" + rc.toString() + "); retried at the next acknowledgement");
+    }
+    if (this.connected) {
+      if (this.acked < last) board.setTimer(this.timerId, this.retryMs);
+      else board.cancelTimer(this.timerId);
+      this.sendMore();
+    }
+    return OK;
+  }
+
+  /** A message on this device's down topic, or null for anything else. */
   commandPayload(topic: string, payload: Uint8Array): Uint8Array | null {
     return this.state == LinkState.CONNECTED && topic == this.topic("down") ? payload : null;
   }
@@ -105,54 +156,49 @@ export class CloudLink {
 
   topic(kind: string): string { return "devices/" + this.deviceId + (kind == "down" ? "/down" : "/up/" + kind); }
 
-  /** Sends now if connected; lost if not (state and replies are re-sent on reconnect). */
+  /** Sends now if connected; lost if not (hello and state are sent again on reconnect). */
   publish(kind: string, json: string): i32 {
     if (!this.connected) return E_STATE;
     return board.mqttPublish(this.topic(kind), board.utf8(json), 1, false);
   }
 
-  /** Keeps the message in flash until the broker has it. */
-  enqueue(kind: string, json: string): i32 {
-    if (this.store.registrationDeviceId() === null) return E_STATE;
-    const next = this.outboxNext();
-    const slot = OUTBOX_FIRST_SLOT + next % OUTBOX_SLOTS;
-    // The counter moves first: a power cut between the two writes then skips a number
-    // instead of leaving a stored message outside the range flush() resends.
-    const b = new Uint8Array(4);
-    putU32LE(b, 0, next + 1);
-    let rc = this.store.put(OUTBOX_NEXT, ValueType.U32, 0, b);
-    if (rc < 0) return rc;
-    // A full outbox overwrites its oldest message: the newest history matters most.
-    rc = this.store.put(slot, ValueType.STRING, 0, board.utf8(kind + "\n" + json));
-    if (rc < 0) return rc;
-    if (this.connected) this.send(slot);
+  /** Keeps the message in flash until the cloud acknowledges it. An error means it could
+   *  not be stored: it is counted, logged, and reported to the cloud as a gap. */
+  enqueue(kind: u8, body: Uint8Array): i32 {
+    if (this.deviceId.length == 0) return E_STATE;
+    const seq = this.outbox.append(kind, body);
+    if (seq < 0) return <i32>seq;
+    this.sendMore();
     return OK;
   }
 
-  /** Resends everything still in the outbox, oldest first. */
+  /** Sends what the cloud has not acknowledged, oldest first (after hello). */
   flush(): void {
-    const next = this.outboxNext();
-    const first = next > OUTBOX_SLOTS ? next - OUTBOX_SLOTS : 0;
-    for (let n = first; n < next; n++) this.send(OUTBOX_FIRST_SLOT + n % OUTBOX_SLOTS);
+    this.sendMore();
   }
 
-  pending(): i32 {
-    let n = 0;
-    for (let s: u32 = 0; s < OUTBOX_SLOTS; s++) if (this.store.records.has(OUTBOX_FIRST_SLOT + s)) n++;
-    return n;
+  /** Messages stored and not yet acknowledged. */
+  pending(): u32 { return this.outbox.last - this.acked; }
+
+  private sendMore(): void {
+    if (!this.connected) return;
+    const wasIdle = this.sent == this.acked;
+    while (this.sent < this.outbox.last && this.sent - this.acked < WINDOW) {
+      if (!this.sendNext()) break;
+    }
+    if (wasIdle && this.sent > this.acked) board.setTimer(this.timerId, this.retryMs);
   }
 
-  private send(slot: u32): void {
-    const msg = this.store.getString(slot);
-    if (msg === null) return;
-    const nl = msg.indexOf("\n");
-    if (nl <= 0) { this.store.records.remove(slot); return; }
-    const pid = this.publish(msg.substring(0, nl), msg.substring(nl + 1));
-    if (pid > 0) this.pidSlot.set(pid, slot);
-  }
-
-  private outboxNext(): u32 {
-    const v = this.store.getTyped(OUTBOX_NEXT, ValueType.U32);
-    return v === null || v.length != 4 ? 0 : getU32LE(v, 0);
+  private sendNext(): bool {
+    const seq = max(this.sent + 1, this.outbox.first);
+    const e = this.outbox.entry(seq);
+    if (e === null) { board.logError("outbox entry " + seq.toString() + " unreadable"); return false; }
+    const json = e.kind == GAP
+      ? new JsonWriter().num("seq", seq).str("event", "gap").num("value", e.body.length == 4 ? getU32LE(e.body, 0) : 0).num("t", -1).toString()
+      : this.format.json(seq, e.kind, e.body);
+    const pid = this.publish(e.kind == GAP ? "history" : this.format.topicKind(e.kind), json);
+    if (pid < 0) return false;
+    this.sent = seq;
+    return true;
   }
 }

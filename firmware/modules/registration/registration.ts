@@ -194,8 +194,10 @@ export class Registration {
       const id = this.store.registrationDeviceId();
       if (id === null) { this.session.close(); return this.refuse(E_STATE); }
       existing = id;
-      // The cloud adds a user only against the device's own word for this terminal.
-      this.cloud.enqueue("approve", new JsonWriter().str("terminal", terminal).toString());
+      // The cloud adds a user only against the device's own word for this terminal. Sent
+      // live, not through the outbox: an approval is for the person at the remote now, and
+      // one delivered hours later would open a window nobody asked for (PROTOCOL.md §2).
+      this.cloud.publish("approve", new JsonWriter().str("terminal", terminal).toString());
     }
     const inner = new Uint8Array(1);
     inner[0] = this.mode;

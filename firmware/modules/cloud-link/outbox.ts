@@ -1,0 +1,224 @@
+// The device's outbox in flash: messages that must reach the cloud (usage history,
+// command replies), numbered with a sequence number per registration and kept until the
+// cloud acknowledges them ({"ack":n} on the down topic: everything up to n is stored).
+// Entries are compact binary, many per flash record ("chunk"), so a day of history fits
+// the partition; PROTOCOL.md §2 gives the figures and the overflow policy.
+//
+// Chunk record (BYTES): first seq u32 LE, then entries `kind u8 | len u8 | body`, with
+// consecutive sequence numbers. Appending rewrites the newest chunk (one atomic record
+// write), so a power cut keeps either the old or the new chunk.
+import * as board from "../../board/index";
+import { getU32LE, putU32LE } from "../../core/bytes";
+import { OK, E_NOSPACE, E_RANGE } from "../../core/errors";
+import { CredentialStore } from "../credential-store/credential-store";
+import { ValueType } from "../credential-store/ids";
+
+// Registration-class records: erased with the registration they belong to.
+/** u32: every seq up to this one is acknowledged. Written before acknowledged chunks are
+ *  removed, so the numbering never restarts below what the cloud already holds. */
+const FLOOR: u32 = 0x0206;
+/** count u32 | gap seq u32: messages dropped because the outbox was full (or could not
+ *  be written), to be reported by a gap entry that will get `gap seq`. */
+const DROPPED: u32 = 0x0207;
+const FIRST_CHUNK: u32 = 0x0220;
+export const MAX_CHUNKS: i32 = 40;
+/** Entry bytes per chunk: with its 4-byte header a chunk stays within the credential
+ *  store's 512-byte value. */
+export const CHUNK_BYTES: i32 = 500;
+/** Entry kind reserved by the outbox: body u32 LE = how many messages were dropped. */
+export const GAP: u8 = 0;
+
+export class OutboxEntry {
+  constructor(public seq: u32, public kind: u8, public body: Uint8Array) {}
+}
+
+class Chunk {
+  constructor(public key: u32, public first: u32, public count: u32, public bytes: i32) {}
+  get lastSeq(): u32 { return this.first + this.count - 1; }
+}
+
+export class Outbox {
+  /** Acknowledged floor as stored in flash. */
+  floor: u32 = 0;
+  /** Messages dropped and not yet reported by a gap entry. */
+  dropped: u32 = 0;
+  private gapSeq: u32 = 0;
+  private chunks: Chunk[] = [];   // oldest first
+  private lastKey: u32 = FIRST_CHUNK + <u32>MAX_CHUNKS - 1;
+
+  constructor(private store: CredentialStore) {}
+
+  /** Reads the outbox after boot or a new registration; finishes a clean-up that a power
+   *  cut interrupted (acknowledged chunks still there, a gap already written). */
+  load(): void {
+    this.chunks = [];
+    this.floor = 0;
+    this.dropped = 0;
+    const f = this.store.getTyped(FLOOR, ValueType.U32);
+    if (f !== null && f.length == 4) this.floor = getU32LE(f, 0);
+    for (let i: u32 = 0; i < <u32>MAX_CHUNKS; i++) {
+      const key = FIRST_CHUNK + i;
+      const v = this.store.getTyped(key, ValueType.BYTES);
+      if (v === null || v.length < 4) continue;
+      const c = new Chunk(key, getU32LE(v, 0), 0, v.length - 4);
+      c.count = countEntries(v);
+      if (c.count == 0 || c.lastSeq <= this.floor) { this.store.erase(key); continue; }
+      this.insert(c);
+    }
+    if (this.chunks.length > 0) this.lastKey = this.chunks[this.chunks.length - 1].key;
+    const d = this.store.getTyped(DROPPED, ValueType.BYTES);
+    if (d !== null && d.length == 8) {
+      this.dropped = getU32LE(d, 0);
+      this.gapSeq = getU32LE(d, 4);
+      if (this.last >= this.gapSeq) { this.dropped = 0; this.store.erase(DROPPED); }
+    }
+  }
+
+  /** The highest sequence number given out (0 before the first message). */
+  get last(): u32 {
+    return this.chunks.length == 0 ? this.floor : max(this.floor, this.chunks[this.chunks.length - 1].lastSeq);
+  }
+
+  /** The oldest sequence number still held, or 0 when empty. */
+  get first(): u32 { return this.chunks.length == 0 ? 0 : max(this.floor + 1, this.chunks[0].first); }
+
+  get chunkCount(): i32 { return this.chunks.length; }
+
+  /** Stores a message and returns its sequence number, or a negative error when it could
+   *  not be stored: it is then counted as dropped, and a gap entry reports it before the
+   *  next message that fits. */
+  append(kind: u8, body: Uint8Array): i64 {
+    if (this.dropped > 0) {
+      const b = new Uint8Array(4);
+      putU32LE(b, 0, this.dropped);
+      const gap = this.appendRaw(GAP, b);
+      if (gap < 0) return this.drop(gap);
+      this.dropped = 0;
+      // The gap is in flash; a stale DROPPED record is recognised by its gap seq at load.
+      this.store.erase(DROPPED);
+    }
+    const seq = this.appendRaw(kind, body);
+    return seq < 0 ? this.drop(seq) : seq;
+  }
+
+  /** The stored message with this sequence number, or null. */
+  entry(seq: u32): OutboxEntry | null {
+    for (let i = 0; i < this.chunks.length; i++) {
+      const c = this.chunks[i];
+      if (seq < c.first || seq > c.lastSeq) continue;
+      const v = this.store.getTyped(c.key, ValueType.BYTES);
+      if (v === null) return null;
+      let at = 4;
+      for (let s = c.first; at + 2 <= v.length; s++) {
+        const len = <i32>v[at + 1];
+        if (at + 2 + len > v.length) return null;
+        if (s == seq) return new OutboxEntry(seq, v[at], v.slice(at + 2, at + 2 + len));
+        at += 2 + len;
+      }
+      return null;
+    }
+    return null;
+  }
+
+  /** The cloud holds everything up to n: chunks entirely at or below n leave flash, after
+   *  the floor has moved past them. Returns the error of a failed write. */
+  acknowledge(n: u32): i32 {
+    let drop = 0;
+    let floor = this.floor;
+    while (drop < this.chunks.length && this.chunks[drop].lastSeq <= n) { floor = this.chunks[drop].lastSeq; drop++; }
+    if (drop == 0) return OK;
+    // Order matters: the floor first. Removing the chunks first would, after a power cut
+    // between the two, restart the numbering below what the cloud has acknowledged, and
+    // the cloud would take the new messages for resends.
+    const rc = this.store.putU32(FLOOR, floor, 0);
+    if (rc < 0) return rc;
+    this.floor = floor;
+    for (let i = 0; i < drop; i++) {
+      const r = this.store.erase(this.chunks[0].key);
+      if (r < 0) return r;   // left for the next acknowledgement or boot
+      this.chunks.shift();
+    }
+    return OK;
+  }
+
+  /** RAM only: the registration (and with it the outbox) was erased. */
+  forget(): void { this.chunks = []; this.floor = 0; this.dropped = 0; }
+
+  private appendRaw(kind: u8, body: Uint8Array): i64 {
+    if (body.length > 255 || 2 + body.length > CHUNK_BYTES) return E_RANGE;
+    const seq = this.last + 1;
+    const n = this.chunks.length;
+    const tail = n > 0 ? this.chunks[n - 1] : null;
+    let rec: Uint8Array;
+    let key: u32;
+    if (tail !== null && tail.lastSeq + 1 == seq && tail.bytes + 2 + body.length <= CHUNK_BYTES) {
+      const old = this.store.getTyped(tail.key, ValueType.BYTES);
+      if (old === null) return this.store.lastError < 0 ? this.store.lastError : E_NOSPACE;
+      rec = new Uint8Array(old.length + 2 + body.length);
+      rec.set(old!, 0);
+      key = tail.key;
+    } else {
+      if (n >= MAX_CHUNKS) return E_NOSPACE;
+      rec = new Uint8Array(4 + 2 + body.length);
+      putU32LE(rec, 0, seq);
+      key = this.freeKey();
+    }
+    const at = rec.length - 2 - body.length;
+    rec[at] = kind;
+    rec[at + 1] = <u8>body.length;
+    rec.set(body, at + 2);
+    const rc = this.store.put(key, ValueType.BYTES, 0, rec);
+    if (rc < 0) return rc;
+    if (tail !== null && key == tail.key) { tail.count++; tail.bytes = rec.length - 4; }
+    else { this.chunks.push(new Chunk(key, seq, 1, rec.length - 4)); this.lastKey = key; }
+    return seq;
+  }
+
+  /** Counts a message that could not be stored; the count is kept in flash so a power
+   *  cut does not hide the loss. */
+  private drop(rc: i64): i64 {
+    if (this.dropped == 0) this.gapSeq = this.last + 1;
+    this.dropped++;
+    const b = new Uint8Array(8);
+    putU32LE(b, 0, this.dropped);
+    putU32LE(b, 4, this.gapSeq);
+    const w = this.store.put(DROPPED, ValueType.BYTES, 0, b);
+    board.logError("outbox full or not writable (" + rc.toString() + "): " + this.dropped.toString() + " message(s) dropped"
+      + (w < 0 ? ", count not saved (" + w.toString() + ")" : ""));
+    return rc;
+  }
+
+  private freeKey(): u32 {
+    let k = this.lastKey;
+    for (let i = 0; i < MAX_CHUNKS; i++) {
+      k = k + 1 >= FIRST_CHUNK + <u32>MAX_CHUNKS ? FIRST_CHUNK : k + 1;
+      if (!this.inUse(k)) return k;
+    }
+    return FIRST_CHUNK;
+  }
+
+  private inUse(key: u32): bool {
+    for (let i = 0; i < this.chunks.length; i++) if (this.chunks[i].key == key) return true;
+    return false;
+  }
+
+  private insert(c: Chunk): void {
+    this.chunks.push(c);
+    for (let i = this.chunks.length - 1; i > 0 && this.chunks[i - 1].first > c.first; i--) {
+      this.chunks[i] = this.chunks[i - 1];
+      this.chunks[i - 1] = c;
+    }
+  }
+}
+
+function countEntries(v: Uint8Array): u32 {
+  let n: u32 = 0;
+  let at = 4;
+  while (at + 2 <= v.length) {
+    const next = at + 2 + <i32>v[at + 1];
+    if (next > v.length) break;
+    at = next;
+    n++;
+  }
+  return n;
+}
