@@ -42,10 +42,14 @@ async function recordLife(): Promise<SweepOp[]> {
   for (const [i, b] of [MENU, OK, UP, OK, 4 /* BACK */].entries()) await run(`set hot water temp ${i}`, press(b));
   for (const [i, b] of [MENU, DOWN, DOWN, DOWN, OK, OK, OK].entries()) await run(`open registration ${i}`, press(b));
   const phone = new LanSession(seededRandom("sweep-phone"));
-  const hello = await run("app says hello", { kind: EventKind.LINK, arg: LinkId.LAN, payload: phone.hello("sweep-terminal") });
-  const reply = hello.outputs.find((o) => o.t === "link");
-  assert.ok(reply && reply.t === "link");
-  phone.openHelloReply(reply.data);
+  const answer = (r: Awaited<ReturnType<typeof run>>) => {
+    const f = r.outputs.find((o) => o.t === "link");
+    assert.ok(f && f.t === "link");
+    return f.data;
+  };
+  phone.acceptNonce(answer(await run("app asks for a nonce", { kind: EventKind.LINK, arg: LinkId.LAN, payload: phone.nonceRequest() })));
+  phone.openHelloReply(answer(await run("app says hello", { kind: EventKind.LINK, arg: LinkId.LAN, payload: phone.hello("sweep-terminal") })));
+  await run("user confirms the code", press(OK));
   await run("app hands over the credentials", { kind: EventKind.LINK, arg: LinkId.LAN, payload: phone.credentials(DEVICE_ID, PASSWORD) }, { writes: PASSWORD });
   await run("dismiss", press(OK));
   await run("broker accepts", { kind: EventKind.MQTT_STATE, arg: 1 });

@@ -38,10 +38,17 @@ async function script(host: HostName) {
   // New registration over the LAN with a seeded phone.
   await startRegistration(heater, "new");
   const s = new LanSession(seededRandom("cross-host-phone"));
+  await lan.send("heater", Uint8Array.of(0x77));                          // one refused frame
+  assert.equal((await lan.next(2000))[0], LanMsg.ERROR);
+  await lan.send("heater", s.nonceRequest());
+  s.acceptNonce(await lan.next(2000));
   await lan.send("heater", s.hello("phone-1"));
   s.openHelloReply(await lan.next(2000));
+  assert.ok(heater.screen.includes(`\n${s.code}\n`), "the remote shows the app's code");
+  // The app's user confirms first: the credentials wait for the OK on the remote.
   const deviceId = "1b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b";
   await lan.send("heater", s.credentials(deviceId, "cross-host-password-0001"));
+  await heater.press(Button.OK);
   assert.equal(s.status(await lan.next(2000), LanMsg.STORED), 0);
   await finishRegistration(heater);
 
