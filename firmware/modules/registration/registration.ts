@@ -231,6 +231,7 @@ export class Registration {
   /** The user saw the same code on the remote as in the app: only now may the app's
    *  CREDENTIALS / ADDED act, and only now does the remote vouch for its terminal. */
   private codeConfirmed(): void {
+    board.setTimer(this.timerId, HANDSHAKE_MS);          // the app's steps get a full handshake time
     this.go(Screen.CONNECTING);
     // The cloud adds a user only against the device's own word for this terminal.
     if (this.mode == Mode.ADDITIONAL) this.cloud.enqueue("approve", new JsonWriter().str("terminal", this.terminal).toString());
