@@ -101,7 +101,11 @@ export class Home {
         name, terminalId: terminal, user, password: `${user}-app-password`, cloudUrl: this.cloud.url, ca: this.pki.ca,
         lan: this.router.port(name), random: this.o.seeded ? seededRandom(name) : undefined,
         // The tenant stands at the remote and compares its code with the app's.
-        confirmCode: (code) => compareCodes(this.heater, code),
+        confirmCode: async (code) => {
+          const same = await compareCodes(this.heater, code);
+          this.note("HOME", `${name} compares the app's code ${code} with the remote's screen: ${same ? "same" : "different"}`);
+          return same;
+        },
       });
     };
     this.alice = phone("alice", "alice", "alice-phone", true);
