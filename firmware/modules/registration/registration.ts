@@ -1,7 +1,8 @@
 // The remote controller's registration state machine (seed 000, FIG. 5 steps S1..S16,
 // screens of FIG. 9): new registration, additional registration, new registration after
 // initialization (notice, explicit confirmation, erase), initialization and factory
-// reset from the menu. The LAN is open only while the screen waits for the app.
+// reset from the menu. The LAN is open only while the screen waits for the app or shows
+// the code the user compares with the app's; five refused frames close it.
 import * as board from "../../board/index";
 import { Link } from "../../board/index";
 import { OK, E_MALFORMED, E_STATE, E_AUTH, E_LOCKED } from "../../core/errors";
