@@ -36,13 +36,25 @@ async function script(host: HostName) {
   await heater.start();
   await heater.service(service.provision("WH-0042"));
 
-  // New registration over the LAN with a seeded phone.
+  // A window closed by five refused frames, then a new registration over the LAN with a
+  // seeded phone.
+  await startRegistration(heater, "new");
+  for (let i = 0; i < 5; i++) { await lan.send("heater", Uint8Array.of(0x70 + i)); await lan.next(2000); }
+  assert.match(heater.screen, /^Error\n5 refused messages/);
+  await heater.press(Button.OK);
   await startRegistration(heater, "new");
   const s = new LanSession(seededRandom("cross-host-phone"));
+  await lan.send("heater", Uint8Array.of(0x77));                          // one refused frame
+  assert.equal((await lan.next(2000))[0], LanMsg.ERROR);
+  await lan.send("heater", s.nonceRequest());
+  s.acceptNonce(await lan.next(2000));
   await lan.send("heater", s.hello("phone-1"));
   s.openHelloReply(await lan.next(2000));
+  assert.ok(heater.screen.includes(`\n${s.code}\n`), "the remote shows the app's code");
+  // The app's user confirms first: the credentials wait for the OK on the remote.
   const deviceId = "1b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b";
   await lan.send("heater", s.credentials(deviceId, "cross-host-password-0001"));
+  await heater.press(Button.OK);
   assert.equal(s.status(await lan.next(2000), LanMsg.STORED), 0);
   await finishRegistration(heater);
 
@@ -76,10 +88,11 @@ test("water heater: both hosts agree output for output and in final flash bytes"
   const ts = await script("ts");
   const px = await script("posix");
   assert.ok(ts.trace.length > 50, `${ts.trace.length} outputs`);
-  // What the script exercised: a replay refused, the bath ready, reheating queued, initialization.
+  // What the script exercised: the LAN window closed, a replay refused, the bath ready,
+  // reheating queued, initialization.
   const said = (ts.trace as Record<string, string>[]).map((o) =>
     o.t === "mqtt_publish" ? Buffer.from(o.payload, "hex").toString() : o.t === "log" ? o.text : "").join("\n");
-  for (const what of ['"status":-3', '"event":"bath_ready"', '"event":"reheat"', "registration initialized"]) {
+  for (const what of ["LAN window closed after 5 refused messages", '"status":-3', '"event":"bath_ready"', '"event":"reheat"', "registration initialized"]) {
     assert.ok(said.includes(what), `the script should exercise ${what}`);
   }
   assert.deepEqual(px.trace, ts.trace);

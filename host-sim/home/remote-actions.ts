@@ -38,6 +38,17 @@ export async function startRegistration(remote: DeviceRunner, kind: "new" | "add
   expectScreen(remote, /^Waiting for the app/, "waiting for the app");
 }
 
+/** The person compares the code the app shows with the remote's screen: the same code,
+ *  OK on the remote and yes in the app; a different one, BACK on the remote and no in the
+ *  app. A remote that shows no code gets no press, and the app gets no. */
+export async function compareCodes(remote: DeviceRunner, appCode: string): Promise<boolean> {
+  const shown = /^Check the code\n(\d{6})\n/.exec(remote.screen)?.[1];
+  if (shown === undefined) return false;
+  const same = shown === appCode;
+  await press(remote, same ? Button.OK : Button.BACK);
+  return same;
+}
+
 /** Dismisses the "Registration complete" / "Phone added" screen. */
 export async function finishRegistration(remote: DeviceRunner): Promise<void> {
   expectScreen(remote, /^(Registration complete|Phone added)/, "registration result");

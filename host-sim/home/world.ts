@@ -11,6 +11,7 @@ import { MqttBridge } from "../bridge/mqtt-bridge.ts";
 import { startCloud, type CloudHandle, type CloudEvent } from "../cloud/index.ts";
 import { DeviceRunner } from "./device-runner.ts";
 import { HomeRouter } from "./router.ts";
+import { compareCodes } from "./remote-actions.ts";
 import { MakerApp } from "../phone/app.ts";
 import { seededRandom } from "../phone/seeded-random.ts";
 import type { HostName } from "../device/power-on.ts";
@@ -37,7 +38,10 @@ export interface FlowLine { t: number; via: "LAN" | "MQTT" | "HTTP" | "HOME"; te
 export const HEATER = "heater";
 export const HEATER_SERIAL = "WH-0001";
 
-const LAN_NAMES: Record<number, string> = { 0x01: "HELLO", 0x02: "CREDENTIALS (sealed)", 0x03: "ADDED (sealed)", 0x81: "HELLO_REPLY", 0x82: "STORED (sealed)", 0x83: "ADDED_ACK (sealed)", 0xff: "ERROR" };
+const LAN_NAMES: Record<number, string> = {
+  0x01: "HELLO", 0x02: "CREDENTIALS (sealed)", 0x03: "ADDED (sealed)", 0x04: "NONCE_REQUEST", 0x05: "ABORT (sealed)",
+  0x81: "HELLO_REPLY (sealed)", 0x82: "STORED (sealed)", 0x83: "ADDED_ACK (sealed)", 0x84: "NONCE", 0xff: "ERROR",
+};
 
 export class Home {
   pki!: Pki;
@@ -87,6 +91,12 @@ export class Home {
       return new MakerApp({
         name, terminalId: terminal, user, password: `${user}-app-password`, cloudUrl: this.cloud.url, ca: this.pki.ca,
         lan: this.router.port(name), random: this.o.seeded ? seededRandom(name) : undefined,
+        // The tenant stands at the remote and compares its code with the app's.
+        confirmCode: async (code) => {
+          const same = await compareCodes(this.heater, code);
+          this.note("HOME", `${name} compares the app's code ${code} with the remote's screen: ${same ? "same" : "different"}`);
+          return same;
+        },
       });
     };
     this.alice = phone("alice", "alice", "alice-phone", true);

@@ -21,6 +21,16 @@ export interface PhoneOptions {
   /** Called before each step of a registration (S82, S86/S88, S87/S89): fault
    *  injection in tests, narration in the demo. */
   beforeStep?: (step: RegistrationStep) => Promise<void>;
+  /** The app shows the LAN code and asks its user whether the appliance's screen shows
+   *  the same; nothing is handed over unless this says yes. */
+  confirmCode: ConfirmCode;
+}
+
+export type ConfirmCode = (code: string) => Promise<boolean>;
+
+/** The user said the app's code and the appliance's differ: someone may sit in between. */
+export class CodeMismatch extends Error {
+  constructor(readonly code: string) { super(`the user saw a different code on the appliance than ${code}: registration stopped`); }
 }
 
 export type RegistrationStep = "S82 hello" | "S86 register at cloud" | "S87 hand over credentials" | "S88 add at cloud" | "S89 notify added";
@@ -63,8 +73,16 @@ export class MakerApp {
     const session = new LanSession(this.random);
     this.show("Registering\nLooking for the water heater...");
     await this.step("S82 hello");
+    await lan.send(device, session.nonceRequest());
+    session.acceptNonce(await lan.next(this.lanTimeout()));
     await lan.send(device, session.hello(this.o.terminalId));                     // S82
     const reply = session.openHelloReply(await lan.next(this.lanTimeout()));      // S83
+    this.show(`Registering\nCheck the code: ${session.code}\nDoes the water heater show the same code?`);
+    if (!(await this.o.confirmCode(session.code))) {
+      await lan.send(device, session.abort());
+      this.show("Registration stopped\nThe codes were different. Nothing was handed over.");
+      throw new CodeMismatch(session.code);
+    }
     if (reply.existingDeviceId === "") {                                          // S84 no
       const deviceId = uuid(this.random);                                         // S85
       const devicePassword = this.random.bytes(24).toString("base64url");

@@ -1,27 +1,33 @@
 // The app's side of the registration conversation over the home LAN
 // (firmware/images/water-heater/PROTOCOL.md §1): message builders and the sealed session.
-import { createCipheriv, createDecipheriv, createECDH, createHmac } from "node:crypto";
+import { createCipheriv, createDecipheriv, createECDH, createHash, createHmac } from "node:crypto";
 import type { RandomSource } from "./seeded-random.ts";
 
 export const LanMsg = {
-  HELLO: 0x01, CREDENTIALS: 0x02, ADDED: 0x03,
-  HELLO_REPLY: 0x81, STORED: 0x82, ADDED_ACK: 0x83, ERROR: 0xff,
+  HELLO: 0x01, CREDENTIALS: 0x02, ADDED: 0x03, NONCE_REQUEST: 0x04, ABORT: 0x05,
+  HELLO_REPLY: 0x81, STORED: 0x82, ADDED_ACK: 0x83, NONCE: 0x84, ERROR: 0xff,
 } as const;
 
 export const RegistrationMode = { NEW: 1, ADDITIONAL: 2 } as const;
 
+const NONCE_LEN = 16, PUBLIC_LEN = 65;
 const str = (s: string) => { const b = Buffer.from(s, "utf8"); return Buffer.concat([Buffer.of(b.length), b]); };
 
 /** The sealed part of HELLO_REPLY. `serial` is the remote's own (its factory
  *  certificate's CN); the phone passes it to the cloud with a new registration. */
 export interface HelloReply { mode: number; existingDeviceId: string; serial: string }
 
-/** One registration conversation: key agreement, then sealed frames both ways. */
+/** One registration conversation: the phone commits to its key (NONCE_REQUEST), takes the
+ *  remote's nonce and key (NONCE), reveals its key bound to that nonce (HELLO), then both
+ *  sides hold the session key and the 6-digit code, and sealed frames go both ways. */
 export class LanSession {
   private readonly ecdh = createECDH("prime256v1");
   private key: Buffer | null = null;
+  private nonce: Buffer | null = null;
   private sendCounter = 0;
   private recvCounter = 0;
+  /** The short authentication string, once the remote's NONCE was taken. */
+  code = "";
 
   constructor(random: RandomSource) {
     // A private key from the phone's own (possibly seeded) random source.
@@ -30,20 +36,39 @@ export class LanSession {
     }
   }
 
-  hello(terminalId: string): Buffer {
-    return Buffer.concat([Buffer.of(LanMsg.HELLO), this.ecdh.getPublicKey(), str(terminalId)]);
+  /** NONCE_REQUEST: SHA-256("wh-lan-v2 commit" ‖ phone public key). */
+  nonceRequest(): Buffer {
+    const commit = createHash("sha256").update(Buffer.from("wh-lan-v2 commit")).update(this.ecdh.getPublicKey()).digest();
+    return Buffer.concat([Buffer.of(LanMsg.NONCE_REQUEST), commit]);
   }
 
-  /** HELLO_REPLY: remote public key, then a sealed part without its own type byte. */
+  /** NONCE: the remote's nonce and public key; derives the session key and the code. */
+  acceptNonce(f: Uint8Array): void {
+    const b = Buffer.from(f);
+    refusal(b);
+    if (b[0] !== LanMsg.NONCE || b.length !== 1 + NONCE_LEN + PUBLIC_LEN) throw new Error("not a NONCE");
+    const nonce = b.subarray(1, 1 + NONCE_LEN), devicePub = b.subarray(1 + NONCE_LEN);
+    const shared = this.ecdh.computeSecret(devicePub);
+    const k = createHmac("sha256", shared).update(Buffer.concat([Buffer.from("wh-lan-v2"), this.ecdh.getPublicKey(), devicePub, nonce])).digest();
+    this.key = k.subarray(0, 16);
+    this.code = String(createHmac("sha256", k).update("wh-lan-v2 code").digest().readUInt32BE(0) % 1_000_000).padStart(6, "0");
+    this.nonce = Buffer.from(nonce);
+    this.sendCounter = 0;
+    this.recvCounter = 0;
+  }
+
+  /** HELLO: phone public key, the remote's nonce, terminal id. */
+  hello(terminalId: string): Buffer {
+    if (!this.nonce) throw new Error("HELLO needs the remote's NONCE first");
+    return Buffer.concat([Buffer.of(LanMsg.HELLO), this.ecdh.getPublicKey(), this.nonce, str(terminalId)]);
+  }
+
+  /** HELLO_REPLY: a sealed frame; its body is the mode and the existing device ID. */
   openHelloReply(f: Uint8Array): HelloReply {
     const b = Buffer.from(f);
-    if (b[0] === LanMsg.ERROR) throw new LanRefused(b.length > 1 ? (b[1] << 24) >> 24 : -10);
-    if (b[0] !== LanMsg.HELLO_REPLY || b.length < 66 + 4 + 16) throw new Error("not a HELLO_REPLY");
-    const devicePub = b.subarray(1, 66);
-    const shared = this.ecdh.computeSecret(devicePub);
-    const k = createHmac("sha256", shared).update(Buffer.concat([Buffer.from("wh-lan-v1"), this.ecdh.getPublicKey(), devicePub])).digest();
-    this.key = k.subarray(0, 16);
-    const body = this.open(Buffer.concat([Buffer.of(LanMsg.HELLO_REPLY), b.subarray(66)]));
+    refusal(b);
+    if (b[0] !== LanMsg.HELLO_REPLY || b.length < 5 + 16) throw new Error("not a HELLO_REPLY");
+    const body = this.open(b);
     const n = body[1];
     const s = 2 + n;
     if (body.length < s + 1 || body.length !== s + 1 + body[s]) throw new Error("malformed HELLO_REPLY");
@@ -55,11 +80,13 @@ export class LanSession {
 
   credentials(deviceId: string, password: string): Buffer { return this.seal(LanMsg.CREDENTIALS, Buffer.concat([str(deviceId), str(password)])); }
   added(): Buffer { return this.seal(LanMsg.ADDED, Buffer.alloc(0)); }
+  /** The user saw a different code: the remote abandons the registration. */
+  abort(): Buffer { return this.seal(LanMsg.ABORT, Buffer.alloc(0)); }
 
   /** A sealed status answer (STORED / ADDED_ACK), or the remote's ERROR. */
   status(f: Uint8Array, type: number): number {
     const b = Buffer.from(f);
-    if (b[0] === LanMsg.ERROR) throw new LanRefused(b.length > 1 ? (b[1] << 24) >> 24 : -10);
+    refusal(b);
     if (b[0] !== type) throw new Error(`expected message 0x${type.toString(16)}, got 0x${b[0].toString(16)}`);
     return (this.open(b)[0] << 24) >> 24;
   }
@@ -92,6 +119,11 @@ export class LanSession {
 
 export class LanRefused extends Error {
   constructor(readonly status: number) { super(`the remote refused with status ${status}`); }
+}
+
+/** Throws the remote's ERROR frame as a LanRefused. */
+function refusal(b: Buffer): void {
+  if (b[0] === LanMsg.ERROR) throw new LanRefused(b.length > 1 ? (b[1] << 24) >> 24 : -10);
 }
 
 function nonce(direction: number, counter: number): Buffer {

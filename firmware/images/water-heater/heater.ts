@@ -37,6 +37,8 @@ export class Change {
 export class Heater {
   values: i32[] = DEFAULT.slice(0);
   bathReady: bool = false;
+  /** Why the last set() changed nothing although the value differed (OK otherwise). */
+  saveError: i32 = OK;
 
   constructor(private store: CredentialStore) {}
 
@@ -61,11 +63,19 @@ export class Heater {
     return v < MIN[i] ? MIN[i] : v > MAX[i] ? MAX[i] : v;
   }
 
-  /** Applies a checked value; returns the history entry, or null if nothing changed. */
+  /** Applies a checked value; returns the history entry, or null if nothing changed.
+   *  A setting kept in flash changes only once it is saved: if the write fails, nothing
+   *  changes and `saveError` holds the store's error for the caller to report. */
   set(i: i32, value: i32): Change | null {
+    this.saveError = OK;
     if (this.values[i] == value) return null;
+    if (i <= Setting.FILL_L) {
+      const old = this.values[i];
+      this.values[i] = value;
+      const rc = this.save();
+      if (rc != OK) { this.values[i] = old; this.saveError = rc; return null; }
+    }
     this.values[i] = value;
-    if (i <= Setting.FILL_L) this.save();
     if (i == Setting.AUTO_BATH) {
       this.bathReady = false;
       if (value == 1) board.setTimer(AUTO_BATH_TIMER, this.values[Setting.FILL_L] * FILL_MS_PER_LITRE);
@@ -95,12 +105,12 @@ export class Heater {
       .toString();
   }
 
-  private save(): void {
+  private save(): i32 {
     const b = new Uint8Array(3);
     b[0] = <u8>this.values[0];
     b[1] = <u8>this.values[1];
     b[2] = <u8>(this.values[2] / 10);
-    this.store.put(SETTINGS, ValueType.BYTES, 0, b);
+    return this.store.put(SETTINGS, ValueType.BYTES, 0, b);
   }
 
   /** The burner runs while the bath is filled and kept warm, or reheated. */

@@ -40,6 +40,8 @@ export class Remote {
   private cursor: i32 = 0;
   private editing: i32 = 0;
   private draft: i32 = 0;
+  /** A failure the user must see (a setting that could not be saved); any button clears it. */
+  private notice: string = "";
 
   constructor(public store: CredentialStore) {
     const cloud = new CloudLink(store, CLOUD_TIMER, new HeaterOutboxFormat());
@@ -58,7 +60,8 @@ export class Remote {
 
   onButton(b: i32): i32 {
     if (b < Button.MENU || b > Button.REHEAT) return E_UNSUPPORTED;
-    if (this.registration.active) {
+    if (this.notice.length > 0) this.notice = "";
+    else if (this.registration.active) {
       this.registration.onButton(b);
       if (!this.registration.active) this.ui = UI_HOME;
     } else if (this.ui == UI_HOME) {
@@ -133,8 +136,8 @@ export class Remote {
     // The replay floor must be durable before the command acts: otherwise a power cut
     // could let the same command be applied twice.
     if (status == OK && !again) status = this.store.putU32(LAST_COMMAND, <u32>cmd, 0);
-    if (status == OK && !again) this.apply(i, <i32>value);
-    else if (status != E_STATE) board.logWarn("command " + cmd.toString() + " not applied: " + status.toString());
+    if (status == OK && !again) status = this.apply(i, <i32>value);
+    if (status != OK && status != E_STATE) board.logWarn("command " + cmd.toString() + " not applied: " + status.toString());
     const rc = this.cloud.enqueue(REPLY, replyEntry(<u32>cmd, status));
     if (rc < 0) board.logError("reply to command " + cmd.toString() + " not stored (" + rc.toString() + ")");
     this.render();
@@ -166,9 +169,17 @@ export class Remote {
 
   // ------------------------------------------------------------ shared
 
-  private apply(i: i32, value: i32): void {
+  /** OK once the change took effect; a setting that could not be saved is not applied:
+   *  the remote says so on its screen and the command's reply carries the store's error. */
+  private apply(i: i32, value: i32): i32 {
     const c = this.heater.set(i, value);
     if (c !== null) this.report(c);
+    const rc = this.heater.saveError;
+    if (rc != OK) {
+      board.logError("setting " + i.toString() + " not saved: " + rc.toString());
+      this.notice = "Setting not saved\nStorage error " + rc.toString() + ": the old value stays.\nOK: back";
+    }
+    return rc;
   }
 
   /** Usage history goes through the outbox (never lost); state is simply re-sent. */
@@ -184,6 +195,7 @@ export class Remote {
 
   render(): void {
     if (this.registration.active) { board.show(this.registration.render()); return; }
+    if (this.notice.length > 0) { board.show(this.notice); return; }
     const v = this.heater.values;
     if (this.ui == UI_MENU) {
       let t = "Menu";

@@ -24,6 +24,9 @@ export class Credential {
   get secret(): bool { return (this.attrs & Attr.SECRET) != 0; }
 }
 
+/** What an unreadable attempt counter counts as: above any limit. */
+export const EXHAUSTED: i32 = i32.MAX_VALUE;
+
 export class CredentialStore {
   /** Why the last call returned null / an error. */
   lastError: i32 = OK;
@@ -113,15 +116,23 @@ export class CredentialStore {
 
   // ---------------------------------------------------------------- attempt counters
 
+  /** The attempts counted so far: 0 only when no counter was ever written. A counter
+   *  that exists but cannot be read (read error, wrong type or size, failed tag) counts
+   *  as EXHAUSTED, so a damaged counter can never hand out fresh guesses. */
   counter(id: u32): i32 {
     const v = this.getTyped(id, ValueType.COUNTER);
-    return v === null || v.length != 4 ? 0 : <i32>getU32LE(v, 0);
+    if (v === null) return this.lastError == E_NOTFOUND && !this.records.has(id) ? 0 : EXHAUSTED;
+    if (v.length != 4) return EXHAUSTED;
+    const n = getU32LE(v, 0);
+    return n >= <u32>EXHAUSTED ? EXHAUSTED : <i32>n;
   }
 
-  /** Adds one and returns the new count once it is durable. */
+  /** Adds one and returns the new count once it is durable; an exhausted counter stays so. */
   countAttempt(id: u32): i32 {
+    const now = this.counter(id);
+    if (now == EXHAUSTED) return EXHAUSTED;
     const b = new Uint8Array(4);
-    putU32LE(b, 0, <u32>this.counter(id) + 1);
+    putU32LE(b, 0, <u32>now + 1);
     const rc = this.put(id, ValueType.COUNTER, 0, b);
     return rc < 0 ? rc : <i32>getU32LE(b, 0);
   }

@@ -1,14 +1,15 @@
 // The remote controller's registration state machine (seed 000, FIG. 5 steps S1..S16,
 // screens of FIG. 9): new registration, additional registration, new registration after
 // initialization (notice, explicit confirmation, erase), initialization and factory
-// reset from the menu. The LAN is open only while the screen waits for the app.
+// reset from the menu. The LAN is open only while the screen waits for the app or shows
+// the code the user compares with the app's; five refused frames close it.
 import * as board from "../../board/index";
 import { Link } from "../../board/index";
-import { OK, E_MALFORMED, E_STATE, E_INVAL, E_AUTH } from "../../core/errors";
-import { wipe } from "../../core/bytes";
+import { OK, E_MALFORMED, E_STATE, E_AUTH, E_LOCKED } from "../../core/errors";
+import { slice, wipe } from "../../core/bytes";
 import { CredentialStore } from "../credential-store/credential-store";
 import { CloudLink } from "../cloud-link/cloud-link";
-import { LanSession } from "../lan-session/session";
+import { LanSession, COMMIT_LEN, NONCE_LEN, PUBLIC_LEN } from "../lan-session/session";
 import { FieldReader, Mode, Msg, statusFrame, withString } from "./messages";
 import { JsonWriter } from "../../core/flat-json";
 
@@ -20,11 +21,12 @@ export namespace Screen {
   export const INIT_DONE: i32 = 4;     // 9(d) initialization complete
   export const START_CONFIRM: i32 = 5; // 9(e) start connecting to the app?
   export const WAITING: i32 = 6;       // 9(f) waiting for the app
-  export const CONNECTING: i32 = 7;    // 9(g) connecting, registration in progress
+  export const CONNECTING: i32 = 7;    // 9(g) connecting, registration in progress (code confirmed)
   export const DONE: i32 = 8;          // 9(h) registration complete
   export const ERROR: i32 = 9;
   export const FACTORY_CONFIRM: i32 = 10;
   export const RETIRING: i32 = 11;     // telling the cloud before erasing
+  export const CODE: i32 = 12;         // key agreed: the user compares the code with the app's
 }
 
 export namespace Key {
@@ -41,6 +43,8 @@ export const HANDSHAKE_MS: i32 = 60000;
  *  an answer it erases anyway and the next registration's hello retires the old one. */
 export const RETIRE_WAIT_MS: i32 = 10000;
 const ERASE_INITIALIZE: i32 = 1, ERASE_FACTORY: i32 = 2;
+/** Refused LAN frames a window tolerates; the next one closes it. */
+export const MAX_BAD_FRAMES: i32 = 5;
 
 export class Registration {
   screen: i32 = Screen.NONE;
@@ -50,6 +54,11 @@ export class Registration {
   private error: string = "";
   private session: LanSession = new LanSession();
   private pendingErase: i32 = 0;
+  private badFrames: i32 = 0;
+  private terminal: string = "";
+  /** CREDENTIALS / ADDED that arrived before the user confirmed the code on the remote. */
+  private held: Uint8Array | null = null;
+  private heldType: u8 = 0;
 
   constructor(private store: CredentialStore, private cloud: CloudLink, private timerId: i32) {}
 
@@ -69,6 +78,11 @@ export class Registration {
     }
     // The cloud may already have retired the registration: no way back, only the erase.
     if (s == Screen.RETIRING) return;
+    if (s == Screen.CODE) {
+      if (key == Key.OK) this.codeConfirmed();
+      else if (key == Key.BACK) this.fail("The codes were different.\nNothing was changed.");
+      return;
+    }
     // BACK leaves from anywhere, mid-registration too: nothing is stored before S11.
     if (key == Key.BACK) { this.cancel(); return; }
     if (key != Key.OK) return;
@@ -144,76 +158,130 @@ export class Registration {
   }
 
   private openWindow(): void {
-    this.session.close();
+    this.endSession();
+    this.badFrames = 0;
     board.setTimer(this.timerId, WINDOW_MS);
     this.go(Screen.WAITING);
   }
 
   private cancel(): void {
-    this.session.close();
+    this.endSession();
     board.cancelTimer(this.timerId);
     this.go(Screen.NONE);
   }
 
   private fail(why: string): void {
-    this.session.close();
+    this.endSession();
     board.cancelTimer(this.timerId);
     this.error = why;
     this.go(Screen.ERROR);
   }
 
+  private endSession(): void {
+    this.session.close();
+    const held = this.held;
+    if (held !== null) wipe(held);
+    this.held = null;
+  }
+
   onTimer(): void {
     if (this.screen == Screen.RETIRING) { board.logWarn("no answer from the cloud: erasing anyway"); this.finishErase(); }
     else if (this.screen == Screen.WAITING) this.fail("No app answered in time.");
+    else if (this.screen == Screen.CODE) this.fail("The code was not confirmed in time. Nothing was changed.");
     else if (this.screen == Screen.CONNECTING) this.fail("The app stopped answering. Nothing was changed.");
   }
 
-  /** A LAN frame. Every refusal is answered with an ERROR frame and changes nothing. */
+  /** A LAN frame. Every refusal is answered with an ERROR frame and changes nothing;
+   *  the window closes at the MAX_BAD_FRAMES-th refusal. */
   onLan(frame: Uint8Array): i32 {
     if (frame.length == 0) return this.refuse(E_MALFORMED);
     const type = frame[0];
+    if (type == Msg.NONCE_REQUEST) return this.onNonceRequest(frame);
     if (type == Msg.HELLO) return this.onHello(frame);
-    if (this.screen != Screen.CONNECTING || !this.session.isOpen) return this.refuse(E_STATE);
-    if (type != Msg.CREDENTIALS && type != Msg.ADDED) return this.refuse(E_MALFORMED);
+    if ((this.screen != Screen.CODE && this.screen != Screen.CONNECTING) || !this.session.isOpen) return this.refuse(E_STATE);
+    if (type != Msg.CREDENTIALS && type != Msg.ADDED && type != Msg.ABORT) return this.refuse(E_MALFORMED);
     const body = this.session.openFrame(frame);
     if (body === null) return this.refuse(E_AUTH);
-    if (type == Msg.CREDENTIALS) return this.onCredentials(body);
-    return this.onAdded(body);
+    if (type == Msg.ABORT) {
+      wipe(body);
+      this.fail("The app showed a different code.\nNothing was changed.");
+      return OK;
+    }
+    if (this.screen == Screen.CODE) {
+      // The user confirmed in the app first: the frame waits for the remote's OK.
+      if (this.held !== null) { wipe(body); return this.refuse(E_STATE); }
+      this.held = body;
+      this.heldType = type;
+      return OK;
+    }
+    return this.dispatch(type, body);
   }
 
-  /** S8 / S13: connection request; S9 / S14: answer with the existing device ID or none. */
+  private dispatch(type: u8, body: Uint8Array): i32 {
+    return type == Msg.CREDENTIALS ? this.onCredentials(body) : this.onAdded(body);
+  }
+
+  /** The phone commits to its key; the remote answers with a fresh nonce and its own key. */
+  private onNonceRequest(frame: Uint8Array): i32 {
+    if (this.screen != Screen.WAITING) return this.refuse(E_STATE);
+    if (frame.length != 1 + COMMIT_LEN) return this.refuse(E_MALFORMED);
+    this.session.offer(slice(frame, 1, COMMIT_LEN));
+    const reply = new Uint8Array(1 + NONCE_LEN + PUBLIC_LEN);
+    reply[0] = Msg.NONCE;
+    reply.set(this.session.nonce, 1);
+    reply.set(this.session.devicePublic, 1 + NONCE_LEN);
+    board.linkSend(Link.LAN, reply);
+    return OK;
+  }
+
+  /** S8 / S13: connection request bound to the nonce; S9 / S14: answer with the existing
+   *  device ID or none. The remote then shows the code for the user to compare. */
   private onHello(frame: Uint8Array): i32 {
     if (this.screen != Screen.WAITING) return this.refuse(E_STATE);
     const r = new FieldReader(frame, 1);
-    const phonePub = r.bytes(65);
+    const phonePub = r.bytes(PUBLIC_LEN);
+    const nonce = r.bytes(NONCE_LEN);
     const terminal = r.str(64);
     if (!r.done || terminal.length == 0) return this.refuse(E_MALFORMED);
-    if (!this.session.open(phonePub)) return this.refuse(E_INVAL);
+    const rc = this.session.accept(phonePub, nonce);
+    if (rc != OK) return this.refuse(rc);
     let existing = "";
     if (this.mode == Mode.ADDITIONAL) {
       const id = this.store.registrationDeviceId();
       if (id === null) { this.session.close(); return this.refuse(E_STATE); }
       existing = id;
-      // The cloud adds a user only against the device's own word for this terminal. Sent
-      // live, not through the outbox: an approval is for the person at the remote now, and
-      // one delivered hours later would open a window nobody asked for (PROTOCOL.md §2).
-      this.cloud.publish("approve", new JsonWriter().str("terminal", terminal).toString());
     }
+    this.terminal = terminal;
+    board.linkSend(Link.LAN, this.session.seal(Msg.HELLO_REPLY, this.helloReplyBody(existing)));
+    board.setTimer(this.timerId, HANDSHAKE_MS);
+    this.go(Screen.CODE);
+    return OK;
+  }
+
+  /** The sealed body of HELLO_REPLY (PROTOCOL.md §1); new fields are appended here. */
+  private helloReplyBody(existing: string): Uint8Array {
     const inner = new Uint8Array(1);
     inner[0] = this.mode;
     // The serial lets the phone tell the cloud which remote this is; the broker later
     // checks it against the factory certificate the remote logs in with.
     const serial = this.store.serial();
-    const sealed = this.session.seal(Msg.HELLO_REPLY, withString(withString(inner, existing), serial === null ? "" : serial));
-    // HELLO_REPLY = type, remote public key, then the sealed part (its own type byte dropped).
-    const reply = new Uint8Array(1 + 65 + sealed.length - 1);
-    reply[0] = Msg.HELLO_REPLY;
-    reply.set(this.session.devicePublic, 1);
-    reply.set(sealed.subarray(1), 66);
-    board.linkSend(Link.LAN, reply);
-    board.setTimer(this.timerId, HANDSHAKE_MS);
+    return withString(withString(inner, existing), serial === null ? "" : serial);
+  }
+
+  /** The user saw the same code on the remote as in the app: only now may the app's
+   *  CREDENTIALS / ADDED act, and only now does the remote vouch for its terminal. */
+  private codeConfirmed(): void {
+    board.setTimer(this.timerId, HANDSHAKE_MS);          // the app's steps get a full handshake time
     this.go(Screen.CONNECTING);
-    return OK;
+    // The cloud adds a user only against the device's own word for this terminal. Sent
+    // live, not through the outbox: an approval is for the person at the remote now, and
+    // one delivered hours later would open a window nobody asked for (PROTOCOL.md §2).
+    if (this.mode == Mode.ADDITIONAL) this.cloud.publish("approve", new JsonWriter().str("terminal", this.terminal).toString());
+    const held = this.held;
+    if (held !== null) {
+      this.held = null;
+      this.dispatch(this.heldType, held);
+    }
   }
 
   /** S10 / S11: the app's new device ID and password are stored; the remote then logs in. */
@@ -249,6 +317,13 @@ export class Registration {
   }
 
   private refuse(code: i32): i32 {
+    const open = this.screen == Screen.WAITING || this.screen == Screen.CODE || this.screen == Screen.CONNECTING;
+    if (open && ++this.badFrames >= MAX_BAD_FRAMES) {
+      board.linkSend(Link.LAN, statusFrame(Msg.ERROR, E_LOCKED));
+      board.logWarn("LAN window closed after " + MAX_BAD_FRAMES.toString() + " refused messages");
+      this.fail(MAX_BAD_FRAMES.toString() + " refused messages: the connection was closed.\nNothing was changed.");
+      return E_LOCKED;
+    }
     board.linkSend(Link.LAN, statusFrame(Msg.ERROR, code));
     return code;
   }
@@ -267,7 +342,8 @@ export class Registration {
     if (s == Screen.INIT_DONE) return "Initialization complete\nThe previous connection was erased.\nOK: next";
     if (s == Screen.START_CONFIRM) return (this.mode == Mode.NEW ? "New registration" : "Additional registration") + "\nStart connecting to the app?\nOK: start  BACK: cancel";
     if (s == Screen.WAITING) return "Waiting for the app\nOpen the app on a phone at home\nand choose " + (this.mode == Mode.NEW ? "Register." : "Add this phone.") + "\nBACK: cancel";
-    if (s == Screen.CONNECTING) return "Connecting to the app\nRegistration in progress...";
+    if (s == Screen.CODE) return "Check the code\n" + this.session.code + "\nDoes the app show the same code?\nOK: same  BACK: different";
+    if (s == Screen.CONNECTING) return "Connecting to the app\nCode confirmed. Registration in progress...";
     if (s == Screen.DONE) return (this.mode == Mode.NEW ? "Registration complete" : "Phone added") + "\nThe app can now use this water heater.\nOK: done";
     if (s == Screen.RETIRING) return "Telling the cloud\nThe connection is being removed at the cloud.\nPlease wait...";
     if (s == Screen.FACTORY_CONFIRM) return "Factory reset?\nAll user data and the connection will be erased.\nOK: reset  BACK: cancel";
