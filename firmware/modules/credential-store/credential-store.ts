@@ -306,16 +306,27 @@ export class CredentialStore {
   // ---------------------------------------------------------------- erase on reset
 
   /** User-initiated initialization (tenant moves out): this registration's secrets go. */
-  initialize(): i32 { return this.beginErase(1 << RecordClass.REGISTRATION); }
+  initialize(): i32 { return this.eraseClassesNow(ERASE_INITIALIZE); }
 
   /** Factory reset: all user data goes; factory identity stays. */
-  factoryReset(): i32 { return this.beginErase((1 << RecordClass.REGISTRATION) | (1 << RecordClass.USER)); }
+  factoryReset(): i32 { return this.eraseClassesNow(ERASE_FACTORY); }
 
-  private beginErase(classes: u32): i32 {
+  /** Commits to an erase before it starts (factory: a factory reset, else an
+   *  initialization): from here on a power cut ends in that erase at the next boot,
+   *  whatever the image was doing meanwhile (telling the cloud). */
+  scheduleErase(factory: bool): i32 { return this.writeEraseIntent(factory ? ERASE_FACTORY : ERASE_INITIALIZE); }
+
+  private eraseClassesNow(classes: u32): i32 {
+    const rc = this.writeEraseIntent(classes);
+    return rc < 0 ? rc : this.eraseClasses(classes);
+  }
+
+  private writeEraseIntent(classes: u32): i32 {
+    const now = this.records.get(RecordId.ERASE_INTENT);
+    if (now !== null && now.length == 4 && getU32LE(now, 0) == classes) return OK; // scheduled already
     const b = new Uint8Array(4);
     putU32LE(b, 0, classes);
-    const rc = this.records.put(RecordId.ERASE_INTENT, b);
-    return rc < 0 ? rc : this.eraseClasses(classes);
+    return this.records.put(RecordId.ERASE_INTENT, b);
   }
 
   private eraseClasses(classes: u32): i32 {
@@ -330,6 +341,9 @@ export class CredentialStore {
     return this.records.remove(RecordId.ERASE_INTENT);
   }
 }
+
+const ERASE_INITIALIZE: u32 = 1 << RecordClass.REGISTRATION;
+const ERASE_FACTORY: u32 = (1 << RecordClass.REGISTRATION) | (1 << RecordClass.USER);
 
 /** HMAC(key, id ‖ the record's first len bytes): type ‖ attrs ‖ value. */
 function recordTag(key: Uint8Array, id: u32, rec: Uint8Array, len: i32): Uint8Array {

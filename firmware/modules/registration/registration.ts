@@ -114,9 +114,16 @@ export class Registration {
 
   /** Erasing starts by telling the cloud, over this registration's own login (which the
    *  broker ties to the factory certificate), so the cloud retires the registration and
-   *  the broker forgets its password before the remote forgets it. Offline, or with no
-   *  answer in time, the remote erases anyway. */
+   *  the broker forgets its password before the remote forgets it. Offline, with no
+   *  answer in time, or after a power cut meanwhile, the remote erases anyway. */
   private beginErase(kind: i32): void {
+    if (this.cloud.connected) {
+      // Committed before the cloud hears of it: a power cut while it is being told ends
+      // in the erase at the next boot (as if offline), never in a remote still holding a
+      // login the cloud has removed.
+      const rc = this.store.scheduleErase(kind == ERASE_FACTORY);
+      if (rc != OK) { this.fail("The erase could not start (" + rc.toString() + "). Nothing was changed."); return; }
+    }
     if (this.cloud.connected && this.cloud.publish("retire", "{}") > 0) {
       this.pendingErase = kind;
       board.setTimer(this.timerId, RETIRE_WAIT_MS);
