@@ -595,6 +595,25 @@ describe("device data", () => {
     } finally { await w.stop(); }
   });
 
+  it("a command unanswered for 10 minutes has expired: not sent again, read as expired; a late reply still counts", async () => {
+    const w = await world();
+    try {
+      await signUp(w, alice);
+      const { id } = await register(w, alice, "WH-0042");
+      await w.call(alice, "POST", `/api/devices/${id}/commands`, { set: "auto_bath", value: 1 });
+      w.clock.t += 10 * 60_000;
+      await w.call(alice, "POST", `/api/devices/${id}/commands`, { set: "bath_temp", value: 41 });
+      w.clock.t += 1;                                   // the first one is now past its lifetime
+      w.mqtt.published.length = 0;
+      w.mqtt.up(id, "hello", { serial: "WH-0042" });
+      assert.deepEqual(w.mqtt.published.map((p) => JSON.parse(p.payload)), [{ ack: 0 }, { cmd: 2, set: "bath_temp", value: 41 }]);
+      assert.deepEqual((await w.call(alice, "GET", `/api/devices/${id}/commands/1`)).body, { cmd: 1, status: null, expired: true });
+      assert.deepEqual((await w.call(alice, "GET", `/api/devices/${id}/commands/2`)).body, { cmd: 2, status: null });
+      w.mqtt.up(id, "reply", { seq: 1, cmd: 1, status: 0 }); // it had been applied after all
+      assert.deepEqual((await w.call(alice, "GET", `/api/devices/${id}/commands/1`)).body, { cmd: 1, status: 0 });
+    } finally { await w.stop(); }
+  });
+
   it("shows a gap the remote reports when its outbox was full", async () => {
     const w = await world();
     try {

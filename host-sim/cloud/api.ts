@@ -143,7 +143,8 @@ export function apiRoutes(o: ApiOptions): Route[] {
         const reg = mine(ctx.params[0], callerOf(ctx));
         const c = store.command(reg.deviceId, Number(ctx.params[1]));
         if (!c) throw new HttpError(404, "no such command");
-        return { status: 200, body: { cmd: c.cmd, status: c.status } satisfies CommandStatusResponse };
+        const expired = c.status === null && o.link.expired(c.created);
+        return { status: 200, body: { cmd: c.cmd, status: c.status, ...(expired ? { expired } : {}) } satisfies CommandStatusResponse };
       },
     },
   ];

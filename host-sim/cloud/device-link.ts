@@ -11,6 +11,9 @@ import {
 
 /** PROTOCOL.md §1: the remote's approval of a terminal is good for 5 minutes. */
 export const APPROVAL_TTL_MS = 5 * 60_000;
+/** PROTOCOL.md §2: a command not answered within 10 minutes has expired and is not sent
+ *  again; a bath filling hours after it was asked for is a surprise, not a service. */
+export const COMMAND_TTL_MS = 10 * 60_000;
 
 const UP_KINDS: ReadonlySet<string> = new Set<UpKind>(["hello", "state", "history", "reply", "approve", "retire"]);
 
@@ -21,13 +24,16 @@ export interface DeviceLinkOptions {
   transport?: MqttTransport;
   directory?: DeviceDirectory;
   approvalTtlMs?: number;
+  commandTtlMs?: number;
 }
 
 export class DeviceLink {
   private readonly approvalTtlMs: number;
+  private readonly commandTtlMs: number;
 
   constructor(private readonly o: DeviceLinkOptions) {
     this.approvalTtlMs = o.approvalTtlMs ?? APPROVAL_TTL_MS;
+    this.commandTtlMs = o.commandTtlMs ?? COMMAND_TTL_MS;
     o.transport?.onMessage((topic, payload) => this.handle(topic, payload));
   }
 
@@ -93,9 +99,9 @@ export class DeviceLink {
           void this.forget(old);
         }
         // A remote that rebooted learns what is stored; commands published while it was
-        // away reached nobody (its session is clean), so they go again, in order.
+        // away reached nobody (its session is clean), so the unexpired ones go again, in order.
         this.sendAck(deviceId);
-        for (const body of store.unrepliedCommands(deviceId)) void this.publish(`devices/${deviceId}/down`, body);
+        for (const body of store.unrepliedCommands(deviceId, now() - this.commandTtlMs)) void this.publish(`devices/${deviceId}/down`, body);
         return;
       }
       case "retire": {
@@ -160,6 +166,9 @@ export class DeviceLink {
     await this.publish(`devices/${deviceId}/down`, JSON.stringify({ retired: 1 } satisfies RetiredPayload));
     await this.forget(deviceId);
   }
+
+  /** Whether a command still unanswered is too old to be sent again. */
+  expired(created: number): boolean { return this.o.now() - created > this.commandTtlMs; }
 
   /** Numbers, stores and publishes a command; the caller has checked membership, that the
    *  registration is current and that the value is in range. */

@@ -51,6 +51,8 @@ export interface CloudOptions {
   deviceHashIterations?: number;
   /** How long a remote's approval of a terminal lasts; default 5 minutes. */
   approvalTtlMs?: number;
+  /** How long an unanswered command is sent again after the remote's hello; default 10 minutes. */
+  commandTtlMs?: number;
   /** How long a phone's session lasts; default SESSION_TTL_MS (7 days). */
   sessionTtlMs?: number;
   /** Login limits; default ACCOUNT_LIMIT and SOURCE_LIMIT (login-limits.ts). */
@@ -103,7 +105,7 @@ export async function startCloud(options: CloudOptions): Promise<CloudHandle> {
     if (transport?.close) { const t = transport; cleanups.push(() => t.close!()); }
     if (!transport) log("no MQTT transport: commands are stored but not sent");
 
-    const link = new DeviceLink({ store, events, now, transport, directory, approvalTtlMs: options.approvalTtlMs ?? APPROVAL_TTL_MS });
+    const link = new DeviceLink({ store, events, now, transport, directory, approvalTtlMs: options.approvalTtlMs ?? APPROVAL_TTL_MS, commandTtlMs: options.commandTtlMs });
 
     const userHashLogN = options.userHashLogN ?? DEFAULT_USER_HASH_LOG_N;
     // Unknown users are checked against this, so they take as long as known ones.

@@ -71,9 +71,9 @@ export class CloudStore {
 
       lastCmd: p("SELECT COALESCE(MAX(cmd), 0) AS n FROM commands WHERE device_id = ?"),
       insertCmd: p("INSERT INTO commands (device_id, cmd, body, status, created, replied) VALUES (?, ?, ?, NULL, ?, NULL)"),
-      getCmd: p("SELECT cmd, status FROM commands WHERE device_id = ? AND cmd = ?"),
+      getCmd: p("SELECT cmd, status, created FROM commands WHERE device_id = ? AND cmd = ?"),
       setReply: p("UPDATE commands SET status = ?, replied = ? WHERE device_id = ? AND cmd = ? AND status IS NULL"),
-      unreplied: p("SELECT body FROM commands WHERE device_id = ? AND status IS NULL ORDER BY cmd"),
+      unreplied: p("SELECT body FROM commands WHERE device_id = ? AND status IS NULL AND created >= ? ORDER BY cmd"),
 
       acked: p("SELECT acked FROM outbox_acks WHERE device_id = ?"),
       setAcked: p("INSERT OR REPLACE INTO outbox_acks (device_id, acked) VALUES (?, ?)"),
@@ -224,14 +224,15 @@ export class CloudStore {
     })();
   }
 
-  command(deviceId: string, cmd: number): { cmd: number; status: number | null } | undefined {
-    return this.q.getCmd.get(deviceId, cmd) as { cmd: number; status: number | null } | undefined;
+  command(deviceId: string, cmd: number): { cmd: number; status: number | null; created: number } | undefined {
+    return this.q.getCmd.get(deviceId, cmd) as { cmd: number; status: number | null; created: number } | undefined;
   }
 
-  /** Bodies of the commands the remote has not replied to, oldest first (resent after
-   *  its hello: a command published while it was away reached nobody). */
-  unrepliedCommands(deviceId: string): string[] {
-    return (this.q.unreplied.all(deviceId) as { body: string }[]).map((r) => r.body);
+  /** Bodies of the commands made at `since` or later that the remote has not replied to,
+   *  oldest first (resent after its hello: a command published while it was away reached
+   *  nobody). */
+  unrepliedCommands(deviceId: string, since: number): string[] {
+    return (this.q.unreplied.all(deviceId, since) as { body: string }[]).map((r) => r.body);
   }
 
   /** The remote's outbox is stored up to here (its cumulative acknowledgement). */

@@ -47,7 +47,14 @@ export interface CommandRequest { set: SettingName; value: number }
 /** 202 answer: the command's number, to poll with GET .../commands/<n>. */
 export interface CommandAccepted { cmd: number }
 /** GET /api/devices/<id>/commands/<n>: status is null until the remote has replied. */
-export interface CommandStatusResponse { cmd: number; status: number | null }
+export interface CommandStatusResponse {
+  cmd: number;
+  /** The remote's reply, null until it comes. */
+  status: number | null;
+  /** Present (true) when no reply came within the command's lifetime (10 min): it is not
+   *  sent again; a reply arriving later still sets `status`. */
+  expired?: boolean;
+}
 
 /** Every error answer. Never carries a secret. */
 export interface ErrorResponse { error: string }
