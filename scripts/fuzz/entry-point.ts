@@ -15,6 +15,10 @@ export interface EntryPoint {
   /** A refusal that is a counted attempt (a wrong password): it changes the attempt
    *  counter by design, so it is not judged as a state change. */
   counted?(ev: BoardEvent, result: number): boolean;
+  /** A refusal that changes the screen by design (the LAN window closing at its 5th
+   *  refused frame): true only when the entry point expected that refusal to do so and
+   *  `screen` is what it must then show. Flash is judged all the same. */
+  designedScreen?(ev: BoardEvent, result: number, screen: string): boolean;
   /** Whether a refused input left the flash in the same state; by default, the same
    *  bytes. An entry point whose refusals are recorded by design narrows what is compared
    *  (a refused cloud command is answered through the flash outbox, never lost). */

@@ -6,17 +6,23 @@ import { EventKind, LinkId, type BoardEvent } from "../../host-sim/device/types.
 import { service, ServiceOp } from "../../host-sim/clients/devkit-service.ts";
 import type { Driver } from "./driver.ts";
 import type { EntryPoint } from "./entry-point.ts";
-import { PhoneConversation, closeWindow, openWindow } from "./lan-conversation.ts";
+import { Button, PhoneConversation, closeWindow, isRefusal, openWindow } from "./lan-conversation.ts";
+import { LanMsg } from "../../host-sim/phone/lan-messages.ts";
 import { mutate, mutateText, serviceFrame } from "./mutate.ts";
 import type { Rng } from "./random.ts";
 
 const SERIAL = "WH-FUZZ-0001";
 const DEVICE_ID = "0f1e2d3c-4b5a-4697-8877-665544332211";
 const PASSWORD = "fuzz-device-password-0123";
-const E_AUTH = -6;
-/** Inputs per registration window, below the 5 bad frames that close it, so that every
- *  LAN input meets an open window rather than the closed one. */
+const E_AUTH = -6, E_LOCKED = -11;
+/** Refused frames a registration window takes: the last one closes it (registration.ts). */
+const MAX_BAD_FRAMES = 5;
+/** Refused LAN frames per window, below the 5 that close it, so that LAN inputs meet an
+ *  open window rather than the closed one. */
 export const WINDOW_BUDGET = 4;
+/** LAN inputs per window at most: windows, and the phases they are taken to, vary. */
+const WINDOW_INPUTS = 8;
+const CLOSED_BY_REFUSALS = new RegExp(`^Error\\n${MAX_BAD_FRAMES} refused messages: the connection was closed\\.\\nNothing was changed\\.`);
 /** Long-running entry points start again from their state now and then, so a run does
  *  not drift into one corner (a settings menu, a backoff) for the rest of its inputs. */
 const REPREPARE_EVERY = 2000;
@@ -136,64 +142,139 @@ const unknownKinds = () => whileConnected("unknown kinds", (r) => {
   return { kind, arg: r.int(), payload: r.chance(0.5) ? r.bytes(r.below(128)) : stray(r) };
 });
 
-/** LAN frames while the registration window is open: in its first phase (the remote
- *  waits for a HELLO) mutations of valid HELLOs; in its second (a key is agreed)
- *  mutations of frames the phone's session sealed, and valid seals of mutated plaintext
- *  so that the parsers behind decryption are reached. A few with the window closed. */
+/** LAN frames in every state of the registration window (PROTOCOL.md §1), with the
+ *  phone's frames made by its own session:
+ *  - waiting: no nonce offered to this phone; mutated NONCE_REQUESTs, HELLOs built for
+ *    stale nonces (as they were, and mutated);
+ *  - offered: the phone holds the current nonce; its HELLO mutated, another key's HELLO for
+ *    the same nonce, stale HELLOs, NONCE_REQUESTs (an accepted one makes the nonce stale);
+ *  - code: key agreed, the code on the screen, before the user's OK: valid seals of mutated
+ *    plaintext (the first is held), mutated seals, replayed HELLOs; and, with a frame held,
+ *    the user's OK that acts on it (a button: its crashes and hangs are judged here);
+ *  - connecting: after the OK, valid seals of mutated plaintext reach the parsers behind
+ *    decryption, and mutated seals;
+ *  - closed: no window, a few inputs.
+ *  Each refused frame counts towards the 5 that close a window. Most windows are left
+ *  after 4, so that every input meets an open window; some run to their 5th, whose
+ *  refusal must be E_LOCKED and the closing screen: that screen change is by design, and
+ *  nothing else is (flash is judged as for every refusal). */
 function lan(): EntryPoint {
-  type Phase = "closed" | "waiting" | "connecting";
-  let phase: Phase = "closed", used = 0, inSync = false, sessions = 0, lastLive = false;
+  type Phase = "closed" | "waiting" | "offered" | "code" | "connecting";
+  let phase: Phase = "closed", ended = true;
+  let refused = 0, inputs = 0, length = WINDOW_INPUTS, budget = WINDOW_BUDGET, sessions = 0;
   let phone: PhoneConversation | null = null;
-  const hellos = Array.from({ length: 8 }, (_, i) => PhoneConversation.openingFrames(`fuzz-hello-${i}`)[0]);
+  /** The phone's HELLO for the remote's current nonce (once used, a replay). */
+  let hello: Uint8Array | null = null;
+  /** The phone's next send counter is the one the remote expects. */
+  let inSync = false;
+  /** The remote holds an authentic frame until the user's OK. */
+  let held = false;
+  /** Kind of the input being judged: a valid seal at the expected counter, or any frame
+   *  that used up one of the phone's counters. */
+  let live = false, sealed = false;
+  /** HELLOs built for nonces that are no longer the remote's current one. */
+  const stale: Uint8Array[] = [];
+  const requests = Array.from({ length: 8 }, (_, i) => PhoneConversation.openingFrames(`fuzz-request-${i}`)[0]);
   const bodies = PhoneConversation.sealedBodies(DEVICE_ID, PASSWORD);
+  const acting = bodies.filter((b) => b.type !== LanMsg.ABORT), abort = bodies.find((b) => b.type === LanMsg.ABORT)!;
 
-  async function enter(d: Driver, want: Phase): Promise<void> {
-    if (phase !== "closed") await closeWindow(d);
-    phase = "closed"; used = 0; phone = null;
-    if (want === "closed") return;
+  const retire = (h: Uint8Array | null) => { if (h) { stale.push(h); if (stale.length > 16) stale.shift(); } };
+  const noise = (r: Rng) => r.bytes(r.below(r.chance(0.5) ? 8 : 200));
+  const staleHello = (r: Rng) => stale.length === 0 ? mutate(r, r.pick(requests)) : r.chance(0.5) ? r.pick(stale) : mutate(r, r.pick(stale));
+
+  /** A new window (or none), brought to a phase chosen at random. */
+  async function enter(d: Driver, r: Rng): Promise<void> {
+    retire(hello);
+    phone = null; hello = null; inSync = held = ended = false; refused = inputs = 0;
+    await closeWindow(d);
+    phase = "closed";
+    const k = r.below(100);
+    // Without a window only a few inputs: everything is refused there alike.
+    length = k < 5 ? 2 : WINDOW_INPUTS;
+    if (k < 5) return;
+    budget = r.chance(0.15) ? MAX_BAD_FRAMES : WINDOW_BUDGET;
     await openWindow(d);
     phase = "waiting";
-    if (want === "connecting") {
-      phone = new PhoneConversation(`fuzz-phone-${sessions++}`);
-      await phone.open(d);
-      phase = "connecting"; inSync = true;
-    }
+    if (k < 20) return;
+    phone = new PhoneConversation(`fuzz-phone-${sessions++}`);
+    hello = await phone.ask(d);
+    // The phone asked again (a lost NONCE): its first HELLO is for a stale nonce.
+    if (r.chance(0.3)) { retire(hello); hello = await phone.ask(d); }
+    phase = "offered";
+    if (k < 45) return;
+    const { result, replies } = await d.lan(hello);
+    if (result !== 0) throw new Error(`HELLO refused: ${result}`);
+    phone.replied(replies[0]);
+    phase = "code"; inSync = true;
+    if (k < 70) return;
+    await phone.confirm(d);
+    phase = "connecting";
   }
 
   return {
     name: "LINK LAN",
-    async prepare(d) { phase = "closed"; await provisioned(d); },
+    async prepare(d) {
+      phase = "closed"; ended = true; phone = null; hello = null;
+      await provisioned(d);
+    },
     async input(r, d) {
-      const want: Phase = r.chance(0.05) ? "closed" : r.chance(0.4) ? "waiting" : "connecting";
-      if (used >= WINDOW_BUDGET || phase !== want) await enter(d, want);
-      used++;
-      lastLive = false;
-      let payload: Uint8Array;
+      if (ended || inputs >= length || (phase !== "closed" && refused >= budget)) await enter(d, r);
+      inputs++;
+      live = sealed = false;
       const k = r.below(100);
-      if (phase === "connecting" && phone && inSync && k < 40) {
-        // A valid seal of a mutated plaintext, at the counter the remote expects.
-        const { type, body } = r.pick(bodies);
-        payload = phone.seal(type, mutate(r, body));
-        lastLive = true;
-      } else if (phase === "connecting" && phone && k < 80) {
-        const { type, body } = r.pick(bodies);
-        payload = mutate(r, phone.seal(type, body));
-        inSync = false;
-      } else if (k < 90) {
-        payload = mutate(r, r.pick(hellos));
+      let payload: Uint8Array;
+      if (phase === "offered" && phone && hello) {
+        if (k < 40) payload = mutate(r, hello);
+        else if (k < 50) payload = phone.foreignHello(`fuzz-other-${r.below(4)}`);
+        else if (k < 70) payload = staleHello(r);
+        else if (k < 90) payload = mutate(r, r.pick(requests));
+        else payload = noise(r);
+      } else if ((phase === "code" || phase === "connecting") && phone) {
+        if (phase === "code" && held && k < 15) return { kind: EventKind.BUTTON, arg: Button.OK };
+        if (inSync && k < 50) {
+          const { type, body } = r.chance(0.04) ? abort : r.pick(acting);
+          payload = phone.seal(type, mutate(r, body));
+          live = sealed = true;
+        } else if (k < 75) {
+          const { type, body } = r.pick(bodies);
+          payload = mutate(r, phone.seal(type, body));
+          sealed = true;
+        } else if (k < 90) {
+          payload = r.chance(0.4) && hello ? hello : r.chance(0.5) ? staleHello(r) : mutate(r, r.pick(requests));
+        } else payload = noise(r);
       } else {
-        payload = r.bytes(r.below(r.chance(0.5) ? 8 : 200));
+        if (k < 40) payload = mutate(r, r.pick(requests));
+        else if (k < 80) payload = staleHello(r);
+        else payload = noise(r);
       }
       return { kind: EventKind.LINK, arg: LinkId.LAN, payload };
     },
-    async after(d, _ev, res) {
-      if (lastLive && res.result === E_AUTH) inSync = false;
-      if (res.result !== null && res.result >= 0) {
-        // Accepted (a mutation that kept the frame valid): the window moved on. A stored
-        // registration means starting again from an unregistered remote.
-        if (d.mqttWanted) { await d.powerOn(); await provisioned(d); phase = "closed"; }
-        else { await closeWindow(d); phase = "closed"; }
+    designedScreen: (_ev, result, screen) =>
+      result === E_LOCKED && phase !== "closed" && refused === MAX_BAD_FRAMES - 1 && CLOSED_BY_REFUSALS.test(screen),
+    async after(d, ev, res) {
+      if (res.result === null) return;
+      if (phase !== "closed" && d.lanOut.some(isRefusal)) refused++;
+      if (sealed && res.result < 0 && (!live || res.result === E_AUTH)) inSync = false;
+      if (d.mqttWanted) {
+        // Credentials stored (a mutation that kept them valid): start again unregistered.
+        await d.powerOn(); await provisioned(d);
+        phase = "closed"; ended = true; hello = null;
+        return;
       }
+      if (!/^(Waiting for the app|Check the code|Connecting to the app)/.test(d.screen)) {
+        // The window closed (ABORT, the 5th refusal, a held frame refused at the OK).
+        if (phase !== "closed") ended = true;
+        phase = "closed";
+        return;
+      }
+      if (res.result < 0) return;
+      if (ev.kind === EventKind.BUTTON) { phase = "connecting"; held = false; }
+      else if (/^Waiting for the app/.test(d.screen)) { retire(hello); hello = null; phase = "waiting"; }
+      else if (phase === "offered" && /^Check the code/.test(d.screen)) {
+        // A mutation of the phone's HELLO that kept its key and nonce (the terminal id changed).
+        try { phone!.replied(d.lanOut[0]); inSync = true; } catch { inSync = false; }
+        phase = "code"; held = false;
+      } else if (phase === "code") held = true;
     },
   };
 }
