@@ -381,3 +381,28 @@ test("an app without its user's yes hands nothing over", async () => {
   assert.match(heater.screen, /^Error\nThe app showed a different code/);
   await heater.stop();
 });
+
+test("a terminal id the cloud would not take, and an ABORT carrying fields, are refused as malformed", async () => {
+  const { heater, router } = await freshHeater();
+  router.setAtHome("phone-a", true);
+  const lan = router.port("phone-a");
+  await openWindow(heater);
+  // A control character in the terminal id would make the remote's approval invalid JSON.
+  const odd = new LanSession(seededRandom("odd"));
+  await lan.send("heater", odd.nonceRequest());
+  odd.acceptNonce(await lan.next(1000));
+  await lan.send("heater", odd.hello("phone\n\u0001\"x"));
+  assert.equal(status(await lan.next(1000)), -10);
+  assert.match(heater.screen, /^Waiting for the app/);
+  // A good phone gets to the code; an ABORT with a body is refused and changes nothing.
+  const s = new LanSession(seededRandom("good"));
+  await handshake(lan, s, "phone-a");
+  const code = shownCode(heater);
+  assert.ok(code);
+  await lan.send("heater", s.seal(LanMsg.ABORT, Buffer.from("extra")));
+  assert.equal(status(await lan.next(1000)), -10);
+  assert.equal(shownCode(heater), code, "still showing the code");
+  await lan.send("heater", s.abort());
+  assert.match(heater.screen, /^Error\nThe app showed a different code/);
+  await heater.stop();
+});

@@ -210,7 +210,9 @@ export class Registration {
     const body = this.session.openFrame(frame);
     if (body === null) return this.refuse(E_AUTH);
     if (type == Msg.ABORT) {
+      const empty = body.length == 0;
       wipe(body);
+      if (!empty) return this.refuse(E_MALFORMED);          // ABORT has no fields
       this.fail("The app showed a different code.\nNothing was changed.");
       return OK;
     }
@@ -249,7 +251,7 @@ export class Registration {
     const phonePub = r.bytes(PUBLIC_LEN);
     const nonce = r.bytes(NONCE_LEN);
     const terminal = r.str(64);
-    if (!r.done || terminal.length == 0) return this.refuse(E_MALFORMED);
+    if (!r.done || !isTerminalId(terminal)) return this.refuse(E_MALFORMED);
     const rc = this.session.accept(phonePub, nonce);
     if (rc != OK) return this.refuse(rc);
     let existing = "";
@@ -357,6 +359,19 @@ export class Registration {
     if (s == Screen.ERROR) return "Error\n" + this.error + "\nOK: back";
     return "";
   }
+}
+
+/** A terminal id as the cloud takes it (PROTOCOL.md §3): a letter or digit, then up to 63
+ *  of letters, digits and . _ : -. Checked here too, so that the approval the remote
+ *  publishes for it is always valid JSON the cloud will use. */
+function isTerminalId(t: string): bool {
+  if (t.length < 1 || t.length > 64) return false;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    const alnum = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+    if (!alnum && (i == 0 || (c != 0x2e && c != 0x5f && c != 0x3a && c != 0x2d))) return false;
+  }
+  return true;
 }
 
 function statusByte(rc: i32): Uint8Array {
