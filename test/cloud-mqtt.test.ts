@@ -4,43 +4,24 @@
 import { after, before, it } from "node:test";
 import assert from "node:assert/strict";
 import { request } from "node:https";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { randomBytes, randomUUID } from "node:crypto";
 import mqtt, { type MqttClient } from "mqtt";
-import { createBroker, type Broker } from "../host-sim/net/broker.ts";
-import { loadOrCreatePki, type Pki } from "../host-sim/net/pki.ts";
-import { hashPassword } from "../host-sim/net/password-hash.ts";
-import { startCloud, type CloudEvent, type CloudHandle } from "../host-sim/cloud/index.ts";
+import type { Broker } from "../host-sim/net/broker.ts";
+import type { Pki } from "../host-sim/net/pki.ts";
+import type { CloudEvent, CloudHandle } from "../host-sim/cloud/index.ts";
+import { startCloudWorld, type CloudWorld } from "./support/cloud.ts";
 
-let dir: string, pki: Pki, broker: Broker, cloud: CloudHandle;
-const events: CloudEvent[] = [];
+let world: CloudWorld, pki: Pki, broker: Broker, cloud: CloudHandle, events: CloudEvent[];
 const clients: MqttClient[] = [];
-const cloudPassword = randomBytes(18).toString("base64");
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), "cloud-mqtt-"));
-  const pkiDir = join(dir, "pki");
-  pki = loadOrCreatePki(pkiDir);
-  broker = await createBroker("embedded", { pkiDir, dataDir: join(dir, "broker") });
-  await broker.setService("cloud", hashPassword(cloudPassword));
-  cloud = await startCloud({
-    tls: { cert: pki.server.cert, key: pki.server.key },
-    dbPath: join(dir, "cloud.db"),
-    mqtt: { brokerUrl: broker.url, ca: pki.ca, ...pki.clientCert("cloud"), password: cloudPassword },
-    directory: broker,
-    userHashLogN: 4,
-    log: () => {},
-    onEvent: (e) => events.push(e),
-  });
+  world = await startCloudWorld("embedded");
+  ({ pki, broker, cloud, events } = world);
 });
 
 after(async () => {
   for (const c of clients) c.end(true);
-  await cloud?.stop();
-  await broker?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await world?.stop();
 });
 
 interface Who { user: string; password: string; terminal: string }
@@ -168,6 +149,6 @@ it("end to end: register, relay commands, approve a second phone, retire on re-r
   assert.deepEqual(r2.down[0], { cmd: 1, set: "reheat", value: 1 });
 
   const log = JSON.stringify(events);
-  for (const secret of [aPw, bPw, cloudPassword, alice.password, bob.password, carol.password]) assert.ok(!log.includes(secret));
+  for (const secret of [aPw, bPw, world.cloudPassword, alice.password, bob.password, carol.password]) assert.ok(!log.includes(secret));
   assert.ok(!events.some((e) => e.kind === "mqtt-in" && e.topic.includes(other)), "foreign publish dropped by the broker");
 });

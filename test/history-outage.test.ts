@@ -6,40 +6,26 @@
 // prints a row of the outage table: records made, lost, duplicated.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Home, HEATER } from "../host-sim/home/world.ts";
-import { Button, finishRegistration, startRegistration, waitForCloud } from "../host-sim/home/remote-actions.ts";
+import type { Home } from "../host-sim/home/world.ts";
+import { Button } from "../host-sim/home/remote-actions.ts";
+import { requirement } from "./support/requirement.ts";
+import { bobRegistered, withHome } from "./support/home.ts";
 import { findMosquitto } from "../host-sim/net/broker-mosquitto.ts";
 import type { BrokerKind } from "../host-sim/net/broker.ts";
 import { readRecords } from "../host-sim/flash/record-store-image.ts";
 import type { HistoryEntry } from "../host-sim/cloud/index.ts";
 
+/** The heater's clock is virtual: a day of device time passes in seconds. */
+const withVirtualHome = (broker: BrokerKind, fn: Parameters<typeof withHome>[1]) => withHome(broker, fn, { clock: "virtual" });
+
 const brokers: BrokerKind[] = ["embedded", "mosquitto"];
-const mosquittoMissing = !findMosquitto();
+const mosquittoMissing = requirement("mosquitto", findMosquitto() !== null, "apt-get install mosquitto");
 const DAY_MIN = 24 * 60;
 const MINUTE = 60_000;
 
-async function withHome(broker: BrokerKind, fn: (h: Home, dataDir: string) => Promise<void>): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), "outage-"));
-  const home = new Home({ dataDir, broker, heaterHost: "ts", fresh: true, seeded: true, clock: "virtual" });
-  try {
-    await home.start();
-    await fn(home, dataDir);
-  } finally {
-    await home.stop();
-  }
-}
 
-async function bobRegistered(home: Home): Promise<string> {
-  await startRegistration(home.heater, "new");
-  const r = await home.bob.register(HEATER);
-  await finishRegistration(home.heater);
-  await waitForCloud(home.heater);
-  assert.equal((await home.bob.operate("bath_temp", 40)).status, 0);
-  return r.deviceId;
-}
 
 /** The heater's wall clock now (what it puts in "t"). */
 const wallNow = (home: Home) => Math.floor(home.heater.o.wallStartMs! + home.heater.simMs());
@@ -90,11 +76,11 @@ function row(broker: string, variant: string, r: { made: number; lost: number; d
 }
 
 for (const broker of brokers) {
-  const skip = broker === "mosquitto" && mosquittoMissing && !process.env.CI ? "mosquitto is not installed (apt-get install mosquitto)" : false;
+  const skip = broker === "mosquitto" && mosquittoMissing;
 
   test(`[${broker}] a 24 h broker outage with power cuts and a broker restart before the cloud reconnects loses no history`, { skip }, async () => {
-    await withHome(broker, async (home) => {
-      const deviceId = await bobRegistered(home);
+    await withVirtualHome(broker, async (home) => {
+      const { deviceId } = await bobRegistered(home);
       await home.brokerDown();
       const made = await produce(home, DAY_MIN, {
         200: () => home.powerCycle(),
@@ -122,8 +108,8 @@ for (const broker of brokers) {
   });
 
   test(`[${broker}] a 24 h cloud outage with the broker up and power cuts loses no history`, { skip }, async () => {
-    await withHome(broker, async (home) => {
-      const deviceId = await bobRegistered(home);
+    await withVirtualHome(broker, async (home) => {
+      const { deviceId } = await bobRegistered(home);
       await home.cloudDown();
       const made = await produce(home, DAY_MIN, {
         300: () => home.powerCycle(),
@@ -139,8 +125,8 @@ for (const broker of brokers) {
   });
 
   test(`[${broker}] a full outbox drops the newest records and the cloud shows how many as a gap`, { skip }, async () => {
-    await withHome(broker, async (home, dataDir) => {
-      const deviceId = await bobRegistered(home);
+    await withVirtualHome(broker, async (home, dataDir) => {
+      const { deviceId } = await bobRegistered(home);
       await home.cloudDown();
       const extra = 26;   // even: the automatic bath ends switched off, so no "bath_ready" follows
       const made: number[] = [];

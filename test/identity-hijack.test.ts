@@ -5,19 +5,17 @@
 // each with its own ECDSA P-256 factory certificate.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { randomBytes, randomUUID } from "node:crypto";
 import mqtt, { type MqttClient } from "mqtt";
-import { createBroker, type Broker, type BrokerKind } from "../host-sim/net/broker.ts";
+import type { Broker, BrokerKind } from "../host-sim/net/broker.ts";
 import { findMosquitto } from "../host-sim/net/broker-mosquitto.ts";
-import { loadOrCreatePki, type KeyAndCert, type Pki } from "../host-sim/net/pki.ts";
+import type { KeyAndCert, Pki } from "../host-sim/net/pki.ts";
 import { hashPassword } from "../host-sim/net/password-hash.ts";
 import { DEFAULT_LOGIN_LIMIT, LoginLimiter, windowAfter, type LoginLimitPolicy } from "../host-sim/net/login-limit.ts";
 import { CloudClient } from "../host-sim/phone/cloud-client.ts";
 import { requirement } from "./support/requirement.ts";
-import { startCloud, type CloudEvent, type CloudHandle } from "../host-sim/cloud/index.ts";
+import type { CloudEvent, CloudHandle } from "../host-sim/cloud/index.ts";
+import { startCloudWorld, type CloudWorld } from "./support/cloud.ts";
 
 interface Who { user: string; password: string; terminal: string }
 const alice: Who = { user: "alice", password: "alice-password-1", terminal: "phone-a" };     // the victim
@@ -63,11 +61,9 @@ for (const kind of ["embedded", "mosquitto"] as BrokerKind[]) {
   if (kind === "mosquitto" && mosquittoMissing) continue;
 
   describe(`[${kind}] device identity`, () => {
-    let dir: string, pki: Pki, broker: Broker, cloud: CloudHandle;
-    const events: CloudEvent[] = [];
+    let world: CloudWorld, pki: Pki, broker: Broker, cloud: CloudHandle, events: CloudEvent[];
     const brokerLog: string[] = [];
     const clients: MqttClient[] = [];
-    const cloudPassword = randomBytes(18).toString("base64");
     /** Factory identities: each remote's own key pair and certificate. */
     const certs = new Map<string, KeyAndCert>();
     const factory = (serial: string): KeyAndCert => {
@@ -76,28 +72,14 @@ for (const kind of ["embedded", "mosquitto"] as BrokerKind[]) {
     };
 
     before(async () => {
-      dir = mkdtempSync(join(tmpdir(), `identity-${kind}-`));
-      const pkiDir = join(dir, "pki");
-      pki = loadOrCreatePki(pkiDir);
-      broker = await createBroker(kind, { pkiDir, dataDir: join(dir, "broker"), loginLimit: LIMIT, log: (l) => brokerLog.push(l) });
-      await broker.setService("cloud", hashPassword(cloudPassword));
-      cloud = await startCloud({
-        tls: { cert: pki.server.cert, key: pki.server.key },
-        dbPath: join(dir, "cloud.db"),
-        mqtt: { brokerUrl: broker.url, ca: pki.ca, ...pki.clientCert("cloud"), password: cloudPassword },
-        directory: broker,
-        userHashLogN: 4,
-        log: () => {},
-        onEvent: (e) => events.push(e),
-      });
+      world = await startCloudWorld(kind, { loginLimit: LIMIT, log: (l) => brokerLog.push(l) });
+      ({ pki, broker, cloud, events } = world);
       for (const u of [alice, mallory, carol]) assert.equal((await call(null, "POST", "/api/users", { user: u.user, password: u.password })).status, 201);
     });
 
     after(async () => {
       for (const c of clients) c.end(true);
-      await cloud?.stop();
-      await broker?.stop();
-      rmSync(dir, { recursive: true, force: true });
+      await world?.stop();
     });
 
     /** Each user's phone app client (session login, bearer token), as a phone would. */

@@ -5,8 +5,7 @@
 // password; the factory identity survives the factory reset.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes, randomUUID } from "node:crypto";
 import mqtt from "mqtt";
@@ -14,6 +13,7 @@ import { hashPassword } from "../host-sim/net/password-hash.ts";
 import { Home, HEATER } from "../host-sim/home/world.ts";
 import { factoryResetFromMenu, finishRegistration, startRegistration, waitForCloud } from "../host-sim/home/remote-actions.ts";
 import { requirement } from "./support/requirement.ts";
+import { bobRegistered, withHome } from "./support/home.ts";
 import { findMosquitto } from "../host-sim/net/broker-mosquitto.ts";
 import type { BrokerKind } from "../host-sim/net/broker.ts";
 import type { CloudEvent } from "../host-sim/cloud/index.ts";
@@ -26,28 +26,7 @@ const until = async (what: string, ok: () => boolean | Promise<boolean>, ms = 15
   }
 };
 
-async function withHome(broker: BrokerKind, fn: (h: Home, events: CloudEvent[]) => Promise<void>): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), "erase-"));
-  const home = new Home({ dataDir, broker, heaterHost: "ts", fresh: true, seeded: true });
-  const events: CloudEvent[] = [];
-  try {
-    await home.start();
-    home.cloud.events.onEvent((e) => events.push(e));
-    await fn(home, events);
-  } finally {
-    await home.stop();
-  }
-}
 
-/** Bob registers the heater; returns its device id and the password it logs in with. */
-async function bobRegistered(home: Home): Promise<{ deviceId: string; password: string }> {
-  await startRegistration(home.heater, "new");
-  const r = await home.bob.register(HEATER);
-  await finishRegistration(home.heater);
-  await waitForCloud(home.heater);
-  assert.equal((await home.bob.operate("bath_temp", 40)).status, 0);
-  return { deviceId: r.deviceId, password: home.devicePasswords[home.devicePasswords.length - 1] };
-}
 
 /** Whether the broker accepts `deviceId` with `password` and the heater's own certificate. */
 async function brokerAccepts(home: Home, deviceId: string, password: string): Promise<boolean> {
@@ -92,7 +71,9 @@ for (const broker of ["embedded", "mosquitto"] as BrokerKind[]) {
   if (broker === "mosquitto" && mosquittoMissing) continue;
 
   test(`[${broker}] factory reset while online: the cloud retires the registration and the broker refuses its password before the remote erases`, async () => {
-    await withHome(broker, async (home, events) => {
+    await withHome(broker, async (home) => {
+      const events: CloudEvent[] = [];
+      home.cloud.events.onEvent((e) => events.push(e));
       const old = await bobRegistered(home);
       const identity = identityFile(home);
       await factoryResetFromMenu(home.heater);
@@ -118,7 +99,9 @@ for (const broker of ["embedded", "mosquitto"] as BrokerKind[]) {
   });
 
   test(`[${broker}] factory reset while offline: erased at once; the next registration's hello retires the old one and the broker refuses its password`, async () => {
-    await withHome(broker, async (home, events) => {
+    await withHome(broker, async (home) => {
+      const events: CloudEvent[] = [];
+      home.cloud.events.onEvent((e) => events.push(e));
       const old = await bobRegistered(home);
       await home.brokerDown();
       await until("the remote sees the outage", () => !/Cloud: connected/.test(home.heater.screen));

@@ -3,44 +3,23 @@
 // replayed / malformed / wrong-credential messages, and no credential in any log.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import mqtt from "mqtt";
 import { hashPassword } from "../host-sim/net/password-hash.ts";
-import { Home, HEATER, HEATER_SERIAL } from "../host-sim/home/world.ts";
+import { HEATER } from "../host-sim/home/world.ts";
 import { playDemo } from "../host-sim/home/demo.ts";
-import { backToHome, finishRegistration, startRegistration, waitForCloud } from "../host-sim/home/remote-actions.ts";
+import { backToHome, startRegistration, waitForCloud } from "../host-sim/home/remote-actions.ts";
 import { RouterRefused } from "../host-sim/home/router.ts";
 import { findMosquitto } from "../host-sim/net/broker-mosquitto.ts";
 import type { BrokerKind } from "../host-sim/net/broker.ts";
-import type { HostName } from "../host-sim/device/power-on.ts";
 import type { RegistrationStep } from "../host-sim/phone/app.ts";
 import { requirement } from "./support/requirement.ts";
+import { bobRegistered, withHome } from "./support/home.ts";
 
 const brokers: BrokerKind[] = ["embedded", "mosquitto"];
 const mosquittoMissing = requirement("mosquitto", findMosquitto() !== null, "apt-get install mosquitto");
 
-async function withHome(broker: BrokerKind, fn: (h: Home) => Promise<void>, heaterHost: HostName = "ts"): Promise<void> {
-  const home = new Home({ dataDir: mkdtempSync(join(tmpdir(), "home-")), broker, heaterHost, fresh: true, seeded: true });
-  try {
-    await home.start();
-    await fn(home);
-  } finally {
-    await home.stop();
-  }
-}
 
-/** Bob registers anew and can operate the heater: the starting point of several tests. */
-async function bobRegistered(home: Home): Promise<string> {
-  await startRegistration(home.heater, "new");
-  const r = await home.bob.register(HEATER);
-  await finishRegistration(home.heater);
-  await waitForCloud(home.heater);
-  assert.equal((await home.bob.operate("bath_temp", 40)).status, 0);
-  return r.deviceId;
-}
 
 const until = async (what: string, ok: () => boolean | Promise<boolean>, ms = 15000) => {
   const end = Date.now() + ms;
@@ -88,7 +67,7 @@ for (const broker of brokers) {
   for (const fault of ["power cut", "broker outage"] as const) {
     test(`[${broker}] a ${fault} at any step of an additional registration leaves the existing registration working`, { skip }, async () => {
       await withHome(broker, async (home) => {
-        const deviceId = await bobRegistered(home);
+        const { deviceId } = await bobRegistered(home);
         for (const step of steps) {
           home.alice.o.beforeStep = async (s) => {
             if (s !== step) return;
@@ -112,7 +91,7 @@ for (const broker of brokers) {
 
   test(`[${broker}] replayed, malformed and wrong-credential MQTT and LAN messages change nothing`, { skip }, async () => {
     await withHome(broker, async (home) => {
-      const deviceId = await bobRegistered(home);
+      const { deviceId } = await bobRegistered(home);
       const before = await home.bob.state();
       const cert = home.pki.clientCert("cloud");
       // Play the cloud with a service account of its own (any device's command topic).
@@ -173,5 +152,5 @@ test("the water heater on the native C host: registration flows and old-tenant s
     assert.equal(r.bobCommandAfterMoveOut, 410);
     assert.equal(r.bobReadsNewRegistration, 403);
     assert.ok(r.bobOldHistory >= 2);
-  }, "posix");
+  }, { heaterHost: "posix" });
 });
