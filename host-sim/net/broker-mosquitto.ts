@@ -107,14 +107,15 @@ export async function startMosquittoBroker(opts: BrokerOptions): Promise<Broker>
       `plugin_opt_first_window_ms ${limit.firstWindowMs}`,
       `plugin_opt_max_window_ms ${limit.maxWindowMs}`,
       `acl_file ${aclPath}`,
-      // The cloud's persistent session and the messages queued for it must survive a
-      // restart: saved after every change (autosave_on_changes with interval 1), so even
-      // a killed broker loses nothing it acknowledged; SIGTERM saves as well.
+      // The cloud's persistent session and the messages queued for it survive a restart:
+      // saved on SIGTERM and every 30 s. Not after every change: that cut one device's
+      // QoS 1 rate from about 17,600 to 1,560 messages/s, and nothing depends on it, since a
+      // remote's outbox keeps every message until the cloud itself acknowledges it (a
+      // killed broker costs at most a resend).
       "persistence true",
       `persistence_location ${dataDir}/`,
       "persistence_file mosquitto.db",
-      "autosave_on_changes true",
-      "autosave_interval 1",
+      "autosave_interval 30",
       // Sessions kept until the client comes back; the remote paces its outbox, so the
       // queue stays short, but a day-long cloud outage must not overflow it.
       "max_queued_messages 100000",

@@ -58,8 +58,12 @@ async function bridgeThroughput(home: Home, total: number): Promise<number> {
   const password = "bench-password-0123456789";
   const { hashPassword } = await import("../../host-sim/net/password-hash.ts");
   await home.broker.setDevice(deviceId, hashPassword(password), HEATER_SERIAL);
+  // A subscriber with a service account of its own: a second "cloud" login would take
+  // over the real cloud's session on Mosquitto.
+  const subPassword = "bench-subscriber-0123456789";
+  await home.broker.setService("bench-subscriber", hashPassword(subPassword));
   const cloudCert = home.pki.clientCert("cloud");
-  const sub = await mqtt.connectAsync(home.broker.url, { ca: home.pki.ca, cert: cloudCert.cert, key: cloudCert.key, username: "cloud", clientId: "bench-cloud", password: home.cloudServicePassword, reconnectPeriod: 0 });
+  const sub = await mqtt.connectAsync(home.broker.url, { ca: home.pki.ca, cert: cloudCert.cert, key: cloudCert.key, username: "bench-subscriber", clientId: "bench-subscriber", password: subPassword, reconnectPeriod: 0 });
   await sub.subscribeAsync(`devices/${deviceId}/up/#`, { qos: 1 });
   const cert = home.heaterIdentity;
   let acked = 0, connected!: () => void, done!: () => void;
