@@ -10,14 +10,15 @@ import { join } from "node:path";
 import mqtt from "mqtt";
 import { createBroker, type Broker, type BrokerKind } from "../host-sim/net/broker.ts";
 import { findMosquitto } from "../host-sim/net/broker-mosquitto.ts";
+import { requirement } from "./support/requirement.ts";
 import { hashPassword } from "../host-sim/net/password-hash.ts";
 import { loadOrCreatePki } from "../host-sim/net/pki.ts";
 
 const kinds: BrokerKind[] = ["embedded", "mosquitto"];
-const mosquittoMissing = !findMosquitto();
+const mosquittoMissing = requirement("mosquitto", findMosquitto() !== null, "apt-get install mosquitto");
 
 for (const kind of kinds) {
-  const skip = kind === "mosquitto" && mosquittoMissing && !process.env.CI ? "mosquitto is not installed (apt-get install mosquitto)" : false;
+  const skip = kind === "mosquitto" && mosquittoMissing;
 
   test(`[${kind}] a persistent session and the messages queued for it survive a broker restart`, { skip }, async () => {
     const root = mkdtempSync(join(tmpdir(), "sessions-"));
