@@ -18,6 +18,7 @@
 //   BENCH_JOBS=<k>        valgrind runs at a time (default: CPUs, at most 4)
 //   BENCH_RAW=1           also print the raw instruction counts
 //   BENCH_WALL=1          skip valgrind: wall time for both hosts
+//   BENCH_NO_FLEET=1      skip the fleet row (1,000 water heaters on the TS host)
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, existsSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -284,6 +285,13 @@ for (const image of runnable) console.log(`  ${image}: ${workloadFor(image).desc
 console.log("flash wear (TS host flashStats, fresh flash):");
 if (wearLines.length === 0) console.log("  (no devkit image)");
 for (const w of wearLines) console.log(`  ${w}`);
+
+// The TypeScript host carrying a fleet: 1,000 water heaters in one process, virtual time.
+if (images.includes("water-heater") && runnable.includes("water-heater") && !process.env.BENCH_NO_FLEET) {
+  const { benchFleet, describeFleet } = await import("./bench/fleet.ts");
+  console.log("\nTypeScript host, fleet in one process (wall time on this machine; scripts/bench/fleet.ts):");
+  console.log(`  ${describeFleet(await benchFleet())}`);
+}
 
 // Water heater in the simulated home: registration time and bridge throughput.
 if (images.includes("water-heater") && !process.env.BENCH_NO_HOME) {
