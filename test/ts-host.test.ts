@@ -80,13 +80,15 @@ test("NOR flash: created erased, write ANDs, erase restores 0xFF, range errors c
   const r = new Uint8Array(2);
   f.read(10, r);
   assert.deepEqual([...r], [0x30, 0x0c]);
-  assert.deepEqual([...readFileSync(file).subarray(10, 12)], [0x30, 0x0c], "written through to the file");
+  f.flush();
+  assert.deepEqual([...readFileSync(file).subarray(10, 12)], [0x30, 0x0c], "flushed to the file");
   assert.equal(f.write(8191, Uint8Array.of(0, 0)), -2);
   assert.equal(f.write(-1, Uint8Array.of(0)), -2);
   assert.equal(f.read(8190, new Uint8Array(3)), -2);
   assert.equal(f.erase(2), -2);
   assert.equal(f.ops, 2, "refused operations are not counted");
   assert.equal(f.erase(0), 0);
+  f.flush();
   assert.ok(readFileSync(file).subarray(0, 4096).every((b) => b === 0xff));
   assert.deepEqual(f.erasesPerPage, [1, 0]);
   assert.equal(f.ops, 3);
@@ -95,6 +97,32 @@ test("NOR flash: created erased, write ANDs, erase restores 0xFF, range errors c
   assert.equal(again.write(4096, Uint8Array.of(0)), 0);
   again.close();
   assert.equal(new NorFlash(file, 2).snapshot()[4096], 0, "an existing file is reopened, not erased");
+});
+
+test("NOR flash: the file catches up by itself once the synchronous job that wrote ends", async () => {
+  const file = join(dir, "batched.bin");
+  const f = new NorFlash(file, 2);
+  for (let i = 0; i < 100; i++) f.write(4000 + i, Uint8Array.of(0x5a));   // across the page boundary
+  f.erase(1);
+  f.write(4096, Uint8Array.of(0x12));
+  assert.equal(f.snapshot()[4096], 0x12, "the chip itself changes at once");
+  await Promise.resolve();
+  const b = readFileSync(file);
+  assert.ok(b.subarray(4000, 4096).every((x) => x === 0x5a));
+  assert.deepEqual([...b.subarray(4096, 4098)], [0x12, 0xff], "the erase and the write after it, in order");
+  f.close();
+});
+
+test("NOR flash without a file: in memory, erased, same rules", () => {
+  const f = new NorFlash(null, 1);
+  assert.ok(f.snapshot().every((x) => x === 0xff));
+  assert.equal(f.write(0, Uint8Array.of(0x0f)), 0);
+  assert.equal(f.write(0, Uint8Array.of(0xf1)), 0);
+  assert.equal(f.snapshot()[0], 0x01);
+  assert.equal(f.poke(0, Uint8Array.of(0xff)), 0, "a programmer can set bits back");
+  assert.equal(f.snapshot()[0], 0xff);
+  assert.equal(f.ops, 2, "a poke is not a board operation");
+  f.close();
 });
 
 test("fault injection: a write cut after K bytes leaves exactly K bytes in the file", () => {

@@ -1,7 +1,11 @@
 // One power-on of an image on the in-process TypeScript board. A device lives from
 // powering on to a panic, a power cut or close(); the next power-on is a new TsDevice on
 // the same flash file, as on a real board.
-import { readFileSync } from "node:fs";
+//
+// A call is synchronous underneath (bootNow, eventNow): a fleet on one virtual clock
+// drives thousands of devices without a promise per event; boot and event wrap them for
+// the DeviceHandle interface both hosts share.
+import { readFileSync, statSync } from "node:fs";
 import type { BoardEvent, BoardOutput, BoardTime, CallResult, DeviceHandle, FlashStats, PowerOnOptions } from "../device/types.ts";
 import { EventKind, isEventKind } from "../device/types.ts";
 import { ABI_MODULE, ABI_VERSION, checkImage, checkImageBytes } from "./abi.ts";
@@ -20,6 +24,22 @@ interface ImageExports {
   fw_inbox_size(): number;
 }
 
+/** Compiled images by path, so a fleet of one image compiles (and tiers up) its code
+ *  once; a rebuilt file (other size or time) is compiled again. */
+const compiled = new Map<string, { size: number; mtimeMs: number; module: WebAssembly.Module }>();
+
+async function compileImage(path: string): Promise<WebAssembly.Module> {
+  const st = statSync(path);
+  const hit = compiled.get(path);
+  if (hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs) return hit.module;
+  const bytes = readFileSync(path);
+  checkImageBytes(bytes);
+  const module = await WebAssembly.compile(bytes);
+  checkImage(module);
+  compiled.set(path, { size: st.size, mtimeMs: st.mtimeMs, module });
+  return module;
+}
+
 export class TsDevice implements DeviceHandle {
   readonly host = "ts" as const;
   private exports!: ImageExports;
@@ -33,10 +53,7 @@ export class TsDevice implements DeviceHandle {
   /** Powers on: checks the image against the ABI, opens the flash file and instantiates.
    *  Outputs of the image's start section (static initialisers) are reported with boot. */
   static async create(opts: PowerOnOptions): Promise<TsDevice> {
-    const bytes = readFileSync(opts.image);
-    checkImageBytes(bytes);
-    const module = await WebAssembly.compile(bytes);
-    checkImage(module);
+    const module = await compileImage(opts.image);
     const flash = new NorFlash(opts.flashFile, opts.pages ?? 16,
       opts.cutAt !== undefined ? { cutAt: opts.cutAt, cutKeep: opts.cutKeep } : undefined);
     let dev: TsDevice | undefined;
@@ -45,8 +62,14 @@ export class TsDevice implements DeviceHandle {
     // to leave the board alone.
     const efuse = opts.efuseFile ?? efuseFileFor(opts.flashFile);
     burnEfuse(efuse, opts.keySeed);
-    const board = new TsBoard(flash, new Drbg(opts.seed ?? 0),
-      () => (dev?.exports ? new Uint8Array(dev.exports.memory.buffer) : new Uint8Array(0)), readEfuse(efuse));
+    // One view of linear memory, renewed only when the image grows it (the buffer moves).
+    let buffer: ArrayBuffer | null = null, view = new Uint8Array(0);
+    const memory = () => {
+      const b = dev?.exports?.memory.buffer;
+      if (b && b !== buffer) { buffer = b; view = new Uint8Array(b); }
+      return view;
+    };
+    const board = new TsBoard(flash, new Drbg(opts.seed ?? 0), memory, readEfuse(efuse));
     dev = new TsDevice(board, flash);
     try {
       const instance = await WebAssembly.instantiate(module, { [ABI_MODULE]: board.imports() });
@@ -64,6 +87,15 @@ export class TsDevice implements DeviceHandle {
   }
 
   async boot(time: BoardTime): Promise<CallResult> {
+    return this.bootNow(time);
+  }
+
+  async event(time: BoardTime, ev: BoardEvent): Promise<CallResult> {
+    return this.eventNow(time, ev);
+  }
+
+  /** boot() without a promise. */
+  bootNow(time: BoardTime): CallResult {
     if (this.booted) throw new Error("device already booted: power on a new one");
     this.booted = true;
     const r = this.call(time, () => this.exports.fw_boot());
@@ -74,7 +106,7 @@ export class TsDevice implements DeviceHandle {
 
   /** An event of a kind the ABI does not define is not delivered (E_INVAL), nor a payload
    *  longer than the image's inbox (E_RANGE): no outputs, the image is not called. */
-  async event(time: BoardTime, ev: BoardEvent): Promise<CallResult> {
+  eventNow(time: BoardTime, ev: BoardEvent): CallResult {
     if (!this.booted) throw new Error("event before boot");
     this.assertUp();
     if (!isEventKind(ev.kind)) return { outputs: [], result: E_INVAL };
@@ -83,8 +115,7 @@ export class TsDevice implements DeviceHandle {
     if (ev.kind === EventKind.GPIO) this.board.gpioEvent(ev.arg);
     if (ev.kind === EventKind.MQTT_STATE) this.board.mqttState(ev.arg);
     return this.call(time, () => {
-      const inbox = this.exports.fw_inbox() >>> 0;
-      new Uint8Array(this.exports.memory.buffer).set(payload, inbox);
+      if (payload.length > 0) new Uint8Array(this.exports.memory.buffer).set(payload, this.exports.fw_inbox() >>> 0);
       return this.exports.fw_event(ev.kind, ev.arg, payload.length);
     });
   }
@@ -102,6 +133,10 @@ export class TsDevice implements DeviceHandle {
 
   /** The flash contents now (what a FLASH_READ over the device link would return). */
   flashSnapshot(): Uint8Array { return this.flash.snapshot(); }
+
+  /** Brings the flash file up to date now (it otherwise follows at the end of the
+   *  current synchronous job, at close() or at exit: host-sim/board/flash.ts). */
+  flushFlash(): void { this.flash.flush(); }
 
   async close(): Promise<void> {
     if (this.closed) return;

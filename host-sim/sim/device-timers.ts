@@ -1,6 +1,7 @@
 // A board's one-shot timers (ABI: timer_set / timer_cancel): one per id, re-arming an id
-// replaces it, and none survives a power-on. Virtual time runs them on a Scheduler; real
-// time on the wall clock, optionally sped up.
+// replaces it, and none survives a power-on. Virtual time runs them on a Scheduler (one
+// scheduler may carry a whole fleet's timers); real time on the wall clock, optionally
+// sped up.
 import type { Scheduler } from "./scheduler.ts";
 
 export type TimerClock = { scheduler: Scheduler } | { realTimeSpeed: number };
@@ -10,10 +11,11 @@ export class DeviceTimers {
 
   constructor(private readonly clock: TimerClock) {}
 
-  /** Arms timer `id`; `fire` runs when it falls due (and the timer is then disarmed). */
-  arm(id: number, delayMs: number, fire: () => Promise<void>): void {
+  /** Arms timer `id`; `fire` runs when it falls due (and the timer is then disarmed). A
+   *  `fire` that returns nothing runs without a promise. */
+  arm(id: number, delayMs: number, fire: () => void | Promise<void>): void {
     this.cancel(id);
-    const run = async () => { this.armed.delete(id); await fire(); };
+    const run = () => { this.armed.delete(id); return fire(); };
     if ("scheduler" in this.clock) {
       const s = this.clock.scheduler;
       this.armed.set(id, { task: s.schedule(s.nowMs + delayMs, run) });
@@ -24,8 +26,9 @@ export class DeviceTimers {
 
   cancel(id: number): void {
     const t = this.armed.get(id);
-    if (t?.task !== undefined && "scheduler" in this.clock) this.clock.scheduler.cancel(t.task);
-    if (t?.real) clearTimeout(t.real);
+    if (!t) return;
+    if (t.task !== undefined && "scheduler" in this.clock) this.clock.scheduler.cancel(t.task);
+    if (t.real) clearTimeout(t.real);
     this.armed.delete(id);
   }
 
