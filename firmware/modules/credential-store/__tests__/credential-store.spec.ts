@@ -7,7 +7,7 @@ import { getU16LE, getU32LE, putU32LE } from "../../../core/bytes";
 import { crc32 } from "../../../core/crc32";
 import { flashErase, flashPageCount, flashPageSize, flashRead, hmacSha256, utf8 } from "../../../board/index";
 
-// scripts/test-board.js: overwrites flash bytes outright, as a programmer clip would.
+// The unit-test board's testing module (host-sim/board/unit-test-board.ts): overwrites flash bytes outright, as a programmer clip would.
 @external("testing", "flash_poke") declare function flash_poke(addr: i32, ptr: usize, len: i32): i32;
 
 /** A store on erased flash: every test starts from a new chip. */

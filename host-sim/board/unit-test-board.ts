@@ -1,0 +1,57 @@
+// The board the as-pect unit tests (firmware/**/__tests__/*.spec.ts) run modules on: the
+// TypeScript board itself, with the full ABI and node's crypto, over a fresh in-memory
+// flash of 16 pages, the DRBG at seed 0, the clock at 0 (timers are recorded, never fire)
+// and key slot 0 burned as a simulated factory would.
+//
+// Beside the board it offers a `testing` import module that no image can import (the ABI
+// check refuses any module but "board"): flash_poke overwrites flash bytes outright, as an
+// attacker with a programmer clip would (a NOR write can only clear bits), so tamper
+// tests can doctor what a module stored.
+import type { BoardOutput } from "../device/types.ts";
+import { KEY_SLOTS, SLOT_SEAL, simulatedSlotKey } from "./efuse.ts";
+import { E_RANGE } from "./errors.ts";
+import { NorFlash } from "./flash.ts";
+import { Drbg } from "./random.ts";
+import { TsBoard } from "./ts-board.ts";
+
+export const UNIT_TEST_PAGES = 16;
+/** Key seed of the unit tests' slot 0. */
+export const UNIT_TEST_KEY_SEED = "unit tests";
+
+export interface UnitTestBoard {
+  /** The `board` import module: exactly the functions of the ABI. */
+  board: Record<string, (...args: never[]) => unknown>;
+  /** The test-only `testing` import module. */
+  testing: { flash_poke(addr: number, ptr: number, len: number): number };
+  flash: NorFlash;
+  /** Everything the module under test made the board do (logs, screens, timers, ...). */
+  outputs(): BoardOutput[];
+  /** Hands the board the instance's exports (its memory) once instantiated. */
+  attach(exports: { memory?: WebAssembly.Memory }): void;
+}
+
+/** A new board for one spec file: every spec starts from erased flash. */
+export function createUnitTestBoard(): UnitTestBoard {
+  let memory: WebAssembly.Memory | null = null;
+  let buffer: ArrayBuffer | null = null, view = new Uint8Array(0);
+  const mem = () => {
+    if (memory && memory.buffer !== buffer) { buffer = memory.buffer; view = new Uint8Array(buffer); }
+    return view;
+  };
+  const flash = new NorFlash(null, UNIT_TEST_PAGES);
+  const slots = Array.from({ length: KEY_SLOTS }, (_, s) => (s === SLOT_SEAL ? simulatedSlotKey(UNIT_TEST_KEY_SEED, s) : null));
+  const ts = new TsBoard(flash, new Drbg(0), mem, slots);
+  return {
+    board: ts.imports(),
+    testing: {
+      flash_poke: (addr, ptr, len) => {
+        const m = mem(), p = ptr >>> 0;
+        if (len < 0 || p + len > m.length) return E_RANGE;
+        return flash.poke(addr, m.subarray(p, p + len));
+      },
+    },
+    flash,
+    outputs: () => ts.outputs,
+    attach(exports) { memory = exports.memory ?? null; },
+  };
+}
