@@ -33,9 +33,14 @@ export interface FleetBench {
   timers: number;
   /** fw_event calls that returned a negative result or never returned. */
   refused: number;
+  /** Flash writes and erases of the whole fleet during the run (the saved settings). */
+  flashOps: number;
   bootWallMs: number;
   runWallMs: number;
+  /** CPU time (user + system) of this process during the run: less moved by other load. */
+  runCpuMs: number;
   eventsPerSec: number;
+  eventsPerCpuSec: number;
 }
 
 interface Member { dev: TsDevice; timers: DeviceTimers; next: number }
@@ -81,13 +86,17 @@ export async function benchFleet(devices = 1000, seconds = 1280): Promise<FleetB
       // Spread the presses over the period so every millisecond is not a burst.
       sim.schedule(Math.floor((i * PRESS_EVERY_MS) / devices), press(m));
     }
-    const t1 = performance.now();
+    const opsBefore = members.reduce((n, m) => n + m.dev.flashOpSizes().length, 0);
+    const t1 = performance.now(), c1 = process.cpuUsage();
     await sim.runUntil(seconds * 1000);
-    const t2 = performance.now();
+    const t2 = performance.now(), c2 = process.cpuUsage(c1);
+    const runCpuMs = (c2.user + c2.system) / 1000;
     const events = buttons + timers;
+    const flashOps = members.reduce((n, m) => n + m.dev.flashOpSizes().length, 0) - opsBefore;
     return {
-      devices, virtualMs: seconds * 1000, buttons, timers, refused,
-      bootWallMs: t1 - t0, runWallMs: t2 - t1, eventsPerSec: Math.round(events / ((t2 - t1) / 1000)),
+      devices, virtualMs: seconds * 1000, buttons, timers, refused, flashOps,
+      bootWallMs: t1 - t0, runWallMs: t2 - t1, runCpuMs,
+      eventsPerSec: Math.round(events / ((t2 - t1) / 1000)), eventsPerCpuSec: Math.round(events / (runCpuMs / 1000)),
     };
   } finally {
     for (const m of members) await m.dev.close();
@@ -97,7 +106,8 @@ export async function benchFleet(devices = 1000, seconds = 1280): Promise<FleetB
 
 export function describeFleet(f: FleetBench): string {
   return `${f.devices} water heaters, ${f.virtualMs / 1000} s of device time: ${f.buttons} buttons + ${f.timers} timers ` +
-    `in ${(f.runWallMs / 1000).toFixed(2)} s = ${f.eventsPerSec} wasm events/s` +
+    `(${f.flashOps} flash operations) in ${(f.runWallMs / 1000).toFixed(2)} s = ${f.eventsPerSec} wasm events/s ` +
+    `(${f.eventsPerCpuSec} per CPU second)` +
     (f.refused ? ` (${f.refused} refused)` : "") + `; ${f.devices} power-ons took ${(f.bootWallMs / 1000).toFixed(1)} s`;
 }
 
