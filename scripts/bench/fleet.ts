@@ -82,7 +82,7 @@ export async function benchFleet(devices = 1000, seconds = 1280): Promise<FleetB
       const dev = await TsDevice.create({ image, flashFile: join(dir, `${i}.flash`), seed: i, keySeed: `fleet ${i}` });
       const m: Member = { dev, timers: new DeviceTimers({ scheduler: sim }), next: 0 };
       members.push(m);
-      follow(m, dev.bootNow(time()));
+      follow(m, await dev.boot(time()));
       // Spread the presses over the period so every millisecond is not a burst.
       sim.schedule(Math.floor((i * PRESS_EVERY_MS) / devices), press(m));
     }
