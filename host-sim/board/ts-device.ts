@@ -5,7 +5,8 @@
 // A call is synchronous underneath (bootNow, eventNow): a fleet on one virtual clock
 // drives thousands of devices without a promise per event; boot and event wrap them for
 // the DeviceHandle interface both hosts share.
-import { readFileSync, statSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import type { BoardEvent, BoardOutput, BoardTime, CallResult, DeviceHandle, FlashStats, PowerOnOptions } from "../device/types.ts";
 import { EventKind, isEventKind } from "../device/types.ts";
 import { ABI_MODULE, ABI_VERSION, checkImage, checkImageBytes } from "./abi.ts";
@@ -24,19 +25,19 @@ interface ImageExports {
   fw_inbox_size(): number;
 }
 
-/** Compiled images by path, so a fleet of one image compiles (and tiers up) its code
- *  once; a rebuilt file (other size or time) is compiled again. */
-const compiled = new Map<string, { size: number; mtimeMs: number; module: WebAssembly.Module }>();
+/** Compiled images by content, so a fleet of one image compiles (and tiers up) its code
+ *  once; a rebuilt image is a new key. */
+const compiled = new Map<string, WebAssembly.Module>();
 
 async function compileImage(path: string): Promise<WebAssembly.Module> {
-  const st = statSync(path);
-  const hit = compiled.get(path);
-  if (hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs) return hit.module;
   const bytes = readFileSync(path);
+  const key = createHash("sha256").update(bytes).digest("hex");
+  const hit = compiled.get(key);
+  if (hit) return hit;
   checkImageBytes(bytes);
   const module = await WebAssembly.compile(bytes);
   checkImage(module);
-  compiled.set(path, { size: st.size, mtimeMs: st.mtimeMs, module });
+  compiled.set(key, module);
   return module;
 }
 
