@@ -287,7 +287,7 @@ if (wearLines.length === 0) console.log("  (no devkit image)");
 for (const w of wearLines) console.log(`  ${w}`);
 
 // The TypeScript host carrying a fleet: 1,000 water heaters in one process, virtual time.
-if (images.includes("water-heater") && runnable.includes("water-heater") && !process.env.BENCH_NO_FLEET) {
+if (runnable.includes("water-heater") && !process.env.BENCH_NO_FLEET) {
   const { benchFleet, describeFleet } = await import("./bench/fleet.ts");
   console.log("\nTypeScript host, fleet in one process (wall time on this machine; scripts/bench/fleet.ts):");
   console.log(`  ${describeFleet(await benchFleet())}`);
