@@ -7,8 +7,9 @@
 // the operation ran in (a microtask, so whatever awaits that job finds the file current),
 // close() (power-off), process exit, or an explicit flush(). A fleet run whose tasks are
 // synchronous thus writes each touched page once per run of the scheduler instead of once
-// per operation. What the file can lag behind is only a crash of node itself (a kill
-// between an operation and its flush): the simulated device never observes the lag.
+// per operation. The file lags the chip only until that safe point: a device powered on
+// again (after close(), or in a later job) reads it complete; only a crash of node itself
+// (a kill, or process.exit() without the exit event) in that window loses the tail.
 import { closeSync, existsSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
 import { E_RANGE, OK } from "./errors.ts";
 
@@ -153,9 +154,9 @@ export class NorFlash {
         if (hi > this.dirtyHi[p]) this.dirtyHi[p] = hi;
       }
     }
+    unflushed.add(this);
     if (!this.flushQueued) {
       this.flushQueued = true;
-      unflushed.add(this);
       if (!exitHook) { exitHook = true; process.once("exit", () => { for (const f of [...unflushed]) f.flush(); }); }
       queueMicrotask(() => { this.flushQueued = false; this.flush(); });
     }
