@@ -9,7 +9,7 @@
 // synchronous thus writes each touched page once per run of the scheduler instead of once
 // per operation. The file lags the chip only until that safe point: a device powered on
 // again (after close(), or in a later job) reads it complete; only a crash of node itself
-// (a kill, or process.exit() without the exit event) in that window loses the tail.
+// (SIGKILL, or a signal without a handler: no exit event) in that window loses the tail.
 import { closeSync, existsSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
 import { E_RANGE, OK } from "./errors.ts";
 
