@@ -8,11 +8,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runScenario, traceToJson, type Scenario, type ScenarioRun } from "../host-sim/scenario/index.ts";
-import { CONFORMANCE_KEY_SEED, KEYSLOT_MESSAGE, conformanceScenario } from "../firmware/images/board-conformance/scenario.ts";
+import { CONFORMANCE_KEY_SEED, KEYSLOT_MESSAGE, conformanceScenario } from "../host-sim/appliances/board-conformance/scenario.ts";
 import { simulatedSlotKey } from "../host-sim/board/efuse.ts";
 import { abiAtMinor } from "../host-sim/board/abi.ts";
 import { abiHeader } from "../scripts/build-posix.ts";
-import { credentialStoreScenario } from "../firmware/images/devkit/scenarios/credential-store.ts";
+import { credentialStoreScenario } from "../host-sim/appliances/devkit/scenarios/credential-store.ts";
 
 async function onBothHosts(s: Scenario, cut?: { cutAt: number; cutKeep: number }): Promise<[ScenarioRun, ScenarioRun]> {
   const dir = mkdtempSync(join(tmpdir(), "xhost-"));
