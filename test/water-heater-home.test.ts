@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import mqtt from "mqtt";
 import { hashPassword } from "../host-sim/net/password-hash.ts";
 import { HEATER } from "../host-sim/home/world.ts";
-import { playDemo } from "../host-sim/home/demo.ts";
+import { playDemo } from "../host-sim/appliances/water-heater/demo.ts";
 import { backToHome, startRegistration, waitForCloud } from "../host-sim/appliances/water-heater/remote-actions.ts";
 import { RouterRefused } from "../host-sim/home/router.ts";
 import { findMosquitto } from "../host-sim/net/broker-mosquitto.ts";

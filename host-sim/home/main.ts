@@ -4,7 +4,7 @@
 // `--speed N` runs device time N times faster than real time.
 import { createInterface } from "node:readline";
 import { Home } from "./world.ts";
-import { playDemo } from "./demo.ts";
+import { playDemo } from "../appliances/water-heater/demo.ts";
 import { render, flowText, HELP } from "./view.ts";
 import type { MakerApp } from "../phone/app.ts";
 import { HEATER, HEATER_APPLIANCE } from "./world.ts";

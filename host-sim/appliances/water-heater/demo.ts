@@ -3,11 +3,11 @@
 // Alice adds her phone (additional registration); Bob moves out and Alice registers
 // afresh (new registration after initialization). Bob keeps his old history and loses
 // control. Used by `npm run demo`, the `demo` command of the home and the tests.
-import type { Home } from "./world.ts";
-import { HEATER } from "./world.ts";
-import { finishRegistration, startRegistration, waitForCloud } from "../appliances/water-heater/remote-actions.ts";
-import { changeSetting } from "../appliances/water-heater/phone-actions.ts";
-import { CloudError } from "../phone/cloud-client.ts";
+import type { Home } from "../../home/world.ts";
+import { HEATER } from "../../home/world.ts";
+import { finishRegistration, startRegistration, waitForCloud } from "./remote-actions.ts";
+import { changeSetting } from "./phone-actions.ts";
+import { CloudError } from "../../phone/cloud-client.ts";
 
 export interface DemoResult {
   oldDeviceId: string;
