@@ -4,7 +4,7 @@
 // power-ons and can cut power at the N-th of them. Calls go one at a time, in the order
 // they were asked for. The scenario runner and the simulated home are both built on it.
 import { powerOn } from "./power-on.ts";
-import { EventKind, type BoardEvent, type BoardTime, type CallResult, type DeviceHandle } from "./types.ts";
+import { EventKind, type BoardEvent, type BoardTime, type DeviceHandle } from "./types.ts";
 import { DeviceTimers } from "../sim/device-timers.ts";
 import type { DeviceCall, DeviceRunnerOptions, DeviceState } from "./runner-types.ts";
 
