@@ -5,7 +5,7 @@ import { waterHeater } from "./water-heater/index.ts";
 import { devkit } from "./devkit/index.ts";
 import { boardConformance } from "./board-conformance/index.ts";
 
-export type { Appliance, LocalActions } from "./types.ts";
+export type { Appliance, LocalActions, PhoneAction } from "./types.ts";
 
 export const APPLIANCES: readonly Appliance[] = [
   waterHeater,

@@ -3,6 +3,8 @@
 // through this.
 import type { CloudService } from "../cloud/service.ts";
 import type { HomeDevice } from "../home/home-device.ts";
+import type { MakerApp } from "../phone/app.ts";
+import type { CommandResult } from "../phone/cloud-client.ts";
 import type { Scenario } from "../scenario/types.ts";
 
 export interface Appliance {
@@ -18,6 +20,16 @@ export interface Appliance {
   cloud?: CloudService;
   /** What a person does at the appliance itself, for the simulated home. */
   local?: LocalActions;
+  /** What the maker's app does with it through the cloud, by name (the home's console:
+   *  `alice set bath_temp 41`). */
+  phone?: Readonly<Record<string, PhoneAction>>;
+}
+
+export interface PhoneAction {
+  /** Its arguments and what they may be, for the console's help. */
+  usage: string;
+  help: string;
+  run(app: MakerApp, args: string[]): Promise<CommandResult>;
 }
 
 /** The appliance's own controls, as the simulated home offers them to its user. */

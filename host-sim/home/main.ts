@@ -8,8 +8,6 @@ import { playDemo } from "../appliances/water-heater/demo.ts";
 import { render, flowText, HELP } from "./view.ts";
 import type { MakerApp } from "../phone/app.ts";
 import { HEATER, HEATER_APPLIANCE } from "./world.ts";
-import { changeSetting } from "../appliances/water-heater/phone-actions.ts";
-import type { SettingName } from "../appliances/water-heater/settings.ts";
 import { brokerKindFromEnv, type BrokerKind } from "../net/broker.ts";
 
 const args = process.argv.slice(2);
@@ -47,11 +45,8 @@ async function command(line: string): Promise<string> {
   const phone: MakerApp | undefined = who === "alice" ? home.alice : who === "bob" ? home.bob : undefined;
   if (!phone) return `unknown command "${who}" (try help)`;
   if (verb === "register") { const r = await phone.register(HEATER); return `${render(home)}\n${who}: ${r.kind} registration of ${r.deviceId}`; }
-  if (verb === "set") {
-    // The cloud checks the setting's name and range (400 names what is allowed).
-    const r = await changeSetting(phone, rest[0] as SettingName, Number(rest[1]));
-    return `${render(home)}\n${who}: command ${r.cmd} -> status ${r.status}`;
-  }
+  const action = HEATER_APPLIANCE.phone?.[verb];
+  if (action) { const r = await action.run(phone, rest); return `${render(home)}\n${who}: command ${r.cmd} -> status ${r.status}`; }
   if (verb === "history") return JSON.stringify(await phone.history(rest[0]), null, 1);
   if (verb === "devices") return JSON.stringify(await phone.devices(), null, 1);
   if (verb === "state") return JSON.stringify(await phone.state(rest[0]));

@@ -4,6 +4,7 @@
 import type { Appliance } from "../types.ts";
 import { waterHeaterCloud } from "./cloud-service.ts";
 import { BUTTON_NAMES, compareCodes } from "./remote-actions.ts";
+import { phoneActions } from "./phone-actions.ts";
 
 export const waterHeater: Appliance = {
   name: "water-heater",
@@ -12,4 +13,5 @@ export const waterHeater: Appliance = {
   scenarios: {},
   cloud: waterHeaterCloud,
   local: { buttons: BUTTON_NAMES, compareCodes },
+  phone: phoneActions,
 };
