@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { loadOrCreatePki } from "../host-sim/net/pki.ts";
+import { waterHeaterCloud } from "../host-sim/appliances/water-heater/cloud-service.ts";
 
 const { values } = parseArgs({ options: { basic: { type: "string" }, calls: { type: "string", default: "60" } } });
 const tree = values.basic ? resolve(values.basic) : resolve(import.meta.dirname, "..");
@@ -45,7 +46,8 @@ const user = { user: "alice", password: "alice-password-1", terminal: "phone-a" 
 const basicAuth = (u: string, p: string) => ({ Authorization: `Basic ${Buffer.from(`${u}:${p}`).toString("base64")}`, "X-Terminal-Id": user.terminal });
 
 async function cloudAt(clock: { t: number }, userHashLogN?: number) {
-  return startCloud({ tls: { cert: pki.server.cert, key: pki.server.key }, dbPath: ":memory:", now: () => clock.t, log: () => {}, userHashLogN });
+  // A tree from before appliance folders ignores `service` (its cloud knew the settings).
+  return startCloud({ service: waterHeaterCloud, tls: { cert: pki.server.cert, key: pki.server.key }, dbPath: ":memory:", now: () => clock.t, log: () => {}, userHashLogN });
 }
 
 async function latency(): Promise<void> {

@@ -10,6 +10,7 @@ import { randomUUID } from "node:crypto";
 import { loadOrCreatePki, type Pki } from "../host-sim/net/pki.ts";
 import { verifyPassword } from "../host-sim/net/password-hash.ts";
 import { CloudClient } from "../host-sim/phone/cloud-client.ts";
+import { waterHeaterCloud } from "../host-sim/appliances/water-heater/cloud-service.ts";
 import { SESSION_TTL_MS, startCloud, type CloudEvent, type CloudHandle, type DeviceDirectory, type MqttTransport } from "../host-sim/cloud/index.ts";
 
 // ---------------------------------------------------------------- fakes and helpers
@@ -73,6 +74,7 @@ async function world(dbPath = join(dir, `${randomUUID()}.db`)): Promise<World> {
     w.mqtt = new FakeTransport();
     w.directory = new FakeDirectory();
     w.cloud = await startCloud({
+      service: waterHeaterCloud,
       tls: { cert: pki.server.cert, key: pki.server.key },
       dbPath,
       transport: w.mqtt,

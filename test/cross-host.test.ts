@@ -8,11 +8,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runScenario, traceToJson, type Scenario, type ScenarioRun } from "../host-sim/scenario/index.ts";
-import { CONFORMANCE_KEY_SEED, KEYSLOT_MESSAGE, conformanceScenario } from "../firmware/images/board-conformance/scenario.ts";
+import { CONFORMANCE_KEY_SEED, KEYSLOT_MESSAGE, conformanceScenario } from "../host-sim/appliances/board-conformance/scenario.ts";
 import { simulatedSlotKey } from "../host-sim/board/efuse.ts";
 import { abiAtMinor } from "../host-sim/board/abi.ts";
 import { abiHeader } from "../scripts/build-posix.ts";
-import { credentialStoreScenario } from "../firmware/images/devkit/scenarios/credential-store.ts";
+import { credentialStoreScenario } from "../host-sim/appliances/devkit/scenarios/credential-store.ts";
+import { APPLIANCES } from "../host-sim/appliances/index.ts";
 
 async function onBothHosts(s: Scenario, cut?: { cutAt: number; cutKeep: number }): Promise<[ScenarioRun, ScenarioRun]> {
   const dir = mkdtempSync(join(tmpdir(), "xhost-"));
@@ -83,10 +84,15 @@ test("board conformance: both hosts agree call for call", async () => {
   assert.notDeepEqual(r1, r2, "each power-on gets its own random stream");
 });
 
-test("credential store life: both hosts agree, flash byte for byte", async () => {
-  const [ts, px] = await onBothHosts(credentialStoreScenario());
-  assertSame(ts, px);
-});
+// An appliance's scenarios are checked on both hosts by being in the registry.
+for (const a of APPLIANCES) {
+  for (const [name, scenario] of Object.entries(a.scenarios)) {
+    test(`${a.name}, ${name}: both hosts agree, flash byte for byte`, async () => {
+      const [ts, px] = await onBothHosts(scenario());
+      assertSame(ts, px);
+    });
+  }
+}
 
 test("a power cut lands identically on both hosts", async () => {
   const s = credentialStoreScenario();

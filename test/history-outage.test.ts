@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Home } from "../host-sim/home/world.ts";
-import { Button } from "../host-sim/home/remote-actions.ts";
+import { Button } from "../host-sim/appliances/water-heater/remote-actions.ts";
 import { requirement } from "./support/requirement.ts";
 import { bobRegistered, withHome } from "./support/home.ts";
 import { findMosquitto } from "../host-sim/net/broker-mosquitto.ts";

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runScenario, type Step } from "../host-sim/scenario/index.ts";
 import { boot, linkFrame, button, mqttState, mqttMessage } from "../host-sim/scenario/steps.ts";
-import { service, ServiceOp } from "../host-sim/clients/devkit-service.ts";
+import { service, ServiceOp } from "../host-sim/appliances/devkit/service.ts";
 import { EventKind, LinkId } from "../host-sim/device/types.ts";
 import { Driver } from "../scripts/fuzz/driver.ts";
 import type { EntryPoint } from "../scripts/fuzz/entry-point.ts";

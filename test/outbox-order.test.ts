@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { TsDevice } from "../host-sim/board/ts-device.ts";
 import { wasmImagePath } from "../host-sim/device/power-on.ts";
 import { EventKind } from "../host-sim/device/types.ts";
-import { recordLife, press, T, AUTO_BATH } from "./fixtures/water-heater-life.ts";
+import { recordLife, press, T, AUTO_BATH } from "../host-sim/appliances/water-heater/scenarios/life.ts";
 
 test("after a power cut at any write of an acknowledgement, numbering goes on above what the cloud holds", async () => {
   const ops = recordLife();

@@ -1,4 +1,4 @@
-// The water-heater image under the power-cut sweep: the life in fixtures/water-heater-life.ts
+// The water-heater image under the power-cut sweep: the life in host-sim/appliances/water-heater/scenarios/life.ts
 // (provisioning, a setting, registration, a command and history through the flash outbox,
 // the cloud's acknowledgement, initialization), cut at every flash operation; and the
 // initialization's own promise that a power cut while the cloud is told still erases.
@@ -11,7 +11,7 @@ import { powerCutSweep } from "../host-sim/faults/power-cut-sweep.ts";
 import { TsDevice } from "../host-sim/board/ts-device.ts";
 import { wasmImagePath } from "../host-sim/device/power-on.ts";
 import { readRecords } from "../host-sim/flash/record-store-image.ts";
-import { recordLife, T } from "./fixtures/water-heater-life.ts";
+import { recordLife, T } from "../host-sim/appliances/water-heater/scenarios/life.ts";
 
 /** The registration record (credential-store ids.ts RecordId.REGISTRATION). */
 const REGISTRATION = 0x0201;

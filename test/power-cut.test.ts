@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { powerCutSweep } from "../host-sim/faults/power-cut-sweep.ts";
-import { collectionOps, credentialStoreOps, type StoreOp } from "../firmware/images/devkit/scenarios/credential-store.ts";
+import { collectionOps, credentialStoreOps, type StoreOp } from "../host-sim/appliances/devkit/scenarios/credential-store.ts";
 import { LinkId, EventKind } from "../host-sim/device/types.ts";
 
 const asSweep = (ops: StoreOp[]) => ops.map((op) => ({ ...op, event: { kind: EventKind.LINK, arg: LinkId.SERVICE, payload: op.frame } }));

@@ -6,6 +6,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Scheduler } from "../host-sim/sim/scheduler.ts";
 import { runScenario, traceToJson, steps, type Scenario } from "../host-sim/scenario/index.ts";
+import { DeviceRunner, type DeviceCall } from "../host-sim/device/device-runner.ts";
+import { EventKind } from "../host-sim/device/types.ts";
 import { asImage, tempDir } from "./fixtures/build.ts";
 
 const dir = tempDir("scenario");
@@ -112,6 +114,29 @@ test("power cut at the N-th flash op over the whole run, after K bytes; the run 
 
   const mid = await runScenario(s, { host: "ts", dir: join(dir, "cut-erase"), cutAt: 3, cutKeep: 2 });
   assert.deepEqual([...readFileSync(mid.flashFile).subarray(0, 5)], [0xff, 0xff, 0x56, 0x78, 0xff], "only 2 bytes of the erase landed");
+});
+
+test("device runner: calls in the order asked, a watchdog powers a panicked device on again", async () => {
+  const sim = new Scheduler();
+  const device = new DeviceRunner({ host: "ts", image, flashFile: join(dir, "runner-flash.bin"), seed: 9, clock: { scheduler: sim }, restartAfterFailure: true });
+  const seen: DeviceCall[] = [];
+  device.onCall((c) => seen.push(c));
+  await device.powerOn();
+  await sim.runUntil(50);
+  // Asked for without waiting: each call still runs after the one before it.
+  const press = (b: number) => device.deliver({ kind: EventKind.BUTTON, arg: b });
+  const [a, boom, b] = await Promise.all([press(4), press(3), press(1)]);
+  assert.deepEqual([a?.result, boom?.result, b], [4, null, null], "the press after the panic finds the device down");
+  await device.idle();
+  const reboot = seen[seen.length - 1];
+  assert.deepEqual(reboot.input, { call: "boot", seed: 10 }, "powered on again, with the next seed");
+  assert.deepEqual(reboot.time, { nowMs: 0, wallMs: -1 });
+  await sim.runUntil(200);
+  const ticks = seen.filter((c) => c.cause === "timer").map((c) => [c.simMs, c.time.nowMs]);
+  assert.deepEqual(ticks, [[150, 100]], "timer 1 of the panicked power-on (due at 100) was forgotten");
+  assert.deepEqual(device.state, { up: true });
+  await device.close();
+  assert.deepEqual(device.state, { up: false, why: "closed" });
 });
 
 test("traceToJson is stable across runs and JSON-able", async () => {

@@ -7,15 +7,15 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DeviceRunner } from "../host-sim/home/device-runner.ts";
+import { HomeDevice } from "../host-sim/home/home-device.ts";
 import { HomeRouter } from "../host-sim/home/router.ts";
 import { LanSession, LanMsg } from "../host-sim/phone/lan-messages.ts";
 import { seededRandom } from "../host-sim/phone/seeded-random.ts";
-import { service } from "../host-sim/clients/devkit-service.ts";
-import { startRegistration, compareCodes, finishRegistration } from "../host-sim/home/remote-actions.ts";
+import { provision } from "../host-sim/clients/service-port.ts";
+import { startRegistration, compareCodes, finishRegistration } from "../host-sim/appliances/water-heater/remote-actions.ts";
 import { findBytes, readRecords } from "../host-sim/flash/record-store-image.ts";
 import { runScenario } from "../host-sim/scenario/index.ts";
-import { credentialStoreScenario, OWNER_NAME, TENANT_A_PASSWORD } from "../firmware/images/devkit/scenarios/credential-store.ts";
+import { credentialStoreScenario, OWNER_NAME, TENANT_A_PASSWORD } from "../host-sim/appliances/devkit/scenarios/credential-store.ts";
 import type { BoardOutput } from "../host-sim/device/types.ts";
 import type { HostName } from "../host-sim/device/power-on.ts";
 
@@ -35,7 +35,7 @@ export function secretBytesFound(image: Uint8Array, secret: string): { found: nu
 async function registeredHeater(host: HostName) {
   const dir = mkdtempSync(join(tmpdir(), `sealed-${host}-`));
   const flashFile = join(dir, "flash.bin");
-  const heater = new DeviceRunner({ name: "heater", host, image: "water-heater", flashFile, clock: "virtual", seed: 9, wallStartMs: Date.UTC(2026, 10, 22, 6, 0, 0) });
+  const heater = new HomeDevice({ name: "heater", host, image: "water-heater", flashFile, clock: "virtual", seed: 9, wallStartMs: Date.UTC(2026, 10, 22, 6, 0, 0) });
   const logins: { user: string; pass: Uint8Array }[] = [];
   heater.onOutput((o: BoardOutput) => { if (o.t === "mqtt_connect") logins.push({ user: o.user, pass: o.pass }); });
   const router = new HomeRouter();
@@ -43,7 +43,7 @@ async function registeredHeater(host: HostName) {
   router.setAtHome("phone", true);
   const lan = router.port("phone");
   await heater.start();
-  await heater.service(service.provision("WH-0077"));
+  await heater.service(provision("WH-0077"));
   await startRegistration(heater, "new");
   const s = new LanSession(seededRandom("sealed-at-rest-phone"));
   await lan.send("heater", s.nonceRequest());

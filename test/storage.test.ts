@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { TsDevice } from "../host-sim/board/ts-device.ts";
 import { wasmImagePath } from "../host-sim/device/power-on.ts";
 import { EventKind, LinkId, Pin } from "../host-sim/device/types.ts";
-import { Attr, service, parseAnswer } from "../host-sim/clients/devkit-service.ts";
+import { Attr, service, parseAnswer } from "../host-sim/appliances/devkit/service.ts";
 import { crc32, readPages } from "../host-sim/flash/record-store-image.ts";
 
 const T = { nowMs: 0, wallMs: -1 };

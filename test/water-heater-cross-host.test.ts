@@ -7,12 +7,12 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DeviceRunner } from "../host-sim/home/device-runner.ts";
+import { HomeDevice } from "../host-sim/home/home-device.ts";
 import { HomeRouter } from "../host-sim/home/router.ts";
 import { LanSession, LanMsg } from "../host-sim/phone/lan-messages.ts";
 import { seededRandom } from "../host-sim/phone/seeded-random.ts";
-import { service } from "../host-sim/clients/devkit-service.ts";
-import { startRegistration, finishRegistration, openConnectionMenu, press, Button } from "../host-sim/home/remote-actions.ts";
+import { provision } from "../host-sim/clients/service-port.ts";
+import { startRegistration, finishRegistration, openConnectionMenu, press, Button } from "../host-sim/appliances/water-heater/remote-actions.ts";
 import { EventKind, type BoardOutput } from "../host-sim/device/types.ts";
 import { jsonOutput } from "../host-sim/scenario/format.ts";
 import type { HostName } from "../host-sim/device/power-on.ts";
@@ -26,7 +26,7 @@ const message = (topic: string, body: string) => {
 
 async function script(host: HostName) {
   const dir = mkdtempSync(join(tmpdir(), `whx-${host}-`));
-  const heater = new DeviceRunner({ name: "heater", host, image: "water-heater", flashFile: join(dir, "flash.bin"), clock: "virtual", seed: 5, wallStartMs: Date.UTC(2026, 10, 21, 6, 0, 0) });
+  const heater = new HomeDevice({ name: "heater", host, image: "water-heater", flashFile: join(dir, "flash.bin"), clock: "virtual", seed: 5, wallStartMs: Date.UTC(2026, 10, 21, 6, 0, 0) });
   const trace: unknown[] = [];
   heater.onOutput((o: BoardOutput, r) => trace.push({ at: r.simMs(), ...jsonOutput(o) }));
   const router = new HomeRouter();
@@ -34,7 +34,7 @@ async function script(host: HostName) {
   router.setAtHome("phone", true);
   const lan = router.port("phone");
   await heater.start();
-  await heater.service(service.provision("WH-0042"));
+  await heater.service(provision("WH-0042"));
 
   // A window closed by five refused frames, then a new registration over the LAN with a
   // seeded phone.

@@ -11,12 +11,13 @@ import { randomBytes, randomUUID } from "node:crypto";
 import mqtt from "mqtt";
 import { hashPassword } from "../host-sim/net/password-hash.ts";
 import { Home, HEATER } from "../host-sim/home/world.ts";
-import { factoryResetFromMenu, finishRegistration, startRegistration, waitForCloud } from "../host-sim/home/remote-actions.ts";
+import { factoryResetFromMenu, finishRegistration, startRegistration, waitForCloud } from "../host-sim/appliances/water-heater/remote-actions.ts";
 import { requirement } from "./support/requirement.ts";
 import { bobRegistered, withHome } from "./support/home.ts";
 import { findMosquitto } from "../host-sim/net/broker-mosquitto.ts";
 import type { BrokerKind } from "../host-sim/net/broker.ts";
 import type { CloudEvent } from "../host-sim/cloud/index.ts";
+import { changeSetting } from "../host-sim/appliances/water-heater/phone-actions.ts";
 
 const until = async (what: string, ok: () => boolean | Promise<boolean>, ms = 15000) => {
   const end = Date.now() + ms;
@@ -85,7 +86,7 @@ for (const broker of ["embedded", "mosquitto"] as BrokerKind[]) {
       await until("login removed", () => events.some((e) => e.kind === "login-removed" && e.deviceId === old.deviceId));
       assert.equal(await brokerAccepts(home, old.deviceId, old.password), false, "the broker refuses the erased password");
       assert.deepEqual((await home.bob.devices()).map((d) => d.current), [false]);
-      await assert.rejects(home.bob.operate("bath_temp", 41), /410/);
+      await assert.rejects(changeSetting(home.bob, "bath_temp", 41), /410/);
       assert.match(home.heater.screen, /Cloud: not registered/);
       // Board configuration survives the factory reset: the same certificate, so the
       // next tenant's registration logs in with it.
@@ -94,7 +95,7 @@ for (const broker of ["embedded", "mosquitto"] as BrokerKind[]) {
       await home.alice.register(HEATER);
       await finishRegistration(home.heater);
       await waitForCloud(home.heater);
-      assert.equal((await home.alice.operate("bath_temp", 42)).status, 0);
+      assert.equal((await changeSetting(home.alice, "bath_temp", 42)).status, 0);
     });
   });
 
@@ -119,8 +120,8 @@ for (const broker of ["embedded", "mosquitto"] as BrokerKind[]) {
       await until("old registration retired", () => events.some((e) => e.kind === "retired" && e.deviceId === old.deviceId && e.by === neu.deviceId));
       await until("login removed", () => events.some((e) => e.kind === "login-removed" && e.deviceId === old.deviceId));
       assert.equal(await brokerAccepts(home, old.deviceId, old.password), false, "the broker refuses the erased password");
-      await assert.rejects(home.bob.operate("bath_temp", 41), /410/);
-      assert.equal((await home.alice.operate("bath_temp", 42)).status, 0);
+      await assert.rejects(changeSetting(home.bob, "bath_temp", 41), /410/);
+      assert.equal((await changeSetting(home.alice, "bath_temp", 42)).status, 0);
     });
   });
 }

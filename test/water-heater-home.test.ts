@@ -7,14 +7,15 @@ import { randomBytes } from "node:crypto";
 import mqtt from "mqtt";
 import { hashPassword } from "../host-sim/net/password-hash.ts";
 import { HEATER } from "../host-sim/home/world.ts";
-import { playDemo } from "../host-sim/home/demo.ts";
-import { backToHome, startRegistration, waitForCloud } from "../host-sim/home/remote-actions.ts";
+import { playDemo } from "../host-sim/appliances/water-heater/demo.ts";
+import { backToHome, startRegistration, waitForCloud } from "../host-sim/appliances/water-heater/remote-actions.ts";
 import { RouterRefused } from "../host-sim/home/router.ts";
 import { findMosquitto } from "../host-sim/net/broker-mosquitto.ts";
 import type { BrokerKind } from "../host-sim/net/broker.ts";
 import type { RegistrationStep } from "../host-sim/phone/app.ts";
 import { requirement } from "./support/requirement.ts";
 import { bobRegistered, withHome } from "./support/home.ts";
+import { changeSetting } from "../host-sim/appliances/water-heater/phone-actions.ts";
 
 const brokers: BrokerKind[] = ["embedded", "mosquitto"];
 const mosquittoMissing = requirement("mosquitto", findMosquitto() !== null, "apt-get install mosquitto");
@@ -80,7 +81,7 @@ for (const broker of brokers) {
           // Back to the home screen whatever happened, then the existing registration works.
           await backToHome(home.heater);
           await waitForCloud(home.heater, 20000);
-          const r = await home.bob.operate("bath_temp", 41 + steps.indexOf(step));
+          const r = await changeSetting(home.bob, "bath_temp", 41 + steps.indexOf(step));
           assert.equal(r.status, 0, `${fault} at ${step}: Bob's command`);
           const devices = await home.bob.devices();
           assert.deepEqual(devices.map((d) => [d.deviceId, d.current]), [[deviceId, true]], `${fault} at ${step}`);
@@ -117,7 +118,7 @@ for (const broker of brokers) {
       // before its reply, so once the reply is in, the cloud's state shows everything
       // the bad messages might have done: only the barrier's own change may be there.
       const fill = before.fill_l === 250 ? 260 : 250;
-      assert.equal((await home.bob.operate("fill_l", fill)).status, 0);
+      assert.equal((await changeSetting(home.bob, "fill_l", fill)).status, 0);
       const expected = { ...before, fill_l: fill };
       assert.deepEqual(await home.bob.state(), expected);
 

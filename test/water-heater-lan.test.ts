@@ -6,26 +6,26 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DeviceRunner } from "../host-sim/home/device-runner.ts";
+import { HomeDevice } from "../host-sim/home/home-device.ts";
 import { HomeRouter, RouterRefused, type LanPort } from "../host-sim/home/router.ts";
 import { LanSession, LanMsg } from "../host-sim/phone/lan-messages.ts";
 import { seededRandom } from "../host-sim/phone/seeded-random.ts";
-import { service } from "../host-sim/clients/devkit-service.ts";
+import { provision } from "../host-sim/clients/service-port.ts";
 import { MakerApp, CodeMismatch } from "../host-sim/phone/app.ts";
-import { compareCodes } from "../host-sim/home/remote-actions.ts";
+import { compareCodes } from "../host-sim/appliances/water-heater/remote-actions.ts";
 import type { BoardOutput } from "../host-sim/device/types.ts";
 
 const MENU = 0, DOWN = 2, OK = 3, BACK = 4;
 
 async function freshHeater(host: "ts" | "posix" = "ts") {
   const dir = mkdtempSync(join(tmpdir(), "wh-"));
-  const heater = new DeviceRunner({ name: "heater", host, image: "water-heater", flashFile: join(dir, "flash.bin"), clock: "virtual", seed: 11 });
+  const heater = new HomeDevice({ name: "heater", host, image: "water-heater", flashFile: join(dir, "flash.bin"), clock: "virtual", seed: 11 });
   const outputs: BoardOutput[] = [];
   heater.onOutput((o) => outputs.push(o));
   const router = new HomeRouter();
   router.attach(heater);
   await heater.start();
-  await heater.service(service.provision("WH-0001"));
+  await heater.service(provision("WH-0001"));
   return { heater, router, outputs };
 }
 
@@ -37,10 +37,10 @@ async function handshake(lan: LanPort, s: LanSession, terminal: string, device =
   return s.openHelloReply(await lan.next(1000));
 }
 
-const shownCode = (heater: DeviceRunner) => /^Check the code\n(\d{6})\n/.exec(heater.screen)?.[1];
+const shownCode = (heater: HomeDevice) => /^Check the code\n(\d{6})\n/.exec(heater.screen)?.[1];
 const status = (f: Uint8Array) => (f[1] << 24) >> 24;
 
-async function openWindow(heater: DeviceRunner) {
+async function openWindow(heater: HomeDevice) {
   await heater.press(MENU);
   for (let i = 0; i < 3; i++) await heater.press(DOWN);   // Connection
   await heater.press(OK);                                   // connection menu, "New registration"
@@ -145,7 +145,7 @@ async function registered() {
   return h;
 }
 
-async function openAdditionalWindow(heater: DeviceRunner) {
+async function openAdditionalWindow(heater: HomeDevice) {
   await heater.press(MENU);
   for (let i = 0; i < 3; i++) await heater.press(DOWN);
   await heater.press(OK);
@@ -155,7 +155,7 @@ async function openAdditionalWindow(heater: DeviceRunner) {
   assert.match(heater.screen, /^Waiting for the app/);
 }
 
-const flashOf = (heater: DeviceRunner) => readFileSync(heater.o.flashFile);
+const flashOf = (heater: HomeDevice) => readFileSync(heater.o.flashFile);
 
 test("a HELLO replayed from an earlier window or for an older nonce is refused and does not block the real phone", async () => {
   const { heater, router } = await freshHeater();
@@ -299,12 +299,12 @@ async function manInTheMiddle() {
   const dir = mkdtempSync(join(tmpdir(), "wh-mitm-"));
   const router = new InterceptingRouter();
   const make = async (name: string, seed: number, serial: string) => {
-    const d = new DeviceRunner({ name, host: "ts", image: "water-heater", flashFile: join(dir, `${name}.bin`), clock: "virtual", seed });
+    const d = new HomeDevice({ name, host: "ts", image: "water-heater", flashFile: join(dir, `${name}.bin`), clock: "virtual", seed });
     const outputs: BoardOutput[] = [];
     d.onOutput((o) => outputs.push(o));
     router.attach(d);
     await d.start();
-    await d.service(service.provision(serial));
+    await d.service(provision(serial));
     await openWindow(d);
     return { d, outputs };
   };
@@ -324,7 +324,7 @@ const ATTACKER_ID = "dead0000-0000-4000-8000-00000000beef";
 test("a man in the middle on the LAN: the codes differ and the user's refusal stops the registration", async () => {
   const { router, victim, relay, mallory, before } = await manInTheMiddle();
   const app = new MakerApp({
-    name: "phone", terminalId: "phone-terminal", user: "alice", password: "unused", cloudUrl: "https://127.0.0.1:9", ca: "",
+    name: "phone", appliance: "water heater", terminalId: "phone-terminal", user: "alice", password: "unused", cloudUrl: "https://127.0.0.1:9", ca: "",
     lan: router.port("phone"), random: seededRandom("phone"),
     // Alice stands at her remote and compares its code with the app's.
     confirmCode: (code) => compareCodes(victim.d, code),
@@ -372,7 +372,7 @@ test("an app without its user's yes hands nothing over", async () => {
   router.setAtHome("phone", true);
   let asked = "";
   const app = new MakerApp({
-    name: "phone", terminalId: "t", user: "u", password: "unused", cloudUrl: "https://127.0.0.1:9", ca: "",
+    name: "phone", appliance: "water heater", terminalId: "t", user: "u", password: "unused", cloudUrl: "https://127.0.0.1:9", ca: "",
     lan: router.port("phone"), random: seededRandom("phone"),
     confirmCode: async (code) => { asked = code; return false; },
   });

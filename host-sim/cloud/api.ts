@@ -11,11 +11,14 @@ import type {
   CreateUserResponse, DeviceListResponse, HistoryResponse, StateResponse,
 } from "./types.ts";
 import { hashUserPassword } from "./user-password.ts";
-import { checkCommand, checkCreateRegistration, checkCreateUser, isDeviceId, type Checked } from "./validate.ts";
+import type { CloudService } from "./service.ts";
+import { checkCreateRegistration, checkCreateUser, isDeviceId, type Checked } from "./validate.ts";
 
 export interface ApiOptions {
   store: CloudStore;
   link: DeviceLink;
+  /** The appliance whose commands this cloud relays. */
+  service: CloudService;
   directory?: DeviceDirectory;
   now: () => number;
   /** scrypt cost (log2 N) of user password hashes. */
@@ -132,8 +135,8 @@ export function apiRoutes(o: ApiOptions): Route[] {
       handle(ctx) {
         const reg = mine(ctx.params[0], callerOf(ctx));
         current(reg);
-        const req = valid(checkCommand(ctx.body));
-        const cmd = o.link.sendCommand(reg.deviceId, req.set, req.value);
+        const fields = valid(o.service.checkCommand(ctx.body));
+        const cmd = o.link.sendCommand(reg.deviceId, fields);
         return { status: 202, body: { cmd } satisfies CommandAccepted };
       },
     },

@@ -4,7 +4,7 @@
 import type { CloudEvents } from "./events.ts";
 import type { CloudStore } from "./store.ts";
 import type { DeviceDirectory, MqttTransport } from "./transport.ts";
-import type { AckPayload, CommandPayload, RetiredPayload, SettingName, UpKind } from "./types.ts";
+import type { AckPayload, CommandFields, CommandPayload, RetiredPayload, UpKind } from "./types.ts";
 import {
   checkApprove, checkHello, checkHistory, checkReply, checkState, parseFlatJson, type Checked,
 } from "./validate.ts";
@@ -171,9 +171,9 @@ export class DeviceLink {
   expired(created: number): boolean { return this.o.now() - created > this.commandTtlMs; }
 
   /** Numbers, stores and publishes a command; the caller has checked membership, that the
-   *  registration is current and that the value is in range. */
-  sendCommand(deviceId: string, set: SettingName, value: number): number {
-    const { cmd, body } = this.o.store.newCommand(deviceId, (cmd) => JSON.stringify({ cmd, set, value } satisfies CommandPayload), this.o.now());
+   *  registration is current and, through the appliance's cloud service, the fields. */
+  sendCommand(deviceId: string, fields: CommandFields): number {
+    const { cmd, body } = this.o.store.newCommand(deviceId, (cmd) => JSON.stringify({ cmd, ...fields } satisfies CommandPayload), this.o.now());
     void this.publish(`devices/${deviceId}/down`, body);
     return cmd;
   }

@@ -9,6 +9,7 @@ import { createCloudServer } from "./http-server.ts";
 import { LoginLimiter, type LimitPolicy } from "./login-limits.ts";
 import { connectMqttTransport, type MqttConnectOptions } from "./mqtt-transport.ts";
 import { openDatabase } from "./schema.ts";
+import type { CloudService } from "./service.ts";
 import { SessionStore, sessionRoutes } from "./sessions.ts";
 import { CloudStore } from "./store.ts";
 import type { DeviceDirectory, MqttTransport } from "./transport.ts";
@@ -19,11 +20,15 @@ export type { DeviceDirectory, MqttTransport } from "./transport.ts";
 export type { MqttConnectOptions } from "./mqtt-transport.ts";
 export type * from "./types.ts";
 export { CloudEvents } from "./events.ts";
-export { SETTINGS } from "./settings.ts";
+export type { CloudService } from "./service.ts";
+export { bad, ok, isObject, type Checked } from "./validate.ts";
 export { ACCOUNT_LIMIT, SOURCE_LIMIT, waitAfter, type LimitPolicy } from "./login-limits.ts";
 export { SESSION_TTL_MS } from "./sessions.ts";
 
 export interface CloudOptions {
+  /** The appliance this cloud serves: its cloud service checks the phones' commands
+   *  (host-sim/appliances/<name>/, found through host-sim/appliances/index.ts). */
+  service: CloudService;
   /** TLS of the HTTPS API (PEM). `ca` is only passed through to the TLS context. */
   tls: { cert: string; key: string; ca?: string };
   /** SQLite file; default data/cloud.db. ":memory:" for throwaway runs. */
@@ -128,7 +133,7 @@ export async function startCloud(options: CloudOptions): Promise<CloudHandle> {
           noteTerminal: (user, terminal) => store.noteTerminal(user, terminal, now()),
         }),
         ...apiRoutes({
-          store, link, directory: options.directory, now, log,
+          store, link, service: options.service, directory: options.directory, now, log,
           userHashLogN,
           deviceHashIterations: options.deviceHashIterations ?? DEFAULT_ITERATIONS,
         }),

@@ -1,5 +1,6 @@
 // Runs the cloud on its own:  npx tsx host-sim/cloud/main.ts [--port 8443] [--db data/cloud.db]
 //                                 [--pki data/pki] [--broker mqtts://localhost:8883]
+//                                 [--appliance water-heater]
 // The MQTT service password comes from $CLOUD_MQTT_PASSWORD (never a command-line
 // argument, which other users of the machine could read). Without --broker the API runs
 // and commands are stored but not sent. Standalone, no broker is told about device
@@ -7,6 +8,7 @@
 import { parseArgs } from "node:util";
 import { loadOrCreatePki } from "../net/pki.ts";
 import { startCloud } from "./index.ts";
+import { appliance } from "../appliances/index.ts";
 
 const { values } = parseArgs({
   options: {
@@ -14,9 +16,15 @@ const { values } = parseArgs({
     db: { type: "string", default: "data/cloud.db" },
     pki: { type: "string", default: "data/pki" },
     broker: { type: "string" },
+    appliance: { type: "string", default: "water-heater" },
   },
 });
 
+const service = appliance(values.appliance!).cloud;
+if (!service) {
+  process.stderr.write(`the ${values.appliance} has no cloud service\n`);
+  process.exit(2);
+}
 const pki = loadOrCreatePki(values.pki!);
 const password = process.env.CLOUD_MQTT_PASSWORD;
 if (values.broker && !password) {
@@ -25,6 +33,7 @@ if (values.broker && !password) {
 }
 
 const cloud = await startCloud({
+  service,
   tls: { cert: pki.server.cert, key: pki.server.key, ca: pki.ca },
   dbPath: values.db,
   httpsPort: Number(values.port),

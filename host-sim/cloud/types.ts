@@ -42,8 +42,9 @@ export type StateResponse = StatePayload;
 export interface HistoryEntry { n: number; event: string; value: number; t: number }
 export type HistoryResponse = HistoryEntry[];
 
-/** POST /api/devices/<id>/commands. */
-export interface CommandRequest { set: SettingName; value: number }
+/** POST /api/devices/<id>/commands: a flat JSON object the appliance's cloud service
+ *  checks (cloud/service.ts); it goes down to the device as it is, after `cmd`. */
+export type CommandFields = Record<string, number | string | boolean>;
 /** 202 answer: the command's number, to poll with GET .../commands/<n>. */
 export interface CommandAccepted { cmd: number }
 /** GET /api/devices/<id>/commands/<n>: status is null until the remote has replied. */
@@ -61,15 +62,11 @@ export interface ErrorResponse { error: string }
 
 // ---------------------------------------------------------------- MQTT (§2)
 
-export type SettingName = "hot_water_temp" | "bath_temp" | "fill_l" | "auto_bath" | "reheat";
-
 /** devices/<id>/up/hello, after every connect. */
 export interface HelloPayload { serial: string; fw?: string }
-/** devices/<id>/up/state: a flat JSON object; the cloud stores it as sent. */
-export interface StatePayload {
-  hot_water_temp?: number; bath_temp?: number; fill_l?: number; auto_bath?: boolean; reheat?: boolean;
-  [key: string]: number | string | boolean | undefined;
-}
+/** devices/<id>/up/state: a flat JSON object; the cloud stores it as sent. Its fields are
+ *  the appliance's (e.g. host-sim/appliances/water-heater/settings.ts). */
+export type StatePayload = Record<string, number | string | boolean>;
 /** Every message of the remote's outbox carries `seq`: 1, 2, ... per registration, shared
  *  by all outbox kinds; the cloud acknowledges with AckPayload. */
 export interface OutboxMessage { seq: number }
@@ -86,8 +83,9 @@ export interface ApprovePayload { terminal: string }
 export type RetirePayload = Record<string, never>;
 /** devices/<id>/down: the answer to a retire: the registration is retired. */
 export interface RetiredPayload { retired: 1 }
-/** devices/<id>/down: a command to the remote. */
-export interface CommandPayload { cmd: number; set: SettingName; value: number }
+/** devices/<id>/down: a command to the remote: its number, then the fields the
+ *  appliance's cloud service checked. */
+export type CommandPayload = { cmd: number } & CommandFields;
 /** devices/<id>/down: the cloud has stored every outbox message up to `ack`. Sent after
  *  every outbox message and after every hello. */
 export interface AckPayload { ack: number }

@@ -1,15 +1,14 @@
 // Shape checks for everything that arrives from outside (HTTP bodies, headers, MQTT
 // payloads). Each returns a typed value or a reason; the reason goes back to the caller
 // (HTTP 400) or into the log (MQTT), and never quotes a password.
-import { isSettingName, settingError } from "./settings.ts";
 import type {
-  ApprovePayload, CommandRequest, CreateRegistrationRequest, CreateUserRequest,
+  ApprovePayload, CreateRegistrationRequest, CreateUserRequest,
   HelloPayload, HistoryPayload, ReplyPayload, StatePayload,
 } from "./types.ts";
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
-const ok = <T>(value: T): Checked<T> => ({ ok: true, value });
-const bad = <T>(error: string): Checked<T> => ({ ok: false, error });
+export const ok = <T>(value: T): Checked<T> => ({ ok: true, value });
+export const bad = <T>(error: string): Checked<T> => ({ ok: false, error });
 
 /** 8-4-4-4-12 hex. The phone makes these with a UUID generator (S85). */
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -32,7 +31,7 @@ function textLength(s: string): number | null {
 export const USER_PASSWORD_MIN = 8, USER_PASSWORD_MAX = 128;
 export const DEVICE_PASSWORD_MIN = 16, DEVICE_PASSWORD_MAX = 64;
 
-function isObject(v: unknown): v is Record<string, unknown> {
+export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
@@ -59,12 +58,6 @@ export function checkCreateRegistration(body: unknown): Checked<CreateRegistrati
   return ok({ deviceId: body.deviceId, devicePassword: body.devicePassword, serial: body.serial });
 }
 
-export function checkCommand(body: unknown): Checked<CommandRequest> {
-  if (!isObject(body)) return bad("body must be a JSON object");
-  if (!isSettingName(body.set)) return bad("set: one of hot_water_temp, bath_temp, fill_l, auto_bath, reheat");
-  const why = settingError(body.set, body.value);
-  return why ? bad(why) : ok({ set: body.set, value: body.value as number });
-}
 
 // ---------------------------------------------------------------- MQTT payloads
 

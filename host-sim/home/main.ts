@@ -4,11 +4,10 @@
 // `--speed N` runs device time N times faster than real time.
 import { createInterface } from "node:readline";
 import { Home } from "./world.ts";
-import { playDemo } from "./demo.ts";
+import { playDemo } from "../appliances/water-heater/demo.ts";
 import { render, flowText, HELP } from "./view.ts";
-import { BUTTON_NAMES } from "./remote-actions.ts";
 import type { MakerApp } from "../phone/app.ts";
-import { HEATER } from "./world.ts";
+import { HEATER, HEATER_APPLIANCE } from "./world.ts";
 import { brokerKindFromEnv, type BrokerKind } from "../net/broker.ts";
 
 const args = process.argv.slice(2);
@@ -36,16 +35,18 @@ async function command(line: string): Promise<string> {
   if (who === "broker") { await (verb === "down" ? home.brokerDown() : home.brokerUp()); return render(home); }
   if (who === "cloud") { await (verb === "down" ? home.cloudDown() : home.cloudUp()); return render(home); }
   if (who === "press") {
+    const buttons = HEATER_APPLIANCE.local!.buttons;
     for (const b of [verb, ...rest]) {
-      if (!(b in BUTTON_NAMES)) return `no button "${b}"; buttons: ${Object.keys(BUTTON_NAMES).join(" ")}`;
-      await home.heater.press(BUTTON_NAMES[b]);
+      if (!(b in buttons)) return `no button "${b}"; buttons: ${Object.keys(buttons).join(" ")}`;
+      await home.heater.press(buttons[b]);
     }
     return render(home);
   }
   const phone: MakerApp | undefined = who === "alice" ? home.alice : who === "bob" ? home.bob : undefined;
   if (!phone) return `unknown command "${who}" (try help)`;
   if (verb === "register") { const r = await phone.register(HEATER); return `${render(home)}\n${who}: ${r.kind} registration of ${r.deviceId}`; }
-  if (verb === "set") { const r = await phone.operate(rest[0], Number(rest[1])); return `${render(home)}\n${who}: command ${r.cmd} -> status ${r.status}`; }
+  const action = HEATER_APPLIANCE.phone?.[verb];
+  if (action) { const r = await action.run(phone, rest); return `${render(home)}\n${who}: command ${r.cmd} -> status ${r.status}`; }
   if (verb === "history") return JSON.stringify(await phone.history(rest[0]), null, 1);
   if (verb === "devices") return JSON.stringify(await phone.devices(), null, 1);
   if (verb === "state") return JSON.stringify(await phone.state(rest[0]));

@@ -2,7 +2,7 @@
 // registration it passes frames only between hosts on the home network (seed 000,
 // router 3); a phone outside the home is refused before the appliance sees anything.
 import { LinkId } from "../device/types.ts";
-import type { DeviceRunner } from "./device-runner.ts";
+import type { HomeDevice } from "./home-device.ts";
 
 export class RouterRefused extends Error {
   constructor(phone: string) { super(`${phone} is not on the home network: the router refuses LAN traffic from outside`); }
@@ -34,7 +34,7 @@ export class LanPort {
 }
 
 export class HomeRouter {
-  private readonly devices = new Map<string, DeviceRunner>();
+  private readonly devices = new Map<string, HomeDevice>();
   private readonly ports = new Map<string, LanPort>();
   private readonly home = new Set<string>();
   /** Which phone each appliance is talking to: its answers go there. */
@@ -43,7 +43,7 @@ export class HomeRouter {
 
   onFlow(l: FlowListener): void { this.listeners.push(l); }
 
-  attach(device: DeviceRunner): void {
+  attach(device: HomeDevice): void {
     const name = device.o.name;
     this.devices.set(name, device);
     device.onOutput((o) => {

@@ -1,6 +1,6 @@
 // Draws the home in a terminal: the remote's screen and both phones' screens side by
 // side (like the device screens of a desktop simulator), then the latest message flow.
-import type { Home, FlowLine } from "./world.ts";
+import { HEATER_APPLIANCE, type Home, type FlowLine } from "./world.ts";
 
 const WIDTH = 38;
 
@@ -43,10 +43,13 @@ export function render(home: Home, flowLines = 12): string {
   return [...rows, `Message flow (broker: ${home.o.broker}):`, ...flow.map((l) => "  " + l)].join("\n");
 }
 
+const heater = HEATER_APPLIANCE;
+const phoneHelp = Object.entries(heater.phone ?? {}).map(([verb, a]) => `  ${`<alice|bob> ${verb} ${a.usage}`.padEnd(45)}${a.help}`);
+
 export const HELP = `Commands:
-  press <menu|up|down|ok|back|auto|reheat> [...]   buttons on the water heater's remote
+  press <${Object.keys(heater.local?.buttons ?? {}).join("|")}> [...]   buttons on the ${heater.title}'s remote
   <alice|bob> register                         the app registers (the remote must wait for the app)
-  <alice|bob> set <setting> <value>            hot_water_temp 35-60, bath_temp 35-48, fill_l 100-300, auto_bath 0/1, reheat 0/1
+${phoneHelp.join("\n")}
   <alice|bob> history | devices | state        what that user can read in the cloud
   <alice|bob> leave | home                     the phone leaves / joins the home network
   power                                        power cut and restart of the water heater

@@ -1,6 +1,7 @@
 // The simulated home and its surroundings: MQTT broker, cloud, home router, one water
 // heater (on the TypeScript host or as the posix process) and the phones of the current
-// and the previous tenant. Everything a user or a test drives goes through here.
+// and the previous tenant. Everything a user or a test drives goes through here. The
+// heater's own parts (image, cloud service, controls) come from the appliance registry.
 import { mkdirSync, rmSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -9,13 +10,13 @@ import { createBroker, type Broker, type BrokerKind } from "../net/broker.ts";
 import { hashPassword } from "../net/password-hash.ts";
 import { MqttBridge } from "../bridge/mqtt-bridge.ts";
 import { startCloud, type CloudHandle, type CloudEvent } from "../cloud/index.ts";
-import { DeviceRunner } from "./device-runner.ts";
+import { HomeDevice } from "./home-device.ts";
 import { HomeRouter } from "./router.ts";
-import { compareCodes } from "./remote-actions.ts";
 import { MakerApp } from "../phone/app.ts";
 import { seededRandom } from "../phone/seeded-random.ts";
 import type { HostName } from "../device/power-on.ts";
-import { service } from "../clients/devkit-service.ts";
+import { provision } from "../clients/service-port.ts";
+import { appliance, type Appliance } from "../appliances/index.ts";
 
 export interface HomeOptions {
   dataDir: string;
@@ -37,6 +38,8 @@ export interface FlowLine { t: number; via: "LAN" | "MQTT" | "HTTP" | "HOME"; te
 
 export const HEATER = "heater";
 export const HEATER_SERIAL = "WH-0001";
+/** The appliance the home's heater is (host-sim/appliances/water-heater/). */
+export const HEATER_APPLIANCE: Appliance = appliance("water-heater");
 
 const LAN_NAMES: Record<number, string> = {
   0x01: "HELLO", 0x02: "CREDENTIALS (sealed)", 0x03: "ADDED (sealed)", 0x04: "NONCE_REQUEST", 0x05: "ABORT (sealed)",
@@ -48,7 +51,7 @@ export class Home {
   broker!: Broker;
   cloud!: CloudHandle;
   readonly router = new HomeRouter();
-  heater!: DeviceRunner;
+  heater!: HomeDevice;
   bridge!: MqttBridge;
   /** The current tenant and the previous tenant. */
   alice!: MakerApp;
@@ -73,7 +76,7 @@ export class Home {
 
     const flashFile = join(d, "devices", "heater.flash");
     const firstPowerOn = !existsSync(flashFile);
-    this.heater = new DeviceRunner({ name: HEATER, host: this.o.heaterHost, image: "water-heater", flashFile, clock: this.o.clock ?? "real", speed: this.o.speed, wallStartMs: Date.now(), seed: 1 });
+    this.heater = new HomeDevice({ name: HEATER, host: this.o.heaterHost, image: HEATER_APPLIANCE.image, flashFile, clock: this.o.clock ?? "real", speed: this.o.speed, wallStartMs: Date.now(), seed: 1 });
     this.router.attach(this.heater);
     this.router.onFlow((e) => this.note("LAN", `${e.from} -> ${e.to}  ${e.type === undefined ? "(empty)" : LAN_NAMES[e.type] ?? "0x" + e.type.toString(16)} (${e.bytes} B)${e.refused ? "  REFUSED by the router" : ""}`));
     this.bridge = this.newBridge();
@@ -84,16 +87,16 @@ export class Home {
       if (o.t.startsWith("mqtt_")) this.bridge.handle(o);
     });
     await this.heater.start();
-    if (firstPowerOn) await this.heater.service(service.provision(HEATER_SERIAL)); // the factory's step
+    if (firstPowerOn) await this.heater.service(provision(HEATER_SERIAL)); // the factory's step
 
     const phone = (name: string, user: string, terminal: string, atHome: boolean) => {
       this.router.setAtHome(name, atHome);
       return new MakerApp({
-        name, terminalId: terminal, user, password: `${user}-app-password`, cloudUrl: this.cloud.url, ca: this.pki.ca,
+        name, appliance: HEATER_APPLIANCE.title, terminalId: terminal, user, password: `${user}-app-password`, cloudUrl: this.cloud.url, ca: this.pki.ca,
         lan: this.router.port(name), random: this.o.seeded ? seededRandom(name) : undefined,
         // The tenant stands at the remote and compares its code with the app's.
         confirmCode: async (code) => {
-          const same = await compareCodes(this.heater, code);
+          const same = await HEATER_APPLIANCE.local!.compareCodes(this.heater, code);
           this.note("HOME", `${name} compares the app's code ${code} with the remote's screen: ${same ? "same" : "different"}`);
           return same;
         },
@@ -153,6 +156,7 @@ export class Home {
   private async startCloudService(httpsPort?: number): Promise<void> {
     const server = this.pki.server;
     this.cloud = await startCloud({
+      service: HEATER_APPLIANCE.cloud!,
       tls: { cert: server.cert, key: server.key, ca: this.pki.ca },
       dbPath: join(this.o.dataDir, "cloud.db"),
       httpsPort,

@@ -1,13 +1,17 @@
 // The maker's phone app, simulated: the user's choices are method calls. Registration
-// follows seed 000 FIG. 10 (S81..S89); operation and history go through the cloud.
+// follows seed 000 FIG. 10 (S81..S89); commands and history go through the cloud. What a
+// command says is the appliance's: its actions are in host-sim/appliances/<name>/.
 import { CloudClient, CloudError, type CommandAccepted, type CommandResult, type DeviceSummary, type HistoryEntry } from "./cloud-client.ts";
 import { LanMsg, LanSession, RegistrationMode } from "./lan-messages.ts";
 import { uuid, osRandom, type RandomSource } from "./seeded-random.ts";
 import type { LanPort } from "../home/router.ts";
-import type { CreateRegistrationRequest } from "../cloud/types.ts";
+import type { CommandFields, CreateRegistrationRequest } from "../cloud/types.ts";
 
 export interface PhoneOptions {
   name: string;
+  /** What the app calls the appliance on its screens ("water heater"): the registry's
+   *  title (host-sim/appliances/index.ts). */
+  appliance: string;
   terminalId: string;
   user: string;
   password: string;
@@ -43,7 +47,7 @@ export interface RegistrationOutcome {
 export class MakerApp {
   /** What the phone's screen shows (FIG. 11 in spirit). */
   screen = "Maker app\nNot signed in";
-  /** The water heater this app controls (its current device ID). */
+  /** The appliance this app controls (its current device ID). */
   deviceId: string | null = null;
   readonly cloud: CloudClient;
   private readonly random: RandomSource;
@@ -71,13 +75,13 @@ export class MakerApp {
     const lan = this.o.lan;
     lan.clear();
     const session = new LanSession(this.random);
-    this.show("Registering\nLooking for the water heater...");
+    this.show(`Registering\nLooking for the ${this.o.appliance}...`);
     await this.step("S82 hello");
     await lan.send(device, session.nonceRequest());
     session.acceptNonce(await lan.next(this.lanTimeout()));
     await lan.send(device, session.hello(this.o.terminalId));                     // S82
     const reply = session.openHelloReply(await lan.next(this.lanTimeout()));      // S83
-    this.show(`Registering\nCheck the code: ${session.code}\nDoes the water heater show the same code?`);
+    this.show(`Registering\nCheck the code: ${session.code}\nDoes the ${this.o.appliance} show the same code?`);
     if (!(await this.o.confirmCode(session.code))) {
       await lan.send(device, session.abort());
       this.show("Registration stopped\nThe codes were different. Nothing was handed over.");
@@ -92,9 +96,9 @@ export class MakerApp {
       await this.step("S87 hand over credentials");
       await lan.send(device, session.credentials(deviceId, devicePassword));      // S87
       const status = session.status(await lan.next(this.lanTimeout()), LanMsg.STORED);
-      if (status !== 0) throw new Error(`the water heater could not store its credentials (${status})`);
+      if (status !== 0) throw new Error(`the ${this.o.appliance} could not store its credentials (${status})`);
       this.deviceId = deviceId;
-      this.show("Registration complete\nThe water heater is connected.");
+      this.show(`Registration complete\nThe ${this.o.appliance} is connected.`);
       return { kind: "new", deviceId };
     }
     if (reply.mode !== RegistrationMode.ADDITIONAL) throw new Error("the remote has a device ID but is not in additional mode");
@@ -104,9 +108,9 @@ export class MakerApp {
     await this.step("S89 notify added");
     await lan.send(device, session.added());                                      // S89
     const status = session.status(await lan.next(this.lanTimeout()), LanMsg.ADDED_ACK);
-    if (status !== 0) throw new Error(`the water heater refused the addition (${status})`);
+    if (status !== 0) throw new Error(`the ${this.o.appliance} refused the addition (${status})`);
     this.deviceId = deviceId;
-    this.show("Phone added\nThis phone now controls the water heater.");
+    this.show(`Phone added\nThis phone now controls the ${this.o.appliance}.`);
     return { kind: "additional", deviceId };
   }
 
@@ -122,19 +126,20 @@ export class MakerApp {
     }
   }
 
-  /** Changes a setting through the cloud and waits for the remote's answer. */
-  async operate(set: string, value: number, deviceId = this.requireDevice()): Promise<CommandResult> {
+  /** Sends a command through the cloud and waits for the appliance's answer. `what`
+   *  names it on the phone's screen. */
+  async command(fields: CommandFields, what: string, deviceId = this.requireDevice()): Promise<CommandResult> {
     let cmd: number;
     try {
-      ({ cmd } = await this.cloud.expect<CommandAccepted>(202, "POST", `/api/devices/${deviceId}/commands`, { set, value }));
+      ({ cmd } = await this.cloud.expect<CommandAccepted>(202, "POST", `/api/devices/${deviceId}/commands`, fields));
     } catch (e) {
-      if (e instanceof CloudError && e.status === 410) this.show("This water heater was registered again by someone else.\nYou can still read its past history.");
+      if (e instanceof CloudError && e.status === 410) this.show(`This ${this.o.appliance} was registered again by someone else.\nYou can still read its past history.`);
       throw e;
     }
     const deadline = Date.now() + 5000;
     for (;;) {
       const r = await this.cloud.expect<CommandResult>(200, "GET", `/api/devices/${deviceId}/commands/${cmd}`);
-      if (r.status !== null && r.status !== undefined) { this.show(`${set} = ${value}: ${r.status === 0 ? "done" : "refused " + r.status}`); return r; }
+      if (r.status !== null && r.status !== undefined) { this.show(`${what}: ${r.status === 0 ? "done" : "refused " + r.status}`); return r; }
       if (Date.now() > deadline) return { cmd, status: null };
       await new Promise((res) => setTimeout(res, 50));
     }
@@ -145,7 +150,7 @@ export class MakerApp {
   state(deviceId = this.requireDevice()): Promise<Record<string, unknown>> { return this.cloud.expect(200, "GET", `/api/devices/${deviceId}/state`); }
 
   private requireDevice(): string {
-    if (!this.deviceId) throw new Error(`${this.o.name} has no water heater registered`);
+    if (!this.deviceId) throw new Error(`${this.o.name} has no ${this.o.appliance} registered`);
     return this.deviceId;
   }
 

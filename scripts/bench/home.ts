@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import mqtt from "mqtt";
 import { Home, HEATER, HEATER_SERIAL } from "../../host-sim/home/world.ts";
-import { finishRegistration, startRegistration } from "../../host-sim/home/remote-actions.ts";
+import { finishRegistration, startRegistration } from "../../host-sim/appliances/water-heater/remote-actions.ts";
 import { MqttBridge } from "../../host-sim/bridge/mqtt-bridge.ts";
 import { EventKind } from "../../host-sim/device/types.ts";
 import type { BrokerKind } from "../../host-sim/net/broker.ts";

@@ -1,7 +1,7 @@
 // The event workload the bench runs on each image: a few setup events (not measured on
 // their own: they are the same in the N and the 2N run) and then one event per index.
 // Table-driven by image name; an image without an entry gets the default (BUTTON 0).
-import { service } from "../../host-sim/clients/devkit-service.ts";
+import { service } from "../../host-sim/appliances/devkit/service.ts";
 import { EventKind, LinkId, type BoardEvent } from "../../host-sim/device/types.ts";
 
 export interface Workload {

@@ -3,7 +3,7 @@
 // timers and MQTT; with the registration window open for the LAN (PROTOCOL.md §1).
 import { readRecords } from "../../host-sim/flash/record-store-image.ts";
 import { EventKind, LinkId, type BoardEvent } from "../../host-sim/device/types.ts";
-import { service, ServiceOp } from "../../host-sim/clients/devkit-service.ts";
+import { service, ServiceOp } from "../../host-sim/appliances/devkit/service.ts";
 import type { Driver } from "./driver.ts";
 import type { EntryPoint } from "./entry-point.ts";
 import { Button, PhoneConversation, closeWindow, isRefusal, openWindow } from "./lan-conversation.ts";

@@ -9,6 +9,7 @@ import { createBroker, type Broker, type BrokerKind, type BrokerOptions } from "
 import { loadOrCreatePki, type Pki } from "../../host-sim/net/pki.ts";
 import { hashPassword } from "../../host-sim/net/password-hash.ts";
 import { startCloud, type CloudEvent, type CloudHandle } from "../../host-sim/cloud/index.ts";
+import { waterHeaterCloud } from "../../host-sim/appliances/water-heater/cloud-service.ts";
 
 export interface CloudWorld {
   dir: string;
@@ -32,6 +33,7 @@ export async function startCloudWorld(kind: BrokerKind, brokerOptions: Partial<B
   await broker.setService("cloud", hashPassword(cloudPassword));
   const events: CloudEvent[] = [];
   const cloud = await startCloud({
+    service: waterHeaterCloud,
     tls: { cert: pki.server.cert, key: pki.server.key },
     dbPath: join(dir, "cloud.db"),
     mqtt: { brokerUrl: broker.url, ca: pki.ca, ...pki.clientCert("cloud"), password: cloudPassword },

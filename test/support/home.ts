@@ -6,8 +6,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Home, HEATER, type HomeOptions } from "../../host-sim/home/world.ts";
-import { finishRegistration, startRegistration, waitForCloud } from "../../host-sim/home/remote-actions.ts";
+import { finishRegistration, startRegistration, waitForCloud } from "../../host-sim/appliances/water-heater/remote-actions.ts";
 import type { BrokerKind } from "../../host-sim/net/broker.ts";
+import { changeSetting } from "../../host-sim/appliances/water-heater/phone-actions.ts";
 
 /** Runs `fn` in a fresh home and stops the home whatever happens. */
 export async function withHome(broker: BrokerKind, fn: (home: Home, dataDir: string) => Promise<void>,
@@ -29,6 +30,6 @@ export async function bobRegistered(home: Home): Promise<{ deviceId: string; pas
   const r = await home.bob.register(HEATER);
   await finishRegistration(home.heater);
   await waitForCloud(home.heater);
-  assert.equal((await home.bob.operate("bath_temp", 40)).status, 0);
+  assert.equal((await changeSetting(home.bob, "bath_temp", 40)).status, 0);
   return { deviceId: r.deviceId, password: home.devicePasswords[home.devicePasswords.length - 1] };
 }

@@ -1,9 +1,9 @@
 // Every ABI function, exercised through the board-conformance image: run it on a new
 // board (or host) and compare its trace with the TypeScript host's.
 import { generateKeyPairSync, sign } from "node:crypto";
-import { advance, boot, gpioIn, linkFrame, mqttMessage, mqttState, unknownEvent } from "../../../host-sim/scenario/steps.ts";
-import type { Scenario } from "../../../host-sim/scenario/types.ts";
-import { LinkId, Pin } from "../../../host-sim/device/types.ts";
+import { advance, boot, gpioIn, linkFrame, mqttMessage, mqttState, unknownEvent } from "../../scenario/steps.ts";
+import type { Scenario } from "../../scenario/types.ts";
+import { LinkId, Pin } from "../../device/types.ts";
 
 const cmd = (c: number, label: string, extra: Uint8Array = new Uint8Array(0)) =>
   linkFrame(LinkId.SERVICE, Uint8Array.from([c, ...extra]), undefined, label);

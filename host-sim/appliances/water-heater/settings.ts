@@ -1,7 +1,9 @@
-// The settings a phone may change, with PROTOCOL.md §2's ranges. The cloud checks them
-// before relaying, so a bad value is refused with 400 at once instead of travelling to
-// the remote only to come back as status -1; the remote still checks them itself.
-import type { SettingName } from "./types.ts";
+// The water heater's settings a phone may change, with PROTOCOL.md §2's ranges, and the
+// state its remote publishes. The cloud checks them before relaying (cloud-service.ts),
+// so a bad value is refused with 400 at once instead of travelling to the remote only to
+// come back as status -1; the remote still checks them itself.
+
+export type SettingName = "hot_water_temp" | "bath_temp" | "fill_l" | "auto_bath" | "reheat";
 
 interface Range { min: number; max: number; step: number }
 
@@ -12,6 +14,14 @@ export const SETTINGS: Readonly<Record<SettingName, Range>> = {
   auto_bath: { min: 0, max: 1, step: 1 },
   reheat: { min: 0, max: 1, step: 1 },
 };
+
+/** devices/<id>/down: the water heater's one command, a setting to change. */
+export type SettingCommand = { set: SettingName; value: number };
+
+/** devices/<id>/up/state as the water heater publishes it. */
+export interface HeaterState {
+  hot_water_temp?: number; bath_temp?: number; fill_l?: number; auto_bath?: boolean; reheat?: boolean;
+}
 
 export function isSettingName(s: unknown): s is SettingName {
   return typeof s === "string" && Object.prototype.hasOwnProperty.call(SETTINGS, s);

@@ -2,10 +2,10 @@
 // provisioning, a tenant's registration, user data with secret and protected records,
 // password checks, initialization when the tenant moves out, the next tenant, and a
 // factory reset. Used by the cross-host scenario test and by the power-cut sweep.
-import { Attr, ServiceOp, service } from "../../../../host-sim/clients/devkit-service.ts";
-import { boot, linkFrame } from "../../../../host-sim/scenario/steps.ts";
-import type { Scenario, Step } from "../../../../host-sim/scenario/types.ts";
-import { LinkId } from "../../../../host-sim/device/types.ts";
+import { Attr, ServiceOp, service } from "../service.ts";
+import { boot, linkFrame } from "../../../scenario/steps.ts";
+import type { Scenario, Step } from "../../../scenario/types.ts";
+import { LinkId } from "../../../device/types.ts";
 
 const OK = 0, E_AUTH = -6, E_NOTFOUND = -5, E_MALFORMED = -10, E_INVAL = -1;
 

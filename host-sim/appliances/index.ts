@@ -1,0 +1,20 @@
+// Every appliance the host side knows, one line each. Adding an appliance is adding its
+// folder and its line here (README.md in this folder).
+import type { Appliance } from "./types.ts";
+import { waterHeater } from "./water-heater/index.ts";
+import { devkit } from "./devkit/index.ts";
+import { boardConformance } from "./board-conformance/index.ts";
+
+export type { Appliance, LocalActions, PhoneAction } from "./types.ts";
+
+export const APPLIANCES: readonly Appliance[] = [
+  waterHeater,
+  devkit,
+  boardConformance,
+];
+
+export function appliance(name: string): Appliance {
+  const a = APPLIANCES.find((x) => x.name === name);
+  if (!a) throw new Error(`no appliance "${name}"; known: ${APPLIANCES.map((x) => x.name).join(", ")}`);
+  return a;
+}

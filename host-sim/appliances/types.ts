@@ -1,0 +1,42 @@
+// What the host side knows about one appliance: everything in its folder, listed once in
+// the registry (index.ts). The generic cloud, phone and home reach an appliance only
+// through this.
+import type { CloudService } from "../cloud/service.ts";
+import type { HomeDevice } from "../home/home-device.ts";
+import type { MakerApp } from "../phone/app.ts";
+import type { CommandResult } from "../phone/cloud-client.ts";
+import type { Scenario } from "../scenario/types.ts";
+
+export interface Appliance {
+  /** Folder name under host-sim/appliances/ and the registry's key. */
+  name: string;
+  /** What people call it on screens ("water heater"). */
+  title: string;
+  /** Its firmware image: build/images/<image>.wasm and build/posix/<image>. */
+  image: string;
+  /** Its scenarios, each a fresh Scenario (they run on both hosts). */
+  scenarios: Record<string, () => Scenario>;
+  /** The commands its cloud relays; absent for an appliance that never meets the cloud. */
+  cloud?: CloudService;
+  /** What a person does at the appliance itself, for the simulated home. */
+  local?: LocalActions;
+  /** What the maker's app does with it through the cloud, by name (the home's console:
+   *  `alice set bath_temp 41`). */
+  phone?: Readonly<Record<string, PhoneAction>>;
+}
+
+export interface PhoneAction {
+  /** Its arguments and what they may be, for the console's help. */
+  usage: string;
+  help: string;
+  run(app: MakerApp, args: string[]): Promise<CommandResult>;
+}
+
+/** The appliance's own controls, as the simulated home offers them to its user. */
+export interface LocalActions {
+  /** Button names a person can press (the home's `press` command) and their ids. */
+  buttons: Readonly<Record<string, number>>;
+  /** The person compares the code the app shows with the appliance's and answers
+   *  on the appliance; true when they are the same (the onboarding's code check). */
+  compareCodes(device: HomeDevice, appCode: string): Promise<boolean>;
+}

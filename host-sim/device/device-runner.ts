@@ -1,0 +1,129 @@
+// The one way the simulation runs a device over time, on either host: powers it on (on
+// one flash file, seed + k for power-on k), gives every call the device's clock, arms
+// and cancels its timers, forgets them on power loss, counts flash operations over all
+// power-ons and can cut power at the N-th of them. Calls go one at a time, in the order
+// they were asked for. The scenario runner and the simulated home are both built on it.
+import { powerOn } from "./power-on.ts";
+import { EventKind, type BoardEvent, type BoardTime, type DeviceHandle } from "./types.ts";
+import { DeviceTimers } from "../sim/device-timers.ts";
+import type { DeviceCall, DeviceRunnerOptions, DeviceState } from "./runner-types.ts";
+
+export type * from "./runner-types.ts";
+
+/** Why a device is down after the power cut its runner was asked for (cutAt). */
+export const POWER_CUT = "power cut";
+
+export class DeviceRunner {
+  private device: DeviceHandle | null = null;
+  private chain: Promise<unknown> = Promise.resolve();
+  private readonly listeners: ((c: DeviceCall) => void)[] = [];
+  private readonly timers: DeviceTimers;
+  private readonly realStart = Date.now();
+  private down: string | null = "not booted yet";
+  private bootAt = 0;
+  private boots = 0;
+  private opsBefore = 0;   // flash ops of earlier power-ons
+  private opsNow = 0;      // flash ops of this power-on, as of the last call that returned
+  private readonly counting: boolean;
+
+  constructor(readonly o: DeviceRunnerOptions) {
+    this.counting = o.countFlashOps === true || o.cutAt !== undefined;
+    this.timers = new DeviceTimers("scheduler" in o.clock ? { scheduler: o.clock.scheduler } : { realTimeSpeed: o.clock.speed });
+  }
+
+  /** Every call into the image, with what caused it, after its timers were followed. */
+  onCall(l: (c: DeviceCall) => void): void { this.listeners.push(l); }
+
+  /** Time of the simulation in ms (virtual: the scheduler's clock). */
+  simMs(): number {
+    const c = this.o.clock;
+    return "scheduler" in c ? c.scheduler.nowMs : (Date.now() - this.realStart) * c.speed;
+  }
+
+  /** What the board's clock says now: time since its power-on, and the wall clock. */
+  boardTime(): BoardTime {
+    const now = this.simMs();
+    const wall = this.o.wallStartMs === undefined || this.o.wallStartMs < 0 ? -1 : this.o.wallStartMs + now;
+    return { nowMs: Math.floor(now - this.bootAt), wallMs: Math.floor(wall) };
+  }
+
+  get state(): DeviceState { return this.down ? { up: false, why: this.down } : { up: true }; }
+
+  /** Power fails (if it is on) and comes back: RAM and timers are lost, fw_boot runs. */
+  powerOn(): Promise<DeviceCall> { return this.enqueue(() => this.powerOnNow()); }
+
+  /** One event; null (and nothing happens) while the device is down. */
+  deliver(ev: BoardEvent): Promise<DeviceCall | null> { return this.enqueue(() => this.call(ev, "input")); }
+
+  /** Flash operations (writes + erases) over every power-on so far. */
+  flashOps(): number { return this.opsBefore + this.opsNow; }
+
+  /** Waits for the calls asked for so far. */
+  idle(): Promise<void> { return this.chain.then(() => undefined); }
+
+  async close(): Promise<void> {
+    await this.chain.catch(() => undefined);
+    this.timers.clear();
+    const d = this.device;
+    this.device = null;
+    this.down = "closed";
+    await d?.close();
+  }
+
+  private enqueue<T>(job: () => Promise<T>): Promise<T> {
+    const p = this.chain.then(job);
+    this.chain = p.catch(() => undefined);
+    return p;
+  }
+
+  private async powerOnNow(): Promise<DeviceCall> {
+    const old = this.device;
+    this.device = null;
+    if (old) {
+      // A panicked posix board has exited: its last call's ops are then not counted.
+      if (this.counting && this.down !== POWER_CUT) this.opsNow = await old.flashStats().then((st) => st.ops, () => this.opsNow);
+      await old.close();
+    }
+    this.opsBefore += this.opsNow;
+    this.opsNow = 0;
+    this.timers.clear(); // timers do not survive power loss
+    this.bootAt = this.simMs();
+    const seed = (this.o.seed ?? 0) + this.boots++;
+    const remaining = this.o.cutAt === undefined ? undefined : this.o.cutAt - this.opsBefore;
+    this.device = await powerOn(this.o.host, {
+      image: this.o.image, flashFile: this.o.flashFile, pages: this.o.pages, seed, keySeed: this.o.keySeed,
+      ...(remaining !== undefined && remaining >= 1 ? { cutAt: remaining, cutKeep: this.o.cutKeep } : {}),
+    });
+    this.down = null;
+    const time = this.boardTime();
+    const r = await this.device.boot(time);
+    return this.follow({ input: { call: "boot", seed }, cause: "input", time, simMs: this.simMs(), ...r });
+  }
+
+  private async call(ev: BoardEvent, cause: DeviceCall["cause"]): Promise<DeviceCall | null> {
+    if (!this.device || this.down) return null;
+    const time = this.boardTime();
+    const r = await this.device.event(time, ev);
+    const payload = ev.payload ?? new Uint8Array(0);
+    return this.follow({ input: { call: "event", kind: ev.kind, arg: ev.arg, payload }, cause, time, simMs: this.simMs(), ...r });
+  }
+
+  /** Follows a call's timers and its fate (panic, power cut), then tells the listeners. */
+  private async follow(c: DeviceCall): Promise<DeviceCall> {
+    for (const o of c.outputs) {
+      if (o.t === "timer_set") this.timers.arm(o.id, o.delayMs, async () => { await this.enqueue(() => this.call({ kind: EventKind.TIMER, arg: o.id }, "timer")); });
+      else if (o.t === "timer_cancel") this.timers.cancel(o.id);
+      else if (o.t === "power_cut") { this.down = POWER_CUT; this.opsNow = o.op; }
+      else if (o.t === "panic") this.down = "panicked";
+    }
+    if (c.result !== null && this.counting) this.opsNow = (await this.device!.flashStats()).ops;
+    if (c.result === null) {
+      this.timers.clear();
+      this.down ??= "stopped";
+    }
+    for (const l of this.listeners) l(c);
+    // A power cut set up by cutAt ends the run; any other death is a watchdog's business.
+    if (c.result === null && this.down !== POWER_CUT && this.o.restartAfterFailure) void this.powerOn();
+    return c;
+  }
+}

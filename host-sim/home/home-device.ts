@@ -1,0 +1,79 @@
+// One appliance in the simulated home, on either host, run by the device runner: what a
+// person sees of it (screen, pins, log), its buttons and links, and a watchdog that
+// powers it on again after a panic. Time is virtual (tests move it with advance) or real
+// (the live home, optionally faster than real time).
+import type { HostName } from "../device/power-on.ts";
+import { DeviceRunner, type DeviceCall } from "../device/device-runner.ts";
+import { EventKind, LinkId, type BoardEvent, type BoardOutput, type CallResult } from "../device/types.ts";
+import { Scheduler } from "../sim/scheduler.ts";
+
+export interface HomeDeviceOptions {
+  name: string;
+  host: HostName;
+  image: string;
+  flashFile: string;
+  pages?: number;
+  seed?: number;
+  /** "virtual": time moves only with advance(); "real": timers fire on the wall clock. */
+  clock: "virtual" | "real";
+  /** Real clock only: device time runs this many times faster than real time. */
+  speed?: number;
+  /** Wall clock the board knows at virtual time 0 (UTC ms), or -1. */
+  wallStartMs?: number;
+}
+
+export type OutputListener = (o: BoardOutput, device: HomeDevice) => void;
+
+const NOT_RUN: CallResult = { outputs: [], result: null };
+
+export class HomeDevice {
+  screen = "";
+  readonly pins = new Map<number, number>();
+  readonly log: { level: number; text: string }[] = [];
+  private readonly listeners: OutputListener[] = [];
+  private readonly sim = new Scheduler();
+  private readonly runner: DeviceRunner;
+
+  constructor(readonly o: HomeDeviceOptions) {
+    this.runner = new DeviceRunner({
+      host: o.host, image: o.image, flashFile: o.flashFile, pages: o.pages, seed: o.seed, wallStartMs: o.wallStartMs,
+      clock: o.clock === "virtual" ? { scheduler: this.sim } : { speed: o.speed ?? 1 },
+      restartAfterFailure: true,
+    });
+    this.runner.onCall((c) => this.show(c));
+  }
+
+  onOutput(l: OutputListener): void { this.listeners.push(l); }
+
+  /** Device time in ms since the simulation started. */
+  simMs(): number { return this.runner.simMs(); }
+
+  start(): Promise<CallResult> { return this.runner.powerOn(); }
+
+  /** Power fails between two events, then comes back: RAM and timers are lost. */
+  powerCycle(): Promise<CallResult> { return this.runner.powerOn(); }
+
+  async deliver(ev: BoardEvent): Promise<CallResult> { return (await this.runner.deliver(ev)) ?? NOT_RUN; }
+
+  press(button: number) { return this.deliver({ kind: EventKind.BUTTON, arg: button }); }
+  lan(frame: Uint8Array) { return this.deliver({ kind: EventKind.LINK, arg: LinkId.LAN, payload: frame }); }
+  service(frame: Uint8Array) { return this.deliver({ kind: EventKind.LINK, arg: LinkId.SERVICE, payload: frame }); }
+
+  /** Virtual clock: moves time, firing timers as they fall due (each one's event is
+   *  handled before the next timer is looked at). */
+  async advance(ms: number): Promise<void> {
+    await this.runner.idle();
+    await this.sim.runUntil(this.sim.nowMs + ms);
+  }
+
+  stop(): Promise<void> { return this.runner.close(); }
+
+  private show(c: DeviceCall): void {
+    for (const o of c.outputs) {
+      if (o.t === "display") this.screen = o.text;
+      else if (o.t === "gpio") this.pins.set(o.pin, o.level);
+      else if (o.t === "log") this.log.push({ level: o.level, text: o.text });
+      for (const l of this.listeners) l(o, this);
+    }
+  }
+}
