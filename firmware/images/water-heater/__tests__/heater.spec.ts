@@ -2,6 +2,7 @@
 import { RecordStore } from "../../../storage/record-store";
 import { CredentialStore } from "../../../modules/credential-store/credential-store";
 import { Heater, Setting } from "../heater";
+import { Scheduler } from "../../../modules/scheduler/index";
 import { OK, E_IO } from "../../../core/errors";
 
 /** A record store whose writes can be made to fail, as a worn or full flash would. */
@@ -15,11 +16,11 @@ describe("heater settings", () => {
     const records = new FailingWrites();
     const store = new CredentialStore(records);
     expect(store.open()).toBe(OK);
-    const h = new Heater(store);
+    const h = new Heater(store, new Scheduler(0, store));
     h.load();
     expect(h.set(Setting.BATH_TEMP, 44) !== null).toBe(true);
     expect(h.saveError).toBe(OK);
-    const again = new Heater(store);
+    const again = new Heater(store, new Scheduler(0, store));
     again.load();
     expect(again.values[Setting.BATH_TEMP]).toBe(44);
   });
@@ -28,7 +29,7 @@ describe("heater settings", () => {
     const records = new FailingWrites();
     const store = new CredentialStore(records);
     expect(store.open()).toBe(OK);
-    const h = new Heater(store);
+    const h = new Heater(store, new Scheduler(0, store));
     h.load();
     const before = h.values[Setting.HOT_WATER_TEMP];
     records.failing = true;
@@ -39,7 +40,7 @@ describe("heater settings", () => {
     expect(h.set(Setting.REHEAT, 1) !== null).toBe(true);
     expect(h.saveError).toBe(OK);
     records.failing = false;
-    const again = new Heater(store);
+    const again = new Heater(store, new Scheduler(0, store));
     again.load();
     expect(again.values[Setting.HOT_WATER_TEMP]).toBe(before);
   });
