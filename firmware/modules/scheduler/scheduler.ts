@@ -71,7 +71,8 @@ export class Scheduler {
 
   /** Loads persisted deadlines. One that was due while the device was off fires once,
    *  in the first TIMER event after boot, with its lateness; if the board does not know
-   *  the wall time yet, they wait for it. */
+   *  the wall time yet, they wait for it. Called again after a reset erased records, it
+   *  drops the persisted deadlines whose records are gone. */
   boot(): void {
     const store = this.store;
     if (store !== null) {
@@ -79,8 +80,11 @@ export class Scheduler {
         const d = this.deadlines[i];
         if (d.name >= PERSISTABLE_NAMES) continue;
         const v = store.getTyped(recordId(d.name, d.reset), ValueType.BYTES);
-        if (v === null) continue;
-        if (!valid(v)) { board.logWarn("scheduler: unreadable deadline record " + d.name.toString() + " ignored"); continue; }
+        if (v === null || !valid(v)) {
+          if (v !== null) board.logWarn("scheduler: unreadable deadline record ignored");
+          if (d.stored) { d.stored = false; d.active = false; d.generation++; }   // a reset erased it
+          continue;
+        }
         d.stored = true;
         d.storedUtcMs = dueUtcOf(v);
         d.storedPeriodMs = periodOf(v);
@@ -169,7 +173,7 @@ export class Scheduler {
       // fires it again at boot), and not if the owner set the name again meanwhile.
       if (period == 0 && d.generation == generation && d.stored) {
         const rc = this.unpersist(d);
-        if (rc != OK) board.logError("scheduler: fired deadline " + d.name.toString() + " not erased: " + rc.toString());
+        if (rc != OK) board.logError("scheduler: fired deadline not erased");
       }
     }
     this.arm();

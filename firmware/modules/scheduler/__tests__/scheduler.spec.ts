@@ -343,3 +343,22 @@ describe("persisted deadlines", () => {
 });
 
 function writes(store: CredentialStore): i32 { return (store.records as CountingRecords).writes; }
+
+describe("persisted deadlines and resets", () => {
+  it("boot() again after a reset drops the deadlines whose records it erased", () => {
+    const store = freshStore();
+    const c = new TestClock(), log = new Log();
+    const s = new Scheduler(0, store, c);
+    s.register(1, log, ResetClass.KEPT);
+    s.register(2, log, ResetClass.INITIALIZATION);
+    s.boot();
+    s.after(1, 1000, 0, Durability.PERSISTED);
+    s.after(2, 1000, 0, Durability.PERSISTED);
+    expect(store.erase(0x0442)).toBe(OK);   // what initialization does to the INITIALIZATION range
+    s.boot();
+    expect(s.pending(1)).toBe(true);
+    expect(s.pending(2)).toBe(false);
+    runTo(s, c, 5000);
+    expect(log.calls.join(",")).toBe("1@0");
+  });
+});
