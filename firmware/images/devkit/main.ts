@@ -1,6 +1,6 @@
 // devkit: the board bring-up image. It runs the credential store behind the service
 // port so a new board (or the simulator) can be checked end to end: storage, erase,
-// attempt limits, tamper detection, power-cut recovery.
+// attempt limits, tamper detection, power-cut recovery, and the scheduler's deadlines.
 import * as board from "../../board/index";
 import { Event, Link, Pin, INBOX_SIZE } from "../../board/index";
 import { inboxBytes } from "../../board/entry";
@@ -8,9 +8,13 @@ import { E_INVAL, E_RANGE, E_UNSUPPORTED, OK } from "../../core/errors";
 import { RecordStore } from "../../storage/record-store";
 import { CredentialStore } from "../../modules/credential-store/credential-store";
 import { handleServiceFrame } from "./service";
+import { DeadlineOp, handleDeadlineRequest, registerDeadlines } from "./deadlines";
+import { Scheduler } from "../../modules/scheduler/index";
+import { parseRequest, reply } from "../../modules/service-port/frame";
 export { fw_abi_version, fw_inbox, fw_inbox_size } from "../../board/entry";
 
 const store = new CredentialStore(new RecordStore());
+const scheduler = new Scheduler(0, store);
 let ready = false;
 
 export function fw_boot(): i32 {
@@ -23,6 +27,7 @@ export function fw_boot(): i32 {
   } else {
     board.logError("store failed to mount: " + rc.toString());
   }
+  if (ready) { registerDeadlines(scheduler); scheduler.boot(); }
   showStatus();
   return rc;
 }
@@ -32,12 +37,16 @@ export function fw_event(kind: i32, arg: i32, len: i32): i32 {
   if (kind == Event.LINK) {
     if (arg != Link.SERVICE) return E_UNSUPPORTED;
     if (!ready) return E_UNSUPPORTED;
-    const rc = handleServiceFrame(store, inboxBytes(len));
+    const frame = inboxBytes(len);
+    const op = frame.length > 0 ? frame[0] : 0;
+    const req = op == DeadlineOp.SCHEDULE || op == DeadlineOp.CANCEL ? parseRequest(frame) : null;
+    const rc = req !== null ? reply(op, handleDeadlineRequest(scheduler, req), new Uint8Array(0)) : handleServiceFrame(store, frame);
     if (store.tamperedId != 0) board.gpioWrite(Pin.STATUS_LED, 1);
     showStatus();
     return rc;
   }
-  if (kind == Event.TIMER || kind == Event.BUTTON || kind == Event.GPIO || kind == Event.MQTT_STATE
+  if (kind == Event.TIMER) return ready ? scheduler.onTimer(arg) : E_UNSUPPORTED;
+  if (kind == Event.BUTTON || kind == Event.GPIO || kind == Event.MQTT_STATE
     || kind == Event.MQTT_MESSAGE || kind == Event.MQTT_ACK) return E_UNSUPPORTED;
   return E_INVAL;
 }

@@ -7,12 +7,15 @@ import { OK, E_INVAL, E_RANGE } from "../../core/errors";
 import { JsonWriter } from "../../core/flat-json";
 import { CredentialStore } from "../../modules/credential-store/credential-store";
 import { ValueType } from "../../modules/credential-store/ids";
+import { DeadlineOwner, Scheduler } from "../../modules/scheduler/index";
 
 const SETTINGS: u32 = 0x0301;   // user record: survives initialization, erased by factory reset
-export const AUTO_BATH_TIMER: i32 = 2;
-export const REHEAT_TIMER: i32 = 3;
-const REHEAT_MS: i32 = 10 * 60 * 1000;
-const FILL_MS_PER_LITRE: i32 = 5000;
+// Deadline names (the image's list is in the scheduler's README). Both are volatile: the
+// running operations are not kept in flash, so after a power cut the burner stays off.
+export const AUTO_BATH_DEADLINE: u32 = 0x10;
+export const REHEAT_DEADLINE: u32 = 0x11;
+const REHEAT_MS: i64 = 10 * 60 * 1000;
+const FILL_MS_PER_LITRE: i64 = 5000;
 
 export namespace Setting {
   export const HOT_WATER_TEMP: i32 = 0;
@@ -34,13 +37,25 @@ export class Change {
   constructor(public event: string, public value: i32) {}
 }
 
-export class Heater {
+/** Who hears about a change the heater made by itself (a deadline), to report it. */
+export abstract class ChangeListener {
+  abstract onHeaterChange(c: Change): void;
+}
+
+export class Heater extends DeadlineOwner {
   values: i32[] = DEFAULT.slice(0);
   bathReady: bool = false;
   /** Why the last set() changed nothing although the value differed (OK otherwise). */
   saveError: i32 = OK;
 
-  constructor(private store: CredentialStore) {}
+  /** Hears about the changes deadlines make (the remote reports them). */
+  listener: ChangeListener | null = null;
+
+  constructor(private store: CredentialStore, private scheduler: Scheduler) {
+    super();
+    scheduler.register(AUTO_BATH_DEADLINE, this);
+    scheduler.register(REHEAT_DEADLINE, this);
+  }
 
   load(): void {
     const v = this.store.getTyped(SETTINGS, ValueType.BYTES);
@@ -78,24 +93,27 @@ export class Heater {
     this.values[i] = value;
     if (i == Setting.AUTO_BATH) {
       this.bathReady = false;
-      if (value == 1) board.setTimer(AUTO_BATH_TIMER, this.values[Setting.FILL_L] * FILL_MS_PER_LITRE);
-      else board.cancelTimer(AUTO_BATH_TIMER);
+      if (value == 1) this.scheduler.after(AUTO_BATH_DEADLINE, <i64>this.values[Setting.FILL_L] * FILL_MS_PER_LITRE);
+      else this.scheduler.cancel(AUTO_BATH_DEADLINE);
     }
     if (i == Setting.REHEAT) {
-      if (value == 1) board.setTimer(REHEAT_TIMER, REHEAT_MS);
-      else board.cancelTimer(REHEAT_TIMER);
+      if (value == 1) this.scheduler.after(REHEAT_DEADLINE, REHEAT_MS);
+      else this.scheduler.cancel(REHEAT_DEADLINE);
     }
     this.drive();
     return new Change(SETTING_NAMES[i], value);
   }
 
-  onTimer(id: i32): Change | null {
-    if (id == AUTO_BATH_TIMER && this.values[Setting.AUTO_BATH] == 1) {
+  /** The bath is full, or reheating is done. */
+  onDeadline(name: u32, lateMs: i64): void {
+    let c: Change | null = null;
+    if (name == AUTO_BATH_DEADLINE && this.values[Setting.AUTO_BATH] == 1) {
       this.bathReady = true;
-      return new Change("bath_ready", this.values[Setting.FILL_L]);
+      c = new Change("bath_ready", this.values[Setting.FILL_L]);
     }
-    if (id == REHEAT_TIMER && this.values[Setting.REHEAT] == 1) return this.set(Setting.REHEAT, 0);
-    return null;
+    if (name == REHEAT_DEADLINE && this.values[Setting.REHEAT] == 1) c = this.set(Setting.REHEAT, 0);
+    const l = this.listener;
+    if (c !== null && l !== null) l.onHeaterChange(c);
   }
 
   stateJson(): string {

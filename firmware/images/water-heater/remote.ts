@@ -8,7 +8,8 @@ import { CredentialStore } from "../../modules/credential-store/credential-store
 import { ValueType } from "../../modules/credential-store/ids";
 import { CloudLink, LinkState } from "../../modules/cloud-link/cloud-link";
 import { Registration, Key } from "../../modules/registration/registration";
-import { Heater, Setting, settingIndex, Change, REHEAT_TIMER } from "./heater";
+import { Heater, Setting, settingIndex, Change, ChangeListener } from "./heater";
+import { Scheduler } from "../../modules/scheduler/index";
 import { getU32LE } from "../../core/bytes";
 import { HeaterOutboxFormat, HISTORY, REPLY, historyEntry, replyEntry } from "./outbox-entries";
 
@@ -24,15 +25,19 @@ export namespace Button {
   export const REHEAT: i32 = 6;
 }
 
-export const CLOUD_TIMER: i32 = 0;
+// Board timer 0 is the scheduler's. Cloud link and registration keep raw timers until
+// they move onto the scheduler too.
+export const SCHEDULER_TIMER: i32 = 0;
 export const REGISTRATION_TIMER: i32 = 1;
+export const CLOUD_TIMER: i32 = 2;
 const LAST_COMMAND: u32 = 0x0203;  // registration records: a new registration starts afresh
 export const FIRMWARE = "water-heater 1";
 
 const MENU_ITEMS: string[] = ["Hot water temp", "Bath temp", "Fill volume", "Connection"];
 const UI_HOME = 0, UI_MENU = 1, UI_EDIT = 2;
 
-export class Remote {
+export class Remote extends ChangeListener {
+  scheduler: Scheduler;
   heater: Heater;
   cloud: CloudLink;
   registration: Registration;
@@ -44,14 +49,19 @@ export class Remote {
   private notice: string = "";
 
   constructor(public store: CredentialStore) {
+    super();
     const cloud = new CloudLink(store, CLOUD_TIMER, new HeaterOutboxFormat());
-    this.heater = new Heater(store);
+    const scheduler = new Scheduler(SCHEDULER_TIMER, store);
+    this.scheduler = scheduler;
+    this.heater = new Heater(store, scheduler);
     this.cloud = cloud;
     this.registration = new Registration(store, cloud, REGISTRATION_TIMER);
+    this.heater.listener = this;
   }
 
   boot(): void {
     this.heater.load();
+    this.scheduler.boot();
     this.cloud.start();
     this.render();
   }
@@ -153,10 +163,9 @@ export class Remote {
   // ------------------------------------------------------------ timers and LAN
 
   onTimer(id: i32): i32 {
-    if (id < CLOUD_TIMER || id > REHEAT_TIMER) return E_INVAL;
     if (id == CLOUD_TIMER) this.cloud.onTimer();
     else if (id == REGISTRATION_TIMER) this.registration.onTimer();
-    else { const c = this.heater.onTimer(id); if (c !== null) this.report(c); }
+    else if (this.scheduler.onTimer(id) != OK) return E_INVAL;
     this.render();
     return OK;
   }
@@ -168,6 +177,9 @@ export class Remote {
   }
 
   // ------------------------------------------------------------ shared
+
+  /** A change the heater made on a deadline (bath ready, reheating done). */
+  onHeaterChange(c: Change): void { this.report(c); }
 
   /** OK once the change took effect; a setting that could not be saved is not applied:
    *  the remote says so on its screen and the command's reply carries the store's error. */
