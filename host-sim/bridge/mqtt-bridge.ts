@@ -18,12 +18,7 @@
 // reconnect: mqtt.js never reconnects on its own (reconnectPeriod 0).
 import mqtt, { type MqttClient, type IClientOptions } from "mqtt";
 import { EventKind, type BoardEvent, type BoardOutput } from "../device/types.ts";
-
-export const E_AUTH = -6;
-export const E_IO = -7;
-export const SUBACK_FAILURE = 0x80;
-/** The smallest inbox the ABI allows (fw_inbox_size() >= 2048). */
-export const DEFAULT_INBOX_SIZE = 2048;
+import { E_AUTH, E_IO, INBOX_SIZE, QOS_REFUSED } from "../board/abi-constants.ts";
 
 export interface MqttBridgeOptions {
   /** mqtts://127.0.0.1:<port> */
@@ -36,7 +31,7 @@ export interface MqttBridgeOptions {
   /** Receives the board events, in order, asynchronously. */
   deliver: (ev: BoardEvent) => void;
   log?: (line: string) => void;
-  /** Largest MQTT_MESSAGE payload (topic + message) the board takes; default 2048. */
+  /** Largest MQTT_MESSAGE payload (topic + message) the board takes; default INBOX_SIZE. */
   inboxSize?: number;
   /** CONNACK wait in ms; default 10000. */
   connectTimeoutMs?: number;
@@ -177,7 +172,7 @@ export class MqttBridge {
 
   private message(topic: string, message: Buffer): void {
     const t = enc.encode(topic);
-    const inbox = this.opts.inboxSize ?? DEFAULT_INBOX_SIZE;
+    const inbox = this.opts.inboxSize ?? INBOX_SIZE;
     const len = t.length + message.length;
     if (len > inbox) {
       this.log(`mqtt: dropped a message on ${topic}: ${len} bytes exceed the board inbox (${inbox})`);
@@ -209,7 +204,7 @@ export class MqttBridge {
       }
       if (code & 0x80) {
         this.log(`mqtt: subscribe ${pid} to ${topic} refused`);
-        this.ack(pid, SUBACK_FAILURE);
+        this.ack(pid, QOS_REFUSED);
       } else {
         this.ack(pid, code);
       }
