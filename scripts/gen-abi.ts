@@ -168,7 +168,7 @@ export function fileState(text: string | null, comment: Comment, body: string): 
 export function generate(opts: { check: boolean; root?: string }): string[] {
   const base = opts.root ?? root;
   const problems: string[] = [];
-  for (const f of generatedFiles()) {
+  for (const f of generatedFiles(readAbi(readFileSync(base + ABI_JSON, "utf8")))) {
     const file = base + f.path;
     const state = fileState(existsSync(file) ? readFileSync(file, "utf8") : null, f.comment, f.body);
     if (state === "fresh") continue;
