@@ -18,7 +18,9 @@
 // reconnect: mqtt.js never reconnects on its own (reconnectPeriod 0).
 import mqtt, { type MqttClient, type IClientOptions } from "mqtt";
 import { EventKind, type BoardEvent, type BoardOutput } from "../device/types.ts";
+import { createSecureContext, type SecureContext } from "node:tls";
 import { E_AUTH, E_IO, INBOX_SIZE, QOS_REFUSED } from "../board/abi-constants.ts";
+import { mqttNoDelay } from "../net/no-delay.ts";
 
 export interface MqttBridgeOptions {
   /** mqtts://127.0.0.1:<port> */
@@ -111,6 +113,12 @@ export class MqttBridge {
     return new Promise((resolve) => c.client.end(true, {}, () => resolve()));
   }
 
+  private secureContext: SecureContext | null = null;
+  private tlsContext(): SecureContext {
+    this.secureContext ??= createSecureContext({ ca: this.opts.ca, cert: this.opts.clientCert, key: this.opts.clientKey });
+    return this.secureContext;
+  }
+
   private connect(clientId: string, user: string, pass: Uint8Array): void {
     if (this.conn) {
       this.log("mqtt: connect while a connection exists; replacing it");
@@ -125,15 +133,15 @@ export class MqttBridge {
       clientId,
       username: user,
       password: Buffer.from(pass),
-      ca: this.opts.ca,
-      cert: this.opts.clientCert,
-      key: this.opts.clientKey,
+      // One TLS context per board (its CA and client certificate do not change): a new
+      // connection does not parse the PEMs again.
+      secureContext: this.tlsContext(),
       rejectUnauthorized: true,
       // A lost connection reports at once instead of queueing for a reconnect.
       queueQoSZero: false,
     };
     this.log(`mqtt: connecting to ${this.opts.brokerUrl} as ${user} (client id ${clientId})`);
-    const client = mqtt.connect(this.opts.brokerUrl, options);
+    const client = mqttNoDelay(mqtt.connect(this.opts.brokerUrl, options));
     const conn: Conn = { client, phase: "connecting", clientId };
     this.conn = conn;
     let lastError = "";

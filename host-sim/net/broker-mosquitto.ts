@@ -125,6 +125,9 @@ export async function startMosquittoBroker(opts: BrokerOptions): Promise<Broker>
       "log_type notice",
       "log_type information",
       "connection_messages true",
+      // CONNACK and PUBACK leave at once instead of waiting for the client's delayed ACK
+      // (Nagle's algorithm): about 40 ms off every new connection (host-sim/net/no-delay.ts).
+      "set_tcp_nodelay true",
       // As root mosquitto would otherwise switch to the "mosquitto" user, which cannot
       // read the files made here (0600).
       ...(process.getuid?.() === 0 ? ["user root"] : []),
