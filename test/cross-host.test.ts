@@ -4,14 +4,14 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHmac } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runScenario, traceToJson, type Scenario, type ScenarioRun } from "../host-sim/scenario/index.ts";
 import { CONFORMANCE_KEY_SEED, KEYSLOT_MESSAGE, conformanceScenario } from "../host-sim/appliances/board-conformance/scenario.ts";
 import { simulatedSlotKey } from "../host-sim/board/efuse.ts";
 import { abiAtMinor } from "../host-sim/board/abi.ts";
-import { abiHeader } from "../scripts/build-posix.ts";
+import { renderAbiTables, type AbiJson } from "../scripts/gen-abi-c-tables.ts";
 import { credentialStoreScenario } from "../host-sim/appliances/devkit/scenarios/credential-store.ts";
 import { APPLIANCES } from "../host-sim/appliances/index.ts";
 
@@ -106,9 +106,12 @@ test("a power cut lands identically on both hosts", async () => {
 
 test("posix abi-check: a v1.0 board refuses an image that imports the v1.1 key slot, by name", () => {
   const dir = mkdtempSync(join(tmpdir(), "abi10-"));
-  writeFileSync(join(dir, "abi_v1.h"), abiHeader(abiAtMinor(0)));
+  // The tool's source beside a v1.0 header: a quoted include finds the source's own
+  // directory first, so it must not see the committed v1.1 header.
+  writeFileSync(join(dir, "abi_v1.h"), renderAbiTables(abiAtMinor(0) as AbiJson));
+  copyFileSync(join(import.meta.dirname, "..", "boards", "posix", "abi_check.c"), join(dir, "abi_check.c"));
   const check = join(dir, "abi-check");
-  execFileSync("gcc", ["-O2", "-I", dir, "-o", check, join(import.meta.dirname, "..", "boards", "posix", "abi_check.c")]);
+  execFileSync("gcc", ["-O2", "-o", check, join(dir, "abi_check.c")]);
   const image = join(import.meta.dirname, "..", "build", "images", "board-conformance.wasm");
   const old = spawnSync(check, [image], { encoding: "utf8" });
   assert.equal(old.status, 78);

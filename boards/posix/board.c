@@ -22,22 +22,9 @@
 #include "flash.h"
 #include "link.h"
 
-#define OK 0
-#define E_INVAL (-1)
-#define E_RANGE (-2)
-#define E_STATE (-3)
-
-#define MAX_LOG 256
-#define MAX_DISPLAY 1024
-#define MAX_LINK_FRAME 1024
-#define LINK_COUNT 5
-#define TIMER_COUNT 16
-/* MQTT limits of boards/ABI.md ("MQTT"), the same on every host; they also keep every
- * MQTT frame well inside one device-link frame. */
-#define MQTT_MAX_QOS 2
-#define MQTT_MAX_TOPIC 256
-#define MQTT_MAX_PAYLOAD 3072
-#define MQTT_MAX_LOGIN_FIELD 256
+/* Results and limits (the MQTT ones are the same on every host and keep every MQTT frame
+ * well inside one device-link frame) come from boards/abi/v1.json. */
+#include "abi_constants.h"
 
 typedef struct Z_board_instance_t B;
 
@@ -69,7 +56,7 @@ u64 Z_boardZ_clock_wall_ms(B *b) { return (u64)b->wall_ms; }
 u32 Z_boardZ_timer_set(B *b, u32 id, u32 delay_ms)
 {
     (void)b;
-    if (id >= TIMER_COUNT || (int32_t)delay_ms < 0) return ret(E_INVAL);
+    if (id >= ABI_TIMER_COUNT || (int32_t)delay_ms < 0) return ret(E_INVAL);
     /* The controller owns time, so it owns the timers: the board only reports them. */
     struct msg m;
     msg_init(&m, MSG_TIMER_SET);
@@ -82,7 +69,7 @@ u32 Z_boardZ_timer_set(B *b, u32 id, u32 delay_ms)
 u32 Z_boardZ_timer_cancel(B *b, u32 id)
 {
     (void)b;
-    if (id >= TIMER_COUNT) return ret(E_INVAL);
+    if (id >= ABI_TIMER_COUNT) return ret(E_INVAL);
     uint8_t p = (uint8_t)id;
     link_send(MSG_TIMER_CANCEL, &p, 1);
     return OK;
@@ -145,7 +132,7 @@ void Z_boardZ_log(B *b, u32 level, u32 ptr, u32 len)
 {
     uint8_t *p = span(b, ptr, len);
     if (!p) return;                    /* log has no result: a bad buffer logs nothing */
-    if (len > MAX_LOG) len = MAX_LOG;  /* raw byte cut, as the ABI allows */
+    if (len > ABI_MAX_LOG_TEXT) len = ABI_MAX_LOG_TEXT;  /* raw byte cut, as the ABI allows */
     struct msg m;
     msg_init(&m, MSG_LOG);
     msg_u8(&m, level);
@@ -157,7 +144,7 @@ void Z_boardZ_panic(B *b, u32 ptr, u32 len, u32 line, u32 col)
 {
     uint8_t *p = span(b, ptr, len);
     if (!p) len = 0;                   /* still report the panic, without its text */
-    if (len > MAX_LOG) len = MAX_LOG;
+    if (len > ABI_MAX_LOG_TEXT) len = ABI_MAX_LOG_TEXT;
     struct msg m;
     msg_init(&m, MSG_PANIC);
     msg_u32(&m, line);
@@ -172,7 +159,7 @@ void Z_boardZ_panic(B *b, u32 ptr, u32 len, u32 line, u32 col)
 
 u32 Z_boardZ_display_show(B *b, u32 ptr, u32 len)
 {
-    if (len > MAX_DISPLAY) return ret(E_RANGE);
+    if (len > ABI_MAX_DISPLAY_TEXT) return ret(E_RANGE);
     uint8_t *p = span(b, ptr, len);
     if (!p) return ret(E_RANGE);
     link_send(MSG_DISPLAY, p, len);
@@ -182,7 +169,7 @@ u32 Z_boardZ_display_show(B *b, u32 ptr, u32 len)
 u32 Z_boardZ_gpio_write(B *b, u32 pin, u32 level)
 {
     /* Only the logical output pins; TAMPER_SWITCH is an input. Any non-zero level is high. */
-    if (pin >= GPIO_PINS || pin == PIN_TAMPER_SWITCH) return ret(E_INVAL);
+    if (pin >= ABI_PIN_COUNT || pin == ABI_PIN_TAMPER_SWITCH) return ret(E_INVAL);
     b->gpio[pin] = level != 0;
     uint8_t p[2] = { (uint8_t)pin, b->gpio[pin] };
     link_send(MSG_GPIO, p, 2);
@@ -191,7 +178,7 @@ u32 Z_boardZ_gpio_write(B *b, u32 pin, u32 level)
 
 u32 Z_boardZ_gpio_read(B *b, u32 pin)
 {
-    if (pin >= GPIO_PINS) return ret(E_INVAL);
+    if (pin >= ABI_PIN_COUNT) return ret(E_INVAL);
     return b->gpio[pin];
 }
 
@@ -199,8 +186,8 @@ u32 Z_boardZ_gpio_read(B *b, u32 pin)
 
 u32 Z_boardZ_link_send(B *b, u32 link, u32 ptr, u32 len)
 {
-    if (link >= LINK_COUNT) return ret(E_INVAL);
-    if (len > MAX_LINK_FRAME) return ret(E_RANGE);
+    if (link >= ABI_LINK_COUNT) return ret(E_INVAL);
+    if (len > ABI_MAX_LINK_FRAME) return ret(E_RANGE);
     uint8_t *p = span(b, ptr, len);
     if (!p) return ret(E_RANGE);
     struct msg m;
@@ -223,7 +210,7 @@ static uint32_t take_pid(B *b)
 u32 Z_boardZ_mqtt_connect(B *b, u32 cp, u32 cl, u32 up, u32 ul, u32 pp, u32 pl)
 {
     if (b->mqtt_connected) return ret(E_STATE);
-    if (cl > MQTT_MAX_LOGIN_FIELD || ul > MQTT_MAX_LOGIN_FIELD || pl > MQTT_MAX_LOGIN_FIELD) return ret(E_RANGE);
+    if (cl > ABI_MAX_LOGIN_FIELD || ul > ABI_MAX_LOGIN_FIELD || pl > ABI_MAX_LOGIN_FIELD) return ret(E_RANGE);
     uint8_t *c = span(b, cp, cl), *u = span(b, up, ul), *p = span(b, pp, pl);
     if (!c || !u || !p) return ret(E_RANGE);
     struct msg m;
@@ -237,8 +224,8 @@ u32 Z_boardZ_mqtt_connect(B *b, u32 cp, u32 cl, u32 up, u32 ul, u32 pp, u32 pl)
 
 u32 Z_boardZ_mqtt_subscribe(B *b, u32 tp, u32 tl, u32 qos)
 {
-    if (qos > MQTT_MAX_QOS) return ret(E_INVAL);
-    if (tl > MQTT_MAX_TOPIC) return ret(E_RANGE);
+    if (qos > ABI_QOS_LAST) return ret(E_INVAL);
+    if (tl > ABI_MAX_TOPIC) return ret(E_RANGE);
     uint8_t *t = span(b, tp, tl);
     if (!t) return ret(E_RANGE);
     uint32_t pid = take_pid(b);
@@ -254,8 +241,8 @@ u32 Z_boardZ_mqtt_subscribe(B *b, u32 tp, u32 tl, u32 qos)
 u32 Z_boardZ_mqtt_publish(B *b, u32 tp, u32 tl, u32 ptr, u32 len, u32 qos, u32 retain)
 {
     if (!b->mqtt_connected) return ret(E_STATE);
-    if (qos > MQTT_MAX_QOS) return ret(E_INVAL);
-    if (tl > MQTT_MAX_TOPIC || len > MQTT_MAX_PAYLOAD) return ret(E_RANGE);
+    if (qos > ABI_QOS_LAST) return ret(E_INVAL);
+    if (tl > ABI_MAX_TOPIC || len > ABI_MAX_PAYLOAD) return ret(E_RANGE);
     uint8_t *t = span(b, tp, tl), *p = span(b, ptr, len);
     if (!t || !p) return ret(E_RANGE);
     uint32_t pid = qos ? take_pid(b) : 0;
@@ -322,7 +309,7 @@ static u32 aead(B *b, int seal, u32 kp, u32 kl, u32 np, u32 ap, u32 al, u32 ptr,
         if (len > INT32_MAX - 16) return ret(E_RANGE);
         out_len = len + 16;
     } else {
-        if (len < 16) return ret(-6);   /* E_AUTH: no tag, nothing to authenticate */
+        if (len < 16) return ret(E_AUTH);   /* no tag, nothing to authenticate */
         out_len = len - 16;
     }
     uint8_t *o = span(b, out, out_len);

@@ -15,9 +15,7 @@
 #include <openssl/sha.h>
 #include <string.h>
 
-#define E_INVAL (-1)
-#define E_AUTH (-6)
-#define E_IO (-7)
+#include "abi_constants.h"
 
 int crypto_sha256(const uint8_t *p, size_t n, uint8_t out[32])
 {

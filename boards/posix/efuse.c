@@ -8,8 +8,7 @@
 
 #include "crypto.h"
 
-#define E_INVAL (-1)
-#define E_NOTFOUND (-5)
+#include "abi_constants.h"
 
 static uint8_t keys[EFUSE_SLOTS][EFUSE_KEY_LEN];
 static int burned[EFUSE_SLOTS];

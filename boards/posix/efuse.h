@@ -9,7 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define EFUSE_SLOTS 4
+#include "abi_constants.h"
+
+#define EFUSE_SLOTS ABI_KEY_SLOT_COUNT
 #define EFUSE_KEY_LEN 32
 
 /* Loads the slots from path; NULL leaves every slot blank. Exits with a message if the

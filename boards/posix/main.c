@@ -23,14 +23,8 @@
 #error "build with -DIMAGE_NAME=\"<target>\" (scripts/build-posix.ts does)"
 #endif
 
-#define E_INVAL (-1)
-#define E_RANGE (-2)
-#define E_STATE (-3)
-#define E_MALFORMED (-10)
-#define E_UNSUPPORTED (-12)
-#define EVENT_MQTT_STATE 4
-#define EVENT_GPIO 7
-#define EVENT_KINDS 7
+#include "abi_constants.h"
+#include "abi_v1.h"
 
 static Z_fw_instance_t fw;
 static struct Z_board_instance_t board;
@@ -102,7 +96,7 @@ static void on_hello(const struct link_frame *f)
     struct msg m;
     msg_init(&m, MSG_READY);
     msg_u16(&m, LINK_VERSION);
-    msg_u16(&m, 1);   /* board ABI version */
+    msg_u16(&m, ABI_VERSION);
     msg_bytes(&m, IMAGE_NAME, strlen(IMAGE_NAME));
     link_send_msg(&m);
 }
@@ -125,7 +119,7 @@ static void on_event(const struct link_frame *f)
     uint32_t n = f->len - 21u;
     if (!booted) { link_send_error(E_STATE, "EVENT: before BOOT"); return; }
     /* A kind the ABI does not define is not delivered, as on every host (ABI.md). */
-    if (kind < 1 || kind > EVENT_KINDS) { send_done((uint32_t)E_INVAL); return; }
+    if (kind < ABI_EVENT_FIRST || kind > ABI_EVENT_LAST) { send_done((uint32_t)E_INVAL); return; }
     /* Ask the image where its inbox is every time (it moves with -O level), and derive
      * the host pointer only now: memory may have grown during the previous call. */
     wasm_rt_trap_t t = wasm_rt_impl_try();
@@ -138,10 +132,10 @@ static void on_event(const struct link_frame *f)
     /* Accepted: the board's inputs change before the image looks at them. */
     board.now_ms = be64(f->payload);
     board.wall_ms = be64(f->payload + 8);
-    if (kind == EVENT_GPIO) {
+    if (kind == ABI_EVENT_GPIO) {
         uint32_t pin = (uint32_t)arg & 0xFF;
-        if (pin < GPIO_PINS) board.gpio[pin] = ((uint32_t)arg >> 8 & 0xFF) != 0;
-    } else if (kind == EVENT_MQTT_STATE) {
+        if (pin < ABI_PIN_COUNT) board.gpio[pin] = ((uint32_t)arg >> 8 & 0xFF) != 0;
+    } else if (kind == ABI_EVENT_MQTT_STATE) {
         board.mqtt_connected = arg == 1;
     }
     if (n) memcpy(fw.w2c_memory.data + inbox, f->payload + 21, n);
@@ -207,8 +201,8 @@ int main(int argc, char **argv)
         if (t != WASM_RT_TRAP_NONE) report_trap(t);
         Z_fw_instantiate(&fw, &board);
         uint32_t v = Z_fwZ_fw_abi_version(&fw);
-        if (v != 1) {
-            fprintf(stderr, "posix: image %s reports ABI version %u, this board implements 1\n", IMAGE_NAME, v);
+        if (v != ABI_VERSION) {
+            fprintf(stderr, "posix: image %s reports ABI version %u, this board implements %d\n", IMAGE_NAME, v, ABI_VERSION);
             exit(EXIT_ABI);
         }
     }

@@ -9,12 +9,13 @@
 // File: KEY_SLOTS blocks of KEY_LEN bytes; an all-zero block is a slot never burned.
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { KeySlot } from "./abi-constants.ts";
 
-export const KEY_SLOTS = 4;
+export const KEY_SLOTS = KeySlot.COUNT;
 export const KEY_LEN = 32;
 export const EFUSE_FILE_SIZE = KEY_SLOTS * KEY_LEN;
 /** Slot 0: the device's storage sealing key (the credential store derives its keys from it). */
-export const SLOT_SEAL = 0;
+export const SLOT_SEAL = KeySlot.SEAL;
 
 /** Where a device's key slots live when its options do not say. */
 export function efuseFileFor(flashFile: string): string {

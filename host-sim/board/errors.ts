@@ -1,7 +1,6 @@
-// Result codes of boards/ABI.md ("Results"), as the host returns them to the image.
-export const OK = 0;
-export const E_INVAL = -1;
-export const E_RANGE = -2;
-export const E_STATE = -3;
-export const E_AUTH = -6;
-export const E_NOTFOUND = -5;
+// Result codes of boards/ABI.md ("Results"), as the host returns them to the image; the
+// numbers are generated from boards/abi/v1.json.
+export {
+  OK, E_INVAL, E_RANGE, E_STATE, E_NOSPACE, E_NOTFOUND, E_AUTH, E_IO, E_BUSY, E_TAMPER,
+  E_MALFORMED, E_LOCKED, E_UNSUPPORTED, E_TYPE, RESULT_NAMES,
+} from "./abi-constants.ts";

@@ -9,23 +9,24 @@
 // burn state comes last (E_NOTFOUND). A refused call has no effect and records no output.
 import type { BoardOutput, BoardTime } from "../device/types.ts";
 import * as cr from "./crypto.ts";
-import { KEY_SLOTS } from "./efuse.ts";
 import { E_INVAL, E_NOTFOUND, E_RANGE, E_STATE, OK } from "./errors.ts";
 import { FLASH_PAGE_SIZE, type NorFlash } from "./flash.ts";
 import type { Drbg } from "./random.ts";
 
-export const LOG_MAX = 256;
-export const DISPLAY_MAX = 1024;
-export const LINK_MAX = 1024;
-export const LINK_COUNT = 5;
-export const TIMER_COUNT = 16;
-export const PIN_COUNT = 5;
-export const INPUT_PINS: ReadonlySet<number> = new Set([3]); // TAMPER_SWITCH
-/** MQTT limits of boards/ABI.md ("MQTT"): a call beyond them is E_RANGE on every host. */
-export const MQTT_MAX_QOS = 2;
-export const MQTT_MAX_TOPIC = 256;
-export const MQTT_MAX_PAYLOAD = 3072;
-export const MQTT_MAX_LOGIN_FIELD = 256;
+import * as abi from "./abi-constants.ts";
+
+// The ABI's limits (generated from boards/abi/v1.json); the MQTT ones are E_RANGE on every host.
+export const LOG_MAX = abi.MAX_LOG_TEXT;
+export const DISPLAY_MAX = abi.MAX_DISPLAY_TEXT;
+export const LINK_MAX = abi.MAX_LINK_FRAME;
+export const LINK_COUNT = abi.Link.COUNT;
+export const TIMER_COUNT = abi.TIMER_COUNT;
+export const PIN_COUNT = abi.Pin.COUNT;
+export const INPUT_PINS: ReadonlySet<number> = new Set([abi.Pin.TAMPER_SWITCH]);
+export const MQTT_MAX_QOS = abi.Qos.LAST;
+export const MQTT_MAX_TOPIC = abi.MAX_TOPIC;
+export const MQTT_MAX_PAYLOAD = abi.MAX_PAYLOAD;
+export const MQTT_MAX_LOGIN_FIELD = abi.MAX_LOGIN_FIELD;
 
 /** Thrown by the panic import to unwind the image; the device turns it into the result. */
 export class PanicSignal extends Error {
@@ -200,7 +201,7 @@ export class TsBoard {
       },
       // ABI v1.1: the key never enters linear memory; a blank slot is E_NOTFOUND.
       hmac_sha256_keyslot: (slot: number, ptr: number, len: number, outPtr: number) => {
-        if (slot < 0 || slot >= KEY_SLOTS) return E_INVAL;
+        if (slot < 0 || slot >= abi.KeySlot.COUNT) return E_INVAL;
         const d = this.view(ptr, len), o = this.view(outPtr, 32);
         if (!d || !o) return E_RANGE;
         const key = this.keySlots[slot];

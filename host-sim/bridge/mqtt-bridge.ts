@@ -18,12 +18,9 @@
 // reconnect: mqtt.js never reconnects on its own (reconnectPeriod 0).
 import mqtt, { type MqttClient, type IClientOptions } from "mqtt";
 import { EventKind, type BoardEvent, type BoardOutput } from "../device/types.ts";
-
-export const E_AUTH = -6;
-export const E_IO = -7;
-export const SUBACK_FAILURE = 0x80;
-/** The smallest inbox the ABI allows (fw_inbox_size() >= 2048). */
-export const DEFAULT_INBOX_SIZE = 2048;
+import { createSecureContext, type SecureContext } from "node:tls";
+import { E_AUTH, E_IO, INBOX_SIZE, QOS_REFUSED } from "../board/abi-constants.ts";
+import { mqttNoDelay } from "../net/no-delay.ts";
 
 export interface MqttBridgeOptions {
   /** mqtts://127.0.0.1:<port> */
@@ -36,7 +33,7 @@ export interface MqttBridgeOptions {
   /** Receives the board events, in order, asynchronously. */
   deliver: (ev: BoardEvent) => void;
   log?: (line: string) => void;
-  /** Largest MQTT_MESSAGE payload (topic + message) the board takes; default 2048. */
+  /** Largest MQTT_MESSAGE payload (topic + message) the board takes; default INBOX_SIZE. */
   inboxSize?: number;
   /** CONNACK wait in ms; default 10000. */
   connectTimeoutMs?: number;
@@ -116,6 +113,12 @@ export class MqttBridge {
     return new Promise((resolve) => c.client.end(true, {}, () => resolve()));
   }
 
+  private secureContext: SecureContext | null = null;
+  private tlsContext(): SecureContext {
+    this.secureContext ??= createSecureContext({ ca: this.opts.ca, cert: this.opts.clientCert, key: this.opts.clientKey });
+    return this.secureContext;
+  }
+
   private connect(clientId: string, user: string, pass: Uint8Array): void {
     if (this.conn) {
       this.log("mqtt: connect while a connection exists; replacing it");
@@ -130,15 +133,15 @@ export class MqttBridge {
       clientId,
       username: user,
       password: Buffer.from(pass),
-      ca: this.opts.ca,
-      cert: this.opts.clientCert,
-      key: this.opts.clientKey,
+      // One TLS context per board (its CA and client certificate do not change): a new
+      // connection does not parse the PEMs again.
+      secureContext: this.tlsContext(),
       rejectUnauthorized: true,
       // A lost connection reports at once instead of queueing for a reconnect.
       queueQoSZero: false,
     };
     this.log(`mqtt: connecting to ${this.opts.brokerUrl} as ${user} (client id ${clientId})`);
-    const client = mqtt.connect(this.opts.brokerUrl, options);
+    const client = mqttNoDelay(mqtt.connect(this.opts.brokerUrl, options));
     const conn: Conn = { client, phase: "connecting", clientId };
     this.conn = conn;
     let lastError = "";
@@ -177,7 +180,7 @@ export class MqttBridge {
 
   private message(topic: string, message: Buffer): void {
     const t = enc.encode(topic);
-    const inbox = this.opts.inboxSize ?? DEFAULT_INBOX_SIZE;
+    const inbox = this.opts.inboxSize ?? INBOX_SIZE;
     const len = t.length + message.length;
     if (len > inbox) {
       this.log(`mqtt: dropped a message on ${topic}: ${len} bytes exceed the board inbox (${inbox})`);
@@ -209,7 +212,7 @@ export class MqttBridge {
       }
       if (code & 0x80) {
         this.log(`mqtt: subscribe ${pid} to ${topic} refused`);
-        this.ack(pid, SUBACK_FAILURE);
+        this.ack(pid, QOS_REFUSED);
       } else {
         this.ack(pid, code);
       }

@@ -1,6 +1,7 @@
 // MqttTransport over mqtt.js: the cloud logs in as the service user "cloud" over TLS
 // (client certificate + password) and subscribes to every device's uplink.
 import mqtt from "mqtt";
+import { mqttNoDelay } from "../net/no-delay.ts";
 import type { MqttTransport } from "./transport.ts";
 
 export interface MqttConnectOptions {
@@ -30,7 +31,7 @@ export const UPLINK_FILTER = "devices/+/up/#";
 export function connectMqttTransport(o: MqttConnectOptions): Promise<MqttTransport> {
   const username = o.username ?? "cloud";
   const log = o.log ?? (() => {});
-  const client = mqtt.connect(o.brokerUrl, {
+  const client = mqttNoDelay(mqtt.connect(o.brokerUrl, {
     clientId: username,
     username,
     password: o.password,
@@ -41,7 +42,7 @@ export function connectMqttTransport(o: MqttConnectOptions): Promise<MqttTranspo
     clean: false,
     reconnectPeriod: 1000,
     connectTimeout: o.connectTimeoutMs ?? 10_000,
-  });
+  }));
   const listeners: ((topic: string, payload: Buffer) => void)[] = [];
   // With a persistent session the broker hands over queued uplink right after CONNACK,
   // possibly before the cloud has attached its handler: hold those until it does.

@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { basename, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { E_INVAL, E_RANGE } from "../board/abi-constants.ts";
 import { burnEfuse, efuseFileFor } from "../board/efuse.ts";
 import { LinkChannel } from "../link/channel.ts";
 import * as msg from "../link/messages.ts";
@@ -90,10 +91,10 @@ export class PosixDevice implements DeviceHandle {
     // A kind the link's u8 cannot carry is no ABI kind either: E_INVAL, as the board says
     // for the ones it can (boards/ABI.md).
     if (!(Number.isInteger(ev.kind) && ev.kind >= 0 && ev.kind <= 0xff)) {
-      return Promise.resolve({ outputs: [], result: -1 });
+      return Promise.resolve({ outputs: [], result: E_INVAL });
     }
     // Larger than any frame, so larger than any inbox: E_RANGE without a call, as on the TS host.
-    if ((ev.payload?.length ?? 0) > msg.MAX_EVENT_PAYLOAD) return Promise.resolve({ outputs: [], result: -2 });
+    if ((ev.payload?.length ?? 0) > msg.MAX_EVENT_PAYLOAD) return Promise.resolve({ outputs: [], result: E_RANGE });
     return this.call(msg.event(time, ev));
   }
 

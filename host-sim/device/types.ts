@@ -1,19 +1,16 @@
 // Types that cross the boundary between a device (whatever host runs its image) and
 // the simulated world. Both hosts produce the same BoardOutput trace for the same inputs.
 
-/** Event kinds of fw_event (boards/ABI.md). */
-export const EventKind = {
-  TIMER: 1, BUTTON: 2, LINK: 3, MQTT_STATE: 4, MQTT_MESSAGE: 5, MQTT_ACK: 6, GPIO: 7,
-} as const;
-export type EventKindName = keyof typeof EventKind;
+import { Event, Link, Pin } from "../board/abi-constants.ts";
+
+/** Event kinds of fw_event, link ids and pins (boards/ABI.md, generated from v1.json). */
+export { Event as EventKind, Link as LinkId, Pin };
+export type EventKindName = Exclude<keyof typeof Event, "FIRST" | "LAST">;
 
 /** Whether the ABI defines this fw_event kind: no host delivers any other (boards/ABI.md). */
 export function isEventKind(kind: number): boolean {
-  return Number.isInteger(kind) && kind >= EventKind.TIMER && kind <= EventKind.GPIO;
+  return Number.isInteger(kind) && kind >= Event.FIRST && kind <= Event.LAST;
 }
-
-export const LinkId = { SERVICE: 0, NFC: 1, BLE: 2, WIFI_DIRECT: 3, LAN: 4 } as const;
-export const Pin = { RELAY: 0, BREAKER: 1, LOCK_ACTUATOR: 2, TAMPER_SWITCH: 3, STATUS_LED: 4 } as const;
 
 /** One input to the image: fw_event(kind, arg, payload.length) with payload in the inbox. */
 export interface BoardEvent {

@@ -149,6 +149,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   // Every TCP connection, handshaken or not, so stop() can end them all.
   const sockets = new Set<Socket>();
   server.on("connection", (sock: Socket) => {
+    sock.setNoDelay(true); // CONNACK and PUBACK leave at once (no-delay.ts says why)
     sockets.add(sock);
     sock.once("close", () => sockets.delete(sock));
   });

@@ -1,7 +1,8 @@
 // The app's HTTPS client for the cloud API (water-heater PROTOCOL.md §3). It logs in
 // once (POST /api/sessions) and sends the session's bearer token on every other call;
 // when the cloud says the session is over (401), it logs in again and retries once.
-import { request } from "node:https";
+import { Agent, request } from "node:https";
+import { createSecureContext } from "node:tls";
 import type { CreateSessionResponse } from "../cloud/types.ts";
 
 export interface CloudCredentials { user: string; password: string; terminalId: string }
@@ -16,6 +17,19 @@ export interface CommandAccepted { cmd: number }
 export interface CommandResult { cmd: number; status: number | null }
 export interface DeviceSummary { deviceId: string; current: boolean; since?: string | number }
 export interface HistoryEntry { n: number; event: string; value: number; t: number }
+
+/** One connection pool per CA the app trusts: its TLS context is made once, connections
+ *  stay open between calls (keep-alive) and a new one resumes the TLS session, so a call
+ *  costs no handshake after the first. */
+const agents = new Map<string, Agent>();
+function agentFor(ca: string): Agent {
+  let a = agents.get(ca);
+  if (!a) {
+    a = new Agent({ keepAlive: true, secureContext: createSecureContext({ ca }) });
+    agents.set(ca, a);
+  }
+  return a;
+}
 
 export class CloudClient {
   private token: string | null = null;
@@ -61,7 +75,7 @@ export class CloudClient {
       headers["x-terminal-id"] = this.who.terminalId;
     }
     return new Promise((resolve, reject) => {
-      const req = request(url, { method, headers, ca: this.ca }, (res) => {
+      const req = request(url, { method, headers, agent: agentFor(this.ca) }, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => {

@@ -44,7 +44,8 @@ export async function benchHome(broker: BrokerKind, runs = 15, messages = 3000):
       await finishRegistration(home.heater);
     }
     home.bob.o.beforeStep = undefined;
-    const rate = await bridgeThroughput(home, messages);
+    // messages = 0: registration only (scripts/bench/registration.ts).
+    const rate = messages > 0 ? await bridgeThroughput(home, messages) : 0;
     return { broker, runs, medianMs: median(times), p90Ms: p90(times), messages: median(counts), msgsPerSec: rate };
   } finally {
     await home.stop();

@@ -2,6 +2,7 @@
 // in the state where it does something: registered and connected for the buttons,
 // timers and MQTT; with the registration window open for the LAN (PROTOCOL.md §1).
 import { readRecords } from "../../host-sim/flash/record-store-image.ts";
+import { E_AUTH, E_LOCKED } from "../../host-sim/board/abi-constants.ts";
 import { EventKind, LinkId, type BoardEvent } from "../../host-sim/device/types.ts";
 import { service, ServiceOp } from "../../host-sim/appliances/devkit/service.ts";
 import type { Driver } from "./driver.ts";
@@ -14,7 +15,6 @@ import type { Rng } from "./random.ts";
 const SERIAL = "WH-FUZZ-0001";
 const DEVICE_ID = "0f1e2d3c-4b5a-4697-8877-665544332211";
 const PASSWORD = "fuzz-device-password-0123";
-const E_AUTH = -6, E_LOCKED = -11;
 /** Refused frames a registration window takes: the last one closes it (registration.ts). */
 const MAX_BAD_FRAMES = 5;
 /** Refused LAN frames per window, below the 5 that close it, so that LAN inputs meet an

@@ -14,6 +14,7 @@ import {
   sha256, hmacSha256, ecdsaP256Verify, MAX_DISPLAY_TEXT,
 } from "../../board";
 import { inboxBytes } from "../../board/entry";
+import { Qos, MAX_TOPIC, MAX_PAYLOAD, MAX_LOGIN_FIELD } from "../../board/constants";
 import { E_MALFORMED } from "../../core/errors";
 import "../../board/abort"; // the compiler's abort lands in boardAbort (asconfig "use")
 export { fw_abi_version, fw_inbox, fw_inbox_size } from "../../board/entry";
@@ -167,27 +168,28 @@ function keySlots(): void {
  *  largest call that is allowed. Run it disconnected and connected: the order of the
  *  checks (state first for connect and publish) is part of the rule. */
 function mqttLimits(): void {
-  const longTopic = new Uint8Array(257), topic = new Uint8Array(256);
+  const T = MAX_TOPIC, P = MAX_PAYLOAD, F = MAX_LOGIN_FIELD, BAD_QOS = Qos.LAST + 1;
+  const longTopic = new Uint8Array(T + 1), topic = new Uint8Array(T);
   longTopic.fill(0x74);
   topic.fill(0x74);
-  const big = new Uint8Array(3073), full = new Uint8Array(3072), field = new Uint8Array(257), one = new Uint8Array(1);
+  const big = new Uint8Array(P + 1), full = new Uint8Array(P), field = new Uint8Array(F + 1), one = new Uint8Array(1);
   big.fill(0x70);
   full.fill(0x70);
   field.fill(0x66);
   one[0] = 0x31;
   const r = new Reply(0x0D);
-  r.i32(abi.mqtt_subscribe(ptr(one), 1, 3));
+  r.i32(abi.mqtt_subscribe(ptr(one), 1, BAD_QOS));
   r.i32(abi.mqtt_subscribe(ptr(one), 1, -1));
-  r.i32(abi.mqtt_subscribe(ptr(longTopic), 257, 0));
-  r.i32(abi.mqtt_publish(ptr(one), 1, ptr(one), 1, 3, 0));
-  r.i32(abi.mqtt_publish(ptr(longTopic), 257, ptr(one), 1, 0, 0));
-  r.i32(abi.mqtt_publish(ptr(one), 1, ptr(big), 3073, 1, 0));
-  r.i32(abi.mqtt_connect(ptr(field), 257, ptr(one), 1, ptr(one), 1));
-  r.i32(abi.mqtt_connect(ptr(one), 1, ptr(field), 257, ptr(one), 1));
-  r.i32(abi.mqtt_connect(ptr(one), 1, ptr(one), 1, ptr(field), 257));
+  r.i32(abi.mqtt_subscribe(ptr(longTopic), T + 1, 0));
+  r.i32(abi.mqtt_publish(ptr(one), 1, ptr(one), 1, BAD_QOS, 0));
+  r.i32(abi.mqtt_publish(ptr(longTopic), T + 1, ptr(one), 1, 0, 0));
+  r.i32(abi.mqtt_publish(ptr(one), 1, ptr(big), P + 1, 1, 0));
+  r.i32(abi.mqtt_connect(ptr(field), F + 1, ptr(one), 1, ptr(one), 1));
+  r.i32(abi.mqtt_connect(ptr(one), 1, ptr(field), F + 1, ptr(one), 1));
+  r.i32(abi.mqtt_connect(ptr(one), 1, ptr(one), 1, ptr(field), F + 1));
   // At the limits: accepted (a packet id, or 0 for QoS 0) once connected.
-  r.i32(abi.mqtt_subscribe(ptr(topic), 256, 2));
-  r.i32(abi.mqtt_publish(ptr(topic), 256, ptr(full), 3072, 0, 0));
+  r.i32(abi.mqtt_subscribe(ptr(topic), T, Qos.LAST));
+  r.i32(abi.mqtt_publish(ptr(topic), T, ptr(full), P, 0, 0));
   r.send();
 }
 
