@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DeviceRunner } from "../host-sim/home/device-runner.ts";
-import { request, parseAnswer } from "../host-sim/clients/devkit-service.ts";
+import { request, parseAnswer } from "../host-sim/appliances/devkit/service.ts";
 import { type BoardOutput } from "../host-sim/device/types.ts";
 import { jsonOutput } from "../host-sim/scenario/format.ts";
 import type { HostName } from "../host-sim/device/power-on.ts";

@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { powerCutSweep } from "../host-sim/faults/power-cut-sweep.ts";
-import { request } from "../host-sim/clients/devkit-service.ts";
+import { request } from "../host-sim/appliances/devkit/service.ts";
 import { LinkId, EventKind } from "../host-sim/device/types.ts";
 
 const SCHEDULE = 0x0b, CANCEL = 0x0c;
