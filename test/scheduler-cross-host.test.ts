@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DeviceRunner } from "../host-sim/home/device-runner.ts";
+import { HomeDevice } from "../host-sim/home/home-device.ts";
 import { request, parseAnswer } from "../host-sim/appliances/devkit/service.ts";
 import { type BoardOutput } from "../host-sim/device/types.ts";
 import { jsonOutput } from "../host-sim/scenario/format.ts";
@@ -28,7 +28,7 @@ function schedule(name: number, flags: number, time: number, periodMs = 0): Uint
 
 async function script(host: HostName) {
   const dir = mkdtempSync(join(tmpdir(), `sched-${host}-`));
-  const dev = new DeviceRunner({ name: "devkit", host, image: "devkit", flashFile: join(dir, "flash.bin"), clock: "virtual", seed: 9, wallStartMs: WALL_START });
+  const dev = new HomeDevice({ name: "devkit", host, image: "devkit", flashFile: join(dir, "flash.bin"), clock: "virtual", seed: 9, wallStartMs: WALL_START });
   const trace: unknown[] = [];
   const fired: string[] = [];
   dev.onOutput((o: BoardOutput, r) => {
