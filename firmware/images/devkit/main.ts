@@ -8,9 +8,10 @@ import { E_INVAL, E_RANGE, E_UNSUPPORTED, OK } from "../../core/errors";
 import { RecordStore } from "../../storage/record-store";
 import { CredentialStore } from "../../modules/credential-store/credential-store";
 import { handleServiceFrame } from "./service";
+import { devkitKeyspace } from "./keys";
 export { fw_abi_version, fw_inbox, fw_inbox_size } from "../../board/entry";
 
-const store = new CredentialStore(new RecordStore());
+const store = new CredentialStore(new RecordStore(), devkitKeyspace());
 let ready = false;
 
 export function fw_boot(): i32 {

@@ -2,6 +2,7 @@
 import { RecordStore } from "../../../storage/record-store";
 import { CredentialStore } from "../../../modules/credential-store/credential-store";
 import { Heater, Setting } from "../heater";
+import { waterHeaterKeyspace } from "../keys";
 import { OK, E_IO } from "../../../core/errors";
 
 /** A record store whose writes can be made to fail, as a worn or full flash would. */
@@ -13,7 +14,7 @@ class FailingWrites extends RecordStore {
 describe("heater settings", () => {
   it("a saved setting changes and survives a reboot", () => {
     const records = new FailingWrites();
-    const store = new CredentialStore(records);
+    const store = new CredentialStore(records, waterHeaterKeyspace());
     expect(store.open()).toBe(OK);
     const h = new Heater(store);
     h.load();
@@ -26,7 +27,7 @@ describe("heater settings", () => {
 
   it("a setting whose write fails is not applied and says why", () => {
     const records = new FailingWrites();
-    const store = new CredentialStore(records);
+    const store = new CredentialStore(records, waterHeaterKeyspace());
     expect(store.open()).toBe(OK);
     const h = new Heater(store);
     h.load();
