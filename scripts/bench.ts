@@ -285,6 +285,15 @@ console.log("flash wear (TS host flashStats, fresh flash):");
 if (wearLines.length === 0) console.log("  (no devkit image)");
 for (const w of wearLines) console.log(`  ${w}`);
 
+// Boot on blank flash: scripts/bench/boot.ts (posix board under callgrind).
+if (useCallgrind) {
+  const { bootCosts, printBootCosts, BOOT_IMAGES } = await import("./bench/boot.ts");
+  const bootImages = BOOT_IMAGES.filter((i) => images.includes(i) && existsSync(posixExecutable(i)));
+  if (bootImages.length) printBootCosts(await bootCosts(bootImages));
+} else {
+  notes.push("boot on blank flash: needs valgrind (callgrind), not measured");
+}
+
 // Water heater in the simulated home: registration time and bridge throughput.
 if (images.includes("water-heater") && !process.env.BENCH_NO_HOME) {
   const { benchHome } = await import("./bench/home.ts");
