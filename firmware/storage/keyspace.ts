@@ -53,8 +53,12 @@ export class Keyspace {
 
   /** OK, or E_INVAL when a range is malformed or two ranges overlap (see overlap()). */
   check(): i32 {
-    for (let i = 0; i < this.ranges.length; i++) if (!this.ranges[i].valid()) return E_INVAL;
-    return findOverlap(this.ranges) === null ? OK : E_INVAL;
+    const r = this.ranges;
+    for (let i = 0; i < r.length; i++) {
+      if (!r[i].valid()) return E_INVAL;
+      for (let j = i + 1; j < r.length; j++) if (r[i].overlaps(r[j])) return E_INVAL;
+    }
+    return OK;
   }
 
   overlap(): Overlap | null { return findOverlap(this.ranges); }

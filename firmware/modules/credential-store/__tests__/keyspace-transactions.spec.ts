@@ -163,3 +163,14 @@ describe("credential store transactions", () => {
     expect(c.put(0x0352, ValueType.BYTES, 0, table(MAX_VALUE + 1, 1))).toBe(E_RANGE);
   });
 });
+
+describe("credential store refuses an image whose keyspace overlaps", () => {
+  it("does not open when two modules claim one id", () => {
+    const ks = new Keyspace([CREDENTIAL_KEYS, [
+      new KeyRange("onboarding", 0x0200, 0x0202, ResetClass.INITIALIZATION),
+      new KeyRange("careless", 0x0202, 0x0210, ResetClass.FACTORY_RESET),
+    ]]);
+    const c = new CredentialStore(new RecordStore(), ks);
+    expect(c.open()).toBe(E_INVAL);
+  });
+});
