@@ -1,6 +1,8 @@
 import { KeyRange, Keyspace, ResetClass, findOverlap } from "../keyspace";
 import { E_INVAL, OK } from "../../core/errors";
 import { KEYS as CREDENTIAL_KEYS } from "../../modules/credential-store/index";
+import { devkitKeyspace } from "../../images/devkit/keys";
+import { waterHeaterKeyspace } from "../../images/water-heater/keys";
 
 /** The record-id map agreed for issue 7 (BRIEF.md): every module's ranges of the water
  *  heater and the free range for appliances. */
@@ -73,5 +75,14 @@ describe("keyspace", () => {
   it("refuses malformed ranges", () => {
     expect(new Keyspace([[new KeyRange("backwards", 0x0510, 0x0500, ResetClass.KEPT)]]).check()).toBe(E_INVAL);
     expect(new Keyspace([[new KeyRange("store's own", 0xff00, 0xffff, ResetClass.KEPT)]]).check()).toBe(E_INVAL);
+  });
+
+  it("every image's keyspace is free of overlaps", () => {
+    const images: Keyspace[] = [devkitKeyspace(), waterHeaterKeyspace()];
+    for (let i = 0; i < images.length; i++) {
+      const o = images[i].overlap();
+      if (o !== null) throw new Error(o.describe());
+      expect(images[i].check()).toBe(OK);
+    }
   });
 });
