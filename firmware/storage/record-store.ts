@@ -548,26 +548,37 @@ export class RecordStore {
     return c;
   }
 
-  private isBlank(addr: i32, len: i32): bool { return this.allBytes(addr, len, 0xff); }
-  private isZero(addr: i32, len: i32): bool { return this.allBytes(addr, len, 0); }
+  private isBlank(addr: i32, len: i32): bool { return this.allBytes(addr, len, true); }
+  private isZero(addr: i32, len: i32): bool { return this.allBytes(addr, len, false); }
 
-  /** Whether flash [addr, addr+len) holds only byte v. Reads WIDE bytes per board call
-   *  and compares eight bytes per load: under an interpreter a byte-wise loop costs about
-   *  1,600 instructions a byte, and mount checks every free page this way. */
-  private allBytes(addr: i32, len: i32, v: u8): bool {
-    const pattern: u64 = <u64>v * 0x0101010101010101;
+  /** Whether flash [addr, addr+len) is all 0xFF (ones) or all 0x00. Reads WIDE bytes per
+   *  board call and folds 64 bytes per loop pass with eight u64 loads: under an
+   *  interpreter a byte-wise loop costs about 1,600 instructions a byte, and mount checks
+   *  every free page this way. */
+  private allBytes(addr: i32, len: i32, ones: bool): bool {
     const buf = this.wide.dataStart;
     for (let done = 0; done < len; done += WIDE) {
       const n = min(WIDE, len - done);
       if (board.flashRead(addr + done, this.wide, 0, n) < 0) return false;
-      let diff: u64 = 0;
-      const words = n & ~31;
-      for (let i = 0; i < words; i += 32) {
-        diff |= (load<u64>(buf + i) ^ pattern) | (load<u64>(buf + i, 8) ^ pattern)
-          | (load<u64>(buf + i, 16) ^ pattern) | (load<u64>(buf + i, 24) ^ pattern);
+      const end = buf + <usize>(n & ~63);
+      let p = buf;
+      if (ones) {
+        let acc: u64 = u64.MAX_VALUE;
+        for (; p < end; p += 64) {
+          acc &= load<u64>(p) & load<u64>(p, 8) & load<u64>(p, 16) & load<u64>(p, 24)
+            & load<u64>(p, 32) & load<u64>(p, 40) & load<u64>(p, 48) & load<u64>(p, 56);
+        }
+        if (acc != u64.MAX_VALUE) return false;
+      } else {
+        let acc: u64 = 0;
+        for (; p < end; p += 64) {
+          acc |= load<u64>(p) | load<u64>(p, 8) | load<u64>(p, 16) | load<u64>(p, 24)
+            | load<u64>(p, 32) | load<u64>(p, 40) | load<u64>(p, 48) | load<u64>(p, 56);
+        }
+        if (acc != 0) return false;
       }
-      if (diff != 0) return false;
-      for (let i = words; i < n; i++) if (load<u8>(buf + i) != v) return false;
+      const v: u8 = ones ? 0xff : 0;
+      for (; p < buf + <usize>n; p++) if (load<u8>(p) != v) return false;
     }
     return true;
   }
