@@ -1,7 +1,8 @@
 // npm run bench: one row per image of asconfig.json (build/images/<t>.wasm and
 // build/posix/<t>, built by the prebench step): wasm size against the 64 KiB budget,
 // linear-memory pages, and the cost of one event on V8 (the TypeScript host in node) and
-// on the wasm2c posix board. Nothing here asserts on a time or a count: it reports.
+// on the wasm2c posix board, and the cost of booting on blank flash (scripts/bench/boot.ts).
+// Nothing here asserts on a time or a count: it reports.
 //
 // Cost per event: valgrind --tool=callgrind instruction counts of the whole process, run
 // once with W + N and once with W + 2N events of the image's workload

@@ -20,7 +20,8 @@ export function fw_boot(): i32 {
   const r = store.records.report;
   if (ready) {
     board.logInfo("store mounted: " + r.records.toString() + " records, " + r.scrubbed.toString() + " scrubbed, "
-      + r.erasedPages.toString() + " pages erased" + (r.resumedCollection ? ", collection resumed" : ""));
+      + r.erasedPages.toString() + " pages erased" + (r.resumedCollection ? ", collection resumed" : "")
+      + (r.rolledForward > 0 ? ", " + r.rolledForward.toString() + " transaction records completed" : ""));
   } else {
     board.logError("store failed to mount: " + rc.toString());
   }
