@@ -22,7 +22,7 @@ export class KeyRange {
   valid(): bool { return this.first <= this.last && this.last <= MAX_RECORD_ID && this.reset <= ResetClass.FACTORY_RESET; }
 }
 
-/** Two ranges of one keyspace that share ids (indexes into its ranges). */
+/** Two ranges of one keyspace that share ids; describe() names both for a test failure or a log. */
 export class Overlap {
   constructor(public a: KeyRange, public b: KeyRange) {}
   describe(): string {
