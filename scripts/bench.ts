@@ -1,7 +1,8 @@
 // npm run bench: one row per image of asconfig.json (build/images/<t>.wasm and
 // build/posix/<t>, built by the prebench step): wasm size against the 64 KiB budget,
 // linear-memory pages, and the cost of one event on V8 (the TypeScript host in node) and
-// on the wasm2c posix board. Nothing here asserts on a time or a count: it reports.
+// on the wasm2c posix board, and the cost of booting on blank flash (scripts/bench/boot.ts).
+// Nothing here asserts on a time or a count: it reports.
 //
 // Cost per event: valgrind --tool=callgrind instruction counts of the whole process, run
 // once with W + N and once with W + 2N events of the image's workload
@@ -286,6 +287,14 @@ console.log("flash wear (TS host flashStats, fresh flash):");
 if (wearLines.length === 0) console.log("  (no devkit image)");
 for (const w of wearLines) console.log(`  ${w}`);
 
+// Boot on blank flash: scripts/bench/boot.ts (posix board under callgrind).
+if (useCallgrind) {
+  const { bootCosts, printBootCosts, BOOT_IMAGES } = await import("./bench/boot.ts");
+  const bootImages = BOOT_IMAGES.filter((i) => images.includes(i) && existsSync(posixExecutable(i)));
+  if (bootImages.length) printBootCosts(await bootCosts(bootImages));
+} else {
+  notes.push("boot on blank flash: needs valgrind (callgrind), not measured");
+}
 // The TypeScript host carrying a fleet: 1,000 water heaters in one process, virtual time.
 if (runnable.includes("water-heater") && !process.env.BENCH_NO_FLEET) {
   const { benchFleet, describeFleet } = await import("./bench/fleet.ts");

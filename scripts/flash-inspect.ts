@@ -18,7 +18,8 @@ for (const p of readPages(image)) {
     const live = r.state === "committed" && !r.tombstone && r.dataCrcOk;
     const view = live ? credentialView(r.key, r.data) : null;
     const form = view ? `, ${view.form} ${view.type} (${view.valueLength} bytes of value)` : "";
-    const what = r.tombstone ? "removed" : `${r.data.length} bytes${r.dataCrcOk ? "" : " (bad CRC)"}${form}`;
+    const txn = r.commit ? " transaction commit" : r.inTransaction ? " (in a transaction)" : "";
+    const what = (r.tombstone ? "removed" : `${r.data.length} bytes${r.dataCrcOk ? "" : " (bad CRC)"}${form}`) + txn;
     const shown = view ? view.value : r.data;
     const value = showValues && live && shown ? `  ${Buffer.from(shown).toString("hex")}` : "";
     console.log(`  @${r.addr.toString(16).padStart(5, "0")} key ${r.key.toString(16).padStart(4, "0")} seq ${r.seq} ${r.state} ${what}${value}`);

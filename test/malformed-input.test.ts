@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runScenario, type Step } from "../host-sim/scenario/index.ts";
 import { boot, linkFrame, button, mqttState, mqttMessage } from "../host-sim/scenario/steps.ts";
-import { service, ServiceOp } from "../host-sim/appliances/devkit/service.ts";
+import { putStringEntry, service, ServiceOp } from "../host-sim/appliances/devkit/service.ts";
 import { EventKind, LinkId } from "../host-sim/device/types.ts";
 import { Driver } from "../scripts/fuzz/driver.ts";
 import type { EntryPoint } from "../scripts/fuzz/entry-point.ts";
@@ -47,7 +47,8 @@ function badInputs(): Step[] {
     ["PUT with an unknown type", service.put(0x0301, 9, 0, Uint8Array.of(1))],
     ["PUT with unknown attributes", service.put(0x0301, 1, 0x80, Uint8Array.of(1))],
     ["PUT without type and attributes", Uint8Array.of(ServiceOp.PUT, 3, 1, 0, 1, 1)],
-    ["oversize value", service.put(0x0301, 1, 0, new Uint8Array(600))],
+    ["transaction entry past the end", Uint8Array.of(ServiceOp.TRANSACTION, 0, 0, 0, 9, 0x03, 0x01, 3, 0, 0, 9, 65, 66, 67)],
+    ["transaction with a factory record", service.transaction([putStringEntry(0x0301, "changed"), putStringEntry(0x0101, "SN-FORGED")])],
     ["registration id length past the end", Uint8Array.of(ServiceOp.SET_REGISTRATION, 0, 0, 0, 3, 50, 65, 66)],
     ["registration password too short", service.setRegistration("dev-2", "short")],
     ["empty device id", service.setRegistration("", "a-long-password")],

@@ -16,6 +16,12 @@ export const REC_COMMITTED: u8 = 0xfc; // complete and valid
 export const REC_SCRUBBED: u8 = 0x00;  // data overwritten with zeros; header kept to walk past it
 
 export const FLAG_TOMBSTONE: u8 = 0x01;
+// A member of a transaction: written and left claimed (FE); valid only once the
+// transaction's commit record is committed, and then set to committed (FC) itself.
+export const FLAG_TXN: u8 = 0x02;
+// A transaction's commit record (key KEY_NONE): data = first member seq u32 | members u32.
+export const FLAG_COMMIT: u8 = 0x04;
+export const TXN_COMMIT_LEN: i32 = 8;
 
 export const KEY_NONE: u32 = 0xffff;
 

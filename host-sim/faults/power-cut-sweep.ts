@@ -6,8 +6,9 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TsDevice } from "../board/ts-device.ts";
+import { PosixDevice } from "../device/posix-device.ts";
 import { wasmImagePath } from "../device/power-on.ts";
-import type { BoardEvent } from "../device/types.ts";
+import type { BoardEvent, DeviceHandle, PowerOnOptions } from "../device/types.ts";
 import { readRecords, findBytes } from "../flash/record-store-image.ts";
 
 export interface SweepOp {
@@ -27,6 +28,9 @@ export interface SweepOptions {
   pages?: number;
   /** Only every n-th cut point (1 = all). */
   stride?: number;
+  /** The host of the cut runs and reboots (default ts). The reference run, which numbers
+   *  the flash operations, runs on the TypeScript host: both run the same image. */
+  host?: "ts" | "posix";
 }
 
 export interface SweepReport {
@@ -71,6 +75,8 @@ export async function powerCutSweep(o: SweepOptions): Promise<SweepReport> {
     const erases = (await dev.flashStats()).erasesPerPage.reduce((a, b) => a + b, 0);
     await dev.close();
 
+    const powerOn = (opts: PowerOnOptions): Promise<DeviceHandle> =>
+      o.host === "posix" ? PosixDevice.create({ ...opts, image: o.image }) : TsDevice.create(opts);
     let runs = 0;
     const stride = o.stride ?? 1;
     for (let cut = 1; cut <= sizes.length; cut += stride) {
@@ -79,7 +85,7 @@ export async function powerCutSweep(o: SweepOptions): Promise<SweepReport> {
         runs++;
         const where = `cut at flash op ${cut} keeping ${keep} bytes`;
         const f = join(dir, `cut-${cut}-${keep}.flash`);
-        const d = await TsDevice.create({ image, flashFile: f, pages: o.pages, cutAt: cut, cutKeep: keep });
+        const d = await powerOn({ image, flashFile: f, pages: o.pages, cutAt: cut, cutKeep: keep });
         // i = index of the op the cut falls in (-1 = during boot).
         let i = -1;
         const b = await d.boot(TIME);
@@ -90,7 +96,7 @@ export async function powerCutSweep(o: SweepOptions): Promise<SweepReport> {
           }
         }
         await d.close();
-        const again = await TsDevice.create({ image, flashFile: f, pages: o.pages });
+        const again = await powerOn({ image, flashFile: f, pages: o.pages });
         const rb = await again.boot(TIME);
         await again.close();
         if (rb.result !== 0) { failures.push(`${where}: reboot returned ${rb.result}`); continue; }

@@ -16,6 +16,10 @@ export interface FlashRecord {
   key: number;
   seq: number;
   tombstone: boolean;
+  /** Written as a member of a transaction (valid once the transaction's commit record is). */
+  inTransaction: boolean;
+  /** A transaction's commit record (key 0xFFFF): data = first member seq u32, members u32. */
+  commit: boolean;
   data: Uint8Array;
   dataCrcOk: boolean;
 }
@@ -73,6 +77,7 @@ export function readPages(image: Uint8Array, pageSize = PAGE_SIZE): FlashPage[] 
         page: p, addr: p * pageSize + off,
         state: h[0] === 0xfc ? "committed" : h[0] === 0x00 ? "scrubbed" : "torn",
         key: u16(h, 2), seq: u32(h, 4), tombstone: (h[1] & 1) !== 0,
+        inTransaction: (h[1] & 2) !== 0, commit: u16(h, 2) === 0xffff && (h[1] & 4) !== 0,
         data, dataCrcOk: crc32(data) === u32(h, 16),
       });
       off += size;
@@ -81,12 +86,23 @@ export function readPages(image: Uint8Array, pageSize = PAGE_SIZE): FlashPage[] 
   return pages;
 }
 
+/** Whether mount takes the record as a value: committed, or a claimed member of a
+ *  transaction whose commit record is committed (mount completes it). */
+function counts(r: FlashRecord, commits: FlashRecord[]): boolean {
+  if (!r.dataCrcOk || r.key === 0xffff) return false;
+  if (r.state === "committed") return true;
+  if (r.state !== "torn" || !r.inTransaction) return false;
+  return commits.some((c) => r.seq >= u32(c.data, 0) && r.seq - u32(c.data, 0) < u32(c.data, 4));
+}
+
 /** The store's logical content: each key's newest committed, intact, non-removed value. */
 export function readRecords(image: Uint8Array, pageSize = PAGE_SIZE): Map<number, Uint8Array> {
   const newest = new Map<number, FlashRecord>();
-  for (const pg of readPages(image, pageSize)) {
+  const pages = readPages(image, pageSize);
+  const commits = pages.flatMap((p) => p.records).filter((r) => r.commit && r.state === "committed" && r.dataCrcOk && r.data.length === 8);
+  for (const pg of pages) {
     for (const r of pg.records) {
-      if (r.state !== "committed" || !r.dataCrcOk) continue;
+      if (!counts(r, commits)) continue;
       const cur = newest.get(r.key);
       if (!cur || r.seq > cur.seq) newest.set(r.key, r);
     }

@@ -10,10 +10,11 @@ import { CredentialStore } from "../../modules/credential-store/credential-store
 import { handleServiceFrame } from "./service";
 import { DeadlineOp, handleDeadlineRequest, registerDeadlines } from "./deadlines";
 import { Scheduler } from "../../modules/scheduler/index";
+import { devkitKeyspace } from "./keys";
 import { parseRequest, reply } from "../../modules/service-port/frame";
 export { fw_abi_version, fw_inbox, fw_inbox_size } from "../../board/entry";
 
-const store = new CredentialStore(new RecordStore());
+const store = new CredentialStore(new RecordStore(), devkitKeyspace());
 const scheduler = new Scheduler(0, store);
 let ready = false;
 
@@ -23,7 +24,8 @@ export function fw_boot(): i32 {
   const r = store.records.report;
   if (ready) {
     board.logInfo("store mounted: " + r.records.toString() + " records, " + r.scrubbed.toString() + " scrubbed, "
-      + r.erasedPages.toString() + " pages erased" + (r.resumedCollection ? ", collection resumed" : ""));
+      + r.erasedPages.toString() + " pages erased" + (r.resumedCollection ? ", collection resumed" : "")
+      + (r.rolledForward > 0 ? ", " + r.rolledForward.toString() + " transaction records completed" : ""));
   } else {
     board.logError("store failed to mount: " + rc.toString());
   }

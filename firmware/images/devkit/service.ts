@@ -1,11 +1,11 @@
 // The devkit's service-port protocol (link 0, the wired test port): a bring-up and
 // hardware-in-the-loop interface to the credential store. Wire format: WIRE.md.
 import * as board from "../../board/index";
-import { putU16BE, putU32BE, slice, wipe } from "../../core/bytes";
+import { getU16BE, putU16BE, putU32BE, slice, wipe } from "../../core/bytes";
 import { parseRequest, reply } from "../../modules/service-port/frame";
 import { OK, E_INVAL, E_MALFORMED } from "../../core/errors";
 import { CredentialStore } from "../../modules/credential-store/credential-store";
-import { RecordClass, classOf } from "../../modules/credential-store/ids";
+import { USER_KEYS } from "./keys";
 
 export namespace Op {
   export const PROVISION: u8 = 0x01;
@@ -18,6 +18,7 @@ export namespace Op {
   export const FACTORY_RESET: u8 = 0x08;
   export const COUNT_ATTEMPT: u8 = 0x09;
   export const LIST: u8 = 0x0a;
+  export const TRANSACTION: u8 = 0x0d;
 }
 
 export const VERIFY_LIMIT: i32 = 5;
@@ -33,7 +34,7 @@ export function handleServiceFrame(store: CredentialStore, frame: Uint8Array): i
     rc = store.provisionFactory(board.text(data));
   } else if (op == Op.PUT) {
     // Over the service port only user records may be written; the rest have their own ops.
-    if (classOf(id) != RecordClass.USER || data.length < 2) rc = data.length < 2 ? E_MALFORMED : E_INVAL;
+    if (!USER_KEYS.contains(id) || data.length < 2) rc = data.length < 2 ? E_MALFORMED : E_INVAL;
     else rc = store.put(id, data[0], data[1], slice(data, 2, data.length - 2));
   } else if (op == Op.GET) {
     const c = store.get(id);
@@ -48,7 +49,7 @@ export function handleServiceFrame(store: CredentialStore, frame: Uint8Array): i
       wipe(c.value);
     }
   } else if (op == Op.ERASE) {
-    rc = classOf(id) == RecordClass.USER ? store.erase(id) : E_INVAL;
+    rc = USER_KEYS.contains(id) ? store.erase(id) : E_INVAL;
   } else if (op == Op.SET_REGISTRATION) {
     if (data.length < 1 || 1 + <i32>data[0] > data.length) rc = E_MALFORMED;
     else rc = store.setRegistration(board.text(slice(data, 1, data[0])), slice(data, 1 + data[0], data.length - 1 - data[0]));
@@ -59,11 +60,13 @@ export function handleServiceFrame(store: CredentialStore, frame: Uint8Array): i
   } else if (op == Op.FACTORY_RESET) {
     rc = store.factoryReset();
   } else if (op == Op.COUNT_ATTEMPT) {
-    if (classOf(id) != RecordClass.USER) rc = E_INVAL;
+    if (!USER_KEYS.contains(id)) rc = E_INVAL;
     else {
       rc = store.countAttempt(id);
       if (rc >= 0) { out = new Uint8Array(4); putU32BE(out, 0, <u32>rc); rc = OK; }
     }
+  } else if (op == Op.TRANSACTION) {
+    rc = transaction(store, data);
   } else if (op == Op.LIST) {
     const keys = store.records.keys();
     keys.sort((a: u32, b: u32): i32 => <i32>a - <i32>b);
@@ -76,3 +79,28 @@ export function handleServiceFrame(store: CredentialStore, frame: Uint8Array): i
   return reply(op, rc, out);
 }
 
+
+/** Applies a TRANSACTION request's changes all-or-nothing (WIRE.md): entries of
+ *  id u16 | type u8 (0 = erase) | attributes u8 | length u16 | value, user records only. */
+function transaction(store: CredentialStore, data: Uint8Array): i32 {
+  const t = store.begin();
+  let at = 0;
+  while (at < data.length) {
+    if (at + 6 > data.length) { t.discard(); return E_MALFORMED; }
+    const id = <u32>getU16BE(data, at), type = data[at + 2], attrs = data[at + 3];
+    const len = <i32>getU16BE(data, at + 4);
+    at += 6;
+    if (at + len > data.length) { t.discard(); return E_MALFORMED; }
+    if (!USER_KEYS.contains(id)) { t.discard(); return E_INVAL; }
+    if (type == 0) {
+      if (len != 0) { t.discard(); return E_MALFORMED; }
+      t.erase(id);
+    } else {
+      const v = slice(data, at, len);
+      t.put(id, type, attrs, v);
+      wipe(v);
+    }
+    at += len;
+  }
+  return t.commit();
+}

@@ -7,10 +7,11 @@ import { inboxBytes } from "../../board/entry";
 import { OK, E_INVAL, E_RANGE, E_UNSUPPORTED, E_MALFORMED } from "../../core/errors";
 import { RecordStore } from "../../storage/record-store";
 import { CredentialStore } from "../../modules/credential-store/credential-store";
+import { waterHeaterKeyspace } from "./keys";
 import { Remote, handleFactory } from "./remote";
 export { fw_abi_version, fw_inbox, fw_inbox_size } from "../../board/entry";
 
-const store = new CredentialStore(new RecordStore());
+const store = new CredentialStore(new RecordStore(), waterHeaterKeyspace());
 const remote = new Remote(store);
 let ready = false;
 

@@ -8,10 +8,11 @@
 // data (a sealed record moved to another id does not open); a PROTECTED record carries an
 // HMAC-SHA-256 tag. Keys are derived for each use and wiped after it.
 import * as board from "../../board/index";
-import { RecordStore } from "../../storage/record-store";
+import { RecordStore, RecordTransaction } from "../../storage/record-store";
+import { Keyspace, ResetClass } from "../../storage/keyspace";
 import { equalConstantTime, getU32LE, putU32LE, slice, wipe } from "../../core/bytes";
 import { OK, E_AUTH, E_INVAL, E_LOCKED, E_NOTFOUND, E_RANGE, E_STATE, E_TAMPER, E_TYPE } from "../../core/errors";
-import { Attr, MAX_VALUE, NONCE_LEN, RecordClass, RecordId, SEAL_TAG_LEN, TAG_LEN, ValueType, classOf } from "./ids";
+import { Attr, FACTORY_KEYS, INTERNAL_KEYS, MAX_VALUE, NONCE_LEN, RecordId, SEAL_TAG_LEN, TAG_LEN, ValueType } from "./ids";
 
 // Labels of the keys derived from the SEAL slot: one key per purpose.
 const LABEL_SEAL = "credential-store: seal v1";
@@ -33,11 +34,15 @@ export class CredentialStore {
   /** Set when a protected record failed its check; the image raises the alarm. */
   tamperedId: u32 = 0;
 
-  constructor(public records: RecordStore) {}
+  /** `keyspace`: the image's record ids and their reset classes (its modules' KEYS). */
+  constructor(public records: RecordStore, public keyspace: Keyspace) {}
 
-  /** Mounts the store, finishes an erase that power cut short, and seals what a v1.0
-   *  board's firmware left in clear. */
+  /** Checks the keyspace (E_INVAL if two ranges overlap), mounts the store, finishes an
+   *  erase that power cut short, and seals what a v1.0 board's firmware left in clear. */
   open(): i32 {
+    // Two modules claiming one id would erase or overwrite each other's records.
+    // (The keyspace unit test names the overlapping pair; here a fixed line keeps it small.)
+    if (this.keyspace.check() < 0) { board.logError("keyspace: two ranges overlap or one is malformed"); return E_INVAL; }
     let rc = this.records.mount();
     if (rc < 0) return rc;
     const intent = this.records.get(RecordId.ERASE_INTENT);
@@ -48,25 +53,44 @@ export class CredentialStore {
 
   // ---------------------------------------------------------------- typed records
 
+  /** Stores a record. E_RANGE: the image's keyspace declares no range for `id`, or the
+   *  value is over MAX_VALUE; E_INVAL: the store's own id or a bad type/attribute;
+   *  E_STATE: factory identity after provisioning, or no sealing key. */
   put(id: u32, type: u8, attrs: u8, value: Uint8Array): i32 {
-    if (classOf(id) == RecordClass.INTERNAL || id > 0xfffe || id < 0x100) return E_INVAL;
+    const rc = this.checkPut(id, type, attrs, value);
+    return rc < 0 ? rc : this.write(id, type, attrs, value);
+  }
+
+  /** Why put(id, ...) would be refused, or OK. */
+  checkPut(id: u32, type: u8, attrs: u8, value: Uint8Array): i32 {
+    if (INTERNAL_KEYS.contains(id)) return E_INVAL;
+    if (!this.keyspace.declares(id)) return E_RANGE;
     // Factory identity is written once, at provisioning (the serial is written last).
-    if (classOf(id) == RecordClass.FACTORY && this.records.has(RecordId.SERIAL)) return E_STATE;
+    if (FACTORY_KEYS.contains(id) && this.records.has(RecordId.SERIAL)) return E_STATE;
     if (value.length > MAX_VALUE) return E_RANGE;
     if (type < ValueType.BYTES || type > ValueType.COUNTER || (attrs & ~(Attr.SECRET | Attr.PROTECTED)) != 0) return E_INVAL;
-    return this.write(id, type, attrs, value);
+    return OK;
   }
 
   /** Encodes (seals, tags) and stores a checked record. */
   private write(id: u32, type: u8, attrs: u8, value: Uint8Array): i32 {
-    const rec = (attrs & Attr.SECRET) != 0 ? this.seal(id, type, attrs, value)
-      : (attrs & Attr.PROTECTED) != 0 ? this.protect(id, type, attrs, value)
-      : header(type, attrs, value, 0);
+    const rec = this.encode(id, type, attrs, value);
     if (rec === null) return E_STATE;   // the board has no sealing key
     const rc = this.records.put(id, rec);
     wipe(rec);
     return rc;
   }
+
+  /** The stored form of a record (FORMAT.md, "Credential records"), or null without a sealing key. */
+  encode(id: u32, type: u8, attrs: u8, value: Uint8Array): Uint8Array | null {
+    return (attrs & Attr.SECRET) != 0 ? this.seal(id, type, attrs, value)
+      : (attrs & Attr.PROTECTED) != 0 ? this.protect(id, type, attrs, value)
+      : header(type, attrs, value, 0);
+  }
+
+  /** Several records changed all-or-nothing, secret and protected ones too:
+   *  `const t = store.begin(); t.putU32(a, 1, 0); t.erase(b); rc = t.commit();` */
+  begin(): CredentialTransaction { return new CredentialTransaction(this, this.records.begin()); }
 
   get(id: u32): Credential | null {
     this.lastError = OK;
@@ -110,8 +134,15 @@ export class CredentialStore {
   }
 
   erase(id: u32): i32 {
-    if (classOf(id) == RecordClass.FACTORY || classOf(id) == RecordClass.INTERNAL) return E_INVAL;
-    return this.records.remove(id);
+    const rc = this.checkErase(id);
+    return rc < 0 ? rc : this.records.remove(id);
+  }
+
+  /** Why erase(id) would be refused (factory identity and the store's own records are
+   *  not erased one by one; an undeclared id is E_RANGE), or OK. */
+  checkErase(id: u32): i32 {
+    if (FACTORY_KEYS.contains(id) || INTERNAL_KEYS.contains(id)) return E_INVAL;
+    return this.keyspace.declares(id) ? OK : E_RANGE;
   }
 
   // ---------------------------------------------------------------- attempt counters
@@ -166,7 +197,7 @@ export class CredentialStore {
     for (let i = 0; i < keys.length; i++) {
       const id = keys[i];
       const rec = this.records.get(id);
-      if (id == RecordId.LEGACY_DEVICE_KEY || classOf(id) == RecordClass.INTERNAL || rec === null || rec.length < 2) continue;
+      if (id == RecordId.LEGACY_DEVICE_KEY || INTERNAL_KEYS.contains(id) || rec === null || rec.length < 2) continue;
       const attrs = rec[1];
       if ((attrs & (Attr.SECRET | Attr.PROTECTED)) == 0) continue;
       const current = (attrs & Attr.SECRET) != 0 ? this.unseal(id, rec) : this.verify(id, rec);
@@ -329,12 +360,19 @@ export class CredentialStore {
     return this.records.put(RecordId.ERASE_INTENT, b);
   }
 
-  private eraseClasses(classes: u32): i32 {
+  /** Removes every record the intent's reset erases, by its reset class in the keyspace,
+   *  then the intent. A factory reset also removes records no range declares (left by
+   *  other firmware): only what is declared KEPT survives it. */
+  private eraseClasses(intent: u32): i32 {
+    const factory = (intent & ERASE_FACTORY & ~ERASE_INITIALIZE) != 0;
     const keys = this.records.keys();
     for (let i = 0; i < keys.length; i++) {
-      const c = classOf(keys[i]);
-      if (c < 32 && (classes & (1 << c)) != 0) {
-        const rc = this.records.remove(keys[i]);
+      const id = keys[i];
+      if (id == RecordId.ERASE_INTENT) continue;
+      const c = this.keyspace.resetClassOf(id);
+      const erase = c == <i32>ResetClass.INITIALIZATION || (factory && c != <i32>ResetClass.KEPT);
+      if (erase) {
+        const rc = this.records.remove(id);
         if (rc < 0) return rc;
       }
     }
@@ -342,8 +380,47 @@ export class CredentialStore {
   }
 }
 
-const ERASE_INITIALIZE: u32 = 1 << RecordClass.REGISTRATION;
-const ERASE_FACTORY: u32 = (1 << RecordClass.REGISTRATION) | (1 << RecordClass.USER);
+/** A set of credential changes written all-or-nothing (RecordTransaction underneath).
+ *  Each put/erase is checked as CredentialStore.put/erase would check it, and encoded
+ *  (sealed, tagged) at once; a refused one makes commit() return that refusal and write
+ *  nothing. */
+export class CredentialTransaction {
+  constructor(private store: CredentialStore, private t: RecordTransaction) {}
+
+  put(id: u32, type: u8, attrs: u8, value: Uint8Array): i32 {
+    const rc = this.store.checkPut(id, type, attrs, value);
+    if (rc < 0) return this.t.fail(rc);
+    const rec = this.store.encode(id, type, attrs, value);
+    if (rec === null) return this.t.fail(E_STATE);
+    const prc = this.t.put(id, rec);
+    wipe(rec);
+    return prc;
+  }
+
+  putString(id: u32, s: string, attrs: u8): i32 { return this.put(id, ValueType.STRING, attrs, board.utf8(s)); }
+
+  putU32(id: u32, v: u32, attrs: u8): i32 {
+    const b = new Uint8Array(4);
+    putU32LE(b, 0, v);
+    return this.put(id, ValueType.U32, attrs, b);
+  }
+
+  erase(id: u32): i32 {
+    const rc = this.store.checkErase(id);
+    return rc < 0 ? this.t.fail(rc) : this.t.remove(id);
+  }
+
+  /** Writes every change, or none: OK once all are durable. */
+  commit(): i32 { return this.t.commit(); }
+
+  /** Drops the staged changes (their staged bytes are wiped). */
+  discard(): void { this.t.discard(); }
+}
+
+// Erase intents. The values are those of the former id-high-byte classes (bit 2:
+// registration, bit 3: user data), so an intent written by older firmware still finishes.
+const ERASE_INITIALIZE: u32 = 0x04;
+const ERASE_FACTORY: u32 = 0x0c;
 
 /** HMAC(key, id ‖ the record's first len bytes): type ‖ attrs ‖ value. */
 function recordTag(key: Uint8Array, id: u32, rec: Uint8Array, len: i32): Uint8Array {

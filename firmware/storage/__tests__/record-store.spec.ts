@@ -1,5 +1,6 @@
 import { RecordStore } from "../record-store";
 import { E_INVAL, E_RANGE, OK } from "../../core/errors";
+import { flashErase, flashPageCount, flashPageSize, flashRead, flashWrite } from "../../board/index";
 
 function bytes(n: i32, v: u8): Uint8Array { const b = new Uint8Array(n); b.fill(v); return b; }
 
@@ -50,5 +51,30 @@ describe("record store", () => {
       expect(t.get(<u32>k)![0]).toBe(<u8>last);
     }
     expect(t.count()).toBe(20);
+  });
+});
+
+describe("record store mount on blank flash", () => {
+  it("finds a single stray byte anywhere in a free page and erases the page", () => {
+    const offsets: i32[] = [0, 7, 63, 64, 1023, 1024, 2047, 3000, 4095];
+    for (let k = 0; k < offsets.length; k++) {
+      for (let p = 0; p < flashPageCount(); p++) flashErase(p);
+      const stray = new Uint8Array(1);
+      stray[0] = 0xfe;   // one bit cleared: an erase or header write cut short
+      expect(flashWrite(5 * flashPageSize() + offsets[k], stray, 0, 1)).toBe(OK);
+      const s = new RecordStore();
+      expect(s.mount()).toBe(OK);
+      expect(s.report.erasedPages).toBe(1);
+      const b = new Uint8Array(1);
+      flashRead(5 * flashPageSize() + offsets[k], b, 0, 1);
+      expect(b[0]).toBe(0xff);
+    }
+  });
+
+  it("leaves blank pages alone", () => {
+    for (let p = 0; p < flashPageCount(); p++) flashErase(p);
+    const s = new RecordStore();
+    expect(s.mount()).toBe(OK);
+    expect(s.report.erasedPages).toBe(0);
   });
 });

@@ -7,8 +7,13 @@ export { parseAnswer, request, type ServiceAnswer } from "../../clients/service-
 
 export const ServiceOp = {
   PROVISION, PUT: 0x02, GET: 0x03, ERASE: 0x04, SET_REGISTRATION: 0x05, VERIFY: 0x06,
-  INITIALIZE: 0x07, FACTORY_RESET: 0x08, COUNT_ATTEMPT: 0x09, LIST: 0x0a,
+  INITIALIZE: 0x07, FACTORY_RESET: 0x08, COUNT_ATTEMPT: 0x09, LIST: 0x0a, TRANSACTION: 0x0d,
 } as const;
+
+/** One change of a TRANSACTION request: a put (type, attributes, value) or an erase. */
+export type TransactionEntry =
+  | { id: number; type: number; attrs?: number; value: Uint8Array }
+  | { id: number; erase: true };
 
 export const ValueType = { BYTES: 1, U32: 2, STRING: 3, COUNTER: 4 } as const;
 export const Attr = { SECRET: 0x01, PROTECTED: 0x02 } as const;
@@ -37,4 +42,14 @@ export const service = {
   factoryReset: () => request(ServiceOp.FACTORY_RESET),
   countAttempt: (id: number) => request(ServiceOp.COUNT_ATTEMPT, id),
   list: () => request(ServiceOp.LIST),
+  /** Several changes, all-or-nothing (WIRE.md). */
+  transaction: (entries: TransactionEntry[]) =>
+    request(ServiceOp.TRANSACTION, 0, cat(...entries.map((e) => {
+      const value = "erase" in e ? new Uint8Array(0) : e.value;
+      const head = Uint8Array.of(e.id >> 8, e.id & 0xff, "erase" in e ? 0 : e.type, "erase" in e ? 0 : e.attrs ?? 0, value.length >> 8, value.length & 0xff);
+      return cat(head, value);
+    }))),
 };
+
+/** A TRANSACTION entry that stores a string. */
+export const putStringEntry = (id: number, s: string, attrs = 0): TransactionEntry => ({ id, type: ValueType.STRING, attrs, value: utf8(s) });

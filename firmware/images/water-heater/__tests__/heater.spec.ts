@@ -3,6 +3,7 @@ import { RecordStore } from "../../../storage/record-store";
 import { CredentialStore } from "../../../modules/credential-store/credential-store";
 import { Heater, Setting, Change, ChangeListener } from "../heater";
 import { Clock, Scheduler } from "../../../modules/scheduler/index";
+import { waterHeaterKeyspace } from "../keys";
 import { OK, E_IO } from "../../../core/errors";
 
 /** A record store whose writes can be made to fail, as a worn or full flash would. */
@@ -14,7 +15,7 @@ class FailingWrites extends RecordStore {
 describe("heater settings", () => {
   it("a saved setting changes and survives a reboot", () => {
     const records = new FailingWrites();
-    const store = new CredentialStore(records);
+    const store = new CredentialStore(records, waterHeaterKeyspace());
     expect(store.open()).toBe(OK);
     const h = new Heater(store, new Scheduler(0, store));
     h.load();
@@ -27,7 +28,7 @@ describe("heater settings", () => {
 
   it("a setting whose write fails is not applied and says why", () => {
     const records = new FailingWrites();
-    const store = new CredentialStore(records);
+    const store = new CredentialStore(records, waterHeaterKeyspace());
     expect(store.open()).toBe(OK);
     const h = new Heater(store, new Scheduler(0, store));
     h.load();
@@ -63,7 +64,7 @@ class Changes extends ChangeListener {
 
 describe("heater operations on the scheduler", () => {
   it("reheating stops after 10 minutes and the bath is ready after its fill time", () => {
-    const store = new CredentialStore(new RecordStore());
+    const store = new CredentialStore(new RecordStore(), waterHeaterKeyspace());
     expect(store.open()).toBe(OK);
     const clock = new HandClock();
     const scheduler = new Scheduler(0, store, clock);

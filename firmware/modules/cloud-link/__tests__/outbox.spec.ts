@@ -1,5 +1,6 @@
 import { RecordStore } from "../../../storage/record-store";
 import { CredentialStore } from "../../credential-store/credential-store";
+import { waterHeaterKeyspace } from "../../../images/water-heater/keys";
 import { Outbox, GAP, MAX_CHUNKS, CHUNK_BYTES } from "../outbox";
 import { OK, E_NOSPACE } from "../../../core/errors";
 import { getU32LE } from "../../../core/bytes";
@@ -7,7 +8,7 @@ import { getU32LE } from "../../../core/bytes";
 /** The flash is shared by the specs of one file: each test starts from a factory reset,
  *  which erases the registration class and with it the outbox. */
 function store(): CredentialStore {
-  const c = new CredentialStore(new RecordStore());
+  const c = new CredentialStore(new RecordStore(), waterHeaterKeyspace());
   expect(c.open()).toBe(OK);
   return c;
 }

@@ -5,6 +5,7 @@ import { CredentialStore, EXHAUSTED } from "../credential-store";
 import { Attr, RecordId, ValueType } from "../ids";
 import { OK, E_LOCKED } from "../../../core/errors";
 import { utf8 } from "../../../board/index";
+import { devkitKeyspace } from "../../../images/devkit/keys";
 
 /** A record store whose reads of one key fail, as a flash read error or bit rot would. */
 class UnreadableKey extends RecordStore {
@@ -13,7 +14,7 @@ class UnreadableKey extends RecordStore {
 }
 
 function open(records: RecordStore): CredentialStore {
-  const c = new CredentialStore(records);
+  const c = new CredentialStore(records, devkitKeyspace());
   expect(c.open()).toBe(OK);
   if (c.serial() === null) expect(c.provisionFactory("SN-CTR")).toBe(OK);
   return c;

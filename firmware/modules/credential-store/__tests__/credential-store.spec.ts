@@ -1,8 +1,9 @@
 import { RecordStore } from "../../../storage/record-store";
 import { PAGE_HEADER, PAGE_MAGIC, REC_COMMITTED, REC_FREE, REC_HEADER, recordSize } from "../../../storage/layout";
 import { CredentialStore } from "../credential-store";
-import { Attr, RecordId, ValueType } from "../ids";
-import { OK, E_AUTH, E_INVAL, E_LOCKED, E_NOTFOUND, E_STATE, E_TAMPER, E_TYPE } from "../../../core/errors";
+import { devkitKeyspace } from "../../../images/devkit/keys";
+import { Attr, MAX_VALUE, RecordId, ValueType } from "../ids";
+import { OK, E_AUTH, E_INVAL, E_LOCKED, E_NOTFOUND, E_RANGE, E_STATE, E_TAMPER, E_TYPE } from "../../../core/errors";
 import { getU16LE, getU32LE, putU32LE } from "../../../core/bytes";
 import { crc32 } from "../../../core/crc32";
 import { flashErase, flashPageCount, flashPageSize, flashRead, hmacSha256, utf8 } from "../../../board/index";
@@ -17,7 +18,7 @@ function fresh(): CredentialStore {
 }
 /** The same flash after a power cycle. */
 function reopen(): CredentialStore {
-  const c = new CredentialStore(new RecordStore());
+  const c = new CredentialStore(new RecordStore(), devkitKeyspace());
   expect(c.open()).toBe(OK);
   return c;
 }
@@ -239,7 +240,7 @@ describe("credential store", () => {
 
   it("refuses oversize values", () => {
     const c = fresh();
-    expect(c.put(0x0330, ValueType.BYTES, 0, new Uint8Array(513))).toBeLessThan(0);
+    expect(c.put(0x0330, ValueType.BYTES, 0, new Uint8Array(MAX_VALUE + 1))).toBe(E_RANGE);
     expect(c.get(0x0330) === null).toBe(true);
     expect(c.lastError).toBe(E_NOTFOUND);
   });

@@ -3,7 +3,8 @@
 import * as board from "../../../board/index";
 import { RecordStore } from "../../../storage/record-store";
 import { CredentialStore } from "../../credential-store/credential-store";
-import { ResetClass } from "../../../storage/keyspace";
+import { Keyspace, ResetClass } from "../../../storage/keyspace";
+import { KEYS as CREDENTIAL_KEYS } from "../../credential-store/index";
 import { OK, E_INVAL, E_NOTFOUND, E_STATE } from "../../../core/errors";
 import { Clock, DeadlineOwner, Durability, Scheduler, WALL_POLL_MS, KEYS } from "..";
 
@@ -51,7 +52,7 @@ function runTo(s: Scheduler, c: TestClock, at: i64): void {
 /** A power cut: RAM and the timer go; flash stays; device time restarts at 0. */
 function reboot(c: TestClock, offMs: i64): CredentialStore {
   c.now = 0; c.wall += offMs; c.timerDelay = -1;
-  const store = new CredentialStore(new RecordStore());
+  const store = new CredentialStore(new RecordStore(), new Keyspace([CREDENTIAL_KEYS, KEYS]));
   expect(store.open()).toBe(OK);
   return store;
 }
@@ -66,7 +67,7 @@ class CountingRecords extends RecordStore {
 /** Each test starts from blank flash. */
 function freshStore(): CredentialStore {
   for (let p = 0; p < board.flashPageCount(); p++) board.flashErase(p);
-  const store = new CredentialStore(new CountingRecords());
+  const store = new CredentialStore(new CountingRecords(), new Keyspace([CREDENTIAL_KEYS, KEYS]));
   expect(store.open()).toBe(OK);
   return store;
 }

@@ -2,7 +2,7 @@
 // provisioning, a tenant's registration, user data with secret and protected records,
 // password checks, initialization when the tenant moves out, the next tenant, and a
 // factory reset. Used by the cross-host scenario test and by the power-cut sweep.
-import { Attr, ServiceOp, service } from "../service.ts";
+import { Attr, ServiceOp, ValueType, putStringEntry, service } from "../service.ts";
 import { boot, linkFrame } from "../../../scenario/steps.ts";
 import type { Scenario, Step } from "../../../scenario/types.ts";
 import { LinkId } from "../../../device/types.ts";
@@ -74,6 +74,58 @@ export function collectionOps(): StoreOp[] {
   ops.push({ label: "tenant moves out", frame: service.initialize(), status: OK, erases: [TENANT_A_PASSWORD], atomic: true });
   for (let i = 40; i < 70; i++) {
     ops.push({ label: `usage history block ${i}`, frame: service.putString(0x0340 + (i % 3), `history ${i} `.padEnd(300, String.fromCharCode(97 + (i % 26)))), status: OK });
+  }
+  return ops;
+}
+
+const u32le = (v: number) => Uint8Array.of(v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, (v >>> 24) & 0xff);
+/** A table larger than 512 bytes (a smart meter's contract table): 64 rows of 14 bytes. */
+export function contractTable(version: number): Uint8Array {
+  const t = new Uint8Array(64 * 14);
+  for (let r = 0; r < 64; r++) for (let c = 0; c < 14; c++) t[r * 14 + c] = (version * 31 + r * 7 + c) & 0xff;
+  return t;
+}
+
+/** Several records changed at once (a setting with its floor, a secret, a protected
+ *  record, a table over 512 bytes): each transaction must be all-or-nothing after any cut. */
+export const transactionOps: StoreOp[] = [
+  { label: "provision factory identity", frame: service.provision("SN-DEVKIT-0003"), status: OK },
+  { label: "store a user setting", frame: service.putString(0x0301, "bath 41C"), status: OK },
+  { label: "setting, floor, owner's name (secret) and site (protected) in one transaction", status: OK, atomic: true, writes: OWNER_NAME,
+    frame: service.transaction([
+      putStringEntry(0x0301, "bath 42C"),
+      { id: 0x0302, type: ValueType.U32, value: u32le(17) },
+      putStringEntry(0x0311, OWNER_NAME, Attr.SECRET),
+      putStringEntry(0x0320, "site 4711, PV 5.5 kW", Attr.PROTECTED),
+    ]) },
+  { label: "a contract table over 512 bytes and its version in one transaction", status: OK, atomic: true,
+    frame: service.transaction([
+      { id: 0x0350, type: ValueType.BYTES, value: contractTable(1) },
+      { id: 0x0302, type: ValueType.U32, value: u32le(18) },
+    ]) },
+  { label: "replace the table on its own (one record over 512 bytes)", frame: service.put(0x0350, ValueType.BYTES, 0, contractTable(2)), status: OK },
+  { label: "erase the owner's name, change setting and floor in one transaction", status: OK, atomic: true, erases: [OWNER_NAME],
+    frame: service.transaction([
+      { id: 0x0311, erase: true },
+      putStringEntry(0x0301, "bath 40C"),
+      { id: 0x0302, type: ValueType.U32, value: u32le(19) },
+    ]) },
+  { label: "a transaction with a factory record is refused whole", status: E_INVAL,
+    frame: service.transaction([putStringEntry(0x0301, "bath 39C"), putStringEntry(0x0101, "SN-FORGED")]) },
+  { label: "the setting is unchanged", frame: service.get(0x0301), status: OK },
+];
+
+/** Transactions in a 3-page partition, so that page collection runs between (and power
+ *  cuts land around) transactions again and again. */
+export function transactionCollectionOps(): StoreOp[] {
+  const ops: StoreOp[] = [{ label: "provision factory identity", frame: service.provision("SN-DEVKIT-0004"), status: OK }];
+  for (let i = 0; i < 24; i++) {
+    ops.push({ label: `table ${i} and its version`, status: OK, atomic: true,
+      frame: service.transaction([
+        { id: 0x0350, type: ValueType.BYTES, value: contractTable(i) },
+        { id: 0x0302, type: ValueType.U32, value: u32le(i) },
+        putStringEntry(0x0303 + (i % 3), `history ${i} `.padEnd(80, String.fromCharCode(97 + (i % 26)))),
+      ]) });
   }
   return ops;
 }
