@@ -1,8 +1,8 @@
 // The devkit's service-port protocol (link 0, the wired test port): a bring-up and
 // hardware-in-the-loop interface to the credential store. Wire format: WIRE.md.
 import * as board from "../../board/index";
-import { putU16BE, putU32BE, slice, wipe } from "../../core/bytes";
-import { parseRequest, reply } from "../../modules/service-port/frame";
+import { putU16BE, putU32BE, slice, wipe } from "../../core/codecs/bytes";
+import { parseRequest, reply } from "../../modules/service-port/index";
 import { OK, E_INVAL, E_MALFORMED } from "../../core/errors";
 import { CredentialStore } from "../../modules/credential-store/credential-store";
 import { RecordClass, classOf } from "../../modules/credential-store/ids";

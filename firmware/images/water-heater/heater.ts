@@ -4,7 +4,7 @@
 import * as board from "../../board/index";
 import { Pin } from "../../board/index";
 import { OK, E_INVAL, E_RANGE } from "../../core/errors";
-import { JsonWriter } from "../../core/flat-json";
+import { JsonWriter } from "../../core/codecs/flat-json";
 import { CredentialStore } from "../../modules/credential-store/credential-store";
 import { ValueType } from "../../modules/credential-store/ids";
 

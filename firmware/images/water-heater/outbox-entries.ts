@@ -1,8 +1,8 @@
 // The water heater's outbox entries (PROTOCOL.md §2): compact in flash, flat JSON on the
 // wire. History: event u8 | value i16 LE | t 48-bit LE (wall ms, all ones = unknown),
 // 9 bytes. Reply: cmd u32 LE | status i8, 5 bytes.
-import { getU16LE, getU32LE, putU16LE, putU32LE } from "../../core/bytes";
-import { JsonWriter } from "../../core/flat-json";
+import { getU16LE, getU32LE, putU16LE, putU32LE } from "../../core/codecs/bytes";
+import { JsonWriter } from "../../core/codecs/flat-json";
 import { OutboxFormat } from "../../modules/cloud-link/cloud-link";
 import { SETTING_NAMES } from "./heater";
 

@@ -1,15 +1,15 @@
 // The remote controller: buttons and screen, the heater's settings and operations, the
 // cloud link and the registration screens, wired together. main.ts feeds it events.
 import * as board from "../../board/index";
-import { parseRequest, reply } from "../../modules/service-port/frame";
+import { parseRequest, reply } from "../../modules/service-port/index";
 import { OK, E_INVAL, E_MALFORMED, E_STATE, E_UNSUPPORTED } from "../../core/errors";
-import { JsonWriter, parseFlatJson } from "../../core/flat-json";
+import { JsonWriter, parseFlatJson } from "../../core/codecs/flat-json";
 import { CredentialStore } from "../../modules/credential-store/credential-store";
 import { ValueType } from "../../modules/credential-store/ids";
 import { CloudLink, LinkState } from "../../modules/cloud-link/cloud-link";
 import { Registration, Key } from "../../modules/registration/registration";
 import { Heater, Setting, settingIndex, Change, REHEAT_TIMER } from "./heater";
-import { getU32LE } from "../../core/bytes";
+import { getU32LE } from "../../core/codecs/bytes";
 import { HeaterOutboxFormat, HISTORY, REPLY, historyEntry, replyEntry } from "./outbox-entries";
 
 // The remote's buttons. Arrow, OK and BACK carry the registration module's key numbers,

@@ -5,9 +5,9 @@
 // The broker's PUBACK removes nothing. Topics: devices/<id>/up/<kind> out,
 // devices/<id>/down in.
 import * as board from "../../board/index";
-import { getU32LE, wipe } from "../../core/bytes";
+import { getU32LE, wipe } from "../../core/codecs/bytes";
 import { OK, E_STATE } from "../../core/errors";
-import { JsonWriter } from "../../core/flat-json";
+import { JsonWriter } from "../../core/codecs/flat-json";
 import { CredentialStore } from "../credential-store/credential-store";
 import { Outbox, GAP } from "./outbox";
 

@@ -8,7 +8,7 @@
 // consecutive sequence numbers. Appending rewrites the newest chunk (one atomic record
 // write), so a power cut keeps either the old or the new chunk.
 import * as board from "../../board/index";
-import { getU32LE, putU32LE } from "../../core/bytes";
+import { getU32LE, putU32LE } from "../../core/codecs/bytes";
 import { OK, E_NOSPACE, E_RANGE } from "../../core/errors";
 import { CredentialStore } from "../credential-store/credential-store";
 import { ValueType } from "../credential-store/ids";

@@ -6,7 +6,7 @@
 // RAM and are wiped on close.
 import * as board from "../../board/index";
 import { OK, E_AUTH, E_INVAL } from "../../core/errors";
-import { equalConstantTime, getU32BE, putU32BE, slice, wipe } from "../../core/bytes";
+import { equalConstantTime, getU32BE, putU32BE, slice, wipe } from "../../core/codecs/bytes";
 
 export const DIR_PHONE_TO_DEVICE: u8 = 0x01;
 export const DIR_DEVICE_TO_PHONE: u8 = 0x02;

@@ -6,12 +6,12 @@
 import * as board from "../../board/index";
 import { Link } from "../../board/index";
 import { OK, E_MALFORMED, E_STATE, E_AUTH, E_LOCKED } from "../../core/errors";
-import { slice, wipe } from "../../core/bytes";
+import { slice, wipe } from "../../core/codecs/bytes";
 import { CredentialStore } from "../credential-store/credential-store";
 import { CloudLink } from "../cloud-link/cloud-link";
 import { LanSession, COMMIT_LEN, NONCE_LEN, PUBLIC_LEN } from "../lan-session/session";
 import { FieldReader, Mode, Msg, statusFrame, withString } from "./messages";
-import { JsonWriter } from "../../core/flat-json";
+import { JsonWriter } from "../../core/codecs/flat-json";
 
 export namespace Screen {
   export const NONE: i32 = 0;          // not in the connection screens

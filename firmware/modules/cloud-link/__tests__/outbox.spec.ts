@@ -2,7 +2,7 @@ import { RecordStore } from "../../../storage/record-store";
 import { CredentialStore } from "../../credential-store/credential-store";
 import { Outbox, GAP, MAX_CHUNKS, CHUNK_BYTES } from "../outbox";
 import { OK, E_NOSPACE } from "../../../core/errors";
-import { getU32LE } from "../../../core/bytes";
+import { getU32LE } from "../../../core/codecs/bytes";
 
 /** The flash is shared by the specs of one file: each test starts from a factory reset,
  *  which erases the registration class and with it the outbox. */

@@ -1,0 +1,43 @@
+// Little helpers for fixed-layout binary fields. Every read is bounds-checked by the
+// caller's length checks; these never grow a buffer.
+
+export function putU16LE(b: Uint8Array, off: i32, v: u32): void { b[off] = <u8>v; b[off + 1] = <u8>(v >>> 8); }
+export function putU32LE(b: Uint8Array, off: i32, v: u32): void {
+  b[off] = <u8>v; b[off + 1] = <u8>(v >>> 8); b[off + 2] = <u8>(v >>> 16); b[off + 3] = <u8>(v >>> 24);
+}
+export function getU16LE(b: Uint8Array, off: i32): u32 { return <u32>b[off] | (<u32>b[off + 1] << 8); }
+export function getU32LE(b: Uint8Array, off: i32): u32 {
+  return <u32>b[off] | (<u32>b[off + 1] << 8) | (<u32>b[off + 2] << 16) | (<u32>b[off + 3] << 24);
+}
+export function putU16BE(b: Uint8Array, off: i32, v: u32): void { b[off] = <u8>(v >>> 8); b[off + 1] = <u8>v; }
+export function getU16BE(b: Uint8Array, off: i32): u32 { return (<u32>b[off] << 8) | <u32>b[off + 1]; }
+export function putU32BE(b: Uint8Array, off: i32, v: u32): void {
+  b[off] = <u8>(v >>> 24); b[off + 1] = <u8>(v >>> 16); b[off + 2] = <u8>(v >>> 8); b[off + 3] = <u8>v;
+}
+export function getU32BE(b: Uint8Array, off: i32): u32 {
+  return (<u32>b[off] << 24) | (<u32>b[off + 1] << 16) | (<u32>b[off + 2] << 8) | <u32>b[off + 3];
+}
+
+export function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const r = new Uint8Array(a.length + b.length);
+  r.set(a, 0);
+  r.set(b, a.length);
+  return r;
+}
+
+export function slice(b: Uint8Array, off: i32, len: i32): Uint8Array {
+  const r = new Uint8Array(len);
+  for (let i = 0; i < len; i++) r[i] = b[off + i];
+  return r;
+}
+
+/** Compares in time that depends only on the lengths: secrets are checked with this. */
+export function equalConstantTime(a: Uint8Array, b: Uint8Array): bool {
+  if (a.length != b.length) return false;
+  let d: u32 = 0;
+  for (let i = 0; i < a.length; i++) d |= <u32>(a[i] ^ b[i]);
+  return d == 0;
+}
+
+/** Overwrites a RAM copy of a secret once it is no longer needed. */
+export function wipe(b: Uint8Array): void { for (let i = 0; i < b.length; i++) b[i] = 0; }
