@@ -8,7 +8,8 @@ import { OK, E_INVAL, E_RANGE, E_UNSUPPORTED, E_MALFORMED } from "../../core/err
 import { RecordStore } from "../../storage/record-store";
 import { CredentialStore } from "../../modules/credential-store/credential-store";
 import { Scheduler } from "../../modules/scheduler/index";
-import { Remote, handleFactory, SCHEDULER_TIMER } from "./remote";
+import { handleFactory } from "../../modules/service-port/index";
+import { Remote, SCHEDULER_TIMER } from "./remote";
 export { fw_abi_version, fw_inbox, fw_inbox_size } from "../../board/entry";
 
 const store = new CredentialStore(new RecordStore());

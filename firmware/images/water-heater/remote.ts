@@ -1,7 +1,6 @@
 // The remote controller: buttons and screen, the heater's settings and operations, the
 // cloud link and the registration screens, wired together. main.ts feeds it events.
 import * as board from "../../board/index";
-import { parseRequest, reply } from "../../modules/service-port/index";
 import { OK, E_INVAL, E_MALFORMED, E_STATE, E_UNSUPPORTED } from "../../core/errors";
 import { FlatJson, JsonWriter, parseFlatJson } from "../../core/codecs/flat-json";
 import { CredentialStore } from "../../modules/credential-store/credential-store";
@@ -210,13 +209,4 @@ export class Remote extends CommandHandler {
     if (s == LinkState.WAITING) return this.cloud.lastRefusal == -6 ? "login refused, retrying" : "offline, retrying";
     return this.store.registered() ? "offline" : "not registered";
   }
-}
-
-/** The factory's service-port request (devkit WIRE.md op 01 PROVISION); nothing else is
- *  offered on a production image's service port. */
-export function handleFactory(store: CredentialStore, frame: Uint8Array): i32 {
-  const req = parseRequest(frame);
-  const op: u8 = frame.length > 0 ? frame[0] : 0;
-  if (req === null) return reply(op, E_MALFORMED, new Uint8Array(0));
-  return reply(op, req.op == 0x01 ? store.provisionFactory(board.text(req.data)) : E_UNSUPPORTED, new Uint8Array(0));
 }
