@@ -10,8 +10,8 @@ import { slice, wipe } from "../../core/codecs/bytes";
 import { FieldReader, statusByte, statusFrame, withString } from "../../core/codecs/fields";
 import { JsonWriter } from "../../core/codecs/flat-json";
 import { CredentialStore } from "../credential-store/credential-store";
-import { CloudLink } from "../cloud-link/cloud-link";
-import { SecureSession, SessionConfig, COMMIT_LEN, NONCE_LEN, PUBLIC_LEN } from "../secure-session/session";
+import { CloudLink } from "../cloud-link/index";
+import { SecureSession, SessionConfig, COMMIT_LEN, NONCE_LEN, PUBLIC_LEN } from "../secure-session/index";
 import { DeadlineOwner, Scheduler } from "../scheduler/index";
 import { Mode, Msg } from "./messages";
 
