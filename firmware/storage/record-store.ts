@@ -2,7 +2,7 @@
 // FORMAT.md beside this file. One instance per image (the flash partition is one).
 import * as board from "../board/index";
 import { crc32, crc32Update } from "../core/crc32";
-import { getU16LE, getU32LE, putU16LE, putU32LE } from "../core/bytes";
+import { getU16LE, getU32LE, putU16LE, putU32LE } from "../core/codecs/bytes";
 import { OK, E_INVAL, E_IO, E_NOSPACE, E_RANGE, E_STATE } from "../core/errors";
 import {
   PAGE_MAGIC, PAGE_HEADER, PAGE_STATE_OFF, PAGE_FREEING, REC_HEADER, REC_FREE, REC_CLAIMED,

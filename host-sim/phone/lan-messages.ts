@@ -29,7 +29,8 @@ export class LanSession {
   /** The short authentication string, once the remote's NONCE was taken. */
   code = "";
 
-  constructor(random: RandomSource) {
+  /** label: the appliance's session label (firmware/modules/secure-session README). */
+  constructor(random: RandomSource, private readonly label = "wh-lan-v2") {
     // A private key from the phone's own (possibly seeded) random source.
     for (;;) {
       try { this.ecdh.setPrivateKey(random.bytes(32)); break; } catch { /* out of range: draw again */ }
@@ -38,7 +39,7 @@ export class LanSession {
 
   /** NONCE_REQUEST: SHA-256("wh-lan-v2 commit" ‖ phone public key). */
   nonceRequest(): Buffer {
-    const commit = createHash("sha256").update(Buffer.from("wh-lan-v2 commit")).update(this.ecdh.getPublicKey()).digest();
+    const commit = createHash("sha256").update(Buffer.from(`${this.label} commit`)).update(this.ecdh.getPublicKey()).digest();
     return Buffer.concat([Buffer.of(LanMsg.NONCE_REQUEST), commit]);
   }
 
@@ -49,9 +50,9 @@ export class LanSession {
     if (b[0] !== LanMsg.NONCE || b.length !== 1 + NONCE_LEN + PUBLIC_LEN) throw new Error("not a NONCE");
     const nonce = b.subarray(1, 1 + NONCE_LEN), devicePub = b.subarray(1 + NONCE_LEN);
     const shared = this.ecdh.computeSecret(devicePub);
-    const k = createHmac("sha256", shared).update(Buffer.concat([Buffer.from("wh-lan-v2"), this.ecdh.getPublicKey(), devicePub, nonce])).digest();
+    const k = createHmac("sha256", shared).update(Buffer.concat([Buffer.from(this.label), this.ecdh.getPublicKey(), devicePub, nonce])).digest();
     this.key = k.subarray(0, 16);
-    this.code = String(createHmac("sha256", k).update("wh-lan-v2 code").digest().readUInt32BE(0) % 1_000_000).padStart(6, "0");
+    this.code = String(createHmac("sha256", k).update(`${this.label} code`).digest().readUInt32BE(0) % 1_000_000).padStart(6, "0");
     this.nonce = Buffer.from(nonce);
     this.sendCounter = 0;
     this.recvCounter = 0;

@@ -2,10 +2,10 @@
 // service port sets, so a board's timer, wall clock and the scheduler's records can be
 // checked end to end, across power cuts. A deadline that fires says so in the log.
 import * as board from "../../board/index";
-import { getU32BE } from "../../core/bytes";
+import { getU32BE } from "../../core/codecs/bytes";
 import { E_INVAL, E_MALFORMED } from "../../core/errors";
 import { DeadlineOwner, Durability, Scheduler } from "../../modules/scheduler/index";
-import { ServiceRequest } from "../../modules/service-port/frame";
+import { ServiceRequest } from "../../modules/service-port/index";
 
 export namespace DeadlineOp {
   export const SCHEDULE: u8 = 0x0b;

@@ -6,12 +6,12 @@ import { Event, Link, Pin, INBOX_SIZE } from "../../board/index";
 import { inboxBytes } from "../../board/entry";
 import { E_INVAL, E_RANGE, E_UNSUPPORTED, OK } from "../../core/errors";
 import { RecordStore } from "../../storage/record-store";
-import { CredentialStore } from "../../modules/credential-store/credential-store";
+import { CredentialStore } from "../../modules/credential-store/index";
 import { handleServiceFrame } from "./service";
 import { DeadlineOp, handleDeadlineRequest, registerDeadlines } from "./deadlines";
 import { Scheduler } from "../../modules/scheduler/index";
 import { devkitKeyspace } from "./keys";
-import { parseRequest, reply } from "../../modules/service-port/frame";
+import { parseRequest, reply } from "../../modules/service-port/index";
 export { fw_abi_version, fw_inbox, fw_inbox_size } from "../../board/entry";
 
 const store = new CredentialStore(new RecordStore(), devkitKeyspace());

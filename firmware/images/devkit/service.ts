@@ -1,10 +1,10 @@
 // The devkit's service-port protocol (link 0, the wired test port): a bring-up and
 // hardware-in-the-loop interface to the credential store. Wire format: WIRE.md.
 import * as board from "../../board/index";
-import { getU16BE, putU16BE, putU32BE, slice, wipe } from "../../core/bytes";
-import { parseRequest, reply } from "../../modules/service-port/frame";
+import { getU16BE, putU16BE, putU32BE, slice, wipe } from "../../core/codecs/bytes";
+import { parseRequest, reply } from "../../modules/service-port/index";
 import { OK, E_INVAL, E_MALFORMED } from "../../core/errors";
-import { CredentialStore } from "../../modules/credential-store/credential-store";
+import { CredentialStore } from "../../modules/credential-store/index";
 import { USER_KEYS } from "./keys";
 
 export namespace Op {

@@ -4,9 +4,9 @@
 import * as board from "../../board/index";
 import { Pin } from "../../board/index";
 import { OK, E_INVAL, E_RANGE } from "../../core/errors";
-import { JsonWriter } from "../../core/flat-json";
-import { CredentialStore } from "../../modules/credential-store/credential-store";
-import { ValueType } from "../../modules/credential-store/ids";
+import { JsonWriter } from "../../core/codecs/flat-json";
+import { CredentialStore } from "../../modules/credential-store/index";
+import { ValueType } from "../../modules/credential-store/index";
 import { DeadlineOwner, Scheduler } from "../../modules/scheduler/index";
 
 const SETTINGS: u32 = 0x0301;   // user record: survives initialization, erased by factory reset

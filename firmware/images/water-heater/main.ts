@@ -6,13 +6,16 @@ import { Event, Link, INBOX_SIZE } from "../../board/index";
 import { inboxBytes } from "../../board/entry";
 import { OK, E_INVAL, E_RANGE, E_UNSUPPORTED, E_MALFORMED } from "../../core/errors";
 import { RecordStore } from "../../storage/record-store";
-import { CredentialStore } from "../../modules/credential-store/credential-store";
+import { CredentialStore } from "../../modules/credential-store/index";
 import { waterHeaterKeyspace } from "./keys";
-import { Remote, handleFactory } from "./remote";
+import { Scheduler } from "../../modules/scheduler/index";
+import { handleFactory } from "../../modules/service-port/index";
+import { Remote, SCHEDULER_TIMER } from "./remote";
 export { fw_abi_version, fw_inbox, fw_inbox_size } from "../../board/entry";
 
 const store = new CredentialStore(new RecordStore(), waterHeaterKeyspace());
-const remote = new Remote(store);
+const scheduler = new Scheduler(SCHEDULER_TIMER, store);
+const remote = new Remote(store, scheduler);   // its modules register their deadlines
 let ready = false;
 
 export function fw_boot(): i32 {
@@ -20,6 +23,7 @@ export function fw_boot(): i32 {
   ready = rc == OK;
   if (!ready) { board.logError("store failed to mount: " + rc.toString()); board.show("Water heater\nService required (storage)"); return rc; }
   board.logInfo("water heater booted; " + (store.registered() ? "registered" : "not registered"));
+  scheduler.boot();
   remote.boot();
   return OK;
 }

@@ -1,9 +1,9 @@
 // The water heater's outbox entries (PROTOCOL.md §2): compact in flash, flat JSON on the
 // wire. History: event u8 | value i16 LE | t 48-bit LE (wall ms, all ones = unknown),
-// 9 bytes. Reply: cmd u32 LE | status i8, 5 bytes.
-import { getU16LE, getU32LE, putU16LE, putU32LE } from "../../core/bytes";
-import { JsonWriter } from "../../core/flat-json";
-import { OutboxFormat } from "../../modules/cloud-link/cloud-link";
+// 9 bytes. Reply: the cloud link's command reply (modules/cloud-link/commands.ts).
+import { getU16LE, getU32LE, putU16LE, putU32LE } from "../../core/codecs/bytes";
+import { JsonWriter } from "../../core/codecs/flat-json";
+import { OutboxFormat, replyJson } from "../../modules/cloud-link/index";
 import { SETTING_NAMES } from "./heater";
 
 export const HISTORY: u8 = 1;
@@ -36,19 +36,12 @@ export function historyEntry(event: string, value: i32, wallMs: i64): Uint8Array
   return b;
 }
 
-export function replyEntry(cmd: u32, status: i32): Uint8Array {
-  const b = new Uint8Array(5);
-  putU32LE(b, 0, cmd);
-  b[4] = <u8><i8>status;
-  return b;
-}
-
 export class HeaterOutboxFormat extends OutboxFormat {
   topicKind(kind: u8): string { return kind == REPLY ? "reply" : "history"; }
 
   json(seq: u32, kind: u8, body: Uint8Array): string {
     const w = new JsonWriter().num("seq", seq);
-    if (kind == REPLY && body.length == 5) return w.num("cmd", getU32LE(body, 0)).num("status", <i8>body[4]).toString();
+    if (kind == REPLY && replyJson(w, body)) return w.toString();
     if (kind == HISTORY && body.length == 9) {
       const t: u64 = <u64>getU32LE(body, 3) | (<u64>getU16LE(body, 7) << 32);
       return w.str("event", eventName(body[0])).num("value", <i16><u16>getU16LE(body, 1))

@@ -1,19 +1,18 @@
 // The remote controller: buttons and screen, the heater's settings and operations, the
 // cloud link and the registration screens, wired together. main.ts feeds it events.
 import * as board from "../../board/index";
-import { parseRequest, reply } from "../../modules/service-port/frame";
 import { OK, E_INVAL, E_MALFORMED, E_STATE, E_UNSUPPORTED } from "../../core/errors";
-import { JsonWriter, parseFlatJson } from "../../core/flat-json";
-import { CredentialStore } from "../../modules/credential-store/credential-store";
-import { ValueType } from "../../modules/credential-store/ids";
-import { CloudLink, LinkState } from "../../modules/cloud-link/cloud-link";
-import { Registration, Key } from "../../modules/registration/registration";
-import { Heater, Setting, settingIndex, Change, ChangeListener } from "./heater";
+import { FlatJson, JsonWriter, parseFlatJson } from "../../core/codecs/flat-json";
+import { CredentialStore } from "../../modules/credential-store/index";
+import { CloudLink, LinkState, Commands, CommandHandler, TopicSchema } from "../../modules/cloud-link/index";
+import { Onboarding, Key } from "../../modules/onboarding/index";
+import { SessionConfig, Role } from "../../modules/secure-session/index";
 import { Scheduler } from "../../modules/scheduler/index";
-import { getU32LE } from "../../core/bytes";
-import { HeaterOutboxFormat, HISTORY, REPLY, historyEntry, replyEntry } from "./outbox-entries";
+import { Heater, Setting, settingIndex, Change, ChangeListener } from "./heater";
+import { HeaterOutboxFormat, HISTORY, REPLY, historyEntry } from "./outbox-entries";
+import { onboardingScreen } from "./onboarding-screens";
 
-// The remote's buttons. Arrow, OK and BACK carry the registration module's key numbers,
+// The remote's buttons. Arrow, OK and BACK carry the onboarding module's key numbers,
 // so those presses go to it unchanged while its screens are shown.
 export namespace Button {
   export const MENU: i32 = 0;
@@ -25,22 +24,21 @@ export namespace Button {
   export const REHEAT: i32 = 6;
 }
 
-// Board timer 0 is the scheduler's. Cloud link and registration keep raw timers until
-// they move onto the scheduler too.
+/** The board timer the scheduler owns: every deadline of the image goes through it. */
 export const SCHEDULER_TIMER: i32 = 0;
-export const REGISTRATION_TIMER: i32 = 1;
-export const CLOUD_TIMER: i32 = 2;
-const LAST_COMMAND: u32 = 0x0203;  // registration records: a new registration starts afresh
 export const FIRMWARE = "water-heater 1";
+/** The water heater's topics (PROTOCOL.md §2) and its pairing session (§1). */
+export const TOPICS = new TopicSchema("devices", "reply", "history");
+export const LAN_SESSION = new SessionConfig("wh-lan-v2", board.Link.LAN, Role.RESPONDER);
 
 const MENU_ITEMS: string[] = ["Hot water temp", "Bath temp", "Fill volume", "Connection"];
 const UI_HOME = 0, UI_MENU = 1, UI_EDIT = 2;
 
-export class Remote extends ChangeListener {
-  scheduler: Scheduler;
+export class Remote extends CommandHandler {
   heater: Heater;
   cloud: CloudLink;
-  registration: Registration;
+  commands: Commands;
+  registration: Onboarding;
   private ui: i32 = UI_HOME;
   private cursor: i32 = 0;
   private editing: i32 = 0;
@@ -48,20 +46,18 @@ export class Remote extends ChangeListener {
   /** A failure the user must see (a setting that could not be saved); any button clears it. */
   private notice: string = "";
 
-  constructor(public store: CredentialStore) {
+  constructor(public store: CredentialStore, public scheduler: Scheduler) {
     super();
-    const cloud = new CloudLink(store, CLOUD_TIMER, new HeaterOutboxFormat());
-    const scheduler = new Scheduler(SCHEDULER_TIMER, store);
-    this.scheduler = scheduler;
+    const cloud = new CloudLink(store, TOPICS, scheduler, new HeaterOutboxFormat());
     this.heater = new Heater(store, scheduler);
     this.cloud = cloud;
-    this.registration = new Registration(store, cloud, REGISTRATION_TIMER);
-    this.heater.listener = this;
+    this.registration = new Onboarding(store, cloud, scheduler, LAN_SESSION);
+    this.commands = new Commands(store, cloud, REPLY);
+    this.heater.listener = new HeaterChanges(this);
   }
 
   boot(): void {
     this.heater.load();
-    this.scheduler.boot();
     this.cloud.start();
     this.render();
   }
@@ -72,12 +68,12 @@ export class Remote extends ChangeListener {
     if (b < Button.MENU || b > Button.REHEAT) return E_UNSUPPORTED;
     if (this.notice.length > 0) this.notice = "";
     else if (this.registration.active) {
-      this.registration.onButton(b);
+      this.registration.onKey(b);
       if (!this.registration.active) this.ui = UI_HOME;
     } else if (this.ui == UI_HOME) {
       if (b == Button.MENU) { this.ui = UI_MENU; this.cursor = 0; }
-      else if (b == Button.AUTO_BATH) this.apply(Setting.AUTO_BATH, 1 - this.heater.values[Setting.AUTO_BATH]);
-      else if (b == Button.REHEAT) this.apply(Setting.REHEAT, 1 - this.heater.values[Setting.REHEAT]);
+      else if (b == Button.AUTO_BATH) this.applySetting(Setting.AUTO_BATH, 1 - this.heater.values[Setting.AUTO_BATH]);
+      else if (b == Button.REHEAT) this.applySetting(Setting.REHEAT, 1 - this.heater.values[Setting.REHEAT]);
     } else if (this.ui == UI_MENU) {
       if (b == Button.UP) this.cursor = (this.cursor + MENU_ITEMS.length - 1) % MENU_ITEMS.length;
       else if (b == Button.DOWN) this.cursor = (this.cursor + 1) % MENU_ITEMS.length;
@@ -92,7 +88,7 @@ export class Remote extends ChangeListener {
         this.heater.values[this.editing] = this.draft;
         this.draft = this.heater.step(this.editing, b == Button.UP ? 1 : -1);
         this.heater.values[this.editing] = saved;
-      } else if (b == Button.OK) { this.apply(this.editing, this.draft); this.ui = UI_MENU; }
+      } else if (b == Button.OK) { this.applySetting(this.editing, this.draft); this.ui = UI_MENU; }
       else if (b == Button.BACK) this.ui = UI_MENU;
     }
     this.render();
@@ -116,42 +112,29 @@ export class Remote extends ChangeListener {
     this.cloud.flush();
   }
 
-  /** From the cloud: {"ack":n} acknowledges our outbox; {"cmd":n,"set":name,"value":v} is
-   *  a command, answered through the outbox (so the reply survives outages). A command
-   *  not above the last one applied (a resend after an outage, or a replay) is not
-   *  applied again: the last applied one is answered 0 again (it was applied; this also
-   *  answers it if a power cut came between applying it and storing its reply), older
-   *  ones -3. The cloud keeps the first reply to each command. */
+  /** From the cloud: {"ack":n} acknowledges our outbox; {"retired":1} lets an erase go
+   *  on; {"cmd":n,"set":name,"value":v} is a command, applied at most once and answered
+   *  through the outbox (modules/cloud-link/commands.ts). */
   onMqttMessage(topic: string, payload: Uint8Array): i32 {
     const body = this.cloud.commandPayload(topic, payload);
     if (body === null) return E_STATE;
     const j = parseFlatJson(body);
     if (j !== null && j.get("cmd") === null && j.int("retired", 0) == 1) { this.registration.onRetired(); this.render(); return OK; }
     if (j !== null && j.get("cmd") === null && j.get("ack") !== null) return this.cloud.onCloudAck(j.int("ack", -1));
-    const cmd = j === null ? -1 : j.int("cmd", -1);
-    if (j === null || cmd < 1 || cmd > 0xffffffff) {
-      board.logWarn("malformed command refused");
-      this.cloud.publish("reply", new JsonWriter().num("cmd", cmd).num("status", E_MALFORMED).toString());
-      return E_MALFORMED;
-    }
-    let status = OK;
-    const name = j.string("set");
-    const i = name === null ? -1 : settingIndex(name);
-    const value = j.int("value", -1);
-    const last = <i64>this.lastCommand();
-    let again = false;
-    if (cmd == last && last > 0) again = true;                   // applied already: answer as then
-    else if (cmd < last) status = E_STATE;                       // resent, replayed or out of order
-    else status = Heater.check(i, value);
-    // The replay floor must be durable before the command acts: otherwise a power cut
-    // could let the same command be applied twice.
-    if (status == OK && !again) status = this.store.putU32(LAST_COMMAND, <u32>cmd, 0);
-    if (status == OK && !again) status = this.apply(i, <i32>value);
-    if (status != OK && status != E_STATE) board.logWarn("command " + cmd.toString() + " not applied: " + status.toString());
-    const rc = this.cloud.enqueue(REPLY, replyEntry(<u32>cmd, status));
-    if (rc < 0) board.logError("reply to command " + cmd.toString() + " not stored (" + rc.toString() + ")");
+    if (Commands.number(j) < 0) return this.commands.refuse(j);
+    const status = this.commands.run(j!, this);
     this.render();
     return status;
+  }
+
+  check(j: FlatJson): i32 {
+    const name = j.string("set");
+    return Heater.check(name === null ? -1 : settingIndex(name), j.int("value", -1));
+  }
+
+  apply(j: FlatJson): i32 {
+    const name = j.string("set");
+    return this.applySetting(name === null ? -1 : settingIndex(name), <i32>j.int("value", -1));
   }
 
   onMqttAck(pid: i32, granted: i32): i32 {
@@ -163,15 +146,13 @@ export class Remote extends ChangeListener {
   // ------------------------------------------------------------ timers and LAN
 
   onTimer(id: i32): i32 {
-    if (id == CLOUD_TIMER) this.cloud.onTimer();
-    else if (id == REGISTRATION_TIMER) this.registration.onTimer();
-    else if (this.scheduler.onTimer(id) != OK) return E_INVAL;
+    if (this.scheduler.onTimer(id) != OK) return E_INVAL;
     this.render();
     return OK;
   }
 
   onLan(frame: Uint8Array): i32 {
-    const rc = this.registration.onLan(frame);
+    const rc = this.registration.onFrame(frame);
     this.render();
     return rc;
   }
@@ -183,7 +164,7 @@ export class Remote extends ChangeListener {
 
   /** OK once the change took effect; a setting that could not be saved is not applied:
    *  the remote says so on its screen and the command's reply carries the store's error. */
-  private apply(i: i32, value: i32): i32 {
+  private applySetting(i: i32, value: i32): i32 {
     const c = this.heater.set(i, value);
     if (c !== null) this.report(c);
     const rc = this.heater.saveError;
@@ -203,10 +184,8 @@ export class Remote extends ChangeListener {
     this.cloud.publish("state", this.heater.stateJson());
   }
 
-  private lastCommand(): u32 { const v = this.store.getTyped(LAST_COMMAND, ValueType.U32); return v === null || v.length != 4 ? 0 : getU32LE(v, 0); }
-
   render(): void {
-    if (this.registration.active) { board.show(this.registration.render()); return; }
+    if (this.registration.active) { board.show(onboardingScreen(this.registration)); return; }
     if (this.notice.length > 0) { board.show(this.notice); return; }
     const v = this.heater.values;
     if (this.ui == UI_MENU) {
@@ -234,11 +213,9 @@ export class Remote extends ChangeListener {
   }
 }
 
-/** The factory's service-port request (devkit WIRE.md op 01 PROVISION); nothing else is
- *  offered on a production image's service port. */
-export function handleFactory(store: CredentialStore, frame: Uint8Array): i32 {
-  const req = parseRequest(frame);
-  const op: u8 = frame.length > 0 ? frame[0] : 0;
-  if (req === null) return reply(op, E_MALFORMED, new Uint8Array(0));
-  return reply(op, req.op == 0x01 ? store.provisionFactory(board.text(req.data)) : E_UNSUPPORTED, new Uint8Array(0));
+/** Passes the heater's own changes (bath ready, reheating done) to the remote, which
+ *  reports them: the remote is already a CommandHandler, and a class has one base. */
+class HeaterChanges extends ChangeListener {
+  constructor(private remote: Remote) { super(); }
+  onHeaterChange(c: Change): void { this.remote.onHeaterChange(c); }
 }

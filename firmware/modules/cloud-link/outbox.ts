@@ -8,10 +8,10 @@
 // consecutive sequence numbers. Appending rewrites the newest chunk (one atomic record
 // write), so a power cut keeps either the old or the new chunk.
 import * as board from "../../board/index";
-import { getU32LE, putU32LE } from "../../core/bytes";
+import { getU32LE, putU32LE } from "../../core/codecs/bytes";
 import { OK, E_NOSPACE, E_RANGE } from "../../core/errors";
-import { CredentialStore } from "../credential-store/credential-store";
-import { ValueType } from "../credential-store/ids";
+import { CredentialStore } from "../credential-store/index";
+import { ValueType } from "../credential-store/index";
 
 // Registration-class records: erased with the registration they belong to.
 /** u32: every seq up to this one is acknowledged. Written before acknowledged chunks are

@@ -10,7 +10,7 @@
 import * as board from "../../board/index";
 import { RecordStore, RecordTransaction } from "../../storage/record-store";
 import { Keyspace, ResetClass } from "../../storage/keyspace";
-import { equalConstantTime, getU32LE, putU32LE, slice, wipe } from "../../core/bytes";
+import { equalConstantTime, getU32LE, putU32LE, slice, wipe } from "../../core/codecs/bytes";
 import { OK, E_AUTH, E_INVAL, E_LOCKED, E_NOTFOUND, E_RANGE, E_STATE, E_TAMPER, E_TYPE } from "../../core/errors";
 import { Attr, FACTORY_KEYS, INTERNAL_KEYS, MAX_VALUE, NONCE_LEN, RecordId, SEAL_TAG_LEN, TAG_LEN, ValueType } from "./ids";
 

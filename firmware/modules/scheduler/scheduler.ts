@@ -3,8 +3,8 @@
 import * as board from "../../board/index";
 import { OK, E_INVAL, E_NOTFOUND, E_STATE } from "../../core/errors";
 import { ResetClass } from "../../storage/keyspace";
-import { CredentialStore } from "../credential-store/credential-store";
-import { ValueType } from "../credential-store/ids";
+import { CredentialStore } from "../credential-store/index";
+import { ValueType } from "../credential-store/index";
 import { Clock } from "./clock";
 import { PERSISTABLE_NAMES, RECORD_LEN, dueUtcOf, encode, periodOf, recordId, valid } from "./records";
 

@@ -1,6 +1,6 @@
 // Checked writes: a setting kept in flash takes effect only once it is saved.
 import { RecordStore } from "../../../storage/record-store";
-import { CredentialStore } from "../../../modules/credential-store/credential-store";
+import { CredentialStore } from "../../../modules/credential-store/index";
 import { Heater, Setting, Change, ChangeListener } from "../heater";
 import { Clock, Scheduler } from "../../../modules/scheduler/index";
 import { waterHeaterKeyspace } from "../keys";

@@ -1,14 +1,17 @@
 import { RecordStore } from "../../../storage/record-store";
-import { CredentialStore } from "../../credential-store/credential-store";
-import { waterHeaterKeyspace } from "../../../images/water-heater/keys";
+import { CredentialStore } from "../../credential-store/index";
 import { Outbox, GAP, MAX_CHUNKS, CHUNK_BYTES } from "../outbox";
 import { OK, E_NOSPACE } from "../../../core/errors";
-import { getU32LE } from "../../../core/bytes";
+import { getU32LE } from "../../../core/codecs/bytes";
+import { Keyspace } from "../../../storage/keyspace";
+import { KEYS as CREDENTIAL_KEYS } from "../../credential-store/index";
+import { KEYS as SCHEDULER_KEYS } from "../../scheduler/index";
+import { KEYS as CLOUD_LINK_KEYS } from "../index";
 
 /** The flash is shared by the specs of one file: each test starts from a factory reset,
  *  which erases the registration class and with it the outbox. */
 function store(): CredentialStore {
-  const c = new CredentialStore(new RecordStore(), waterHeaterKeyspace());
+  const c = new CredentialStore(new RecordStore(), new Keyspace([CREDENTIAL_KEYS, SCHEDULER_KEYS, CLOUD_LINK_KEYS]));
   expect(c.open()).toBe(OK);
   return c;
 }

@@ -4,7 +4,7 @@ import { CredentialStore } from "../credential-store";
 import { devkitKeyspace } from "../../../images/devkit/keys";
 import { Attr, MAX_VALUE, RecordId, ValueType } from "../ids";
 import { OK, E_AUTH, E_INVAL, E_LOCKED, E_NOTFOUND, E_RANGE, E_STATE, E_TAMPER, E_TYPE } from "../../../core/errors";
-import { getU16LE, getU32LE, putU32LE } from "../../../core/bytes";
+import { getU16LE, getU32LE, putU32LE } from "../../../core/codecs/bytes";
 import { crc32 } from "../../../core/crc32";
 import { flashErase, flashPageCount, flashPageSize, flashRead, hmacSha256, utf8 } from "../../../board/index";
 

@@ -6,7 +6,7 @@ import { KeyRange, Keyspace, ResetClass } from "../../../storage/keyspace";
 import { CredentialStore, KEYS as CREDENTIAL_KEYS } from "../index";
 import { Attr, MAX_VALUE, RecordId, ValueType } from "../ids";
 import { OK, E_INVAL, E_NOTFOUND, E_RANGE, E_STATE } from "../../../core/errors";
-import { putU32LE } from "../../../core/bytes";
+import { putU32LE } from "../../../core/codecs/bytes";
 import { flashErase, flashPageCount, flashPageSize, flashRead, utf8 } from "../../../board/index";
 
 /** An appliance whose ranges do not follow the high byte: 0x0500.. is erased by

@@ -2,7 +2,7 @@
 // board's flash: order, periods, UTC, and what survives a reboot.
 import * as board from "../../../board/index";
 import { RecordStore } from "../../../storage/record-store";
-import { CredentialStore } from "../../credential-store/credential-store";
+import { CredentialStore } from "../../credential-store/index";
 import { Keyspace, ResetClass } from "../../../storage/keyspace";
 import { KEYS as CREDENTIAL_KEYS } from "../../credential-store/index";
 import { OK, E_INVAL, E_NOTFOUND, E_STATE } from "../../../core/errors";

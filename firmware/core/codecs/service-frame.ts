@@ -1,9 +1,7 @@
 // The wired service port's frame format, shared by every image (devkit WIRE.md):
 //   request: op u8 | record id u16 | length u16 | data
 //   answer:  op|0x80 u8 | status i8 | length u16 | data
-import * as board from "../../board/index";
-import { getU16BE, putU16BE, slice } from "../../core/bytes";
-import { E_RANGE } from "../../core/errors";
+import { getU16BE, putU16BE, slice } from "./bytes";
 
 export const HEADER: i32 = 5;
 
@@ -17,14 +15,12 @@ export function parseRequest(frame: Uint8Array): ServiceRequest | null {
   return new ServiceRequest(frame[0], getU16BE(frame, 1), slice(frame, HEADER, frame.length - HEADER));
 }
 
-/** Sends the one answer every request gets; returns its status. */
-export function reply(op: u8, rc: i32, data: Uint8Array): i32 {
-  if (data.length > board.MAX_LINK_FRAME - HEADER) { rc = E_RANGE; data = new Uint8Array(0); }
+/** The answer frame; the caller keeps data within its link's frame limit. */
+export function encodeAnswer(op: u8, rc: i32, data: Uint8Array): Uint8Array {
   const f = new Uint8Array(HEADER + data.length);
   f[0] = op | 0x80;
   f[1] = <u8>rc;
   putU16BE(f, 3, <u32>data.length);
   f.set(data, HEADER);
-  board.linkSend(board.Link.SERVICE, f);
-  return rc;
+  return f;
 }

@@ -1,5 +1,5 @@
 import { parseFlatJson, JsonWriter, MAX_JSON } from "../flat-json";
-import { utf8 } from "../../board/index";
+import { utf8 } from "../../../board/index";
 
 function parses(s: string): bool { return parseFlatJson(utf8(s)) !== null; }
 

@@ -1,34 +1,21 @@
-// LAN registration message types and field codecs (water-heater PROTOCOL.md §1).
+// Length-prefixed fields of the binary messages on local links (water-heater PROTOCOL.md
+// §1): a string is `length u8 | UTF-8 bytes`. Reading is bounded: any overrun or an
+// over-long field marks the reader bad (E_MALFORMED) and yields nothing.
 import * as board from "../../board/index";
+import { OK, E_MALFORMED } from "../errors";
 
-export namespace Msg {
-  export const HELLO: u8 = 0x01;
-  export const CREDENTIALS: u8 = 0x02;
-  export const ADDED: u8 = 0x03;
-  export const NONCE_REQUEST: u8 = 0x04;
-  export const ABORT: u8 = 0x05;
-  export const HELLO_REPLY: u8 = 0x81;
-  export const STORED: u8 = 0x82;
-  export const ADDED_ACK: u8 = 0x83;
-  export const NONCE: u8 = 0x84;
-  export const ERROR: u8 = 0xff;
-}
-
-export namespace Mode {
-  export const NEW: u8 = 1;
-  export const ADDITIONAL: u8 = 2;
-}
-
-/** Reads length-prefixed strings from a buffer; any overrun marks the reader bad. */
 export class FieldReader {
   bad: bool = false;
   constructor(public b: Uint8Array, public i: i32) {}
+
   bytes(n: i32): Uint8Array {
     if (n < 0 || this.i + n > this.b.length) { this.bad = true; return new Uint8Array(0); }
     const r = this.b.slice(this.i, this.i + n);
     this.i += n;
     return r;
   }
+
+  /** A length-prefixed string of at most `max` bytes. */
   str(max: i32): string {
     if (this.i >= this.b.length) { this.bad = true; return ""; }
     const n = <i32>this.b[this.i++];
@@ -36,10 +23,15 @@ export class FieldReader {
     const r = this.bytes(n);
     return this.bad ? "" : board.text(r);
   }
+
   /** True when every byte was consumed and nothing overran. */
   get done(): bool { return !this.bad && this.i == this.b.length; }
+
+  /** OK when done, else E_MALFORMED. */
+  get error(): i32 { return this.done ? OK : E_MALFORMED; }
 }
 
+/** prefix ‖ length u8 ‖ UTF-8(s); s must be at most 255 bytes. */
 export function withString(prefix: Uint8Array, s: string): Uint8Array {
   const t = board.utf8(s);
   const out = new Uint8Array(prefix.length + 1 + t.length);
@@ -49,9 +41,17 @@ export function withString(prefix: Uint8Array, s: string): Uint8Array {
   return out;
 }
 
+/** A two-byte frame: type ‖ status (an error code as i8). */
 export function statusFrame(type: u8, status: i32): Uint8Array {
   const f = new Uint8Array(2);
   f[0] = type;
   f[1] = <u8>status;
   return f;
+}
+
+/** One status byte (an error code as i8). */
+export function statusByte(rc: i32): Uint8Array {
+  const b = new Uint8Array(1);
+  b[0] = <u8>rc;
+  return b;
 }

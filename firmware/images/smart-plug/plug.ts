@@ -1,0 +1,147 @@
+// The smart plug: a relay switched by its button or by cloud commands, its state reported
+// to the cloud, paired with the app over the home LAN. Every part but the relay and the
+// screen text comes from the shared modules.
+import * as board from "../../board/index";
+import { Pin } from "../../board/index";
+import { OK, E_INVAL, E_RANGE, E_STATE, E_UNSUPPORTED } from "../../core/errors";
+import { FlatJson, JsonWriter, parseFlatJson } from "../../core/codecs/flat-json";
+import { CredentialStore } from "../../modules/credential-store/index";
+import { CloudLink, LinkState, Commands, CommandHandler, OutboxFormat, TopicSchema, replyJson } from "../../modules/cloud-link/index";
+import { Onboarding, Key, Step } from "../../modules/onboarding/index";
+import { SessionConfig, Role } from "../../modules/secure-session/index";
+import { Scheduler } from "../../modules/scheduler/index";
+
+export namespace Button {
+  export const TOGGLE: i32 = 0;
+  export const UP: i32 = Key.UP;
+  export const DOWN: i32 = Key.DOWN;
+  export const OK: i32 = Key.OK;
+  export const BACK: i32 = Key.BACK;
+  export const PAIR: i32 = 5;
+}
+
+export const SCHEDULER_TIMER: i32 = 0;
+const FIRMWARE = "smart-plug 1";
+const REPLY: u8 = 1;
+const TOPICS = new TopicSchema("devices", "reply", "history");
+const SESSION = new SessionConfig("plug-lan-v1", board.Link.LAN, Role.RESPONDER);
+
+/** The plug's outbox holds command replies only; its state is simply re-sent. */
+class PlugOutboxFormat extends OutboxFormat {
+  topicKind(kind: u8): string { return TOPICS.replyKind; }
+  json(seq: u32, kind: u8, body: Uint8Array): string {
+    const w = new JsonWriter().num("seq", seq);
+    replyJson(w, body);
+    return w.toString();
+  }
+}
+
+export class Plug extends CommandHandler {
+  on: bool = false;
+  cloud: CloudLink;
+  onboarding: Onboarding;
+  commands: Commands;
+
+  constructor(private store: CredentialStore, private scheduler: Scheduler) {
+    super();
+    const cloud = new CloudLink(store, TOPICS, scheduler, new PlugOutboxFormat());
+    this.cloud = cloud;
+    this.onboarding = new Onboarding(store, cloud, scheduler, SESSION);
+    this.commands = new Commands(store, cloud, REPLY);
+  }
+
+  boot(): void {
+    this.drive();
+    this.cloud.start();
+    this.render();
+  }
+
+  onButton(b: i32): i32 {
+    if (b < Button.TOGGLE || b > Button.PAIR) return E_UNSUPPORTED;
+    if (this.onboarding.active) this.onboarding.onKey(b);
+    else if (b == Button.PAIR) this.onboarding.openMenu();
+    else if (b == Button.TOGGLE) this.switchTo(!this.on);
+    this.render();
+    return OK;
+  }
+
+  onTimer(id: i32): i32 {
+    if (id != SCHEDULER_TIMER) return E_INVAL;
+    this.scheduler.onTimer(id);
+    this.render();
+    return OK;
+  }
+
+  onLan(frame: Uint8Array): i32 {
+    const rc = this.onboarding.onFrame(frame);
+    this.render();
+    return rc;
+  }
+
+  onMqttState(arg: i32): i32 {
+    if (this.cloud.state == LinkState.OFFLINE) return E_STATE;
+    if (this.cloud.onState(arg)) {
+      const serial = this.store.serial();
+      this.cloud.publish("hello", new JsonWriter().str("serial", serial === null ? "" : serial).str("fw", FIRMWARE).toString());
+      this.cloud.publish("state", this.stateJson());
+      this.cloud.flush();
+    }
+    this.render();
+    return OK;
+  }
+
+  onMqttAck(pid: i32, granted: i32): i32 {
+    if (!this.cloud.connected) return E_STATE;
+    this.cloud.onAck(pid, granted);
+    return OK;
+  }
+
+  /** {"ack":n}, {"retired":1}, or a command {"cmd":n,"set":"on","value":0|1}. */
+  onMqttMessage(topic: string, payload: Uint8Array): i32 {
+    const body = this.cloud.commandPayload(topic, payload);
+    if (body === null) return E_STATE;
+    const j = parseFlatJson(body);
+    if (j !== null && j.get("cmd") === null && j.int("retired", 0) == 1) { this.onboarding.onRetired(); this.render(); return OK; }
+    if (j !== null && j.get("cmd") === null && j.get("ack") !== null) return this.cloud.onCloudAck(j.int("ack", -1));
+    if (Commands.number(j) < 0) return this.commands.refuse(j);
+    const status = this.commands.run(j!, this);
+    this.render();
+    return status;
+  }
+
+  check(j: FlatJson): i32 {
+    const name = j.string("set");
+    if (name === null || name != "on") return E_INVAL;
+    const v = j.int("value", -1);
+    return v == 0 || v == 1 ? OK : E_RANGE;
+  }
+
+  apply(j: FlatJson): i32 {
+    this.switchTo(j.int("value", 0) == 1);
+    return OK;
+  }
+
+  private switchTo(on: bool): void {
+    this.on = on;
+    this.drive();
+    this.cloud.publish("state", this.stateJson());
+  }
+
+  private drive(): void { board.gpioWrite(Pin.RELAY, this.on ? 1 : 0); }
+
+  stateJson(): string { return new JsonWriter().num("on", this.on ? 1 : 0).toString(); }
+
+  /** One line for the plug's small display; the pairing code while the user compares it. */
+  render(): void {
+    const o = this.onboarding;
+    if (o.active) {
+      const s = o.step;
+      board.show(s == Step.CODE ? "Code " + o.code + "?" : s == Step.MENU ? "Pair: " + o.cursor.toString()
+        : s == Step.WAITING ? "Pairing" : s == Step.DONE ? "Paired" : s == Step.ERROR ? "Pairing failed " + o.failure.toString()
+        : "Pair step " + s.toString());
+      return;
+    }
+    const c = this.cloud.state;
+    board.show((this.on ? "On" : "Off") + (c == LinkState.CONNECTED ? " online" : this.store.registered() ? " offline" : ""));
+  }
+}

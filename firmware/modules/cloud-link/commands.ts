@@ -1,0 +1,85 @@
+// Commands from the cloud, {"cmd":n,...} on the down topic, and the rules for answering
+// them (water-heater PROTOCOL.md §2): a command not above the last one applied (a resend
+// after an outage, or a replay) is not applied again; the last applied one is answered 0
+// again (it was applied; this also answers it if a power cut came between applying it
+// and storing its reply), older ones E_STATE. The replay floor is stored before the
+// command acts, so a power cut cannot let one command act twice. Replies go through the
+// outbox, so they survive outages; the cloud keeps the first reply to each command.
+import * as board from "../../board/index";
+import { OK, E_MALFORMED, E_STATE } from "../../core/errors";
+import { getU32LE, putU32LE } from "../../core/codecs/bytes";
+import { FlatJson, JsonWriter } from "../../core/codecs/flat-json";
+import { CredentialStore } from "../credential-store/index";
+import { ValueType } from "../credential-store/index";
+import { CloudLink } from "./cloud-link";
+
+/** u32: the number of the last command applied. Registration class: a new registration
+ *  starts afresh. */
+export const LAST_COMMAND: u32 = 0x0203;
+
+/** What an image does with a command. */
+export abstract class CommandHandler {
+  /** OK when the command may act (known setting, value in range); changes nothing. */
+  abstract check(j: FlatJson): i32;
+  /** Acts on a checked command: OK once it took effect, else why not. */
+  abstract apply(j: FlatJson): i32;
+}
+
+export class Commands {
+  constructor(private store: CredentialStore, private link: CloudLink, private replyKind: u8) {}
+
+  /** The command number, or -1 when `j` is no command (not JSON, or "cmd" missing or
+   *  outside 1..2^32-1). */
+  static number(j: FlatJson | null): i64 {
+    const cmd = j === null ? -1 : j.int("cmd", -1);
+    return cmd < 1 || cmd > 0xffffffff ? -1 : cmd;
+  }
+
+  /** A message that is no command gets a live reply E_MALFORMED (nothing to store: the
+   *  cloud cannot match it to a command of its own). */
+  refuse(j: FlatJson | null): i32 {
+    board.logWarn("malformed command refused");
+    this.link.publish(this.link.topics.replyKind, new JsonWriter().num("cmd", j === null ? -1 : j.int("cmd", -1)).num("status", E_MALFORMED).toString());
+    return E_MALFORMED;
+  }
+
+  /** A command (Commands.number(j) > 0): checked and applied by `handler` at most once,
+   *  answered through the outbox. Returns its status. */
+  run(j: FlatJson, handler: CommandHandler): i32 {
+    const cmd = Commands.number(j);
+    if (cmd < 0) return this.refuse(j);
+    let status = OK;
+    const last = <i64>this.lastApplied();
+    let again = false;
+    if (cmd == last && last > 0) again = true;                   // applied already: answer as then
+    else if (cmd < last) status = E_STATE;                       // resent, replayed or out of order
+    else status = handler.check(j);
+    if (status == OK && !again) status = this.store.putU32(LAST_COMMAND, <u32>cmd, 0);
+    if (status == OK && !again) status = handler.apply(j);
+    if (status != OK && status != E_STATE) board.logWarn("command " + cmd.toString() + " not applied: " + status.toString());
+    const rc = this.link.enqueue(this.replyKind, replyEntry(<u32>cmd, status));
+    if (rc < 0) board.logError("reply to command " + cmd.toString() + " not stored (" + rc.toString() + ")");
+    return status;
+  }
+
+  lastApplied(): u32 {
+    const v = this.store.getTyped(LAST_COMMAND, ValueType.U32);
+    return v === null || v.length != 4 ? 0 : getU32LE(v, 0);
+  }
+}
+
+/** A reply in the outbox: cmd u32 LE | status i8, 5 bytes. */
+export function replyEntry(cmd: u32, status: i32): Uint8Array {
+  const b = new Uint8Array(5);
+  putU32LE(b, 0, cmd);
+  b[4] = <u8><i8>status;
+  return b;
+}
+
+/** The reply's wire fields after "seq": "cmd" and "status"; false for a body that is no
+ *  reply entry. */
+export function replyJson(w: JsonWriter, body: Uint8Array): bool {
+  if (body.length != 5) return false;
+  w.num("cmd", getU32LE(body, 0)).num("status", <i8>body[4]);
+  return true;
+}

@@ -1,0 +1,218 @@
+// A short-lived encrypted session between a device and a phone on a local link (the
+// water heater's registration over the home LAN, PROTOCOL.md §1; the printer's over
+// Wi-Fi Direct and the lock's over BLE): the initiator commits to its public key, the
+// responder answers with a fresh nonce and its own ephemeral P-256 key, the initiator
+// reveals its key bound to that nonce. Both derive the AES-128-GCM key and the short
+// authentication string (6 digits) the user compares on both screens. Frames carry
+// per-direction counters so a replayed or reordered frame is refused. Keys live only in
+// RAM and are wiped on close.
+import * as board from "../../board/index";
+import { OK, E_AUTH, E_INVAL, E_STATE } from "../../core/errors";
+import { equalConstantTime, getU32BE, putU32BE, slice, wipe } from "../../core/codecs/bytes";
+
+export const NONCE_LEN: i32 = 16;
+export const COMMIT_LEN: i32 = 32;
+export const PUBLIC_LEN: i32 = 65;
+export const KEY_LEN: i32 = 16;
+/** Frame overhead: type u8 ‖ counter u32 ‖ … ‖ GCM tag. */
+export const FRAME_OVERHEAD: i32 = 5 + 16;
+
+/** Which side of the handshake this device takes. */
+export namespace Role {
+  /** Answers a commitment with the nonce (the water heater: the phone starts). */
+  export const RESPONDER: u8 = 0;
+  /** Sends the commitment first (a device that starts the pairing itself). */
+  export const INITIATOR: u8 = 1;
+}
+
+/** The direction byte of each frame nonce: the initiator's frames and the responder's. */
+export const DIR_INITIATOR: u8 = 0x01;
+export const DIR_RESPONDER: u8 = 0x02;
+
+/** What differs between appliances: the label that separates their keys (never reuse
+ *  one across products or versions), the link frames go over, and this device's role. */
+export class SessionConfig {
+  constructor(public label: string, public link: i32, public role: u8 = Role.RESPONDER) {}
+}
+
+/** The result of the key agreement: the frame key and the code both screens show. */
+export class SessionKeys {
+  constructor(public key: Uint8Array, public code: string) {}
+}
+
+export class SecureSession {
+  private key: Uint8Array = new Uint8Array(0);
+  private sendCounter: u32 = 0;
+  private recvCounter: u32 = 0;
+  /** Our ephemeral private key while a handshake is under way (one use). */
+  private ownPriv: Uint8Array = new Uint8Array(0);
+  /** Responder: the initiator's commitment. */
+  private peerCommit: Uint8Array = new Uint8Array(0);
+  nonce: Uint8Array = new Uint8Array(0);
+  /** Our ephemeral public key in the current handshake. */
+  ownPublic: Uint8Array = new Uint8Array(0);
+  /** The short authentication string both screens show once the key is agreed. */
+  code: string = "";
+
+  constructor(public config: SessionConfig) {}
+
+  get link(): i32 { return this.config.link; }
+  get isOpen(): bool { return this.key.length == KEY_LEN; }
+
+  // ------------------------------------------------------------ responder
+
+  /** A fresh offer for an initiator that committed to its public key. Any earlier offer
+   *  and session are gone: only the latest nonce is valid. */
+  offer(commit: Uint8Array): void {
+    this.close();
+    const kp = board.ecdhKeyPair();
+    this.ownPriv = kp.priv;
+    this.ownPublic = kp.pub;
+    this.peerCommit = slice(commit, 0, commit.length);
+    this.nonce = board.randomBytes(NONCE_LEN);
+  }
+
+  /** The initiator's reveal: its public key and the nonce it was given. E_AUTH for a
+   *  nonce that is not the current offer's (a replay; the offer stays for the real
+   *  initiator) or a key that does not match the commitment; E_INVAL for a key that is
+   *  not a point. */
+  accept(peerPublic: Uint8Array, nonce: Uint8Array): i32 {
+    if (this.config.role != Role.RESPONDER) return E_STATE;
+    if (this.ownPriv.length == 0 || !equalConstantTime(nonce, this.nonce)) return E_AUTH;
+    if (!equalConstantTime(commitment(this.config.label, peerPublic), this.peerCommit)) return E_AUTH;
+    return this.agree(peerPublic, this.ownPublic, nonce);
+  }
+
+  // ------------------------------------------------------------ initiator
+
+  /** Starts a handshake: the commitment to send to the responder. */
+  begin(): Uint8Array {
+    this.close();
+    const kp = board.ecdhKeyPair();
+    this.ownPriv = kp.priv;
+    this.ownPublic = kp.pub;
+    return commitment(this.config.label, this.ownPublic);
+  }
+
+  /** The responder's nonce and public key; afterwards the initiator reveals ownPublic
+   *  with this nonce. */
+  complete(peerPublic: Uint8Array, nonce: Uint8Array): i32 {
+    if (this.config.role != Role.INITIATOR || this.ownPriv.length == 0) return E_STATE;
+    if (nonce.length != NONCE_LEN) return E_INVAL;
+    this.nonce = slice(nonce, 0, NONCE_LEN);
+    return this.agree(peerPublic, this.ownPublic, nonce);
+  }
+
+  // ------------------------------------------------------------ both
+
+  private agree(peerPublic: Uint8Array, ownPublic: Uint8Array, nonce: Uint8Array): i32 {
+    const shared = board.ecdhShared(this.ownPriv, peerPublic);
+    wipe(this.ownPriv);                                   // one use
+    this.ownPriv = new Uint8Array(0);
+    this.peerCommit = new Uint8Array(0);
+    if (shared === null) { this.nonce = new Uint8Array(0); return E_INVAL; }
+    const initiator = this.config.role == Role.INITIATOR ? ownPublic : peerPublic;
+    const responder = this.config.role == Role.INITIATOR ? peerPublic : ownPublic;
+    const keys = deriveKeys(this.config.label, shared, initiator, responder, nonce);
+    wipe(shared);
+    this.nonce = new Uint8Array(0);
+    this.use(keys);
+    return OK;
+  }
+
+  /** Starts framing with agreed keys (what accept/complete end with). */
+  use(keys: SessionKeys): void {
+    this.key = keys.key;
+    this.code = keys.code;
+    this.sendCounter = 0;
+    this.recvCounter = 0;
+  }
+
+  close(): void {
+    wipe(this.key);
+    this.key = new Uint8Array(0);
+    this.code = "";
+    wipe(this.ownPriv);
+    this.ownPriv = new Uint8Array(0);
+    this.peerCommit = new Uint8Array(0);
+    this.nonce = new Uint8Array(0);
+  }
+
+  /** type ‖ counter u32 BE ‖ AES-GCM(body) with AAD = type. */
+  seal(type: u8, body: Uint8Array): Uint8Array {
+    const nonce = frameNonce(this.ownDir(), this.sendCounter);
+    const sealed = board.aeadSeal(this.key, nonce, aad(type), body)!;
+    const f = new Uint8Array(5 + sealed.length);
+    f[0] = type;
+    putU32BE(f, 1, this.sendCounter++);
+    f.set(sealed, 5);
+    return f;
+  }
+
+  /** Seals and sends on the session's link. */
+  send(type: u8, body: Uint8Array): void { board.linkSend(this.config.link, this.seal(type, body)); }
+
+  /** Sends a frame outside the session (the handshake's, or an error). */
+  sendPlain(frame: Uint8Array): void { board.linkSend(this.config.link, frame); }
+
+  /** The body of a sealed frame from the peer, or null (bad tag, wrong counter). */
+  openFrame(frame: Uint8Array): Uint8Array | null {
+    if (!this.isOpen || frame.length < FRAME_OVERHEAD) return null;
+    const counter = getU32BE(frame, 1);
+    if (counter != this.recvCounter) return null;
+    const peerDir = this.ownDir() == DIR_INITIATOR ? DIR_RESPONDER : DIR_INITIATOR;
+    const body = board.aeadOpen(this.key, frameNonce(peerDir, counter), aad(frame[0]), slice(frame, 5, frame.length - 5));
+    if (body !== null) this.recvCounter++;
+    return body;
+  }
+
+  private ownDir(): u8 { return this.config.role == Role.INITIATOR ? DIR_INITIATOR : DIR_RESPONDER; }
+}
+
+/** K = HMAC-SHA-256(shared, label ‖ initiator key ‖ responder key ‖ nonce); the frame key
+ *  is its first 16 bytes, the code is shortAuthString(K). */
+export function deriveKeys(label: string, shared: Uint8Array, initiatorPublic: Uint8Array, responderPublic: Uint8Array, nonce: Uint8Array): SessionKeys {
+  const l = board.utf8(label);
+  const info = new Uint8Array(l.length + initiatorPublic.length + responderPublic.length + nonce.length);
+  info.set(l, 0);
+  info.set(initiatorPublic, l.length);
+  info.set(responderPublic, l.length + initiatorPublic.length);
+  info.set(nonce, l.length + initiatorPublic.length + responderPublic.length);
+  const k = board.hmacSha256(shared, info);
+  const keys = new SessionKeys(slice(k, 0, KEY_LEN), shortAuthString(label, k));
+  wipe(k);
+  return keys;
+}
+
+/** SHA-256(label ‖ " commit" ‖ public key): what the initiator commits to first. */
+export function commitment(label: string, publicKey: Uint8Array): Uint8Array {
+  const l = board.utf8(label + " commit");
+  const m = new Uint8Array(l.length + publicKey.length);
+  m.set(l, 0);
+  m.set(publicKey, l.length);
+  return board.sha256(m);
+}
+
+/** The short authentication string: six decimal digits, the first 4 bytes of
+ *  HMAC-SHA-256(K, label ‖ " code"), big-endian, modulo 1 000 000, with leading zeros. */
+export function shortAuthString(label: string, k: Uint8Array): string {
+  const h = board.hmacSha256(k, board.utf8(label + " code"));
+  const n = getU32BE(h, 0) % 1000000;
+  wipe(h);
+  let s = n.toString();
+  while (s.length < 6) s = "0" + s;
+  return s;
+}
+
+function frameNonce(dir: u8, counter: u32): Uint8Array {
+  const n = new Uint8Array(12);
+  n[0] = dir;
+  putU32BE(n, 8, counter);
+  return n;
+}
+
+function aad(type: u8): Uint8Array {
+  const a = new Uint8Array(1);
+  a[0] = type;
+  return a;
+}
