@@ -5,7 +5,7 @@ import * as board from "../../board/index";
 import { Pin } from "../../board/index";
 import { OK, E_INVAL, E_RANGE } from "../../core/errors";
 import { JsonWriter } from "../../core/codecs/flat-json";
-import { CredentialStore } from "../../modules/credential-store/index";
+import { CredentialStore, CredentialTransaction } from "../../modules/credential-store/index";
 import { ValueType } from "../../modules/credential-store/index";
 import { DeadlineOwner, Scheduler } from "../../modules/scheduler/index";
 
@@ -81,10 +81,10 @@ export class Heater extends DeadlineOwner {
   /** Applies a checked value; returns the history entry, or null if nothing changed.
    *  A setting kept in flash changes only once it is saved: if the write fails, nothing
    *  changes and `saveError` holds the store's error for the caller to report. */
-  set(i: i32, value: i32): Change | null {
+  set(i: i32, value: i32, saved: bool = false): Change | null {
     this.saveError = OK;
     if (this.values[i] == value) return null;
-    if (i <= Setting.FILL_L) {
+    if (i <= Setting.FILL_L && !saved) {
       const old = this.values[i];
       this.values[i] = value;
       const rc = this.save();
@@ -102,6 +102,17 @@ export class Heater extends DeadlineOwner {
     }
     this.drive();
     return new Change(SETTING_NAMES[i], value);
+  }
+
+  /** Adds the settings record a checked value changes to `t` (a cloud command's
+   *  transaction); then set(i, value, true) applies it. */
+  stage(i: i32, value: i32, t: CredentialTransaction): i32 {
+    if (i > Setting.FILL_L || this.values[i] == value) return OK;
+    const old = this.values[i];
+    this.values[i] = value;
+    const b = this.settingsBytes();
+    this.values[i] = old;
+    return t.put(SETTINGS, ValueType.BYTES, 0, b);
   }
 
   /** The bath is full, or reheating is done. */
@@ -123,12 +134,14 @@ export class Heater extends DeadlineOwner {
       .toString();
   }
 
-  private save(): i32 {
+  private save(): i32 { return this.store.put(SETTINGS, ValueType.BYTES, 0, this.settingsBytes()); }
+
+  private settingsBytes(): Uint8Array {
     const b = new Uint8Array(3);
     b[0] = <u8>this.values[0];
     b[1] = <u8>this.values[1];
     b[2] = <u8>(this.values[2] / 10);
-    return this.store.put(SETTINGS, ValueType.BYTES, 0, b);
+    return b;
   }
 
   /** The burner runs while the bath is filled and kept warm, or reheated. */

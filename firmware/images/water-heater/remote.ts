@@ -3,7 +3,7 @@
 import * as board from "../../board/index";
 import { OK, E_INVAL, E_MALFORMED, E_STATE, E_UNSUPPORTED } from "../../core/errors";
 import { FlatJson, JsonWriter, parseFlatJson } from "../../core/codecs/flat-json";
-import { CredentialStore } from "../../modules/credential-store/index";
+import { CredentialStore, CredentialTransaction } from "../../modules/credential-store/index";
 import { CloudLink, LinkState, Commands, CommandHandler, TopicSchema } from "../../modules/cloud-link/index";
 import { Onboarding, Key } from "../../modules/onboarding/index";
 import { SessionConfig, Role } from "../../modules/secure-session/index";
@@ -132,9 +132,14 @@ export class Remote extends CommandHandler {
     return Heater.check(name === null ? -1 : settingIndex(name), j.int("value", -1));
   }
 
+  stage(j: FlatJson, t: CredentialTransaction): i32 {
+    const name = j.string("set");
+    return this.heater.stage(name === null ? -1 : settingIndex(name), <i32>j.int("value", -1), t);
+  }
+
   apply(j: FlatJson): i32 {
     const name = j.string("set");
-    return this.applySetting(name === null ? -1 : settingIndex(name), <i32>j.int("value", -1));
+    return this.applySetting(name === null ? -1 : settingIndex(name), <i32>j.int("value", -1), true);
   }
 
   onMqttAck(pid: i32, granted: i32): i32 {
@@ -164,8 +169,8 @@ export class Remote extends CommandHandler {
 
   /** OK once the change took effect; a setting that could not be saved is not applied:
    *  the remote says so on its screen and the command's reply carries the store's error. */
-  private applySetting(i: i32, value: i32): i32 {
-    const c = this.heater.set(i, value);
+  private applySetting(i: i32, value: i32, saved: bool = false): i32 {
+    const c = this.heater.set(i, value, saved);
     if (c !== null) this.report(c);
     const rc = this.heater.saveError;
     if (rc != OK) {

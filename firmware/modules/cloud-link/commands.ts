@@ -2,14 +2,15 @@
 // them (water-heater PROTOCOL.md §2): a command not above the last one applied (a resend
 // after an outage, or a replay) is not applied again; the last applied one is answered 0
 // again (it was applied; this also answers it if a power cut came between applying it
-// and storing its reply), older ones E_STATE. The replay floor is stored before the
-// command acts, so a power cut cannot let one command act twice. Replies go through the
+// and storing its reply), older ones E_STATE. The replay floor and the records the
+// command changes are committed in one transaction before the command acts: a power cut
+// can neither let one command act twice nor leave its setting without its floor. Replies go through the
 // outbox, so they survive outages; the cloud keeps the first reply to each command.
 import * as board from "../../board/index";
 import { OK, E_MALFORMED, E_STATE } from "../../core/errors";
 import { getU32LE, putU32LE } from "../../core/codecs/bytes";
 import { FlatJson, JsonWriter } from "../../core/codecs/flat-json";
-import { CredentialStore } from "../credential-store/index";
+import { CredentialStore, CredentialTransaction } from "../credential-store/index";
 import { ValueType } from "../credential-store/index";
 import { CloudLink } from "./cloud-link";
 
@@ -21,7 +22,11 @@ export const LAST_COMMAND: u32 = 0x0203;
 export abstract class CommandHandler {
   /** OK when the command may act (known setting, value in range); changes nothing. */
   abstract check(j: FlatJson): i32;
-  /** Acts on a checked command: OK once it took effect, else why not. */
+  /** Adds the records a checked command changes to `t`, which commits them together with
+   *  the replay floor, all or nothing, before apply() runs. A command that changes no
+   *  record stages nothing. */
+  stage(j: FlatJson, t: CredentialTransaction): i32 { return OK; }
+  /** Acts on a command whose records are committed: OK once it took effect, else why not. */
   abstract apply(j: FlatJson): i32;
 }
 
@@ -54,12 +59,21 @@ export class Commands {
     if (cmd == last && last > 0) again = true;                   // applied already: answer as then
     else if (cmd < last) status = E_STATE;                       // resent, replayed or out of order
     else status = handler.check(j);
-    if (status == OK && !again) status = this.store.putU32(LAST_COMMAND, <u32>cmd, 0);
+    if (status == OK && !again) status = this.commit(<u32>cmd, j, handler);
     if (status == OK && !again) status = handler.apply(j);
     if (status != OK && status != E_STATE) board.logWarn("command " + cmd.toString() + " not applied: " + status.toString());
     const rc = this.link.enqueue(this.replyKind, replyEntry(<u32>cmd, status));
     if (rc < 0) board.logError("reply to command " + cmd.toString() + " not stored (" + rc.toString() + ")");
     return status;
+  }
+
+  /** The replay floor and the command's own records, in one transaction. */
+  private commit(cmd: u32, j: FlatJson, handler: CommandHandler): i32 {
+    const t = this.store.begin();
+    let rc = t.putU32(LAST_COMMAND, cmd, 0);
+    if (rc == OK) rc = handler.stage(j, t);
+    if (rc != OK) { t.discard(); return rc; }
+    return t.commit();
   }
 
   lastApplied(): u32 {

@@ -1,13 +1,14 @@
 import { RecordStore } from "../../../storage/record-store";
-import { CredentialStore } from "../../credential-store/index";
+import { CredentialStore, CredentialTransaction, ValueType } from "../../credential-store/index";
+import { RecordTransaction } from "../../../storage/record-store";
 import { Scheduler } from "../../scheduler/index";
 import { CloudLink, OutboxFormat } from "../cloud-link";
 import { TopicSchema } from "../topics";
 import { Commands, CommandHandler } from "../commands";
 import { FlatJson, parseFlatJson } from "../../../core/codecs/flat-json";
-import { OK, E_RANGE, E_STATE } from "../../../core/errors";
+import { OK, E_IO, E_RANGE, E_STATE } from "../../../core/errors";
 import { utf8 } from "../../../board/index";
-import { Keyspace } from "../../../storage/keyspace";
+import { Keyspace, KeyRange, ResetClass } from "../../../storage/keyspace";
 import { KEYS as CREDENTIAL_KEYS } from "../../credential-store/index";
 import { KEYS as SCHEDULER_KEYS } from "../../scheduler/index";
 import { KEYS as CLOUD_LINK_KEYS } from "../index";
@@ -22,8 +23,27 @@ class Counter extends CommandHandler {
   apply(j: FlatJson): i32 { this.applied++; this.floorSeen = this.commands!.lastApplied(); return OK; }
 }
 
+/** Keeps {"value":v} in a user record, staged in the command's transaction. */
+const VALUE_RECORD: u32 = 0x0301;
+class Setter extends CommandHandler {
+  check(j: FlatJson): i32 { return OK; }
+  stage(j: FlatJson, t: CredentialTransaction): i32 { return t.putU32(VALUE_RECORD, <u32>j.int("value", 0), 0); }
+  apply(j: FlatJson): i32 { return OK; }
+}
+
+/** A record store whose transactions all fail to commit, as on a worn-out flash. */
+class FailingCommits extends RecordStore {
+  failCommits: bool = false;
+  begin(): RecordTransaction { const t = super.begin(); if (this.failCommits) t.fail(E_IO); return t; }
+}
+
+let lastStore: CredentialStore | null = null;
+let lastRecords: FailingCommits | null = null;
 function fresh(): Commands {
-  const store = new CredentialStore(new RecordStore(), new Keyspace([CREDENTIAL_KEYS, SCHEDULER_KEYS, CLOUD_LINK_KEYS]));
+  const records = new FailingCommits();
+  const store = new CredentialStore(records, new Keyspace([CREDENTIAL_KEYS, SCHEDULER_KEYS, CLOUD_LINK_KEYS,
+    [new KeyRange("test: value", 0x0300, 0x03ff, ResetClass.FACTORY_RESET)]]));
+  lastStore = store; lastRecords = records;
   expect(store.open()).toBe(OK);
   expect(store.factoryReset()).toBe(OK);
   const link = new CloudLink(store, new TopicSchema("devices", "reply", "history"), new Scheduler(0), new OutboxFormat());
@@ -55,6 +75,18 @@ describe("cloud-link commands", () => {
     expect(c.lastApplied()).toBe(0);
     expect(c.run(cmd('{"cmd":3,"value":1}'), h)).toBe(OK);       // the same number, now valid
     expect(h.applied).toBe(1);
+  });
+
+  it("commits the replay floor and the command's records together, or neither", () => {
+    const c = fresh();
+    const h = new Setter();
+    expect(c.run(cmd('{"cmd":2,"value":7}'), h)).toBe(OK);
+    expect(lastStore!.getU32(VALUE_RECORD)).toBe(7);
+    expect(c.lastApplied()).toBe(2);
+    lastRecords!.failCommits = true;
+    expect(c.run(cmd('{"cmd":3,"value":8}'), h)).toBe(E_IO);
+    expect(lastStore!.getU32(VALUE_RECORD)).toBe(7);               // neither the value
+    expect(c.lastApplied()).toBe(2);                                // nor the floor moved
   });
 
   it("tells commands from other messages", () => {
