@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { powerCutSweep } from "../host-sim/faults/power-cut-sweep.ts";
 import { posixExecutable } from "../host-sim/device/posix-device.ts";
-import { transactionCollectionOps, transactionOps, type StoreOp } from "../firmware/images/devkit/scenarios/credential-store.ts";
+import { transactionCollectionOps, transactionOps, type StoreOp } from "../host-sim/appliances/devkit/scenarios/credential-store.ts";
 import { LinkId, EventKind } from "../host-sim/device/types.ts";
 
 const asSweep = (ops: StoreOp[]) => ops.map((op) => ({ ...op, event: { kind: EventKind.LINK, arg: LinkId.SERVICE, payload: op.frame } }));

@@ -4,6 +4,7 @@ import type { Appliance } from "./types.ts";
 import { waterHeater } from "./water-heater/index.ts";
 import { devkit } from "./devkit/index.ts";
 import { boardConformance } from "./board-conformance/index.ts";
+import { smartPlug } from "./smart-plug/index.ts";
 
 export type { Appliance, LocalActions, PhoneAction } from "./types.ts";
 
@@ -11,6 +12,7 @@ export const APPLIANCES: readonly Appliance[] = [
   waterHeater,
   devkit,
   boardConformance,
+  smartPlug,
 ];
 
 export function appliance(name: string): Appliance {

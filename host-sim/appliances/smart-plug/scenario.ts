@@ -4,11 +4,11 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DeviceRunner } from "../../home/device-runner.ts";
+import { HomeDevice } from "../../home/home-device.ts";
 import { HomeRouter, type LanPort } from "../../home/router.ts";
 import { LanSession } from "../../phone/lan-messages.ts";
 import { seededRandom } from "../../phone/seeded-random.ts";
-import { service } from "../../clients/devkit-service.ts";
+import { provision } from "../../clients/service-port.ts";
 import { EventKind, Pin, type BoardOutput } from "../../device/types.ts";
 import { jsonOutput } from "../../scenario/format.ts";
 import type { HostName } from "../../device/power-on.ts";
@@ -27,7 +27,7 @@ export function downMessage(deviceId: string, body: string) {
 
 /** New registration from the plug's pairing menu: the app's side over the LAN, the user
  *  comparing the code on the plug. Returns the code both showed. */
-export async function pair(plug: DeviceRunner, lan: LanPort, phone: LanSession, deviceId: string, password: string): Promise<string> {
+export async function pair(plug: HomeDevice, lan: LanPort, phone: LanSession, deviceId: string, password: string): Promise<string> {
   await plug.press(Button.PAIR);
   await plug.press(Button.OK);                 // "New registration"
   await plug.press(Button.OK);                 // start connecting
@@ -49,7 +49,7 @@ export interface PlugRun { trace: Record<string, unknown>[]; flash: Buffer; rela
 /** The scripted scenario on one host, from blank flash. */
 export async function smartPlugScript(host: HostName): Promise<PlugRun> {
   const dir = mkdtempSync(join(tmpdir(), `plug-${host}-`));
-  const plug = new DeviceRunner({ name: "plug", host, image: "smart-plug", flashFile: join(dir, "flash.bin"), clock: "virtual", seed: 7, wallStartMs: Date.UTC(2026, 10, 22, 6, 0, 0) });
+  const plug = new HomeDevice({ name: "plug", host, image: "smart-plug", flashFile: join(dir, "flash.bin"), clock: "virtual", seed: 7, wallStartMs: Date.UTC(2026, 10, 22, 6, 0, 0) });
   const trace: Record<string, unknown>[] = [];
   const relay: number[] = [];
   const published: string[] = [];
@@ -62,7 +62,7 @@ export async function smartPlugScript(host: HostName): Promise<PlugRun> {
   router.attach(plug);
   router.setAtHome("phone", true);
   await plug.start();
-  await plug.service(service.provision("SP-0007"));
+  await plug.service(provision("SP-0007"));
 
   const deviceId = "5d7e9f10-2a3b-4c5d-8e9f-a0b1c2d3e4f5";
   await pair(plug, router.port("phone"), new LanSession(seededRandom("plug-phone"), SESSION_LABEL), deviceId, "plug-password-000000001");
