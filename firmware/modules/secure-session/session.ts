@@ -7,7 +7,7 @@
 // per-direction counters so a replayed or reordered frame is refused. Keys live only in
 // RAM and are wiped on close.
 import * as board from "../../board/index";
-import { OK, E_AUTH, E_INVAL, E_STATE } from "../../core/errors";
+import { OK, E_AUTH, E_INVAL, E_MALFORMED, E_RANGE, E_STATE } from "../../core/errors";
 import { equalConstantTime, getU32BE, putU32BE, slice, wipe } from "../../core/codecs/bytes";
 
 export const NONCE_LEN: i32 = 16;
@@ -33,6 +33,15 @@ export const DIR_RESPONDER: u8 = 0x02;
  *  one across products or versions), the link frames go over, and this device's role. */
 export class SessionConfig {
   constructor(public label: string, public link: i32, public role: u8 = Role.RESPONDER) {}
+
+  /** What the commitment, the keys and the code are bound to: the label, and the link
+   *  for every link but the LAN, so that a handshake or a frame from one transport is no
+   *  use on another. LAN sessions bind the label alone: their wire format (the water
+   *  heater's PROTOCOL.md §1, the phone apps) was fixed before links were bound, and each
+   *  LAN label already names its link. */
+  get binding(): string {
+    return this.link == board.Link.LAN ? this.label : this.label + " link " + this.link.toString();
+  }
 }
 
 /** The result of the key agreement: the frame key and the code both screens show. */
@@ -53,6 +62,10 @@ export class SecureSession {
   ownPublic: Uint8Array = new Uint8Array(0);
   /** The short authentication string both screens show once the key is agreed. */
   code: string = "";
+  /** Why the last openFrame returned null: E_STATE (no session), E_MALFORMED (shorter
+   *  than a frame), E_AUTH (a replayed, reordered, reflected or altered frame); OK after
+   *  a frame it opened. A refusal changes nothing: the next frame in order still opens. */
+  refusal: i32 = OK;
 
   constructor(public config: SessionConfig) {}
 
@@ -79,7 +92,7 @@ export class SecureSession {
   accept(peerPublic: Uint8Array, nonce: Uint8Array): i32 {
     if (this.config.role != Role.RESPONDER) return E_STATE;
     if (this.ownPriv.length == 0 || !equalConstantTime(nonce, this.nonce)) return E_AUTH;
-    if (!equalConstantTime(commitment(this.config.label, peerPublic), this.peerCommit)) return E_AUTH;
+    if (!equalConstantTime(commitment(this.config.binding, peerPublic), this.peerCommit)) return E_AUTH;
     return this.agree(peerPublic, this.ownPublic, nonce);
   }
 
@@ -91,15 +104,16 @@ export class SecureSession {
     const kp = board.ecdhKeyPair();
     this.ownPriv = kp.priv;
     this.ownPublic = kp.pub;
-    return commitment(this.config.label, this.ownPublic);
+    return commitment(this.config.binding, this.ownPublic);
   }
 
   /** The responder's nonce and public key; afterwards the initiator reveals ownPublic
-   *  with this nonce. */
+   *  with this nonce. E_INVAL for a nonce or key of the wrong size or a key that is not a
+   *  point: nothing changes, so a forged answer does not end the handshake the real
+   *  responder's answer can still complete. */
   complete(peerPublic: Uint8Array, nonce: Uint8Array): i32 {
     if (this.config.role != Role.INITIATOR || this.ownPriv.length == 0) return E_STATE;
-    if (nonce.length != NONCE_LEN) return E_INVAL;
-    this.nonce = slice(nonce, 0, NONCE_LEN);
+    if (nonce.length != NONCE_LEN || peerPublic.length != PUBLIC_LEN) return E_INVAL;
     return this.agree(peerPublic, this.ownPublic, nonce);
   }
 
@@ -107,13 +121,13 @@ export class SecureSession {
 
   private agree(peerPublic: Uint8Array, ownPublic: Uint8Array, nonce: Uint8Array): i32 {
     const shared = board.ecdhShared(this.ownPriv, peerPublic);
+    if (shared === null) return E_INVAL;                  // not a point: nothing changes
     wipe(this.ownPriv);                                   // one use
     this.ownPriv = new Uint8Array(0);
     this.peerCommit = new Uint8Array(0);
-    if (shared === null) { this.nonce = new Uint8Array(0); return E_INVAL; }
     const initiator = this.config.role == Role.INITIATOR ? ownPublic : peerPublic;
     const responder = this.config.role == Role.INITIATOR ? peerPublic : ownPublic;
-    const keys = deriveKeys(this.config.label, shared, initiator, responder, nonce);
+    const keys = deriveKeys(this.config.binding, shared, initiator, responder, nonce);
     wipe(shared);
     this.nonce = new Uint8Array(0);
     this.use(keys);
@@ -138,31 +152,44 @@ export class SecureSession {
     this.nonce = new Uint8Array(0);
   }
 
-  /** type ‖ counter u32 BE ‖ AES-GCM(body) with AAD = type. */
-  seal(type: u8, body: Uint8Array): Uint8Array {
+  /** type ‖ counter u32 BE ‖ AES-GCM(body) with AAD = type; null without a session or
+   *  once the counter is spent (a frame nonce is never used twice). */
+  seal(type: u8, body: Uint8Array): Uint8Array | null {
+    if (!this.isOpen || this.sendCounter == u32.MAX_VALUE) return null;
     const nonce = frameNonce(this.ownDir(), this.sendCounter);
-    const sealed = board.aeadSeal(this.key, nonce, aad(type), body)!;
+    const sealed = board.aeadSeal(this.key, nonce, aad(type), body);
+    if (sealed === null) return null;
     const f = new Uint8Array(5 + sealed.length);
     f[0] = type;
     putU32BE(f, 1, this.sendCounter++);
-    f.set(sealed, 5);
+    f.set(changetype<Uint8Array>(sealed), 5);
     return f;
   }
 
-  /** Seals and sends on the session's link. */
-  send(type: u8, body: Uint8Array): void { board.linkSend(this.config.link, this.seal(type, body)); }
+  /** Seals and sends on the session's link: OK, E_STATE without a session, E_RANGE once
+   *  the counter is spent. */
+  send(type: u8, body: Uint8Array): i32 {
+    if (!this.isOpen) return E_STATE;
+    const f = this.seal(type, body);
+    if (f === null) return E_RANGE;
+    board.linkSend(this.config.link, f);
+    return OK;
+  }
 
   /** Sends a frame outside the session (the handshake's, or an error). */
   sendPlain(frame: Uint8Array): void { board.linkSend(this.config.link, frame); }
 
   /** The body of a sealed frame from the peer, or null (bad tag, wrong counter). */
   openFrame(frame: Uint8Array): Uint8Array | null {
-    if (!this.isOpen || frame.length < FRAME_OVERHEAD) return null;
+    if (!this.isOpen) { this.refusal = E_STATE; return null; }
+    if (frame.length < FRAME_OVERHEAD) { this.refusal = E_MALFORMED; return null; }
     const counter = getU32BE(frame, 1);
-    if (counter != this.recvCounter) return null;
+    if (counter != this.recvCounter) { this.refusal = E_AUTH; return null; }
     const peerDir = this.ownDir() == DIR_INITIATOR ? DIR_RESPONDER : DIR_INITIATOR;
     const body = board.aeadOpen(this.key, frameNonce(peerDir, counter), aad(frame[0]), slice(frame, 5, frame.length - 5));
-    if (body !== null) this.recvCounter++;
+    if (body === null) { this.refusal = E_AUTH; return null; }
+    this.recvCounter++;
+    this.refusal = OK;
     return body;
   }
 
