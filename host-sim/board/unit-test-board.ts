@@ -6,10 +6,11 @@
 // Beside the board it offers a `testing` import module that no image can import (the ABI
 // check refuses any module but "board"): flash_poke overwrites flash bytes outright, as an
 // attacker with a programmer clip would (a NOR write can only clear bits), so tamper
-// tests can doctor what a module stored.
+// tests can doctor what a module stored; link_last hands a spec the last frame the module
+// sent on a link, so that a spec can play the phone or the peer the module talks to.
 import type { BoardOutput } from "../device/types.ts";
 import { KEY_SLOTS, SLOT_SEAL, simulatedSlotKey } from "./efuse.ts";
-import { E_RANGE } from "./errors.ts";
+import { E_NOTFOUND, E_RANGE } from "./errors.ts";
 import { NorFlash } from "./flash.ts";
 import { Drbg } from "./random.ts";
 import { TsBoard } from "./ts-board.ts";
@@ -22,7 +23,12 @@ export interface UnitTestBoard {
   /** The `board` import module: exactly the functions of the ABI. */
   board: Record<string, (...args: never[]) => unknown>;
   /** The test-only `testing` import module. */
-  testing: { flash_poke(addr: number, ptr: number, len: number): number };
+  testing: {
+    flash_poke(addr: number, ptr: number, len: number): number;
+    /** Copies the last frame sent on `link` to ptr (at most cap bytes): its length, or
+     *  E_NOTFOUND when nothing was sent there yet, E_RANGE when it does not fit. */
+    link_last(link: number, ptr: number, cap: number): number;
+  };
   flash: NorFlash;
   /** Everything the module under test made the board do (logs, screens, timers, ...). */
   outputs(): BoardOutput[];
@@ -48,6 +54,15 @@ export function createUnitTestBoard(): UnitTestBoard {
         const m = mem(), p = ptr >>> 0;
         if (len < 0 || p + len > m.length) return E_RANGE;
         return flash.poke(addr, m.subarray(p, p + len));
+      },
+      link_last: (link, ptr, cap) => {
+        const sent = ts.outputs.filter((o) => o.t === "link" && o.link === link);
+        const last = sent[sent.length - 1];
+        if (!last || last.t !== "link") return E_NOTFOUND;
+        const m = mem(), p = ptr >>> 0;
+        if (cap < last.data.length || p + last.data.length > m.length) return E_RANGE;
+        m.set(last.data, p);
+        return last.data.length;
       },
     },
     flash,

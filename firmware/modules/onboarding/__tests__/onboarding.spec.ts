@@ -1,6 +1,6 @@
 // The onboarding steps a user walks through with the keys, and the window's deadline.
-// Frames on the link need the board's ECDH, which the unit-test board does not offer yet:
-// test/water-heater-lan.test.ts and test/smart-plug-cross-host.test.ts drive them.
+// Frames on the link: onboarding-link.spec.ts (and, on both hosts with a phone,
+// test/water-heater-lan.test.ts and test/smart-plug-cross-host.test.ts).
 import { RecordStore } from "../../../storage/record-store";
 import { CredentialStore } from "../../credential-store/index";
 import { Scheduler } from "../../scheduler/index";
