@@ -7,7 +7,10 @@
 // check refuses any module but "board"): flash_poke overwrites flash bytes outright, as an
 // attacker with a programmer clip would (a NOR write can only clear bits), so tamper
 // tests can doctor what a module stored; link_last hands a spec the last frame the module
-// sent on a link, so that a spec can play the phone or the peer the module talks to.
+// sent on a link, so that a spec can play the phone or the peer the module talks to;
+// mqtt_state reports the broker connection up or down as the host's MQTT client would
+// (the MQTT_STATE event's argument), and mqtt_published / mqtt_last show what was
+// published.
 import type { BoardOutput } from "../device/types.ts";
 import { KEY_SLOTS, SLOT_SEAL, simulatedSlotKey } from "./efuse.ts";
 import { E_NOTFOUND, E_RANGE } from "./errors.ts";
@@ -28,6 +31,12 @@ export interface UnitTestBoard {
     /** Copies the last frame sent on `link` to ptr (at most cap bytes): its length, or
      *  E_NOTFOUND when nothing was sent there yet, E_RANGE when it does not fit. */
     link_last(link: number, ptr: number, cap: number): number;
+    /** The MQTT client's state as the MQTT_STATE event reports it: 1 connected. */
+    mqtt_state(arg: number): void;
+    /** How many messages were published so far. */
+    mqtt_published(): number;
+    /** Copies the last published payload to ptr (at most cap bytes), as link_last. */
+    mqtt_last(ptr: number, cap: number): number;
   };
   flash: NorFlash;
   /** Everything the module under test made the board do (logs, screens, timers, ...). */
@@ -47,6 +56,12 @@ export function createUnitTestBoard(): UnitTestBoard {
   const flash = new NorFlash(null, UNIT_TEST_PAGES);
   const slots = Array.from({ length: KEY_SLOTS }, (_, s) => (s === SLOT_SEAL ? simulatedSlotKey(UNIT_TEST_KEY_SEED, s) : null));
   const ts = new TsBoard(flash, new Drbg(0), mem, slots);
+  const copyOut = (data: Uint8Array, ptr: number, cap: number) => {
+    const m = mem(), p = ptr >>> 0;
+    if (cap < data.length || p + data.length > m.length) return E_RANGE;
+    m.set(data, p);
+    return data.length;
+  };
   return {
     board: ts.imports(),
     testing: {
@@ -58,11 +73,14 @@ export function createUnitTestBoard(): UnitTestBoard {
       link_last: (link, ptr, cap) => {
         const sent = ts.outputs.filter((o) => o.t === "link" && o.link === link);
         const last = sent[sent.length - 1];
-        if (!last || last.t !== "link") return E_NOTFOUND;
-        const m = mem(), p = ptr >>> 0;
-        if (cap < last.data.length || p + last.data.length > m.length) return E_RANGE;
-        m.set(last.data, p);
-        return last.data.length;
+        return last && last.t === "link" ? copyOut(last.data, ptr, cap) : E_NOTFOUND;
+      },
+      mqtt_state: (arg) => { ts.mqttState(arg); },
+      mqtt_published: () => ts.outputs.filter((o) => o.t === "mqtt_publish").length,
+      mqtt_last: (ptr, cap) => {
+        const sent = ts.outputs.filter((o) => o.t === "mqtt_publish");
+        const last = sent[sent.length - 1];
+        return last && last.t === "mqtt_publish" ? copyOut(last.payload, ptr, cap) : E_NOTFOUND;
       },
     },
     flash,
