@@ -179,7 +179,7 @@ export class SecureSession {
   /** Sends a frame outside the session (the handshake's, or an error). */
   sendPlain(frame: Uint8Array): void { board.linkSend(this.config.link, frame); }
 
-  /** The body of a sealed frame from the peer, or null (bad tag, wrong counter). */
+  /** The body of the next sealed frame from the peer, or null (`refusal` says why). */
   openFrame(frame: Uint8Array): Uint8Array | null {
     if (!this.isOpen) { this.refusal = E_STATE; return null; }
     if (frame.length < FRAME_OVERHEAD) { this.refusal = E_MALFORMED; return null; }
