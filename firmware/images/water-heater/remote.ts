@@ -11,6 +11,7 @@ import { Registration, Key } from "../../modules/registration/registration";
 import { Heater, Setting, settingIndex, Change, REHEAT_TIMER } from "./heater";
 import { getU32LE } from "../../core/bytes";
 import { HeaterOutboxFormat, HISTORY, REPLY, historyEntry, replyEntry } from "./outbox-entries";
+import { MENU_ITEMS, showHome, showMenu, showEditor, showNotSaved } from "./screens";
 
 // The remote's buttons. Arrow, OK and BACK carry the registration module's key numbers,
 // so those presses go to it unchanged while its screens are shown.
@@ -29,7 +30,6 @@ export const REGISTRATION_TIMER: i32 = 1;
 const LAST_COMMAND: u32 = 0x0203;  // registration records: a new registration starts afresh
 export const FIRMWARE = "water-heater 1";
 
-const MENU_ITEMS: string[] = ["Hot water temp", "Bath temp", "Fill volume", "Connection"];
 const UI_HOME = 0, UI_MENU = 1, UI_EDIT = 2;
 
 export class Remote {
@@ -40,8 +40,9 @@ export class Remote {
   private cursor: i32 = 0;
   private editing: i32 = 0;
   private draft: i32 = 0;
-  /** A failure the user must see (a setting that could not be saved); any button clears it. */
-  private notice: string = "";
+  /** A failure the user must see: the store's error for a setting that could not be
+   *  saved (OK when there is none); any button clears it. */
+  private notSaved: i32 = OK;
 
   constructor(public store: CredentialStore) {
     const cloud = new CloudLink(store, CLOUD_TIMER, new HeaterOutboxFormat());
@@ -60,7 +61,7 @@ export class Remote {
 
   onButton(b: i32): i32 {
     if (b < Button.MENU || b > Button.REHEAT) return E_UNSUPPORTED;
-    if (this.notice.length > 0) this.notice = "";
+    if (this.notSaved != OK) this.notSaved = OK;
     else if (this.registration.active) {
       this.registration.onButton(b);
       if (!this.registration.active) this.ui = UI_HOME;
@@ -177,7 +178,7 @@ export class Remote {
     const rc = this.heater.saveError;
     if (rc != OK) {
       board.logError("setting " + i.toString() + " not saved: " + rc.toString());
-      this.notice = "Setting not saved\nStorage error " + rc.toString() + ": the old value stays.\nOK: back";
+      this.notSaved = rc;
     }
     return rc;
   }
@@ -195,22 +196,10 @@ export class Remote {
 
   render(): void {
     if (this.registration.active) { board.show(this.registration.render()); return; }
-    if (this.notice.length > 0) { board.show(this.notice); return; }
-    const v = this.heater.values;
-    if (this.ui == UI_MENU) {
-      let t = "Menu";
-      for (let i = 0; i < MENU_ITEMS.length; i++) t += "\n" + (i == this.cursor ? "> " : "  ") + MENU_ITEMS[i];
-      board.show(t);
-      return;
-    }
-    if (this.ui == UI_EDIT) {
-      const unit = this.editing == Setting.FILL_L ? " L" : " C";
-      board.show(MENU_ITEMS[this.editing] + "\n< " + this.draft.toString() + unit + " >\nOK: save  BACK: cancel");
-      return;
-    }
-    board.show("Water heater\nHot water " + v[0].toString() + " C   Bath " + v[1].toString() + " C\n"
-      + "Fill " + v[2].toString() + " L   Auto bath " + (v[3] == 1 ? (this.heater.bathReady ? "ready" : "filling") : "off")
-      + (v[4] == 1 ? "   Reheating" : "") + "\nCloud: " + this.cloudStatus());
+    if (this.notSaved != OK) showNotSaved(this.notSaved);
+    else if (this.ui == UI_MENU) showMenu(this.cursor);
+    else if (this.ui == UI_EDIT) showEditor(this.editing, this.draft);
+    else showHome(this.heater.values, this.heater.bathReady, this.cloudStatus());
   }
 
   private cloudStatus(): string {

@@ -1,0 +1,87 @@
+// Screen and log text composed in place: one buffer reused by every screen and log line,
+// filled with UTF-8 bytes and handed to the board as (offset, length). A screen costs no
+// allocation and no intermediate strings, however many parts it has.
+//
+//   board.compose().add("Bath ").num(41).add(" C").show();
+//
+// compose() starts over in the same buffer, so arguments to add() must not themselves
+// compose (e.g. call something that logs): evaluate such values first.
+import * as abi from "./abi";
+import { Level, MAX_DISPLAY_TEXT } from "./constants";
+
+/** A screen fills at most the display's limit; a log line is cut by hosts well before. */
+const CAPACITY: i32 = MAX_DISPLAY_TEXT;
+const buffer = memory.data(CAPACITY);
+
+export class Composer {
+  /** Bytes composed so far. */
+  length: i32 = 0;
+
+  /** Appends a string as UTF-8 (WTF-8 for a lone surrogate, as String.UTF8.encode). A
+   *  character that does not fit whole is dropped with everything after it. */
+  add(s: string): Composer {
+    const p = changetype<usize>(s);
+    const n = s.length;
+    let at = this.length;
+    for (let i = 0; i < n; i++) {
+      let c = <u32>load<u16>(p + (<usize>i << 1));
+      if (c < 0x80) {
+        if (at >= CAPACITY) break;
+        store<u8>(buffer + <usize>(at++), <u8>c);
+        continue;
+      }
+      let size = c < 0x800 ? 2 : 3;
+      let pair = false;
+      if (c >= 0xd800 && c < 0xdc00 && i + 1 < n) {
+        const d = <u32>load<u16>(p + (<usize>(i + 1) << 1));
+        if (d >= 0xdc00 && d < 0xe000) { c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00); size = 4; pair = true; }
+      }
+      if (at + size > CAPACITY) break;
+      if (pair) i++;
+      // Lead byte 110xxxxx, 1110xxxx or 11110xxx, then 10xxxxxx continuation bytes.
+      let shift = (size - 1) * 6;
+      store<u8>(buffer + <usize>(at++), <u8>(((0xf00 >> size) & 0xff) | (c >> shift)));
+      while (shift > 0) { shift -= 6; store<u8>(buffer + <usize>(at++), <u8>(0x80 | ((c >> shift) & 0x3f))); }
+    }
+    this.length = at;
+    return this;
+  }
+
+  /** Appends bytes that already are UTF-8 text. */
+  bytes(b: Uint8Array): Composer {
+    const n = min(b.length, CAPACITY - this.length);
+    for (let i = 0; i < n; i++) store<u8>(buffer + <usize>(this.length + i), load<u8>(b.dataStart + <usize>i));
+    this.length += n;
+    return this;
+  }
+
+  /** Appends a whole number in decimal, as toString() writes it. */
+  num(v: i64): Composer {
+    let u: u64 = v < 0 ? <u64>0 - <u64>v : <u64>v;
+    let digits = 1;
+    for (let t = u; t >= 10; t /= 10) digits++;
+    if (this.length + (v < 0 ? 1 : 0) + digits > CAPACITY) return this;
+    if (v < 0) store<u8>(buffer + <usize>(this.length++), 0x2d);
+    let at = buffer + <usize>(this.length + digits);
+    do { store<u8>(--at, <u8>(0x30 + u % 10)); u /= 10; } while (u != 0);
+    this.length += digits;
+    return this;
+  }
+
+  /** Shows the composed text as the whole screen; the board's result. */
+  show(): i32 { return abi.display_show(buffer, this.length); }
+
+  /** Logs the composed text: never a secret (architecture rule 5). */
+  log(level: i32): void { abi.log(level, buffer, this.length); }
+  error(): void { this.log(Level.ERROR); }
+  warn(): void { this.log(Level.WARN); }
+  info(): void { this.log(Level.INFO); }
+}
+
+const composer = new Composer();
+
+/** Starts a new text in the shared buffer (what an earlier one held is gone). */
+export function compose(): Composer {
+  composer.length = 0;
+  return composer;
+}
