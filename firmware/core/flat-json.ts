@@ -120,12 +120,26 @@ function matchWord(c: Cursor, w: string): bool {
 /** Builds a flat object; string values are escaped for \" and \\ only (the firmware never
  *  writes control characters). */
 export class JsonWriter {
-  private parts: string[] = [];
-  num(key: string, v: i64): JsonWriter { this.parts.push("\"" + key + "\":" + v.toString()); return this; }
-  bool(key: string, v: bool): JsonWriter { this.parts.push("\"" + key + "\":" + (v ? "true" : "false")); return this; }
-  str(key: string, v: string): JsonWriter {
-    this.parts.push("\"" + key + "\":\"" + v.replaceAll("\\", "\\\\").replaceAll("\"", "\\\"") + "\"");
-    return this;
+  private out: string = "{";
+  num(key: string, v: i64): JsonWriter { this.out += this.key(key) + v.toString(); return this; }
+  bool(key: string, v: bool): JsonWriter { this.out += this.key(key) + (v ? "true" : "false"); return this; }
+  str(key: string, v: string): JsonWriter { this.out += this.key(key) + "\"" + escaped(v) + "\""; return this; }
+  toString(): string { return this.out + "}"; }
+
+  private key(key: string): string { return (this.out.length > 1 ? ",\"" : "\"") + key + "\":"; }
+}
+
+/** `v` with a backslash before every " and \ (a copy only when there is one). */
+function escaped(v: string): string {
+  let out = "";
+  let from = 0;
+  let copied = false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c != 0x22 && c != 0x5c) continue;
+    out += v.substring(from, i) + "\\";
+    from = i;
+    copied = true;
   }
-  toString(): string { return "{" + this.parts.join(",") + "}"; }
+  return copied ? out + v.substring(from) : v;
 }

@@ -46,4 +46,10 @@ describe("flat JSON", () => {
     expect(j.string("event")!).toBe('say "hi"');
     expect(j.int("on", 0)).toBe(1);
   });
+
+  it("writes fields in order and escapes quotes and backslashes anywhere in a value", () => {
+    expect(new JsonWriter().toString()).toBe("{}");
+    expect(new JsonWriter().num("a", -12).bool("b", false).str("c", "plain").toString()).toBe('{"a":-12,"b":false,"c":"plain"}');
+    expect(new JsonWriter().str("s", '"a\\b"').toString()).toBe('{"s":"\\"a\\\\b\\""}');
+  });
 });
