@@ -16,17 +16,31 @@ const buffer = memory.data(CAPACITY);
 export class Composer {
   /** Bytes composed so far. */
   length: i32 = 0;
+  /** Something did not fit: the text ends here (no later part may follow a gap). */
+  cut: bool = false;
 
   /** Appends a string as UTF-8 (WTF-8 for a lone surrogate, as String.UTF8.encode). A
    *  character that does not fit whole is dropped with everything after it. */
   add(s: string): Composer {
+    if (this.cut) return this;
     const p = changetype<usize>(s);
     const n = s.length;
     let at = this.length;
     for (let i = 0; i < n; i++) {
+      // Four ASCII characters at a time (screens and logs are mostly ASCII): wasm is
+      // little-endian, so each character's low byte moves down into one word.
+      if (i + 4 <= n && at + 4 <= CAPACITY) {
+        const w = load<u64>(p + (<usize>i << 1));
+        if ((w & 0xff80ff80ff80ff80) == 0) {
+          store<u32>(buffer + <usize>at, <u32>(w & 0xff) | <u32>((w >> 8) & 0xff00) | <u32>((w >> 16) & 0xff0000) | <u32>((w >> 24) & 0xff000000));
+          at += 4;
+          i += 3;
+          continue;
+        }
+      }
       let c = <u32>load<u16>(p + (<usize>i << 1));
       if (c < 0x80) {
-        if (at >= CAPACITY) break;
+        if (at >= CAPACITY) { this.cut = true; break; }
         store<u8>(buffer + <usize>(at++), <u8>c);
         continue;
       }
@@ -36,7 +50,7 @@ export class Composer {
         const d = <u32>load<u16>(p + (<usize>(i + 1) << 1));
         if (d >= 0xdc00 && d < 0xe000) { c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00); size = 4; pair = true; }
       }
-      if (at + size > CAPACITY) break;
+      if (at + size > CAPACITY) { this.cut = true; break; }
       if (pair) i++;
       // Lead byte 110xxxxx, 1110xxxx or 11110xxx, then 10xxxxxx continuation bytes.
       let shift = (size - 1) * 6;
@@ -49,7 +63,9 @@ export class Composer {
 
   /** Appends bytes that already are UTF-8 text. */
   bytes(b: Uint8Array): Composer {
+    if (this.cut) return this;
     const n = min(b.length, CAPACITY - this.length);
+    if (n < b.length) this.cut = true;
     for (let i = 0; i < n; i++) store<u8>(buffer + <usize>(this.length + i), load<u8>(b.dataStart + <usize>i));
     this.length += n;
     return this;
@@ -60,12 +76,20 @@ export class Composer {
     let u: u64 = v < 0 ? <u64>0 - <u64>v : <u64>v;
     let digits = 1;
     for (let t = u; t >= 10; t /= 10) digits++;
-    if (this.length + (v < 0 ? 1 : 0) + digits > CAPACITY) return this;
+    if (this.cut) return this;
+    if (this.length + (v < 0 ? 1 : 0) + digits > CAPACITY) { this.cut = true; return this; }
     if (v < 0) store<u8>(buffer + <usize>(this.length++), 0x2d);
     let at = buffer + <usize>(this.length + digits);
     do { store<u8>(--at, <u8>(0x30 + u % 10)); u /= 10; } while (u != 0);
     this.length += digits;
     return this;
+  }
+
+  /** A copy of the composed bytes (for a frame, or a test). */
+  toBytes(): Uint8Array {
+    const b = new Uint8Array(this.length);
+    memory.copy(b.dataStart, buffer, <usize>this.length);
+    return b;
   }
 
   /** Shows the composed text as the whole screen; the board's result. */
@@ -83,5 +107,6 @@ const composer = new Composer();
 /** Starts a new text in the shared buffer (what an earlier one held is gone). */
 export function compose(): Composer {
   composer.length = 0;
+  composer.cut = false;
   return composer;
 }
