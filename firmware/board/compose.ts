@@ -23,41 +23,8 @@ export class Composer {
    *  character that does not fit whole is dropped with everything after it. */
   add(s: string): Composer {
     if (this.cut) return this;
-    const p = changetype<usize>(s);
-    const n = s.length;
-    let at = this.length;
-    for (let i = 0; i < n; i++) {
-      // Four ASCII characters at a time (screens and logs are mostly ASCII): wasm is
-      // little-endian, so each character's low byte moves down into one word.
-      if (i + 4 <= n && at + 4 <= CAPACITY) {
-        const w = load<u64>(p + (<usize>i << 1));
-        if ((w & 0xff80ff80ff80ff80) == 0) {
-          store<u32>(buffer + <usize>at, <u32>(w & 0xff) | <u32>((w >> 8) & 0xff00) | <u32>((w >> 16) & 0xff0000) | <u32>((w >> 24) & 0xff000000));
-          at += 4;
-          i += 3;
-          continue;
-        }
-      }
-      let c = <u32>load<u16>(p + (<usize>i << 1));
-      if (c < 0x80) {
-        if (at >= CAPACITY) { this.cut = true; break; }
-        store<u8>(buffer + <usize>(at++), <u8>c);
-        continue;
-      }
-      let size = c < 0x800 ? 2 : 3;
-      let pair = false;
-      if (c >= 0xd800 && c < 0xdc00 && i + 1 < n) {
-        const d = <u32>load<u16>(p + (<usize>(i + 1) << 1));
-        if (d >= 0xdc00 && d < 0xe000) { c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00); size = 4; pair = true; }
-      }
-      if (at + size > CAPACITY) { this.cut = true; break; }
-      if (pair) i++;
-      // Lead byte 110xxxxx, 1110xxxx or 11110xxx, then 10xxxxxx continuation bytes.
-      let shift = (size - 1) * 6;
-      store<u8>(buffer + <usize>(at++), <u8>(((0xf00 >> size) & 0xff) | (c >> shift)));
-      while (shift > 0) { shift -= 6; store<u8>(buffer + <usize>(at++), <u8>(0x80 | ((c >> shift) & 0x3f))); }
-    }
-    this.length = at;
+    const n = encode(s, buffer + <usize>this.length, CAPACITY - this.length);
+    if (n < 0) { this.length += ~n; this.cut = true; } else this.length += n;
     return this;
   }
 
@@ -109,4 +76,60 @@ export function compose(): Composer {
   composer.length = 0;
   composer.cut = false;
   return composer;
+}
+
+/** UTF-8 of `s` (WTF-8 for a lone surrogate, as String.UTF8.encode) into `room` bytes at
+ *  `to`: the byte count, or ~count when a character did not fit whole (it and everything
+ *  after it are left out). */
+export function encode(s: string, to: usize, room: i32): i32 {
+  const p = changetype<usize>(s);
+  const n = s.length;
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    // Four ASCII characters at a time (screens and logs are mostly ASCII): wasm is
+    // little-endian, so each character's low byte moves down into one word.
+    if (i + 4 <= n && at + 4 <= room) {
+      const w = load<u64>(p + (<usize>i << 1));
+      if ((w & 0xff80ff80ff80ff80) == 0) {
+        store<u32>(to + <usize>at, <u32>(w & 0xff) | <u32>((w >> 8) & 0xff00) | <u32>((w >> 16) & 0xff0000) | <u32>((w >> 24) & 0xff000000));
+        at += 4;
+        i += 3;
+        continue;
+      }
+    }
+    let c = <u32>load<u16>(p + (<usize>i << 1));
+    if (c < 0x80) {
+      if (at >= room) return ~at;
+      store<u8>(to + <usize>(at++), <u8>c);
+      continue;
+    }
+    let size = c < 0x800 ? 2 : 3;
+    let pair = false;
+    if (c >= 0xd800 && c < 0xdc00 && i + 1 < n) {
+      const d = <u32>load<u16>(p + (<usize>(i + 1) << 1));
+      if (d >= 0xdc00 && d < 0xe000) { c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00); size = 4; pair = true; }
+    }
+    if (at + size > room) return ~at;
+    if (pair) i++;
+    // Lead byte 110xxxxx, 1110xxxx or 11110xxx, then 10xxxxxx continuation bytes.
+    let shift = (size - 1) * 6;
+    store<u8>(to + <usize>(at++), <u8>(((0xf00 >> size) & 0xff) | (c >> shift)));
+    while (shift > 0) { shift -= 6; store<u8>(to + <usize>(at++), <u8>(0x80 | ((c >> shift) & 0x3f))); }
+  }
+  return at;
+}
+
+/** How many bytes encode() writes for `s`. */
+export function encodedLength(s: string): i32 {
+  const p = changetype<usize>(s);
+  const n = s.length;
+  let bytes = 0;
+  for (let i = 0; i < n; i++) {
+    const c = <u32>load<u16>(p + (<usize>i << 1));
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < n && (<u32>load<u16>(p + (<usize>(i + 1) << 1)) & 0xfc00) == 0xdc00) { bytes += 4; i++; }
+    else bytes += 3;
+  }
+  return bytes;
 }

@@ -2,14 +2,18 @@
 // Byte buffers are Uint8Array; strings cross as UTF-8.
 import * as abi from "./abi";
 import { Level } from "./constants";
-import { compose } from "./compose";
+import { compose, encode, encodedLength } from "./compose";
 export { compose, Composer } from "./compose";
 export { settle } from "./heap";
 export { Event, Link, Pin, Level, KeySlot, TIMER_COUNT, MAX_LINK_FRAME, MAX_DISPLAY_TEXT, INBOX_SIZE } from "./constants";
 
 @inline export function ptr(b: Uint8Array): usize { return b.dataStart; }
 
-export function utf8(s: string): Uint8Array { return Uint8Array.wrap(String.UTF8.encode(s)); }
+export function utf8(s: string): Uint8Array {
+  const b = new Uint8Array(encodedLength(s));
+  encode(s, b.dataStart, b.length);
+  return b;
+}
 
 export function text(b: Uint8Array): string {
   return String.UTF8.decodeUnsafe(b.dataStart, <usize>b.length);

@@ -1,4 +1,5 @@
 import { compose } from "../compose";
+import { utf8 } from "../index";
 import { MAX_DISPLAY_TEXT } from "../constants";
 
 function same(a: Uint8Array, b: Uint8Array): bool {
@@ -44,5 +45,12 @@ describe("compose", () => {
     for (let i = 0; i < MAX_DISPLAY_TEXT - 2; i++) c.add("x");
     c.num(123).add("y");
     expect(c.length).toBe(MAX_DISPLAY_TEXT - 2);
+  });
+});
+
+describe("utf8", () => {
+  it("is String.UTF8.encode", () => {
+    const texts: string[] = ["", "abc", "abcdefgh", "40 °C", "€uro", "x😀y", "lone \uD800 high", "lone \uDC00", "end \uD83D"];
+    for (let i = 0; i < texts.length; i++) expect(same(utf8(texts[i]), encoded(texts[i]))).toBe(true, texts[i]);
   });
 });
