@@ -12,29 +12,31 @@ import { Level, MAX_DISPLAY_TEXT } from "./constants";
 /** A screen fills at most the display's limit; a log line is cut by hosts well before. */
 const CAPACITY: i32 = MAX_DISPLAY_TEXT;
 const buffer = memory.data(CAPACITY);
+// The composer's state lives in globals: there is only one buffer, hence one composer.
+let used: i32 = 0;
+/** Something did not fit: the text ends there (no later part may follow a gap). */
+let ended = false;
 
 export class Composer {
   /** Bytes composed so far. */
-  length: i32 = 0;
-  /** Something did not fit: the text ends here (no later part may follow a gap). */
-  cut: bool = false;
+  get length(): i32 { return used; }
 
   /** Appends a string as UTF-8 (WTF-8 for a lone surrogate, as String.UTF8.encode). A
    *  character that does not fit whole is dropped with everything after it. */
   add(s: string): Composer {
-    if (this.cut) return this;
-    const n = encode(s, buffer + <usize>this.length, CAPACITY - this.length);
-    if (n < 0) { this.length += ~n; this.cut = true; } else this.length += n;
+    if (ended) return this;
+    const n = encode(s, buffer + <usize>used, CAPACITY - used);
+    if (n < 0) { used += ~n; ended = true; } else used += n;
     return this;
   }
 
   /** Appends bytes that already are UTF-8 text. */
   bytes(b: Uint8Array): Composer {
-    if (this.cut) return this;
-    const n = min(b.length, CAPACITY - this.length);
-    if (n < b.length) this.cut = true;
-    for (let i = 0; i < n; i++) store<u8>(buffer + <usize>(this.length + i), load<u8>(b.dataStart + <usize>i));
-    this.length += n;
+    if (ended) return this;
+    const n = min(b.length, CAPACITY - used);
+    if (n < b.length) ended = true;
+    for (let i = 0; i < n; i++) store<u8>(buffer + <usize>(used + i), load<u8>(b.dataStart + <usize>i));
+    used += n;
     return this;
   }
 
@@ -43,27 +45,27 @@ export class Composer {
     let u: u64 = v < 0 ? <u64>0 - <u64>v : <u64>v;
     let digits = 1;
     for (let t = u; t >= 10; t /= 10) digits++;
-    if (this.cut) return this;
-    if (this.length + (v < 0 ? 1 : 0) + digits > CAPACITY) { this.cut = true; return this; }
-    if (v < 0) store<u8>(buffer + <usize>(this.length++), 0x2d);
-    let at = buffer + <usize>(this.length + digits);
+    if (ended) return this;
+    if (used + (v < 0 ? 1 : 0) + digits > CAPACITY) { ended = true; return this; }
+    if (v < 0) store<u8>(buffer + <usize>(used++), 0x2d);
+    let at = buffer + <usize>(used + digits);
     do { store<u8>(--at, <u8>(0x30 + u % 10)); u /= 10; } while (u != 0);
-    this.length += digits;
+    used += digits;
     return this;
   }
 
   /** A copy of the composed bytes (for a frame, or a test). */
   toBytes(): Uint8Array {
-    const b = new Uint8Array(this.length);
-    memory.copy(b.dataStart, buffer, <usize>this.length);
+    const b = new Uint8Array(used);
+    memory.copy(b.dataStart, buffer, <usize>used);
     return b;
   }
 
   /** Shows the composed text as the whole screen; the board's result. */
-  show(): i32 { return abi.display_show(buffer, this.length); }
+  show(): i32 { return abi.display_show(buffer, used); }
 
   /** Logs the composed text: never a secret (architecture rule 5). */
-  log(level: i32): void { abi.log(level, buffer, this.length); }
+  log(level: i32): void { abi.log(level, buffer, used); }
   error(): void { this.log(Level.ERROR); }
   warn(): void { this.log(Level.WARN); }
   info(): void { this.log(Level.INFO); }
@@ -73,8 +75,8 @@ const composer = new Composer();
 
 /** Starts a new text in the shared buffer (what an earlier one held is gone). */
 export function compose(): Composer {
-  composer.length = 0;
-  composer.cut = false;
+  used = 0;
+  ended = false;
   return composer;
 }
 
@@ -86,17 +88,6 @@ export function encode(s: string, to: usize, room: i32): i32 {
   const n = s.length;
   let at = 0;
   for (let i = 0; i < n; i++) {
-    // Four ASCII characters at a time (screens and logs are mostly ASCII): wasm is
-    // little-endian, so each character's low byte moves down into one word.
-    if (i + 4 <= n && at + 4 <= room) {
-      const w = load<u64>(p + (<usize>i << 1));
-      if ((w & 0xff80ff80ff80ff80) == 0) {
-        store<u32>(to + <usize>at, <u32>(w & 0xff) | <u32>((w >> 8) & 0xff00) | <u32>((w >> 16) & 0xff0000) | <u32>((w >> 24) & 0xff000000));
-        at += 4;
-        i += 3;
-        continue;
-      }
-    }
     let c = <u32>load<u16>(p + (<usize>i << 1));
     if (c < 0x80) {
       if (at >= room) return ~at;
@@ -105,9 +96,9 @@ export function encode(s: string, to: usize, room: i32): i32 {
     }
     let size = c < 0x800 ? 2 : 3;
     let pair = false;
-    if (c >= 0xd800 && c < 0xdc00 && i + 1 < n) {
+    if ((c & 0xfc00) == 0xd800 && i + 1 < n) {
       const d = <u32>load<u16>(p + (<usize>(i + 1) << 1));
-      if (d >= 0xdc00 && d < 0xe000) { c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00); size = 4; pair = true; }
+      if ((d & 0xfc00) == 0xdc00) { c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00); size = 4; pair = true; }
     }
     if (at + size > room) return ~at;
     if (pair) i++;
@@ -128,7 +119,7 @@ export function encodedLength(s: string): i32 {
     const c = <u32>load<u16>(p + (<usize>i << 1));
     if (c < 0x80) bytes += 1;
     else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < n && (<u32>load<u16>(p + (<usize>(i + 1) << 1)) & 0xfc00) == 0xdc00) { bytes += 4; i++; }
+    else if ((c & 0xfc00) == 0xd800 && i + 1 < n && (<u32>load<u16>(p + (<usize>(i + 1) << 1)) & 0xfc00) == 0xdc00) { bytes += 4; i++; }
     else bytes += 3;
   }
   return bytes;
