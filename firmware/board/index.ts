@@ -2,11 +2,18 @@
 // Byte buffers are Uint8Array; strings cross as UTF-8.
 import * as abi from "./abi";
 import { Level } from "./constants";
+import { compose, encode, encodedLength } from "./compose";
+export { compose, Composer } from "./compose";
+export { settle } from "./heap";
 export { Event, Link, Pin, Level, KeySlot, TIMER_COUNT, MAX_LINK_FRAME, MAX_DISPLAY_TEXT, INBOX_SIZE } from "./constants";
 
 @inline export function ptr(b: Uint8Array): usize { return b.dataStart; }
 
-export function utf8(s: string): Uint8Array { return Uint8Array.wrap(String.UTF8.encode(s)); }
+export function utf8(s: string): Uint8Array {
+  const b = new Uint8Array(encodedLength(s));
+  encode(s, b.dataStart, b.length);
+  return b;
+}
 
 export function text(b: Uint8Array): string {
   return String.UTF8.decodeUnsafe(b.dataStart, <usize>b.length);
@@ -37,20 +44,15 @@ export function flashWrite(addr: i32, from: Uint8Array, off: i32, len: i32): i32
 export function flashErase(page: i32): i32 { return abi.flash_erase(page); }
 
 // ---- log: never pass a secret here (architecture rule 5)
-export function log(level: i32, msg: string): void {
-  const b = utf8(msg);
-  abi.log(level, b.dataStart, b.length);
-}
+// Text goes out through the shared composer buffer: no UTF-8 copy is allocated per line.
+export function log(level: i32, msg: string): void { compose().add(msg).log(level); }
 export function logError(msg: string): void { log(Level.ERROR, msg); }
 export function logWarn(msg: string): void { log(Level.WARN, msg); }
 export function logInfo(msg: string): void { log(Level.INFO, msg); }
 export function logDebug(msg: string): void { log(Level.DEBUG, msg); }
 
 // ---- display and GPIO
-export function show(screen: string): i32 {
-  const b = utf8(screen);
-  return abi.display_show(b.dataStart, b.length);
-}
+export function show(screen: string): i32 { return compose().add(screen).show(); }
 export function gpioWrite(pin: i32, level: i32): i32 { return abi.gpio_write(pin, level); }
 export function gpioRead(pin: i32): i32 { return abi.gpio_read(pin); }
 

@@ -30,36 +30,50 @@ export class FlatJson {
   }
 }
 
+/** Reads the input in place; every read is checked against its length. */
 class Cursor {
   constructor(public s: Uint8Array, public i: i32) {}
-  ws(): void { while (this.i < this.s.length && (this.s[this.i] == 0x20 || this.s[this.i] == 0x0a || this.s[this.i] == 0x0d || this.s[this.i] == 0x09)) this.i++; }
-  peek(): i32 { return this.i < this.s.length ? this.s[this.i] : -1; }
+  @inline at(k: i32): i32 { return <i32>load<u8>(this.s.dataStart + <usize>k); }
+  ws(): void {
+    for (const n = this.s.length; this.i < n; this.i++) {
+      const b = this.at(this.i);
+      if (b != 0x20 && b != 0x0a && b != 0x0d && b != 0x09) return;
+    }
+  }
+  peek(): i32 { return this.i < this.s.length ? this.at(this.i) : -1; }
   eat(c: i32): bool { this.ws(); if (this.peek() != c) return false; this.i++; return true; }
 }
 
+function decode(c: Cursor, from: i32, to: i32): string {
+  return String.UTF8.decodeUnsafe(c.s.dataStart + <usize>from, <usize>(to - from));
+}
+
+/** A string up to its closing quote. Text before the first escape is decoded as UTF-8;
+ *  after an escape the string must stay ASCII (refused rather than guessed). */
 function parseString(c: Cursor): string | null {
   if (!c.eat(0x22)) return null;
-  let out = "";
   const start = c.i;
-  let plain = true;
-  while (c.i < c.s.length) {
-    const b = c.s[c.i];
+  const n = c.s.length;
+  let escape = -1;        // where the first escape began
+  let rest: Uint8Array | null = null;
+  let kept = 0;           // bytes of `rest` in use
+  while (c.i < n) {
+    const b = c.at(c.i);
     if (b == 0x22) {
-      const r = plain ? String.UTF8.decodeUnsafe(c.s.dataStart + <usize>start, <usize>(c.i - start)) : out;
       c.i++;
-      return r;
+      if (escape < 0) return decode(c, start, c.i - 1);
+      return decode(c, start, escape) + String.UTF8.decodeUnsafe(rest!.dataStart, <usize>kept);
     }
     if (b < 0x20) return null;
+    let out = b;
     if (b == 0x5c) {
-      if (plain) { out = String.UTF8.decodeUnsafe(c.s.dataStart + <usize>start, <usize>(c.i - start)); plain = false; }
-      const e = c.i + 1 < c.s.length ? c.s[c.i + 1] : 0;
+      const e = c.i + 1 < n ? c.at(c.i + 1) : 0;
       if (e != 0x22 && e != 0x5c) return null;
-      out += String.fromCharCode(e);
-      c.i += 2;
-      continue;
-    }
-    // After an escape the string is rebuilt byte by byte: keep it ASCII rather than guess.
-    if (!plain) { if (b >= 0x80) return null; out += String.fromCharCode(b); }
+      if (escape < 0) { escape = c.i; rest = new Uint8Array(n - c.i); }
+      out = e;
+      c.i++;
+    } else if (escape >= 0 && b >= 0x80) return null;
+    if (escape >= 0) store<u8>(rest!.dataStart + <usize>(kept++), <u8>out);
     c.i++;
   }
   return null;
@@ -110,22 +124,41 @@ export function parseFlatJson(b: Uint8Array): FlatJson | null {
   }
 }
 
+/** The ASCII word `w` at the cursor, consumed if it is there. */
 function matchWord(c: Cursor, w: string): bool {
-  if (c.i + w.length > c.s.length) return false;
-  for (let i = 0; i < w.length; i++) if (c.s[c.i + i] != <u8>w.charCodeAt(i)) return false;
-  c.i += w.length;
+  const n = w.length;
+  if (c.i + n > c.s.length) return false;
+  for (let k = 0; k < n; k++) if (c.at(c.i + k) != <i32>load<u16>(changetype<usize>(w) + (<usize>k << 1))) return false;
+  c.i += n;
   return true;
 }
 
 /** Builds a flat object; string values are escaped for \" and \\ only (the firmware never
  *  writes control characters). */
 export class JsonWriter {
-  private parts: string[] = [];
-  num(key: string, v: i64): JsonWriter { this.parts.push("\"" + key + "\":" + v.toString()); return this; }
-  bool(key: string, v: bool): JsonWriter { this.parts.push("\"" + key + "\":" + (v ? "true" : "false")); return this; }
-  str(key: string, v: string): JsonWriter {
-    this.parts.push("\"" + key + "\":\"" + v.replaceAll("\\", "\\\\").replaceAll("\"", "\\\"") + "\"");
-    return this;
+  private out: string = "{";
+  num(key: string, v: i64): JsonWriter { this.out += this.key(key) + v.toString(); return this; }
+  bool(key: string, v: bool): JsonWriter { this.out += this.key(key) + (v ? "true" : "false"); return this; }
+  str(key: string, v: string): JsonWriter { this.out += this.key(key) + "\"" + escaped(v) + "\""; return this; }
+  toString(): string { return this.out + "}"; }
+
+  private key(key: string): string { return (this.out.length > 1 ? ",\"" : "\"") + key + "\":"; }
+}
+
+/** `v` with a backslash before every " and \ (a new string only when there is one). */
+function escaped(v: string): string {
+  const p = changetype<usize>(v);
+  const n = v.length;
+  let extra = 0;
+  for (let i = 0; i < n; i++) { const c = load<u16>(p + (<usize>i << 1)); if (c == 0x22 || c == 0x5c) extra++; }
+  if (extra == 0) return v;
+  const out = changetype<string>(__new(<usize>(n + extra) << 1, idof<string>()));
+  let at = changetype<usize>(out);
+  for (let i = 0; i < n; i++) {
+    const c = load<u16>(p + (<usize>i << 1));
+    if (c == 0x22 || c == 0x5c) { store<u16>(at, 0x5c); at += 2; }
+    store<u16>(at, c);
+    at += 2;
   }
-  toString(): string { return "{" + this.parts.join(",") + "}"; }
+  return out;
 }

@@ -11,7 +11,7 @@ import {
   Event, Link, Pin, Level, ptr, utf8, nowMs, wallMs, setTimer, cancelTimer, randomBytes,
   flashPageSize, flashPageCount, flashRead, flashWrite, flashErase, log, logInfo, show,
   gpioWrite, gpioRead, linkSend, mqttConnect, mqttSubscribe, mqttPublish, mqttDisconnect,
-  sha256, hmacSha256, ecdsaP256Verify, MAX_DISPLAY_TEXT,
+  sha256, hmacSha256, ecdsaP256Verify, MAX_DISPLAY_TEXT, settle,
 } from "../../board";
 import { inboxBytes } from "../../board/entry";
 import { Qos, MAX_TOPIC, MAX_PAYLOAD, MAX_LOGIN_FIELD } from "../../board/constants";
@@ -34,6 +34,7 @@ class Reply {
 export function fw_boot(): i32 {
   logInfo("board-conformance boot");
   show("board-conformance\nabi " + abi.abi_version().toString());
+  settle();
   return 0;
 }
 
@@ -42,6 +43,12 @@ export function fw_boot(): i32 {
 const UNKNOWN_KIND_SEEN: i32 = 0x7E57;
 
 export function fw_event(kind: i32, arg: i32, len: i32): i32 {
+  const rc = event(kind, arg, len);
+  settle();
+  return rc;
+}
+
+function event(kind: i32, arg: i32, len: i32): i32 {
   if (kind < Event.TIMER || kind > Event.GPIO) { new Reply(0xEF).i32(kind).send(); return UNKNOWN_KIND_SEEN; }
   if (kind == Event.TIMER) { new Reply(0x10).u8(arg).send(); return 0; }
   if (kind == Event.MQTT_MESSAGE) {

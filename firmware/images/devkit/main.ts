@@ -19,6 +19,18 @@ const scheduler = new Scheduler(0, store);
 let ready = false;
 
 export function fw_boot(): i32 {
+  const rc = boot();
+  board.settle();
+  return rc;
+}
+
+export function fw_event(kind: i32, arg: i32, len: i32): i32 {
+  const rc = event(kind, arg, len);
+  board.settle();
+  return rc;
+}
+
+function boot(): i32 {
   const rc = store.open();
   ready = rc == OK;
   const r = store.records.report;
@@ -34,7 +46,7 @@ export function fw_boot(): i32 {
   return rc;
 }
 
-export function fw_event(kind: i32, arg: i32, len: i32): i32 {
+function event(kind: i32, arg: i32, len: i32): i32 {
   if (len < 0 || len > INBOX_SIZE) return E_RANGE;
   if (kind == Event.LINK) {
     if (arg != Link.SERVICE) return E_UNSUPPORTED;

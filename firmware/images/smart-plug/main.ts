@@ -18,7 +18,21 @@ const scheduler = new Scheduler(SCHEDULER_TIMER, store);
 const plug = new Plug(store, scheduler);
 let ready = false;
 
+// The minimal runtime collects garbage only at a safe point: after each call, when
+// nothing of the image is on the stack (board.settle).
 export function fw_boot(): i32 {
+  const rc = boot();
+  board.settle();
+  return rc;
+}
+
+export function fw_event(kind: i32, arg: i32, len: i32): i32 {
+  const rc = event(kind, arg, len);
+  board.settle();
+  return rc;
+}
+
+function boot(): i32 {
   const rc = store.open();
   ready = rc == OK;
   if (!ready) { board.logError("store failed to mount: " + rc.toString()); board.show("Service required"); return rc; }
@@ -28,7 +42,7 @@ export function fw_boot(): i32 {
   return OK;
 }
 
-export function fw_event(kind: i32, arg: i32, len: i32): i32 {
+function event(kind: i32, arg: i32, len: i32): i32 {
   if (len < 0 || len > INBOX_SIZE) return E_RANGE;
   if (!ready) return E_UNSUPPORTED;
   if (kind == Event.BUTTON) return plug.onButton(arg);

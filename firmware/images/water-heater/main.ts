@@ -19,6 +19,18 @@ const remote = new Remote(store, scheduler);   // its modules register their dea
 let ready = false;
 
 export function fw_boot(): i32 {
+  const rc = boot();
+  board.settle();
+  return rc;
+}
+
+export function fw_event(kind: i32, arg: i32, len: i32): i32 {
+  const rc = event(kind, arg, len);
+  board.settle();
+  return rc;
+}
+
+function boot(): i32 {
   const rc = store.open();
   ready = rc == OK;
   if (!ready) { board.logError("store failed to mount: " + rc.toString()); board.show("Water heater\nService required (storage)"); return rc; }
@@ -28,7 +40,7 @@ export function fw_boot(): i32 {
   return OK;
 }
 
-export function fw_event(kind: i32, arg: i32, len: i32): i32 {
+function event(kind: i32, arg: i32, len: i32): i32 {
   if (len < 0 || len > INBOX_SIZE) return E_RANGE;
   if (!ready) return E_UNSUPPORTED;
   if (kind == Event.BUTTON) return remote.onButton(arg);

@@ -10,7 +10,8 @@ import { SessionConfig, Role } from "../../modules/secure-session/index";
 import { Scheduler } from "../../modules/scheduler/index";
 import { Heater, Setting, settingIndex, Change, ChangeListener } from "./heater";
 import { HeaterOutboxFormat, HISTORY, REPLY, historyEntry } from "./outbox-entries";
-import { onboardingScreen } from "./onboarding-screens";
+import { showOnboarding } from "./onboarding-screens";
+import { MENU_ITEMS, showHome, showMenu, showEditor, showNotSaved } from "./screens";
 
 // The remote's buttons. Arrow, OK and BACK carry the onboarding module's key numbers,
 // so those presses go to it unchanged while its screens are shown.
@@ -31,7 +32,6 @@ export const FIRMWARE = "water-heater 1";
 export const TOPICS = new TopicSchema("devices", "reply", "history");
 export const LAN_SESSION = new SessionConfig("wh-lan-v2", board.Link.LAN, Role.RESPONDER);
 
-const MENU_ITEMS: string[] = ["Hot water temp", "Bath temp", "Fill volume", "Connection"];
 const UI_HOME = 0, UI_MENU = 1, UI_EDIT = 2;
 
 export class Remote extends CommandHandler {
@@ -43,8 +43,9 @@ export class Remote extends CommandHandler {
   private cursor: i32 = 0;
   private editing: i32 = 0;
   private draft: i32 = 0;
-  /** A failure the user must see (a setting that could not be saved); any button clears it. */
-  private notice: string = "";
+  /** A failure the user must see: the store's error for a setting that could not be
+   *  saved (OK when there is none); any button clears it. */
+  private notSaved: i32 = OK;
 
   constructor(public store: CredentialStore, public scheduler: Scheduler) {
     super();
@@ -66,7 +67,7 @@ export class Remote extends CommandHandler {
 
   onButton(b: i32): i32 {
     if (b < Button.MENU || b > Button.REHEAT) return E_UNSUPPORTED;
-    if (this.notice.length > 0) this.notice = "";
+    if (this.notSaved != OK) this.notSaved = OK;
     else if (this.registration.active) {
       this.registration.onKey(b);
       if (!this.registration.active) this.ui = UI_HOME;
@@ -175,7 +176,7 @@ export class Remote extends CommandHandler {
     const rc = this.heater.saveError;
     if (rc != OK) {
       board.logError("setting " + i.toString() + " not saved: " + rc.toString());
-      this.notice = "Setting not saved\nStorage error " + rc.toString() + ": the old value stays.\nOK: back";
+      this.notSaved = rc;
     }
     return rc;
   }
@@ -190,23 +191,11 @@ export class Remote extends CommandHandler {
   }
 
   render(): void {
-    if (this.registration.active) { board.show(onboardingScreen(this.registration)); return; }
-    if (this.notice.length > 0) { board.show(this.notice); return; }
-    const v = this.heater.values;
-    if (this.ui == UI_MENU) {
-      let t = "Menu";
-      for (let i = 0; i < MENU_ITEMS.length; i++) t += "\n" + (i == this.cursor ? "> " : "  ") + MENU_ITEMS[i];
-      board.show(t);
-      return;
-    }
-    if (this.ui == UI_EDIT) {
-      const unit = this.editing == Setting.FILL_L ? " L" : " C";
-      board.show(MENU_ITEMS[this.editing] + "\n< " + this.draft.toString() + unit + " >\nOK: save  BACK: cancel");
-      return;
-    }
-    board.show("Water heater\nHot water " + v[0].toString() + " C   Bath " + v[1].toString() + " C\n"
-      + "Fill " + v[2].toString() + " L   Auto bath " + (v[3] == 1 ? (this.heater.bathReady ? "ready" : "filling") : "off")
-      + (v[4] == 1 ? "   Reheating" : "") + "\nCloud: " + this.cloudStatus());
+    if (this.registration.active) { showOnboarding(this.registration); return; }
+    if (this.notSaved != OK) showNotSaved(this.notSaved);
+    else if (this.ui == UI_MENU) showMenu(this.cursor);
+    else if (this.ui == UI_EDIT) showEditor(this.editing, this.draft);
+    else showHome(this.heater.values, this.heater.bathReady, this.cloudStatus());
   }
 
   private cloudStatus(): string {

@@ -46,4 +46,18 @@ describe("flat JSON", () => {
     expect(j.string("event")!).toBe('say "hi"');
     expect(j.int("on", 0)).toBe(1);
   });
+
+  it("decodes UTF-8 before an escape and keeps ASCII after one", () => {
+    expect(parseFlatJson(utf8('{"a":"é"}'))!.string("a")!).toBe("é");
+    expect(parseFlatJson(utf8('{"a":"é\\"x\\\\"}'))!.string("a")!).toBe('é"x\\');
+    expect(parseFlatJson(utf8('{"\\"k":1}'))!.int('"k', 0)).toBe(1);
+    expect(parses('{"a":"\\"é"}')).toBe(false);
+    expect(parses('{"a":"x\\')).toBe(false);
+  });
+
+  it("writes fields in order and escapes quotes and backslashes anywhere in a value", () => {
+    expect(new JsonWriter().toString()).toBe("{}");
+    expect(new JsonWriter().num("a", -12).bool("b", false).str("c", "plain").toString()).toBe('{"a":-12,"b":false,"c":"plain"}');
+    expect(new JsonWriter().str("s", '"a\\b"').toString()).toBe('{"s":"\\"a\\\\b\\""}');
+  });
 });

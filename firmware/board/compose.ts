@@ -1,0 +1,126 @@
+// Screen and log text composed in place: one buffer reused by every screen and log line,
+// filled with UTF-8 bytes and handed to the board as (offset, length). A screen costs no
+// allocation and no intermediate strings, however many parts it has.
+//
+//   board.compose().add("Bath ").num(41).add(" C").show();
+//
+// compose() starts over in the same buffer, so arguments to add() must not themselves
+// compose (e.g. call something that logs): evaluate such values first.
+import * as abi from "./abi";
+import { Level, MAX_DISPLAY_TEXT } from "./constants";
+
+/** A screen fills at most the display's limit; a log line is cut by hosts well before. */
+const CAPACITY: i32 = MAX_DISPLAY_TEXT;
+const buffer = memory.data(CAPACITY);
+// The composer's state lives in globals: there is only one buffer, hence one composer.
+let used: i32 = 0;
+/** Something did not fit: the text ends there (no later part may follow a gap). */
+let ended = false;
+
+export class Composer {
+  /** Bytes composed so far. */
+  get length(): i32 { return used; }
+
+  /** Appends a string as UTF-8 (WTF-8 for a lone surrogate, as String.UTF8.encode). A
+   *  character that does not fit whole is dropped with everything after it. */
+  add(s: string): Composer {
+    if (ended) return this;
+    const n = encode(s, buffer + <usize>used, CAPACITY - used);
+    if (n < 0) { used += ~n; ended = true; } else used += n;
+    return this;
+  }
+
+  /** Appends bytes that already are UTF-8 text. */
+  bytes(b: Uint8Array): Composer {
+    if (ended) return this;
+    const n = min(b.length, CAPACITY - used);
+    if (n < b.length) ended = true;
+    for (let i = 0; i < n; i++) store<u8>(buffer + <usize>(used + i), load<u8>(b.dataStart + <usize>i));
+    used += n;
+    return this;
+  }
+
+  /** Appends a whole number in decimal, as toString() writes it. */
+  num(v: i64): Composer {
+    let u: u64 = v < 0 ? <u64>0 - <u64>v : <u64>v;
+    let digits = 1;
+    for (let t = u; t >= 10; t /= 10) digits++;
+    if (ended) return this;
+    if (used + (v < 0 ? 1 : 0) + digits > CAPACITY) { ended = true; return this; }
+    if (v < 0) store<u8>(buffer + <usize>(used++), 0x2d);
+    let at = buffer + <usize>(used + digits);
+    do { store<u8>(--at, <u8>(0x30 + u % 10)); u /= 10; } while (u != 0);
+    used += digits;
+    return this;
+  }
+
+  /** A copy of the composed bytes (for a frame, or a test). */
+  toBytes(): Uint8Array {
+    const b = new Uint8Array(used);
+    memory.copy(b.dataStart, buffer, <usize>used);
+    return b;
+  }
+
+  /** Shows the composed text as the whole screen; the board's result. */
+  show(): i32 { return abi.display_show(buffer, used); }
+
+  /** Logs the composed text: never a secret (architecture rule 5). */
+  log(level: i32): void { abi.log(level, buffer, used); }
+  error(): void { this.log(Level.ERROR); }
+  warn(): void { this.log(Level.WARN); }
+  info(): void { this.log(Level.INFO); }
+}
+
+const composer = new Composer();
+
+/** Starts a new text in the shared buffer (what an earlier one held is gone). */
+export function compose(): Composer {
+  used = 0;
+  ended = false;
+  return composer;
+}
+
+/** UTF-8 of `s` (WTF-8 for a lone surrogate, as String.UTF8.encode) into `room` bytes at
+ *  `to`: the byte count, or ~count when a character did not fit whole (it and everything
+ *  after it are left out). */
+export function encode(s: string, to: usize, room: i32): i32 {
+  const p = changetype<usize>(s);
+  const n = s.length;
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    let c = <u32>load<u16>(p + (<usize>i << 1));
+    if (c < 0x80) {
+      if (at >= room) return ~at;
+      store<u8>(to + <usize>(at++), <u8>c);
+      continue;
+    }
+    let size = c < 0x800 ? 2 : 3;
+    let pair = false;
+    if ((c & 0xfc00) == 0xd800 && i + 1 < n) {
+      const d = <u32>load<u16>(p + (<usize>(i + 1) << 1));
+      if ((d & 0xfc00) == 0xdc00) { c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00); size = 4; pair = true; }
+    }
+    if (at + size > room) return ~at;
+    if (pair) i++;
+    // Lead byte 110xxxxx, 1110xxxx or 11110xxx, then 10xxxxxx continuation bytes.
+    let shift = (size - 1) * 6;
+    store<u8>(to + <usize>(at++), <u8>(((0xf00 >> size) & 0xff) | (c >> shift)));
+    while (shift > 0) { shift -= 6; store<u8>(to + <usize>(at++), <u8>(0x80 | ((c >> shift) & 0x3f))); }
+  }
+  return at;
+}
+
+/** How many bytes encode() writes for `s`. */
+export function encodedLength(s: string): i32 {
+  const p = changetype<usize>(s);
+  const n = s.length;
+  let bytes = 0;
+  for (let i = 0; i < n; i++) {
+    const c = <u32>load<u16>(p + (<usize>i << 1));
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if ((c & 0xfc00) == 0xd800 && i + 1 < n && (<u32>load<u16>(p + (<usize>(i + 1) << 1)) & 0xfc00) == 0xdc00) { bytes += 4; i++; }
+    else bytes += 3;
+  }
+  return bytes;
+}
