@@ -3,13 +3,14 @@
 // screen text comes from the shared modules.
 import * as board from "../../board/index";
 import { Pin } from "../../board/index";
-import { OK, E_INVAL, E_RANGE, E_STATE, E_UNSUPPORTED } from "../../core/errors";
-import { FlatJson, JsonWriter, parseFlatJson } from "../../core/codecs/flat-json";
+import { OK, E_INVAL, E_RANGE, E_UNSUPPORTED } from "../../core/errors";
+import { FlatJson, JsonWriter } from "../../core/codecs/flat-json";
 import { CredentialStore } from "../../modules/credential-store/index";
-import { CloudLink, LinkState, Commands, CommandHandler, OutboxFormat, TopicSchema, replyJson } from "../../modules/cloud-link/index";
-import { Onboarding, Key, Step } from "../../modules/onboarding/index";
+import { LinkState, OutboxFormat, TopicSchema, replyJson } from "../../modules/cloud-link/index";
+import { Key, Step } from "../../modules/onboarding/index";
 import { SessionConfig, Role } from "../../modules/secure-session/index";
 import { Scheduler } from "../../modules/scheduler/index";
+import { ConnectedAppliance, Identity } from "../../modules/appliance/index";
 
 export namespace Button {
   export const TOGGLE: i32 = 0;
@@ -21,7 +22,7 @@ export namespace Button {
 }
 
 export const SCHEDULER_TIMER: i32 = 0;
-const FIRMWARE = "smart-plug 1";
+const IDENTITY = new Identity("smart plug", "Smart plug", "smart-plug 1");
 const REPLY: u8 = 1;
 const TOPICS = new TopicSchema("devices", "reply", "history");
 const SESSION = new SessionConfig("plug-lan-v1", board.Link.LAN, Role.RESPONDER);
@@ -36,25 +37,14 @@ class PlugOutboxFormat extends OutboxFormat {
   }
 }
 
-export class Plug extends CommandHandler {
+export class Plug extends ConnectedAppliance {
   on: bool = false;
-  cloud: CloudLink;
-  onboarding: Onboarding;
-  commands: Commands;
 
-  constructor(private store: CredentialStore, private scheduler: Scheduler) {
-    super();
-    const cloud = new CloudLink(store, TOPICS, scheduler, new PlugOutboxFormat());
-    this.cloud = cloud;
-    this.onboarding = new Onboarding(store, cloud, scheduler, SESSION);
-    this.commands = new Commands(store, cloud, REPLY);
+  constructor(store: CredentialStore, scheduler: Scheduler) {
+    super(IDENTITY, store, scheduler, TOPICS, SESSION, new PlugOutboxFormat(), REPLY);
   }
 
-  boot(): void {
-    this.drive();
-    this.cloud.start();
-    this.render();
-  }
+  restore(): void { this.drive(); }
 
   onButton(b: i32): i32 {
     if (b < Button.TOGGLE || b > Button.PAIR) return E_UNSUPPORTED;
@@ -63,50 +53,6 @@ export class Plug extends CommandHandler {
     else if (b == Button.TOGGLE) this.switchTo(!this.on);
     this.render();
     return OK;
-  }
-
-  onTimer(id: i32): i32 {
-    if (id != SCHEDULER_TIMER) return E_INVAL;
-    this.scheduler.onTimer(id);
-    this.render();
-    return OK;
-  }
-
-  onLan(frame: Uint8Array): i32 {
-    const rc = this.onboarding.onFrame(frame);
-    this.render();
-    return rc;
-  }
-
-  onMqttState(arg: i32): i32 {
-    if (this.cloud.state == LinkState.OFFLINE) return E_STATE;
-    if (this.cloud.onState(arg)) {
-      const serial = this.store.serial();
-      this.cloud.publish("hello", new JsonWriter().str("serial", serial === null ? "" : serial).str("fw", FIRMWARE).toString());
-      this.cloud.publish("state", this.stateJson());
-      this.cloud.flush();
-    }
-    this.render();
-    return OK;
-  }
-
-  onMqttAck(pid: i32, granted: i32): i32 {
-    if (!this.cloud.connected) return E_STATE;
-    this.cloud.onAck(pid, granted);
-    return OK;
-  }
-
-  /** {"ack":n}, {"retired":1}, or a command {"cmd":n,"set":"on","value":0|1}. */
-  onMqttMessage(topic: string, payload: Uint8Array): i32 {
-    const body = this.cloud.commandPayload(topic, payload);
-    if (body === null) return E_STATE;
-    const j = parseFlatJson(body);
-    if (j !== null && j.get("cmd") === null && j.int("retired", 0) == 1) { this.onboarding.onRetired(); this.render(); return OK; }
-    if (j !== null && j.get("cmd") === null && j.get("ack") !== null) return this.cloud.onCloudAck(j.int("ack", -1));
-    if (Commands.number(j) < 0) return this.commands.refuse(j);
-    const status = this.commands.run(j!, this);
-    this.render();
-    return status;
   }
 
   check(j: FlatJson): i32 {
@@ -124,7 +70,7 @@ export class Plug extends CommandHandler {
   private switchTo(on: bool): void {
     this.on = on;
     this.drive();
-    this.cloud.publish("state", this.stateJson());
+    this.publishState();
   }
 
   private drive(): void { board.gpioWrite(Pin.RELAY, this.on ? 1 : 0); }

@@ -1,13 +1,14 @@
-// The remote controller: buttons and screen, the heater's settings and operations, the
-// cloud link and the registration screens, wired together. main.ts feeds it events.
+// The remote controller: buttons and screen, the heater's settings and operations, on
+// the shared connected-appliance module (pairing, cloud link, commands). main.ts feeds it.
 import * as board from "../../board/index";
-import { OK, E_INVAL, E_MALFORMED, E_STATE, E_UNSUPPORTED } from "../../core/errors";
-import { FlatJson, JsonWriter, parseFlatJson } from "../../core/codecs/flat-json";
+import { OK, E_UNSUPPORTED } from "../../core/errors";
+import { FlatJson } from "../../core/codecs/flat-json";
 import { CredentialStore, CredentialTransaction } from "../../modules/credential-store/index";
-import { CloudLink, LinkState, Commands, CommandHandler, TopicSchema } from "../../modules/cloud-link/index";
-import { Onboarding, Key } from "../../modules/onboarding/index";
+import { LinkState, TopicSchema } from "../../modules/cloud-link/index";
+import { Key } from "../../modules/onboarding/index";
 import { SessionConfig, Role } from "../../modules/secure-session/index";
 import { Scheduler } from "../../modules/scheduler/index";
+import { ConnectedAppliance, Identity } from "../../modules/appliance/index";
 import { Heater, Setting, settingIndex, Change, ChangeListener } from "./heater";
 import { HeaterOutboxFormat, HISTORY, REPLY, historyEntry } from "./outbox-entries";
 import { showOnboarding } from "./onboarding-screens";
@@ -27,18 +28,15 @@ export namespace Button {
 
 /** The board timer the scheduler owns: every deadline of the image goes through it. */
 export const SCHEDULER_TIMER: i32 = 0;
-export const FIRMWARE = "water-heater 1";
+export const IDENTITY = new Identity("water heater", "Water heater", "water-heater 1");
 /** The water heater's topics (PROTOCOL.md §2) and its pairing session (§1). */
 export const TOPICS = new TopicSchema("devices", "reply", "history");
 export const LAN_SESSION = new SessionConfig("wh-lan-v2", board.Link.LAN, Role.RESPONDER);
 
 const UI_HOME = 0, UI_MENU = 1, UI_EDIT = 2;
 
-export class Remote extends CommandHandler {
+export class Remote extends ConnectedAppliance {
   heater: Heater;
-  cloud: CloudLink;
-  commands: Commands;
-  registration: Onboarding;
   private ui: i32 = UI_HOME;
   private cursor: i32 = 0;
   private editing: i32 = 0;
@@ -47,30 +45,24 @@ export class Remote extends CommandHandler {
    *  saved (OK when there is none); any button clears it. */
   private notSaved: i32 = OK;
 
-  constructor(public store: CredentialStore, public scheduler: Scheduler) {
-    super();
-    const cloud = new CloudLink(store, TOPICS, scheduler, new HeaterOutboxFormat());
+  constructor(store: CredentialStore, scheduler: Scheduler) {
+    super(IDENTITY, store, scheduler, TOPICS, LAN_SESSION, new HeaterOutboxFormat(), REPLY);
     this.heater = new Heater(store, scheduler);
-    this.cloud = cloud;
-    this.registration = new Onboarding(store, cloud, scheduler, LAN_SESSION);
-    this.commands = new Commands(store, cloud, REPLY);
     this.heater.listener = new HeaterChanges(this);
   }
 
-  boot(): void {
-    this.heater.load();
-    this.cloud.start();
-    this.render();
-  }
+  restore(): void { this.heater.load(); }
+
+  stateJson(): string { return this.heater.stateJson(); }
 
   // ------------------------------------------------------------ buttons
 
   onButton(b: i32): i32 {
     if (b < Button.MENU || b > Button.REHEAT) return E_UNSUPPORTED;
     if (this.notSaved != OK) this.notSaved = OK;
-    else if (this.registration.active) {
-      this.registration.onKey(b);
-      if (!this.registration.active) this.ui = UI_HOME;
+    else if (this.onboarding.active) {
+      this.onboarding.onKey(b);
+      if (!this.onboarding.active) this.ui = UI_HOME;
     } else if (this.ui == UI_HOME) {
       if (b == Button.MENU) { this.ui = UI_MENU; this.cursor = 0; }
       else if (b == Button.AUTO_BATH) this.applySetting(Setting.AUTO_BATH, 1 - this.heater.values[Setting.AUTO_BATH]);
@@ -80,7 +72,7 @@ export class Remote extends CommandHandler {
       else if (b == Button.DOWN) this.cursor = (this.cursor + 1) % MENU_ITEMS.length;
       else if (b == Button.BACK || b == Button.MENU) this.ui = UI_HOME;
       else if (b == Button.OK) {
-        if (this.cursor == 3) { this.ui = UI_HOME; this.registration.openMenu(); }
+        if (this.cursor == 3) { this.ui = UI_HOME; this.onboarding.openMenu(); }
         else { this.ui = UI_EDIT; this.editing = this.cursor; this.draft = this.heater.values[this.cursor]; }
       }
     } else {
@@ -96,37 +88,7 @@ export class Remote extends CommandHandler {
     return OK;
   }
 
-  // ------------------------------------------------------------ cloud
-
-  onMqttState(arg: i32): i32 {
-    // The board reports on a connection only after the firmware asked for one.
-    if (this.cloud.state == LinkState.OFFLINE) return E_STATE;
-    if (this.cloud.onState(arg)) this.sayHello();
-    this.render();
-    return OK;
-  }
-
-  private sayHello(): void {
-    const serial = this.store.serial();
-    this.cloud.publish("hello", new JsonWriter().str("serial", serial === null ? "" : serial).str("fw", FIRMWARE).toString());
-    this.cloud.publish("state", this.heater.stateJson());
-    this.cloud.flush();
-  }
-
-  /** From the cloud: {"ack":n} acknowledges our outbox; {"retired":1} lets an erase go
-   *  on; {"cmd":n,"set":name,"value":v} is a command, applied at most once and answered
-   *  through the outbox (modules/cloud-link/commands.ts). */
-  onMqttMessage(topic: string, payload: Uint8Array): i32 {
-    const body = this.cloud.commandPayload(topic, payload);
-    if (body === null) return E_STATE;
-    const j = parseFlatJson(body);
-    if (j !== null && j.get("cmd") === null && j.int("retired", 0) == 1) { this.registration.onRetired(); this.render(); return OK; }
-    if (j !== null && j.get("cmd") === null && j.get("ack") !== null) return this.cloud.onCloudAck(j.int("ack", -1));
-    if (Commands.number(j) < 0) return this.commands.refuse(j);
-    const status = this.commands.run(j!, this);
-    this.render();
-    return status;
-  }
+  // ------------------------------------------------------------ cloud commands
 
   check(j: FlatJson): i32 {
     const name = j.string("set");
@@ -141,26 +103,6 @@ export class Remote extends CommandHandler {
   apply(j: FlatJson): i32 {
     const name = j.string("set");
     return this.applySetting(name === null ? -1 : settingIndex(name), <i32>j.int("value", -1), true);
-  }
-
-  onMqttAck(pid: i32, granted: i32): i32 {
-    if (!this.cloud.connected) return E_STATE;
-    this.cloud.onAck(pid, granted);
-    return OK;
-  }
-
-  // ------------------------------------------------------------ timers and LAN
-
-  onTimer(id: i32): i32 {
-    if (this.scheduler.onTimer(id) != OK) return E_INVAL;
-    this.render();
-    return OK;
-  }
-
-  onLan(frame: Uint8Array): i32 {
-    const rc = this.registration.onFrame(frame);
-    this.render();
-    return rc;
   }
 
   // ------------------------------------------------------------ shared
@@ -187,11 +129,11 @@ export class Remote extends CommandHandler {
       const rc = this.cloud.enqueue(HISTORY, historyEntry(c.event, c.value, board.wallMs()));
       if (rc < 0) board.logError("history " + c.event + " not stored (" + rc.toString() + ")");
     }
-    this.cloud.publish("state", this.heater.stateJson());
+    this.publishState();
   }
 
   render(): void {
-    if (this.registration.active) { showOnboarding(this.registration); return; }
+    if (this.onboarding.active) { showOnboarding(this.onboarding); return; }
     if (this.notSaved != OK) showNotSaved(this.notSaved);
     else if (this.ui == UI_MENU) showMenu(this.cursor);
     else if (this.ui == UI_EDIT) showEditor(this.editing, this.draft);
@@ -208,7 +150,7 @@ export class Remote extends CommandHandler {
 }
 
 /** Passes the heater's own changes (bath ready, reheating done) to the remote, which
- *  reports them: the remote is already a CommandHandler, and a class has one base. */
+ *  reports them: the remote is already a ConnectedAppliance, and a class has one base. */
 class HeaterChanges extends ChangeListener {
   constructor(private remote: Remote) { super(); }
   onHeaterChange(c: Change): void { this.remote.onHeaterChange(c); }

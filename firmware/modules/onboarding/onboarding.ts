@@ -85,6 +85,8 @@ export class Onboarding extends DeadlineOwner {
   failureRc: i32 = OK;
   private continueToNew: bool = false;
   private session: SecureSession;
+  /** The board link the pairing session runs over (the image routes its frames here). */
+  readonly link: i32;
   private pendingErase: i32 = 0;
   private badFrames: i32 = 0;
   private terminal: string = "";
@@ -96,6 +98,7 @@ export class Onboarding extends DeadlineOwner {
               session: SessionConfig, private deadline: u32 = WINDOW_DEADLINE) {
     super();
     this.session = new SecureSession(session);
+    this.link = session.link;
     scheduler.register(deadline, this);
   }
 

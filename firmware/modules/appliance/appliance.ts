@@ -1,0 +1,109 @@
+// A connected appliance: what every appliance image does with the cloud and its pairing
+// partner, once. Pairing runs the onboarding module over the image's secure session; the
+// cloud link says hello and state on every connection; acknowledgements empty the
+// outbox; {"retired":1} lets an erase go on; commands are applied at most once through
+// the replay floor. The image adds its own state, commands, buttons and screen.
+import { OK, E_INVAL, E_STATE, E_UNSUPPORTED } from "../../core/errors";
+import { FlatJson, JsonWriter, parseFlatJson } from "../../core/codecs/flat-json";
+import { CredentialStore } from "../credential-store/index";
+import { CloudLink, Commands, CommandHandler, LinkState, OutboxFormat, TopicSchema } from "../cloud-link/index";
+import { Onboarding } from "../onboarding/index";
+import { SessionConfig } from "../secure-session/index";
+import { Scheduler } from "../scheduler/index";
+import { Link } from "../../board/index";
+import { handleFactory } from "../service-port/index";
+
+/** Who the appliance is, for its hello, its boot log line and its storage-failure screen. */
+export class Identity {
+  /** name: in log lines ("water heater"); title: on its screen ("Water heater");
+   *  firmware: in its hello ("water-heater 1"). */
+  constructor(public name: string, public title: string, public firmware: string) {}
+}
+
+export abstract class ConnectedAppliance extends CommandHandler {
+  cloud: CloudLink;
+  onboarding: Onboarding;
+  commands: Commands;
+
+  constructor(public identity: Identity, public store: CredentialStore, public scheduler: Scheduler,
+              topics: TopicSchema, session: SessionConfig, format: OutboxFormat, replyKind: u8) {
+    super();
+    const cloud = new CloudLink(store, topics, scheduler, format);
+    this.cloud = cloud;
+    this.onboarding = new Onboarding(store, cloud, scheduler, session);
+    this.commands = new Commands(store, cloud, replyKind);
+  }
+
+  // ------------------------------------------------------------ the image's part
+
+  /** The appliance's state as the cloud shows it, sent after hello and on every change. */
+  abstract stateJson(): string;
+  /** Shows the screen for the current state (after every event). */
+  abstract render(): void;
+  /** Restores the image's own state at boot, before the cloud link starts. */
+  restore(): void {}
+  onButton(b: i32): i32 { return E_UNSUPPORTED; }
+  onGpio(pin: i32): i32 { return E_UNSUPPORTED; }
+
+  // ------------------------------------------------------------ shared
+
+  boot(): void {
+    this.restore();
+    this.cloud.start();
+    this.render();
+  }
+
+  onTimer(id: i32): i32 {
+    if (this.scheduler.onTimer(id) != OK) return E_INVAL;
+    this.render();
+    return OK;
+  }
+
+  /** A frame on a short-range link: the pairing session's link goes to onboarding, the
+   *  service port answers the factory's PROVISION; other links are not this image's. */
+  onLink(link: i32, frame: Uint8Array): i32 {
+    if (link == Link.SERVICE) return handleFactory(this.store, frame);
+    if (link != this.onboarding.link) return E_UNSUPPORTED;
+    const rc = this.onboarding.onFrame(frame);
+    this.render();
+    return rc;
+  }
+
+  onMqttState(arg: i32): i32 {
+    // The board reports on a connection only after the firmware asked for one.
+    if (this.cloud.state == LinkState.OFFLINE) return E_STATE;
+    if (this.cloud.onState(arg)) this.sayHello();
+    this.render();
+    return OK;
+  }
+
+  onMqttAck(pid: i32, granted: i32): i32 {
+    if (!this.cloud.connected) return E_STATE;
+    this.cloud.onAck(pid, granted);
+    return OK;
+  }
+
+  /** From the cloud: {"ack":n} acknowledges the outbox; {"retired":1} lets an erase go
+   *  on; anything else is a command, applied at most once (cloud-link/commands.ts). */
+  onMqttMessage(topic: string, payload: Uint8Array): i32 {
+    const body = this.cloud.commandPayload(topic, payload);
+    if (body === null) return E_STATE;
+    const j = parseFlatJson(body);
+    if (j !== null && j.get("cmd") === null && j.int("retired", 0) == 1) { this.onboarding.onRetired(); this.render(); return OK; }
+    if (j !== null && j.get("cmd") === null && j.get("ack") !== null) return this.cloud.onCloudAck(j.int("ack", -1));
+    if (Commands.number(j) < 0) return this.commands.refuse(j);
+    const status = this.commands.run(j!, this);
+    this.render();
+    return status;
+  }
+
+  /** Reports the state; a change the cloud must not miss goes through the outbox instead. */
+  publishState(): void { this.cloud.publish("state", this.stateJson()); }
+
+  private sayHello(): void {
+    const serial = this.store.serial();
+    this.cloud.publish("hello", new JsonWriter().str("serial", serial === null ? "" : serial).str("fw", this.identity.firmware).toString());
+    this.publishState();
+    this.cloud.flush();
+  }
+}
