@@ -46,6 +46,7 @@ function fail(msg: string): never {
 const imageConfig = (): Inputs => ({
   "asconfig.json": hashFile("asconfig.json"),
   "scripts/build.ts": hashFile("scripts/build.ts"),
+  "scripts/utf8-literals.mjs": hashFile("scripts/utf8-literals.mjs"),
   assemblyscript: JSON.parse(readFileSync("node_modules/assemblyscript/package.json", "utf8")).version,
 });
 
@@ -55,7 +56,7 @@ async function compileImage(target: string): Promise<Inputs> {
   const read = new Set<string>();
   // Loaded only when an image is out of date: the compiler takes seconds to load.
   const asc = (await import("assemblyscript/asc")).default;
-  const { error } = await asc.main([`firmware/images/${target}/main.ts`, "--config", "asconfig.json", "--target", target], {
+  const { error } = await asc.main([`firmware/images/${target}/main.ts`, "--config", resolve(root, "asconfig.json"), "--target", target], {
     stdout: process.stdout,
     stderr: process.stderr,
     readFile(filename: string, baseDir: string) {

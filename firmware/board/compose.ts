@@ -31,12 +31,16 @@ export class Composer {
   }
 
   /** Appends bytes that already are UTF-8 text. */
-  bytes(b: Uint8Array): Composer {
+  bytes(b: Uint8Array): Composer { return this.addUtf8(b.dataStart, b.length); }
+
+  /** Appends `n` bytes of UTF-8 text at `from`. What the images' build turns add("...")
+   *  into (scripts/utf8-literals.mjs): the literal's bytes, stored once as UTF-8. */
+  addUtf8(from: usize, n: i32): Composer {
     if (ended) return this;
-    const n = min(b.length, CAPACITY - used);
-    if (n < b.length) ended = true;
-    for (let i = 0; i < n; i++) store<u8>(buffer + <usize>(used + i), load<u8>(b.dataStart + <usize>i));
-    used += n;
+    const fits = min(n, CAPACITY - used);
+    if (fits < n) ended = true;
+    for (let i = 0; i < fits; i++) store<u8>(buffer + <usize>(used + i), load<u8>(from + <usize>i));
+    used += fits;
     return this;
   }
 
@@ -50,6 +54,18 @@ export class Composer {
     if (v < 0) store<u8>(buffer + <usize>(used++), 0x2d);
     let at = buffer + <usize>(used + digits);
     do { store<u8>(--at, <u8>(0x30 + u % 10)); u /= 10; } while (u != 0);
+    used += digits;
+    return this;
+  }
+
+  /** Appends a whole number in lowercase hexadecimal, as toString(16) writes it. */
+  hex(v: u32): Composer {
+    let digits = 1;
+    for (let t = v; t >= 16; t >>= 4) digits++;
+    if (ended) return this;
+    if (used + digits > CAPACITY) { ended = true; return this; }
+    let at = buffer + <usize>(used + digits);
+    do { const d = v & 15; store<u8>(--at, <u8>(d < 10 ? 0x30 + d : 0x57 + d)); v >>= 4; } while (v != 0);
     used += digits;
     return this;
   }

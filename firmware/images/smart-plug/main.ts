@@ -35,8 +35,8 @@ export function fw_event(kind: i32, arg: i32, len: i32): i32 {
 function boot(): i32 {
   const rc = store.open();
   ready = rc == OK;
-  if (!ready) { board.logError("store failed to mount: " + rc.toString()); board.show("Service required"); return rc; }
-  board.logInfo("smart plug booted; " + (store.registered() ? "registered" : "not registered"));
+  if (!ready) { board.compose().add("store failed to mount: ").num(rc).error(); board.compose().add("Service required").show(); return rc; }
+  board.compose().add("smart plug booted; ").add(store.registered() ? "registered" : "not registered").info();
   scheduler.boot();
   plug.boot();
   return OK;

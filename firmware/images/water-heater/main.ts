@@ -33,8 +33,8 @@ export function fw_event(kind: i32, arg: i32, len: i32): i32 {
 function boot(): i32 {
   const rc = store.open();
   ready = rc == OK;
-  if (!ready) { board.logError("store failed to mount: " + rc.toString()); board.show("Water heater\nService required (storage)"); return rc; }
-  board.logInfo("water heater booted; " + (store.registered() ? "registered" : "not registered"));
+  if (!ready) { board.compose().add("store failed to mount: ").num(rc).error(); board.compose().add("Water heater\nService required (storage)").show(); return rc; }
+  board.compose().add("water heater booted; ").add(store.registered() ? "registered" : "not registered").info();
   scheduler.boot();
   remote.boot();
   return OK;

@@ -175,7 +175,7 @@ export class Remote extends CommandHandler {
     if (c !== null) this.report(c);
     const rc = this.heater.saveError;
     if (rc != OK) {
-      board.logError("setting " + i.toString() + " not saved: " + rc.toString());
+      board.compose().add("setting ").num(i).add(" not saved: ").num(rc).error();
       this.notSaved = rc;
     }
     return rc;
@@ -185,7 +185,7 @@ export class Remote extends CommandHandler {
   private report(c: Change): void {
     if (this.store.registered()) {
       const rc = this.cloud.enqueue(HISTORY, historyEntry(c.event, c.value, board.wallMs()));
-      if (rc < 0) board.logError("history " + c.event + " not stored (" + rc.toString() + ")");
+      if (rc < 0) board.compose().add("history ").add(c.event).add(" not stored (").num(rc).add(")").error();
     }
     this.cloud.publish("state", this.heater.stateJson());
   }
