@@ -47,6 +47,7 @@ const imageConfig = (): Inputs => ({
   "asconfig.json": hashFile("asconfig.json"),
   "scripts/build.ts": hashFile("scripts/build.ts"),
   "scripts/utf8-literals.mjs": hashFile("scripts/utf8-literals.mjs"),
+  "scripts/data-segments.mjs": hashFile("scripts/data-segments.mjs"),
   assemblyscript: JSON.parse(readFileSync("node_modules/assemblyscript/package.json", "utf8")).version,
 });
 
