@@ -33,8 +33,12 @@ export class Composer {
   /** Appends bytes that already are UTF-8 text. */
   bytes(b: Uint8Array): Composer { return this.addUtf8(b.dataStart, b.length); }
 
-  /** Appends `n` bytes of UTF-8 text at `from`. What the images' build turns add("...")
-   *  into (scripts/utf8-literals.mjs): the literal's bytes, stored once as UTF-8. */
+  /** Appends UTF-8 text stored as its length (one byte) then its bytes. What the images'
+   *  build turns add("...") into (scripts/utf8-literals.mjs): the literal, stored once as
+   *  UTF-8. */
+  addText(at: usize): Composer { return this.addUtf8(at + 1, load<u8>(at)); }
+
+  /** Appends `n` bytes of UTF-8 text at `from`. */
   addUtf8(from: usize, n: i32): Composer {
     if (ended) return this;
     const fits = min(n, CAPACITY - used);

@@ -36,6 +36,8 @@ describe("compose", () => {
   it("appends UTF-8 bytes as add() would the same text (what the images' build makes of a literal)", () => {
     const b = encoded("40 °C, €uro 😀");
     expect(same(compose().add("t=").addUtf8(b.dataStart, b.length).add("!").toBytes(), encoded("t=40 °C, €uro 😀!"))).toBe(true);
+    const counted = memory.data<u8>([4, 0x4f, 0xc3, 0xa9, 0x4b]);   // 4 bytes: "OéK"
+    expect(same(compose().add("[").addText(counted).add("]").toBytes(), encoded("[OéK]"))).toBe(true);
   });
 
   it("starts over on every compose()", () => {

@@ -11,7 +11,7 @@ import { Scheduler } from "../../modules/scheduler/index";
 import { Heater, Setting, settingIndex, Change, ChangeListener } from "./heater";
 import { HeaterOutboxFormat, HISTORY, REPLY, historyEntry } from "./outbox-entries";
 import { showOnboarding } from "./onboarding-screens";
-import { MENU_ITEMS, showHome, showMenu, showEditor, showNotSaved } from "./screens";
+import { MENU_LENGTH, CloudStatus, showHome, showMenu, showEditor, showNotSaved } from "./screens";
 
 // The remote's buttons. Arrow, OK and BACK carry the onboarding module's key numbers,
 // so those presses go to it unchanged while its screens are shown.
@@ -76,8 +76,8 @@ export class Remote extends CommandHandler {
       else if (b == Button.AUTO_BATH) this.applySetting(Setting.AUTO_BATH, 1 - this.heater.values[Setting.AUTO_BATH]);
       else if (b == Button.REHEAT) this.applySetting(Setting.REHEAT, 1 - this.heater.values[Setting.REHEAT]);
     } else if (this.ui == UI_MENU) {
-      if (b == Button.UP) this.cursor = (this.cursor + MENU_ITEMS.length - 1) % MENU_ITEMS.length;
-      else if (b == Button.DOWN) this.cursor = (this.cursor + 1) % MENU_ITEMS.length;
+      if (b == Button.UP) this.cursor = (this.cursor + MENU_LENGTH - 1) % MENU_LENGTH;
+      else if (b == Button.DOWN) this.cursor = (this.cursor + 1) % MENU_LENGTH;
       else if (b == Button.BACK || b == Button.MENU) this.ui = UI_HOME;
       else if (b == Button.OK) {
         if (this.cursor == 3) { this.ui = UI_HOME; this.registration.openMenu(); }
@@ -198,12 +198,12 @@ export class Remote extends CommandHandler {
     else showHome(this.heater.values, this.heater.bathReady, this.cloudStatus());
   }
 
-  private cloudStatus(): string {
+  private cloudStatus(): i32 {
     const s = this.cloud.state;
-    if (s == LinkState.CONNECTED) return "connected";
-    if (s == LinkState.CONNECTING) return "connecting";
-    if (s == LinkState.WAITING) return this.cloud.lastRefusal == -6 ? "login refused, retrying" : "offline, retrying";
-    return this.store.registered() ? "offline" : "not registered";
+    if (s == LinkState.CONNECTED) return CloudStatus.CONNECTED;
+    if (s == LinkState.CONNECTING) return CloudStatus.CONNECTING;
+    if (s == LinkState.WAITING) return this.cloud.lastRefusal == -6 ? CloudStatus.LOGIN_REFUSED : CloudStatus.RETRYING;
+    return this.store.registered() ? CloudStatus.OFFLINE : CloudStatus.NOT_REGISTERED;
   }
 }
 
