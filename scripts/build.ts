@@ -17,6 +17,7 @@ import { relative, resolve } from "node:path";
 import { buildPosix, posixInputs } from "./build-posix.ts";
 import { buildBrokerPlugin, BROKER_PLUGIN } from "./build-broker-plugin.ts";
 import { generate } from "./gen-abi.ts";
+import { convergeImage } from "./build-converge.ts";
 import { hashFile, inputsOf, staleReason, writeStamp, type Inputs } from "./build-stamp.ts";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -48,6 +49,7 @@ const imageConfig = (): Inputs => ({
   "scripts/build.ts": hashFile("scripts/build.ts"),
   "scripts/utf8-literals.mjs": hashFile("scripts/utf8-literals.mjs"),
   "scripts/data-segments.mjs": hashFile("scripts/data-segments.mjs"),
+  "scripts/build-converge.ts": hashFile("scripts/build-converge.ts"),
   assemblyscript: JSON.parse(readFileSync("node_modules/assemblyscript/package.json", "utf8")).version,
 });
 
@@ -71,6 +73,9 @@ async function compileImage(target: string): Promise<Inputs> {
     },
   });
   if (error) fail(`image ${target}: ${error.message}`);
+  const cfg = JSON.parse(readFileSync("asconfig.json", "utf8"));
+  const t = cfg.targets[target];
+  await convergeImage(t.outFile, t.textFile, cfg.options.optimizeLevel, cfg.options.shrinkLevel);
   return { ...inputsOf(read), ...imageConfig() };
 }
 
