@@ -50,15 +50,11 @@ export class Composer {
 
   /** Appends a whole number in decimal, as toString() writes it. */
   num(v: i64): Composer {
-    let u: u64 = v < 0 ? <u64>0 - <u64>v : <u64>v;
-    let digits = 1;
-    for (let t = u; t >= 10; t /= 10) digits++;
     if (ended) return this;
-    if (used + (v < 0 ? 1 : 0) + digits > CAPACITY) { ended = true; return this; }
-    if (v < 0) store<u8>(buffer + <usize>(used++), 0x2d);
-    let at = buffer + <usize>(used + digits);
-    do { store<u8>(--at, <u8>(0x30 + u % 10)); u /= 10; } while (u != 0);
-    used += digits;
+    const n = decimalLength(v);
+    if (used + n > CAPACITY) { ended = true; return this; }
+    writeDecimal(buffer + <usize>used, v, n);
+    used += n;
     return this;
   }
 
@@ -128,6 +124,21 @@ export function encode(s: string, to: usize, room: i32): i32 {
     while (shift > 0) { shift -= 6; store<u8>(to + <usize>(at++), <u8>(0x80 | ((c >> shift) & 0x3f))); }
   }
   return at;
+}
+
+/** How many bytes `v` takes in decimal, as toString() writes it. */
+export function decimalLength(v: i64): i32 {
+  let n = v < 0 ? 2 : 1;
+  for (let t = v < 0 ? <u64>0 - <u64>v : <u64>v; t >= 10; t /= 10) n++;
+  return n;
+}
+
+/** Writes `v` in decimal, as toString() does, into the decimalLength(v) bytes at `to`. */
+export function writeDecimal(to: usize, v: i64, length: i32): void {
+  let u: u64 = v < 0 ? <u64>0 - <u64>v : <u64>v;
+  if (v < 0) store<u8>(to, 0x2d);
+  let at = to + <usize>length;
+  do { store<u8>(--at, <u8>(0x30 + u % 10)); u /= 10; } while (u != 0);
 }
 
 /** How many bytes encode() writes for `s`. */

@@ -2,7 +2,7 @@
 // JSON the firmware reads or writes. The parser is bounded: nesting, escapes other than
 // \" and \\, more than MAX_FIELDS fields or oversize input are refused, never guessed.
 
-import { encode, encodedLength } from "../../board/compose";
+import { decimalLength, encode, encodedLength, writeDecimal } from "../../board/compose";
 
 export const MAX_JSON = 512;
 export const MAX_FIELDS = 16;
@@ -147,14 +147,10 @@ export class JsonWriter {
 
   num(key: string, v: i64): JsonWriter {
     this.key(key);
-    let u: u64 = v < 0 ? <u64>0 - <u64>v : <u64>v;
-    let digits = 1;
-    for (let t = u; t >= 10; t /= 10) digits++;
-    if (v < 0) this.byte(0x2d);
-    this.room(digits);
-    let at = this.buf.dataStart + <usize>(this.n + digits);
-    do { store<u8>(--at, <u8>(0x30 + u % 10)); u /= 10; } while (u != 0);
-    this.n += digits;
+    const n = decimalLength(v);
+    this.room(n);
+    writeDecimal(this.buf.dataStart + <usize>this.n, v, n);
+    this.n += n;
     return this;
   }
 
