@@ -17,6 +17,7 @@ import { relative, resolve } from "node:path";
 import { buildPosix, posixInputs } from "./build-posix.ts";
 import { buildBrokerPlugin, BROKER_PLUGIN } from "./build-broker-plugin.ts";
 import { generate } from "./gen-abi.ts";
+import { convergeImage } from "./build-converge.ts";
 import { hashFile, inputsOf, staleReason, writeStamp, type Inputs } from "./build-stamp.ts";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -46,6 +47,9 @@ function fail(msg: string): never {
 const imageConfig = (): Inputs => ({
   "asconfig.json": hashFile("asconfig.json"),
   "scripts/build.ts": hashFile("scripts/build.ts"),
+  "scripts/utf8-literals.mjs": hashFile("scripts/utf8-literals.mjs"),
+  "scripts/data-segments.mjs": hashFile("scripts/data-segments.mjs"),
+  "scripts/build-converge.ts": hashFile("scripts/build-converge.ts"),
   assemblyscript: JSON.parse(readFileSync("node_modules/assemblyscript/package.json", "utf8")).version,
 });
 
@@ -55,7 +59,7 @@ async function compileImage(target: string): Promise<Inputs> {
   const read = new Set<string>();
   // Loaded only when an image is out of date: the compiler takes seconds to load.
   const asc = (await import("assemblyscript/asc")).default;
-  const { error } = await asc.main([`firmware/images/${target}/main.ts`, "--config", "asconfig.json", "--target", target], {
+  const { error } = await asc.main([`firmware/images/${target}/main.ts`, "--config", resolve(root, "asconfig.json"), "--target", target], {
     stdout: process.stdout,
     stderr: process.stderr,
     readFile(filename: string, baseDir: string) {
@@ -69,6 +73,9 @@ async function compileImage(target: string): Promise<Inputs> {
     },
   });
   if (error) fail(`image ${target}: ${error.message}`);
+  const cfg = JSON.parse(readFileSync("asconfig.json", "utf8"));
+  const t = cfg.targets[target];
+  await convergeImage(t.outFile, t.textFile, cfg.options.optimizeLevel, cfg.options.shrinkLevel);
   return { ...inputsOf(read), ...imageConfig() };
 }
 

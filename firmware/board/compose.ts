@@ -31,25 +31,41 @@ export class Composer {
   }
 
   /** Appends bytes that already are UTF-8 text. */
-  bytes(b: Uint8Array): Composer {
+  bytes(b: Uint8Array): Composer { return this.addUtf8(b.dataStart, b.length); }
+
+  /** Appends UTF-8 text stored as its length (one byte) then its bytes. What the images'
+   *  build turns add("...") into (scripts/utf8-literals.mjs): the literal, stored once as
+   *  UTF-8. */
+  addText(at: usize): Composer { return this.addUtf8(at + 1, load<u8>(at)); }
+
+  /** Appends `n` bytes of UTF-8 text at `from`. */
+  addUtf8(from: usize, n: i32): Composer {
     if (ended) return this;
-    const n = min(b.length, CAPACITY - used);
-    if (n < b.length) ended = true;
-    for (let i = 0; i < n; i++) store<u8>(buffer + <usize>(used + i), load<u8>(b.dataStart + <usize>i));
-    used += n;
+    const fits = min(n, CAPACITY - used);
+    if (fits < n) ended = true;
+    for (let i = 0; i < fits; i++) store<u8>(buffer + <usize>(used + i), load<u8>(from + <usize>i));
+    used += fits;
     return this;
   }
 
   /** Appends a whole number in decimal, as toString() writes it. */
   num(v: i64): Composer {
-    let u: u64 = v < 0 ? <u64>0 - <u64>v : <u64>v;
-    let digits = 1;
-    for (let t = u; t >= 10; t /= 10) digits++;
     if (ended) return this;
-    if (used + (v < 0 ? 1 : 0) + digits > CAPACITY) { ended = true; return this; }
-    if (v < 0) store<u8>(buffer + <usize>(used++), 0x2d);
+    const n = decimalLength(v);
+    if (used + n > CAPACITY) { ended = true; return this; }
+    writeDecimal(buffer + <usize>used, v, n);
+    used += n;
+    return this;
+  }
+
+  /** Appends a whole number in lowercase hexadecimal, as toString(16) writes it. */
+  hex(v: u32): Composer {
+    let digits = 1;
+    for (let t = v; t >= 16; t >>= 4) digits++;
+    if (ended) return this;
+    if (used + digits > CAPACITY) { ended = true; return this; }
     let at = buffer + <usize>(used + digits);
-    do { store<u8>(--at, <u8>(0x30 + u % 10)); u /= 10; } while (u != 0);
+    do { const d = v & 15; store<u8>(--at, <u8>(d < 10 ? 0x30 + d : 0x57 + d)); v >>= 4; } while (v != 0);
     used += digits;
     return this;
   }
@@ -108,6 +124,21 @@ export function encode(s: string, to: usize, room: i32): i32 {
     while (shift > 0) { shift -= 6; store<u8>(to + <usize>(at++), <u8>(0x80 | ((c >> shift) & 0x3f))); }
   }
   return at;
+}
+
+/** How many bytes `v` takes in decimal, as toString() writes it. */
+export function decimalLength(v: i64): i32 {
+  let n = v < 0 ? 2 : 1;
+  for (let t = v < 0 ? <u64>0 - <u64>v : <u64>v; t >= 10; t /= 10) n++;
+  return n;
+}
+
+/** Writes `v` in decimal, as toString() does, into the decimalLength(v) bytes at `to`. */
+export function writeDecimal(to: usize, v: i64, length: i32): void {
+  let u: u64 = v < 0 ? <u64>0 - <u64>v : <u64>v;
+  if (v < 0) store<u8>(to, 0x2d);
+  let at = to + <usize>length;
+  do { store<u8>(--at, <u8>(0x30 + u % 10)); u /= 10; } while (u != 0);
 }
 
 /** How many bytes encode() writes for `s`. */

@@ -8,6 +8,7 @@ import {
   PAGE_MAGIC, PAGE_HEADER, PAGE_STATE_OFF, PAGE_FREEING, REC_HEADER, REC_FREE, REC_CLAIMED,
   REC_COMMITTED, REC_SCRUBBED, FLAG_TOMBSTONE, FLAG_TXN, FLAG_COMMIT, TXN_COMMIT_LEN, KEY_NONE, align4, recordSize,
 } from "./layout";
+import { RecordIndex } from "./record-index";
 
 class Entry {
   constructor(public seq: u32, public addr: i32, public len: i32, public tomb: bool) {}
@@ -91,7 +92,7 @@ export class RecordStore {
   private state: StaticArray<u8> = new StaticArray<u8>(0);
   private pageSeq: StaticArray<u32> = new StaticArray<u32>(0);
   private pageEnd: StaticArray<i32> = new StaticArray<i32>(0);
-  private index: Map<u32, Entry> = new Map<u32, Entry>();
+  private index: RecordIndex<Entry> = new RecordIndex<Entry>();
   private nextSeq: u32 = 1;
   private maxPageSeq: u32 = 0;
   private active: i32 = -1;

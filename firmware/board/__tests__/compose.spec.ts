@@ -26,6 +26,20 @@ describe("compose", () => {
     }
   });
 
+  it("writes hexadecimal as toString(16) does", () => {
+    const nums: u32[] = [0, 9, 10, 15, 16, 0x1ff, 0x7f00, 0xabcdef, 0xffffffff];
+    for (let i = 0; i < nums.length; i++) {
+      expect(same(compose().add("h=").hex(nums[i]).toBytes(), encoded("h=" + nums[i].toString(16)))).toBe(true);
+    }
+  });
+
+  it("appends UTF-8 bytes as add() would the same text (what the images' build makes of a literal)", () => {
+    const b = encoded("40 °C, €uro 😀");
+    expect(same(compose().add("t=").addUtf8(b.dataStart, b.length).add("!").toBytes(), encoded("t=40 °C, €uro 😀!"))).toBe(true);
+    const counted = memory.data<u8>([4, 0x4f, 0xc3, 0xa9, 0x4b]);   // 4 bytes: "OéK"
+    expect(same(compose().add("[").addText(counted).add("]").toBytes(), encoded("[OéK]"))).toBe(true);
+  });
+
   it("starts over on every compose()", () => {
     compose().add("a long first text");
     expect(same(compose().add("b").toBytes(), encoded("b"))).toBe(true);

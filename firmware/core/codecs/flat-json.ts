@@ -2,6 +2,8 @@
 // JSON the firmware reads or writes. The parser is bounded: nesting, escapes other than
 // \" and \\, more than MAX_FIELDS fields or oversize input are refused, never guessed.
 
+import { decimalLength, encode, encodedLength, writeDecimal } from "../../board/compose";
+
 export const MAX_JSON = 512;
 export const MAX_FIELDS = 16;
 
@@ -134,31 +136,78 @@ function matchWord(c: Cursor, w: string): bool {
 }
 
 /** Builds a flat object; string values are escaped for \" and \\ only (the firmware never
- *  writes control characters). */
+ *  writes control characters). The text is written as UTF-8 straight into a byte buffer:
+ *  no intermediate strings, and the number and concatenation code of the standard
+ *  library stays out of the images. */
 export class JsonWriter {
-  private out: string = "{";
-  num(key: string, v: i64): JsonWriter { this.out += this.key(key) + v.toString(); return this; }
-  bool(key: string, v: bool): JsonWriter { this.out += this.key(key) + (v ? "true" : "false"); return this; }
-  str(key: string, v: string): JsonWriter { this.out += this.key(key) + "\"" + escaped(v) + "\""; return this; }
-  toString(): string { return this.out + "}"; }
+  private buf: Uint8Array = new Uint8Array(64);
+  private n: i32 = 1;
 
-  private key(key: string): string { return (this.out.length > 1 ? ",\"" : "\"") + key + "\":"; }
-}
+  constructor() { this.buf[0] = 0x7b; }   // {
 
-/** `v` with a backslash before every " and \ (a new string only when there is one). */
-function escaped(v: string): string {
-  const p = changetype<usize>(v);
-  const n = v.length;
-  let extra = 0;
-  for (let i = 0; i < n; i++) { const c = load<u16>(p + (<usize>i << 1)); if (c == 0x22 || c == 0x5c) extra++; }
-  if (extra == 0) return v;
-  const out = changetype<string>(__new(<usize>(n + extra) << 1, idof<string>()));
-  let at = changetype<usize>(out);
-  for (let i = 0; i < n; i++) {
-    const c = load<u16>(p + (<usize>i << 1));
-    if (c == 0x22 || c == 0x5c) { store<u16>(at, 0x5c); at += 2; }
-    store<u16>(at, c);
-    at += 2;
+  num(key: string, v: i64): JsonWriter {
+    this.key(key);
+    const n = decimalLength(v);
+    this.room(n);
+    writeDecimal(this.buf.dataStart + <usize>this.n, v, n);
+    this.n += n;
+    return this;
   }
-  return out;
+
+  bool(key: string, v: bool): JsonWriter { this.key(key); this.text(v ? "true" : "false"); return this; }
+
+  str(key: string, v: string): JsonWriter {
+    this.key(key);
+    this.byte(0x22);
+    // Encode, then spread the bytes from the back, a backslash before each " and \
+    // (both ASCII: never inside a multi-byte UTF-8 sequence).
+    let extra = 0;
+    for (let i = 0; i < v.length; i++) { const c = v.charCodeAt(i); if (c == 0x22 || c == 0x5c) extra++; }
+    this.text(v);
+    this.room(extra);
+    const p = this.buf.dataStart;
+    let src = this.n, dst = this.n + extra;
+    this.n = dst;
+    while (dst > src) {
+      const c = load<u8>(p + <usize>(--src));
+      store<u8>(p + <usize>(--dst), c);
+      if (c == 0x22 || c == 0x5c) store<u8>(p + <usize>(--dst), 0x5c);
+    }
+    this.byte(0x22);
+    return this;
+  }
+
+  toString(): string {
+    this.room(1);
+    this.buf[this.n] = 0x7d;   // }, written past the end: more fields may still follow
+    return String.UTF8.decodeUnsafe(this.buf.dataStart, <usize>(this.n + 1));
+  }
+
+  private key(key: string): void {
+    if (this.n > 1) this.byte(0x2c);
+    this.byte(0x22);
+    this.text(key);
+    this.byte(0x22);
+    this.byte(0x3a);
+  }
+
+  private text(s: string): void {
+    const len = encodedLength(s);
+    this.room(len);
+    encode(s, this.buf.dataStart + <usize>this.n, len);
+    this.n += len;
+  }
+
+  private byte(b: i32): void {
+    this.room(1);
+    this.buf[this.n++] = <u8>b;
+  }
+
+  /** Makes room for `extra` more bytes. */
+  private room(extra: i32): void {
+    if (this.n + extra <= this.buf.length) return;
+    const b = new Uint8Array((this.n + extra) * 2);
+    b.set(this.buf);
+    this.buf = b;
+  }
 }

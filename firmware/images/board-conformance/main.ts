@@ -9,7 +9,7 @@
 import * as abi from "../../board/abi";
 import {
   Event, Link, Pin, Level, ptr, utf8, nowMs, wallMs, setTimer, cancelTimer, randomBytes,
-  flashPageSize, flashPageCount, flashRead, flashWrite, flashErase, log, logInfo, show,
+  flashPageSize, flashPageCount, flashRead, flashWrite, flashErase, log, logInfo, show, compose,
   gpioWrite, gpioRead, linkSend, mqttConnect, mqttSubscribe, mqttPublish, mqttDisconnect,
   sha256, hmacSha256, ecdsaP256Verify, MAX_DISPLAY_TEXT, settle,
 } from "../../board";
@@ -33,7 +33,7 @@ class Reply {
 
 export function fw_boot(): i32 {
   logInfo("board-conformance boot");
-  show("board-conformance\nabi " + abi.abi_version().toString());
+  compose().add("board-conformance\nabi ").num(abi.abi_version()).show();
   settle();
   return 0;
 }

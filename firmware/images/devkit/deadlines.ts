@@ -18,7 +18,7 @@ const PERSISTED: u8 = 0x02;
 
 class LoggedDeadlines extends DeadlineOwner {
   onDeadline(name: u32, lateMs: i64): void {
-    board.logInfo("deadline " + name.toString() + " fired, " + lateMs.toString() + " ms late");
+    board.compose().add("deadline ").num(name).add(" fired, ").num(lateMs).add(" ms late").info();
   }
 }
 

@@ -35,11 +35,13 @@ function boot(): i32 {
   ready = rc == OK;
   const r = store.records.report;
   if (ready) {
-    board.logInfo("store mounted: " + r.records.toString() + " records, " + r.scrubbed.toString() + " scrubbed, "
-      + r.erasedPages.toString() + " pages erased" + (r.resumedCollection ? ", collection resumed" : "")
-      + (r.rolledForward > 0 ? ", " + r.rolledForward.toString() + " transaction records completed" : ""));
+    const line = board.compose().add("store mounted: ").num(r.records).add(" records, ").num(r.scrubbed).add(" scrubbed, ")
+      .num(r.erasedPages).add(" pages erased");
+    if (r.resumedCollection) line.add(", collection resumed");
+    if (r.rolledForward > 0) line.add(", ").num(r.rolledForward).add(" transaction records completed");
+    line.info();
   } else {
-    board.logError("store failed to mount: " + rc.toString());
+    board.compose().add("store failed to mount: ").num(rc).error();
   }
   if (ready) { registerDeadlines(scheduler); scheduler.boot(); }
   showStatus();
@@ -67,8 +69,10 @@ function event(kind: i32, arg: i32, len: i32): i32 {
 
 function showStatus(): void {
   const serial = ready ? store.serial() : null;
-  board.show("devkit\nserial: " + (serial === null ? "-" : serial)
-    + "\nregistered: " + (ready && store.registered() ? "yes" : "no")
-    + "\nrecords: " + (ready ? store.records.count().toString() : "-")
-    + (store.tamperedId != 0 ? "\nTAMPER ALARM" : ""));
+  const c = board.compose().add("devkit\nserial: ");
+  if (serial === null) c.add("-"); else c.add(serial);
+  c.add("\nregistered: ").add(ready && store.registered() ? "yes" : "no").add("\nrecords: ");
+  if (ready) c.num(store.records.count()); else c.add("-");
+  if (store.tamperedId != 0) c.add("\nTAMPER ALARM");
+  c.show();
 }

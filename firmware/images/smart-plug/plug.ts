@@ -82,12 +82,18 @@ export class Plug extends ConnectedAppliance {
     const o = this.onboarding;
     if (o.active) {
       const s = o.step;
-      board.show(s == Step.CODE ? "Code " + o.code + "?" : s == Step.MENU ? "Pair: " + o.cursor.toString()
-        : s == Step.WAITING ? "Pairing" : s == Step.DONE ? "Paired" : s == Step.ERROR ? "Pairing failed " + o.failure.toString()
-        : "Pair step " + s.toString());
+      const t = board.compose();
+      if (s == Step.CODE) t.add("Code ").add(o.code).add("?");
+      else if (s == Step.MENU) t.add("Pair: ").num(o.cursor);
+      else if (s == Step.WAITING) t.add("Pairing");
+      else if (s == Step.DONE) t.add("Paired");
+      else if (s == Step.ERROR) t.add("Pairing failed ").num(o.failure);
+      else t.add("Pair step ").num(s);
+      t.show();
       return;
     }
     const c = this.cloud.state;
-    board.show((this.on ? "On" : "Off") + (c == LinkState.CONNECTED ? " online" : this.store.registered() ? " offline" : ""));
+    board.compose().add(this.on ? "On" : "Off")
+      .add(c == LinkState.CONNECTED ? " online" : this.store.registered() ? " offline" : "").show();
   }
 }

@@ -4,14 +4,14 @@
 import { compose, Composer } from "../../board/index";
 import { Onboarding, Step, Failure, Choice, MAX_BAD_FRAMES, Mode } from "../../modules/onboarding/index";
 
-const MENU_ITEMS: string[] = ["New registration", "Additional registration", "Initialize", "Factory reset"];
 
 export function showOnboarding(o: Onboarding): void {
   const s = o.step;
   const c = compose();
   if (s == Step.MENU) {
     c.add("Connection");
-    for (let i = 0; i < Choice.COUNT; i++) c.add(i == o.cursor ? "\n> " : "\n  ").add(MENU_ITEMS[i]);
+    for (let i = 0; i < Choice.COUNT; i++) c.add(i == o.cursor ? "\n> " : "\n  ")
+      .add(i == Choice.NEW ? "New registration" : i == Choice.ADDITIONAL ? "Additional registration" : i == Choice.INITIALIZE ? "Initialize" : "Factory reset");
   }
   else if (s == Step.INIT_NOTICE) c.add("Initialization required\nThis remote is still connected to a previous user's app.\nInitialize that connection first.\nOK: continue  BACK: cancel");
   else if (s == Step.INIT_CONFIRM) c.add("Initialize connection?\nThe device ID and password will be erased.\nOK: initialize  BACK: cancel");

@@ -12,7 +12,7 @@ import { ConnectedAppliance, Identity } from "../../modules/appliance/index";
 import { Heater, Setting, settingIndex, Change, ChangeListener } from "./heater";
 import { HeaterOutboxFormat, HISTORY, REPLY, historyEntry } from "./outbox-entries";
 import { showOnboarding } from "./onboarding-screens";
-import { MENU_ITEMS, showHome, showMenu, showEditor, showNotSaved } from "./screens";
+import { MENU_LENGTH, CloudStatus, showHome, showMenu, showEditor, showNotSaved } from "./screens";
 
 // The remote's buttons. Arrow, OK and BACK carry the onboarding module's key numbers,
 // so those presses go to it unchanged while its screens are shown.
@@ -68,8 +68,8 @@ export class Remote extends ConnectedAppliance {
       else if (b == Button.AUTO_BATH) this.applySetting(Setting.AUTO_BATH, 1 - this.heater.values[Setting.AUTO_BATH]);
       else if (b == Button.REHEAT) this.applySetting(Setting.REHEAT, 1 - this.heater.values[Setting.REHEAT]);
     } else if (this.ui == UI_MENU) {
-      if (b == Button.UP) this.cursor = (this.cursor + MENU_ITEMS.length - 1) % MENU_ITEMS.length;
-      else if (b == Button.DOWN) this.cursor = (this.cursor + 1) % MENU_ITEMS.length;
+      if (b == Button.UP) this.cursor = (this.cursor + MENU_LENGTH - 1) % MENU_LENGTH;
+      else if (b == Button.DOWN) this.cursor = (this.cursor + 1) % MENU_LENGTH;
       else if (b == Button.BACK || b == Button.MENU) this.ui = UI_HOME;
       else if (b == Button.OK) {
         if (this.cursor == 3) { this.ui = UI_HOME; this.onboarding.openMenu(); }
@@ -117,7 +117,7 @@ export class Remote extends ConnectedAppliance {
     if (c !== null) this.report(c);
     const rc = this.heater.saveError;
     if (rc != OK) {
-      board.logError("setting " + i.toString() + " not saved: " + rc.toString());
+      board.compose().add("setting ").num(i).add(" not saved: ").num(rc).error();
       this.notSaved = rc;
     }
     return rc;
@@ -127,7 +127,7 @@ export class Remote extends ConnectedAppliance {
   private report(c: Change): void {
     if (this.store.registered()) {
       const rc = this.cloud.enqueue(HISTORY, historyEntry(c.event, c.value, board.wallMs()));
-      if (rc < 0) board.logError("history " + c.event + " not stored (" + rc.toString() + ")");
+      if (rc < 0) board.compose().add("history ").add(c.event).add(" not stored (").num(rc).add(")").error();
     }
     this.publishState();
   }
@@ -140,12 +140,12 @@ export class Remote extends ConnectedAppliance {
     else showHome(this.heater.values, this.heater.bathReady, this.cloudStatus());
   }
 
-  private cloudStatus(): string {
+  private cloudStatus(): i32 {
     const s = this.cloud.state;
-    if (s == LinkState.CONNECTED) return "connected";
-    if (s == LinkState.CONNECTING) return "connecting";
-    if (s == LinkState.WAITING) return this.cloud.lastRefusal == -6 ? "login refused, retrying" : "offline, retrying";
-    return this.store.registered() ? "offline" : "not registered";
+    if (s == LinkState.CONNECTED) return CloudStatus.CONNECTED;
+    if (s == LinkState.CONNECTING) return CloudStatus.CONNECTING;
+    if (s == LinkState.WAITING) return this.cloud.lastRefusal == -6 ? CloudStatus.LOGIN_REFUSED : CloudStatus.RETRYING;
+    return this.store.registered() ? CloudStatus.OFFLINE : CloudStatus.NOT_REGISTERED;
   }
 }
 

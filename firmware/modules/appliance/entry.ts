@@ -16,10 +16,10 @@ export function bootAppliance(a: ConnectedAppliance): i32 {
   const rc = a.store.open();
   ready = rc == OK;
   if (!ready) {
-    board.logError("store failed to mount: " + rc.toString());
-    board.show(a.identity.title + "\nService required (storage)");
+    board.compose().add("store failed to mount: ").num(rc).error();
+    board.compose().add(a.identity.title).add("\nService required (storage)").show();
   } else {
-    board.logInfo(a.identity.name + " booted; " + (a.store.registered() ? "registered" : "not registered"));
+    board.compose().add(a.identity.name).add(" booted; ").add(a.store.registered() ? "registered" : "not registered").info();
     a.scheduler.boot();
     a.boot();
   }

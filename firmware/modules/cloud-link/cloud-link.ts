@@ -98,13 +98,13 @@ export class CloudLink extends DeadlineOwner {
     if (n < 0 || n > 0xffffffff) return E_STATE;
     let upTo = <u32>n;
     const last = this.outbox.last;
-    if (upTo > last) { board.logWarn("cloud acknowledged " + upTo.toString() + ", beyond our last " + last.toString()); upTo = last; }
+    if (upTo > last) { board.compose().add("cloud acknowledged ").num(upTo).add(", beyond our last ").num(last).warn(); upTo = last; }
     if (upTo > this.acked) {
       this.acked = upTo;
       if (this.sent < upTo) this.sent = upTo;
       this.retryMs = RETRY_MIN_MS;
       const rc = this.outbox.acknowledge(upTo);
-      if (rc < 0) board.logError("outbox clean-up failed (" + rc.toString() + "); retried at the next acknowledgement");
+      if (rc < 0) board.compose().add("outbox clean-up failed (").num(rc).add("); retried at the next acknowledgement").error();
     }
     if (this.connected) {
       if (this.acked < last) this.scheduler.after(this.deadline, this.retryMs);
@@ -150,7 +150,7 @@ export class CloudLink extends DeadlineOwner {
   private sendNext(): bool {
     const seq = max(this.sent + 1, this.outbox.first);
     const e = this.outbox.entry(seq);
-    if (e === null) { board.logError("outbox entry " + seq.toString() + " unreadable"); return false; }
+    if (e === null) { board.compose().add("outbox entry ").num(seq).add(" unreadable").error(); return false; }
     const json = e.kind == GAP
       ? new JsonWriter().num("seq", seq).str("event", "gap").num("value", e.body.length == 4 ? getU32LE(e.body, 0) : 0).num("t", -1).toString()
       : this.format.json(seq, e.kind, e.body);

@@ -43,7 +43,7 @@ export class Commands {
   /** A message that is no command gets a live reply E_MALFORMED (nothing to store: the
    *  cloud cannot match it to a command of its own). */
   refuse(j: FlatJson | null): i32 {
-    board.logWarn("malformed command refused");
+    board.compose().add("malformed command refused").warn();
     this.link.publish(this.link.topics.replyKind, new JsonWriter().num("cmd", j === null ? -1 : j.int("cmd", -1)).num("status", E_MALFORMED).toString());
     return E_MALFORMED;
   }
@@ -61,9 +61,9 @@ export class Commands {
     else status = handler.check(j);
     if (status == OK && !again) status = this.commit(<u32>cmd, j, handler);
     if (status == OK && !again) status = handler.apply(j);
-    if (status != OK && status != E_STATE) board.logWarn("command " + cmd.toString() + " not applied: " + status.toString());
+    if (status != OK && status != E_STATE) board.compose().add("command ").num(cmd).add(" not applied: ").num(status).warn();
     const rc = this.link.enqueue(this.replyKind, replyEntry(<u32>cmd, status));
-    if (rc < 0) board.logError("reply to command " + cmd.toString() + " not stored (" + rc.toString() + ")");
+    if (rc < 0) board.compose().add("reply to command ").num(cmd).add(" not stored (").num(rc).add(")").error();
     return status;
   }
 

@@ -183,8 +183,9 @@ export class Outbox {
     putU32LE(b, 0, this.dropped);
     putU32LE(b, 4, this.gapSeq);
     const w = this.store.put(DROPPED, ValueType.BYTES, 0, b);
-    board.logError("outbox full or not writable (" + rc.toString() + "): " + this.dropped.toString() + " message(s) dropped"
-      + (w < 0 ? ", count not saved (" + w.toString() + ")" : ""));
+    const line = board.compose().add("outbox full or not writable (").num(rc).add("): ").num(this.dropped).add(" message(s) dropped");
+    if (w < 0) line.add(", count not saved (").num(w).add(")");
+    line.error();
     return rc;
   }
 

@@ -83,7 +83,7 @@ export class CloudTransport {
 
   /** MQTT_ACK: the broker's PUBACK/SUBACK. Only a refused subscription matters here. */
   onAck(pid: i32, granted: i32): void {
-    if (pid == this.subscribePid && granted == 0x80) board.logError("cloud refused our command topic");
+    if (pid == this.subscribePid && granted == 0x80) board.compose().add("cloud refused our command topic").error();
   }
 
   get connected(): bool { return this.state == LinkState.CONNECTED; }

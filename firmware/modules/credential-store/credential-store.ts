@@ -42,7 +42,7 @@ export class CredentialStore {
   open(): i32 {
     // Two modules claiming one id would erase or overwrite each other's records.
     // (The keyspace unit test names the overlapping pair; here a fixed line keeps it small.)
-    if (this.keyspace.check() < 0) { board.logError("keyspace: two ranges overlap or one is malformed"); return E_INVAL; }
+    if (this.keyspace.check() < 0) { board.compose().add("keyspace: two ranges overlap or one is malformed").error(); return E_INVAL; }
     let rc = this.records.mount();
     if (rc < 0) return rc;
     const intent = this.records.get(RecordId.ERASE_INTENT);
@@ -104,7 +104,7 @@ export class CredentialStore {
     if (value === null && this.lastError == OK) {
       this.tamperedId = id;
       this.lastError = E_TAMPER;
-      board.logError("tamper: record " + id.toString(16) + " failed its integrity check");
+      board.compose().add("tamper: record ").hex(id).add(" failed its integrity check").error();
     }
     return value === null ? null : new Credential(rec[0], attrs, value);
   }

@@ -194,7 +194,7 @@ export class Onboarding extends DeadlineOwner {
     this.cloud.stop();
     const rc = this.store.initialize();
     if (rc != OK) { this.fail(Failure.INITIALIZE_FAILED, rc); return; }
-    board.logInfo("registration initialized");
+    board.compose().add("registration initialized").info();
     this.go(Step.INIT_DONE);
   }
 
@@ -202,7 +202,7 @@ export class Onboarding extends DeadlineOwner {
     this.cloud.stop();
     const rc = this.store.factoryReset();
     if (rc != OK) { this.fail(Failure.FACTORY_RESET_FAILED, rc); return; }
-    board.logInfo("factory reset");
+    board.compose().add("factory reset").info();
     this.continueToNew = false;
     this.go(Step.INIT_DONE);
   }
@@ -236,7 +236,7 @@ export class Onboarding extends DeadlineOwner {
   }
 
   onDeadline(name: u32, lateMs: i64): void {
-    if (this.step == Step.RETIRING) { board.logWarn("no answer from the cloud: erasing anyway"); this.finishErase(); }
+    if (this.step == Step.RETIRING) { board.compose().add("no answer from the cloud: erasing anyway").warn(); this.finishErase(); }
     else if (this.step == Step.WAITING) this.fail(Failure.NO_APP, OK);
     else if (this.step == Step.CODE) this.fail(Failure.CODE_NOT_CONFIRMED, OK);
     else if (this.step == Step.CONNECTING) this.fail(Failure.APP_SILENT, OK);
@@ -352,7 +352,7 @@ export class Onboarding extends DeadlineOwner {
     this.session.close();
     this.scheduler.cancel(this.deadline);
     if (rc != OK) { this.fail(Failure.NOT_STORED, rc); return rc; }
-    board.logInfo("registered as " + id);
+    board.compose().add("registered as ").add(id).info();
     this.cloud.start();
     this.go(Step.DONE);
     return OK;
@@ -364,7 +364,7 @@ export class Onboarding extends DeadlineOwner {
     this.session.send(Msg.ADDED_ACK, statusByte(OK));
     this.session.close();
     this.scheduler.cancel(this.deadline);
-    board.logInfo("phone added to the registration");
+    board.compose().add("phone added to the registration").info();
     this.go(Step.DONE);
     return OK;
   }
@@ -373,7 +373,7 @@ export class Onboarding extends DeadlineOwner {
     const open = this.step == Step.WAITING || this.step == Step.CODE || this.step == Step.CONNECTING;
     if (open && ++this.badFrames >= MAX_BAD_FRAMES) {
       this.session.sendPlain(statusFrame(Msg.ERROR, E_LOCKED));
-      board.logWarn("LAN window closed after " + MAX_BAD_FRAMES.toString() + " refused messages");
+      board.compose().add("LAN window closed after ").num(MAX_BAD_FRAMES).add(" refused messages").warn();
       this.fail(Failure.TOO_MANY_REFUSED, E_LOCKED);
       return E_LOCKED;
     }

@@ -81,7 +81,7 @@ export class Scheduler {
         if (d.name >= PERSISTABLE_NAMES) continue;
         const v = store.getTyped(recordId(d.name, d.reset), ValueType.BYTES);
         if (v === null || !valid(v)) {
-          if (v !== null) board.logWarn("scheduler: unreadable deadline record ignored");
+          if (v !== null) board.compose().add("scheduler: unreadable deadline record ignored").warn();
           if (d.stored) { d.stored = false; d.active = false; d.generation++; }   // a reset erased it
           continue;
         }
@@ -173,7 +173,7 @@ export class Scheduler {
       // fires it again at boot), and not if the owner set the name again meanwhile.
       if (period == 0 && d.generation == generation && d.stored) {
         const rc = this.unpersist(d);
-        if (rc != OK) board.logError("scheduler: fired deadline not erased");
+        if (rc != OK) board.compose().add("scheduler: fired deadline not erased").error();
       }
     }
     this.arm();

@@ -40,7 +40,7 @@ export class SessionConfig {
    *  heater's PROTOCOL.md §1, the phone apps) was fixed before links were bound, and each
    *  LAN label already names its link. */
   get binding(): string {
-    return this.link == board.Link.LAN ? this.label : this.label + " link " + this.link.toString();
+    return this.link == board.Link.LAN ? this.label : this.label + " link " + decimal(this.link, 1);
   }
 }
 
@@ -226,9 +226,17 @@ export function shortAuthString(label: string, k: Uint8Array): string {
   const h = board.hmacSha256(k, board.utf8(label + " code"));
   const n = getU32BE(h, 0) % 1000000;
   wipe(h);
-  let s = n.toString();
-  while (s.length < 6) s = "0" + s;
-  return s;
+  return decimal(n, 6);
+}
+
+/** `n` in decimal, with leading zeros up to `width` digits. Written out here: the standard
+ *  library's number formatting costs an image more than this does. */
+function decimal(n: u32, width: i32): string {
+  let digits = 1;
+  for (let t = n; t >= 10; t /= 10) digits++;
+  const b = new Uint8Array(max(digits, width));
+  for (let i = b.length - 1; i >= 0; i--) { b[i] = <u8>(0x30 + n % 10); n /= 10; }
+  return board.text(b);
 }
 
 function frameNonce(dir: u8, counter: u32): Uint8Array {
