@@ -49,6 +49,7 @@ const imageConfig = (): Inputs => ({
   "scripts/build.ts": hashFile("scripts/build.ts"),
   "scripts/utf8-literals.mjs": hashFile("scripts/utf8-literals.mjs"),
   "scripts/data-segments.mjs": hashFile("scripts/data-segments.mjs"),
+  "scripts/abort-files.mjs": hashFile("scripts/abort-files.mjs"),
   "scripts/build-converge.ts": hashFile("scripts/build-converge.ts"),
   assemblyscript: JSON.parse(readFileSync("node_modules/assemblyscript/package.json", "utf8")).version,
 });
