@@ -23,6 +23,10 @@ class Pending {
  *  each value); commit() writes them as one transaction (FORMAT.md, "Transactions"): after
  *  a power cut at any point, either every change is visible or none is. A refused
  *  put/remove makes commit() return that refusal and write nothing. */
+/** Zeroes a staged value. The end is given: fill's default end (i32.MAX_VALUE, a named
+ *  constant) would be passed through an extra @varargs function. */
+function wipe(b: Uint8Array): void { b.fill(0, 0, b.length); }
+
 export class RecordTransaction {
   keys: u32[] = [];
   values: Uint8Array[] = [];
@@ -58,14 +62,14 @@ export class RecordTransaction {
 
   /** Drops every staged change, wiping the staged values. */
   discard(): void {
-    for (let i = 0; i < this.values.length; i++) this.values[i].fill(0);
+    for (let i = 0; i < this.values.length; i++) wipe(this.values[i]);
     this.keys = []; this.values = []; this.tombs = [];
     this.done = true;
   }
 
   private stage(key: u32, v: Uint8Array, tomb: bool): void {
     const at = this.keys.indexOf(key);
-    if (at >= 0) { this.values[at].fill(0); this.values[at] = v; this.tombs[at] = tomb; return; }
+    if (at >= 0) { wipe(this.values[at]); this.values[at] = v; this.tombs[at] = tomb; return; }
     this.keys.push(key); this.values.push(v); this.tombs.push(tomb);
   }
 }

@@ -58,10 +58,12 @@ export class Scheduler {
    *  are kept (without one, PERSISTED is refused with E_STATE). */
   constructor(private timerId: i32 = 0, private store: CredentialStore | null = null, private clock: Clock = new Clock()) {}
 
+  // Optional arguments default to literals (named in a comment): the compiler passes a
+  // literal default in place, a named constant through an extra @varargs function.
   /** A name belongs to one owner; register every name before boot(). reset: which reset
    *  erases the name's persisted deadline (storage keyspace classes). E_STATE for a name
    *  another owner holds. */
-  register(name: u32, owner: DeadlineOwner, reset: u8 = ResetClass.INITIALIZATION): i32 {
+  register(name: u32, owner: DeadlineOwner, reset: u8 = 1 /* ResetClass.INITIALIZATION */): i32 {
     if (reset > ResetClass.FACTORY_RESET) return E_INVAL;
     const d = this.find(name);
     if (d !== null) return d.owner === owner && d.reset == reset ? OK : E_STATE;
@@ -98,7 +100,7 @@ export class Scheduler {
   /** Due delayMs from now in device time; periodMs > 0 repeats it. Replaces an earlier
    *  deadline of the same name. PERSISTED needs the wall time (E_STATE without it): it is
    *  the only time that still means something after a reboot. */
-  after(name: u32, delayMs: i64, periodMs: i64 = 0, durability: u8 = Durability.VOLATILE): i32 {
+  after(name: u32, delayMs: i64, periodMs: i64 = 0, durability: u8 = 0 /* Durability.VOLATILE */): i32 {
     const d = this.find(name);
     if (d === null || delayMs < 0 || periodMs < 0 || durability > Durability.PERSISTED) return E_INVAL;
     const now = this.clock.nowMs();
@@ -120,7 +122,7 @@ export class Scheduler {
   /** Due at a wall-clock time (UTC ms since 1970); periodMs > 0 repeats it from there. A
    *  time already past fires at once with its lateness (a periodic one: the latest past
    *  time). While the board does not know the wall time the deadline waits for it. */
-  atUtc(name: u32, utcMs: i64, periodMs: i64 = 0, durability: u8 = Durability.VOLATILE): i32 {
+  atUtc(name: u32, utcMs: i64, periodMs: i64 = 0, durability: u8 = 0 /* Durability.VOLATILE */): i32 {
     const d = this.find(name);
     if (d === null || utcMs < 0 || periodMs < 0 || durability > Durability.PERSISTED) return E_INVAL;
     const rc = durability == Durability.PERSISTED ? this.persist(d, utcMs, periodMs) : this.unpersist(d);
