@@ -50,6 +50,7 @@ const imageConfig = (): Inputs => ({
   "scripts/utf8-literals.mjs": hashFile("scripts/utf8-literals.mjs"),
   "scripts/data-segments.mjs": hashFile("scripts/data-segments.mjs"),
   "scripts/abort-files.mjs": hashFile("scripts/abort-files.mjs"),
+  "scripts/static-headers.mjs": hashFile("scripts/static-headers.mjs"),
   "scripts/build-converge.ts": hashFile("scripts/build-converge.ts"),
   assemblyscript: JSON.parse(readFileSync("node_modules/assemblyscript/package.json", "utf8")).version,
 });
