@@ -51,6 +51,7 @@ const imageConfig = (): Inputs => ({
   "scripts/data-segments.mjs": hashFile("scripts/data-segments.mjs"),
   "scripts/abort-files.mjs": hashFile("scripts/abort-files.mjs"),
   "scripts/static-headers.mjs": hashFile("scripts/static-headers.mjs"),
+  "scripts/empty-arrays.mjs": hashFile("scripts/empty-arrays.mjs"),
   "scripts/build-converge.ts": hashFile("scripts/build-converge.ts"),
   assemblyscript: JSON.parse(readFileSync("node_modules/assemblyscript/package.json", "utf8")).version,
 });
