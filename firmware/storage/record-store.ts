@@ -281,7 +281,7 @@ export class RecordStore {
 
   keys(): u32[] {
     const all = this.index.keys();
-    const live = new Array<u32>();
+    const live: u32[] = [];
     for (let i = 0; i < all.length; i++) if (!this.index.get(all[i]).tomb) live.push(all[i]);
     return live;
   }
@@ -323,7 +323,7 @@ export class RecordStore {
     if (!this.mounted) { t.discard(); return E_IO; }
     if (t.error < 0) { const e = t.error; t.discard(); return e; }
     // What changes: removals of absent keys change nothing.
-    const keys = new Array<u32>(), values = new Array<Uint8Array>(), tombs = new Array<bool>();
+    const keys: u32[] = [], values: Uint8Array[] = [], tombs: bool[] = [];
     let bytes = 0, growth = 0;
     for (let i = 0; i < t.keys.length; i++) {
       const k = t.keys[i];
