@@ -281,7 +281,7 @@ export class RecordStore {
 
   keys(): u32[] {
     const all = this.index.keys();
-    const live: u32[] = [];
+    const live: u32[] = [];   // a literal: new Array<u32>() would bring the constructor into the image
     for (let i = 0; i < all.length; i++) if (!this.index.get(all[i]).tomb) live.push(all[i]);
     return live;
   }
