@@ -1,6 +1,7 @@
-// Builds the posix board (boards/posix/) for one image: the image, translated to C by
-// wasm2c, linked with the board's C host into build/posix/<target>, an executable that
-// speaks the device link on stdio (boards/DEVICE-LINK.md).
+// Builds the posix board for one image: the image, translated to C by wasm2c, linked with
+// the engine-neutral C board (boards/posix/) and the wasm2c engine glue (boards/wasm2c/)
+// into build/posix/<target>, an executable that speaks the device link on stdio
+// (boards/DEVICE-LINK.md).
 //
 //   1. build/posix/abi-check from boards/posix/abi_check.c (once per process), with the
 //      ABI tables of boards/posix/abi_v1.h (generated from boards/abi/v1.json by gen-abi)
@@ -17,6 +18,7 @@ import { inputsOf, type Inputs } from "./build-stamp.ts";
 const root = new URL("..", import.meta.url).pathname;
 const out = root + "build/posix/";
 const hostDir = root + "boards/posix/";
+const engineDir = root + "boards/wasm2c/";
 const wasm2cRuntime = "/usr/src/wasm2c";
 
 // Bounds-checked memory instead of guard pages and a SIGSEGV handler: works under
@@ -34,11 +36,17 @@ function run(cmd: string, argv: string[], what: string): void {
   if (r.status !== 0) fail(`${what} failed (${cmd} exit ${r.status ?? r.signal})`, r.status || 1);
 }
 
-/** What build/posix/<target> is made from: the image, the board's sources, this script. */
+/** The C board's sources (boards/posix/, engine-neutral), relative to the repository. */
+export function boardSources(): string[] {
+  return readdirSync(hostDir).filter((f) => /\.[ch]$/.test(f)).sort().map((f) => `boards/posix/${f}`);
+}
+
+/** What build/posix/<target> is made from: the image, the board's and the wasm2c glue's
+ *  sources, this script. */
 export function posixInputs(target: string): Inputs {
-  const board = readdirSync(hostDir).filter((f) => /\.[ch]$/.test(f)).map((f) => `boards/posix/${f}`);
+  const glue = readdirSync(engineDir).filter((f) => /\.[ch]$/.test(f)).map((f) => `boards/wasm2c/${f}`);
   // Paths relative to the repository (scripts/build.ts runs from there).
-  return inputsOf([`build/images/${target}.wasm`, ...board, "scripts/build-posix.ts"]);
+  return inputsOf([`build/images/${target}.wasm`, ...boardSources(), ...glue, "scripts/build-posix.ts"]);
 }
 
 let toolsReady = false;
@@ -66,9 +74,12 @@ export function buildPosix(target: string): void {
   mkdirSync(gen, { recursive: true });
   run("wasm2c", [wasm, "-n", "fw", "-o", gen + "fw.c"], `wasm2c ${target}`);
 
-  // Host sources: every .c in boards/posix except the abi-check tool. Our own code gets
-  // warnings; generated and runtime code is compiled as is.
-  const hostSources = readdirSync(hostDir).filter((f) => f.endsWith(".c") && f !== "abi_check.c").sort();
+  // Host sources: every .c of the board except the abi-check tool, and the wasm2c glue.
+  // Our own code gets warnings; generated and runtime code is compiled as is.
+  const hostSources = [
+    ...readdirSync(hostDir).filter((f) => f.endsWith(".c") && f !== "abi_check.c").sort().map((f) => hostDir + f),
+    ...readdirSync(engineDir).filter((f) => f.endsWith(".c")).sort().map((f) => engineDir + f),
+  ];
   const inc = ["-I", gen, "-I", hostDir, "-I", wasm2cRuntime];
   const objs: string[] = [];
   const cc = (src: string, obj: string, extra: string[]) => {
@@ -76,7 +87,7 @@ export function buildPosix(target: string): void {
     objs.push(obj);
   };
   for (const f of hostSources) {
-    cc(hostDir + f, gen + f.replace(/\.c$/, ".o"), ["-Wall", "-Wextra", "-Wno-cast-function-type", `-DIMAGE_NAME="${target}"`]);
+    cc(f, gen + f.slice(root.length).replace(/\//g, "_").replace(/\.c$/, ".o"), ["-Wall", "-Wextra", "-Wno-cast-function-type", `-DIMAGE_NAME="${target}"`]);
   }
   cc(gen + "fw.c", gen + "fw.o", []);
   cc(wasm2cRuntime + "/wasm-rt-impl.c", gen + "wasm-rt-impl.o", []);

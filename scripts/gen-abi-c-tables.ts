@@ -1,6 +1,7 @@
 // The C view of boards/abi/v1.json's function lists, for abi_check.c (the import and
-// export tables an image is checked against) and board.c (the imports' prototypes, so a
-// signature that drifts from the JSON fails to compile). Written by scripts/gen-abi.ts.
+// export tables an image is checked against), board.c (the imports' prototypes, so a
+// signature that drifts from the JSON fails to compile) and the engines' glue (the
+// import list with its C shape and WAMR signature). Written by scripts/gen-abi.ts.
 type WasmType = "i32" | "i64";
 export interface AbiFunction { name: string; params: [string, WasmType][]; result: WasmType | null; since?: string }
 export interface AbiExport { name: string; params?: [string, WasmType][]; result?: WasmType | null }
@@ -41,12 +42,25 @@ export function renderAbiTables(abi: AbiJson): string {
   L.push("};", "static const struct abi_entry abi_func_exports[ABI_FUNC_EXPORT_COUNT] = {");
   for (const e of fnExports) L.push(`    { "${cIdent(e.name)}", ${sig(e)} },`);
   L.push("};", "#endif", "");
+  L.push("/* X-macro over the imports with their C shape, so each engine's glue is one line per");
+  L.push(" * engine and no ABI function body exists twice: X(ret, name, decl, args, kw, wamr_sig)");
+  L.push(" * with decl = \"(, uint32_t a0, ...)\" and args = \"(, a0, ...)\" (ABI_UNPAREN drops the");
+  L.push(" * parentheses after a leading argument), kw = return or nothing (void), wamr_sig in");
+  L.push(" * WAMR's letters. */");
+  L.push("#define ABI_UNPAREN(...) __VA_ARGS__");
+  L.push("#define ABI_FOR_EACH_IMPORT_SIG(X) \\");
+  L.push(abi.functions.map((f) => {
+    const decl = f.params.map(([, t], i) => `, ${cType(t)} a${i}`).join("");
+    const args = f.params.map((_, i) => `, a${i}`).join("");
+    const wamr = `"(${f.params.map(([, t]) => letter(t)).join("")})${f.result ? letter(f.result) : ""}"`;
+    return `    X(${cType(f.result)}, ${cIdent(f.name)}, (${decl}), (${args}), ${f.result ? "return" : ""}, ${wamr})`;
+  }).join(" \\\n"), "");
   L.push("#ifdef ABI_BOARD_PROTOTYPES");
-  L.push("/* The imports as wasm2c names and types them (i32 -> u32, i64 -> u64). */");
-  L.push("struct Z_board_instance_t;");
+  L.push("/* The imports as the engine-neutral board implements them (i32 -> u32, i64 -> u64). */");
+  L.push("struct board;");
   for (const f of abi.functions) {
-    const params = ["struct Z_board_instance_t*", ...f.params.map(([, t]) => cType(t))].join(", ");
-    L.push(`${cType(f.result)} Z_${abi.module}Z_${f.name}(${params});`);
+    const params = ["struct board*", ...f.params.map(([, t]) => cType(t))].join(", ");
+    L.push(`${cType(f.result)} board_${f.name}(${params});`);
   }
   L.push("#endif", "", "#endif", "");
   return L.join("\n");

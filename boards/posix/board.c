@@ -1,7 +1,8 @@
-/* The board ABI v1.1 (boards/ABI.md) as the imports wasm2c expects: Z_boardZ_<name>.
- * Exactly the functions of boards/abi/v1.json; abi_v1.h (generated from it) declares
- * their prototypes, so a signature that drifts from the JSON fails to compile, and the
- * table at the end fails to link if one is missing.
+/* The board ABI v1.1 (boards/ABI.md), engine-neutral: board_<name> for every function of
+ * boards/abi/v1.json. abi_v1.h (generated from it) declares their prototypes, so a
+ * signature that drifts from the JSON fails to compile, and the table at the end fails to
+ * link if one is missing. Each engine's glue binds the image's imports to these
+ * (boards/wasm2c/, boards/wamr/), one generated line per function.
  *
  * Rules every function keeps: a (ptr, len) outside linear memory is E_RANGE with no
  * effect (the host never touches memory it did not check); an effect on the world is
@@ -18,6 +19,7 @@
 #include "abi_v1.h"
 #include "crypto.h"
 #include "drbg.h"
+#include "engine.h"
 #include "efuse.h"
 #include "flash.h"
 #include "link.h"
@@ -26,34 +28,37 @@
  * well inside one device-link frame) come from boards/abi/v1.json. */
 #include "abi_constants.h"
 
-typedef struct Z_board_instance_t B;
+typedef struct board B;
+typedef uint32_t u32;
 
-void board_init(B *b, Z_fw_instance_t *fw)
+void board_init(B *b)
 {
     memset(b, 0, sizeof *b);
-    b->fw = fw;
     b->wall_ms = -1;
     b->next_pid = 1;
 }
 
 /* Host view of [ptr, ptr+len) in linear memory, or NULL if any of it is outside. The
  * pointer is only good until the image runs again (memory.grow may move it). */
-static uint8_t *span(B *b, uint32_t ptr, uint32_t len)
+uint8_t *board_span(uint32_t ptr, uint32_t len)
 {
-    const wasm_rt_memory_t *m = &b->fw->w2c_memory;
-    if ((int32_t)len < 0 || (uint64_t)ptr + len > m->size) return NULL;
-    return m->data + ptr;
+    uint64_t size;
+    uint8_t *base = engine_memory(&size);
+    if ((int32_t)len < 0 || (uint64_t)ptr + len > size) return NULL;
+    return base + ptr;
 }
+/* The functions keep their board argument for the day a board is more than one instance. */
+static uint8_t *span(B *b, uint32_t ptr, uint32_t len) { (void)b; return board_span(ptr, len); }
 
 static uint32_t ret(int32_t v) { return (uint32_t)v; }
 
 /* ---- clock and timers: time is whatever the controller said for this call */
 
-u32 Z_boardZ_abi_version(B *b) { (void)b; return 1; }
-u64 Z_boardZ_clock_now_ms(B *b) { return (u64)b->now_ms; }
-u64 Z_boardZ_clock_wall_ms(B *b) { return (u64)b->wall_ms; }
+u32 board_abi_version(B *b) { (void)b; return 1; }
+uint64_t board_clock_now_ms(B *b) { return (uint64_t)b->now_ms; }
+uint64_t board_clock_wall_ms(B *b) { return (uint64_t)b->wall_ms; }
 
-u32 Z_boardZ_timer_set(B *b, u32 id, u32 delay_ms)
+u32 board_timer_set(B *b, u32 id, u32 delay_ms)
 {
     (void)b;
     if (id >= ABI_TIMER_COUNT || (int32_t)delay_ms < 0) return ret(E_INVAL);
@@ -66,7 +71,7 @@ u32 Z_boardZ_timer_set(B *b, u32 id, u32 delay_ms)
     return OK;
 }
 
-u32 Z_boardZ_timer_cancel(B *b, u32 id)
+u32 board_timer_cancel(B *b, u32 id)
 {
     (void)b;
     if (id >= ABI_TIMER_COUNT) return ret(E_INVAL);
@@ -77,7 +82,7 @@ u32 Z_boardZ_timer_cancel(B *b, u32 id)
 
 /* ---- random */
 
-u32 Z_boardZ_random_fill(B *b, u32 ptr, u32 len)
+u32 board_random_fill(B *b, u32 ptr, u32 len)
 {
     uint8_t *p = span(b, ptr, len);
     if (!p) return ret(E_RANGE);
@@ -99,17 +104,17 @@ static void power_cut(void)
     exit(EXIT_POWER_CUT);
 }
 
-u32 Z_boardZ_flash_page_size(B *b) { (void)b; return FLASH_PAGE_SIZE; }
-u32 Z_boardZ_flash_page_count(B *b) { (void)b; return flash_pages(); }
+u32 board_flash_page_size(B *b) { (void)b; return FLASH_PAGE_SIZE; }
+u32 board_flash_page_count(B *b) { (void)b; return flash_pages(); }
 
-u32 Z_boardZ_flash_read(B *b, u32 addr, u32 ptr, u32 len)
+u32 board_flash_read(B *b, u32 addr, u32 ptr, u32 len)
 {
     uint8_t *p = span(b, ptr, len);
     if (!p) return ret(E_RANGE);
     return ret(flash_read((int32_t)addr, p, (int32_t)len));
 }
 
-u32 Z_boardZ_flash_write(B *b, u32 addr, u32 ptr, u32 len)
+u32 board_flash_write(B *b, u32 addr, u32 ptr, u32 len)
 {
     uint8_t *p = span(b, ptr, len);
     if (!p) return ret(E_RANGE);
@@ -118,7 +123,7 @@ u32 Z_boardZ_flash_write(B *b, u32 addr, u32 ptr, u32 len)
     return ret(r);
 }
 
-u32 Z_boardZ_flash_erase(B *b, u32 page)
+u32 board_flash_erase(B *b, u32 page)
 {
     (void)b;
     int r = flash_erase((int32_t)page);
@@ -128,7 +133,7 @@ u32 Z_boardZ_flash_erase(B *b, u32 page)
 
 /* ---- log and panic */
 
-void Z_boardZ_log(B *b, u32 level, u32 ptr, u32 len)
+void board_log(B *b, u32 level, u32 ptr, u32 len)
 {
     uint8_t *p = span(b, ptr, len);
     if (!p) return;                    /* log has no result: a bad buffer logs nothing */
@@ -140,7 +145,7 @@ void Z_boardZ_log(B *b, u32 level, u32 ptr, u32 len)
     link_send_msg(&m);
 }
 
-void Z_boardZ_panic(B *b, u32 ptr, u32 len, u32 line, u32 col)
+void board_panic(B *b, u32 ptr, u32 len, u32 line, u32 col)
 {
     uint8_t *p = span(b, ptr, len);
     if (!p) len = 0;                   /* still report the panic, without its text */
@@ -157,7 +162,7 @@ void Z_boardZ_panic(B *b, u32 ptr, u32 len, u32 line, u32 col)
 
 /* ---- display and GPIO */
 
-u32 Z_boardZ_display_show(B *b, u32 ptr, u32 len)
+u32 board_display_show(B *b, u32 ptr, u32 len)
 {
     if (len > ABI_MAX_DISPLAY_TEXT) return ret(E_RANGE);
     uint8_t *p = span(b, ptr, len);
@@ -166,7 +171,7 @@ u32 Z_boardZ_display_show(B *b, u32 ptr, u32 len)
     return OK;
 }
 
-u32 Z_boardZ_gpio_write(B *b, u32 pin, u32 level)
+u32 board_gpio_write(B *b, u32 pin, u32 level)
 {
     /* Only the logical output pins; TAMPER_SWITCH is an input. Any non-zero level is high. */
     if (pin >= ABI_PIN_COUNT || pin == ABI_PIN_TAMPER_SWITCH) return ret(E_INVAL);
@@ -176,7 +181,7 @@ u32 Z_boardZ_gpio_write(B *b, u32 pin, u32 level)
     return OK;
 }
 
-u32 Z_boardZ_gpio_read(B *b, u32 pin)
+u32 board_gpio_read(B *b, u32 pin)
 {
     if (pin >= ABI_PIN_COUNT) return ret(E_INVAL);
     return b->gpio[pin];
@@ -184,7 +189,7 @@ u32 Z_boardZ_gpio_read(B *b, u32 pin)
 
 /* ---- short-range links: every link leaves the board as a frame to the controller */
 
-u32 Z_boardZ_link_send(B *b, u32 link, u32 ptr, u32 len)
+u32 board_link_send(B *b, u32 link, u32 ptr, u32 len)
 {
     if (link >= ABI_LINK_COUNT) return ret(E_INVAL);
     if (len > ABI_MAX_LINK_FRAME) return ret(E_RANGE);
@@ -207,7 +212,7 @@ static uint32_t take_pid(B *b)
     return pid;
 }
 
-u32 Z_boardZ_mqtt_connect(B *b, u32 cp, u32 cl, u32 up, u32 ul, u32 pp, u32 pl)
+u32 board_mqtt_connect(B *b, u32 cp, u32 cl, u32 up, u32 ul, u32 pp, u32 pl)
 {
     if (b->mqtt_connected) return ret(E_STATE);
     if (cl > ABI_MAX_LOGIN_FIELD || ul > ABI_MAX_LOGIN_FIELD || pl > ABI_MAX_LOGIN_FIELD) return ret(E_RANGE);
@@ -222,7 +227,7 @@ u32 Z_boardZ_mqtt_connect(B *b, u32 cp, u32 cl, u32 up, u32 ul, u32 pp, u32 pl)
     return OK;
 }
 
-u32 Z_boardZ_mqtt_subscribe(B *b, u32 tp, u32 tl, u32 qos)
+u32 board_mqtt_subscribe(B *b, u32 tp, u32 tl, u32 qos)
 {
     if (qos > ABI_QOS_LAST) return ret(E_INVAL);
     if (tl > ABI_MAX_TOPIC) return ret(E_RANGE);
@@ -238,7 +243,7 @@ u32 Z_boardZ_mqtt_subscribe(B *b, u32 tp, u32 tl, u32 qos)
     return pid;
 }
 
-u32 Z_boardZ_mqtt_publish(B *b, u32 tp, u32 tl, u32 ptr, u32 len, u32 qos, u32 retain)
+u32 board_mqtt_publish(B *b, u32 tp, u32 tl, u32 ptr, u32 len, u32 qos, u32 retain)
 {
     if (!b->mqtt_connected) return ret(E_STATE);
     if (qos > ABI_QOS_LAST) return ret(E_INVAL);
@@ -258,7 +263,7 @@ u32 Z_boardZ_mqtt_publish(B *b, u32 tp, u32 tl, u32 ptr, u32 len, u32 qos, u32 r
     return pid;
 }
 
-u32 Z_boardZ_mqtt_disconnect(B *b)
+u32 board_mqtt_disconnect(B *b)
 {
     b->mqtt_connected = 0;
     link_send(MSG_MQTT_DISCONNECT, NULL, 0);
@@ -268,7 +273,7 @@ u32 Z_boardZ_mqtt_disconnect(B *b)
 /* ---- crypto: inputs are copied out of linear memory first, so an output buffer that
  * overlaps an input (the image's business) cannot confuse the primitive. */
 
-u32 Z_boardZ_sha256(B *b, u32 ptr, u32 len, u32 out)
+u32 board_sha256(B *b, u32 ptr, u32 len, u32 out)
 {
     uint8_t *p = span(b, ptr, len), *o = span(b, out, 32), d[32];
     if (!p || !o) return ret(E_RANGE);
@@ -277,7 +282,7 @@ u32 Z_boardZ_sha256(B *b, u32 ptr, u32 len, u32 out)
     return ret(r);
 }
 
-u32 Z_boardZ_hmac_sha256(B *b, u32 kp, u32 kl, u32 ptr, u32 len, u32 out)
+u32 board_hmac_sha256(B *b, u32 kp, u32 kl, u32 ptr, u32 len, u32 out)
 {
     uint8_t *k = span(b, kp, kl), *p = span(b, ptr, len), *o = span(b, out, 32), d[32];
     if (!k || !p || !o) return ret(E_RANGE);
@@ -287,7 +292,7 @@ u32 Z_boardZ_hmac_sha256(B *b, u32 kp, u32 kl, u32 ptr, u32 len, u32 out)
 }
 
 /* ABI v1.1: HMAC under a key slot. The key stays in efuse.c; the image gets the MAC only. */
-u32 Z_boardZ_hmac_sha256_keyslot(B *b, u32 slot, u32 ptr, u32 len, u32 out)
+u32 board_hmac_sha256_keyslot(B *b, u32 slot, u32 ptr, u32 len, u32 out)
 {
     if (slot >= EFUSE_SLOTS) return ret(E_INVAL);
     uint8_t *p = span(b, ptr, len), *o = span(b, out, 32), d[32];
@@ -329,17 +334,17 @@ static u32 aead(B *b, int seal, u32 kp, u32 kl, u32 np, u32 ap, u32 al, u32 ptr,
     return ret(r);
 }
 
-u32 Z_boardZ_aead_seal(B *b, u32 kp, u32 kl, u32 np, u32 ap, u32 al, u32 ptr, u32 len, u32 out)
+u32 board_aead_seal(B *b, u32 kp, u32 kl, u32 np, u32 ap, u32 al, u32 ptr, u32 len, u32 out)
 {
     return aead(b, 1, kp, kl, np, ap, al, ptr, len, out);
 }
 
-u32 Z_boardZ_aead_open(B *b, u32 kp, u32 kl, u32 np, u32 ap, u32 al, u32 ptr, u32 len, u32 out)
+u32 board_aead_open(B *b, u32 kp, u32 kl, u32 np, u32 ap, u32 al, u32 ptr, u32 len, u32 out)
 {
     return aead(b, 0, kp, kl, np, ap, al, ptr, len, out);
 }
 
-u32 Z_boardZ_ecdsa_p256_verify(B *b, u32 pub_ptr, u32 ptr, u32 len, u32 sig_ptr)
+u32 board_ecdsa_p256_verify(B *b, u32 pub_ptr, u32 ptr, u32 len, u32 sig_ptr)
 {
     uint8_t *pub = span(b, pub_ptr, 65), *p = span(b, ptr, len), *sig = span(b, sig_ptr, 64);
     if (!pub || !p || !sig) return ret(E_RANGE);
@@ -348,7 +353,7 @@ u32 Z_boardZ_ecdsa_p256_verify(B *b, u32 pub_ptr, u32 ptr, u32 len, u32 sig_ptr)
 
 /* Buffers first, then the key's value (it can only be read once its buffer is known good).
  * The private key is copied off linear memory and wiped after use. */
-u32 Z_boardZ_ecdh_p256_public(B *b, u32 priv_ptr, u32 pub_out_ptr)
+u32 board_ecdh_p256_public(B *b, u32 priv_ptr, u32 pub_out_ptr)
 {
     uint8_t *k = span(b, priv_ptr, 32), *o = span(b, pub_out_ptr, 65);
     if (!k || !o) return ret(E_RANGE);
@@ -360,7 +365,7 @@ u32 Z_boardZ_ecdh_p256_public(B *b, u32 priv_ptr, u32 pub_out_ptr)
     return ret(r);
 }
 
-u32 Z_boardZ_ecdh_p256_shared(B *b, u32 priv_ptr, u32 peer_pub_ptr, u32 out_ptr)
+u32 board_ecdh_p256_shared(B *b, u32 priv_ptr, u32 peer_pub_ptr, u32 out_ptr)
 {
     uint8_t *k = span(b, priv_ptr, 32), *p = span(b, peer_pub_ptr, 65), *o = span(b, out_ptr, 32);
     if (!k || !p || !o) return ret(E_RANGE);
@@ -376,5 +381,5 @@ u32 Z_boardZ_ecdh_p256_shared(B *b, u32 priv_ptr, u32 peer_pub_ptr, u32 out_ptr)
 
 /* Every ABI function, by address: a function of v1.json that this file lacks is a link
  * error, whether or not the image at hand imports it. */
-#define ABI_ADDR(name) (void (*)(void))Z_boardZ_##name,
+#define ABI_ADDR(name) (void (*)(void))board_##name,
 void (*const board_abi_table[])(void) = { ABI_FOR_EACH_IMPORT(ABI_ADDR) };

@@ -1,7 +1,9 @@
-/* Posix board: runs one firmware image (translated to C by wasm2c) as a device that the
- * simulator drives over the device link on stdin/stdout (boards/DEVICE-LINK.md).
+/* C board: runs one firmware image, under whichever engine is linked in (engine.h:
+ * wasm2c or WAMR), as a device that the simulator drives over the device link on
+ * stdin/stdout (boards/DEVICE-LINK.md).
  *
  *   <image> --flash FILE [--efuse FILE] [--pages N] [--seed N] [--cut-at N [--cut-keep K]]
+ *           [engine options]
  *
  * One process is one power-on: a power cut or a panic ends it, and the controller
  * starts a new one on the same flash file. stderr carries human diagnostics only. */
@@ -15,9 +17,9 @@
 
 #include "drbg.h"
 #include "efuse.h"
+#include "engine.h"
 #include "flash.h"
 #include "link.h"
-#include "wasm-rt-impl.h"
 
 #ifndef IMAGE_NAME
 #error "build with -DIMAGE_NAME=\"<target>\" (scripts/build-posix.ts does)"
@@ -26,13 +28,12 @@
 #include "abi_constants.h"
 #include "abi_v1.h"
 
-static Z_fw_instance_t fw;
-static struct Z_board_instance_t board;
+static struct board board;
 static int booted;
 
 static void usage(const char *why)
 {
-    fprintf(stderr, "posix: %s\nusage: %s --flash FILE [--efuse FILE] [--pages N] [--seed N] [--cut-at N [--cut-keep K]]\n",
+    fprintf(stderr, "posix: %s\nusage: %s --flash FILE [--efuse FILE] [--pages N] [--seed N] [--cut-at N [--cut-keep K]] [engine options]\n",
             why, IMAGE_NAME);
     exit(EXIT_USAGE);
 }
@@ -58,9 +59,8 @@ static uint32_t be32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t
 static uint16_t be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
 
 /* A wasm trap ends the instance like a panic, with the trap's name and no position. */
-static void report_trap(wasm_rt_trap_t t)
+void board_trap(const char *name)
 {
-    const char *name = wasm_rt_strerror(t);
     struct msg m;
     msg_init(&m, MSG_PANIC);
     msg_u32(&m, 0);
@@ -72,8 +72,7 @@ static void report_trap(wasm_rt_trap_t t)
     exit(EXIT_PANIC);
 }
 
-/* Runs fw_boot or fw_event under the trap handler; output frames have gone out during
- * the call, DONE follows. */
+/* Output frames have gone out during the image's call; DONE follows. */
 static void send_done(uint32_t r)
 {
     struct msg m;
@@ -82,12 +81,6 @@ static void send_done(uint32_t r)
     link_send_msg(&m);
 }
 
-static void run(int boot, uint32_t kind, uint32_t arg, uint32_t len)
-{
-    wasm_rt_trap_t t = wasm_rt_impl_try();
-    if (t != WASM_RT_TRAP_NONE) report_trap(t);
-    send_done(boot ? Z_fwZ_fw_boot(&fw) : Z_fwZ_fw_event(&fw, kind, arg, len));
-}
 
 static void on_hello(const struct link_frame *f)
 {
@@ -108,7 +101,7 @@ static void on_boot(const struct link_frame *f)
     board.now_ms = be64(f->payload);
     board.wall_ms = be64(f->payload + 8);
     booted = 1;
-    run(1, 0, 0, 0);
+    send_done(engine_fw_boot());
 }
 
 static void on_event(const struct link_frame *f)
@@ -122,13 +115,12 @@ static void on_event(const struct link_frame *f)
     if (kind < ABI_EVENT_FIRST || kind > ABI_EVENT_LAST) { send_done((uint32_t)E_INVAL); return; }
     /* Ask the image where its inbox is every time (it moves with -O level), and derive
      * the host pointer only now: memory may have grown during the previous call. */
-    wasm_rt_trap_t t = wasm_rt_impl_try();
-    if (t != WASM_RT_TRAP_NONE) report_trap(t);
-    uint32_t inbox = Z_fwZ_fw_inbox(&fw), size = Z_fwZ_fw_inbox_size(&fw);
+    uint32_t inbox = engine_fw_inbox(), size = engine_fw_inbox_size();
     /* The ABI promises the image never sees a payload larger than its inbox: the event is
      * answered E_RANGE without calling it, as every host does. */
     if (n > size) { send_done((uint32_t)E_RANGE); return; }
-    if ((uint64_t)inbox + n > fw.w2c_memory.size) { link_send_error(E_RANGE, "EVENT: inbox outside memory"); return; }
+    uint8_t *dst = board_span(inbox, n);
+    if (!dst) { link_send_error(E_RANGE, "EVENT: inbox outside memory"); return; }
     /* Accepted: the board's inputs change before the image looks at them. */
     board.now_ms = be64(f->payload);
     board.wall_ms = be64(f->payload + 8);
@@ -138,8 +130,8 @@ static void on_event(const struct link_frame *f)
     } else if (kind == ABI_EVENT_MQTT_STATE) {
         board.mqtt_connected = arg == 1;
     }
-    if (n) memcpy(fw.w2c_memory.data + inbox, f->payload + 21, n);
-    run(0, kind, (uint32_t)arg, n);
+    if (n) memcpy(dst, f->payload + 21, n);
+    send_done(engine_fw_event(kind, (uint32_t)arg, n));
 }
 
 static void on_flash_read(const struct link_frame *f)
@@ -179,7 +171,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--seed")) seed = number(a, v, 0, UINT64_MAX);
         else if (!strcmp(a, "--cut-at")) cut_at = (uint32_t)number(a, v, 1, UINT32_MAX);
         else if (!strcmp(a, "--cut-keep")) { cut_keep = (uint32_t)number(a, v, 0, UINT32_MAX); have_keep = 1; }
-        else usage(a);
+        else if (!engine_option(a, v)) usage(a);
         i++;
     }
     if (!flash_path) usage("--flash FILE is required");
@@ -192,19 +184,13 @@ int main(int argc, char **argv)
     efuse_load(efuse_path);
     drbg_seed(seed);
 
-    wasm_rt_init();
-    Z_fw_init_module();
-    board_init(&board, &fw);
-    {
-        /* Instantiation runs the image's start function, which may trap as well. */
-        wasm_rt_trap_t t = wasm_rt_impl_try();
-        if (t != WASM_RT_TRAP_NONE) report_trap(t);
-        Z_fw_instantiate(&fw, &board);
-        uint32_t v = Z_fwZ_fw_abi_version(&fw);
-        if (v != ABI_VERSION) {
-            fprintf(stderr, "posix: image %s reports ABI version %u, this board implements %d\n", IMAGE_NAME, v, ABI_VERSION);
-            exit(EXIT_ABI);
-        }
+    board_init(&board);
+    /* Instantiation runs the image's start function, which may trap as well. */
+    engine_load(&board);
+    uint32_t v = engine_fw_abi_version();
+    if (v != ABI_VERSION) {
+        fprintf(stderr, "posix: image %s reports ABI version %u, this board implements %d\n", IMAGE_NAME, v, ABI_VERSION);
+        exit(EXIT_ABI);
     }
 
     struct link_frame f;
@@ -222,7 +208,6 @@ int main(int argc, char **argv)
         }
     }
 out:
-    Z_fw_free(&fw);
-    wasm_rt_free();
+    engine_unload();
     return 0;
 }
