@@ -1,10 +1,11 @@
 // Builds the firmware images listed in asconfig.json (firmware/images/<target>/main.ts),
-// the posix board for each, and the mosquitto login plugin; before anything, the files
-// generated from the board ABI (scripts/gen-abi.ts).
+// the native boards for each (posix = wasm2c; wamr-fast and wamr-classic when WAMR's
+// sources are there: scripts/build-wamr.ts), and the mosquitto login plugin; before
+// anything, the files generated from the board ABI (scripts/gen-abi.ts).
 //
 //   npm run build                      everything that is out of date
-//   npm run build -- water-heater      that image and its posix board only
-//   npm run build -- --images|--posix|--broker   that part only (with or without names)
+//   npm run build -- water-heater      that image and its native boards only
+//   npm run build -- --images|--posix|--wamr|--broker   that part only (with or without names)
 //   npm run build -- --check           CI: a stale or hand-edited generated ABI file fails
 //   npm run build -- --force           rebuild even what is up to date
 //
@@ -16,6 +17,7 @@ import { readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { buildPosix, posixInputs } from "./build-posix.ts";
 import { buildBrokerPlugin, BROKER_PLUGIN } from "./build-broker-plugin.ts";
+import { buildWamr, wamrSource } from "./build-wamr.ts";
 import { generate } from "./gen-abi.ts";
 import { convergeImage } from "./build-converge.ts";
 import { hashFile, inputsOf, staleReason, writeStamp, type Inputs } from "./build-stamp.ts";
@@ -31,7 +33,7 @@ export function imageTargets(): string[] {
 const args = process.argv.slice(2);
 const flags = new Set(args.filter((a) => a.startsWith("--")));
 const names = args.filter((a) => !a.startsWith("--"));
-const parts = ["--images", "--posix", "--broker"];
+const parts = ["--images", "--posix", "--wamr", "--broker"];
 const known = new Set([...parts, "--check", "--force"]);
 for (const f of flags) if (!known.has(f)) fail(`unknown option ${f} (known: ${[...known].join(" ")})`);
 const partsAsked = parts.filter((p) => flags.has(p));
@@ -121,9 +123,17 @@ const targets = names.length ? names : all;
 
 mkdirSync("build/images", { recursive: true });
 let built = 0;
+// WAMR is optional here (tests that need it say so); asked for by name, it must be there.
+const wamr = only("--wamr") ? wamrSource() : null;
+if (only("--wamr") && !wamr) {
+  const msg = "WAMR sources not found (set WAMR_SOURCE to a WAMR checkout or its .tar.gz): no wamr-fast/wamr-classic boards";
+  if (flags.has("--wamr")) fail(msg);
+  console.log(`build: ${msg}`);
+}
 for (const t of targets) {
   if (only("--images") && (await buildImage(t))) built++;
   if (only("--posix") && buildBoard(t)) built++;
+  if (wamr) built += buildWamr(t, wamr, force);
 }
 // The plugin belongs to no image: built with everything, or when asked for by name.
 if ((names.length === 0 || flags.has("--broker")) && only("--broker") && buildPlugin()) built++;

@@ -1,5 +1,6 @@
-// The same image, the same inputs, two hosts: the TypeScript host and the wasm2c-built
-// posix board must produce identical traces and identical flash images.
+// The same image, the same inputs, every host: the TypeScript host and the native C board
+// under each engine (wasm2c, and WAMR fast and classic when built: test/support/engines.ts)
+// must produce identical traces and identical flash images.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
@@ -14,26 +15,33 @@ import { abiAtMinor } from "../host-sim/board/abi.ts";
 import { renderAbiTables, type AbiJson } from "../scripts/gen-abi-c-tables.ts";
 import { credentialStoreScenario } from "../host-sim/appliances/devkit/scenarios/credential-store.ts";
 import { APPLIANCES } from "../host-sim/appliances/index.ts";
+import { nativeEngines } from "./support/engines.ts";
 
-async function onBothHosts(s: Scenario, cut?: { cutAt: number; cutKeep: number }): Promise<[ScenarioRun, ScenarioRun]> {
+const ENGINES = nativeEngines();
+
+/** The TypeScript run, then one run per native engine. */
+async function onAllHosts(s: Scenario, cut?: { cutAt: number; cutKeep: number }): Promise<[ScenarioRun, ScenarioRun[]]> {
   const dir = mkdtempSync(join(tmpdir(), "xhost-"));
   const ts = await runScenario(s, { host: "ts", dir: join(dir, "ts"), ...cut });
-  const px = await runScenario(s, { host: "posix", dir: join(dir, "posix"), ...cut });
-  return [ts, px];
+  const natives: ScenarioRun[] = [];
+  for (const host of ENGINES) natives.push(await runScenario(s, { host, dir: join(dir, host), ...cut }));
+  return [ts, natives];
 }
 
-function assertSame(ts: ScenarioRun, px: ScenarioRun) {
+function assertSame(ts: ScenarioRun, natives: ScenarioRun[]) {
   assert.deepEqual(ts.failures, []);
-  assert.deepEqual(px.failures, []);
-  assert.deepEqual(traceToJson(px), traceToJson(ts));
-  assert.ok(readFileSync(px.flashFile).equals(readFileSync(ts.flashFile)), "final flash images differ");
+  for (const px of natives) {
+    assert.deepEqual(px.failures, [], `failures on ${px.host}`);
+    assert.deepEqual(traceToJson(px), traceToJson(ts), `trace on ${px.host}`);
+    assert.ok(readFileSync(px.flashFile).equals(readFileSync(ts.flashFile)), `final flash images differ on ${px.host}`);
+  }
 }
 
 const linkData = (run: ScenarioRun, label: string) =>
   run.calls.filter((c) => c.label === label).flatMap((c) => c.outputs).filter((o) => o.t === "link").map((o) => Buffer.from((o as { data: Uint8Array }).data));
 
-test("board conformance: both hosts agree call for call", async () => {
-  const [ts, px] = await onBothHosts(conformanceScenario());
+test("board conformance: every host agrees call for call", async () => {
+  const [ts, px] = await onAllHosts(conformanceScenario());
   assertSame(ts, px);
   // Published vectors: FIPS 180-2 B.1, RFC 4231 test case 2, GCM spec test cases 2 and 14.
   const crypto = linkData(ts, "crypto vectors").map((b) => b.toString("hex"));
@@ -87,20 +95,23 @@ test("board conformance: both hosts agree call for call", async () => {
 // An appliance's scenarios are checked on both hosts by being in the registry.
 for (const a of APPLIANCES) {
   for (const [name, scenario] of Object.entries(a.scenarios)) {
-    test(`${a.name}, ${name}: both hosts agree, flash byte for byte`, async () => {
-      const [ts, px] = await onBothHosts(scenario());
+    test(`${a.name}, ${name}: every host agrees, flash byte for byte`, async () => {
+      const [ts, px] = await onAllHosts(scenario());
       assertSame(ts, px);
     });
   }
 }
 
-test("a power cut lands identically on both hosts", async () => {
+test("a power cut lands identically on every host", async () => {
   const s = credentialStoreScenario();
   for (const cutAt of [5, 23, 47, 71]) {
-    const [ts, px] = await onBothHosts(s, { cutAt, cutKeep: 3 });
-    assert.ok(ts.cut && px.cut, `power cut at op ${cutAt}`);
-    assert.deepEqual(traceToJson(px), traceToJson(ts));
-    assert.ok(readFileSync(px.flashFile).equals(readFileSync(ts.flashFile)), `flash after a cut at op ${cutAt}`);
+    const [ts, natives] = await onAllHosts(s, { cutAt, cutKeep: 3 });
+    assert.ok(ts.cut, `power cut at op ${cutAt}`);
+    for (const px of natives) {
+      assert.ok(px.cut, `power cut at op ${cutAt} on ${px.host}`);
+      assert.deepEqual(traceToJson(px), traceToJson(ts), `trace after a cut at op ${cutAt} on ${px.host}`);
+      assert.ok(readFileSync(px.flashFile).equals(readFileSync(ts.flashFile)), `flash after a cut at op ${cutAt} on ${px.host}`);
+    }
   }
 });
 

@@ -1,4 +1,5 @@
-// One power-on of an image on the native posix board (boards/posix/): a child process
+// One power-on of an image on the native C board (boards/posix/) under one engine (wasm2c:
+// build/posix/<image>; WAMR: build/wamr-fast/<image>, build/wamr-classic/<image>): a child process
 // speaking the device link on stdin/stdout. Its flash, random source and input levels
 // live in the child; time and events come from here, as for the TypeScript board.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -9,7 +10,7 @@ import { E_INVAL, E_RANGE } from "../board/abi-constants.ts";
 import { burnEfuse, efuseFileFor } from "../board/efuse.ts";
 import { LinkChannel } from "../link/channel.ts";
 import * as msg from "../link/messages.ts";
-import type { BoardEvent, BoardOutput, BoardTime, CallResult, DeviceHandle, FlashStats, PowerOnOptions } from "./types.ts";
+import type { BoardEvent, BoardOutput, BoardTime, CallResult, DeviceHandle, FlashStats, NativeHostName, PowerOnOptions } from "./types.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const ABI_VERSION = 1;
@@ -22,12 +23,12 @@ export interface PosixTimeouts {
 }
 const DEFAULT_TIMEOUTS: PosixTimeouts = { answerMs: 10_000, quitMs: 2_000 };
 
-/** `name` -> build/posix/<name>; a path to a .wasm image -> the posix build of that image;
- *  any other path is taken as the executable itself. */
-export function posixExecutable(image: string): string {
-  if (image.endsWith(".wasm")) return join(ROOT, "build", "posix", basename(image, ".wasm"));
+/** `name` -> build/<engine>/<name>; a path to a .wasm image -> that engine's build of the
+ *  image; any other path is taken as the executable itself. */
+export function posixExecutable(image: string, engine: NativeHostName = "posix"): string {
+  if (image.endsWith(".wasm")) return join(ROOT, "build", engine, basename(image, ".wasm"));
   if (image.includes("/")) return isAbsolute(image) ? image : resolve(image);
-  return join(ROOT, "build", "posix", image);
+  return join(ROOT, "build", engine, image);
 }
 
 export function posixArgs(opts: PowerOnOptions): string[] {
@@ -42,7 +43,6 @@ export function posixArgs(opts: PowerOnOptions): string[] {
 }
 
 export class PosixDevice implements DeviceHandle {
-  readonly host = "posix" as const;
   private down: string | null = null;
   private exited: Promise<number | null>;
   private hasExited = false;
@@ -51,6 +51,7 @@ export class PosixDevice implements DeviceHandle {
     private readonly child: ChildProcess,
     private readonly link: LinkChannel,
     private readonly timeouts: PosixTimeouts,
+    readonly host: NativeHostName,
     /** The image name the board reported in READY. */
     readonly image: string = "",
   ) {
@@ -61,15 +62,15 @@ export class PosixDevice implements DeviceHandle {
     }));
   }
 
-  static async create(opts: PowerOnOptions, timeouts: Partial<PosixTimeouts> = {}): Promise<PosixDevice> {
+  static async create(opts: PowerOnOptions, timeouts: Partial<PosixTimeouts> = {}, engine: NativeHostName = "posix"): Promise<PosixDevice> {
     const t = { ...DEFAULT_TIMEOUTS, ...timeouts };
-    const exe = posixExecutable(opts.image);
-    if (!existsSync(exe)) throw new Error(`no posix board at ${exe}: run npm run build:posix`);
+    const exe = posixExecutable(opts.image, engine);
+    if (!existsSync(exe)) throw new Error(`no ${engine} board at ${exe}: run npm run build${engine === "posix" ? "" : " with WAMR_SOURCE set"}`);
     burnEfuse(opts.efuseFile ?? efuseFileFor(opts.flashFile), opts.keySeed);
     const child = spawn(exe, posixArgs(opts), { stdio: ["pipe", "pipe", "inherit"] });
     const link = new LinkChannel(child.stdout!, child.stdin!);
     child.once("error", (e) => link.fail(e));
-    let dev = new PosixDevice(child, link, t);
+    let dev = new PosixDevice(child, link, t, engine);
     try {
       link.send(msg.hello());
       const m = await link.next(t.answerMs);

@@ -1,12 +1,14 @@
-// One entry point for bringing up a board on either host, so scenarios and tools do not
-// care which one runs the image.
+// One entry point for bringing up a board on any host (V8 in process, or a native board
+// under wasm2c or WAMR), so scenarios and tools do not care which one runs the image.
 import { isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { TsDevice } from "../board/ts-device.ts";
 import { PosixDevice } from "./posix-device.ts";
-import type { DeviceHandle, PowerOnOptions } from "./types.ts";
+import type { DeviceHandle, HostName, NativeHostName, PowerOnOptions } from "./types.ts";
 
-export type HostName = "ts" | "posix";
+export type { HostName, NativeHostName };
+/** Every native engine: wasm2c ("posix") and WAMR's two interpreters. */
+export const NATIVE_HOSTS: readonly NativeHostName[] = ["posix", "wamr-fast", "wamr-classic"];
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -18,6 +20,6 @@ export function wasmImagePath(image: string): string {
 
 export function powerOn(host: HostName, opts: PowerOnOptions): Promise<DeviceHandle> {
   if (host === "ts") return TsDevice.create({ ...opts, image: wasmImagePath(opts.image) });
-  if (host === "posix") return PosixDevice.create(opts);
+  if ((NATIVE_HOSTS as readonly string[]).includes(host)) return PosixDevice.create(opts, {}, host as NativeHostName);
   throw new Error(`unknown host ${String(host)}`);
 }

@@ -65,10 +65,16 @@ export interface PowerOnOptions {
   keySeed?: string;
 }
 
+/** The engines a native board can run the image with: each is one executable per image,
+ *  build/<engine>/<image>, speaking the device link (boards/DEVICE-LINK.md). */
+export type NativeHostName = "posix" | "wamr-fast" | "wamr-classic";
+/** Where an image runs: in process on V8 ("ts"), or as a native board. */
+export type HostName = "ts" | NativeHostName;
+
 /** A running board, whichever host runs it. One power-on: after a power cut or a panic,
  *  close it and power on a new one with the same flash file. */
 export interface DeviceHandle {
-  readonly host: "ts" | "posix";
+  readonly host: HostName;
   boot(time: BoardTime): Promise<CallResult>;
   event(time: BoardTime, ev: BoardEvent): Promise<CallResult>;
   /** Flash operations (writes + erases) and erases per page since power-on. */

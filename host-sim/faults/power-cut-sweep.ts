@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { TsDevice } from "../board/ts-device.ts";
 import { PosixDevice } from "../device/posix-device.ts";
 import { wasmImagePath } from "../device/power-on.ts";
-import type { BoardEvent, DeviceHandle, PowerOnOptions } from "../device/types.ts";
+import type { BoardEvent, DeviceHandle, HostName, PowerOnOptions } from "../device/types.ts";
 import { readRecords, findBytes } from "../flash/record-store-image.ts";
 
 export interface SweepOp {
@@ -30,7 +30,7 @@ export interface SweepOptions {
   stride?: number;
   /** The host of the cut runs and reboots (default ts). The reference run, which numbers
    *  the flash operations, runs on the TypeScript host: both run the same image. */
-  host?: "ts" | "posix";
+  host?: HostName;
 }
 
 export interface SweepReport {
@@ -76,7 +76,7 @@ export async function powerCutSweep(o: SweepOptions): Promise<SweepReport> {
     await dev.close();
 
     const powerOn = (opts: PowerOnOptions): Promise<DeviceHandle> =>
-      o.host === "posix" ? PosixDevice.create({ ...opts, image: o.image }) : TsDevice.create(opts);
+      o.host && o.host !== "ts" ? PosixDevice.create({ ...opts, image: o.image }, {}, o.host) : TsDevice.create(opts);
     let runs = 0;
     const stride = o.stride ?? 1;
     for (let cut = 1; cut <= sizes.length; cut += stride) {

@@ -1,0 +1,108 @@
+// The WAMR boards (boards/wamr/) keep the ABI's door shut themselves: WAMR alone would load
+// an image with an unknown or mistyped import, warn, and trap only when it is called. And a
+// trap reads the same on every native engine, so traces that end in one compare.
+//
+// Each case builds a tiny image from WebAssembly text and links it with the objects the
+// build made for the devkit's boards (only the image, and for wasm2c the glue that sees
+// the image's header, are compiled here).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PosixDevice } from "../host-sim/device/posix-device.ts";
+import type { NativeHostName } from "../host-sim/device/types.ts";
+import { nativeEngines } from "./support/engines.ts";
+
+const ROOT = join(import.meta.dirname, "..");
+const WAMR = nativeEngines().filter((e) => e !== "posix");
+const skip = WAMR.length ? false : "no WAMR boards (see the skip line above)";
+
+/** The exports every image has (boards/ABI.md), around `boot`'s body. */
+const image = (imports: string, boot = "i32.const 0") => `(module
+  ${imports}
+  (memory (export "memory") 1)
+  (func (export "fw_abi_version") (result i32) i32.const 1)
+  (func (export "fw_boot") (result i32) ${boot})
+  (func (export "fw_event") (param i32 i32 i32) (result i32) i32.const 0)
+  (func (export "fw_inbox") (result i32) i32.const 1024)
+  (func (export "fw_inbox_size") (result i32) i32.const 256))`;
+
+function wasmOf(dir: string, wat: string): string {
+  writeFileSync(join(dir, "image.wat"), wat);
+  execFileSync("wat2wasm", [join(dir, "image.wat"), "-o", join(dir, "image.wasm")]);
+  return join(dir, "image.wasm");
+}
+
+/** A board for `wat` under `engine`, from the devkit board's objects. */
+function boardFor(engine: NativeHostName, wat: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `${engine}-board-`));
+  const wasm = wasmOf(dir, wat);
+  const exe = join(dir, "board");
+  const cc = (args: string[]) => execFileSync("gcc", ["-O2", "-DIMAGE_NAME=\"tiny\"", ...args], { stdio: "inherit" });
+  if (engine === "posix") {
+    const objs = join(ROOT, "build/posix/devkit.wasm2c");
+    execFileSync("wasm2c", [wasm, "-n", "fw", "-o", join(dir, "fw.c")]);
+    const inc = ["-I", dir, "-I", join(ROOT, "boards/posix"), "-I", "/usr/src/wasm2c", "-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0"];
+    cc(["-c", ...inc, "-o", join(dir, "fw.o"), join(dir, "fw.c")]);
+    cc(["-c", ...inc, "-o", join(dir, "engine.o"), join(ROOT, "boards/wasm2c/engine.c")]);
+    const board = readdirSync(objs).filter((f) => f.startsWith("boards_posix_")).map((f) => join(objs, f));
+    cc(["-o", exe, ...board, join(dir, "fw.o"), join(dir, "engine.o"), join(objs, "wasm-rt-impl.o"), "-lcrypto", "-lm"]);
+  } else {
+    const objs = join(ROOT, `build/${engine}/devkit.obj`);
+    cc(["-c", `-DIMAGE_WASM="${wasm}"`, "-o", join(dir, "image.o"), join(ROOT, "boards/wamr/image.c")]);
+    const rest = readdirSync(objs).filter((f) => f !== "boards_wamr_image.o").map((f) => join(objs, f));
+    cc(["-o", exe, ...rest, join(dir, "image.o"), join(ROOT, `build/${engine}/engine/libvmlib.a`), "-lcrypto", "-lm", "-lpthread"]);
+  }
+  return exe;
+}
+
+function refusal(engine: NativeHostName, imports: string) {
+  const exe = boardFor(engine, image(imports));
+  const dir = mkdtempSync(join(tmpdir(), "refused-"));
+  return spawnSync(exe, ["--flash", join(dir, "flash.bin")], { encoding: "utf8", input: "" });
+}
+
+for (const engine of WAMR) {
+  test(`${engine}: an import outside the ABI is refused by name`, { skip }, () => {
+    const r = refusal(engine, `(import "board" "abi_version" (func (result i32))) (import "board" "gettimeofday" (func (param i32) (result i32)))`);
+    assert.equal(r.status, 78, r.stderr);
+    assert.match(r.stderr, /import board\.gettimeofday is outside the board ABI/);
+  });
+
+  test(`${engine}: an ABI import with the wrong signature is refused by name`, { skip }, () => {
+    const r = refusal(engine, `(import "board" "log" (func (param i32 i32)))`);
+    assert.equal(r.status, 78, r.stderr);
+    assert.match(r.stderr, /import board\.log has signature \(ii\), the ABI's is \(iii\)/);
+  });
+
+  test(`${engine}: an import from another module is refused by name`, { skip }, () => {
+    const r = refusal(engine, `(import "env" "abort" (func (param i32 i32 i32 i32)))`);
+    assert.equal(r.status, 78, r.stderr);
+    assert.match(r.stderr, /import env\.abort is outside the board ABI/);
+  });
+
+  test(`${engine}: an image within the ABI is accepted`, { skip }, () => {
+    const r = refusal(engine, `(import "board" "log" (func (param i32 i32 i32)))`);
+    assert.equal(r.status, 0, r.stderr);
+  });
+}
+
+test("a trap reads the same under wasm2c and WAMR", { skip }, async () => {
+  const texts: string[] = [];
+  for (const engine of ["posix", ...WAMR] as NativeHostName[]) {
+    // One import at least: wasm2c gives an image without imports no board to bind.
+    const exe = boardFor(engine, image(`(import "board" "abi_version" (func (result i32)))`, "unreachable"));
+    const dir = mkdtempSync(join(tmpdir(), "trap-"));
+    const dev = await PosixDevice.create({ image: exe, flashFile: join(dir, "flash.bin") }, {}, engine);
+    const r = await dev.boot({ nowMs: 0, wallMs: -1 });
+    await dev.close();
+    assert.equal(r.result, null);
+    const last = r.outputs.at(-1);
+    assert.ok(last && last.t === "panic", `${engine} ends in a panic`);
+    texts.push(last.text);
+  }
+  assert.equal(texts[0], "wasm trap: Unreachable instruction executed");
+  for (const t of texts) assert.equal(t, texts[0]);
+});
