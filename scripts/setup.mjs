@@ -1,6 +1,6 @@
 // Runs before `npm start` and `npm test` (npm's pre-scripts), so that on a fresh clone
-// those two commands do all the set-up: Debian packages, npm packages, images and posix
-// boards. Plain Node with no dependencies, because it runs before any are installed.
+// those two commands do all the set-up: Debian packages, npm packages, images and native
+// boards (posix; WAMR's when its sources are found: scripts/build-wamr.ts). Plain Node with no dependencies, because it runs before any are installed.
 import { spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -13,6 +13,7 @@ const say = (s) => { if (!quiet) console.log(`setup: ${s}`); };
 const debian = [
   ["wabt", "/usr/bin/wasm2c", "translates images to C for the posix board"],
   ["gcc", "/usr/bin/gcc", "builds the posix board"],
+  ["cmake", "/usr/bin/cmake", "builds WAMR for the wamr boards (boards/wamr/README.md)"],
   ["libssl-dev", "/usr/include/openssl/evp.h", "crypto primitives of the posix board"],
   ["mosquitto", "/usr/sbin/mosquitto", "the MQTT broker users run (tests run against it too)"],
   ["make", "/usr/bin/make", "builds the SQLite binding for the cloud stub"],
