@@ -1,7 +1,7 @@
 // Persisted deadlines across power loss, on both hosts (the devkit's SCHEDULE op, WIRE.md):
 // deadlines set before the power goes fire after boot with their lateness, a periodic one
 // missed for several periods fires once and keeps its times, a volatile one is gone, and
-// the TypeScript and posix hosts agree output for output and in the final flash bytes.
+// the TypeScript host and every native engine agree output for output and in the final flash bytes.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync } from "node:fs";
@@ -12,6 +12,9 @@ import { request, parseAnswer } from "../host-sim/appliances/devkit/service.ts";
 import { type BoardOutput } from "../host-sim/device/types.ts";
 import { jsonOutput } from "../host-sim/scenario/format.ts";
 import type { HostName } from "../host-sim/device/power-on.ts";
+import { nativeEngines } from "./support/engines.ts";
+
+const ENGINES = nativeEngines();
 
 const SCHEDULE = 0x0b;
 const Flag = { UTC: 0x01, PERSISTED: 0x02 } as const;
@@ -73,7 +76,9 @@ test("persisted deadlines fire after a power cut with their lateness, the same o
     "3610s: deadline 33 fired, 10000 ms late",
     "4200s: deadline 33 fired, 0 ms late",
   ]);
-  const px = await script("posix");
-  assert.deepEqual(px.trace, ts.trace);
-  assert.ok(px.flash.equals(ts.flash), "final flash images differ");
+  for (const host of ENGINES) {
+    const px = await script(host);
+    assert.deepEqual(px.trace, ts.trace, `trace on ${host}`);
+    assert.ok(px.flash.equals(ts.flash), `final flash images differ on ${host}`);
+  }
 });

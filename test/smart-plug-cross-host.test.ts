@@ -1,4 +1,4 @@
-// The smart plug (the second image, built only from the shared modules) on both hosts,
+// The smart plug (the second image, built only from the shared modules) on every host,
 // driven by the same scenario (host-sim/appliances/smart-plug): pairing over the LAN with
 // the secure session, the relay switched by its button and by cloud commands, a replayed
 // command refused, an outage and a power cut. Every output and the final flash bytes
@@ -6,10 +6,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { smartPlugScript } from "../host-sim/appliances/smart-plug/scenario.ts";
+import { nativeEngines } from "./support/engines.ts";
 
-test("smart plug: pairs, switches and answers commands alike on both hosts", async () => {
+const ENGINES = nativeEngines();
+
+test("smart plug: pairs, switches and answers commands alike on every host", async () => {
   const ts = await smartPlugScript("ts");
-  const px = await smartPlugScript("posix");
   // The relay followed the button and the app: off at boot, on by hand, off, on; off
   // again at the reboot (the plug comes back off).
   assert.deepEqual(ts.relay, [0, 1, 0, 1, 0]);
@@ -23,6 +25,9 @@ test("smart plug: pairs, switches and answers commands alike on both hosts", asy
   // again too (the cloud de-duplicates by seq); the unacknowledged ones must.
   assert.match(afterReboot, /"seq":3,"cmd":1,"status":-3/, "replies the cloud did not acknowledge are sent again after the reboot");
   assert.match(afterReboot, /"seq":4,"cmd":3,"status":-2/);
-  assert.deepEqual(px.trace, ts.trace);
-  assert.ok(px.flash.equals(ts.flash), "final flash images differ");
+  for (const host of ENGINES) {
+    const px = await smartPlugScript(host);
+    assert.deepEqual(px.trace, ts.trace, `trace on ${host}`);
+    assert.ok(px.flash.equals(ts.flash), `final flash images differ on ${host}`);
+  }
 });
