@@ -12,18 +12,21 @@ import { TsDevice } from "../host-sim/board/ts-device.ts";
 import { wasmImagePath } from "../host-sim/device/power-on.ts";
 import { readRecords } from "../host-sim/flash/record-store-image.ts";
 import { recordLife, T } from "../host-sim/appliances/water-heater/scenarios/life.ts";
+import { nativeEngines } from "./support/engines.ts";
 
 /** The registration record (credential-store ids.ts RecordId.REGISTRATION). */
 const REGISTRATION = 0x0201;
 
-test("water heater survives a power cut at every flash write of its life", async () => {
-  const ops = await recordLife();
-  assert.ok(ops.every((o) => o.status >= 0), ops.filter((o) => o.status < 0).map((o) => `${o.label}: ${o.status}`).join(", "));
-  const report = await powerCutSweep({ image: "water-heater", ops });
-  console.log(`power-cut sweep (water heater): ${report.cutPoints} flash operations, ${report.runs} cut runs, ${report.failures.length} failures`);
-  assert.ok(report.cutPoints > 40);
-  assert.deepEqual(report.failures.slice(0, 10), []);
-});
+for (const host of ["ts", ...nativeEngines()] as const) {
+  test(`water heater survives a power cut at every flash write of its life (${host})`, async () => {
+    const ops = await recordLife();
+    assert.ok(ops.every((o) => o.status >= 0), ops.filter((o) => o.status < 0).map((o) => `${o.label}: ${o.status}`).join(", "));
+    const report = await powerCutSweep({ image: "water-heater", ops, host });
+    console.log(`power-cut sweep (water heater, ${host}): ${report.cutPoints} flash operations, ${report.runs} cut runs, ${report.failures.length} failures`);
+    assert.ok(report.cutPoints > 40);
+    assert.deepEqual(report.failures.slice(0, 10), []);
+  });
+}
 
 test("a power cut while the remote tells the cloud it is being initialized ends in the erase at the next boot", async () => {
   // The life up to "Telling the cloud" (the retire is published, no answer yet), then the

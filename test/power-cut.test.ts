@@ -1,5 +1,5 @@
 // Power cut at every flash write of the credential-store scenarios, and part-way through
-// each write, on both hosts: zero mixed records, nothing acknowledged lost, no erased
+// each write, on every host (V8, and the native board under each engine): zero mixed records, nothing acknowledged lost, no erased
 // secret left, no live secret in clear.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -8,13 +8,14 @@ import { powerCutSweep } from "../host-sim/faults/power-cut-sweep.ts";
 import { posixExecutable } from "../host-sim/device/posix-device.ts";
 import { collectionOps, credentialStoreOps, type StoreOp } from "../host-sim/appliances/devkit/scenarios/credential-store.ts";
 import { LinkId, EventKind } from "../host-sim/device/types.ts";
+import { nativeEngines } from "./support/engines.ts";
 
 const asSweep = (ops: StoreOp[]) => ops.map((op) => ({ ...op, event: { kind: EventKind.LINK, arg: LinkId.SERVICE, payload: op.frame } }));
 
-for (const host of ["ts", "posix"] as const) {
-  const missing = host === "posix" && !existsSync(posixExecutable("devkit"));
+for (const host of ["ts", ...nativeEngines()] as const) {
+  const missing = host !== "ts" && !existsSync(posixExecutable("devkit", host));
   const skip = missing && !process.env.CI ? "no build/posix/devkit (npm run build:posix)" : false;
-  if (skip) console.log(`skip: power-cut sweep on posix: ${skip}`);
+  if (skip) console.log(`skip: power-cut sweep on ${host}: ${skip}`);
 
   test(`credential store survives a power cut at every flash write (${host})`, { skip }, async () => {
     const report = await powerCutSweep({ image: "devkit", ops: asSweep(credentialStoreOps), host });
