@@ -295,6 +295,15 @@ if (useCallgrind) {
 } else {
   notes.push("boot on blank flash: needs valgrind (callgrind), not measured");
 }
+// WAMR: cost per event against wasm2c, smallest stack and pool (scripts/bench/wamr.ts).
+if (!process.env.BENCH_NO_WAMR) {
+  const { benchWamrImage, printWamr, wamrBuilt } = await import("./bench/wamr.ts");
+  const wamrImages = runnable.filter(wamrBuilt);
+  const wamrRows = [];
+  for (const image of wamrImages) wamrRows.push(...(await benchWamrImage(image)));
+  if (wamrRows.length) printWamr(wamrRows);
+  else notes.push("WAMR: no wamr-fast/wamr-classic boards built (WAMR_SOURCE, boards/wamr/README.md), not measured");
+}
 // The TypeScript host carrying a fleet: 1,000 water heaters in one process, virtual time.
 if (runnable.includes("water-heater") && !process.env.BENCH_NO_FLEET) {
   const { benchFleet, describeFleet } = await import("./bench/fleet.ts");

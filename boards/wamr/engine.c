@@ -21,10 +21,13 @@
 
 extern uint8_t image_wasm[], image_wasm_end[];
 
-/* Sizes a board can set (--wamr-pool, --wamr-stack): the RAM search in the bench runs the
- * scenarios with smaller ones until they fail. */
+/* Sizes a board can set (--wamr-pool, --wamr-stack; or, when not given, the environment's
+ * BOARD_WAMR_POOL and BOARD_WAMR_STACK, which reach boards started deep inside the
+ * simulator): the RAM search (scripts/bench/wamr-ram.ts) runs the scenarios with smaller
+ * ones until they fail. */
 static uint32_t pool_size = 1u << 20;
 static uint32_t stack_size = 16u << 10;
+static int pool_given, stack_given;
 
 static wasm_module_t module;
 static wasm_module_inst_t inst;
@@ -78,10 +81,17 @@ static uint32_t number(const char *opt, const char *s, uint32_t min)
 
 int engine_option(const char *opt, const char *value)
 {
-    if (!strcmp(opt, "--wamr-pool")) pool_size = number(opt, value, 4096);
-    else if (!strcmp(opt, "--wamr-stack")) stack_size = number(opt, value, 256);
+    if (!strcmp(opt, "--wamr-pool")) pool_size = number(opt, value, 4096), pool_given = 1;
+    else if (!strcmp(opt, "--wamr-stack")) stack_size = number(opt, value, 256), stack_given = 1;
     else return 0;
     return 1;
+}
+
+static void sizes_from_environment(void)
+{
+    const char *p = getenv("BOARD_WAMR_POOL"), *s = getenv("BOARD_WAMR_STACK");
+    if (p && !pool_given) pool_size = number("BOARD_WAMR_POOL", p, 4096);
+    if (s && !stack_given) stack_size = number("BOARD_WAMR_STACK", s, 256);
 }
 
 /* WAMR's wording of a trap, in wasm2c's (wasm-rt-impl.c), so a trace that ends in a trap
@@ -174,6 +184,7 @@ static void find_exports(void)
 void engine_load(struct board *b)
 {
     char err[128];
+    sizes_from_environment();
     void *pool = malloc(pool_size);
     if (!pool) { fprintf(stderr, "wamr: no memory for a %u-byte pool\n", pool_size); exit(EXIT_PANIC); }
     for (size_t i = 0; i < sizeof natives / sizeof natives[0]; i++) natives[i].attachment = b;
@@ -198,7 +209,8 @@ void engine_load(struct board *b)
      * go unused: 0. Instantiation runs the start function: a trap there is a trap. */
     inst = wasm_runtime_instantiate(module, stack_size, 0, err, sizeof err);
     if (!inst) {
-        if (!strncmp(err, "Exception: ", 11)) board_trap(trap_text(err));
+        const char *trap = strstr(err, "Exception: ");
+        if (trap) board_trap(trap_text(trap));
         refuse("%s", err);
     }
     current = inst;
