@@ -125,7 +125,7 @@ export function buildWamr(target: string, source: string, force = false): number
     ];
     const objs = sources.map((src) => {
       const obj = join(objDir, src.slice(root.length).replace(/\//g, "_").replace(/\.c$/, ".o"));
-      run("gcc", ["-O2", "-c", "-Wall", "-Wextra", ...inc, `-DIMAGE_NAME="${target}"`, `-DIMAGE_WASM="${wasm}"`, "-o", obj, src], `compile ${src}`);
+      run("gcc", ["-O2", "-c", "-Wall", "-Wextra", ...inc, `-DIMAGE_NAME="${target}"`, `-DIMAGE_WASM="${wasm}"`, `-DWAMR_FAST_INTERP=${mode === "fast" ? 1 : 0}`, "-o", obj, src], `compile ${src}`);
       return obj;
     });
     run("gcc", ["-O2", "-o", exe, ...objs, join(out, "engine/libvmlib.a"), "-lcrypto", "-lm", "-lpthread"], `link wamr-${mode} ${target}`);

@@ -51,7 +51,7 @@ function boardFor(engine: NativeHostName, wat: string): string {
     cc(["-o", exe, ...board, join(dir, "fw.o"), join(dir, "engine.o"), join(objs, "wasm-rt-impl.o"), "-lcrypto", "-lm"]);
   } else {
     const objs = join(ROOT, `build/${engine}/devkit.obj`);
-    cc(["-c", `-DIMAGE_WASM="${wasm}"`, "-o", join(dir, "image.o"), join(ROOT, "boards/wamr/image.c")]);
+    cc(["-c", `-DIMAGE_WASM="${wasm}"`, `-DWAMR_FAST_INTERP=${engine === "wamr-fast" ? 1 : 0}`, "-o", join(dir, "image.o"), join(ROOT, "boards/wamr/image.c")]);
     const rest = readdirSync(objs).filter((f) => f !== "boards_wamr_image.o").map((f) => join(objs, f));
     cc(["-o", exe, ...rest, join(dir, "image.o"), join(ROOT, `build/${engine}/engine/libvmlib.a`), "-lcrypto", "-lm", "-lpthread"]);
   }

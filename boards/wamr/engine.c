@@ -19,7 +19,7 @@
 #define ABI_BOARD_PROTOTYPES
 #include "abi_v1.h"
 
-extern uint8_t image_wasm[], image_wasm_end[];
+extern const uint8_t image_wasm[], image_wasm_end[];
 
 /* Sizes a board can set (--wamr-pool, --wamr-stack; or, when not given, the environment's
  * BOARD_WAMR_POOL and BOARD_WAMR_STACK, which reach boards started deep inside the
@@ -201,7 +201,14 @@ void engine_load(struct board *b)
         exit(EXIT_PANIC);
     }
 
-    module = wasm_runtime_load(image_wasm, (uint32_t)(image_wasm_end - image_wasm), err, sizeof err);
+    /* The fast interpreter translates the module into the pool and, told the binary is
+     * freeable, keeps nothing pointing into it: the image stays read-only (in flash on a
+     * device). The classic one runs the bytecode in place and patches it. */
+    LoadArgs load;
+    memset(&load, 0, sizeof load);
+    load.name = IMAGE_NAME;
+    load.wasm_binary_freeable = WAMR_FAST_INTERP != 0;
+    module = wasm_runtime_load_ex((uint8_t *)image_wasm, (uint32_t)(image_wasm_end - image_wasm), &load, err, sizeof err);
     if (!module) refuse("%s", err);
     check_imports();
 
