@@ -246,8 +246,25 @@ uint32_t engine_fw_event(uint32_t kind, uint32_t arg, uint32_t len) { uint32_t a
 uint32_t engine_fw_inbox(void) { uint32_t a[1] = { 0 }; return call(FW_INBOX, 0, a); }
 uint32_t engine_fw_inbox_size(void) { uint32_t a[1] = { 0 }; return call(FW_INBOX_SIZE, 0, a); }
 
+/* The bench's RAM figure (scripts/bench/wamr.ts): with BOARD_WAMR_REPORT set, the linear
+ * memory WAMR allocated for the instance is appended to that file at the end of a run.
+ * Read from the instance, not the module's declaration: WAMR may shrink a memory below a
+ * page, and it never shrinks while running, so the end is the peak. */
+static void report_memory(void)
+{
+    const char *path = getenv("BOARD_WAMR_REPORT");
+    if (!path) return;
+    uint64_t size;
+    engine_memory(&size);
+    FILE *f = fopen(path, "a");
+    if (!f) { fprintf(stderr, "wamr: cannot append to %s\n", path); return; }
+    fprintf(f, "linear %llu\n", (unsigned long long)size);
+    fclose(f);
+}
+
 void engine_unload(void)
 {
+    report_memory();
     wasm_runtime_destroy_exec_env(env);
     wasm_runtime_deinstantiate(inst);
     wasm_runtime_unload(module);

@@ -23,12 +23,20 @@ export interface PosixTimeouts {
 }
 const DEFAULT_TIMEOUTS: PosixTimeouts = { answerMs: 10_000, quitMs: 2_000 };
 
+/** Where an engine's boards are: build/<engine>; with BOARD_WAMR_BITS=32 the WAMR boards
+ *  of the -m32 build, build/wamr32-<mode> (the bench's RAM figures, scripts/bench/wamr.ts:
+ *  set in the environment, it reaches the boards the simulator starts). */
+function engineDir(engine: NativeHostName): string {
+  const m32 = process.env.BOARD_WAMR_BITS === "32" && engine.startsWith("wamr-");
+  return join(ROOT, "build", m32 ? engine.replace("wamr-", "wamr32-") : engine);
+}
+
 /** `name` -> build/<engine>/<name>; a path to a .wasm image -> that engine's build of the
  *  image; any other path is taken as the executable itself. */
 export function posixExecutable(image: string, engine: NativeHostName = "posix"): string {
-  if (image.endsWith(".wasm")) return join(ROOT, "build", engine, basename(image, ".wasm"));
+  if (image.endsWith(".wasm")) return join(engineDir(engine), basename(image, ".wasm"));
   if (image.includes("/")) return isAbsolute(image) ? image : resolve(image);
-  return join(ROOT, "build", engine, image);
+  return join(engineDir(engine), image);
 }
 
 export function posixArgs(opts: PowerOnOptions): string[] {
