@@ -9,6 +9,9 @@
 //   3. wasm2c into build/posix/<target>.wasm2c/ (the executable takes build/posix/<target>)
 //   4. gcc -O2 -> build/posix/<target>, with -lcrypto -lm
 //
+// With `m32` (the bench only: the baseline of the 32-bit WAMR boards' cost per event) the
+// board is compiled for 32-bit x86 into build/posix32/<target>.
+//
 // Every tool runs through spawnSync with an argument vector (no shell), and any failure
 // ends the build with a non-zero status.
 import { spawnSync } from "node:child_process";
@@ -58,7 +61,7 @@ function buildTools(): void {
   toolsReady = true;
 }
 
-export function buildPosix(target: string): void {
+export function buildPosix(target: string, m32 = false): void {
   // The target becomes a path and a C string literal: keep it to plain name characters.
   if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(target)) fail(`bad target name ${JSON.stringify(target)}`);
   buildTools();
@@ -70,7 +73,9 @@ export function buildPosix(target: string): void {
   if (check.error) fail(`abi-check: ${check.error.message}`);
   if (check.status !== 0) fail(`image ${target} refused by abi-check`, check.status ?? 1);
 
-  const gen = out + `${target}.wasm2c/`;
+  const dir = m32 ? root + "build/posix32/" : out;
+  const bits = m32 ? ["-m32"] : [];
+  const gen = dir + `${target}.wasm2c/`;
   mkdirSync(gen, { recursive: true });
   run("wasm2c", [wasm, "-n", "fw", "-o", gen + "fw.c"], `wasm2c ${target}`);
 
@@ -83,7 +88,7 @@ export function buildPosix(target: string): void {
   const inc = ["-I", gen, "-I", hostDir, "-I", wasm2cRuntime];
   const objs: string[] = [];
   const cc = (src: string, obj: string, extra: string[]) => {
-    run("gcc", ["-O2", "-c", ...runtimeDefines, ...inc, ...extra, "-o", obj, src], `compile ${src}`);
+    run("gcc", [...bits, "-O2", "-c", ...runtimeDefines, ...inc, ...extra, "-o", obj, src], `compile ${src}`);
     objs.push(obj);
   };
   for (const f of hostSources) {
@@ -91,7 +96,7 @@ export function buildPosix(target: string): void {
   }
   cc(gen + "fw.c", gen + "fw.o", []);
   cc(wasm2cRuntime + "/wasm-rt-impl.c", gen + "wasm-rt-impl.o", []);
-  const exe = out + target;
-  run("gcc", ["-O2", "-o", exe, ...objs, "-lcrypto", "-lm"], `link ${target}`);
-  console.log(`posix ${target}: build/posix/${target}`);
+  const exe = dir + target;
+  run("gcc", [...bits, "-O2", "-o", exe, ...objs, "-lcrypto", "-lm"], `link ${target}`);
+  console.log(`posix ${target}: ${exe.slice(root.length)}`);
 }
