@@ -152,6 +152,8 @@ export interface WamrRow {
   image: string; engine: string; wasmBytes: number; irPerEvent: number | null;
   /** Against the wasm2c board of the same word size, and against the 64-bit one (the tests'). */
   vsWasm2c: number | null; vsWasm2c64: number | null;
+  /** Those boards' own Ir per event. */
+  wasm2c: number | null; wasm2c64: number | null;
   stack: number | null; pool: number | null; linear: number | null;
   /** 32 when measured on the -m32 boards, 64 on this machine's own (the tests'). */
   bits: 32 | 64;
@@ -189,7 +191,7 @@ export async function benchWamrImage(image: string): Promise<WamrRow[]> {
   if (bits === 32) process.env.BOARD_WAMR_BITS = "32";
   try {
     for (const host of ENGINES) {
-      const row: WamrRow = { image, engine: host, wasmBytes: wasm.length, irPerEvent: null, vsWasm2c: null, vsWasm2c64: null, stack: null, pool: null, linear: null, bits };
+      const row: WamrRow = { image, engine: host, wasmBytes: wasm.length, irPerEvent: null, vsWasm2c: null, vsWasm2c64: null, wasm2c: base, wasm2c64: base64, stack: null, pool: null, linear: null, bits };
       rows.push(row);
       const report = join(fresh(), "report.txt");
       const runs = await works(image, host, reference, BIG_STACK, BIG_POOL, report);
@@ -242,6 +244,9 @@ export function printWamr(rows: WamrRow[]): void {
     console.log("  " + row.map((cell, c) => (c < 2 ? cell.padEnd(w[c]) : cell.padStart(w[c]))).join("  "));
     if (i === 0) console.log("  " + w.map((x) => "-".repeat(x)).join("  "));
   }
+  const ir = (v: number | null) => (v === null ? "-" : `${(v / 1000).toFixed(1)}k Ir`);
+  for (const r of rows.filter((x) => x.engine === ENGINES[0]))
+    console.log(`  wasm2c per event, ${r.image}: ${ir(r.wasm2c)}${r.bits === 32 ? ` (32-bit), ${ir(r.wasm2c64)} (64-bit)` : ""}`);
   console.log(`  per event: the bench workload, (I(W+N) - I(W)) / N with W = N = 300 under callgrind, whole board process;`);
   console.log(`  stack, pool: the smallest (to 128 B, 512 B) with which the image's scenarios give what wasm2c gives;`);
   console.log(`  pool measured at the smallest stack (the stack is allocated in it); linear memory is outside it,`);
