@@ -23,7 +23,7 @@ extern const uint8_t image_wasm[], image_wasm_end[];
 
 /* Sizes a board can set (--wamr-pool, --wamr-stack; or, when not given, the environment's
  * BOARD_WAMR_POOL and BOARD_WAMR_STACK, which reach boards started deep inside the
- * simulator): the RAM search (scripts/bench/wamr-ram.ts) runs the scenarios with smaller
+ * simulator): the RAM search (scripts/bench/wamr.ts) runs the scenarios with smaller
  * ones until they fail. */
 static uint32_t pool_size = 1u << 20;
 static uint32_t stack_size = 16u << 10;
