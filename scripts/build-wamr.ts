@@ -84,7 +84,7 @@ let answered: boolean | undefined;
  *  asked once per process, and only when no sources are here. */
 function pinAnswers(): boolean {
   answered ??= spawnSync("git", ["ls-remote", "--exit-code", WAMR_PIN.repository, "HEAD"], {
-    stdio: "ignore", timeout: 10_000, env: { ...process.env, GIT_TERMINAL_PROMPT: "0" },
+    stdio: "ignore", timeout: 5_000, env: { ...process.env, GIT_TERMINAL_PROMPT: "0" },
   }).status === 0;
   return answered;
 }
