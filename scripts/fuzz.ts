@@ -33,19 +33,25 @@ const { values } = parseArgs({
   },
 });
 
+/** A usage error: said in one line, exit status 2 (1 is for findings). */
+function usage(text: string): never {
+  console.error(`fuzz: ${text}`);
+  process.exit(2);
+}
+
 const image = values.image!;
 const entries = IMAGES[image];
-if (!entries) throw new Error(`no fuzz entry points for image ${image}`);
+if (!entries) usage(`no fuzz entry points for image ${image} (${Object.keys(IMAGES).join(", ")})`);
 const names = ((await import(entries)) as EntryPointsModule).entryPoints().map((e) => e.name).filter((n) => !values.only || n === values.only);
-if (!names.length) throw new Error(`no entry point ${values.only} in ${image}`);
+if (!names.length) usage(`no entry point ${values.only} in ${image}`);
 
 const isNative = (h: string): h is NativeHostName => (NATIVE_HOSTS as readonly string[]).includes(h);
 const built = (h: NativeHostName) => existsSync(posixExecutable(image, h));
 let hosts: HostName[];
 if (values.host) {
   for (const h of values.host) {
-    if (h !== "ts" && !isNative(h)) throw new Error(`unknown host ${h}: ts, ${NATIVE_HOSTS.join(", ")}`);
-    if (isNative(h) && !built(h)) throw new Error(`no ${h} board for ${image} at ${posixExecutable(image, h)}: npm run build${h === "posix" ? "" : " with WAMR_SOURCE set"}`);
+    if (h !== "ts" && !isNative(h)) usage(`unknown host ${h} (ts, ${NATIVE_HOSTS.join(", ")})`);
+    if (isNative(h) && !built(h)) usage(`no ${h} board for ${image} at ${posixExecutable(image, h)}: npm run build${h === "posix" ? "" : " with WAMR_SOURCE set"}`);
   }
   hosts = [...new Set(values.host as HostName[])];
 } else {
@@ -53,6 +59,7 @@ if (values.host) {
   if (missing.length) console.log(`not built, left out: ${missing.join(", ")} (npm run build; WAMR needs WAMR_SOURCE)`);
   hosts = ["ts", ...NATIVE_HOSTS.filter(built)];
 }
+if (values.inputs !== undefined && !(Number(values.inputs) > 0)) usage(`--inputs ${values.inputs}: a count above 0`);
 const inputsOn = (h: HostName) => values.inputs !== undefined ? Number(values.inputs) : DEFAULT_INPUTS[h];
 
 const pad = (s: string | number, n: number) => String(s).padEnd(n);
