@@ -1,6 +1,7 @@
-// One entry point on one host (V8 or a native engine), in a worker thread under a watchdog: when the worker's
-// heartbeat stops for longer than a call may take, the input it was running is a hang;
-// the worker (and its posix board) is ended and a new one resumes at the next input.
+// One entry point on one host (V8 or a native engine), in a worker thread under a
+// watchdog: when the worker's heartbeat stops for longer than a call may take, the input
+// it was running is a hang; the worker (and its native board) is ended and a new one
+// resumes at the next input.
 import { Worker } from "node:worker_threads";
 import type { HostName } from "../../host-sim/device/types.ts";
 import type { EngineRun } from "./agreement.ts";
@@ -37,7 +38,7 @@ function runWorker(job: Omit<WorkerJob, "progress">, onFinding: (f: Finding) => 
       // Armed from the first heartbeat: loading the worker is not a call.
       if (b !== beat || b === 0) { beat = b; still = 0; return; }
       still += 100;
-      // The posix board times out by itself first (Driver); this catches the TS board.
+      // A native board times out by itself first (Driver); this catches the TS board.
       if (still < job.hangMs * 2) return;
       const pid = Atomics.load(view, 2);
       if (pid > 0) { try { process.kill(pid, "SIGKILL"); } catch { /* gone already */ } }
