@@ -1,16 +1,21 @@
 // The fuzzer (scripts/fuzz.ts): its verdicts fire on an image with planted faults, and a
-// fixed-seed subset of `npm run fuzz` over every water-heater entry point finds nothing.
+// fixed-seed subset of `npm run fuzz` over every water-heater entry point finds nothing on
+// any engine (V8, wasm2c, WAMR fast and classic), each engine answering every input with
+// the same result code.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { posixExecutable } from "../host-sim/device/posix-device.ts";
+import type { HostName } from "../host-sim/device/types.ts";
+import { firstDisagreement } from "../scripts/fuzz/agreement.ts";
 import { entryPoints } from "../scripts/fuzz/water-heater.ts";
-import { fuzzEntry } from "../scripts/fuzz/run.ts";
+import { fuzzEntry, type EntryResult } from "../scripts/fuzz/run.ts";
 import { asImage, tempDir } from "./fixtures/build.ts";
+import { nativeEngines } from "./support/engines.ts";
 import { requirement } from "./support/requirement.ts";
 
 const WATER_HEATER = new URL("../scripts/fuzz/water-heater.ts", import.meta.url).href;
-const SUBSET = { ts: 1000, posix: 150 };
+const SUBSET: Record<HostName, number> = { "ts": 1000, "posix": 150, "wamr-fast": 150, "wamr-classic": 150 };
 
 test("the fuzzer reports crashes, hangs and refused inputs that changed flash or the screen", async () => {
   const image = asImage("fuzz-target", tempDir("fuzz-target"));
@@ -27,21 +32,38 @@ test("the fuzzer reports crashes, hangs and refused inputs that changed flash or
   assert.equal(r.results["-1"] + r.crashes + r.hangs, r.inputs, "every input was judged");
 });
 
-const hosts = ["ts", "posix"] as const;
-const posixMissing = requirement("the posix water-heater board", existsSync(posixExecutable("water-heater")), "npm run build:posix");
+test("engines answering an input with different codes are reported at that input", () => {
+  const run = (host: string, codes: (number | null)[]) => ({ host, codes, described: codes.map((_, i) => `input ${i}`) });
+  assert.equal(firstDisagreement([run("ts", [0, -1, null]), run("posix", [0, -1, null, 5])]), null, "agree on the inputs both ran");
+  assert.deepEqual(firstDisagreement([run("ts", [0, -1, -3, -1]), run("posix", [0, -1, -3, -1]), run("wamr-fast", [0, -1, null, 0])]),
+    { index: 2, codes: { "ts": -3, "posix": -3, "wamr-fast": null }, input: "input 2" });
+});
 
-for (const host of hosts) {
-  test(`water heater on ${host}: fixed-seed fuzz subset of every entry point finds nothing`, { skip: host === "posix" && posixMissing }, async () => {
-    for (const e of entryPoints()) {
-      const r = await fuzzEntry({ image: "water-heater", entries: WATER_HEATER, entry: e.name, host, seed: 1, inputs: SUBSET[host], hangMs: 2000 });
-      assert.deepEqual(r.findings, [], `${e.name} on ${host}`);
-      if (e.name === "LINK LAN") {
-        // The inputs reach past the framing: into the window's NONCE_REQUEST and HELLO
-        // parsers, the decryption, the parsers behind it (E_MALFORMED after a valid seal),
-        // and windows run to their 5th refused frame (E_LOCKED, judged as designed).
-        for (const code of ["0", "-6", "-10", "-3", "-11"]) assert.ok((r.results[code] ?? 0) > 0, `LAN result ${code}: ${JSON.stringify(r.results)}`);
+const posixMissing = requirement("the posix water-heater board", existsSync(posixExecutable("water-heater")), "npm run build:posix");
+const HOSTS: HostName[] = posixMissing ? ["ts"] : ["ts", ...nativeEngines()];
+
+test("water heater: fixed-seed fuzz subset of every entry point finds nothing on any engine, and the engines agree", async (t) => {
+  const byEntry = new Map<string, EntryResult[]>();
+  for (const host of HOSTS) {
+    await t.test(host, async () => {
+      for (const e of entryPoints()) {
+        const r = await fuzzEntry({ image: "water-heater", entries: WATER_HEATER, entry: e.name, host, seed: 1, inputs: SUBSET[host], hangMs: 2000 });
+        byEntry.set(e.name, [...byEntry.get(e.name) ?? [], r]);
+        assert.deepEqual(r.findings, [], `${e.name} on ${host}`);
+        if (e.name === "LINK LAN") {
+          // The inputs reach past the framing: into the window's NONCE_REQUEST and HELLO
+          // parsers, the decryption, the parsers behind it (E_MALFORMED after a valid seal),
+          // and windows run to their 5th refused frame (E_LOCKED, judged as designed).
+          for (const code of ["0", "-6", "-10", "-3", "-11"]) assert.ok((r.results[code] ?? 0) > 0, `LAN result ${code}: ${JSON.stringify(r.results)}`);
+        }
+        if (e.name === "MQTT_MESSAGE") assert.ok((r.results["0"] ?? 0) > 0, "some commands accepted");
       }
-      if (e.name === "MQTT_MESSAGE") assert.ok((r.results["0"] ?? 0) > 0, "some commands accepted");
-    }
-  });
-}
+    });
+  }
+  // The same seed, so the same inputs (over the count every engine ran): the same codes.
+  for (const [entry, runs] of byEntry) {
+    assert.deepEqual(runs.map((r) => r.host), HOSTS, `${entry} ran on every engine`);
+    const d = firstDisagreement(runs);
+    assert.equal(d, null, d ? `${entry}: engines disagree on input ${d.index} (${d.input}): ${JSON.stringify(d.codes)}` : "");
+  }
+});

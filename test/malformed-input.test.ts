@@ -1,8 +1,11 @@
 // Bad input to every public entry point of an image: an error code, and nothing changes
-// (flash compared byte for byte). Run on both hosts. Named cases run as scenarios; random
-// and mutated frames come from the fuzzer's generators (scripts/fuzz/) and are judged one
-// by one: a refused frame must leave flash and screen as they were.
-import { test } from "node:test";
+// (flash compared byte for byte). Run on every engine: V8 and the native board under
+// wasm2c and WAMR's fast and classic interpreters (test/support/engines.ts). Named cases
+// run as scenarios; random and mutated frames come from the fuzzer's generators
+// (scripts/fuzz/) and are judged one by one: a refused frame must leave flash and screen
+// as they were. The engines run one wasm, so they must answer every input with the same
+// result code (scripts/fuzz/agreement.ts) and leave the same flash.
+import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,23 +13,37 @@ import { join } from "node:path";
 import { runScenario, type Step } from "../host-sim/scenario/index.ts";
 import { boot, linkFrame, button, mqttState, mqttMessage } from "../host-sim/scenario/steps.ts";
 import { putStringEntry, service, ServiceOp } from "../host-sim/appliances/devkit/service.ts";
-import { EventKind, LinkId } from "../host-sim/device/types.ts";
+import { EventKind, LinkId, type HostName } from "../host-sim/device/types.ts";
+import { firstDisagreement, type EngineRun } from "../scripts/fuzz/agreement.ts";
 import { Driver } from "../scripts/fuzz/driver.ts";
 import type { EntryPoint } from "../scripts/fuzz/entry-point.ts";
 import { fuzzLoop, type Finding } from "../scripts/fuzz/loop.ts";
 import { mutate, serviceFrame } from "../scripts/fuzz/mutate.ts";
 import { entryPoints as waterHeaterEntryPoints } from "../scripts/fuzz/water-heater.ts";
+import { nativeEngines } from "./support/engines.ts";
 
-/** Runs `inputs` inputs of `entry` on a fresh board; its findings and result counts. */
-async function judged(host: "ts" | "posix", image: string, entry: EntryPoint, inputs: number) {
+const HOSTS: HostName[] = ["ts", ...nativeEngines()];
+
+/** Runs `inputs` inputs of `entry` on a fresh board; its findings, result counts, and
+ *  each input's code (for the comparison between engines). */
+async function judged(host: HostName, image: string, entry: EntryPoint, inputs: number) {
   const driver = new Driver(host, image, 5000);
   const findings: Finding[] = [];
   const results: Record<string, number> = {};
+  const run: EngineRun = { host, codes: [], described: [] };
   try {
     await fuzzLoop({ entry, driver, seed: 42, from: 0, to: inputs, report: (f) => findings.push(f),
-      result: (c) => { results[String(c)] = (results[String(c)] ?? 0) + 1; } });
+      judging: (i, input) => { run.described[i] = input; },
+      result: (i, c) => { results[String(c)] = (results[String(c)] ?? 0) + 1; run.codes[i] = c; } });
   } finally { await driver.close(); }
-  return { findings, results };
+  return { findings, results, run };
+}
+
+/** Every engine gave every input the same result code. */
+function assertEnginesAgree(runs: EngineRun[]): void {
+  assert.deepEqual(runs.map((r) => r.host), HOSTS, "every engine ran");
+  const d = firstDisagreement(runs);
+  assert.equal(d, null, d ? `engines disagree on input ${d.index} (${d.input}): ${JSON.stringify(d.codes)}` : "");
 }
 
 const setup: Step[] = [
@@ -65,38 +82,57 @@ function badInputs(): Step[] {
   return bad;
 }
 
-for (const host of ["ts", "posix"] as const) {
-  test(`devkit on ${host}: malformed input gets an error and changes nothing`, async () => {
-    const dir = mkdtempSync(join(tmpdir(), "bad-"));
-    const before = await runScenario({ name: "setup", image: "devkit", seed: 3, steps: setup }, { host, dir: join(dir, "a") });
-    assert.deepEqual(before.failures, []);
-    const flashBefore = readFileSync(before.flashFile);
-    const steps = badInputs();
-    const after = await runScenario({ name: "bad input", image: "devkit", seed: 3, steps: [...setup, ...steps] }, { host, dir: join(dir, "b") });
-    assert.deepEqual(after.failures, []);
-    const badCalls = after.calls.filter((c) => c.step >= setup.length);
-    assert.equal(badCalls.length, steps.length, "every bad input delivered");
-    for (const c of badCalls) {
-      assert.ok(c.result !== null && c.result < 0, `${c.label}: result ${c.result} should be an error code`);
-      for (const o of c.outputs) {
-        if (o.t === "link") assert.ok((o.data[1] << 24 >> 24) < 0, `${c.label}: the answer should carry an error status`);
-      }
-    }
-    assert.ok(readFileSync(after.flashFile).equals(flashBefore), "flash changed after bad input");
-  });
+/** The bad inputs' codes as the engine comparison reads them. */
+const answered = (host: HostName, calls: { label?: string; result: number | null }[]): EngineRun =>
+  ({ host, codes: calls.map((c) => c.result), described: calls.map((c) => c.label ?? "") });
+
+/** The same bad inputs on every engine (one subtest each), then compared: the same code
+ *  for each input and the same flash afterwards. */
+async function onEveryEngine(t: TestContext, bad: (host: HostName) => Promise<{ run: EngineRun; flash: Buffer }>) {
+  const runs: EngineRun[] = [];
+  const flashes: Buffer[] = [];
+  for (const host of HOSTS) {
+    await t.test(host, async () => { const r = await bad(host); runs.push(r.run); flashes.push(r.flash); });
+  }
+  assertEnginesAgree(runs);
+  for (const [i, f] of flashes.entries()) assert.ok(f.equals(flashes[0]), `flash after bad input on ${runs[i].host} differs from ${runs[0].host}`);
 }
 
-test("devkit: event kinds outside the ABI are refused with E_INVAL", async () => {
-  const { TsDevice } = await import("../host-sim/board/ts-device.ts");
-  const { wasmImagePath } = await import("../host-sim/device/power-on.ts");
-  const dir = mkdtempSync(join(tmpdir(), "kind-"));
-  const dev = await TsDevice.create({ image: wasmImagePath("devkit"), flashFile: join(dir, "f.bin") });
-  const t = { nowMs: 0, wallMs: -1 };
-  await dev.boot(t);
-  const flash = dev.flashSnapshot();
-  for (const kind of [0, 8, 99, -1]) assert.equal((await dev.event(t, { kind, arg: 0 })).result, -1, `kind ${kind}`);
-  assert.ok(Buffer.from(dev.flashSnapshot()).equals(Buffer.from(flash)));
-  await dev.close();
+test("devkit: malformed input gets an error and changes nothing, the same on every engine", (t) => onEveryEngine(t, async (host) => {
+  const dir = mkdtempSync(join(tmpdir(), "bad-"));
+  const before = await runScenario({ name: "setup", image: "devkit", seed: 3, steps: setup }, { host, dir: join(dir, "a") });
+  assert.deepEqual(before.failures, []);
+  const flashBefore = readFileSync(before.flashFile);
+  const steps = badInputs();
+  const after = await runScenario({ name: "bad input", image: "devkit", seed: 3, steps: [...setup, ...steps] }, { host, dir: join(dir, "b") });
+  assert.deepEqual(after.failures, []);
+  const badCalls = after.calls.filter((c) => c.step >= setup.length);
+  assert.equal(badCalls.length, steps.length, "every bad input delivered");
+  for (const c of badCalls) {
+    assert.ok(c.result !== null && c.result < 0, `${c.label}: result ${c.result} should be an error code`);
+    for (const o of c.outputs) {
+      if (o.t === "link") assert.ok((o.data[1] << 24 >> 24) < 0, `${c.label}: the answer should carry an error status`);
+    }
+  }
+  assert.ok(readFileSync(after.flashFile).equals(flashBefore), "flash changed after bad input");
+  return { run: answered(host, badCalls), flash: readFileSync(after.flashFile) };
+}));
+
+test("devkit: event kinds outside the ABI are refused with E_INVAL on every engine", async (t) => {
+  for (const host of HOSTS) {
+    await t.test(host, async () => {
+      // A native board's link layer refuses these before the image (Driver.send reads its code).
+      const d = new Driver(host, "devkit", 5000);
+      try {
+        await d.powerOn();
+        const flash = await d.flash();
+        for (const kind of [0, 8, 99, 256, -1]) assert.equal((await d.send({ kind, arg: 0 })).result, -1, `kind ${kind}`);
+        // The kind is judged before the payload on every host, as the C board does.
+        assert.equal((await d.send({ kind: 8, arg: 0, payload: new Uint8Array(5000) })).result, -1, "kind 8 with a payload larger than any frame");
+        assert.ok(Buffer.from(await d.flash()).equals(Buffer.from(flash)));
+      } finally { await d.close(); }
+    });
+  }
 });
 
 function waterHeaterBadInputs(): Step[] {
@@ -115,20 +151,19 @@ function waterHeaterBadInputs(): Step[] {
   return bad;
 }
 
-for (const host of ["ts", "posix"] as const) {
-  test(`water heater on ${host}: malformed input gets an error and changes nothing`, async () => {
-    const dir = mkdtempSync(join(tmpdir(), "bad-wh-"));
-    const setup: Step[] = [boot(), linkFrame(LinkId.SERVICE, service.provision("WH-BAD-INPUT")), button(0), button(3), button(1), button(3)];
-    const before = await runScenario({ name: "setup", image: "water-heater", seed: 3, steps: setup }, { host, dir: join(dir, "a") });
-    assert.deepEqual(before.failures, []);
-    const after = await runScenario({ name: "bad input", image: "water-heater", seed: 3, steps: [...setup, ...waterHeaterBadInputs()] }, { host, dir: join(dir, "b") });
-    assert.deepEqual(after.failures, []);
-    const badCalls = after.calls.filter((c) => c.step >= setup.length);
-    assert.ok(badCalls.length >= 15, `${badCalls.length} bad inputs delivered`);
-    for (const c of badCalls) assert.ok(c.result !== null && c.result < 0, `${c.label}: result ${c.result} should be an error code`);
-    assert.ok(readFileSync(after.flashFile).equals(readFileSync(before.flashFile)), "flash changed after bad input");
-  });
-}
+test("water heater: malformed input gets an error and changes nothing, the same on every engine", (t) => onEveryEngine(t, async (host) => {
+  const dir = mkdtempSync(join(tmpdir(), "bad-wh-"));
+  const setup: Step[] = [boot(), linkFrame(LinkId.SERVICE, service.provision("WH-BAD-INPUT")), button(0), button(3), button(1), button(3)];
+  const before = await runScenario({ name: "setup", image: "water-heater", seed: 3, steps: setup }, { host, dir: join(dir, "a") });
+  assert.deepEqual(before.failures, []);
+  const after = await runScenario({ name: "bad input", image: "water-heater", seed: 3, steps: [...setup, ...waterHeaterBadInputs()] }, { host, dir: join(dir, "b") });
+  assert.deepEqual(after.failures, []);
+  const badCalls = after.calls.filter((c) => c.step >= setup.length);
+  assert.ok(badCalls.length >= 15, `${badCalls.length} bad inputs delivered`);
+  for (const c of badCalls) assert.ok(c.result !== null && c.result < 0, `${c.label}: result ${c.result} should be an error code`);
+  assert.ok(readFileSync(after.flashFile).equals(readFileSync(before.flashFile)), "flash changed after bad input");
+  return { run: answered(host, badCalls), flash: readFileSync(after.flashFile) };
+}));
 
 const devkitSetup = [service.provision("SN-BAD-INPUT"), service.setRegistration("dev-1", "a-long-password"), service.putString(0x0301, "setting")];
 const serviceOps = Object.values(ServiceOp);
@@ -148,26 +183,40 @@ const devkitServicePort: EntryPoint = {
   counted: (ev) => ev.payload?.[0] === ServiceOp.VERIFY || ev.payload?.[0] === ServiceOp.COUNT_ATTEMPT,
 };
 
-for (const host of ["ts", "posix"] as const) {
-  test(`devkit on ${host}: random and mutated service frames: each refused one changes nothing`, async () => {
-    consistent = 0;
-    const { findings, results } = await judged(host, "devkit", devkitServicePort, 400);
-    assert.deepEqual(findings, []);
-    assert.ok(consistent >= 100, `${consistent} frames with a consistent length field reached the op handlers`);
-    assert.ok(results["0"] > 0 && results["-1"] > 0 && results["-5"] > 0, `refused past the framing: ${JSON.stringify(results)}`);
-  });
-
-  for (const name of ["LINK LAN", "LINK SERVICE"]) {
-    test(`water heater on ${host}: ${name === "LINK LAN" ? "LAN frames while the registration window is open" : "service-port frames"}: each refused one changes nothing`, async () => {
-      const entry = waterHeaterEntryPoints().find((e) => e.name === name)!;
-      const { findings, results } = await judged(host, "water-heater", entry, 300);
+// The same seeded inputs on every engine (the count is the same on each, so that they
+// can be compared input by input), then compared.
+test("devkit: random and mutated service frames: each refused one changes nothing, the same code on every engine", async (t) => {
+  const runs: EngineRun[] = [];
+  for (const host of HOSTS) {
+    await t.test(host, async () => {
+      consistent = 0;
+      const { findings, results, run } = await judged(host, "devkit", devkitServicePort, 400);
+      runs.push(run);
       assert.deepEqual(findings, []);
-      const refused = Object.entries(results).filter(([k]) => Number(k) < 0).reduce((n, [, v]) => n + v, 0);
-      assert.ok(refused >= 250, JSON.stringify(results));
-      // In the window: NONCE_REQUESTs and HELLOs parsed (E_MALFORMED), stale nonces and
-      // seals checked (E_AUTH), frames out of their state (E_STATE), and windows run to
-      // their 5th refused frame closed (E_LOCKED, the one screen change by design).
-      if (name === "LINK LAN") for (const c of ["-3", "-6", "-10", "-11"]) assert.ok(results[c] > 0, JSON.stringify(results));
+      assert.ok(consistent >= 100, `${consistent} frames with a consistent length field reached the op handlers`);
+      assert.ok(results["0"] > 0 && results["-1"] > 0 && results["-5"] > 0, `refused past the framing: ${JSON.stringify(results)}`);
     });
   }
+  assertEnginesAgree(runs);
+});
+
+for (const name of ["LINK LAN", "LINK SERVICE"]) {
+  test(`water heater: ${name === "LINK LAN" ? "LAN frames while the registration window is open" : "service-port frames"}: each refused one changes nothing, the same code on every engine`, async (t) => {
+    const runs: EngineRun[] = [];
+    for (const host of HOSTS) {
+      await t.test(host, async () => {
+        const entry = waterHeaterEntryPoints().find((e) => e.name === name)!;
+        const { findings, results, run } = await judged(host, "water-heater", entry, 300);
+        runs.push(run);
+        assert.deepEqual(findings, []);
+        const refused = Object.entries(results).filter(([k]) => Number(k) < 0).reduce((n, [, v]) => n + v, 0);
+        assert.ok(refused >= 250, JSON.stringify(results));
+        // In the window: NONCE_REQUESTs and HELLOs parsed (E_MALFORMED), stale nonces and
+        // seals checked (E_AUTH), frames out of their state (E_STATE), and windows run to
+        // their 5th refused frame closed (E_LOCKED, the one screen change by design).
+        if (name === "LINK LAN") for (const c of ["-3", "-6", "-10", "-11"]) assert.ok(results[c] > 0, JSON.stringify(results));
+      });
+    }
+    assertEnginesAgree(runs);
+  });
 }

@@ -10,7 +10,7 @@ import { E_INVAL, E_RANGE } from "../board/abi-constants.ts";
 import { burnEfuse, efuseFileFor } from "../board/efuse.ts";
 import { LinkChannel } from "../link/channel.ts";
 import * as msg from "../link/messages.ts";
-import type { BoardEvent, BoardOutput, BoardTime, CallResult, DeviceHandle, FlashStats, NativeHostName, PowerOnOptions } from "./types.ts";
+import { isEventKind, type BoardEvent, type BoardOutput, type BoardTime, type CallResult, type DeviceHandle, type FlashStats, type NativeHostName, type PowerOnOptions } from "./types.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const ABI_VERSION = 1;
@@ -102,8 +102,10 @@ export class PosixDevice implements DeviceHandle {
     if (!(Number.isInteger(ev.kind) && ev.kind >= 0 && ev.kind <= 0xff)) {
       return Promise.resolve({ outputs: [], result: E_INVAL });
     }
-    // Larger than any frame, so larger than any inbox: E_RANGE without a call, as on the TS host.
-    if ((ev.payload?.length ?? 0) > msg.MAX_EVENT_PAYLOAD) return Promise.resolve({ outputs: [], result: E_RANGE });
+    // Larger than any frame, so larger than any inbox: E_RANGE without a call, as on the TS host;
+    // but a kind outside the ABI is E_INVAL first, as the board and the TS host judge the kind
+    // before the payload.
+    if ((ev.payload?.length ?? 0) > msg.MAX_EVENT_PAYLOAD) return Promise.resolve({ outputs: [], result: isEventKind(ev.kind) ? E_RANGE : E_INVAL });
     return this.call(msg.event(time, ev));
   }
 

@@ -1,12 +1,13 @@
-// One board under the fuzzer, on either host: delivers events, keeps the screen as the
-// image last drew it, the LAN frames it sent, and its MQTT link state, and powers on a
-// fresh board (new flash) when asked. Hangs: the posix board's answer timeout here; the
-// TypeScript board is watched from outside its worker thread (run.ts).
+// One board under the fuzzer, on any host (V8, or a native board under wasm2c or either
+// WAMR interpreter): delivers events, keeps the screen as the image last drew it, the LAN
+// frames it sent, and its MQTT link state, and powers on a fresh board (new flash) when
+// asked. Hangs: a native board's answer timeout here; the TypeScript board is watched
+// from outside its worker thread (run.ts).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PosixDevice } from "../../host-sim/device/posix-device.ts";
-import { powerOn, type HostName } from "../../host-sim/device/power-on.ts";
+import { powerOn, NATIVE_HOSTS, type HostName, type NativeHostName } from "../../host-sim/device/power-on.ts";
 import { EventKind, LinkId, type BoardEvent, type CallResult, type DeviceHandle } from "../../host-sim/device/types.ts";
 
 export class Hang extends Error {}
@@ -34,8 +35,9 @@ export class Driver {
     await this.dev?.close().catch(() => undefined);
     const opts = { image: this.image, flashFile: join(this.dir, `flash-${this.flashNo++ % 2}.bin`), seed: 7 };
     rmSync(opts.flashFile, { force: true });
-    this.dev = this.host === "posix"
-      ? await PosixDevice.create(opts, { answerMs: this.hangMs, quitMs: 500 })
+    const native = (NATIVE_HOSTS as readonly string[]).includes(this.host);
+    this.dev = native
+      ? await PosixDevice.create(opts, { answerMs: this.hangMs, quitMs: 500 }, this.host as NativeHostName)
       : await powerOn(this.host, opts);
     this.screen = "";
     this.mqttWanted = this.mqttUp = false;
@@ -46,7 +48,7 @@ export class Driver {
 
   private time() { this.nowMs += 10; return { nowMs: this.nowMs, wallMs: -1 }; }
 
-  /** One event. Throws Hang when the posix board does not answer in time. */
+  /** One event. Throws Hang when a native board does not answer in time. */
   async send(ev: BoardEvent): Promise<CallResult> {
     let r: CallResult;
     try {
@@ -54,7 +56,7 @@ export class Driver {
     } catch (e) {
       const text = (e as Error).message;
       if (/no answer on the device link/.test(text)) throw new Hang(text);
-      // The posix board's link layer refuses some events before the image sees them
+      // A native board's link layer refuses some events before the image sees them
       // (boards/ABI.md): that is a refusal with a code, like the image's own.
       const refused = /posix board refused a frame: .*\((-\d+)\)$/.exec(text);
       if (refused) return { outputs: [], result: Number(refused[1]) };
@@ -90,7 +92,7 @@ export class Driver {
     return out;
   }
 
-  /** The posix board's process, so that a watchdog outside can end it. */
+  /** A native board's process, so that a watchdog outside can end it. */
   get pid(): number | undefined { return (this.dev as unknown as { child?: { pid?: number } }).child?.pid; }
 
   private note(r: CallResult): void {

@@ -1,6 +1,6 @@
 // The fuzzing loop for one entry point on one board, and its three verdicts:
 //  crash         the call never returned (trap, panic): the board went down
-//  hang          the call did not return in time (posix: the board's answer timeout;
+//  hang          the call did not return in time (a native board: its answer timeout;
 //                TypeScript: the watchdog outside the worker, run.ts)
 //  state change  the input was refused with an error code, yet flash bytes or the
 //                screen changed (rule: bad input gets an error code and changes nothing)
@@ -13,7 +13,7 @@ import { Rng } from "./random.ts";
 export type Verdict = "crash" | "hang" | "state change";
 export interface Finding { entry: string; host: string; index: number; verdict: Verdict; detail: string; input: string }
 
-/** Shared with a watchdog: [input being run, heartbeat, posix board pid]. */
+/** Shared with a watchdog: [input being run, heartbeat, native board pid]. */
 export const PROGRESS_SLOTS = 3;
 
 export function describeInput(ev: BoardEvent): string {
@@ -31,8 +31,9 @@ export interface LoopOptions {
   report(f: Finding): void;
   /** Told each input just before it is delivered (a watchdog can then name it). */
   judging?(index: number, input: string): void;
-  /** Told every input's result code (null: the board went down or hung). */
-  result?(code: number | null): void;
+  /** Told every input's result code (null: the board went down or hung), by input
+   *  number: engines given the same seed must agree on each (run.ts, the tests). */
+  result?(index: number, code: number | null): void;
 }
 
 export async function fuzzLoop(o: LoopOptions): Promise<void> {
@@ -67,7 +68,7 @@ export async function fuzzLoop(o: LoopOptions): Promise<void> {
     } catch (e) {
       if (!(e instanceof Hang)) throw e;
       found("hang", e.message);
-      o.result?.(null);
+      o.result?.(i, null);
       await fresh();
       ops = await d.flashOps(); flash = await d.flash();
       continue;
@@ -75,12 +76,12 @@ export async function fuzzLoop(o: LoopOptions): Promise<void> {
     if (r.result === null) {
       const last = r.outputs.at(-1);
       found("crash", last && last.t === "panic" ? `panic: ${last.text}` : JSON.stringify(last));
-      o.result?.(null);
+      o.result?.(i, null);
       await fresh();
       ops = await d.flashOps(); flash = await d.flash();
       continue;
     }
-    o.result?.(r.result);
+    o.result?.(i, r.result);
     const judge = r.result < 0 && !entry.counted?.(ev, r.result);
     const opsAfter = await d.flashOps();
     if (opsAfter !== ops) {

@@ -1,14 +1,17 @@
-// One entry point on one host, in a worker thread under a watchdog: when the worker's
-// heartbeat stops for longer than a call may take, the input it was running is a hang;
-// the worker (and its posix board) is ended and a new one resumes at the next input.
+// One entry point on one host (V8 or a native engine), in a worker thread under a
+// watchdog: when the worker's heartbeat stops for longer than a call may take, the input
+// it was running is a hang; the worker (and its native board) is ended and a new one
+// resumes at the next input.
 import { Worker } from "node:worker_threads";
+import type { HostName } from "../../host-sim/device/types.ts";
+import type { EngineRun } from "./agreement.ts";
 import type { Finding } from "./loop.ts";
 import { PROGRESS_SLOTS } from "./loop.ts";
 import type { WorkerJob, WorkerMessage } from "./worker.ts";
 
-export interface EntryResult {
+export interface EntryResult extends EngineRun {
   entry: string;
-  host: "ts" | "posix";
+  host: HostName;
   inputs: number;
   crashes: number;
   hangs: number;
@@ -20,9 +23,9 @@ export interface EntryResult {
   results: Record<string, number>;
 }
 
-export interface RunOptions { image: string; entries: string; entry: string; host: "ts" | "posix"; seed: number; inputs: number; hangMs: number }
+export interface RunOptions { image: string; entries: string; entry: string; host: HostName; seed: number; inputs: number; hangMs: number }
 
-function runWorker(job: Omit<WorkerJob, "progress">, onFinding: (f: Finding) => void, results: Record<string, number>): Promise<{ hungAt: { index: number; input: string } | null }> {
+function runWorker(job: Omit<WorkerJob, "progress">, onFinding: (f: Finding) => void, run: Pick<EntryResult, "results" | "codes" | "described">): Promise<{ hungAt: { index: number; input: string } | null }> {
   const progress = new SharedArrayBuffer(4 * PROGRESS_SLOTS);
   const view = new Int32Array(progress);
   Atomics.store(view, 0, job.from);
@@ -35,7 +38,7 @@ function runWorker(job: Omit<WorkerJob, "progress">, onFinding: (f: Finding) => 
       // Armed from the first heartbeat: loading the worker is not a call.
       if (b !== beat || b === 0) { beat = b; still = 0; return; }
       still += 100;
-      // The posix board times out by itself first (Driver); this catches the TS board.
+      // A native board times out by itself first (Driver); this catches the TS board.
       if (still < job.hangMs * 2) return;
       const pid = Atomics.load(view, 2);
       if (pid > 0) { try { process.kill(pid, "SIGKILL"); } catch { /* gone already */ } }
@@ -44,8 +47,8 @@ function runWorker(job: Omit<WorkerJob, "progress">, onFinding: (f: Finding) => 
     }, 100);
     worker.on("message", (m: WorkerMessage) => {
       if (m.m === "finding") onFinding(m.finding);
-      else if (m.m === "judging") judging = { index: m.index, input: m.input };
-      else if (m.m === "result") results[String(m.code)] = (results[String(m.code)] ?? 0) + 1;
+      else if (m.m === "judging") { judging = { index: m.index, input: m.input }; run.described[m.index] = m.input; }
+      else if (m.m === "result") { run.results[String(m.code)] = (run.results[String(m.code)] ?? 0) + 1; run.codes[m.index] = m.code; }
       else if (m.m === "done") finish(() => resolve({ hungAt: null }));
       else finish(() => reject(new Error(`fuzz worker for ${job.entry} on ${job.host} failed: ${m.text}`)));
     });
@@ -57,20 +60,21 @@ function runWorker(job: Omit<WorkerJob, "progress">, onFinding: (f: Finding) => 
 export async function fuzzEntry(o: RunOptions): Promise<EntryResult> {
   const t0 = performance.now();
   const findings: Finding[] = [];
-  const results: Record<string, number> = {};
+  const run = { results: {} as Record<string, number>, codes: [] as (number | null)[], described: [] as string[] };
   let from = 0;
   while (from < o.inputs) {
     const { hungAt } = await runWorker({ image: o.image, entries: o.entries, entry: o.entry, host: o.host, seed: o.seed, from, to: o.inputs, hangMs: o.hangMs },
-      (f) => findings.push(f), results);
+      (f) => findings.push(f), run);
     if (hungAt === null) break;
     findings.push({ entry: o.entry, host: o.host, index: hungAt.index, verdict: "hang", detail: `no return within ${o.hangMs * 2} ms (watchdog)`, input: hungAt.input });
-    results.null = (results.null ?? 0) + 1;
+    run.results.null = (run.results.null ?? 0) + 1;
+    run.codes[hungAt.index] = null;
     from = hungAt.index + 1;
   }
   const count = (v: Finding["verdict"]) => findings.filter((f) => f.verdict === v).length;
   return {
     entry: o.entry, host: o.host, inputs: o.inputs,
     crashes: count("crash"), hangs: count("hang"), stateChanges: count("state change"),
-    ms: performance.now() - t0, findings, results,
+    ms: performance.now() - t0, findings, ...run,
   };
 }
