@@ -3,7 +3,7 @@
 import * as board from "../board/index";
 import { crc32, crc32Update } from "../core/crc32";
 import { getU16LE, getU32LE, putU16LE, putU32LE } from "../core/codecs/bytes";
-import { OK, E_INVAL, E_IO, E_NOSPACE, E_RANGE, E_STATE } from "../core/errors";
+import { OK, E_INVAL, E_IO, E_NOSPACE, E_NOTFOUND, E_RANGE, E_STATE } from "../core/errors";
 import {
   PAGE_MAGIC, PAGE_HEADER, PAGE_STATE_OFF, PAGE_FREEING, REC_HEADER, REC_FREE, REC_CLAIMED,
   REC_COMMITTED, REC_SCRUBBED, FLAG_TOMBSTONE, FLAG_TXN, FLAG_COMMIT, TXN_COMMIT_LEN, KEY_NONE, align4, recordSize,
@@ -273,10 +273,24 @@ export class RecordStore {
     if (!this.has(key)) return null;
     const e = this.index.get(key);
     const out = new Uint8Array(e.len);
-    if (e.len > 0 && board.flashRead(e.addr + REC_HEADER, out, 0, e.len) < 0) return null;
-    if (board.flashRead(e.addr, this.hdr, 0, REC_HEADER) < 0) return null;
-    if (crc32(out, 0, e.len) != getU32LE(this.hdr, 16)) return null;
-    return out;
+    return this.readValue(e, out) ? out : null;
+  }
+
+  /** The value read into `out` from 0, allocating nothing: its length, or E_NOTFOUND
+   *  (absent), E_RANGE (`out` too short) or E_IO (unreadable, or its bytes no longer
+   *  match their CRC). For values read many at a time, whose copies would otherwise all
+   *  stay garbage until the event ends (the heap is a fixed arena: board/heap.ts). */
+  readInto(key: u32, out: Uint8Array): i32 {
+    if (!this.has(key)) return E_NOTFOUND;
+    const e = this.index.get(key);
+    if (e.len > out.length) return E_RANGE;
+    return this.readValue(e, out) ? e.len : E_IO;
+  }
+
+  private readValue(e: Entry, out: Uint8Array): bool {
+    if (e.len > 0 && board.flashRead(e.addr + REC_HEADER, out, 0, e.len) < 0) return false;
+    if (board.flashRead(e.addr, this.hdr, 0, REC_HEADER) < 0) return false;
+    return crc32(out, 0, e.len) == getU32LE(this.hdr, 16);
   }
 
   keys(): u32[] {

@@ -11,7 +11,7 @@ import * as board from "../../board/index";
 import { getU32LE, putU32LE } from "../../core/codecs/bytes";
 import { OK, E_NOSPACE, E_RANGE } from "../../core/errors";
 import { CredentialStore } from "../credential-store/index";
-import { ValueType } from "../credential-store/index";
+import { ValueType, READ_INTO_SLACK } from "../credential-store/index";
 
 // Registration-class records: erased with the registration they belong to.
 /** u32: every seq up to this one is acknowledged. Written before acknowledged chunks are
@@ -45,6 +45,10 @@ export class Outbox {
   private gapSeq: u32 = 0;
   private chunks: Chunk[] = [];   // oldest first
   private lastKey: u32 = FIRST_CHUNK + <u32>MAX_CHUNKS - 1;
+  /** Every chunk is read into this one buffer: reading all of them at boot, or eight for
+   *  a resend, would otherwise leave a copy of each as garbage until the call ends (the
+   *  heap is a fixed arena: board/heap.ts). */
+  private chunk: Uint8Array = new Uint8Array(4 + CHUNK_BYTES + READ_INTO_SLACK);
 
   constructor(private store: CredentialStore) {}
 
@@ -58,10 +62,10 @@ export class Outbox {
     if (f !== null && f.length == 4) this.floor = getU32LE(f, 0);
     for (let i: u32 = 0; i < <u32>MAX_CHUNKS; i++) {
       const key = FIRST_CHUNK + i;
-      const v = this.store.getTyped(key, ValueType.BYTES);
-      if (v === null || v.length < 4) continue;
-      const c = new Chunk(key, getU32LE(v, 0), 0, v.length - 4);
-      c.count = countEntries(v);
+      const n = this.store.readInto(key, ValueType.BYTES, this.chunk);
+      if (n < 4) continue;
+      const c = new Chunk(key, getU32LE(this.chunk, 0), 0, n - 4);
+      c.count = countEntries(this.chunk, n);
       if (c.count == 0 || c.lastSeq <= this.floor) { this.store.erase(key); continue; }
       this.insert(c);
     }
@@ -106,12 +110,13 @@ export class Outbox {
     for (let i = 0; i < this.chunks.length; i++) {
       const c = this.chunks[i];
       if (seq < c.first || seq > c.lastSeq) continue;
-      const v = this.store.getTyped(c.key, ValueType.BYTES);
-      if (v === null) return null;
+      const v = this.chunk;
+      const n = this.store.readInto(c.key, ValueType.BYTES, v);
+      if (n < 0) return null;
       let at = 4;
-      for (let s = c.first; at + 2 <= v.length; s++) {
+      for (let s = c.first; at + 2 <= n; s++) {
         const len = <i32>v[at + 1];
-        if (at + 2 + len > v.length) return null;
+        if (at + 2 + len > n) return null;
         if (s == seq) return new OutboxEntry(seq, v[at], v.slice(at + 2, at + 2 + len));
         at += 2 + len;
       }
@@ -152,10 +157,10 @@ export class Outbox {
     let rec: Uint8Array;
     let key: u32;
     if (tail !== null && tail.lastSeq + 1 == seq && tail.bytes + 2 + body.length <= CHUNK_BYTES) {
-      const old = this.store.getTyped(tail.key, ValueType.BYTES);
-      if (old === null) return this.store.lastError < 0 ? this.store.lastError : E_NOSPACE;
-      rec = new Uint8Array(old.length + 2 + body.length);
-      rec.set(old!, 0);
+      const n = this.store.readInto(tail.key, ValueType.BYTES, this.chunk);
+      if (n < 0) return this.store.lastError < 0 ? this.store.lastError : E_NOSPACE;
+      rec = new Uint8Array(n + 2 + body.length);
+      memory.copy(rec.dataStart, this.chunk.dataStart, n);
       key = tail.key;
     } else {
       if (n >= MAX_CHUNKS) return E_NOSPACE;
@@ -212,12 +217,13 @@ export class Outbox {
   }
 }
 
-function countEntries(v: Uint8Array): u32 {
+/** Entries in a chunk's first `length` bytes. */
+function countEntries(v: Uint8Array, length: i32): u32 {
   let n: u32 = 0;
   let at = 4;
-  while (at + 2 <= v.length) {
+  while (at + 2 <= length) {
     const next = at + 2 + <i32>v[at + 1];
-    if (next > v.length) break;
+    if (next > length) break;
     at = next;
     n++;
   }

@@ -4,7 +4,7 @@
 import { KeyRange } from "../../storage/keyspace";
 import { FACTORY_KEYS, INTERNAL_KEYS } from "./ids";
 
-export { CredentialStore, CredentialTransaction, Credential, EXHAUSTED } from "./credential-store";
+export { CredentialStore, CredentialTransaction, Credential, EXHAUSTED, READ_INTO_SLACK } from "./credential-store";
 export { Attr, RecordId, ValueType, MAX_VALUE, FACTORY_KEYS, INTERNAL_KEYS } from "./ids";
 
 /** The record ids this module owns: factory identity (KEPT) and its own bookkeeping. */

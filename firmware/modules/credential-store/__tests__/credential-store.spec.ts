@@ -1,12 +1,12 @@
 import { RecordStore } from "../../../storage/record-store";
 import { PAGE_HEADER, PAGE_MAGIC, REC_COMMITTED, REC_FREE, REC_HEADER, recordSize } from "../../../storage/layout";
-import { CredentialStore } from "../credential-store";
+import { CredentialStore, READ_INTO_SLACK } from "../credential-store";
 import { devkitKeyspace } from "../../../images/devkit/keys";
 import { Attr, MAX_VALUE, RecordId, ValueType } from "../ids";
 import { OK, E_AUTH, E_INVAL, E_LOCKED, E_NOTFOUND, E_RANGE, E_STATE, E_TAMPER, E_TYPE } from "../../../core/errors";
 import { getU16LE, getU32LE, putU32LE } from "../../../core/codecs/bytes";
 import { crc32 } from "../../../core/crc32";
-import { flashErase, flashPageCount, flashPageSize, flashRead, hmacSha256, utf8 } from "../../../board/index";
+import { flashErase, flashPageCount, flashPageSize, flashRead, hmacSha256, text, utf8 } from "../../../board/index";
 
 // The unit-test board's testing module (host-sim/board/unit-test-board.ts): overwrites flash bytes outright, as a programmer clip would.
 @external("testing", "flash_poke") declare function flash_poke(addr: i32, ptr: usize, len: i32): i32;
@@ -104,6 +104,27 @@ describe("credential store", () => {
     expect(c.lastError).toBe(E_NOTFOUND);
     expect(c.put(0x7f02, ValueType.BYTES, 0, new Uint8Array(1))).toBe(E_INVAL);
     expect(c.put(0x0302, 9, 0, new Uint8Array(1))).toBe(E_INVAL);
+  });
+
+  it("reads a value into the caller's buffer as getTyped reads it", () => {
+    const c = fresh();
+    const value = new Uint8Array(300);
+    for (let i = 0; i < value.length; i++) value[i] = <u8>(i * 7);
+    expect(c.put(0x0301, ValueType.BYTES, 0, value)).toBe(OK);
+    expect(c.putString(0x0302, "owner: A. Tanaka", Attr.PROTECTED)).toBe(OK);
+    const out = new Uint8Array(300 + READ_INTO_SLACK);
+    expect(c.readInto(0x0301, ValueType.BYTES, out)).toBe(300);
+    for (let i = 0; i < value.length; i++) expect(out[i]).toBe(value[i]);
+    // A protected record is checked first, then copied.
+    expect(c.readInto(0x0302, ValueType.STRING, out)).toBe(16);
+    expect(text(out.subarray(0, 16))).toBe("owner: A. Tanaka");
+    expect(c.readInto(0x0301, ValueType.STRING, out)).toBe(E_TYPE);
+    expect(c.lastError).toBe(E_TYPE);
+    expect(c.readInto(0x0399, ValueType.BYTES, out)).toBe(E_NOTFOUND);
+    expect(c.lastError).toBe(E_NOTFOUND);
+    // Too short for the value and its header: refused, nothing written past the end.
+    const short = new Uint8Array(300);
+    expect(c.readInto(0x0301, ValueType.BYTES, short)).toBe(E_RANGE);
   });
 
   it("verifies a registration password with a persistent attempt limit", () => {
