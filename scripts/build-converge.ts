@@ -12,10 +12,20 @@
 // The compiler's text file is read rather than the binary so that the rewritten .wat
 // keeps the function names (the binary carries none).
 import { readFileSync, writeFileSync } from "node:fs";
+import { checkOnePageMemory, onePageMemory } from "./one-page-memory.ts";
 
-export async function convergeImage(wasmFile: string, watFile: string, optimizeLevel: number, shrinkLevel: number): Promise<void> {
+export async function convergeImage(wasmFile: string, watFile: string, optimizeLevel: number, shrinkLevel: number,
+  heapEnd?: number): Promise<void> {
   const binaryen = (await import("binaryen")).default;
-  const module = binaryen.parseText(readFileSync(watFile, "utf8"));
+  let source = readFileSync(watFile, "utf8");
+  if (heapEnd !== undefined) {
+    // The compiler writes function bodies as flat instructions; the rewrite reads the
+    // folded form binaryen prints.
+    const compiled = binaryen.parseText(source);
+    source = onePageMemory(compiled.emitText(), heapEnd, wasmFile);
+    compiled.dispose();
+  }
+  const module = binaryen.parseText(source);
   try {
     module.setFeatures(binaryen.Features.MVP);
     binaryen.setOptimizeLevel(optimizeLevel);
@@ -26,8 +36,9 @@ export async function convergeImage(wasmFile: string, watFile: string, optimizeL
     binaryen.setFlexibleInlineMaxSize(20);
     binaryen.setOneCallerInlineMaxSize(-1);
     binaryen.setAllowInliningFunctionsWithLoops(false);
-    let best = readFileSync(wasmFile);
-    let text: string | null = null;
+    // A rewritten image starts from the rewrite, not from the compiler's output.
+    let best = heapEnd === undefined ? readFileSync(wasmFile) : Buffer.from(module.emitBinary());
+    let text: string | null = heapEnd === undefined ? null : module.emitText();
     for (;;) {
       module.optimize();
       const next = module.emitBinary();
@@ -37,6 +48,7 @@ export async function convergeImage(wasmFile: string, watFile: string, optimizeL
     }
     if (text === null) return;
     if (!module.validate()) throw new Error(`${wasmFile}: re-optimized module does not validate`);
+    if (heapEnd !== undefined) checkOnePageMemory(text, heapEnd, wasmFile);
     writeFileSync(wasmFile, best);
     writeFileSync(watFile, text);
   } finally {

@@ -55,6 +55,7 @@ const imageConfig = (): Inputs => ({
   "scripts/static-headers.mjs": hashFile("scripts/static-headers.mjs"),
   "scripts/empty-arrays.mjs": hashFile("scripts/empty-arrays.mjs"),
   "scripts/build-converge.ts": hashFile("scripts/build-converge.ts"),
+  "scripts/one-page-memory.ts": hashFile("scripts/one-page-memory.ts"),
   assemblyscript: JSON.parse(readFileSync("node_modules/assemblyscript/package.json", "utf8")).version,
 });
 
@@ -80,7 +81,8 @@ async function compileImage(target: string): Promise<Inputs> {
   if (error) fail(`image ${target}: ${error.message}`);
   const cfg = JSON.parse(readFileSync("asconfig.json", "utf8"));
   const t = cfg.targets[target];
-  await convergeImage(t.outFile, t.textFile, cfg.options.optimizeLevel, cfg.options.shrinkLevel);
+  await convergeImage(t.outFile, t.textFile, cfg.options.optimizeLevel, cfg.options.shrinkLevel,
+    t.lowMemoryLimit ?? cfg.options.lowMemoryLimit);
   return { ...inputsOf(read), ...imageConfig() };
 }
 

@@ -8,7 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PosixDevice } from "../host-sim/device/posix-device.ts";
@@ -105,4 +105,21 @@ test("a trap reads the same under wasm2c and WAMR", { skip }, async () => {
   }
   assert.equal(texts[0], "wasm trap: Unreachable instruction executed");
   for (const t of texts) assert.equal(t, texts[0]);
+});
+
+// The images' heap is a fixed arena (asconfig.json lowMemoryLimit; scripts/one-page-memory.ts):
+// WAMR gives each exactly that much linear memory, not a 64 KiB page.
+test("WAMR allocates each image its arena, not a page", { skip }, () => {
+  const config = JSON.parse(readFileSync(join(ROOT, "asconfig.json"), "utf8"));
+  for (const engine of WAMR) {
+    for (const [name, target] of Object.entries<Record<string, any>>(config.targets)) {
+      const dir = mkdtempSync(join(tmpdir(), "linear-"));
+      const report = join(dir, "report.txt");
+      const r = spawnSync(join(ROOT, `build/${engine}/${name}`), ["--flash", join(dir, "flash.bin")],
+        { encoding: "utf8", input: "", env: { ...process.env, BOARD_WAMR_REPORT: report } });
+      assert.equal(r.status, 0, `${engine} ${name}: ${r.stderr}`);
+      const limit = target.lowMemoryLimit ?? config.options.lowMemoryLimit;
+      assert.equal(readFileSync(report, "utf8").trim(), `linear ${limit}`, `${engine} ${name}`);
+    }
+  }
 });

@@ -4,19 +4,35 @@
 // 40% of every image). Between two calls from the board nothing on the wasm stack is live,
 // so the end of fw_boot and fw_event is the safe point to collect: every image calls
 // settle() there, and nothing else may call __collect.
-// Collecting after every event would cost more than the event itself, so garbage is let
-// pile up for a few events, and collected at once whenever the heap had to grow.
+//
+// The heap is a fixed arena that never grows (each image's lowMemoryLimit in asconfig.json;
+// scripts/one-page-memory.ts declares one page at most), so that WAMR gives the image the
+// memory it uses instead of a 64 KiB page. An event cannot collect while it runs, so what
+// it allocates must fit in what the previous settle() left free: settle() collects
+// whenever no free block of HEADROOM bytes is left, since one such block holds every
+// allocation of the next event however fragmented the rest is. Collecting only then keeps
+// the collector's cost off most events; in an arena too small to keep HEADROOM free it
+// collects after every event. An arena too small for the live objects plus the largest
+// event traps with "unreachable" in the allocator: README, "Linear memory", says how the
+// limits were sized.
+import { ROOT } from "~lib/rt/tlsf";
 
-/** Events between two collections when the heap did not have to grow meanwhile. */
-const EVENTS_PER_COLLECTION: i32 = 16;
+/** More than the largest event of any image allocates (11 KiB, the water heater resending
+ *  its outbox: README, "Linear memory"). A power of two: see freeBlockOf. */
+const HEADROOM: u32 = 16384;
 
-let events: i32 = 0;
-let pages: i32 = 0;
+/** Whether the allocator holds a free block of at least `bytes` (a power of two from
+ *  512 on). Its first-level map has bit k set when a free block of 2^(k+7) to 2^(k+8)-1
+ *  bytes exists (AssemblyScript's TLSF: 4 second-level bits, 16-byte alignment), so a
+ *  bit at k = log2(bytes) - 7 or above means one of `bytes` or more. */
+@inline function freeBlockOf(bytes: u32): bool {
+  const firstLevelMap = load<u32>(changetype<usize>(ROOT));
+  return (firstLevelMap >>> (31 - clz(bytes) - 7)) != 0;
+}
 
 /** Called by an image as the last thing of fw_boot and of fw_event. */
 export function settle(): void {
-  if (++events < EVENTS_PER_COLLECTION && memory.size() == pages) return;
+  // Before the first allocation there is no allocator yet, and nothing to collect.
+  if (changetype<usize>(ROOT) == 0 || freeBlockOf(HEADROOM)) return;
   __collect();
-  events = 0;
-  pages = memory.size();
 }
