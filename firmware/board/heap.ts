@@ -9,23 +9,27 @@
 // scripts/one-page-memory.ts declares one page at most), so that WAMR gives the image the
 // memory it uses instead of a 64 KiB page. An event cannot collect while it runs, so what
 // it allocates must fit in what the previous settle() left free: settle() collects
-// whenever no free block of HEADROOM bytes is left, since one such block holds every
+// whenever no free block of `headroom` bytes is left, since one such block holds every
 // allocation of the next event however fragmented the rest is. Collecting only then keeps
-// the collector's cost off most events; in an arena too small to keep HEADROOM free it
+// the collector's cost off most events; in an arena too small to keep that much free it
 // collects after every event. An arena too small for the live objects plus the largest
 // event traps with "unreachable" in the allocator: README, "Linear memory", says how the
 // limits were sized.
 import { ROOT } from "~lib/rt/tlsf";
 
-/** More than the largest event of any image allocates (11 KiB, the water heater resending
- *  its outbox: README, "Linear memory"). A power of two: see freeBlockOf. */
-const HEADROOM: u32 = 16384;
+/** The free block settle() keeps: more than the image's largest event allocates. */
+let headroom: u32 = 8192;
+
+/** Sets the free block settle() keeps (a power of two from 512, 8 KiB unless set): more
+ *  than the image's largest event allocates (README, "Linear memory", says how that was
+ *  measured). An image sets it once, at start. */
+export function keepHeapHeadroom(bytes: u32): void { headroom = bytes; }
 
 /** Whether the allocator holds a free block of at least `bytes` (a power of two from
  *  512 on). Its first-level map has bit k set when a free block of 2^(k+7) to 2^(k+8)-1
  *  bytes exists (AssemblyScript's TLSF: 4 second-level bits, 16-byte alignment), so a
  *  bit at k = log2(bytes) - 7 or above means one of `bytes` or more. */
-@inline function freeBlockOf(bytes: u32): bool {
+function freeBlockOf(bytes: u32): bool {
   const firstLevelMap = load<u32>(changetype<usize>(ROOT));
   return (firstLevelMap >>> (31 - clz(bytes) - 7)) != 0;
 }
@@ -33,6 +37,6 @@ const HEADROOM: u32 = 16384;
 /** Called by an image as the last thing of fw_boot and of fw_event. */
 export function settle(): void {
   // Before the first allocation there is no allocator yet, and nothing to collect.
-  if (changetype<usize>(ROOT) == 0 || freeBlockOf(HEADROOM)) return;
+  if (changetype<usize>(ROOT) == 0 || freeBlockOf(headroom)) return;
   __collect();
 }

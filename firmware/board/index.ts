@@ -4,7 +4,7 @@ import * as abi from "./abi";
 import { Level } from "./constants";
 import { compose, encode, encodedLength } from "./compose";
 export { compose, Composer } from "./compose";
-export { settle } from "./heap";
+export { settle, keepHeapHeadroom } from "./heap";
 export { Event, Link, Pin, Level, KeySlot, TIMER_COUNT, MAX_LINK_FRAME, MAX_DISPLAY_TEXT, INBOX_SIZE } from "./constants";
 
 @inline export function ptr(b: Uint8Array): usize { return b.dataStart; }

@@ -7,7 +7,11 @@ import { Scheduler } from "../../modules/scheduler/index";
 import { bootAppliance, applianceEvent } from "../../modules/appliance/index";
 import { waterHeaterKeyspace } from "./keys";
 import { Remote, SCHEDULER_TIMER } from "./remote";
+import { keepHeapHeadroom } from "../../board/index";
 export { fw_abi_version, fw_inbox, fw_inbox_size } from "../../board/entry";
+
+// Its largest event, resending eight outbox messages after an outage, allocates 11 KiB.
+keepHeapHeadroom(16384);
 
 const store = new CredentialStore(new RecordStore(), waterHeaterKeyspace());
 const scheduler = new Scheduler(SCHEDULER_TIMER, store);
