@@ -109,7 +109,7 @@ interface Cost { perEvent: number; unit: "Ir" | "us" }
 
 /** One in-process run on the TS host: W warm-up events then CALIBRATE timed ones. Gives the
  *  linear-memory peak over all of it and the warm cost per event in microseconds. */
-async function tsProfile(image: string): Promise<{ peakPages: number; usPerEvent: number }> {
+async function tsProfile(image: string): Promise<{ peakPages: number; arena: number | null; usPerEvent: number }> {
   const dev = await TsDevice.create({ image: wasmImagePath(image), flashFile: fresh(`profile-${image}.flash`) });
   let peak = dev.linearMemoryBytes();
   const marks: bigint[] = [];
@@ -120,7 +120,7 @@ async function tsProfile(image: string): Promise<{ peakPages: number; usPerEvent
   const chunks: number[] = [];
   for (let k = W; k + 100 <= W + CALIBRATE; k += 100) chunks.push(Number(marks[k + 100] - marks[k]) / 100 / 1000);
   chunks.sort((a, b) => a - b);
-  return { peakPages: peak / PAGE, usPerEvent: chunks[chunks.length >> 1] };
+  return { peakPages: peak / PAGE, arena: dev.heapEnd(), usPerEvent: chunks[chunks.length >> 1] };
 }
 
 function chooseN(usPerEvent: number): number {
@@ -181,7 +181,7 @@ const started = process.hrtime.bigint();
 const runnable = images.filter((i) => existsSync(wasmImagePath(i)));
 for (const i of images) if (!runnable.includes(i)) notes.push(`${i}: build/images/${i}.wasm missing (not built)`);
 
-const profiles = new Map<string, { peakPages: number; usPerEvent: number; n: number }>();
+const profiles = new Map<string, { peakPages: number; arena: number | null; usPerEvent: number; n: number }>();
 for (const image of runnable) {
   const p = await tsProfile(image);
   profiles.set(image, { ...p, n: chooseN(p.usPerEvent) });
@@ -209,7 +209,7 @@ const settled = await pool(jobs.map((j) => j.run), JOBS);
 const irOf = (image: string, host: "v8" | "posix") =>
   jobs.map((j, k) => ({ j, r: settled[k] })).filter(({ j }) => j.image === image && j.host === host);
 
-interface Row { image: string; bytes: number; initial: number | null; peak: number; n: number; v8: Cost | null; posix: Cost | null; method: string }
+interface Row { image: string; bytes: number; initial: number | null; peak: number; arena: number | null; n: number; v8: Cost | null; posix: Cost | null; method: string }
 const rows: Row[] = [];
 const raw: string[] = [];
 for (const image of runnable) {
@@ -238,7 +238,7 @@ for (const image of runnable) {
   }
   const bytes = statSync(wasmImagePath(image)).size;
   const initial = memoryLimits(readFileSync(wasmImagePath(image)))?.initial ?? null;
-  rows.push({ image, bytes, initial, peak: prof.peakPages, n, v8, posix, method });
+  rows.push({ image, bytes, initial, peak: prof.peakPages, arena: prof.arena, n, v8, posix, method });
 }
 const wearLines: string[] = [];
 for (const image of runnable.filter((i) => WEAR_IMAGES.has(i))) wearLines.push(await wear(image));
@@ -252,10 +252,10 @@ const fmtCost = (c: Cost | null) => {
 };
 const ratio = (x: number) => `${x < 1 ? x.toFixed(2) : x.toFixed(1)}x`;
 const table = [
-  ["image", "wasm bytes", "KiB", "of 64 KiB", "pages init/peak", "N", "V8 per event", "posix per event", "V8 : posix", "method"],
+  ["image", "wasm bytes", "KiB", "of 64 KiB", "pages init/peak", "memory used", "N", "V8 per event", "posix per event", "V8 : posix", "method"],
   ...rows.map((r) => [
     r.image, String(r.bytes), (r.bytes / 1024).toFixed(1), `${((100 * r.bytes) / BUDGET).toFixed(1)}%`,
-    `${r.initial ?? "?"} / ${r.peak}`, String(r.n), fmtCost(r.v8), fmtCost(r.posix),
+    `${r.initial ?? "?"} / ${r.peak}`, r.arena === null ? "-" : `${(r.arena / 1024).toFixed(1)} KiB`, String(r.n), fmtCost(r.v8), fmtCost(r.posix),
     r.v8 && r.posix ? ratio(r.v8.perEvent / r.posix.perEvent) : "-", r.method,
   ]),
 ];
@@ -281,6 +281,8 @@ if (rows.some((r) => r.method === "wall time")) {
 }
 console.log(`pages: initial from the module's memory section; peak = max memory.buffer.byteLength / 65536 on the TS host`);
 console.log(`  after every call of boot, setup and ${W + CALIBRATE} workload events.`);
+console.log("memory used: the image's exported __heap_base, the end of its fixed heap arena (asconfig.json lowMemoryLimit):");
+console.log("  all of linear memory it touches, and what WAMR allocates for it (README, \"Linear memory\").");
 console.log("workloads:");
 for (const image of runnable) console.log(`  ${image}: ${workloadFor(image).describe}`);
 console.log("flash wear (TS host flashStats, fresh flash):");

@@ -132,6 +132,13 @@ export class TsDevice implements DeviceHandle {
    *  each call for the peak). */
   linearMemoryBytes(): number { return this.exports.memory.buffer.byteLength; }
 
+  /** The end of the image's fixed heap arena (its exported __heap_base): every byte of
+   *  linear memory it touches lies below. Null for an image without one. */
+  heapEnd(): number | null {
+    const g = (this.exports as unknown as Record<string, unknown>).__heap_base;
+    return g instanceof WebAssembly.Global ? g.value as number : null;
+  }
+
   /** The flash contents now (what a FLASH_READ over the device link would return). */
   flashSnapshot(): Uint8Array { return this.flash.snapshot(); }
 
