@@ -52,9 +52,18 @@ export function connectMqttTransport(o: MqttConnectOptions): Promise<MqttTranspo
     else for (const cb of listeners) cb(topic, payload);
   });
 
+  // Down-link messages wait until the uplink subscription of the current connection is in
+  // place: a command sent right after a reconnect would otherwise reach the device, and
+  // its reply come back, before the cloud has subscribed again, and a broker that lost the
+  // cloud's session (a restart of the embedded one) drops that reply. The device would
+  // send it again only after its retry timer, long after the phone gave up.
+  const subscribed = new Gate();
+  client.on("close", () => subscribed.close());
+
   const transport: MqttTransport = {
-    publish(topic, payload) {
-      return client.publishAsync(topic, payload, { qos: 1 }).then(() => undefined);
+    async publish(topic, payload) {
+      await subscribed.pass();
+      await client.publishAsync(topic, payload, { qos: 1 });
     },
     onMessage(cb) {
       listeners.push(cb);
@@ -62,7 +71,10 @@ export function connectMqttTransport(o: MqttConnectOptions): Promise<MqttTranspo
       early = null;
       for (const [topic, payload] of held ?? []) cb(topic, payload);
     },
-    close() { return client.endAsync(); },
+    close() {
+      subscribed.end(new Error("the cloud's MQTT transport is closed"));
+      return client.endAsync();
+    },
   };
 
   const timeoutMs = o.connectTimeoutMs ?? 10_000;
@@ -86,8 +98,35 @@ export function connectMqttTransport(o: MqttConnectOptions): Promise<MqttTranspo
         const refused = granted?.some((g) => g.qos === 128);
         const problem = err ?? (refused ? new Error(`subscription to ${UPLINK_FILTER} refused`) : undefined);
         if (problem && settled) log(`MQTT: ${problem.message}`);
+        if (!problem) subscribed.open();
         settle(problem);
       });
     });
   });
+}
+
+/** Open while the current connection's subscription is in place; pass() waits for that. */
+class Gate {
+  private isOpen = false;
+  private ended: Error | null = null;
+  private waiting: { go: () => void; stop: (e: Error) => void }[] = [];
+
+  open(): void {
+    this.isOpen = true;
+    for (const w of this.waiting.splice(0)) w.go();
+  }
+
+  close(): void { this.isOpen = false; }
+
+  /** For good: waiting and later callers get `e`. */
+  end(e: Error): void {
+    this.ended = e;
+    for (const w of this.waiting.splice(0)) w.stop(e);
+  }
+
+  pass(): Promise<void> {
+    if (this.ended) return Promise.reject(this.ended);
+    if (this.isOpen) return Promise.resolve();
+    return new Promise((go, stop) => this.waiting.push({ go, stop }));
+  }
 }
