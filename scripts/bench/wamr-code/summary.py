@@ -8,6 +8,13 @@ struct = next(int(l.split()[-1]) for l in open(functions) if l.startswith("# siz
 body = sum(int(r[1]) for r in rows); code = sum(int(r[2]) for r in rows); consts = sum(int(r[3]) for r in rows)
 print(f"{image} ({variant}): {len(rows)} functions, wasm bodies {body} B -> precompiled code {code} B "
       f"({code / body:.2f}x), constants {consts} B, function structs {len(rows)} x {struct} B = {len(rows) * struct} B")
+# The largest functions, named from the image's text file (its functions in index order).
+wat = os.path.join(os.path.dirname(functions), "../../images", f"{image}.wat")
+if os.path.exists(wat):
+    names = [l.split()[1][1:] for l in open(wat) if l.startswith(" (func $")]
+    if len(names) == len(rows):
+        largest = sorted(rows, key=lambda r: -int(r[2]))[:10]
+        print("  largest: " + ", ".join(f"{names[int(r[0])]} {int(r[2])} B (wasm {r[1]})" for r in largest))
 if not os.path.exists(opcodes):
     sys.exit(0)
 KINDS = [("call", lambda o: o in (0x10, 0x11)),
