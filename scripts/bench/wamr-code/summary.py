@@ -8,6 +8,9 @@ struct = next(int(l.split()[-1]) for l in open(functions) if l.startswith("# siz
 body = sum(int(r[1]) for r in rows); code = sum(int(r[2]) for r in rows); consts = sum(int(r[3]) for r in rows)
 print(f"{image} ({variant}): {len(rows)} functions, wasm bodies {body} B -> precompiled code {code} B "
       f"({code / body:.2f}x), constants {consts} B, function structs {len(rows)} x {struct} B = {len(rows) * struct} B")
+for l in open(functions):
+    if l.startswith("# pool") or l.startswith("# not instantiated"):
+        print("  " + l[2:].strip())
 # The largest functions, named from the image's text file (its functions in index order).
 wat = os.path.join(os.path.dirname(functions), "../../images", f"{image}.wat")
 if os.path.exists(wat):
