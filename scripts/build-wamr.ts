@@ -20,7 +20,8 @@
 //
 // The engine (libvmlib.a, configured by boards/wamr/CMakeLists.txt; options and reasons
 // in boards/wamr/README.md) is built with CMake once per mode, word size and source; each
-// image's board is one gcc link against it.
+// image's board is one gcc link against it. The fast interpreter is built with compact
+// code unless WAMR_COMPACT_CODE=0 (wamrCompactCode()); the choice is part of its stamp.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
