@@ -20,7 +20,8 @@
 //
 // The engine (libvmlib.a, configured by boards/wamr/CMakeLists.txt; options and reasons
 // in boards/wamr/README.md) is built with CMake once per mode, word size and source; each
-// image's board is one gcc link against it.
+// image's board is one gcc link against it. The fast interpreter is built with compact
+// code unless WAMR_COMPACT_CODE=0 (wamrCompactCode()); the choice is part of its stamp.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
@@ -147,14 +148,21 @@ function wamrTree(source: string): { tree: string; id: string } {
   return { tree: dest, id };
 }
 
-/** libvmlib.a for one mode and word size, rebuilt when the source, the CMake file or this
- *  script changed. A CMake cache left by another directory (a copied build/) is dropped. */
+/** The fast interpreter's compact code (boards/wamr/CMakeLists.txt, WAMR_BOARD_COMPACT_CODE:
+ *  opcodes stored as 2-byte numbers, not 4-byte handler addresses): on unless
+ *  WAMR_COMPACT_CODE=0, which builds the faster, larger variant (the bench measures either). */
+export const wamrCompactCode = (): boolean => process.env.WAMR_COMPACT_CODE !== "0";
+
+/** libvmlib.a for one mode and word size, rebuilt when the source, the CMake file, this
+ *  script or (fast) the compact-code choice changed. A CMake cache left by another
+ *  directory (a copied build/) is dropped. */
 function buildEngine(mode: WamrMode, m32: boolean, source: string, force: boolean): string {
   const { tree, id } = wamrTree(source);
   const name = basename(wamrBuildDir(mode, m32));
   const dir = join(root, wamrBuildDir(mode, m32), "engine");
   const lib = join(dir, "libvmlib.a");
-  const inputs: Inputs = { ...inputsOf(["boards/wamr/CMakeLists.txt", "scripts/build-wamr.ts"]), wamr: id };
+  const compact = mode === "fast" ? { compactCode: wamrCompactCode() ? "on" : "off" } : {};
+  const inputs: Inputs = { ...inputsOf(["boards/wamr/CMakeLists.txt", "scripts/build-wamr.ts"]), wamr: id, ...compact };
   const why = force ? "forced" : staleReason(lib, inputs);
   if (!why) return tree;
   console.log(`${name} engine: building (${why})`);
@@ -164,7 +172,8 @@ function buildEngine(mode: WamrMode, m32: boolean, source: string, force: boolea
   // X86_32: WAMR's own 32-bit x86 target (its ia32 native-call stub); -m32 for C and the
   // assembly alike.
   const word = m32 ? ["-DWAMR_BUILD_TARGET=X86_32", "-DCMAKE_C_FLAGS=-m32", "-DCMAKE_ASM_FLAGS=-m32"] : [];
-  run("cmake", ["-S", glueDir, "-B", dir, `-DWAMR_ROOT_DIR=${tree}`, `-DWAMR_BUILD_FAST_INTERP=${mode === "fast" ? 1 : 0}`, ...word], `cmake ${name}`);
+  run("cmake", ["-S", glueDir, "-B", dir, `-DWAMR_ROOT_DIR=${tree}`, `-DWAMR_BUILD_FAST_INTERP=${mode === "fast" ? 1 : 0}`,
+    `-DWAMR_BOARD_COMPACT_CODE=${wamrCompactCode() ? "ON" : "OFF"}`, ...word], `cmake ${name}`);
   run("cmake", ["--build", dir, "--target", "vmlib", "-j", "2"], `build ${name}`);
   writeStamp(lib, inputs);
   return tree;

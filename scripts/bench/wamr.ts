@@ -34,7 +34,7 @@ import { runScenario, traceToJson, type Scenario } from "../../host-sim/scenario
 import { recordLife, T } from "../../host-sim/appliances/water-heater/scenarios/life.ts";
 import { smartPlugScript } from "../../host-sim/appliances/smart-plug/scenario.ts";
 import { runWorkload } from "./run.ts";
-import { buildWamr, m32Missing, wamrSource } from "../build-wamr.ts";
+import { buildWamr, m32Missing, wamrCompactCode, wamrSource } from "../build-wamr.ts";
 import { buildPosix, posixInputs } from "../build-posix.ts";
 import { staleReason, writeStamp } from "../build-stamp.ts";
 
@@ -95,7 +95,7 @@ export async function outcome(image: string, host: NativeHostName): Promise<stri
 let life: Awaited<ReturnType<typeof recordLife>> | undefined;
 const lifeOps = async () => (life ??= await recordLife());
 
-async function works(image: string, host: NativeHostName, reference: string, stack: number, pool: number, report?: string): Promise<boolean> {
+export async function works(image: string, host: NativeHostName, reference: string, stack: number, pool: number, report?: string): Promise<boolean> {
   process.env.BOARD_WAMR_STACK = String(stack);
   process.env.BOARD_WAMR_POOL = String(pool);
   if (report) process.env.BOARD_WAMR_REPORT = report;
@@ -122,7 +122,7 @@ function largestLinear(file: string): number | null {
 }
 
 /** The smallest value in (lo, hi] for which ok holds, to `step`; ok(hi) must hold. */
-async function smallest(lo: number, hi: number, step: number, ok: (v: number) => Promise<boolean>): Promise<number> {
+export async function smallest(lo: number, hi: number, step: number, ok: (v: number) => Promise<boolean>): Promise<number> {
   while (hi - lo > step) {
     const mid = Math.ceil((lo + hi) / 2 / step) * step;
     if (mid >= hi) break;
@@ -136,7 +136,7 @@ const ENGINES = ["wamr-fast", "wamr-classic"] as const;
 
 /** Instructions per workload event on one engine (its board `exe`): (I(W+N) - I(W)) / N
  *  under callgrind. */
-async function perEvent(image: string, host: NativeHostName, exe = posixExecutable(image, host), w = 300, n = 300): Promise<number> {
+export async function perEvent(image: string, host: NativeHostName, exe = posixExecutable(image, host), w = 300, n = 300): Promise<number> {
   const total = async (events: number) => {
     const base = join(fresh(), "run");
     const wrapper = callgrindWrapper(work, `${seq++}-wrap`, exe, `${base}.cg`);
@@ -254,7 +254,10 @@ export function printWamr(rows: WamrRow[]): void {
   console.log(`  RAM = pool + linear memory, against the issue's targets (classic <= 128 KiB, fast <= 160 KiB);`);
   console.log(`  wasm in RAM: the classic interpreter's copy of the image (the fast one reads it from flash);`);
   console.log(`  vs wasm2c: against the wasm2c board of the same word size (32-bit: build/posix32, built by the bench);`);
-  console.log(`  vs wasm2c-64: against the 64-bit wasm2c board the tests use (build/posix).`);
+  console.log(`  vs wasm2c-64: against the 64-bit wasm2c board the tests use (build/posix);`);
+  console.log(wamrCompactCode()
+    ? `  fast interpreter with compact code (opcodes as 2-byte numbers; WAMR_COMPACT_CODE=0: 4-byte handler addresses).`
+    : `  fast interpreter WITHOUT compact code (WAMR_COMPACT_CODE=0: opcodes as 4-byte handler addresses).`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
