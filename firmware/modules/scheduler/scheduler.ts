@@ -151,6 +151,18 @@ export class Scheduler {
     return d !== null && d.active;
   }
 
+  /** Device ms until the name's deadline is due (<= 0 once due, even before the TIMER
+   *  event that fires it is delivered), or -1 when nothing is pending or its time is known
+   *  only in UTC and the scheduler has not yet seen the board's wall time. For a module that must refuse what a
+   *  deadline ends the moment it is due: at boot a missed deadline fires only in the first
+   *  TIMER event, and events queued before it must already see it as due. */
+  remainingMs(name: u32): i64 {
+    const d = this.find(name);
+    if (d === null || !d.active || d.awaitingWall) return -1;
+    const left = d.dueMs - this.clock.nowMs();
+    return left < 0 ? 0 : left;
+  }
+
   /** The board's TIMER event. Returns E_INVAL for a timer the scheduler does not own.
    *  Due deadlines fire earliest first (ties: in registration order), each at most once
    *  per event, so an owner that sets its deadline again with no delay is called in the
