@@ -56,7 +56,7 @@ export class Rig {
   config: TokenConfig;
 
   constructor(public clock: TestClock, config: TokenConfig | null = null) {
-    const cfg = config === null ? new TokenConfig() : config!;
+    const cfg = config === null ? new TokenConfig() : config;
     const records = new FlakyRecords();
     const store = new CredentialStore(records, new Keyspace([CREDENTIAL_KEYS, SCHEDULER_KEYS, TOKEN_KEYS]));
     expect(store.open()).toBe(OK);
