@@ -89,7 +89,8 @@ export class Tokens extends DeadlineOwner {
     t.put(TokenRecord.PT, ValueType.BYTES, Attr.SECRET, record);
     if (this.has(TokenRecord.PT_ATTEMPTS)) t.erase(TokenRecord.PT_ATTEMPTS);
     rc = t.commit();
-    if (rc == OK) rc = this.arm(TokenDeadline.PT_IDLE, this.config.ptIdleMs, 0);
+    if (rc != OK) { wipe(record); return rc; }   // nothing changed
+    rc = this.arm(TokenDeadline.PT_IDLE, this.config.ptIdleMs, 0);
     if (rc != OK) { wipe(record); this.dropPt(); return rc; }   // no PT without its lifetime
     for (let i = 0; i < PT_LEN; i++) out[i] = record[i];
     wipe(record);
@@ -288,19 +289,21 @@ export class Tokens extends DeadlineOwner {
     if (this.has(TokenRecord.PWT_ATTEMPTS)) t.erase(TokenRecord.PWT_ATTEMPTS);
   }
 
-  /** Token and phone compared in full whichever differs; the attempt counted first. */
+  /** Token and phone compared in full whichever differs. Unlike the PWT's, a PT attempt
+   *  is counted only when it fails: a 256-bit token gains nothing from a guess a power
+   *  cut left uncounted, and a success then writes nothing but its idle deadline. */
   private verifyPt(token: Uint8Array, phoneId: Uint8Array): i32 {
     if (!this.hasPt()) return E_NOTFOUND;
     const limit = this.config.ptAttempts;
     if (this.store.counter(TokenRecord.PT_ATTEMPTS) >= limit) return this.lockPt();   // also an unreadable counter
-    const n = this.store.countAttempt(TokenRecord.PT_ATTEMPTS);
-    if (n < 0) return n;
     const v = this.store.getTyped(TokenRecord.PT, ValueType.BYTES);
     if (v === null || v.length != PT_LEN + PHONE_ID_LEN) return E_STATE;
     const ok = equalAt(v, 0, token, PT_LEN) & equalAt(v, PT_LEN, phoneId, PHONE_ID_LEN);
     wipe(v);
-    if (!ok) return n >= limit ? this.lockPt() : E_AUTH;
-    return this.store.resetCounter(TokenRecord.PT_ATTEMPTS);
+    if (ok) return this.store.resetCounter(TokenRecord.PT_ATTEMPTS);
+    const n = this.store.countAttempt(TokenRecord.PT_ATTEMPTS);
+    if (n < 0) return n;
+    return n >= limit ? this.lockPt() : E_AUTH;
   }
 
   private lockPt(): i32 {

@@ -239,8 +239,29 @@ describe("persisted deadlines", () => {
     s2.boot();
     expect(log.calls.length).toBe(0);          // owners are called in an event, not in boot
     expect(c.timerDelay).toBe(0);
+    expect(s2.remainingMs(0x11)).toBe(0);      // already due before that event comes
     s2.onTimer(0);
     expect(log.calls.join(",")).toBe("17@240000");
+    expect(s2.remainingMs(0x11)).toBe(-1);
+  });
+
+  it("remainingMs counts down in device time, and is -1 while the wall time is unknown", () => {
+    const store = freshStore();
+    const c = new TestClock(), log = new Log();
+    const s = new Scheduler(0, store, c);
+    s.register(0x12, log);
+    s.boot();
+    expect(s.remainingMs(0x12)).toBe(-1);
+    s.after(0x12, 60_000, 0, Durability.PERSISTED);
+    runTo(s, c, 59_000);
+    expect(s.remainingMs(0x12)).toBe(1000);
+    c.wall = -1;
+    const store2 = reboot(c, 0);
+    const s2 = new Scheduler(0, store2, c);
+    s2.register(0x12, log);
+    s2.boot();
+    expect(s2.pending(0x12)).toBe(true);
+    expect(s2.remainingMs(0x12)).toBe(-1);
   });
 
   it("a periodic one missed while off fires once, then continues on its period", () => {

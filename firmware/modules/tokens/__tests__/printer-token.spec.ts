@@ -41,4 +41,13 @@ describe("PT bound to its phone", () => {
     expect(rig.store.records.has(TokenRecord.PT)).toBe(false);
     expect(rig.tokens.checkPt(pt, a)).toBe(E_NOTFOUND);
   });
+
+  it("a successful check writes one record to flash: its idle deadline", () => {
+    const rig = freshRig();
+    const a = phone(1);
+    const pt = rig.issuePt(a);
+    const before = rig.records.writes;
+    expect(rig.tokens.checkPt(pt, a)).toBe(OK);
+    expect(rig.records.writes - before).toBe(1);
+  });
 });

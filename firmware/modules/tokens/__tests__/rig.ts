@@ -40,10 +40,15 @@ export class Recorder extends TokenEvents {
   onCwtExpired(): void { this.cwtExpired++; }
 }
 
-/** A record store whose reads of one key fail, as a flash read error or bit rot would. */
+/** A record store whose reads of one key fail, as a flash read error or bit rot would,
+ *  and which counts its writes. */
 export class FlakyRecords extends RecordStore {
   broken: u32 = 0;
+  /** Records appended to flash by put() and remove() (transactions not counted). */
+  writes: i32 = 0;
   get(key: u32): Uint8Array | null { return key == this.broken ? null : super.get(key); }
+  put(key: u32, data: Uint8Array): i32 { this.writes++; return super.put(key, data); }
+  remove(key: u32): i32 { if (this.has(key)) this.writes++; return super.remove(key); }
 }
 
 /** One boot of the printer: store, scheduler and ladder, booted in the image's order. */
