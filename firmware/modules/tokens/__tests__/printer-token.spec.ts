@@ -2,7 +2,7 @@
 // and only that phone deletes it.
 import { OK, E_AUTH, E_INVAL, E_NOTFOUND } from "../../../core/errors";
 import { PT_LEN, PWT_LEN, PHONE_ID_LEN, TokenRecord } from "..";
-import { freshRig, phone, same } from "./rig";
+import { MINUTE, freshRig, phone, same } from "./rig";
 
 describe("PT bound to its phone", () => {
   it("is issued only against the current PWT", () => {
@@ -46,6 +46,7 @@ describe("PT bound to its phone", () => {
     const rig = freshRig();
     const a = phone(1);
     const pt = rig.issuePt(a);
+    rig.runTo(MINUTE);
     const before = rig.records.writes;
     expect(rig.tokens.checkPt(pt, a)).toBe(OK);
     expect(rig.records.writes - before).toBe(1);
