@@ -90,13 +90,15 @@ export class Tokens extends DeadlineOwner {
     if (this.has(TokenRecord.PT_ATTEMPTS)) t.erase(TokenRecord.PT_ATTEMPTS);
     rc = t.commit();
     if (rc != OK) { wipe(record); return rc; }   // nothing changed
+    // The PWT is new whatever follows. Its period restarts; if that write fails, the old
+    // rotation time stays, which only ends the new PWT sooner.
+    this.arm(TokenDeadline.PWT_ROTATE, this.config.pwtRotateMs, this.config.pwtRotateMs);
+    this.events.onPwtRotated();
     rc = this.arm(TokenDeadline.PT_IDLE, this.config.ptIdleMs, 0);
     if (rc != OK) { wipe(record); this.dropPt(); return rc; }   // no PT without its lifetime
     for (let i = 0; i < PT_LEN; i++) out[i] = record[i];
     wipe(record);
-    rc = this.arm(TokenDeadline.PWT_ROTATE, this.config.pwtRotateMs, this.config.pwtRotateMs);
-    this.events.onPwtRotated();
-    return rc == OK ? PT_LEN : rc;
+    return PT_LEN;
   }
 
   /** A control request with a PT from the phone `phoneId`: OK (and its idle time starts
