@@ -14,7 +14,6 @@ import {
   CLOUD_MAX, CLOUD_MIN, FINGERPRINT_LEN, PHONE_ID_LEN, PT_LEN, PWT_LEN, TokenDeadline, TokenRecord,
 } from "./ids";
 
-
 export class Tokens extends DeadlineOwner {
   private registered: i32 = OK;
 
