@@ -68,6 +68,9 @@ export class PrepaidCounter {
    *  AppliedCharges); E_INVAL for id 0, amount 0 or an unknown kind; E_RANGE when the
    *  balance would exceed maxBalance; a store error, after which nothing changed. */
   charge(id: u32, amount: u32, kind: u8): i32 {
+    // A refused charge (a replay, mostly) answers before a transaction is made.
+    const refused = this.refusal(id, amount, kind);
+    if (refused != Prepaid.APPLIED) return refused;
     const t = this.store.begin();
     const rc = this.stageCharge(t, id, amount, kind);
     if (rc != Prepaid.APPLIED) { t.discard(); return rc; }
@@ -78,12 +81,8 @@ export class PrepaidCounter {
    *  with its replay floor) when charge() would apply it: APPLIED, and the caller commits
    *  `t` and hands the result to adopt(). Any other answer stages nothing. */
   stageCharge(t: CredentialTransaction, id: u32, amount: u32, kind: u8): i32 {
-    if (this.failure != OK) return this.failure;
-    if (this.staged) return E_BUSY;
-    if (id == 0 || amount == 0 || (kind != ChargeKind.FREE && kind != ChargeKind.PAID)) return E_INVAL;
-    const seen = this.applied.seen(id);
-    if (seen != Seen.NEW) return seen;
-    if (amount > this.maxBalance - this.balance) return E_RANGE;
+    const refused = this.refusal(id, amount, kind);
+    if (refused != Prepaid.APPLIED) return refused;
     this.encodeCounter(this.version + 1, this.balance + amount,
       this.freeTotal + (kind == ChargeKind.FREE ? <u64>amount : 0),
       this.paidTotal + (kind == ChargeKind.PAID ? <u64>amount : 0), this.debitedTotal);
@@ -145,6 +144,16 @@ export class PrepaidCounter {
     putU32LE(out, 33, this.applied.floor);
     putU32LE(out, 37, this.applied.highest());
     return MIRROR_BYTES;
+  }
+
+  // Why charge `id` is not applied (USED, OLD, an error), or APPLIED when it would be.
+  private refusal(id: u32, amount: u32, kind: u8): i32 {
+    if (this.failure != OK) return this.failure;
+    if (this.staged) return E_BUSY;
+    if (id == 0 || amount == 0 || (kind != ChargeKind.FREE && kind != ChargeKind.PAID)) return E_INVAL;
+    const seen = this.applied.seen(id);
+    if (seen != Seen.NEW) return seen;
+    return amount > this.maxBalance - this.balance ? E_RANGE : Prepaid.APPLIED;
   }
 
   private encodeCounter(version: u32, balance: u32, free: u64, paid: u64, debited: u64): void {
