@@ -35,6 +35,13 @@ export class Device {
   }
 }
 
+/** A boot that power cuts short (the spec armed flash_cut): whatever the mount managed
+ *  to repair stays in flash for the next boot; the results do not matter. */
+export function bootCut(): void {
+  const store = new CredentialStore(new RecordStore(), new Keyspace([CREDENTIAL_KEYS, ONBOARDING_KEYS, CLOUD_LINK_KEYS, PREPAID_KEYS]));
+  if (store.open() == OK) new PrepaidCounter(store).open();
+}
+
 function mountStore(): CredentialStore {
   const store = new CredentialStore(new RecordStore(), new Keyspace([CREDENTIAL_KEYS, ONBOARDING_KEYS, CLOUD_LINK_KEYS, PREPAID_KEYS]));
   expect(store.open()).toBe(OK);

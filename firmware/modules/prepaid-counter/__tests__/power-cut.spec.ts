@@ -4,7 +4,7 @@
 // charge replayed then is applied at most once in total.
 import { ChargeKind, Prepaid } from "../index";
 import { OK } from "../../../core/errors";
-import { Device, freshDevice, restoreFlash, snapshotFlash } from "./device";
+import { Device, bootCut, freshDevice, restoreFlash, snapshotFlash } from "./device";
 
 @external("testing", "flash_ops") declare function flash_ops(): i32;
 @external("testing", "flash_cut") declare function flash_cut(at: i32, keep: i32): void;
@@ -138,6 +138,45 @@ describe("prepaid counter: power cut at every flash write", () => {
     log<string>("charge across pages: " + (seen.size - 1).toString() + " positions (up to " + most.toString() + " flash operations), "
       + t.cuts.toString() + " cuts (" + t.resumed.toString() + " in a collection), " + t.tried.toString() + " charges tried, "
       + t.applied.toString() + " applied");
+  });
+
+  it("a charge stays exactly once when power is cut again while the next boot repairs it", () => {
+    setUp();
+    const flash = snapshotFlash();
+    const n = opsOf(flash, charge2);
+    let cuts = 0, applied = 0, repairs = 0;
+    for (let at = 1; at <= n; at++) {
+      // The first cut, then the flash as the next boot finds it.
+      restoreFlash(flash);
+      const d = new Device();
+      flash_cut(at, 0);
+      charge2(d);
+      flash_cut(0, 0);
+      const torn = snapshotFlash();
+      const before = flash_ops();
+      d.reboot();
+      const m = flash_ops() - before;   // what that boot writes: scrubs, roll-forward
+      if (m > 0) repairs++;
+      for (let j = 1; j <= m; j++) {
+        restoreFlash(torn);
+        flash_cut(j, 0);
+        bootCut();
+        flash_cut(0, 0);
+        d.reboot();
+        expect(d.opened).toBe(OK);
+        cuts++;
+        const was = d.counter.balance;
+        expect(was == 43 || was == 143).toBe(true);
+        if (was == 143) applied++;
+        const rc = d.counter.charge(2, 100, PAID);
+        if (rc == Prepaid.APPLIED) applied++;
+        else expect(rc).toBe(Prepaid.USED);
+        expect(d.counter.balance).toBe(143);
+      }
+    }
+    expect(repairs).toBeGreaterThan(0);
+    expect(applied).toBe(cuts);
+    log<string>("charge, cut again during the repairing boot: " + cuts.toString() + " double cuts, " + applied.toString() + " applied");
   });
 
   it("a debit is taken exactly once or not at all", () => {
