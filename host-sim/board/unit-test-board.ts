@@ -10,11 +10,13 @@
 // sent on a link, so that a spec can play the phone or the peer the module talks to;
 // mqtt_state reports the broker connection up or down as the host's MQTT client would
 // (the MQTT_STATE event's argument), and mqtt_published / mqtt_last show what was
-// published.
+// published; flash_ops counts the flash writes and erases so far, and flash_cut makes
+// power fail during a given one of the next (only part of it landing), so that a spec can
+// cut power at every write of an operation and reopen the store as the next boot would.
 import type { BoardOutput } from "../device/types.ts";
 import { KEY_SLOTS, SLOT_SEAL, simulatedSlotKey } from "./efuse.ts";
-import { E_NOTFOUND, E_RANGE } from "./errors.ts";
-import { NorFlash } from "./flash.ts";
+import { E_IO, E_NOTFOUND, E_RANGE } from "./errors.ts";
+import { FLASH_PAGE_SIZE, NorFlash } from "./flash.ts";
 import { Drbg } from "./random.ts";
 import { TsBoard } from "./ts-board.ts";
 
@@ -33,6 +35,12 @@ export interface UnitTestBoard {
     link_last(link: number, ptr: number, cap: number): number;
     /** The MQTT client's state as the MQTT_STATE event reports it: 1 connected. */
     mqtt_state(arg: number): void;
+    /** Flash writes and erases since the board was made (each is one operation). */
+    flash_ops(): number;
+    /** Power fails during the `at`-th flash operation from now (1-based): only its first
+     *  `keep` bytes land, and every later write or erase lands nothing and returns E_IO
+     *  until flash_cut(0, 0) brings power back (the spec then remounts, as a boot would). */
+    flash_cut(at: number, keep: number): void;
     /** How many messages were published so far. */
     mqtt_published(): number;
     /** Copies the last published payload to ptr (at most cap bytes), as link_last. */
@@ -53,7 +61,7 @@ export function createUnitTestBoard(): UnitTestBoard {
     if (memory && memory.buffer !== buffer) { buffer = memory.buffer; view = new Uint8Array(buffer); }
     return view;
   };
-  const flash = new NorFlash(null, UNIT_TEST_PAGES);
+  const flash = new CuttableFlash(null, UNIT_TEST_PAGES);
   const slots = Array.from({ length: KEY_SLOTS }, (_, s) => (s === SLOT_SEAL ? simulatedSlotKey(UNIT_TEST_KEY_SEED, s) : null));
   const ts = new TsBoard(flash, new Drbg(0), mem, slots);
   const copyOut = (data: Uint8Array, ptr: number, cap: number) => {
@@ -70,6 +78,8 @@ export function createUnitTestBoard(): UnitTestBoard {
         if (len < 0 || p + len > m.length) return E_RANGE;
         return flash.poke(addr, m.subarray(p, p + len));
       },
+      flash_ops: () => flash.ops,
+      flash_cut: (at, keep) => { flash.cut(at, keep); },
       link_last: (link, ptr, cap) => {
         const sent = ts.outputs.filter((o) => o.t === "link" && o.link === link);
         const last = sent[sent.length - 1];
@@ -87,4 +97,42 @@ export function createUnitTestBoard(): UnitTestBoard {
     outputs: () => ts.outputs,
     attach(exports) { memory = exports.memory ?? null; },
   };
+}
+
+/** Flash whose power a spec can cut at a given operation. NorFlash's own fault (given at
+ *  construction) ends the host's run by throwing, which a wasm spec cannot catch; here the
+ *  spec keeps running, and the flash simply takes nothing more until power is back. */
+class CuttableFlash extends NorFlash {
+  private cutAt = 0;     // operations left until the cut one (0: none armed)
+  private keep = 0;
+  private off = false;   // power is gone: nothing lands
+
+  cut(at: number, keep: number): void {
+    this.off = false;
+    this.cutAt = at > 0 ? at : 0;
+    this.keep = Math.max(0, keep);
+  }
+
+  override write(addr: number, data: Uint8Array): number {
+    if (this.off) return E_IO;
+    if (!this.cutting()) return super.write(addr, data);
+    if (this.keep > 0) super.write(addr, data.subarray(0, Math.min(this.keep, data.length)));
+    return E_IO;
+  }
+
+  override erase(page: number): number {
+    if (this.off) return E_IO;
+    if (!this.cutting()) return super.erase(page);
+    // An erase cut short: its first `keep` bytes are erased, the rest of the page is not.
+    if (this.keep > 0 && page >= 0 && page < this.pages) this.poke(page * FLASH_PAGE_SIZE, new Uint8Array(Math.min(this.keep, FLASH_PAGE_SIZE)).fill(0xff));
+    return E_IO;
+  }
+
+  // Whether this operation is the one power fails in; from then on power is off.
+  private cutting(): boolean {
+    if (this.cutAt === 0) return false;
+    if (--this.cutAt > 0) return false;
+    this.off = true;
+    return true;
+  }
 }
