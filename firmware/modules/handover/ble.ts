@@ -6,6 +6,7 @@
 // comparison on its panel, so it neither sends nor needs OOB pairing values.
 import { OK, E_MALFORMED, E_NOSPACE, E_RANGE } from "../../core/errors";
 import { ByteWriter } from "./writer";
+import { NO_BYTES } from "./empty";
 
 export const BLE_OOB_MIME = "application/vnd.bluetooth.le.oob";
 
@@ -33,12 +34,12 @@ export const MAX_MANUFACTURER_DATA: i32 = 29;
 
 export class BleOob {
   /** 6 bytes, most significant first (sent least significant first). */
-  address: Uint8Array = new Uint8Array(6);
+  address: Uint8Array = NO_BYTES;
   addressType: u8 = AddressType.PUBLIC;
   /** LeRole.*, NONE when not sent. */
   role: i32 = LeRole.NONE;
   /** Company id (LE) and data as sent; empty when not sent. */
-  manufacturerData: Uint8Array = new Uint8Array(0);
+  manufacturerData: Uint8Array = NO_BYTES;
 }
 
 export class BleOobDecoded {
@@ -76,7 +77,7 @@ export function decodeBleOob(p: Uint8Array): BleOobDecoded {
       o.role = <i32>p[at];
     } else if (type == AdType.MANUFACTURER_DATA) {
       if (n < 2 || n > MAX_MANUFACTURER_DATA) return failed(r, E_RANGE);
-      o.manufacturerData = p.slice(at, at + n);
+      o.manufacturerData = p.subarray(at, at + n);
     }
     i += 1 + len;
   }

@@ -8,6 +8,7 @@
 import { OK, E_MALFORMED, E_NOSPACE, E_UNSUPPORTED } from "../../core/errors";
 import { NdefRecord, Tnf, MAX_RECORDS, MAX_PAYLOAD, decodeNdef, encodeNdef } from "../../core/codecs/ndef";
 import { ByteWriter } from "./writer";
+import { NO_BYTES } from "./empty";
 import { WifiCredential, WscLayout, WSC_MIME, decodeWsc, encodeWsc } from "./wsc";
 import { WifiDirectGroup, P2P_MIME, decodeWifiDirect, encodeWifiDirect } from "./p2p";
 import { BleOob, BLE_OOB_MIME, decodeBleOob, encodeBleOob } from "./ble";
@@ -28,7 +29,7 @@ const HS = ascii("Hs"), AC = ascii("ac"), HR = ascii("Hr");
 const WSC = ascii(WSC_MIME), P2P = ascii(P2P_MIME), BLE = ascii(BLE_OOB_MIME);
 const URI = ascii(URI_TYPE), AAR = ascii(AAR_TYPE);
 const ID_WIFI_DIRECT = ascii("p"), ID_WIFI = ascii("w"), ID_BLE = ascii("b");
-const NONE = new Uint8Array(0);
+const NONE = NO_BYTES;
 
 function ascii(s: string): Uint8Array {
   const b = new Uint8Array(s.length);

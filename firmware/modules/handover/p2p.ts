@@ -12,6 +12,7 @@ import { OK, E_MALFORMED, E_NOSPACE, E_RANGE, E_UNSUPPORTED } from "../../core/e
 import { getU16BE, getU16LE } from "../../core/codecs/bytes";
 import { AuthType, EncryptionType, WifiCredential, WscLayout, decodeWsc, encodeWsc, MAX_SSID } from "./wsc";
 import { ByteWriter } from "./writer";
+import { NO_BYTES } from "./empty";
 
 export const P2P_MIME = "application/vnd.wfa.p2p";
 
@@ -32,15 +33,15 @@ export const MAX_PASSPHRASE: i32 = 63;
 
 export class WifiDirectGroup {
   /** The group owner's P2P device address, 6 bytes, most significant first. */
-  deviceAddress: Uint8Array = new Uint8Array(6);
+  deviceAddress: Uint8Array = NO_BYTES;
   /** "DIRECT-" + two characters + an optional postfix, 9..32 bytes. */
-  ssid: Uint8Array = new Uint8Array(0);
+  ssid: Uint8Array = NO_BYTES;
   /** A secret: the caller wipes it once used. */
-  passphrase: Uint8Array = new Uint8Array(0);
+  passphrase: Uint8Array = NO_BYTES;
   deviceCapability: u8 = 0;
   groupCapability: u8 = GroupCapability.GROUP_OWNER;
   /** Operating channel: 3-byte country string (empty: not given), class and channel. */
-  country: Uint8Array = new Uint8Array(0);
+  country: Uint8Array = NO_BYTES;
   operatingClass: u8 = 0;
   channel: u8 = 0;
 }
@@ -85,11 +86,11 @@ export function decodeWifiDirect(p: Uint8Array): WifiDirectDecoded {
     } else if (id == P2pAttr.GROUP_ID) {
       if (len < 6) return failed(r, E_MALFORMED);
       if (len - 6 > MAX_SSID) return failed(r, E_RANGE);
-      g.deviceAddress = p.slice(i, i + 6);
-      g.ssid = p.slice(i + 6, i + len);
+      g.deviceAddress = p.subarray(i, i + 6);
+      g.ssid = p.subarray(i + 6, i + len);
     } else if (id == P2pAttr.OPERATING_CHANNEL) {
       if (len != 5) return failed(r, E_MALFORMED);
-      g.country = p.slice(i, i + 3);
+      g.country = p.subarray(i, i + 3);
       g.operatingClass = p[i + 3]; g.channel = p[i + 4];
     }
     i += len;

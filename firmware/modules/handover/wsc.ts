@@ -8,6 +8,7 @@
 import { OK, E_MALFORMED, E_NOSPACE, E_RANGE, E_UNSUPPORTED } from "../../core/errors";
 import { getU16BE } from "../../core/codecs/bytes";
 import { ByteWriter } from "./writer";
+import { NO_BYTES } from "./empty";
 
 export const WSC_MIME = "application/vnd.wfa.wsc";
 
@@ -54,11 +55,12 @@ const SORTED_ORDER: StaticArray<u16> = [0x1003, 0x100f, 0x1020, 0x1026, 0x1027, 
 
 export class WifiCredential {
   networkIndex: u8 = 1;
-  ssid: Uint8Array = new Uint8Array(0);
+  ssid: Uint8Array = NO_BYTES;
   authType: u16 = AuthType.OPEN;
   encryptionType: u16 = EncryptionType.NONE;
-  /** A secret: the caller wipes it (core/codecs wipe) once it is used. */
-  networkKey: Uint8Array = new Uint8Array(0);
+  /** A secret: the caller wipes it (core/codecs wipe) once it is used; a decoded one is a
+   *  view into the decoded payload, so that wipes the payload's copy. */
+  networkKey: Uint8Array = NO_BYTES;
   /** 6 bytes, most significant first; ff:ff:ff:ff:ff:ff means any. */
   macAddress: Uint8Array = anyMac();
   /** The WFA vendor extension's Version2 at the top level; 0 when absent. */
@@ -76,6 +78,7 @@ export function knownAuthType(v: u32): bool { return v == 1 || v == 2 || v == 8 
 export function knownEncryptionType(v: u32): bool { return v == 1 || v == 2 || v == 4 || v == 8 || v == 0x0c; }
 
 /** The first credential of a WSC payload (p[start, end)), with the top-level Version2.
+ *  Its byte fields are views into p, not copies: wiping the key wipes it in p too.
  *  E_MALFORMED: a length past its container, a fixed-size attribute of the wrong size, a
  *  repeated attribute, no credential or no SSID / auth / encryption type in it; E_RANGE:
  *  an SSID of 0 or over 32 bytes, a key over 64; E_UNSUPPORTED: an unknown auth or
@@ -128,7 +131,7 @@ function decodeCredential(p: Uint8Array, start: i32, end: i32, c: WifiCredential
       c.networkIndex = p[i];
     } else if (type == WscAttr.SSID) {
       if (len == 0 || len > MAX_SSID) return E_RANGE;
-      c.ssid = p.slice(i, i + len);
+      c.ssid = p.subarray(i, i + len);
     } else if (type == WscAttr.AUTH_TYPE || type == WscAttr.ENCRYPTION_TYPE) {
       if (len != 2) return E_MALFORMED;
       const v = getU16BE(p, i);
@@ -141,10 +144,10 @@ function decodeCredential(p: Uint8Array, start: i32, end: i32, c: WifiCredential
       }
     } else if (type == WscAttr.NETWORK_KEY) {
       if (len > MAX_NETWORK_KEY) return E_RANGE;
-      c.networkKey = p.slice(i, i + len);
+      c.networkKey = p.subarray(i, i + len);
     } else if (type == WscAttr.MAC_ADDRESS) {
       if (len != 6) return E_MALFORMED;
-      c.macAddress = p.slice(i, i + 6);
+      c.macAddress = p.subarray(i, i + 6);
     }
     i += len;
   }
