@@ -170,6 +170,8 @@ test("the message: chunks, dangling ac, requests, repeats, URI and app records",
   assert.ok(onlyBle.ble);
   assert.equal(error(decodeUri(hex("24 61"))), E_UNSUPPORTED);
   assert.equal(error(decodeUri(new Uint8Array(0))), E_MALFORMED);
+  assert.equal(error(decodeUri(cat(hex("04"), utf8("printér")))), E_MALFORMED);
+  assert.equal(error(encodeHandover({ select: true, others: [], uri: "https://a b" })), E_MALFORMED);
   assert.equal(error(decodeHandover(encodeNdef([record(Tnf.EXTERNAL, "android.com:pkg", "", utf8("a b"))]))), E_MALFORMED);
   assert.equal(error(encodeHandover({ select: true, others: [], androidPackage: "com..x" })), E_MALFORMED);
   const many = Array.from({ length: 9 }, () => record(Tnf.EXTERNAL, "printer.example:x", "", new Uint8Array(0)));

@@ -316,9 +316,13 @@ const PREFIXES = ["", "http://www.", "https://www.", "http://", "https://", "tel
   "telnet://", "imap:", "rtsp://", "urn:", "pop:", "sip:", "sips:", "tftp:", "btspp://", "btl2cap://", "btgoep://",
   "tcpobex://", "irdaobex://", "file://", "urn:epc:id:", "urn:epc:tag:", "urn:epc:pat:", "urn:epc:raw:", "urn:epc:", "urn:nfc:"];
 
+/** URIs are visible ASCII (RFC 3986; an IRI comes percent-encoded), as on the firmware. */
+const visibleAscii = (b: Uint8Array) => b.every((x) => x >= 0x21 && x <= 0x7e);
+
 export function decodeUri(p: Uint8Array): Decoded<string> {
   if (p.length === 0) return fail(E_MALFORMED);
   if (p[0] >= PREFIXES.length) return fail(E_UNSUPPORTED);
+  if (!visibleAscii(p.subarray(1))) return fail(E_MALFORMED);
   const prefix = PREFIXES[p[0]];
   if (prefix.length + p.length - 1 > MAX_URI) return fail(E_RANGE);
   return ok(prefix + text(p.subarray(1)));
@@ -327,6 +331,7 @@ export function decodeUri(p: Uint8Array): Decoded<string> {
 function writeUri(uri: string, o: Out): number {
   const b = utf8(uri);
   if (b.length === 0 || b.length > MAX_URI) return E_RANGE;
+  if (!visibleAscii(b)) return E_MALFORMED;
   let best = 0;
   PREFIXES.forEach((s, c) => { if (s.length > PREFIXES[best].length && uri.startsWith(s)) best = c; });
   o.u8(best); o.put(b.subarray(PREFIXES[best].length));

@@ -21,17 +21,20 @@ const PREFIXES: StaticArray<string> = [
 
 export class UriDecoded {
   error: i32 = OK;
-  /** The whole URI, prefix expanded, UTF-8. */
+  /** The whole URI, prefix expanded: visible ASCII. */
   uri: Uint8Array | null = null;
 }
 
-/** E_MALFORMED: an empty payload; E_UNSUPPORTED: a prefix code past 0x23 (reserved);
- *  E_RANGE: a URI over MAX_URI bytes once expanded. */
+/** E_MALFORMED: an empty payload, or a byte that is not visible ASCII (a URI, RFC 3986:
+ *  an IRI comes percent-encoded, so no look-alike letters reach the phone's screen);
+ *  E_UNSUPPORTED: a prefix code past 0x23 (reserved); E_RANGE: a URI over MAX_URI bytes
+ *  once expanded. */
 export function decodeUri(p: Uint8Array): UriDecoded {
   const r = new UriDecoded();
   if (p.length == 0) { r.error = E_MALFORMED; return r; }
   const code = <i32>p[0];
   if (code >= PREFIXES.length) { r.error = E_UNSUPPORTED; return r; }
+  if (!visibleAscii(p, 1)) { r.error = E_MALFORMED; return r; }
   const prefix = PREFIXES[code];
   const n = prefix.length + p.length - 1;
   if (n > MAX_URI) { r.error = E_RANGE; return r; }
@@ -42,10 +45,17 @@ export function decodeUri(p: Uint8Array): UriDecoded {
   return r;
 }
 
-/** Appends the payload for a URI (UTF-8) with the longest prefix that abbreviates it.
- *  E_RANGE for an empty URI or one over MAX_URI, E_NOSPACE when w is full. */
+function visibleAscii(b: Uint8Array, from: i32): bool {
+  for (let k = from; k < b.length; k++) if (b[k] < 0x21 || b[k] > 0x7e) return false;
+  return true;
+}
+
+/** Appends the payload for a URI with the longest prefix that abbreviates it. E_RANGE for
+ *  an empty URI or one over MAX_URI, E_MALFORMED for one not in visible ASCII, E_NOSPACE
+ *  when w is full. */
 export function encodeUri(uri: Uint8Array, w: ByteWriter): i32 {
   if (uri.length == 0 || uri.length > MAX_URI) return E_RANGE;
+  if (!visibleAscii(uri, 0)) return E_MALFORMED;
   let best = 0;
   for (let c = 1; c < PREFIXES.length; c++) {
     const s = PREFIXES[c];

@@ -270,6 +270,9 @@ describe("handover message: refused", () => {
   it("URI and app records out of their rules", () => {
     expect(decodeUri(hex("24 61")).error).toBe(E_UNSUPPORTED);
     expect(decodeUri(EMPTY).error).toBe(E_MALFORMED);
+    expect(decodeUri(hex("04 70 72 69 6E 74 C3 A9 72")).error).toBe(E_MALFORMED);   // "printér": an IRI, not percent-encoded
+    expect(decodeUri(hex("04 61 20 62")).error).toBe(E_MALFORMED);                  // a space
+    expect(encodeUri(utf8("https://a b"), new ByteWriter(new Uint8Array(16)))).toBe(E_MALFORMED);
     expect(decodeUri(cat([hex("07"), filled(240, 0x61)])).error).toBe(E_RANGE);
     expect(handoverError(message([record(Tnf.WELL_KNOWN, "U", "", hex("24 61"))]))).toBe(E_UNSUPPORTED);
     expect(encodeUri(EMPTY, new ByteWriter(new Uint8Array(8)))).toBe(E_RANGE);
