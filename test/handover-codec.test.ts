@@ -1,11 +1,14 @@
 // The phone's handover codec (host-sim/phone/handover.ts) against the reference's vectors
 // (shared/reference/handover-formats.md), the malformed cases the firmware refuses (with
-// the same result codes), and the firmware's own bytes: the two messages of
+// the same result codes), and the firmware itself: the two messages of
 // firmware/modules/handover/__tests__/cross-check.spec.ts, read from that file, which the
-// firmware's unit test holds its encoder and decoder to.
+// firmware's unit test holds its encoder and decoder to; and the firmware's codec compiled
+// here (with the images' compiler options) answering thousands of damaged messages exactly
+// as the phone's does.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { E_MALFORMED, E_NOSPACE, E_RANGE, E_UNSUPPORTED } from "../host-sim/board/errors.ts";
 import {
@@ -13,6 +16,7 @@ import {
   encodeHandover, encodeWsc, type Decoded, type HandoverMessage, type NdefRecord, type WifiDirectGroup,
 } from "../host-sim/phone/handover.ts";
 import { encodeNdef } from "../host-sim/phone/ndef.ts";
+import { seededRandom } from "../host-sim/phone/seeded-random.ts";
 
 const hex = (s: string) => Uint8Array.from(Buffer.from(s.replace(/\s/g, ""), "hex"));
 const utf8 = (s: string) => new TextEncoder().encode(s);
@@ -189,4 +193,81 @@ test("the printer's answer: every truncation refused, every flipped byte answere
     }
   }
   assert.ok(refused > a.length);
+});
+
+// ---- the firmware and the phone on the same damaged messages
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+/** The firmware's codec alone (firmware/modules/handover/__tests__/agreement-entry.ts),
+ *  compiled with the images' options; roundTrip decodes and re-encodes what it accepted. */
+async function firmwareCodec(): Promise<(b: Uint8Array) => number | Uint8Array> {
+  const asc = (await import("assemblyscript/asc")).default;
+  let wasm: Uint8Array | undefined;
+  const out: string[] = [];
+  const sink = { write: (s: string) => { out.push(String(s)); return true; } };
+  const { error } = await asc.main(["firmware/modules/handover/__tests__/agreement-entry.ts", "--config", resolve(root, "asconfig.json"),
+    "--target", "smart-plug", "--outFile", "agreement.wasm", "--textFile", "agreement.wat"], {
+    readFile: (name: string, dir: string) => { try { return readFileSync(resolve(root, dir, name), "utf8"); } catch { return null; } },
+    writeFile: (name: string, contents: Uint8Array) => { if (name.endsWith(".wasm")) wasm = contents; },
+    listFiles: () => [], stdout: sink, stderr: sink,
+  });
+  assert.ifError(error ? new Error(`${error.message}\n${out.join("")}`) : null);
+  const board = { panic: () => { throw new Error("firmware panic"); } };
+  const x = new WebAssembly.Instance(new WebAssembly.Module(wasm!), { board }).exports as {
+    memory: WebAssembly.Memory; ioBuffer(): number; ioSize(): number; roundTrip(n: number): number; __collect(): void };
+  return (b) => {
+    assert.ok(b.length <= x.ioSize());
+    new Uint8Array(x.memory.buffer, x.ioBuffer(), b.length).set(b);
+    const n = x.roundTrip(b.length);
+    const r = n < 0 ? n : new Uint8Array(x.memory.buffer, x.ioBuffer(), n).slice();
+    x.__collect();                                         // as an image's settle() would
+    return r;
+  };
+}
+
+function phoneRoundTrip(b: Uint8Array): number | Uint8Array {
+  const d = decodeHandover(b);
+  if (!d.ok) return d.error;
+  const e = encodeHandover(d.value);
+  return e.ok ? e.value : e.error;
+}
+
+/** Every cut, every byte replaced by five values, and random multi-byte damage. */
+function* damaged(seed: Uint8Array, rnd: ReturnType<typeof seededRandom>, random: number): Generator<Uint8Array> {
+  yield seed;
+  for (let n = 0; n < seed.length; n++) yield seed.subarray(0, n);
+  for (let i = 0; i < seed.length; i++) {
+    for (const v of [0x00, 0xff, seed[i] ^ 0x01, seed[i] ^ 0x80, (seed[i] + 0x10) & 0xff]) {
+      const b = seed.slice(); b[i] = v; yield b;
+    }
+  }
+  for (let k = 0; k < random; k++) {
+    const b = seed.slice();
+    const r = rnd.bytes(8);
+    for (let j = 0; j < 1 + (r[0] & 3); j++) b[(r[1 + 2 * j] << 8 | r[2 + 2 * j]) % b.length] = r[7 - j];
+    yield b;
+  }
+}
+
+test("the firmware and the phone answer every damaged message alike", async () => {
+  const firmware = await firmwareCodec();
+  const ble = (id: string) => record(Tnf.MEDIA, "application/vnd.bluetooth.le.oob", id, hex(ADDRESS + " 02 1C 00"));
+  const wsc = (id: string) => record(Tnf.MEDIA, "application/vnd.wfa.wsc", id, cat(attr(0x104a, hex("10")), credential(ssid("home"), auth(0x22), enc(0x0c), key(utf8("passphrase")))));
+  const ac = (id: string) => record(Tnf.WELL_KNOWN, "ac", "", cat(hex("01"), Uint8Array.of(id.length), utf8(id), hex("00")));
+  const seeds = [
+    pinned("PRINTER_ANSWER"), pinned("PHONE_ROUTER"), TAG_2.subarray(2, 2 + TAG_2[1]), BLE_1,
+    encodeNdef([record(Tnf.WELL_KNOWN, "Hs", "", cat(hex("12"), encodeNdef([ac("w"), ac("b")]))), wsc("w"), ble("b"),
+      record(Tnf.WELL_KNOWN, "U", "", cat(hex("03"), utf8("printer.example/ink"))), record(Tnf.EXTERNAL, "printer.example:svwt", "", hex("0102"))]),
+  ];
+  const rnd = seededRandom("handover agreement");
+  let inputs = 0, accepted = 0;
+  for (const seed of seeds) {
+    for (const b of damaged(seed, rnd, 400)) {
+      inputs++;
+      const fw = firmware(b), phone = phoneRoundTrip(b);
+      if (typeof fw !== "number") accepted++;
+      assert.deepEqual(phone, fw, `input ${Buffer.from(b).toString("hex")}`);
+    }
+  }
+  assert.ok(accepted > seeds.length && accepted < inputs, `${accepted} of ${inputs} accepted`);
 });
