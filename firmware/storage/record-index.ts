@@ -37,5 +37,9 @@ export class RecordIndex<E> {
 
   /** A copy of the keys, oldest first: safe to change the index while walking it. */
   keys(): u32[] { return this.ids.slice(0); }
-  values(): E[] { return this.entries.slice(0); }
+
+  /** Position-wise reads, for walks that leave the index as it is (no copy made). */
+  get size(): i32 { return this.ids.length; }
+  keyAt(i: i32): u32 { return unchecked(this.ids[i]); }
+  entryAt(i: i32): E { return unchecked(this.entries[i]); }
 }

@@ -294,9 +294,9 @@ export class RecordStore {
   }
 
   keys(): u32[] {
-    const all = this.index.keys();
+    const ix = this.index;
     const live: u32[] = [];   // a literal: new Array<u32>() would bring the constructor into the image
-    for (let i = 0; i < all.length; i++) if (!this.index.get(all[i]).tomb) live.push(all[i]);
+    for (let i = 0, n = ix.size; i < n; i++) if (!ix.entryAt(i).tomb) live.push(ix.keyAt(i));
     return live;
   }
 
@@ -538,10 +538,10 @@ export class RecordStore {
 
   /** Bytes of live records, in one page or (page < 0) in the whole store. */
   private liveBytes(page: i32): i32 {
-    const vals = this.index.values();
+    const ix = this.index;
     let n = 0;
-    for (let i = 0; i < vals.length; i++) {
-      const e = vals[i];
+    for (let i = 0, c = ix.size; i < c; i++) {
+      const e = ix.entryAt(i);
       if (!e.tomb && (page < 0 || this.pageOf(e.addr) == page)) n += recordSize(e.len);
     }
     return n;
@@ -573,31 +573,23 @@ export class RecordStore {
   /** Whether flash [addr, addr+len) is all 0xFF (ones) or all 0x00. Reads WIDE bytes per
    *  board call and folds 64 bytes per loop pass with eight u64 loads: under an
    *  interpreter a byte-wise loop costs about 1,600 instructions a byte, and mount checks
-   *  every free page this way. */
+   *  every free page this way. One loop serves both patterns: each word XOR the pattern
+   *  is zero exactly when the word is the pattern. */
   private allBytes(addr: i32, len: i32, ones: bool): bool {
     const buf = this.wide.dataStart;
+    const pat: u64 = ones ? u64.MAX_VALUE : 0;
     for (let done = 0; done < len; done += WIDE) {
       const n = min(WIDE, len - done);
       if (board.flashRead(addr + done, this.wide, 0, n) < 0) return false;
       const end = buf + <usize>(n & ~63);
       let p = buf;
-      if (ones) {
-        let acc: u64 = u64.MAX_VALUE;
-        for (; p < end; p += 64) {
-          acc &= load<u64>(p) & load<u64>(p, 8) & load<u64>(p, 16) & load<u64>(p, 24)
-            & load<u64>(p, 32) & load<u64>(p, 40) & load<u64>(p, 48) & load<u64>(p, 56);
-        }
-        if (acc != u64.MAX_VALUE) return false;
-      } else {
-        let acc: u64 = 0;
-        for (; p < end; p += 64) {
-          acc |= load<u64>(p) | load<u64>(p, 8) | load<u64>(p, 16) | load<u64>(p, 24)
-            | load<u64>(p, 32) | load<u64>(p, 40) | load<u64>(p, 48) | load<u64>(p, 56);
-        }
-        if (acc != 0) return false;
+      let acc: u64 = 0;
+      for (; p < end; p += 64) {
+        acc |= (load<u64>(p) ^ pat) | (load<u64>(p, 8) ^ pat) | (load<u64>(p, 16) ^ pat) | (load<u64>(p, 24) ^ pat)
+          | (load<u64>(p, 32) ^ pat) | (load<u64>(p, 40) ^ pat) | (load<u64>(p, 48) ^ pat) | (load<u64>(p, 56) ^ pat);
       }
-      const v: u8 = ones ? 0xff : 0;
-      for (; p < buf + <usize>n; p++) if (load<u8>(p) != v) return false;
+      for (; p < buf + <usize>n; p++) acc |= <u64>load<u8>(p) ^ (pat & 0xff);
+      if (acc != 0) return false;
     }
     return true;
   }
