@@ -1,45 +1,43 @@
 // Where each key's newest record is: the record store's in-RAM index, rebuilt at mount.
-// Two arrays searched in order instead of a Map: an image holds tens of keys, so a scan
+// One array searched in order instead of a Map: an image holds tens of keys, so a scan
 // costs little, and the hash map's code is gone from every image. Insertion order is
-// kept as a Map keeps it (an update stays in place, a key removed and set again goes
+// kept as a Map keeps it (an update stays in place, a key removed and added again goes
 // last): collection copies records in this order, so it decides the flash bytes.
 
-export class RecordIndex<E> {
-  private ids: u32[] = [];
-  private entries: E[] = [];
+/** A key's newest record: where it is and what it holds. */
+export class Entry {
+  constructor(public key: u32, public seq: u32, public addr: i32, public len: i32, public tomb: bool) {}
 
-  private find(key: u32): i32 {
-    const ids = this.ids;
-    for (let i = 0, n = ids.length; i < n; i++) if (unchecked(ids[i]) == key) return i;
-    return -1;
+  /** Points the entry at a newer record of its key; it keeps its place in the index. */
+  move(seq: u32, addr: i32, len: i32, tomb: bool): void {
+    this.seq = seq; this.addr = addr; this.len = len; this.tomb = tomb;
+  }
+}
+
+export class RecordIndex {
+  /** Oldest first. Read by position for walks; changed only through add/removeAt. */
+  entries: Entry[] = [];
+
+  /** The key's entry, or null. */
+  find(key: u32): Entry | null {
+    const a = this.entries;
+    for (let i = 0, n = a.length; i < n; i++) {
+      const e = unchecked(a[i]);
+      if (e.key == key) return e;
+    }
+    return null;
   }
 
-  has(key: u32): bool { return this.find(key) >= 0; }
+  /** Adds the entry of a key the index does not hold yet. */
+  add(e: Entry): void { this.entries.push(e); }
 
-  /** The key's entry; the caller has checked has(key). */
-  get(key: u32): E { return this.entries[this.find(key)]; }
-
-  set(key: u32, e: E): void {
-    const i = this.find(key);
-    if (i >= 0) { this.entries[i] = e; return; }
-    this.ids.push(key);
-    this.entries.push(e);
+  /** Removes the entry at position i; later entries move up one place. Shifted by hand:
+   *  splice would allocate an array of the removed entries. */
+  removeAt(i: i32): void {
+    const a = this.entries;
+    for (const n = a.length - 1; i < n; i++) unchecked(a[i] = a[i + 1]);
+    a.pop();
   }
 
-  delete(key: u32): void {
-    const i = this.find(key);
-    if (i < 0) return;
-    this.ids.splice(i, 1);
-    this.entries.splice(i, 1);
-  }
-
-  clear(): void { this.ids = []; this.entries = []; }
-
-  /** A copy of the keys, oldest first: safe to change the index while walking it. */
-  keys(): u32[] { return this.ids.slice(0); }
-
-  /** Position-wise reads, for walks that leave the index as it is (no copy made). */
-  get size(): i32 { return this.ids.length; }
-  keyAt(i: i32): u32 { return unchecked(this.ids[i]); }
-  entryAt(i: i32): E { return unchecked(this.entries[i]); }
+  clear(): void { this.entries = []; }
 }

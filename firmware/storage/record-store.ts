@@ -8,11 +8,7 @@ import {
   PAGE_MAGIC, PAGE_HEADER, PAGE_STATE_OFF, PAGE_FREEING, REC_HEADER, REC_FREE, REC_CLAIMED,
   REC_COMMITTED, REC_SCRUBBED, FLAG_TOMBSTONE, FLAG_TXN, FLAG_COMMIT, TXN_COMMIT_LEN, KEY_NONE, align4, recordSize,
 } from "./layout";
-import { RecordIndex } from "./record-index";
-
-class Entry {
-  constructor(public seq: u32, public addr: i32, public len: i32, public tomb: bool) {}
-}
+import { Entry, RecordIndex } from "./record-index";
 
 /** A transaction member found claimed at mount: valid if its commit record is. */
 class Pending {
@@ -96,7 +92,7 @@ export class RecordStore {
   private state: StaticArray<u8> = new StaticArray<u8>(0);
   private pageSeq: StaticArray<u32> = new StaticArray<u32>(0);
   private pageEnd: StaticArray<i32> = new StaticArray<i32>(0);
-  private index: RecordIndex<Entry> = new RecordIndex<Entry>();
+  private index: RecordIndex = new RecordIndex();
   private nextSeq: u32 = 1;
   private maxPageSeq: u32 = 0;
   private active: i32 = -1;
@@ -216,8 +212,8 @@ export class RecordStore {
         if (!this.isZero(addr + REC_HEADER, align4(len))) { this.scrub(addr, len); this.report.scrubbed++; }
       } else {
         let keep = false;
-        if (st == REC_COMMITTED && this.index.has(key)) {
-          const e = this.index.get(key);
+        const e = st == REC_COMMITTED ? this.index.find(key) : null;
+        if (e !== null) {
           keep = e.seq == seq && (e.addr == addr || this.state[p] == P_FREEING) && this.dataCrc(addr + REC_HEADER, len) == dcrc;
         }
         if (!keep) { this.scrub(addr, len); this.report.scrubbed++; }
@@ -254,24 +250,27 @@ export class RecordStore {
   }
 
   private consider(key: u32, seq: u32, addr: i32, len: i32, tomb: bool, p: i32): void {
-    if (!this.index.has(key)) { this.index.set(key, new Entry(seq, addr, len, tomb)); return; }
-    const e = this.index.get(key);
+    const e = this.index.find(key);
+    if (e === null) { this.index.add(new Entry(key, seq, addr, len, tomb)); return; }
     // A copy made by an unfinished collection has the same seq: prefer the one that stays.
     const better = seq > e.seq || (seq == e.seq && this.state[this.pageOf(e.addr)] == P_FREEING && this.state[p] != P_FREEING);
-    if (better) { e.seq = seq; e.addr = addr; e.len = len; e.tomb = tomb; }
+    if (better) e.move(seq, addr, len, tomb);
   }
 
   // ---------------------------------------------------------------- reads
 
-  has(key: u32): bool {
-    if (!this.index.has(key)) return false;
-    return !this.index.get(key).tomb;
+  has(key: u32): bool { return this.live(key) !== null; }
+
+  /** The key's entry unless absent or removed (a tombstone). */
+  private live(key: u32): Entry | null {
+    const e = this.index.find(key);
+    return e === null || e.tomb ? null : e;
   }
 
   /** The value, or null if absent or if its bytes no longer match their CRC. */
   get(key: u32): Uint8Array | null {
-    if (!this.has(key)) return null;
-    const e = this.index.get(key);
+    const e = this.live(key);
+    if (e === null) return null;
     const out = new Uint8Array(e.len);
     return this.readValue(e, out) ? out : null;
   }
@@ -281,8 +280,8 @@ export class RecordStore {
    *  match their CRC). For values read many at a time, whose copies would otherwise all
    *  stay garbage until the event ends (the heap is a fixed arena: board/heap.ts). */
   readInto(key: u32, out: Uint8Array): i32 {
-    if (!this.has(key)) return E_NOTFOUND;
-    const e = this.index.get(key);
+    const e = this.live(key);
+    if (e === null) return E_NOTFOUND;
     if (e.len > out.length) return E_RANGE;
     return this.readValue(e, out) ? e.len : E_IO;
   }
@@ -294,9 +293,12 @@ export class RecordStore {
   }
 
   keys(): u32[] {
-    const ix = this.index;
+    const all = this.index.entries;
     const live: u32[] = [];   // a literal: new Array<u32>() would bring the constructor into the image
-    for (let i = 0, n = ix.size; i < n; i++) if (!ix.entryAt(i).tomb) live.push(ix.keyAt(i));
+    for (let i = 0, n = all.length; i < n; i++) {
+      const e = unchecked(all[i]);
+      if (!e.tomb) live.push(e.key);
+    }
     return live;
   }
 
@@ -311,8 +313,8 @@ export class RecordStore {
     if (key >= KEY_NONE) return E_INVAL;
     const size = recordSize(data.length);
     if (size > this.pageSize - PAGE_HEADER) return E_RANGE;
-    let old = 0;
-    if (this.has(key)) old = recordSize(this.index.get(key).len);
+    const e = this.live(key);
+    const old = e === null ? 0 : recordSize(e.len);
     if (this.liveBytes(-1) - old + size > this.capacity()) return E_NOSPACE;
     return this.append(key, 0, data);
   }
@@ -341,10 +343,11 @@ export class RecordStore {
     let bytes = 0, growth = 0;
     for (let i = 0; i < t.keys.length; i++) {
       const k = t.keys[i];
-      if (t.tombs[i] && !this.has(k)) continue;
+      const e = this.live(k);
+      if (t.tombs[i] && e === null) continue;
       keys.push(k); values.push(t.values[i]); tombs.push(t.tombs[i]);
       bytes += recordSize(t.values[i].length);
-      if (this.has(k)) growth -= recordSize(this.index.get(k).len);
+      if (e !== null) growth -= recordSize(e.len);
       if (!t.tombs[i]) growth += recordSize(t.values[i].length);
     }
     let rc = OK;
@@ -378,9 +381,10 @@ export class RecordStore {
     const oldAddr = new Array<i32>(keys.length), oldLen = new Array<i32>(keys.length);
     for (let i = 0; i < keys.length; i++) {
       oldAddr[i] = -1;
-      const e = new Entry(first + <u32>i, addrs[i], values[i].length, tombs[i]);
-      if (this.index.has(keys[i])) { const o = this.index.get(keys[i]); oldAddr[i] = o.addr; oldLen[i] = o.len; }
-      this.index.set(keys[i], e);
+      const seq = first + <u32>i, len = values[i].length;
+      const o = this.index.find(keys[i]);
+      if (o === null) this.index.add(new Entry(keys[i], seq, addrs[i], len, tombs[i]));
+      else { oldAddr[i] = o.addr; oldLen[i] = o.len; o.move(seq, addrs[i], len, tombs[i]); }
     }
     let rc = OK;
     for (let i = 0; i < keys.length && rc == OK; i++) rc = this.writeByte(addrs[i], REC_COMMITTED);
@@ -401,13 +405,13 @@ export class RecordStore {
     if (wrc < 0) return wrc;
     this.pageEnd[this.active] += recordSize(data.length);
     const tomb = (flags & FLAG_TOMBSTONE) != 0;
-    if (this.index.has(key)) {
-      const e = this.index.get(key);
+    const e = this.index.find(key);
+    if (e !== null) {
       const oldAddr = e.addr, oldLen = e.len;
-      e.seq = seq; e.addr = addr; e.len = data.length; e.tomb = tomb;
+      e.move(seq, addr, data.length, tomb);
       return this.scrub(oldAddr, oldLen);
     }
-    this.index.set(key, new Entry(seq, addr, data.length, tomb));
+    this.index.add(new Entry(key, seq, addr, data.length, tomb));
     return OK;
   }
 
@@ -466,11 +470,13 @@ export class RecordStore {
       if (this.writeByte(victim * this.pageSize + PAGE_STATE_OFF, PAGE_FREEING) < 0) return E_IO;
       this.state[victim] = P_FREEING;
     }
-    const keys = this.index.keys();
-    for (let i = 0; i < keys.length; i++) {
-      const e = this.index.get(keys[i]);
+    // Walked by position: only the current entry is ever removed, so the walk sees every
+    // entry once, in index order.
+    const all = this.index.entries;
+    for (let i = 0; i < all.length; i++) {
+      const e = unchecked(all[i]);
       if (this.pageOf(e.addr) != victim) continue;
-      if (e.tomb) { this.index.delete(keys[i]); continue; }
+      if (e.tomb) { this.index.removeAt(i--); continue; }
       const size = recordSize(e.len);
       if (this.pageEnd[this.active] + size > this.pageSize) {
         if (this.freeCount() == 0) return E_NOSPACE;
@@ -480,7 +486,7 @@ export class RecordStore {
       const data = new Uint8Array(e.len);
       if (e.len > 0 && board.flashRead(e.addr + REC_HEADER, data, 0, e.len) < 0) return E_IO;
       const addr = this.active * this.pageSize + this.pageEnd[this.active];
-      const wrc = this.writeRecord(addr, keys[i], 0, e.seq, data);
+      const wrc = this.writeRecord(addr, e.key, 0, e.seq, data);
       if (wrc < 0) return wrc;
       this.pageEnd[this.active] += size;
       e.addr = addr;
@@ -538,10 +544,10 @@ export class RecordStore {
 
   /** Bytes of live records, in one page or (page < 0) in the whole store. */
   private liveBytes(page: i32): i32 {
-    const ix = this.index;
+    const all = this.index.entries;
     let n = 0;
-    for (let i = 0, c = ix.size; i < c; i++) {
-      const e = ix.entryAt(i);
+    for (let i = 0, c = all.length; i < c; i++) {
+      const e = unchecked(all[i]);
       if (!e.tomb && (page < 0 || this.pageOf(e.addr) == page)) n += recordSize(e.len);
     }
     return n;
