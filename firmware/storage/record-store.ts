@@ -23,10 +23,18 @@ class Pending {
  *  constant) would be passed through an extra @varargs function. */
 function wipe(b: Uint8Array): void { b.fill(0, 0, b.length); }
 
+/** One staged change: a key's new value, or its removal (tomb, with an empty value).
+ *  While it is written, it also holds where it went and where the key's old record was. */
+class Change {
+  addr: i32 = 0;
+  oldAddr: i32 = -1;
+  oldLen: i32 = 0;
+  constructor(public key: u32, public value: Uint8Array, public tomb: bool) {}
+}
+
 export class RecordTransaction {
-  keys: u32[] = [];
-  values: Uint8Array[] = [];
-  tombs: bool[] = [];
+  /** In the order their keys were first staged. */
+  changes: Change[] = [];
   /** The first refusal of a put/remove; commit() returns it. */
   error: i32 = OK;
   done: bool = false;
@@ -58,21 +66,27 @@ export class RecordTransaction {
 
   /** Drops every staged change, wiping the staged values. */
   discard(): void {
-    for (let i = 0; i < this.values.length; i++) wipe(this.values[i]);
-    this.keys = []; this.values = []; this.tombs = [];
+    const a = this.changes;
+    for (let i = 0; i < a.length; i++) wipe(a[i].value);
+    this.changes = [];
     this.done = true;
   }
 
   private stage(key: u32, v: Uint8Array, tomb: bool): void {
-    const at = this.keys.indexOf(key);
-    if (at >= 0) { wipe(this.values[at]); this.values[at] = v; this.tombs[at] = tomb; return; }
-    this.keys.push(key); this.values.push(v); this.tombs.push(tomb);
+    const a = this.changes;
+    for (let i = 0; i < a.length; i++) {
+      const c = a[i];
+      if (c.key == key) { wipe(c.value); c.value = v; c.tomb = tomb; return; }
+    }
+    a.push(new Change(key, v, tomb));
   }
 }
 
-const P_FREE: u8 = 0;
-const P_USED: u8 = 1;
-const P_FREEING: u8 = 2;
+// Page states, kept as i32: StaticArray<u8> would add its own accessors to the image,
+// while i32 shares those of pageSeq and pageEnd.
+const P_FREE: i32 = 0;
+const P_USED: i32 = 1;
+const P_FREEING: i32 = 2;
 const CHUNK = 256;
 // Blank and zero checks read this much per board call (a quarter of a 4096-byte page).
 const WIDE = 1024;
@@ -89,7 +103,7 @@ export class MountReport {
 export class RecordStore {
   private pageSize: i32 = 0;
   private pageCount: i32 = 0;
-  private state: StaticArray<u8> = new StaticArray<u8>(0);
+  private state: StaticArray<i32> = new StaticArray<i32>(0);
   private pageSeq: StaticArray<u32> = new StaticArray<u32>(0);
   private pageEnd: StaticArray<i32> = new StaticArray<i32>(0);
   private index: RecordIndex = new RecordIndex();
@@ -119,7 +133,7 @@ export class RecordStore {
     this.pageCount = board.flashPageCount();
     if (this.pageCount < 3 || this.pageSize < 512 || (this.pageSize & 3) != 0) return E_INVAL;
     const n = this.pageCount;
-    this.state = new StaticArray<u8>(n);
+    this.state = new StaticArray<i32>(n);
     this.pageSeq = new StaticArray<u32>(n);
     this.pageEnd = new StaticArray<i32>(n);
 
@@ -339,56 +353,54 @@ export class RecordStore {
     if (!this.mounted) { t.discard(); return E_IO; }
     if (t.error < 0) { const e = t.error; t.discard(); return e; }
     // What changes: removals of absent keys change nothing.
-    const keys: u32[] = [], values: Uint8Array[] = [], tombs: bool[] = [];
+    const todo: Change[] = [];
     let bytes = 0, growth = 0;
-    for (let i = 0; i < t.keys.length; i++) {
-      const k = t.keys[i];
-      const e = this.live(k);
-      if (t.tombs[i] && e === null) continue;
-      keys.push(k); values.push(t.values[i]); tombs.push(t.tombs[i]);
-      bytes += recordSize(t.values[i].length);
+    for (let i = 0; i < t.changes.length; i++) {
+      const c = t.changes[i];
+      const e = this.live(c.key);
+      if (c.tomb && e === null) continue;
+      todo.push(c);
+      const size = recordSize(c.value.length);
+      bytes += size;
       if (e !== null) growth -= recordSize(e.len);
-      if (!t.tombs[i]) growth += recordSize(t.values[i].length);
+      if (!c.tomb) growth += size;
     }
     let rc = OK;
-    if (keys.length == 0) rc = OK;
+    if (todo.length == 0) rc = OK;
     else if (bytes > this.maxTransactionBytes()) rc = E_RANGE;
     else if (this.liveBytes(-1) + growth > this.capacity()) rc = E_NOSPACE;
-    else rc = this.writeTransaction(keys, values, tombs, bytes + recordSize(TXN_COMMIT_LEN));
+    else rc = this.writeTransaction(todo, bytes + recordSize(TXN_COMMIT_LEN));
     t.discard();
     return rc;
   }
 
-  private writeTransaction(keys: u32[], values: Uint8Array[], tombs: bool[], total: i32): i32 {
+  private writeTransaction(todo: Change[], total: i32): i32 {
     const room = this.makeRoom(total);
     if (room < 0) return room;
     const first = this.nextSeq;
-    const addrs = new Array<i32>(keys.length);
-    for (let i = 0; i < keys.length; i++) {
-      const addr = this.active * this.pageSize + this.pageEnd[this.active];
-      const flags = FLAG_TXN | (tombs[i] ? FLAG_TOMBSTONE : 0);
-      if (this.writeClaimed(addr, keys[i], flags, this.nextSeq++, values[i]) < 0) return E_IO;
-      this.pageEnd[this.active] += recordSize(values[i].length);
-      addrs[i] = addr;
+    const n = todo.length;
+    for (let i = 0; i < n; i++) {
+      const m = todo[i];
+      const addr = this.writeAtEnd(m.key, FLAG_TXN | (m.tomb ? FLAG_TOMBSTONE : 0), this.nextSeq++, m.value, false);
+      if (addr < 0) return addr;
+      m.addr = addr;
     }
     const c = new Uint8Array(TXN_COMMIT_LEN);
     putU32LE(c, 0, first);
-    putU32LE(c, 4, <u32>keys.length);
-    const commitAddr = this.active * this.pageSize + this.pageEnd[this.active];
-    if (this.writeRecord(commitAddr, KEY_NONE, FLAG_COMMIT, this.nextSeq++, c) < 0) return E_IO;
-    this.pageEnd[this.active] += recordSize(TXN_COMMIT_LEN);
+    putU32LE(c, 4, <u32>n);
+    const commitAddr = this.writeAtEnd(KEY_NONE, FLAG_COMMIT, this.nextSeq++, c, true);
+    if (commitAddr < 0) return commitAddr;
     // Durable from here on: a power cut now ends in the whole transaction at mount.
-    const oldAddr = new Array<i32>(keys.length), oldLen = new Array<i32>(keys.length);
-    for (let i = 0; i < keys.length; i++) {
-      oldAddr[i] = -1;
-      const seq = first + <u32>i, len = values[i].length;
-      const o = this.index.find(keys[i]);
-      if (o === null) this.index.add(new Entry(keys[i], seq, addrs[i], len, tombs[i]));
-      else { oldAddr[i] = o.addr; oldLen[i] = o.len; o.move(seq, addrs[i], len, tombs[i]); }
+    for (let i = 0; i < n; i++) {
+      const m = todo[i];
+      const seq = first + <u32>i, len = m.value.length;
+      const o = this.index.find(m.key);
+      if (o === null) this.index.add(new Entry(m.key, seq, m.addr, len, m.tomb));
+      else { m.oldAddr = o.addr; m.oldLen = o.len; o.move(seq, m.addr, len, m.tomb); }
     }
     let rc = OK;
-    for (let i = 0; i < keys.length && rc == OK; i++) rc = this.writeByte(addrs[i], REC_COMMITTED);
-    for (let i = 0; i < keys.length && rc == OK; i++) if (oldAddr[i] >= 0) rc = this.scrub(oldAddr[i], oldLen[i]);
+    for (let i = 0; i < n && rc == OK; i++) rc = this.writeByte(todo[i].addr, REC_COMMITTED);
+    for (let i = 0; i < n && rc == OK; i++) if (todo[i].oldAddr >= 0) rc = this.scrub(todo[i].oldAddr, todo[i].oldLen);
     if (rc == OK) rc = this.scrub(commitAddr, TXN_COMMIT_LEN);
     return rc;
   }
@@ -399,11 +411,9 @@ export class RecordStore {
   private append(key: u32, flags: u8, data: Uint8Array): i32 {
     const rc = this.makeRoom(recordSize(data.length));
     if (rc < 0) return rc;
-    const addr = this.active * this.pageSize + this.pageEnd[this.active];
     const seq = this.nextSeq++;
-    const wrc = this.writeRecord(addr, key, flags, seq, data);
-    if (wrc < 0) return wrc;
-    this.pageEnd[this.active] += recordSize(data.length);
+    const addr = this.writeAtEnd(key, flags, seq, data, true);
+    if (addr < 0) return addr;
     const tomb = (flags & FLAG_TOMBSTONE) != 0;
     const e = this.index.find(key);
     if (e !== null) {
@@ -413,6 +423,16 @@ export class RecordStore {
     }
     this.index.add(new Entry(key, seq, addr, data.length, tomb));
     return OK;
+  }
+
+  /** Writes a record at the end of the active page, committed or (a transaction member)
+   *  left claimed, and moves the end past it: its address, or E_IO. */
+  private writeAtEnd(key: u32, flags: u8, seq: u32, data: Uint8Array, commit: bool): i32 {
+    const addr = this.active * this.pageSize + this.pageEnd[this.active];
+    const rc = commit ? this.writeRecord(addr, key, flags, seq, data) : this.writeClaimed(addr, key, flags, seq, data);
+    if (rc < 0) return rc;
+    this.pageEnd[this.active] += recordSize(data.length);
+    return addr;
   }
 
   private writeRecord(addr: i32, key: u32, flags: u8, seq: u32, data: Uint8Array): i32 {
@@ -485,10 +505,8 @@ export class RecordStore {
       }
       const data = new Uint8Array(e.len);
       if (e.len > 0 && board.flashRead(e.addr + REC_HEADER, data, 0, e.len) < 0) return E_IO;
-      const addr = this.active * this.pageSize + this.pageEnd[this.active];
-      const wrc = this.writeRecord(addr, e.key, 0, e.seq, data);
-      if (wrc < 0) return wrc;
-      this.pageEnd[this.active] += size;
+      const addr = this.writeAtEnd(e.key, 0, e.seq, data, true);
+      if (addr < 0) return addr;
       e.addr = addr;
     }
     if (board.flashErase(victim) < 0) return E_IO;
