@@ -2,26 +2,14 @@
 // FORMAT.md beside this file. One instance per image (the flash partition is one).
 import * as board from "../board/index";
 import { crc32, crc32Update } from "../core/crc32";
-import { getU16LE, getU32LE, putU16LE, putU32LE } from "../core/codecs/bytes";
+// wipe zeroes staged values: the helper the credential store already brings, not a second one.
+import { getU16LE, getU32LE, putU16LE, putU32LE, wipe } from "../core/codecs/bytes";
 import { OK, E_INVAL, E_IO, E_NOSPACE, E_NOTFOUND, E_RANGE, E_STATE } from "../core/errors";
 import {
   PAGE_MAGIC, PAGE_HEADER, PAGE_STATE_OFF, PAGE_FREEING, REC_HEADER, REC_FREE, REC_CLAIMED,
   REC_COMMITTED, REC_SCRUBBED, FLAG_TOMBSTONE, FLAG_TXN, FLAG_COMMIT, TXN_COMMIT_LEN, KEY_NONE, align4, recordSize,
 } from "./layout";
 import { Entry, RecordIndex } from "./record-index";
-
-/** A transaction member found claimed at mount: valid if its commit record is. */
-class Pending {
-  constructor(public key: u32, public seq: u32, public addr: i32, public len: i32, public tomb: bool, public page: i32) {}
-}
-
-/** Several records changed all-or-nothing. put/remove stage changes in RAM (a copy of
- *  each value); commit() writes them as one transaction (FORMAT.md, "Transactions"): after
- *  a power cut at any point, either every change is visible or none is. A refused
- *  put/remove makes commit() return that refusal and write nothing. */
-/** Zeroes a staged value. The end is given: fill's default end (i32.MAX_VALUE, a named
- *  constant) would be passed through an extra @varargs function. */
-function wipe(b: Uint8Array): void { b.fill(0, 0, b.length); }
 
 /** One staged change: a key's new value, or its removal (tomb, with an empty value).
  *  While it is written, it also holds where it went and where the key's old record was. */
@@ -32,6 +20,10 @@ class Change {
   constructor(public key: u32, public value: Uint8Array, public tomb: bool) {}
 }
 
+/** Several records changed all-or-nothing. put/remove stage changes in RAM (a copy of
+ *  each value); commit() writes them as one transaction (FORMAT.md, "Transactions"): after
+ *  a power cut at any point, either every change is visible or none is. A refused
+ *  put/remove makes commit() return that refusal and write nothing. */
 export class RecordTransaction {
   /** In the order their keys were first staged. */
   changes: Change[] = [];
@@ -116,7 +108,7 @@ export class RecordStore {
   private wide: Uint8Array = new Uint8Array(WIDE);
   private one: Uint8Array = new Uint8Array(1);
   private commits: u32[] = [];          // at mount: first seq, member count of each commit record
-  private pending: Pending[] = [];      // at mount: claimed transaction members
+  private pending: Entry[] = [];        // at mount: claimed transaction members (page: pageOf(addr))
   mounted: bool = false;
   report: MountReport = new MountReport();
 
@@ -213,24 +205,24 @@ export class RecordStore {
       if (seq >= this.nextSeq) this.nextSeq = seq + 1;
       if (!scrubPass) {
         const flags = h[1];
-        if (st == REC_COMMITTED && this.dataCrc(addr + REC_HEADER, len) == dcrc) {
-          if (key == KEY_NONE) {
-            if ((flags & FLAG_COMMIT) != 0 && len == TXN_COMMIT_LEN) this.noteCommit(addr);
-          } else {
-            this.consider(key, seq, addr, len, tomb, p);
-          }
-        } else if (st == REC_CLAIMED && (flags & FLAG_TXN) != 0 && key != KEY_NONE && this.dataCrc(addr + REC_HEADER, len) == dcrc) {
-          this.pending.push(new Pending(key, seq, addr, len, tomb, p));
+        // A transaction member: claimed, and valid only if its commit record is found.
+        const member = st == REC_CLAIMED && (flags & FLAG_TXN) != 0 && key != KEY_NONE;
+        if ((st == REC_COMMITTED || member) && this.dataCrc(addr + REC_HEADER, len) == dcrc) {
+          if (member) this.pending.push(new Entry(key, seq, addr, len, tomb));
+          else if (key != KEY_NONE) this.consider(key, seq, addr, len, tomb, p);
+          else if ((flags & FLAG_COMMIT) != 0 && len == TXN_COMMIT_LEN) this.noteCommit(addr);
         }
-      } else if (st == REC_SCRUBBED) {
-        if (!this.isZero(addr + REC_HEADER, align4(len))) { this.scrub(addr, len); this.report.scrubbed++; }
       } else {
-        let keep = false;
-        const e = st == REC_COMMITTED ? this.index.find(key) : null;
-        if (e !== null) {
-          keep = e.seq == seq && (e.addr == addr || this.state[p] == P_FREEING) && this.dataCrc(addr + REC_HEADER, len) == dcrc;
+        // What must not stay: a scrubbed record with bytes left, and any other record but
+        // the newest committed one of its key (or its copy on a page being collected).
+        let dirty: bool;
+        if (st == REC_SCRUBBED) dirty = !this.isZero(addr + REC_HEADER, align4(len));
+        else {
+          const e = st == REC_COMMITTED ? this.index.find(key) : null;
+          dirty = e === null || !(e.seq == seq && (e.addr == addr || this.state[p] == P_FREEING)
+            && this.dataCrc(addr + REC_HEADER, len) == dcrc);
         }
-        if (!keep) { this.scrub(addr, len); this.report.scrubbed++; }
+        if (dirty) { this.scrub(addr, len); this.report.scrubbed++; }
       }
       off += size;
     }
@@ -255,7 +247,7 @@ export class RecordStore {
       }
       if (!committed) continue;
       if (this.writeByte(m.addr, REC_COMMITTED) < 0) return E_IO;
-      this.consider(m.key, m.seq, m.addr, m.len, m.tomb, m.page);
+      this.consider(m.key, m.seq, m.addr, m.len, m.tomb, this.pageOf(m.addr));
       this.report.rolledForward++;
     }
     this.pending = [];
