@@ -464,9 +464,12 @@ export class RecordStore {
     for (let iter = 0; iter < 2 * this.pageCount + 2; iter++) {
       if (this.pageEnd[this.active] + size <= this.pageSize) return OK;
       const free = this.freeCount();
-      if (free >= 2) { const rc = this.openPage(); if (rc < 0) return rc; continue; }
-      // One page is always kept free so the oldest page can be collected into it.
-      if (free == 1) { const rc = this.openPage(); if (rc < 0) return rc; }
+      if (free > 0) {
+        const rc = this.openPage();
+        if (rc < 0) return rc;
+        // One page is always kept free so the oldest page can be collected into it.
+        if (free > 1) continue;
+      }
       const victim = this.oldestInUse();
       if (victim < 0 || this.liveBytes(victim) > this.pageSize - this.pageEnd[this.active]) return E_NOSPACE;
       const rc = this.collect(victim);
@@ -490,8 +493,8 @@ export class RecordStore {
       if (this.pageOf(e.addr) != victim) continue;
       if (e.tomb) { this.index.removeAt(i--); continue; }
       const size = recordSize(e.len);
+      // openPage refuses (E_NOSPACE, writing nothing) when no page is free.
       if (this.pageEnd[this.active] + size > this.pageSize) {
-        if (this.freeCount() == 0) return E_NOSPACE;
         const rc = this.openPage();
         if (rc < 0) return rc;
       }
