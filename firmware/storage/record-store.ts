@@ -135,14 +135,10 @@ export class RecordStore {
     }
     this.commits = [];
     this.pending = [];
-    for (let p = 0; p < n; p++) {
-      if (this.state[p] != P_FREE) this.pageEnd[p] = this.walk(p, false);
-    }
+    this.walkPages(false);
     const rf = this.rollForward();
     if (rf < 0) return rf;
-    for (let p = 0; p < n; p++) {
-      if (this.state[p] != P_FREE) this.walk(p, true);
-    }
+    this.walkPages(true);
     this.active = this.newestInUse();
     if (this.active < 0) {
       const rc = this.openPage();
@@ -165,8 +161,9 @@ export class RecordStore {
     if (board.flashRead(p * this.pageSize, h, 0, PAGE_HEADER) < 0) return E_IO;
     if (getU32LE(h, 0) == PAGE_MAGIC && getU32LE(h, 8) == crc32(h, 0, 8)) {
       this.state[p] = h[PAGE_STATE_OFF] == PAGE_FREEING ? P_FREEING : P_USED;
-      this.pageSeq[p] = getU32LE(h, 4);
-      if (this.pageSeq[p] > this.maxPageSeq) this.maxPageSeq = this.pageSeq[p];
+      const seq = getU32LE(h, 4);
+      this.pageSeq[p] = seq;
+      if (seq > this.maxPageSeq) this.maxPageSeq = seq;
       return OK;
     }
     this.state[p] = P_FREE;
@@ -175,6 +172,15 @@ export class RecordStore {
       this.report.erasedPages++;
     }
     return OK;
+  }
+
+  /** Walks every page in use; the first pass also notes where each page's records end. */
+  private walkPages(scrubPass: bool): void {
+    for (let p = 0; p < this.pageCount; p++) {
+      if (this.state[p] == P_FREE) continue;
+      const end = this.walk(p, scrubPass);
+      if (!scrubPass) this.pageEnd[p] = end;
+    }
   }
 
   /** Walks a page's records. First pass indexes them; second pass scrubs what must
@@ -421,15 +427,10 @@ export class RecordStore {
    *  left claimed, and moves the end past it: its address, or E_IO. */
   private writeAtEnd(key: u32, flags: u8, seq: u32, data: Uint8Array, commit: bool): i32 {
     const addr = this.active * this.pageSize + this.pageEnd[this.active];
-    const rc = commit ? this.writeRecord(addr, key, flags, seq, data) : this.writeClaimed(addr, key, flags, seq, data);
-    if (rc < 0) return rc;
+    // Step 4 of a record write, unless a transaction's commit record does it later.
+    if (this.writeClaimed(addr, key, flags, seq, data) < 0 || (commit && this.writeByte(addr, REC_COMMITTED) < 0)) return E_IO;
     this.pageEnd[this.active] += recordSize(data.length);
     return addr;
-  }
-
-  private writeRecord(addr: i32, key: u32, flags: u8, seq: u32, data: Uint8Array): i32 {
-    if (this.writeClaimed(addr, key, flags, seq, data) < 0) return E_IO;
-    return this.writeByte(addr, REC_COMMITTED);
   }
 
   /** Steps 1-3 of a record write: claim, header, data. The record stays claimed. */
