@@ -329,9 +329,16 @@ export class CredentialStore {
 
   registered(): bool { return this.records.has(RecordId.REGISTRATION); }
 
-  registrationDeviceId(): string | null {
+  /** The registration record's value (id length ‖ device id ‖ password), or null when
+   *  absent, unreadable or malformed. The caller wipes it after use. */
+  private registration(): Uint8Array | null {
     const v = this.getTyped(RecordId.REGISTRATION, ValueType.BYTES);
-    if (v === null || v.length < 1 || 1 + <i32>v[0] > v.length) return null;
+    return v === null || v.length < 1 || 1 + <i32>v[0] > v.length ? null : v;
+  }
+
+  registrationDeviceId(): string | null {
+    const v = this.registration();
+    if (v === null) return null;
     const s = board.text(slice(v, 1, v[0]));
     wipe(v);
     return s;
@@ -339,8 +346,8 @@ export class CredentialStore {
 
   /** For the device's own use (e.g. MQTT login). The caller wipes it after use. */
   registrationPassword(): Uint8Array | null {
-    const v = this.getTyped(RecordId.REGISTRATION, ValueType.BYTES);
-    if (v === null || v.length < 1 || 1 + <i32>v[0] > v.length) return null;
+    const v = this.registration();
+    if (v === null) return null;
     const p = slice(v, 1 + v[0], v.length - 1 - v[0]);
     wipe(v);
     return p;
