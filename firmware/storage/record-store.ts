@@ -442,7 +442,7 @@ export class RecordStore {
     putU16LE(h, 2, key);
     putU32LE(h, 4, seq);
     putU16LE(h, 8, <u32>data.length);
-    h[10] = 0xff; h[11] = 0xff;
+    putU16LE(h, 10, 0xffff);
     putU32LE(h, 12, crc32(h, 1, 11));
     putU32LE(h, 16, crc32(data, 0, data.length));
     if (board.flashWrite(addr + 1, h, 1, REC_HEADER - 1) < 0) return E_IO;
