@@ -348,9 +348,7 @@ export class Onboarding extends DeadlineOwner {
     const password = pw.subarray(1);
     const rc = this.store.setRegistration(id, password);
     wipe(pw);
-    this.session.send(Msg.STORED, statusByte(rc));
-    this.session.close();
-    this.scheduler.cancel(this.deadline);
+    this.answerLast(Msg.STORED, rc);
     if (rc != OK) { this.fail(Failure.NOT_STORED, rc); return rc; }
     board.compose().add("registered as ").add(id).info();
     this.cloud.start();
@@ -361,12 +359,17 @@ export class Onboarding extends DeadlineOwner {
   /** S15 / S16: the app says it was added to the existing registration. */
   private onAdded(body: Uint8Array): i32 {
     if (this.mode != Mode.ADDITIONAL || body.length != 0) return this.refuse(E_MALFORMED);
-    this.session.send(Msg.ADDED_ACK, statusByte(OK));
-    this.session.close();
-    this.scheduler.cancel(this.deadline);
+    this.answerLast(Msg.ADDED_ACK, OK);
     board.compose().add("phone added to the registration").info();
     this.go(Step.DONE);
     return OK;
+  }
+
+  /** The app's last step answered with `status`: the session and its window end. */
+  private answerLast(type: u8, status: i32): void {
+    this.session.send(type, statusByte(status));
+    this.session.close();
+    this.scheduler.cancel(this.deadline);
   }
 
   private refuse(code: i32): i32 {
