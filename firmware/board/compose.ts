@@ -99,7 +99,13 @@ export function compose(): Composer {
 /** UTF-8 of `s` (WTF-8 for a lone surrogate, as String.UTF8.encode) into `room` bytes at
  *  `to`: the byte count, or ~count when a character did not fit whole (it and everything
  *  after it are left out). */
-export function encode(s: string, to: usize, room: i32): i32 {
+export function encode(s: string, to: usize, room: i32): i32 { return utf8Of(s, to, room, true); }
+
+/** How many bytes encode() writes for `s`: the same walk, writing nothing (one encoder
+ *  in the image, not a second copy of its rules). */
+export function encodedLength(s: string): i32 { return utf8Of(s, 0, i32.MAX_VALUE, false); }
+
+function utf8Of(s: string, to: usize, room: i32, write: bool): i32 {
   const p = changetype<usize>(s);
   const n = s.length;
   let at = 0;
@@ -107,7 +113,8 @@ export function encode(s: string, to: usize, room: i32): i32 {
     let c = <u32>load<u16>(p + (<usize>i << 1));
     if (c < 0x80) {
       if (at >= room) return ~at;
-      store<u8>(to + <usize>(at++), <u8>c);
+      if (write) store<u8>(to + <usize>at, <u8>c);
+      at++;
       continue;
     }
     let size = c < 0x800 ? 2 : 3;
@@ -118,10 +125,14 @@ export function encode(s: string, to: usize, room: i32): i32 {
     }
     if (at + size > room) return ~at;
     if (pair) i++;
-    // Lead byte 110xxxxx, 1110xxxx or 11110xxx, then 10xxxxxx continuation bytes.
-    let shift = (size - 1) * 6;
-    store<u8>(to + <usize>(at++), <u8>(((0xf00 >> size) & 0xff) | (c >> shift)));
-    while (shift > 0) { shift -= 6; store<u8>(to + <usize>(at++), <u8>(0x80 | ((c >> shift) & 0x3f))); }
+    if (write) {
+      // Lead byte 110xxxxx, 1110xxxx or 11110xxx, then 10xxxxxx continuation bytes.
+      let shift = (size - 1) * 6;
+      let q = to + <usize>at;
+      store<u8>(q, <u8>(((0xf00 >> size) & 0xff) | (c >> shift)));
+      while (shift > 0) { shift -= 6; store<u8>(++q, <u8>(0x80 | ((c >> shift) & 0x3f))); }
+    }
+    at += size;
   }
   return at;
 }
@@ -139,19 +150,4 @@ export function writeDecimal(to: usize, v: i64, length: i32): void {
   if (v < 0) store<u8>(to, 0x2d);
   let at = to + <usize>length;
   do { store<u8>(--at, <u8>(0x30 + u % 10)); u /= 10; } while (u != 0);
-}
-
-/** How many bytes encode() writes for `s`. */
-export function encodedLength(s: string): i32 {
-  const p = changetype<usize>(s);
-  const n = s.length;
-  let bytes = 0;
-  for (let i = 0; i < n; i++) {
-    const c = <u32>load<u16>(p + (<usize>i << 1));
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if ((c & 0xfc00) == 0xd800 && i + 1 < n && (<u32>load<u16>(p + (<usize>(i + 1) << 1)) & 0xfc00) == 0xdc00) { bytes += 4; i++; }
-    else bytes += 3;
-  }
-  return bytes;
 }
