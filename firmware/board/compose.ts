@@ -99,19 +99,27 @@ export function compose(): Composer {
 /** UTF-8 of `s` (WTF-8 for a lone surrogate, as String.UTF8.encode) into `room` bytes at
  *  `to`: the byte count, or ~count when a character did not fit whole (it and everything
  *  after it are left out). */
-export function encode(s: string, to: usize, room: i32): i32 { return utf8Of(s, to, room, true); }
+export function encode(s: string, to: usize, room: i32): i32 { return utf8Of(s, to, room, true, false); }
 
 /** How many bytes encode() writes for `s`: the same walk, writing nothing (one encoder
  *  in the image, not a second copy of its rules). */
-export function encodedLength(s: string): i32 { return utf8Of(s, 0, i32.MAX_VALUE, false); }
+export function encodedLength(s: string): i32 { return utf8Of(s, 0, i32.MAX_VALUE, false, false); }
 
-function utf8Of(s: string, to: usize, room: i32, write: bool): i32 {
+/** What encode() and encodedLength() do; with `write` false nothing is stored (the count
+ *  alone). With `escape`, " and \ each take a backslash before them: the body of a JSON
+ *  string (core/codecs/flat-json.ts), encoded in the same walk. */
+export function utf8Of(s: string, to: usize, room: i32, write: bool, escape: bool): i32 {
   const p = changetype<usize>(s);
   const n = s.length;
   let at = 0;
   for (let i = 0; i < n; i++) {
     let c = <u32>load<u16>(p + (<usize>i << 1));
     if (c < 0x80) {
+      if (escape && (c == 0x22 || c == 0x5c)) {
+        if (at + 2 > room) return ~at;
+        if (write) store<u8>(to + <usize>at, 0x5c);
+        at++;
+      }
       if (at >= room) return ~at;
       if (write) store<u8>(to + <usize>at, <u8>c);
       at++;
