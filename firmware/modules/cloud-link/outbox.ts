@@ -8,7 +8,7 @@
 // consecutive sequence numbers. Appending rewrites the newest chunk (one atomic record
 // write), so a power cut keeps either the old or the new chunk.
 import * as board from "../../board/index";
-import { getU32LE, putU32LE } from "../../core/codecs/bytes";
+import { getU32LE, putU32LE, slice } from "../../core/codecs/bytes";
 import { OK, E_NOSPACE, E_RANGE } from "../../core/errors";
 import { CredentialStore } from "../credential-store/index";
 import { ValueType, READ_INTO_SLACK } from "../credential-store/index";
@@ -117,7 +117,7 @@ export class Outbox {
       for (let s = c.first; at + 2 <= n; s++) {
         const len = <i32>v[at + 1];
         if (at + 2 + len > n) return null;
-        if (s == seq) return new OutboxEntry(seq, v[at], v.slice(at + 2, at + 2 + len));
+        if (s == seq) return new OutboxEntry(seq, v[at], slice(v, at + 2, len));
         at += 2 + len;
       }
       return null;

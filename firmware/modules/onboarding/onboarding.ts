@@ -345,9 +345,10 @@ export class Onboarding extends DeadlineOwner {
     const pw = r.bytes(r.i < body.length ? <i32>body[r.i] + 1 : 0);
     wipe(body);
     if (r.bad || !r.done || pw.length < 17 || pw.length > 65 || id.length == 0) { wipe(pw); return this.refuse(E_MALFORMED); }
-    const password = pw.subarray(1);
-    const rc = this.store.setRegistration(id, password);
+    const password = slice(pw, 1, pw.length - 1);
     wipe(pw);
+    const rc = this.store.setRegistration(id, password);
+    wipe(password);
     this.answerLast(Msg.STORED, rc);
     if (rc != OK) { this.fail(Failure.NOT_STORED, rc); return rc; }
     board.compose().add("registered as ").add(id).info();
