@@ -43,7 +43,7 @@ export class Composer {
     if (ended) return this;
     const fits = min(n, CAPACITY - used);
     if (fits < n) ended = true;
-    for (let i = 0; i < fits; i++) store<u8>(buffer + <usize>(used + i), load<u8>(from + <usize>i));
+    memory.copy(buffer + <usize>used, from, <usize>fits);
     used += fits;
     return this;
   }
