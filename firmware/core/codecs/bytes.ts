@@ -6,14 +6,11 @@ export function putU16LE(b: Uint8Array, off: i32, v: u32): void { store<u16>(fie
 export function putU32LE(b: Uint8Array, off: i32, v: u32): void { store<u32>(field(b, off, 4), v); }
 export function getU16LE(b: Uint8Array, off: i32): u32 { return <u32>load<u16>(field(b, off, 2)); }
 export function getU32LE(b: Uint8Array, off: i32): u32 { return load<u32>(field(b, off, 4)); }
-export function putU16BE(b: Uint8Array, off: i32, v: u32): void { b[off] = <u8>(v >>> 8); b[off + 1] = <u8>v; }
-export function getU16BE(b: Uint8Array, off: i32): u32 { return (<u32>b[off] << 8) | <u32>b[off + 1]; }
-export function putU32BE(b: Uint8Array, off: i32, v: u32): void {
-  b[off] = <u8>(v >>> 24); b[off + 1] = <u8>(v >>> 16); b[off + 2] = <u8>(v >>> 8); b[off + 3] = <u8>v;
-}
-export function getU32BE(b: Uint8Array, off: i32): u32 {
-  return (<u32>b[off] << 24) | (<u32>b[off + 1] << 16) | (<u32>b[off + 2] << 8) | <u32>b[off + 3];
-}
+// Big-endian fields: the same access with the bytes swapped.
+export function putU16BE(b: Uint8Array, off: i32, v: u32): void { store<u16>(field(b, off, 2), bswap<u16>(<u16>v)); }
+export function getU16BE(b: Uint8Array, off: i32): u32 { return <u32>bswap<u16>(load<u16>(field(b, off, 2))); }
+export function putU32BE(b: Uint8Array, off: i32, v: u32): void { store<u32>(field(b, off, 4), bswap<u32>(v)); }
+export function getU32BE(b: Uint8Array, off: i32): u32 { return bswap<u32>(load<u32>(field(b, off, 4))); }
 
 export function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   const r = new Uint8Array(a.length + b.length);
