@@ -88,9 +88,11 @@ function parseNumber(c: Cursor): JsonValue | null {
   if (c.peek() == 0x2d) { neg = true; c.i++; }
   let v: f64 = 0;
   let digits = 0;
-  while (c.peek() >= 0x30 && c.peek() <= 0x39) {
+  for (;;) {
+    const d = c.peek() - 0x30;
+    if (d < 0 || d > 9) break;
     if (++digits > 16) return null;
-    v = v * 10 + <f64>(c.peek() - 0x30);
+    v = v * 10 + <f64>d;
     c.i++;
   }
   if (digits == 0 || c.i == start) return null;
