@@ -43,7 +43,7 @@ export class Composer {
     if (ended) return this;
     const fits = min(n, CAPACITY - used);
     if (fits < n) ended = true;
-    for (let i = 0; i < fits; i++) store<u8>(buffer + <usize>(used + i), load<u8>(from + <usize>i));
+    memory.copy(buffer + <usize>used, from, <usize>fits);
     used += fits;
     return this;
   }
@@ -99,15 +99,30 @@ export function compose(): Composer {
 /** UTF-8 of `s` (WTF-8 for a lone surrogate, as String.UTF8.encode) into `room` bytes at
  *  `to`: the byte count, or ~count when a character did not fit whole (it and everything
  *  after it are left out). */
-export function encode(s: string, to: usize, room: i32): i32 {
+export function encode(s: string, to: usize, room: i32): i32 { return utf8Of(s, to, room, true, false); }
+
+/** How many bytes encode() writes for `s`: the same walk, writing nothing (one encoder
+ *  in the image, not a second copy of its rules). */
+export function encodedLength(s: string): i32 { return utf8Of(s, 0, i32.MAX_VALUE, false, false); }
+
+/** What encode() and encodedLength() do; with `write` false nothing is stored (the count
+ *  alone). With `escape`, " and \ each take a backslash before them: the body of a JSON
+ *  string (core/codecs/flat-json.ts), encoded in the same walk. */
+export function utf8Of(s: string, to: usize, room: i32, write: bool, escape: bool): i32 {
   const p = changetype<usize>(s);
   const n = s.length;
   let at = 0;
   for (let i = 0; i < n; i++) {
     let c = <u32>load<u16>(p + (<usize>i << 1));
     if (c < 0x80) {
+      if (escape && (c == 0x22 || c == 0x5c)) {
+        if (at + 2 > room) return ~at;
+        if (write) store<u8>(to + <usize>at, 0x5c);
+        at++;
+      }
       if (at >= room) return ~at;
-      store<u8>(to + <usize>(at++), <u8>c);
+      if (write) store<u8>(to + <usize>at, <u8>c);
+      at++;
       continue;
     }
     let size = c < 0x800 ? 2 : 3;
@@ -118,10 +133,14 @@ export function encode(s: string, to: usize, room: i32): i32 {
     }
     if (at + size > room) return ~at;
     if (pair) i++;
-    // Lead byte 110xxxxx, 1110xxxx or 11110xxx, then 10xxxxxx continuation bytes.
-    let shift = (size - 1) * 6;
-    store<u8>(to + <usize>(at++), <u8>(((0xf00 >> size) & 0xff) | (c >> shift)));
-    while (shift > 0) { shift -= 6; store<u8>(to + <usize>(at++), <u8>(0x80 | ((c >> shift) & 0x3f))); }
+    if (write) {
+      // Lead byte 110xxxxx, 1110xxxx or 11110xxx, then 10xxxxxx continuation bytes.
+      let shift = (size - 1) * 6;
+      let q = to + <usize>at;
+      store<u8>(q, <u8>(((0xf00 >> size) & 0xff) | (c >> shift)));
+      while (shift > 0) { shift -= 6; store<u8>(++q, <u8>(0x80 | ((c >> shift) & 0x3f))); }
+    }
+    at += size;
   }
   return at;
 }
@@ -139,19 +158,4 @@ export function writeDecimal(to: usize, v: i64, length: i32): void {
   if (v < 0) store<u8>(to, 0x2d);
   let at = to + <usize>length;
   do { store<u8>(--at, <u8>(0x30 + u % 10)); u /= 10; } while (u != 0);
-}
-
-/** How many bytes encode() writes for `s`. */
-export function encodedLength(s: string): i32 {
-  const p = changetype<usize>(s);
-  const n = s.length;
-  let bytes = 0;
-  for (let i = 0; i < n; i++) {
-    const c = <u32>load<u16>(p + (<usize>i << 1));
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if ((c & 0xfc00) == 0xd800 && i + 1 < n && (<u32>load<u16>(p + (<usize>(i + 1) << 1)) & 0xfc00) == 0xdc00) { bytes += 4; i++; }
-    else bytes += 3;
-  }
-  return bytes;
 }

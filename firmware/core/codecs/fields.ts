@@ -3,6 +3,7 @@
 // over-long field marks the reader bad (E_MALFORMED) and yields nothing.
 import * as board from "../../board/index";
 import { OK, E_MALFORMED } from "../errors";
+import { slice } from "./bytes";
 
 export class FieldReader {
   bad: bool = false;
@@ -10,7 +11,7 @@ export class FieldReader {
 
   bytes(n: i32): Uint8Array {
     if (n < 0 || this.i + n > this.b.length) { this.bad = true; return new Uint8Array(0); }
-    const r = this.b.slice(this.i, this.i + n);
+    const r = slice(this.b, this.i, n);
     this.i += n;
     return r;
   }

@@ -2,7 +2,7 @@
 // JSON the firmware reads or writes. The parser is bounded: nesting, escapes other than
 // \" and \\, more than MAX_FIELDS fields or oversize input are refused, never guessed.
 
-import { decimalLength, encode, encodedLength, writeDecimal } from "../../board/compose";
+import { decimalLength, utf8Of, writeDecimal } from "../../board/compose";
 
 export const MAX_JSON = 512;
 export const MAX_FIELDS = 16;
@@ -88,9 +88,11 @@ function parseNumber(c: Cursor): JsonValue | null {
   if (c.peek() == 0x2d) { neg = true; c.i++; }
   let v: f64 = 0;
   let digits = 0;
-  while (c.peek() >= 0x30 && c.peek() <= 0x39) {
+  for (;;) {
+    const d = c.peek() - 0x30;
+    if (d < 0 || d > 9) break;
     if (++digits > 16) return null;
-    v = v * 10 + <f64>(c.peek() - 0x30);
+    v = v * 10 + <f64>d;
     c.i++;
   }
   if (digits == 0 || c.i == start) return null;
@@ -154,25 +156,12 @@ export class JsonWriter {
     return this;
   }
 
-  bool(key: string, v: bool): JsonWriter { this.key(key); this.text(v ? "true" : "false"); return this; }
+  bool(key: string, v: bool): JsonWriter { this.key(key); this.text(v ? "true" : "false", false); return this; }
 
   str(key: string, v: string): JsonWriter {
     this.key(key);
     this.byte(0x22);
-    // Encode, then spread the bytes from the back, a backslash before each " and \
-    // (both ASCII: never inside a multi-byte UTF-8 sequence).
-    let extra = 0;
-    for (let i = 0; i < v.length; i++) { const c = v.charCodeAt(i); if (c == 0x22 || c == 0x5c) extra++; }
-    this.text(v);
-    this.room(extra);
-    const p = this.buf.dataStart;
-    let src = this.n, dst = this.n + extra;
-    this.n = dst;
-    while (dst > src) {
-      const c = load<u8>(p + <usize>(--src));
-      store<u8>(p + <usize>(--dst), c);
-      if (c == 0x22 || c == 0x5c) store<u8>(p + <usize>(--dst), 0x5c);
-    }
+    this.text(v, true);
     this.byte(0x22);
     return this;
   }
@@ -186,15 +175,16 @@ export class JsonWriter {
   private key(key: string): void {
     if (this.n > 1) this.byte(0x2c);
     this.byte(0x22);
-    this.text(key);
+    this.text(key, false);
     this.byte(0x22);
     this.byte(0x3a);
   }
 
-  private text(s: string): void {
-    const len = encodedLength(s);
+  /** `s` as UTF-8; `escape`: as the body of a JSON string (" and \ after a backslash). */
+  private text(s: string, escape: bool): void {
+    const len = utf8Of(s, 0, i32.MAX_VALUE, false, escape);
     this.room(len);
-    encode(s, this.buf.dataStart + <usize>this.n, len);
+    utf8Of(s, this.buf.dataStart + <usize>this.n, len, true, escape);
     this.n += len;
   }
 

@@ -89,8 +89,10 @@ export abstract class ConnectedAppliance extends CommandHandler {
     const body = this.cloud.commandPayload(topic, payload);
     if (body === null) return E_STATE;
     const j = parseFlatJson(body);
-    if (j !== null && j.get("cmd") === null && j.int("retired", 0) == 1) { this.onboarding.onRetired(); this.render(); return OK; }
-    if (j !== null && j.get("cmd") === null && j.get("ack") !== null) return this.cloud.onCloudAck(j.int("ack", -1));
+    if (j !== null && j.get("cmd") === null) {
+      if (j.int("retired", 0) == 1) { this.onboarding.onRetired(); this.render(); return OK; }
+      if (j.get("ack") !== null) return this.cloud.onCloudAck(j.int("ack", -1));
+    }
     if (Commands.number(j) < 0) return this.commands.refuse(j);
     const status = this.commands.run(j!, this);
     this.render();

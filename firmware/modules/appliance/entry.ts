@@ -6,6 +6,7 @@ import * as board from "../../board/index";
 import { Event, INBOX_SIZE } from "../../board/index";
 import { inboxBytes } from "../../board/entry";
 import { OK, E_INVAL, E_RANGE, E_UNSUPPORTED, E_MALFORMED } from "../../core/errors";
+import { slice } from "../../core/codecs/bytes";
 import { ConnectedAppliance } from "./appliance";
 
 let ready = false;
@@ -43,7 +44,7 @@ function dispatch(a: ConnectedAppliance, kind: i32, arg: i32, len: i32): i32 {
   if (kind == Event.MQTT_MESSAGE) {
     if (arg < 1 || arg > len) return E_MALFORMED;
     const all = inboxBytes(len);
-    return a.onMqttMessage(board.text(all.subarray(0, arg)), all.slice(arg));
+    return a.onMqttMessage(board.text(slice(all, 0, arg)), slice(all, arg, len - arg));
   }
   if (kind == Event.LINK) return a.onLink(arg, inboxBytes(len));
   if (kind == Event.GPIO) return a.onGpio(arg);

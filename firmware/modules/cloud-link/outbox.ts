@@ -8,7 +8,7 @@
 // consecutive sequence numbers. Appending rewrites the newest chunk (one atomic record
 // write), so a power cut keeps either the old or the new chunk.
 import * as board from "../../board/index";
-import { getU32LE, putU32LE } from "../../core/codecs/bytes";
+import { getU32LE, putU32LE, slice } from "../../core/codecs/bytes";
 import { OK, E_NOSPACE, E_RANGE } from "../../core/errors";
 import { CredentialStore } from "../credential-store/index";
 import { ValueType, READ_INTO_SLACK } from "../credential-store/index";
@@ -65,7 +65,7 @@ export class Outbox {
       const n = this.store.readInto(key, ValueType.BYTES, this.chunk);
       if (n < 4) continue;
       const c = new Chunk(key, getU32LE(this.chunk, 0), 0, n - 4);
-      c.count = countEntries(this.chunk, n);
+      c.count = <u32>~seek(this.chunk, n, -1);
       if (c.count == 0 || c.lastSeq <= this.floor) { this.store.erase(key); continue; }
       this.insert(c);
     }
@@ -113,14 +113,8 @@ export class Outbox {
       const v = this.chunk;
       const n = this.store.readInto(c.key, ValueType.BYTES, v);
       if (n < 0) return null;
-      let at = 4;
-      for (let s = c.first; at + 2 <= n; s++) {
-        const len = <i32>v[at + 1];
-        if (at + 2 + len > n) return null;
-        if (s == seq) return new OutboxEntry(seq, v[at], v.slice(at + 2, at + 2 + len));
-        at += 2 + len;
-      }
-      return null;
+      const at = seek(v, n, <i32>(seq - c.first));
+      return at < 0 ? null : new OutboxEntry(seq, v[at], slice(v, at + 2, <i32>v[at + 1]));
     }
     return null;
   }
@@ -217,15 +211,17 @@ export class Outbox {
   }
 }
 
-/** Entries in a chunk's first `length` bytes. */
-function countEntries(v: Uint8Array, length: i32): u32 {
-  let n: u32 = 0;
+/** Where entry `k` (0 the first) of a chunk's first `length` bytes starts, or when it is
+ *  not there whole, ~(how many entries before it are): seek(v, length, -1) counts them. */
+function seek(v: Uint8Array, length: i32, k: i32): i32 {
+  let n = 0;
   let at = 4;
   while (at + 2 <= length) {
     const next = at + 2 + <i32>v[at + 1];
     if (next > length) break;
+    if (n == k) return at;
     at = next;
     n++;
   }
-  return n;
+  return ~n;
 }

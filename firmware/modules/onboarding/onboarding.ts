@@ -345,12 +345,11 @@ export class Onboarding extends DeadlineOwner {
     const pw = r.bytes(r.i < body.length ? <i32>body[r.i] + 1 : 0);
     wipe(body);
     if (r.bad || !r.done || pw.length < 17 || pw.length > 65 || id.length == 0) { wipe(pw); return this.refuse(E_MALFORMED); }
-    const password = pw.subarray(1);
-    const rc = this.store.setRegistration(id, password);
+    const password = slice(pw, 1, pw.length - 1);
     wipe(pw);
-    this.session.send(Msg.STORED, statusByte(rc));
-    this.session.close();
-    this.scheduler.cancel(this.deadline);
+    const rc = this.store.setRegistration(id, password);
+    wipe(password);
+    this.answerLast(Msg.STORED, rc);
     if (rc != OK) { this.fail(Failure.NOT_STORED, rc); return rc; }
     board.compose().add("registered as ").add(id).info();
     this.cloud.start();
@@ -361,12 +360,17 @@ export class Onboarding extends DeadlineOwner {
   /** S15 / S16: the app says it was added to the existing registration. */
   private onAdded(body: Uint8Array): i32 {
     if (this.mode != Mode.ADDITIONAL || body.length != 0) return this.refuse(E_MALFORMED);
-    this.session.send(Msg.ADDED_ACK, statusByte(OK));
-    this.session.close();
-    this.scheduler.cancel(this.deadline);
+    this.answerLast(Msg.ADDED_ACK, OK);
     board.compose().add("phone added to the registration").info();
     this.go(Step.DONE);
     return OK;
+  }
+
+  /** The app's last step answered with `status`: the session and its window end. */
+  private answerLast(type: u8, status: i32): void {
+    this.session.send(type, statusByte(status));
+    this.session.close();
+    this.scheduler.cancel(this.deadline);
   }
 
   private refuse(code: i32): i32 {

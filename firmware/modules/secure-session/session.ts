@@ -9,6 +9,7 @@
 import * as board from "../../board/index";
 import { OK, E_AUTH, E_INVAL, E_MALFORMED, E_RANGE, E_STATE } from "../../core/errors";
 import { equalConstantTime, getU32BE, putU32BE, slice, wipe } from "../../core/codecs/bytes";
+import { decimalLength, writeDecimal } from "../../board/compose";
 
 export const NONCE_LEN: i32 = 16;
 export const COMMIT_LEN: i32 = 32;
@@ -229,13 +230,13 @@ export function shortAuthString(label: string, k: Uint8Array): string {
   return decimal(n, 6);
 }
 
-/** `n` in decimal, with leading zeros up to `width` digits. Written out here: the standard
- *  library's number formatting costs an image more than this does. */
+/** `n` in decimal, with leading zeros up to `width` digits. The composer's digit writer,
+ *  not the standard library's number formatting (which costs an image more). */
 function decimal(n: u32, width: i32): string {
-  let digits = 1;
-  for (let t = n; t >= 10; t /= 10) digits++;
+  const digits = decimalLength(n);
   const b = new Uint8Array(max(digits, width));
-  for (let i = b.length - 1; i >= 0; i--) { b[i] = <u8>(0x30 + n % 10); n /= 10; }
+  for (let i = 0; i < b.length - digits; i++) b[i] = 0x30;
+  writeDecimal(b.dataStart + <usize>(b.length - digits), n, digits);
   return board.text(b);
 }
 
