@@ -13,7 +13,8 @@
 // WAMR is a dependency, never part of the repository. Its sources come from WAMR_SOURCE
 // (a checkout, or a .tar.gz of one, unpacked under build/wamr-src/; WAMR_SOURCE=fetch:
 // the pinned commit below through CMake's FetchContent), or else from the archive in
-// ../shared/vendor/ or ../../shared/vendor/ beside the repository when there is one, or
+// ../shared/vendor/ or ../../shared/vendor/ beside the repository (or beside the local
+// repository it was cloned from) when there is one, or
 // else, when GitHub answers, through FetchContent. wamrSource() says null when there is
 // none of these, or when WAMR_SOURCE=none: the caller skips the WAMR boards (and tests
 // print a skip line, or fail under CI=true).
@@ -72,12 +73,23 @@ export function wamrSource(): string | null {
     if (!existsSync(p)) fail(`WAMR_SOURCE=${env}: no such file or directory`);
     return p;
   }
-  for (const dir of [join(root, "../shared/vendor"), join(root, "../../shared/vendor")]) {
+  for (const dir of vendorDirs()) {
     if (!existsSync(dir)) continue;
     const archive = readdirSync(dir).filter((f) => /^wasm-micro-runtime-.*\.tar\.gz$/.test(f)).sort().pop();
     if (archive) return join(dir, archive);
   }
   return pinAnswers() ? WAMR_FETCH : null;
+}
+
+/** Where a vendored archive may be: beside this repository, and beside the repository it
+ *  was cloned from when that is a local path (a second clone made elsewhere, e.g. in a
+ *  temporary folder, still finds the archive beside the first). */
+function vendorDirs(): string[] {
+  const bases = [root];
+  const origin = spawnSync("git", ["config", "--get", "remote.origin.url"], { cwd: root, encoding: "utf8" });
+  const url = origin.status === 0 ? origin.stdout.trim().replace(/^file:\/\//, "") : "";
+  if (url.startsWith("/") && existsSync(url)) bases.push(url);
+  return bases.flatMap((b) => [join(b, "../shared/vendor"), join(b, "../../shared/vendor")]);
 }
 
 let answered: boolean | undefined;
