@@ -61,6 +61,16 @@ export function linkSend(link: i32, frame: Uint8Array): i32 {
   return abi.link_send(link, frame.dataStart, frame.length);
 }
 
+// ---- Wi-Fi (ABI v1.2): only an image that calls these imports them
+/** Joins the home router as a station (empty ssid: leave it); the outcome is a WIFI event. */
+export function wifiJoin(ssid: Uint8Array, key: Uint8Array): i32 {
+  return abi.wifi_join(ssid.dataStart, ssid.length, key.dataStart, key.length);
+}
+/** Becomes the Wi-Fi Direct group owner of this group (empty ssid: ends the group). */
+export function wifiGroup(ssid: Uint8Array, pass: Uint8Array): i32 {
+  return abi.wifi_group(ssid.dataStart, ssid.length, pass.dataStart, pass.length);
+}
+
 // ---- MQTT
 export function mqttConnect(client: string, user: string, pass: Uint8Array): i32 {
   const c = utf8(client), u = utf8(user);
