@@ -8,6 +8,11 @@ export class RouterRefused extends Error {
   constructor(phone: string) { super(`${phone} is not on the home network: the router refuses LAN traffic from outside`); }
 }
 
+/** The appliance has not joined the home network (an appliance that joins by itself). */
+export class NotOnNetwork extends Error {
+  constructor(device: string) { super(`${device} is not on the home network`); }
+}
+
 export type FlowListener = (e: { from: string; to: string; bytes: number; type: number; refused?: boolean }) => void;
 
 /** A phone's LAN socket: frames from the appliance queue here until the app reads them. */
@@ -41,7 +46,12 @@ export class HomeRouter {
   private readonly peer = new Map<string, string>();
   private readonly listeners: FlowListener[] = [];
 
+  /** Which appliances are on the network: all by default (their Wi-Fi is board
+   *  configuration); the home's radios say it for the ones that join by themselves. */
+  private reachable: (device: string) => boolean = () => true;
+
   onFlow(l: FlowListener): void { this.listeners.push(l); }
+  setReachable(f: (device: string) => boolean): void { this.reachable = f; }
 
   attach(device: HomeDevice): void {
     const name = device.o.name;
@@ -73,6 +83,10 @@ export class HomeRouter {
     if (!this.home.has(phone)) {
       this.emit({ from: phone, to: device, bytes: frame.length, type: frame[0], refused: true });
       throw new RouterRefused(phone);
+    }
+    if (!this.reachable(device)) {
+      this.emit({ from: phone, to: device, bytes: frame.length, type: frame[0], refused: true });
+      throw new NotOnNetwork(device);
     }
     this.peer.set(device, phone);
     this.emit({ from: phone, to: device, bytes: frame.length, type: frame[0] });
