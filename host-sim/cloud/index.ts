@@ -124,6 +124,7 @@ export async function startCloud(options: CloudOptions): Promise<CloudHandle> {
       db, now, log,
       registration: (deviceId) => store.registration(deviceId),
       sendCommand: (deviceId, fields) => link.sendCommand(deviceId, fields),
+      state: (deviceId) => store.state(deviceId)?.state,
       addHistory: (deviceId, n, event, value, t) => { store.addHistory(deviceId, { seq: n, event, value, t }, now()); },
     });
 

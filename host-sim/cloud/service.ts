@@ -44,6 +44,8 @@ export interface ServiceContext {
    *  database transaction the command is stored with it, but published at once: call it
    *  last, when nothing after it can fail. */
   sendCommand(deviceId: string, fields: CommandFields): number;
+  /** The registration's state as the device last published it (up/state). */
+  state(deviceId: string): FlatPayload | undefined;
   /** Adds a row to the registration's generic history (GET /api/devices/<id>/history). */
   addHistory(deviceId: string, n: number, event: string, value: number, t: number): void;
 }
