@@ -13,6 +13,7 @@ import { PrinterCloudClient } from "../host-sim/phone/printer-cloud-client.ts";
 import { waterHeaterCloud } from "../host-sim/appliances/water-heater/cloud-service.ts";
 import { printerCloud, SVT_IDLE_MS } from "../host-sim/appliances/printer/cloud/index.ts";
 import { startCloud, type CloudEvent, type CloudHandle, type MqttTransport } from "../host-sim/cloud/index.ts";
+import Database from "better-sqlite3";
 
 class FakeTransport implements MqttTransport {
   published: { topic: string; payload: string }[] = [];
@@ -49,14 +50,14 @@ interface World {
   stop(): Promise<void>;
 }
 
-async function world(): Promise<World> {
+async function world(dbPath = join(dir, `${randomUUID()}.db`)): Promise<World> {
   const clock = { t: 1_795_000_000_000 };
   const events: CloudEvent[] = [];
   const mqtt = new FakeTransport();
   const cloud = await startCloud({
     services: [waterHeaterCloud, printerCloud],
     tls: { cert: pki.server.cert, key: pki.server.key },
-    dbPath: join(dir, `${randomUUID()}.db`),
+    dbPath,
     transport: mqtt,
     now: () => clock.t,
     log: () => {},
@@ -381,6 +382,26 @@ describe("one cloud, several appliances", () => {
       w.mqtt.up(heater, "svwt", { st: p.st });
       assert.equal(w.mqtt.commands(heater, "svwt").length, 0);
       assert.equal(w.mqtt.commands(heater, "st").length, 0, "no ST for a water heater");
+    } finally { await w.stop(); }
+  });
+
+  it("registrations made before the cloud served several appliances are its first appliance's", async () => {
+    const dbPath = join(dir, `${randomUUID()}.db`);
+    let w = await world(dbPath);
+    const heater = randomUUID();
+    try {
+      const { cloud } = await w.phone("alice");
+      await cloud.expect(201, "POST", "/api/registrations", { deviceId: heater, devicePassword: "heater-device-password-1", serial: "WH-0001" });
+    } finally { await w.stop(); }
+    // As a schema-1 database left it: no appliance recorded.
+    const db = new Database(dbPath);
+    db.prepare("UPDATE registrations SET appliance = NULL").run();
+    db.pragma("user_version = 1");
+    db.close();
+    w = await world(dbPath);
+    try {
+      const cloud = new CloudClient(w.cloud.url, pki.ca, { user: "alice", password: "alice-password-1", terminalId: "alice-phone" });
+      await cloud.expect(202, "POST", `/api/devices/${heater}/commands`, { set: "bath_temp", value: 41 });
     } finally { await w.stop(); }
   });
 });

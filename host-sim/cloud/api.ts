@@ -137,9 +137,9 @@ export function apiRoutes(o: ApiOptions): Route[] {
       handle(ctx) {
         const reg = mine(ctx.params[0], callerOf(ctx));
         current(reg);
-        const check = o.services.of(reg.appliance)?.service.checkCommand;
-        if (!check) throw new HttpError(400, `a ${reg.appliance} takes no commands here`);
-        const fields = valid(check(ctx.body));
+        const service = o.services.of(reg.appliance)?.service;
+        if (!service?.checkCommand) throw new HttpError(400, `a ${reg.appliance} takes no commands here`);
+        const fields = valid(service.checkCommand(ctx.body));
         const cmd = o.link.sendCommand(reg.deviceId, fields);
         return { status: 202, body: { cmd } satisfies CommandAccepted };
       },
