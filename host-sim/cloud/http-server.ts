@@ -24,6 +24,8 @@ export interface RequestContext {
   caller?: Caller;
   /** The client's address as a login-limit key (login-limits.ts sourceKey). */
   source: string;
+  /** A request header (lower-case name); a repeated header gives undefined (ambiguous). */
+  header(name: string): string | undefined;
 }
 
 /** A handler's answer. `user` names the account for the event log (account creation). */
@@ -132,7 +134,8 @@ export function createCloudServer(o: HttpServerOptions): Server {
     }
 
     try {
-      const reply = await route.handle({ params, body, caller, source: sourceKey(req.socket.remoteAddress) });
+      const header = (name: string) => { const v = req.headers[name]; return typeof v === "string" ? v : undefined; };
+      const reply = await route.handle({ params, body, caller, source: sourceKey(req.socket.remoteAddress), header });
       if (reply.user) note.user = reply.user;
       return reply;
     } catch (err) {

@@ -55,20 +55,23 @@ export class CloudClient {
     this.token = null;
   }
 
-  async call<T>(method: string, path: string, body?: unknown, auth = true): Promise<{ status: number; json: T }> {
-    if (!auth) return this.send<T>(method, path, body, false);
+  /** `extra`: more request headers (the printer's X-Service-Token). A 401 is answered by
+   *  logging in again only while the session may be what failed: a caller whose extra
+   *  header is refused gets the 401 back after the retry. */
+  async call<T>(method: string, path: string, body?: unknown, auth = true, extra: Record<string, string> = {}): Promise<{ status: number; json: T }> {
+    if (!auth) return this.send<T>(method, path, body, false, extra);
     const fresh = this.token === null;
     if (fresh) await this.login();
-    const r = await this.send<T>(method, path, body);
+    const r = await this.send<T>(method, path, body, true, extra);
     if (r.status !== 401 || fresh) return r;
     await this.login(); // expired or revoked elsewhere
-    return this.send<T>(method, path, body);
+    return this.send<T>(method, path, body, true, extra);
   }
 
-  private send<T>(method: string, path: string, body?: unknown, auth = true): Promise<{ status: number; json: T; retryAfterS?: number }> {
+  private send<T>(method: string, path: string, body?: unknown, auth = true, extra: Record<string, string> = {}): Promise<{ status: number; json: T; retryAfterS?: number }> {
     const url = new URL(path, this.baseUrl);
     const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const headers: Record<string, string> = { "content-type": "application/json" };
+    const headers: Record<string, string> = { "content-type": "application/json", ...extra };
     if (data) headers["content-length"] = String(data.length);
     if (auth && this.token) {
       headers.authorization = `Bearer ${this.token}`;
@@ -92,8 +95,8 @@ export class CloudClient {
     });
   }
 
-  async expect<T>(ok: number, method: string, path: string, body?: unknown, auth = true): Promise<T> {
-    const r = await this.call<T>(method, path, body, auth);
+  async expect<T>(ok: number, method: string, path: string, body?: unknown, auth = true, extra: Record<string, string> = {}): Promise<T> {
+    const r = await this.call<T>(method, path, body, auth, extra);
     if (r.status !== ok) throw new CloudError(r.status, typeof r.json === "string" ? r.json : JSON.stringify(r.json), `${method} ${path}`);
     return r.json;
   }
