@@ -10,7 +10,7 @@ import { PrinterManageApp, SetupFailed } from "../host-sim/phone/printer/manage-
 import { NotReadyToPrint, PrintApp } from "../host-sim/phone/printer/print-app.ts";
 import { PrinterRefused } from "../host-sim/phone/printer/session.ts";
 import { readTapAnswer, BleRefused, TapUnreadable } from "../host-sim/phone/printer/tap.ts";
-import { PrinterCloudRefused } from "../host-sim/phone/printer/cloud.ts";
+import { CloudError } from "../host-sim/phone/cloud-client.ts";
 import { seededRandom } from "../host-sim/phone/seeded-random.ts";
 import { E_AUTH, E_MALFORMED, E_STATE } from "../host-sim/board/errors.ts";
 import { encodeHandover } from "../host-sim/phone/handover.ts";
@@ -47,6 +47,7 @@ test("a tap on a new printer hands over its group and a PWT for the management a
   assert.equal(h.cloud.registrations.get(r.deviceId), "PR-0001", "registered at the cloud with the printer's serial");
   assert.equal(h.printer.credentials?.deviceId, r.deviceId);
   assert.ok(r.svt.length > 0);
+  assert.equal(h.cloud.svt?.svt, r.svt, "the cloud client holds the SVT");
   assert.equal(h.printer.svwt, null, "the exchanged SVWT is gone from the printer");
   assert.ok(h.printer.pt?.phoneId.equals(h.manage.key.phoneId), "the PT is bound to the app's key");
   assert.deepEqual(h.printer.refusals, []);
@@ -71,7 +72,7 @@ test("free charge once, then the cloud refuses a second; a paid charge adds its 
   const h = home();
   await setUp(h);
   assert.equal(await h.manage.freeCharge("printer"), 2000);
-  await assert.rejects(h.manage.freeCharge("printer"), (e: unknown) => e instanceof PrinterCloudRefused && e.status === 409);
+  await assert.rejects(h.manage.freeCharge("printer"), (e: unknown) => e instanceof CloudError && e.status === 409);
   assert.equal(await h.manage.purchase("printer", 300), 2300);
 });
 

@@ -68,10 +68,10 @@ for (const host of hosts) for (const broker of brokers) {
       assert.equal(r.secondFreeCharge, 409, "the cloud refuses a second free charge");
       assert.match(r.shortAnswer, /^recharge/);
       assert.equal(r.pagesLeft, 505);
-      const cloud = await home.printerApps.alice.manage.o.cloud.status(home.printerApps.alice.manage.svt!);
+      const cloud = await home.printerApps.alice.manage.o.cloud.status();
       assert.equal(cloud.deviceId, r.deviceId);
       assert.equal(cloud.inkOrders.length, 1);
-      await until("the cloud's mirror of the balance", async () => (await home.printerApps.alice.manage.o.cloud.status(home.printerApps.alice.manage.svt!)).pages === 505);
+      await until("the cloud's mirror of the balance", async () => (await home.printerApps.alice.manage.o.cloud.status()).pages === 505);
       assertNoSecrets(home);
     });
   });

@@ -16,7 +16,7 @@ import { HomeRouter } from "./router.ts";
 import { HomeRadios, type RouterCredentials } from "./radios.ts";
 import { HomePrinter } from "./home-printer.ts";
 import type { PrinterPhone } from "../appliances/printer/phone-actions.ts";
-import { HttpsPrinterCloud } from "../phone/printer/cloud-https.ts";
+import { PrinterCloudClient } from "../phone/printer-cloud-client.ts";
 import { MakerApp } from "../phone/app.ts";
 import { seededRandom } from "../phone/seeded-random.ts";
 import type { HostName } from "../device/power-on.ts";
@@ -142,7 +142,7 @@ export class Home {
     this.router.attach(this.printer.device);
     await this.printer.start();
     for (const [name, maker] of [["alice", this.alice], ["bob", this.bob]] as const) {
-      const cloud = new HttpsPrinterCloud(maker.cloud, this.cloud.url, this.pki.ca);
+      const cloud = new PrinterCloudClient(maker.cloud);
       this.printerApps[name] = this.printer.phone(name, cloud, !!this.o.seeded, async (attempt) => {
         const key = this.typedRouterKeys[name]?.shift() ?? HOME_ROUTER.key;
         this.note("HOME", `${name} types the router key (attempt ${attempt})`);
@@ -218,7 +218,8 @@ export class Home {
   private async startCloudService(httpsPort?: number): Promise<void> {
     const server = this.pki.server;
     this.cloud = await startCloud({
-      service: HEATER_APPLIANCE.cloud!,
+      // The heater's first: registrations that name no appliance are the heater's.
+      services: this.o.printer ? [HEATER_APPLIANCE.cloud!, appliance("printer").cloud!] : [HEATER_APPLIANCE.cloud!],
       tls: { cert: server.cert, key: server.key, ca: this.pki.ca },
       dbPath: join(this.o.dataDir, "cloud.db"),
       httpsPort,

@@ -10,7 +10,8 @@ import {
   BleMsg, EXCHANGE_URI, LAN_LABEL, MANAGE_APP, PRINT_APP, PrinterMsg, PWT_RECORD, RECHARGE_URI, SVWT_RECORD, WFD_LABEL,
 } from "../../host-sim/phone/printer/messages.ts";
 import type { FramePort, PhoneRadio } from "../../host-sim/phone/printer/radio.ts";
-import { PrinterCloudRefused, type PrinterCloudApi, type PrinterCloudStatus } from "../../host-sim/phone/printer/cloud.ts";
+import type { PrinterCloudApi, PrinterCloudStatus, SvtGrant } from "../../host-sim/phone/printer/cloud.ts";
+import { CloudError } from "../../host-sim/phone/cloud-client.ts";
 
 const u = (s: string) => Buffer.from(s);
 const eq = (a: Buffer, b: Buffer) => a.length === b.length && timingSafeEqual(a, b);
@@ -205,9 +206,10 @@ function nonce(direction: number, counter: number): Buffer {
   return n;
 }
 
-/** The cloud's side as the phone sees it: registrations, SVWT -> SVT, CWTs (single use),
- *  the one free charge per printer. */
+/** The cloud's side as one phone's client sees it: registrations, SVWT -> SVT (held),
+ *  CWTs (single use), the one free charge per printer. */
 export class FakePrinterCloud implements PrinterCloudApi {
+  svt: SvtGrant | null = null;
   readonly registrations = new Map<string, string>();
   private readonly svwts = new Map<string, FakePrinter>();
   private readonly svts = new Map<string, FakePrinter>();
@@ -220,34 +222,35 @@ export class FakePrinterCloud implements PrinterCloudApi {
   issueSvwt(p: FakePrinter): Buffer { const t = randomBytes(24); this.svwts.set(t.toString("hex"), p); return t; }
   async exchangeSvwt(svwt: Uint8Array) {
     const p = this.svwts.get(Buffer.from(svwt).toString("hex"));
-    if (!p) throw new PrinterCloudRefused(403, "POST /api/printers/svt");
+    if (!p) throw new CloudError(403, "", "POST /api/printers/svt");
     this.svwts.delete(Buffer.from(svwt).toString("hex"));
     p.svwt = null;
     const svt = randomBytes(32).toString("base64url");
     this.svts.set(svt, p);
-    return { svt, deviceId: p.credentials!.deviceId, expires: 1800 };
+    this.svt = { svt, deviceId: p.credentials!.deviceId, expires: 1800 };
+    return this.svt;
   }
-  private grant(pages: number) { const cwt = randomBytes(32).toString("base64"); this.cwts.set(cwt, pages); return { cwt, pages }; }
-  async freeCharge(svt: string) {
-    const p = this.who(svt);
-    if (this.freeUsed.has(p)) throw new PrinterCloudRefused(409, "POST /api/printers/free-charge", '{"error":"free charge already used"}');
+  private grant(pages: number) { const cwt = randomBytes(32); this.cwts.set(cwt.toString("base64"), pages); return { cwt, pages }; }
+  async freeCharge() {
+    const p = this.who();
+    if (this.freeUsed.has(p)) throw new CloudError(409, '{"error":"free charge already used"}', "POST /api/printers/free-charge");
     this.freeUsed.add(p);
     return this.grant(2000);
   }
-  async purchase(svt: string, pages: number) { this.who(svt); return this.grant(pages); }
+  async purchase(pages: number) { this.who(); return this.grant(pages); }
   redeem(_p: FakePrinter, cwt: Buffer): number {
     const k = cwt.toString("base64"), pages = this.cwts.get(k) ?? 0;
     this.cwts.delete(k);
     return pages;
   }
-  async status(svt: string): Promise<PrinterCloudStatus> {
-    const p = this.who(svt);
+  async status(): Promise<PrinterCloudStatus> {
+    const p = this.who();
     return { deviceId: p.credentials!.deviceId, pages: p.pages, ink: p.ink, mirrorVersion: 0, charges: [], inkOrders: [] };
   }
-  async orderInk(svt: string) { this.who(svt); return { id: 1 }; }
-  private who(svt: string): FakePrinter {
-    const p = this.svts.get(svt);
-    if (!p) throw new PrinterCloudRefused(401, "SVT");
+  async orderInk() { this.who(); return 1; }
+  private who(): FakePrinter {
+    const p = this.svt ? this.svts.get(this.svt.svt) : undefined;
+    if (!p) throw new CloudError(401, "", "SVT");
     return p;
   }
 }

@@ -4,7 +4,7 @@
 // run short, and Alice buys more. Used by `npm run demo -- printer`, the home's
 // `demo printer` command and test/printer-home.test.ts.
 import type { Home } from "../../home/world.ts";
-import { PrinterCloudRefused } from "../../phone/printer/cloud.ts";
+import { CloudError } from "../../phone/cloud-client.ts";
 import { NotReadyToPrint } from "../../phone/printer/print-app.ts";
 import { replaceInk } from "./panel.ts";
 import { tapToManage } from "./phone-actions.ts";
@@ -31,7 +31,7 @@ export async function playPrinterDemo(home: Home, say: (s: string) => void = () 
   say("2. The free charge (2000 pages), once per printer.");
   await alice.manage.freeCharge(alice.device);
   let secondFreeCharge = 0;
-  try { await alice.manage.freeCharge(alice.device); } catch (e) { secondFreeCharge = e instanceof PrinterCloudRefused ? e.status : -1; }
+  try { await alice.manage.freeCharge(alice.device); } catch (e) { secondFreeCharge = e instanceof CloudError ? e.status : -1; }
   say(`   a second free charge -> HTTP ${secondFreeCharge}`);
 
   say("3. Alice and Bob print by tapping with the print app until the ink runs low.");

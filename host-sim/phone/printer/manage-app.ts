@@ -37,8 +37,6 @@ export class PrinterManageApp {
   readonly key: PhoneKey;
   /** The PT this phone holds for the printer (S35), kept for later control. */
   pt: Buffer | null = null;
-  /** The SVT the cloud granted for the printer (S81). */
-  svt: string | null = null;
   deviceId: string | null = null;
   serial: string | null = null;
   private readonly random: RandomSource;
@@ -99,7 +97,6 @@ export class PrinterManageApp {
       }
     }
     const grant = await this.o.cloud.exchangeSvwt(token);
-    this.svt = grant.svt;
     this.deviceId = grant.deviceId;
     this.note(`exchanged the SVWT for an SVT (printer ${grant.deviceId})`);
     return grant.svt;
@@ -107,17 +104,17 @@ export class PrinterManageApp {
 
   /** FIG. 6: the one free charge (S85-S115). Returns the printer's pages after it. */
   freeCharge(device: string): Promise<number> {
-    return this.charge(device, () => this.o.cloud.freeCharge(this.requireSvt()), "free charge");
+    return this.charge(device, () => this.o.cloud.freeCharge(), "free charge");
   }
 
   /** A paid charge of `pages`. */
   purchase(device: string, pages: number): Promise<number> {
-    return this.charge(device, () => this.o.cloud.purchase(this.requireSvt(), pages), `purchase of ${pages} pages`);
+    return this.charge(device, () => this.o.cloud.purchase(pages), `purchase of ${pages} pages`);
   }
 
   /** S117-S119: order a cartridge for the printer the SVT names. */
-  async orderInk(): Promise<number | string> {
-    const { id } = await this.o.cloud.orderInk(this.requireSvt());
+  async orderInk(): Promise<number> {
+    const id = await this.o.cloud.orderInk();
     this.show(`Ink ordered\nOrder ${id}`);
     return id;
   }
@@ -136,7 +133,7 @@ export class PrinterManageApp {
     const lan = await this.lan(device);
     const before = (await lan.status(this.requirePt())).pages;
     const g = await grant();
-    const rc = await lan.charge(this.requirePt(), Buffer.from(g.cwt, "base64"));                           // S99
+    const rc = await lan.charge(this.requirePt(), g.cwt);                           // S99
     if (rc !== 0) throw new SetupFailed(`the printer refused the ${what} (${rc})`);
     const after = await this.pollStatus(lan, (s) => s.pages >= before + g.pages, `the ${what}'s pages`);   // S105-S115
     this.show(`Charged\n${after.pages} pages`);
@@ -183,10 +180,6 @@ export class PrinterManageApp {
   private requirePt(): Buffer {
     if (!this.pt) throw new SetupFailed(`${this.o.name} holds no PT for the printer: tap it first`);
     return this.pt;
-  }
-  private requireSvt(): string {
-    if (!this.svt) throw new SetupFailed(`${this.o.name} has no SVT for the printer: tap it first`);
-    return this.svt;
   }
   private pollMs(): number { return this.o.pollMs ?? 15000; }
   private note(s: string): void { this.o.note?.(`${this.o.name}: ${s}`); }
