@@ -60,7 +60,7 @@ export class HomePrinter {
         }
         o.note("MQTT", `printer connects as ${out.client}`);
       }
-      if (out.t === "mqtt_publish") o.note("MQTT", `printer -> ${out.topic} ${Buffer.from(out.payload).toString()}`);
+      if (out.t === "mqtt_publish") o.note("MQTT", `printer -> ${out.topic} ${redactTokens(Buffer.from(out.payload).toString())}`);
       if (out.t.startsWith("mqtt_")) this.bridge.handle(out);
     });
     // Leaving the router drops the broker connection with it.
@@ -106,4 +106,10 @@ export class HomePrinter {
       log: (line) => this.o.note("MQTT", `printer bridge: ${line}`),
     });
   }
+}
+
+/** The printer's ST and CWT travel in up/svwt and up/charge: the flow shows that they
+ *  went, never their bytes. */
+export function redactTokens(json: string): string {
+  return json.replace(/"(st|cwt|svwt|exchanged)":"[^"]*"/g, '"$1":"<redacted>"');
 }

@@ -53,7 +53,7 @@ export async function playPrinterDemo(home: Home, say: (s: string) => void = () 
   const shortAnswer = await expectRefusal(() => bob.print.print(bob.device, 5));
   say(`   with 10 left the tap answers: ${shortAnswer}`);
 
-  say("5. Alice taps: the recharge page and a service token; she buys 500 pages.");
+  say("5. Alice taps: the recharge page (her app still holds a service token, else it exchanges the SVWT); she buys 500 pages.");
   say(`   ${await tapToManage(alice)}`);
   say(`   ${await alice.manage.purchase(alice.device, 500)} pages`);
   const after = await bob.print.print(bob.device, 5);

@@ -10,17 +10,17 @@ export interface PrinterPhone { manage: PrinterManageApp; print: PrintApp; devic
 
 const via = (a: string | undefined): TapVia => (a === "ble" ? "ble" : "nfc");
 
-/** A tap with the management app: first setup, or the SVWT of a recharge / exchange
- *  answer swapped for an SVT. */
+/** A tap with the management app: first setup, or, for a recharge / exchange answer,
+ *  a service token for the cloud's pages (the SVWT exchanged unless the app's SVT holds). */
 export async function tapToManage(p: PrinterPhone, how: TapVia = "nfc"): Promise<string> {
   const answer = await p.manage.tap(p.device, how);
   if (answer.kind === "setup") {
     const r = await p.manage.setup(p.device, answer);
     return `set up: registration ${r.deviceId}`;
   }
-  if (answer.svwt) await p.manage.exchangeSvwt(p.device, answer.svwt);
   if (answer.kind === "print") return "the printer is ready: use the print app";
-  return `${answer.kind === "recharge" ? "pages low" : "ink low"}: ${answer.uri}${answer.svwt ? " (service token taken)" : ""}`;
+  await p.manage.serviceToken(p.device, answer);
+  return `${answer.kind === "recharge" ? "pages low" : "ink low"}: ${answer.uri}`;
 }
 
 export const printerActions: Record<string, PhoneAction<PrinterPhone, string>> = {

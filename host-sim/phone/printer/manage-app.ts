@@ -10,6 +10,7 @@ import { bleHandover, bleReadRequest, readTapAnswer } from "./tap.ts";
 import { LAN_LABEL, PrinterState, RouterStatus, SVWT_NOT_YET, WFD_LABEL, type StatusReply, type TapAnswer } from "./messages.ts";
 import type { PhoneRadio } from "./radio.ts";
 import type { ChargeGrant, PrinterCloudApi } from "./cloud.ts";
+import { CloudError } from "../cloud-client.ts";
 
 export interface ManageAppOptions {
   /** The phone's name in the home ("alice"). */
@@ -100,6 +101,23 @@ export class PrinterManageApp {
     this.deviceId = grant.deviceId;
     this.note(`exchanged the SVWT for an SVT (printer ${grant.deviceId})`);
     return grant.svt;
+  }
+
+  /** The SVT for what a tap answered (S116): the one the app holds while the cloud still
+   *  takes it (each use restarts its 30 min), else the answer's SVWT exchanged. Keeping it
+   *  spares the printer's SVWT, which the printer replaces only once the cloud's report of
+   *  the exchange reached it. */
+  async serviceToken(device: string, answer: TapAnswer): Promise<void> {
+    if (this.o.cloud.svt) {
+      try {
+        await this.o.cloud.status();
+        return;
+      } catch (e) {
+        if (!(e instanceof CloudError && e.status === 401)) throw e;
+      }
+    }
+    if (!answer.svwt) throw new SetupFailed("the printer has no service token to hand out yet: tap again in a moment");
+    await this.exchangeSvwt(device, answer.svwt);
   }
 
   /** FIG. 6: the one free charge (S85-S115). Returns the printer's pages after it. */
