@@ -11,7 +11,8 @@
 // mqtt_state reports the broker connection up or down as the host's MQTT client would
 // (the MQTT_STATE event's argument), and mqtt_published / mqtt_last show what was
 // published; wifi_calls and wifi_last show the image's wifi_join / wifi_group calls (ABI
-// v1.2; the WIFI event's answer is the spec's to deliver); flash_ops counts the flash writes and erases so far, and flash_cut makes
+// v1.2; the WIFI event's answer is the spec's to deliver); shown_count tells whether bytes (a
+// secret) appear in any log line or screen; flash_ops counts the flash writes and erases so far, and flash_cut makes
 // power fail during a given one of the next (only part of it landing), so that a spec can
 // cut power at every write of an operation and reopen the store as the next boot would.
 import type { BoardOutput } from "../device/types.ts";
@@ -52,6 +53,9 @@ export interface UnitTestBoard {
      *  link's frame carries it (u8 ssid length, ssid, u8 key length, key): its length,
      *  E_NOTFOUND before any, E_RANGE when it does not fit in cap. */
     wifi_last(which: number, ptr: number, cap: number): number;
+    /** How many log lines and screens so far show these bytes: as they are, in hex or in
+     *  base64 (a spec's check that no secret reaches a log or the display). */
+    shown_count(ptr: number, len: number): number;
   };
   flash: NorFlash;
   /** Everything the module under test made the board do (logs, screens, timers, ...). */
@@ -99,6 +103,17 @@ export function createUnitTestBoard(): UnitTestBoard {
         const sent = ts.outputs.filter((o) => o.t === "mqtt_publish");
         const last = sent[sent.length - 1];
         return last && last.t === "mqtt_publish" ? copyOut(last.payload, ptr, cap) : E_NOTFOUND;
+      },
+      shown_count: (ptr, len) => {
+        const m = mem(), p = ptr >>> 0;
+        if (len <= 0 || p + len > m.length) return E_RANGE;
+        const secret = Buffer.from(m.subarray(p, p + len));
+        const forms = [secret.toString("hex"), secret.toString("hex").toUpperCase(), secret.toString("base64"), secret.toString("base64url")];
+        return ts.outputs.filter((o) => {
+          if (o.t !== "log" && o.t !== "display") return false;
+          const raw = Buffer.from(o.text, "utf8");
+          return raw.includes(secret) || forms.some((f) => o.text.includes(f));
+        }).length;
       },
       wifi_calls: (which) => wifiCalls(which).length,
       wifi_last: (which, ptr, cap) => {
