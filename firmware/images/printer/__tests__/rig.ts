@@ -214,6 +214,8 @@ export class Phone {
   link: i32 = 0;
   helloState: i32 = -1;
   serial: string = "";
+  /** The PT the printer gave this phone (kept by the spec). */
+  pt: Uint8Array = new Uint8Array(0);
 
   constructor(public rig: Rig) {
     const kp = board.ecdhKeyPair();
