@@ -284,8 +284,9 @@ export class Printer extends ConnectedAppliance {
   }
 
   onRouter(joined: bool): void {
-    if (joined) { if (this.store.registered()) this.cloud.start(); }
-    else this.cloud.pause();
+    if (joined) { if (this.store.registered()) this.cloud.start(); return; }
+    this.cloud.pause();
+    this.lan.close();                                // its phone is gone with the network
   }
 
   onGroupEnded(): void { this.wfd.close(); }

@@ -84,6 +84,7 @@ export class Wifi extends DeadlineOwner {
   /** WIFI: 1 joined, 0 left or lost, E_AUTH wrong key, E_NOTFOUND no such network. */
   onEvent(arg: i32): i32 {
     if (arg == 1) {
+      if (this.state == Router.JOINED) return OK;      // told twice: nothing changed
       this.scheduler.cancel(JOIN_DEADLINE);
       const phone = this.state == Router.JOINING && this.fromPhone;
       let rc = OK;

@@ -104,3 +104,27 @@ describe("the cloud link follows the router", () => {
     expect(rig.printer.cloud.state).toBe(LinkState.OFFLINE);
   });
 });
+
+describe("the router's news", () => {
+  it("WIFI 1 told twice changes nothing: the cloud link is not restarted", () => {
+    const rig = fresh();
+    rig.registered();
+    rig.storeRouter();
+    rig.online();
+    expect(rig.printer.cloud.connected).toBe(true);
+    rig.wifi(1);
+    expect(rig.printer.cloud.connected).toBe(true);
+  });
+
+  it("a lost router closes the LAN session", () => {
+    const rig = fresh();
+    rig.storeRouter();
+    const p = new Phone(rig);
+    expect(p.connect(Link.LAN)).toBe(OK);
+    rig.wifi(0);
+    rig.wifi(1);
+    const r = p.send(Msg.STATUS, new Uint8Array(32));
+    expect(r.type).toBe(Msg.ERROR);
+    expect(r.status).toBe(-3);
+  });
+});
