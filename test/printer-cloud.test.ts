@@ -189,15 +189,17 @@ describe("SVWT and SVT", () => {
   it("the SVT expires after 30 minutes idle on the cloud's clock; each use restarts it", async () => {
     const w = await world();
     try {
-      const { printer: app } = await w.phone("alice");
+      const { cloud, printer: app } = await w.phone("alice");
       await withSvt(w, app);
       await app.status();
+      const logins = cloud.logins;
       w.clock.t += SVT_IDLE_MS - 1_000;
       await app.status();
       w.clock.t += SVT_IDLE_MS - 1_000;
       await app.status();
       w.clock.t += SVT_IDLE_MS;
       assert.equal(await status(() => app.status()), 401);
+      assert.equal(cloud.logins, logins, "an expired SVT is not taken for an expired session");
     } finally { await w.stop(); }
   });
 
