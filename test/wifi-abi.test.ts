@@ -24,6 +24,7 @@ const wifi = (arg: number): BoardEvent => ({ kind: EventKind.WIFI, arg });
 const EVENTS: BoardEvent[] = [
   { kind: EventKind.BUTTON, arg: 1 },
   wifi(E_AUTH), wifi(E_NOTFOUND), wifi(1), wifi(0),
+  { kind: EventKind.LINK, arg: 3, payload: Uint8Array.of(0x11, 2) }, { kind: EventKind.BUTTON, arg: 2 },
 ];
 
 async function run(dev: DeviceHandle): Promise<CallResult[]> {
@@ -38,7 +39,7 @@ const dir = tempDir("wifi-abi");
 const wasm = asImage("wifi-image", dir);
 
 test("wifi_join / wifi_group and the WIFI event on the TypeScript host", async () => {
-  const [boot, probes, refused, notFound, joined, lost] = await run(await TsDevice.create({ image: wasm, flashFile: join(dir, "ts.bin") }));
+  const [boot, probes, refused, notFound, joined, lost, echo] = await run(await TsDevice.create({ image: wasm, flashFile: join(dir, "ts.bin") }));
   assert.deepEqual(boot.outputs, [
     { t: "wifi_join", ssid: utf8("home"), key: utf8("wrong key") },
     { t: "wifi_group", ssid: utf8("DIRECT-ab-Printer"), pass: utf8("0123456789abcdef") },
@@ -60,6 +61,7 @@ test("wifi_join / wifi_group and the WIFI event on the TypeScript host", async (
   assert.deepEqual(notFound, { outputs: [{ t: "display", text: "Wi-Fi\n-5" }], result: E_NOTFOUND });
   assert.deepEqual(joined.outputs.at(-1), { t: "wifi_group", ssid: none, pass: none });
   assert.deepEqual(lost.outputs.at(-1), { t: "wifi_join", ssid: none, key: none });
+  assert.deepEqual(echo.outputs, [{ t: "link", link: 3, data: Uint8Array.of(0x91, 2) }]);
 });
 
 test("every native engine gives the TypeScript host's Wi-Fi trace, call for call", async () => {

@@ -11,14 +11,14 @@ import type {
   CreateUserResponse, DeviceListResponse, HistoryResponse, StateResponse,
 } from "./types.ts";
 import { hashUserPassword } from "./user-password.ts";
-import type { CloudService } from "./service.ts";
+import type { Services } from "./services.ts";
 import { checkCreateRegistration, checkCreateUser, isDeviceId, type Checked } from "./validate.ts";
 
 export interface ApiOptions {
   store: CloudStore;
   link: DeviceLink;
-  /** The appliance whose commands this cloud relays. */
-  service: CloudService;
+  /** The appliances this cloud serves: a registration's commands are its appliance's. */
+  services: Services;
   directory?: DeviceDirectory;
   now: () => number;
   /** scrypt cost (log2 N) of user password hashes. */
@@ -72,10 +72,12 @@ export function apiRoutes(o: ApiOptions): Route[] {
       async handle(ctx) {
         const caller = callerOf(ctx);
         const req = valid(checkCreateRegistration(ctx.body));
+        const appliance = req.appliance ?? o.services.defaultAppliance;
+        if (!o.services.of(appliance)) throw new HttpError(400, `appliance: one of ${o.services.names().join(", ")}`);
         if (store.registration(req.deviceId)) throw new HttpError(409, "device id already registered");
         const hash = hashPassword(req.devicePassword, o.deviceHashIterations);
         const since = now();
-        if (!store.createRegistration(req.deviceId, hash, req.serial, caller.user, caller.terminal, since)) {
+        if (!store.createRegistration(req.deviceId, hash, req.serial, appliance, caller.user, caller.terminal, since)) {
           throw new HttpError(409, "device id already registered");
         }
         // The broker must accept the remote before we say "ready for connection".
@@ -135,7 +137,9 @@ export function apiRoutes(o: ApiOptions): Route[] {
       handle(ctx) {
         const reg = mine(ctx.params[0], callerOf(ctx));
         current(reg);
-        const fields = valid(o.service.checkCommand(ctx.body));
+        const service = o.services.of(reg.appliance)?.service;
+        if (!service?.checkCommand) throw new HttpError(400, `a ${reg.appliance} takes no commands here`);
+        const fields = valid(service.checkCommand(ctx.body));
         const cmd = o.link.sendCommand(reg.deviceId, fields);
         return { status: 202, body: { cmd } satisfies CommandAccepted };
       },
@@ -146,7 +150,7 @@ export function apiRoutes(o: ApiOptions): Route[] {
         const reg = mine(ctx.params[0], callerOf(ctx));
         const c = store.command(reg.deviceId, Number(ctx.params[1]));
         if (!c) throw new HttpError(404, "no such command");
-        const expired = c.status === null && o.link.expired(c.created);
+        const expired = c.status === null && o.link.expired(reg, c.created);
         return { status: 200, body: { cmd: c.cmd, status: c.status, ...(expired ? { expired } : {}) } satisfies CommandStatusResponse };
       },
     },

@@ -2,7 +2,8 @@
 // phone's command goes down. Anything from an unknown or retired device id, and any
 // malformed payload, is logged and dropped: a retired registration "sees no new data".
 import type { CloudEvents } from "./events.ts";
-import type { CloudStore } from "./store.ts";
+import type { ServedAppliance, Services } from "./services.ts";
+import type { CloudStore, Registration } from "./store.ts";
 import type { DeviceDirectory, MqttTransport } from "./transport.ts";
 import type { AckPayload, CommandFields, CommandPayload, RetiredPayload, UpKind } from "./types.ts";
 import {
@@ -23,6 +24,8 @@ export interface DeviceLinkOptions {
   now: () => number;
   transport?: MqttTransport;
   directory?: DeviceDirectory;
+  /** The appliances served: a registration's messages go to its appliance's hooks. */
+  services: Services;
   approvalTtlMs?: number;
   commandTtlMs?: number;
 }
@@ -41,10 +44,15 @@ export class DeviceLink {
     this.o.events.emitEvent({ kind: "log", t: this.o.now(), message });
   }
 
+  /** How long an unanswered command of this registration is sent again. */
+  private ttlOf(reg: Registration): number {
+    return this.o.services.of(reg.appliance)?.service.commandTtlMs ?? this.commandTtlMs;
+  }
+
   /** One uplink message. Exposed so a simulator can deliver messages without a broker. */
   handle(topic: string, payload: Buffer | string): void {
     const text = payload.toString();
-    this.o.events.emitEvent({ kind: "mqtt-in", t: this.o.now(), topic, payload: text });
+    this.o.events.emitEvent({ kind: "mqtt-in", t: this.o.now(), topic, payload: this.o.services.redact(text) });
     try {
       this.dispatch(topic, payload);
     } catch (err) {
@@ -55,7 +63,7 @@ export class DeviceLink {
 
   private dispatch(topic: string, payload: Buffer | string): void {
     const parts = topic.split("/");
-    if (parts.length !== 4 || parts[0] !== "devices" || parts[2] !== "up" || !UP_KINDS.has(parts[3])) {
+    if (parts.length !== 4 || parts[0] !== "devices" || parts[2] !== "up") {
       return this.log(`${topic}: not a device uplink topic, ignored`);
     }
     const [, deviceId, , kind] = parts as [string, string, string, UpKind];
@@ -64,9 +72,13 @@ export class DeviceLink {
     // Exact match: the broker only lets a device publish under its own id, as announced.
     if (!reg || reg.deviceId !== deviceId) return this.log(`${topic}: unknown device id, ignored`);
     if (reg.retiredAt !== null) return this.log(`${topic}: registration retired, ignored`);
+    const served = this.o.services.of(reg.appliance);
+    const own = UP_KINDS.has(kind) ? undefined : served?.hooks.uplinks?.[kind];
+    if (!UP_KINDS.has(kind) && !own) return this.log(`${topic}: not an uplink of a ${reg.appliance}, ignored`);
 
     const flat = parseFlatJson(payload);
     if (!flat.ok) return this.log(`${topic}: ${flat.error}, ignored`);
+    if (own) return own(reg, flat.value);
     const need = <T>(c: Checked<T>): T | undefined => {
       if (c.ok) return c.value;
       this.log(`${topic}: ${c.error}, ignored`);
@@ -79,9 +91,11 @@ export class DeviceLink {
         // The remote's outbox: stored in order of seq, then acknowledged cumulatively.
         const seq = flat.value.seq;
         if (typeof seq !== "number" || !Number.isSafeInteger(seq) || seq < 1) return this.log(`${topic}: seq missing or malformed, ignored`);
-        const check = kind === "history" ? checkHistory(flat.value) : checkReply(flat.value);
-        if (!check.ok) this.log(`${topic}: ${check.error}, stored as received and skipped`);
-        const r = store.receiveOutbox(deviceId, seq, kind, payload.toString(), (k, body) => this.applyOutbox(deviceId, k, body));
+        // An entry of the appliance's own kind is checked as it is applied.
+        const ownEntry = kind === "history" && typeof flat.value.kind === "string";
+        const check = ownEntry ? undefined : kind === "history" ? checkHistory(flat.value) : checkReply(flat.value);
+        if (check && !check.ok) this.log(`${topic}: ${check.error}, stored as received and skipped`);
+        const r = store.receiveOutbox(deviceId, seq, kind, payload.toString(), (k, body) => this.applyOutbox(reg, served, k, body));
         if (r === "duplicate") this.log(`${topic}: seq ${seq} stored already (resend)`);
         else if (r !== "applied") this.log(`${topic}: seq ${seq} ${r} (expecting ${store.outboxAcked(deviceId) + 1})`);
         return this.sendAck(deviceId);
@@ -101,7 +115,10 @@ export class DeviceLink {
         // A remote that rebooted learns what is stored; commands published while it was
         // away reached nobody (its session is clean), so the unexpired ones go again, in order.
         this.sendAck(deviceId);
-        for (const body of store.unrepliedCommands(deviceId, now() - this.commandTtlMs)) void this.publish(`devices/${deviceId}/down`, body);
+        const ttl = this.ttlOf(reg);
+        const since = ttl === Infinity ? 0 : now() - ttl;
+        for (const body of store.unrepliedCommands(deviceId, since)) void this.publish(`devices/${deviceId}/down`, body);
+        served?.hooks.onHello?.(reg);
         return;
       }
       case "retire": {
@@ -127,18 +144,34 @@ export class DeviceLink {
   /** Applies one outbox message, inside CloudStore.receiveOutbox's transaction. A message
    *  that fails its shape check still takes its place in the sequence (the remote will
    *  not send it differently), so it is skipped rather than blocking everything after. */
-  private applyOutbox(deviceId: string, kind: string, body: string): void {
+  private applyOutbox(reg: Registration, served: ServedAppliance | undefined, kind: string, body: string): void {
     const flat = parseFlatJson(body);
     if (!flat.ok) return;
     const { store, now } = this.o;
+    const deviceId = reg.deviceId;
     if (kind === "history") {
+      const entryKind = flat.value.kind;
+      if (typeof entryKind === "string") {
+        const apply = served?.hooks.history?.[entryKind];
+        const why = apply ? apply(reg, flat.value as typeof flat.value & { seq: number }) : `no outbox kind ${entryKind} for a ${reg.appliance}`;
+        if (why) this.log(`devices/${deviceId}/up/history: ${why}, skipped`);
+        return;
+      }
       const h = checkHistory(flat.value);
       if (h.ok) store.addHistory(deviceId, h.value, now());
     } else if (kind === "reply") {
       const r = checkReply(flat.value);
       if (!r.ok) return;
       const res = store.setReply(deviceId, r.value.cmd, r.value.status, now());
-      if (res !== "set") this.log(`devices/${deviceId}/up/reply: reply to cmd ${r.value.cmd} ignored (${res}, the first reply stands)`);
+      if (res !== "set") return this.log(`devices/${deviceId}/up/reply: reply to cmd ${r.value.cmd} ignored (${res}, the first reply stands)`);
+      const sent = store.commandBody(deviceId, r.value.cmd);
+      const parsed = sent === undefined ? undefined : parseFlatJson(sent);
+      served?.hooks.onReply?.(reg, r.value.cmd, r.value.status, parsed?.ok ? parsed.value : undefined);
+      // Never sent again now: the stored copy keeps no secret.
+      if (sent !== undefined) {
+        const blanked = this.o.services.redact(sent);
+        if (blanked !== sent) store.setCommandBody(deviceId, r.value.cmd, blanked);
+      }
     }
   }
 
@@ -167,8 +200,8 @@ export class DeviceLink {
     await this.forget(deviceId);
   }
 
-  /** Whether a command still unanswered is too old to be sent again. */
-  expired(created: number): boolean { return this.o.now() - created > this.commandTtlMs; }
+  /** Whether a command of `reg` still unanswered is too old to be sent again. */
+  expired(reg: Registration, created: number): boolean { return this.o.now() - created > this.ttlOf(reg); }
 
   /** Numbers, stores and publishes a command; the caller has checked membership, that the
    *  registration is current and, through the appliance's cloud service, the fields. */
@@ -180,7 +213,7 @@ export class DeviceLink {
 
   /** Resolves when the broker acknowledged the message (or it failed: logged). */
   private async publish(topic: string, payload: string): Promise<void> {
-    this.o.events.emitEvent({ kind: "mqtt-out", t: this.o.now(), topic, payload });
+    this.o.events.emitEvent({ kind: "mqtt-out", t: this.o.now(), topic, payload: this.o.services.redact(payload) });
     const t = this.o.transport;
     if (!t) return this.log(`${topic}: no MQTT transport, not sent`);
     try {

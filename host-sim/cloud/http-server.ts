@@ -24,13 +24,16 @@ export interface RequestContext {
   caller?: Caller;
   /** The client's address as a login-limit key (login-limits.ts sourceKey). */
   source: string;
+  /** A request header (lower-case name); a repeated header gives undefined (ambiguous). */
+  header(name: string): string | undefined;
 }
 
 /** A handler's answer. `user` names the account for the event log (account creation). */
 export interface Reply { status: number; body?: unknown; headers?: Record<string, string>; user?: string }
 
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string) { super(message); }
+  /** `headers`: sent with the error answer (a 401's WWW-Authenticate challenge). */
+  constructor(readonly status: number, message: string, readonly headers?: Record<string, string>) { super(message); }
 }
 
 export interface Route {
@@ -132,11 +135,12 @@ export function createCloudServer(o: HttpServerOptions): Server {
     }
 
     try {
-      const reply = await route.handle({ params, body, caller, source: sourceKey(req.socket.remoteAddress) });
+      const header = (name: string) => { const v = req.headers[name]; return typeof v === "string" ? v : undefined; };
+      const reply = await route.handle({ params, body, caller, source: sourceKey(req.socket.remoteAddress), header });
       if (reply.user) note.user = reply.user;
       return reply;
     } catch (err) {
-      if (err instanceof HttpError) return fail(err.status, err.message);
+      if (err instanceof HttpError) return fail(err.status, err.message, err.headers);
       o.events.emitEvent({ kind: "log", t: o.now(), message: `${req.method} ${path}: ${(err as Error).message}` });
       return fail(500, "internal error");
     }

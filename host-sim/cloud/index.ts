@@ -10,6 +10,7 @@ import { LoginLimiter, type LimitPolicy } from "./login-limits.ts";
 import { connectMqttTransport, type MqttConnectOptions } from "./mqtt-transport.ts";
 import { openDatabase } from "./schema.ts";
 import type { CloudService } from "./service.ts";
+import { Services } from "./services.ts";
 import { SessionStore, sessionRoutes } from "./sessions.ts";
 import { CloudStore } from "./store.ts";
 import type { DeviceDirectory, MqttTransport } from "./transport.ts";
@@ -20,15 +21,21 @@ export type { DeviceDirectory, MqttTransport } from "./transport.ts";
 export type { MqttConnectOptions } from "./mqtt-transport.ts";
 export type * from "./types.ts";
 export { CloudEvents } from "./events.ts";
-export type { CloudService } from "./service.ts";
+export type { CloudService, ServiceContext, ServiceHooks } from "./service.ts";
+export { HttpError, type Route, type RequestContext, type Caller } from "./http-server.ts";
+export type { Registration } from "./store.ts";
 export { bad, ok, isObject, type Checked } from "./validate.ts";
 export { ACCOUNT_LIMIT, SOURCE_LIMIT, waitAfter, type LimitPolicy } from "./login-limits.ts";
 export { SESSION_TTL_MS } from "./sessions.ts";
 
 export interface CloudOptions {
-  /** The appliance this cloud serves: its cloud service checks the phones' commands
-   *  (host-sim/appliances/<name>/, found through host-sim/appliances/index.ts). */
-  service: CloudService;
+  /** The appliances this cloud serves, each by its cloud service
+   *  (host-sim/appliances/<name>/, found through host-sim/appliances/index.ts). The first
+   *  is the default of a registration that names no appliance. */
+  services?: readonly CloudService[];
+  /** One appliance only: the same as `services: [service]` (callers from before the
+   *  cloud served several). Give `service` or `services`. */
+  service?: CloudService;
   /** TLS of the HTTPS API (PEM). `ca` is only passed through to the TLS context. */
   tls: { cert: string; key: string; ca?: string };
   /** SQLite file; default data/cloud.db. ":memory:" for throwaway runs. */
@@ -89,7 +96,8 @@ export async function startCloud(options: CloudOptions): Promise<CloudHandle> {
   const cleanup = async () => { for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => {}); };
 
   try {
-    const store = new CloudStore(db);
+    const services = new Services(options.services ?? (options.service ? [options.service] : []));
+    const store = new CloudStore(db, services.defaultAppliance);
 
     // A restarted broker knows nothing: tell it every current registration again, and
     // make sure retired ones stay refused. At start-up and after a broker outage.
@@ -110,7 +118,15 @@ export async function startCloud(options: CloudOptions): Promise<CloudHandle> {
     if (transport?.close) { const t = transport; cleanups.push(() => t.close!()); }
     if (!transport) log("no MQTT transport: commands are stored but not sent");
 
-    const link = new DeviceLink({ store, events, now, transport, directory, approvalTtlMs: options.approvalTtlMs ?? APPROVAL_TTL_MS, commandTtlMs: options.commandTtlMs });
+    const link = new DeviceLink({ store, events, now, transport, directory, services, approvalTtlMs: options.approvalTtlMs ?? APPROVAL_TTL_MS, commandTtlMs: options.commandTtlMs });
+
+    services.start({
+      db, now, log,
+      registration: (deviceId) => store.registration(deviceId),
+      sendCommand: (deviceId, fields) => link.sendCommand(deviceId, fields),
+      state: (deviceId) => store.state(deviceId)?.state,
+      addHistory: (deviceId, n, event, value, t) => { store.addHistory(deviceId, { seq: n, event, value, t }, now()); },
+    });
 
     const userHashLogN = options.userHashLogN ?? DEFAULT_USER_HASH_LOG_N;
     // Unknown users are checked against this, so they take as long as known ones.
@@ -133,10 +149,11 @@ export async function startCloud(options: CloudOptions): Promise<CloudHandle> {
           noteTerminal: (user, terminal) => store.noteTerminal(user, terminal, now()),
         }),
         ...apiRoutes({
-          store, link, service: options.service, directory: options.directory, now, log,
+          store, link, services, directory: options.directory, now, log,
           userHashLogN,
           deviceHashIterations: options.deviceHashIterations ?? DEFAULT_ITERATIONS,
         }),
+        ...services.routes(),
       ],
     });
     const host = options.host ?? "127.0.0.1";

@@ -1,6 +1,6 @@
 // Runs the cloud on its own:  npx tsx host-sim/cloud/main.ts [--port 8443] [--db data/cloud.db]
 //                                 [--pki data/pki] [--broker mqtts://localhost:8883]
-//                                 [--appliance water-heater]
+//                                 [--appliance water-heater,printer]
 // The MQTT service password comes from $CLOUD_MQTT_PASSWORD (never a command-line
 // argument, which other users of the machine could read). Without --broker the API runs
 // and commands are stored but not sent. Standalone, no broker is told about device
@@ -20,11 +20,15 @@ const { values } = parseArgs({
   },
 });
 
-const service = appliance(values.appliance!).cloud;
-if (!service) {
-  process.stderr.write(`the ${values.appliance} has no cloud service\n`);
-  process.exit(2);
-}
+// A comma-separated list: the first is the default of registrations that name none.
+const services = values.appliance!.split(",").map((name) => {
+  const service = appliance(name).cloud;
+  if (!service) {
+    process.stderr.write(`the ${name} has no cloud service\n`);
+    process.exit(2);
+  }
+  return service;
+});
 const pki = loadOrCreatePki(values.pki!);
 const password = process.env.CLOUD_MQTT_PASSWORD;
 if (values.broker && !password) {
@@ -33,7 +37,7 @@ if (values.broker && !password) {
 }
 
 const cloud = await startCloud({
-  service,
+  services,
   tls: { cert: pki.server.cert, key: pki.server.key, ca: pki.ca },
   dbPath: values.db,
   httpsPort: Number(values.port),

@@ -8,7 +8,8 @@ import { dirname } from "node:path";
 
 export type Db = Database.Database;
 
-const SCHEMA_VERSION = 1;
+// 2: registrations.appliance (one cloud, several appliances).
+const SCHEMA_VERSION = 2;
 
 const DDL = `
 CREATE TABLE IF NOT EXISTS users (
@@ -31,8 +32,10 @@ CREATE TABLE IF NOT EXISTS registrations (
   serial        TEXT,                     -- the remote's serial the phone claimed (sealed HELLO_REPLY)
   created       INTEGER NOT NULL,
   retired_at    INTEGER,                  -- NULL while current
-  serial_verified INTEGER NOT NULL DEFAULT 0 -- 1 once the broker let the remote log in
+  serial_verified INTEGER NOT NULL DEFAULT 0, -- 1 once the broker let the remote log in
                                           -- (its certificate's CN is the serial)
+  appliance     TEXT                      -- its appliance (registry name); NULL only in rows
+                                          -- made before schema 2: CloudStore fills in the default
 );
 CREATE INDEX IF NOT EXISTS registrations_serial ON registrations(serial) WHERE serial IS NOT NULL;
 -- Members of a registration: a user on a terminal (the patent's user authentication
@@ -117,6 +120,7 @@ export function openDatabase(path: string): Db {
   }
   db.exec(DDL);
   addColumnIfMissing(db, "registrations", "serial_verified", "INTEGER NOT NULL DEFAULT 0");
+  addColumnIfMissing(db, "registrations", "appliance", "TEXT");
   db.pragma(`user_version = ${SCHEMA_VERSION}`);
   return db;
 }

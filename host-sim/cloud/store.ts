@@ -15,6 +15,8 @@ export interface Registration {
   serialVerified: boolean;
   created: number;
   retiredAt: number | null;
+  /** Its appliance (registry name): which cloud service handles its messages. */
+  appliance: string;
 }
 
 export type AddMemberResult = "added" | "already-member" | "no-approval" | "not-current";
@@ -29,16 +31,19 @@ export type OutboxResult = "applied" | "held" | "duplicate" | "refused";
  *  acknowledgement, so this is generous; more are refused and resent later. */
 export const MAX_HELD = 64;
 
-interface RegRow { device_id: string; password_hash: string; serial: string | null; serial_verified: number; created: number; retired_at: number | null }
+interface RegRow { device_id: string; password_hash: string; serial: string | null; serial_verified: number; created: number; retired_at: number | null; appliance: string }
 const toReg = (r: RegRow): Registration => ({
   deviceId: r.device_id, passwordHash: r.password_hash, serial: r.serial, serialVerified: r.serial_verified === 1,
-  created: r.created, retiredAt: r.retired_at,
+  created: r.created, retiredAt: r.retired_at, appliance: r.appliance,
 });
 
 export class CloudStore {
   private readonly q;
 
-  constructor(private readonly db: Db) {
+  /** `defaultAppliance`: what registrations made before schema 2 (no appliance) are:
+   *  the cloud served one appliance then, its first service. */
+  constructor(private readonly db: Db, defaultAppliance: string) {
+    db.prepare("UPDATE registrations SET appliance = ? WHERE appliance IS NULL").run(defaultAppliance);
     const p = (sql: string) => db.prepare(sql);
     this.q = {
       insertUser: p("INSERT OR IGNORE INTO users (user, password_hash, created) VALUES (?, ?, ?)"),
@@ -47,7 +52,7 @@ export class CloudStore {
 
       reg: p("SELECT * FROM registrations WHERE device_id = ?"),
       allRegs: p("SELECT * FROM registrations ORDER BY created, device_id"),
-      insertReg: p("INSERT OR IGNORE INTO registrations (device_id, password_hash, serial, created, retired_at) VALUES (?, ?, ?, ?, NULL)"),
+      insertReg: p("INSERT OR IGNORE INTO registrations (device_id, password_hash, serial, created, retired_at, appliance) VALUES (?, ?, ?, ?, NULL, ?)"),
       insertMember: p("INSERT OR IGNORE INTO registration_users (device_id, user, terminal, added) VALUES (?, ?, ?, ?)"),
       isMember: p("SELECT 1 FROM registration_users WHERE device_id = ? AND user = ? AND terminal = ?"),
       listFor: p(`SELECT r.device_id, r.created, r.retired_at FROM registrations r
@@ -74,6 +79,8 @@ export class CloudStore {
       getCmd: p("SELECT cmd, status, created FROM commands WHERE device_id = ? AND cmd = ?"),
       setReply: p("UPDATE commands SET status = ?, replied = ? WHERE device_id = ? AND cmd = ? AND status IS NULL"),
       unreplied: p("SELECT body FROM commands WHERE device_id = ? AND status IS NULL AND created >= ? ORDER BY cmd"),
+      cmdBody: p("SELECT body FROM commands WHERE device_id = ? AND cmd = ?"),
+      setCmdBody: p("UPDATE commands SET body = ? WHERE device_id = ? AND cmd = ?"),
 
       acked: p("SELECT acked FROM outbox_acks WHERE device_id = ?"),
       setAcked: p("INSERT OR REPLACE INTO outbox_acks (device_id, acked) VALUES (?, ?)"),
@@ -112,9 +119,9 @@ export class CloudStore {
 
   /** S33: the registration and its first member, together or not at all. False when the
    *  device id exists already (in any case spelling). */
-  createRegistration(deviceId: string, passwordHash: string, serial: string, user: string, terminal: string, now: number): boolean {
+  createRegistration(deviceId: string, passwordHash: string, serial: string, appliance: string, user: string, terminal: string, now: number): boolean {
     return this.db.transaction(() => {
-      if (this.q.insertReg.run(deviceId, passwordHash, serial, now).changes !== 1) return false;
+      if (this.q.insertReg.run(deviceId, passwordHash, serial, now, appliance).changes !== 1) return false;
       this.q.insertMember.run(deviceId, user, terminal, now);
       return true;
     })();
@@ -264,6 +271,16 @@ export class CloudStore {
       this.q.setAcked.run(deviceId, acked);
       return "applied";
     })();
+  }
+
+  /** The published body of a command (undefined for an unknown one). */
+  commandBody(deviceId: string, cmd: number): string | undefined {
+    return (this.q.cmdBody.get(deviceId, cmd) as { body: string } | undefined)?.body;
+  }
+
+  /** Replaces a replied command's stored body (its secrets blanked: it is never sent again). */
+  setCommandBody(deviceId: string, cmd: number, body: string): void {
+    this.q.setCmdBody.run(body, deviceId, cmd);
   }
 
   /** The first reply to a command sets its status; later ones (replays, duplicates from

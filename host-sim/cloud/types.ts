@@ -20,7 +20,12 @@ export interface CreateSessionResponse { token: string; expires: number }
  *  (S85/S86) and the remote's serial, as the remote sent it in the sealed HELLO_REPLY.
  *  The caller's user and terminal (from its session) become the registration's first member. The
  *  serial is a claim until the remote logs in with its factory certificate. */
-export interface CreateRegistrationRequest { deviceId: string; devicePassword: string; serial: string }
+export interface CreateRegistrationRequest {
+  deviceId: string; devicePassword: string; serial: string;
+  /** Which appliance this is (host-sim/appliances/index.ts name, e.g. "printer"). Optional:
+   *  absent, the cloud's first service (the one callers before several appliances meant). */
+  appliance?: string;
+}
 /** 201 answer to POST /api/registrations (S34: "ready for connection"). */
 export interface CreateRegistrationResponse { deviceId: string; since: number }
 
@@ -61,6 +66,9 @@ export interface CommandStatusResponse {
 export interface ErrorResponse { error: string }
 
 // ---------------------------------------------------------------- MQTT (§2)
+
+/** Every MQTT payload is a flat JSON object of at most 512 bytes (PROTOCOL.md §2). */
+export type FlatPayload = Record<string, number | string | boolean>;
 
 /** devices/<id>/up/hello, after every connect. */
 export interface HelloPayload { serial: string; fw?: string }

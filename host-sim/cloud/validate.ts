@@ -2,7 +2,7 @@
 // payloads). Each returns a typed value or a reason; the reason goes back to the caller
 // (HTTP 400) or into the log (MQTT), and never quotes a password.
 import type {
-  ApprovePayload, CreateRegistrationRequest, CreateUserRequest,
+  ApprovePayload, CreateRegistrationRequest, CreateUserRequest, FlatPayload,
   HelloPayload, HistoryPayload, ReplyPayload, StatePayload,
 } from "./types.ts";
 
@@ -55,7 +55,13 @@ export function checkCreateRegistration(body: unknown): Checked<CreateRegistrati
     return bad(`devicePassword: ${DEVICE_PASSWORD_MIN}..${DEVICE_PASSWORD_MAX} characters, no control characters`);
   }
   if (!isSerial(body.serial)) return bad("serial: the remote's serial, 1..64 of A-Z a-z 0-9 . _ - (not starting with . _ -)");
-  return ok({ deviceId: body.deviceId, devicePassword: body.devicePassword, serial: body.serial });
+  if (body.appliance !== undefined && (typeof body.appliance !== "string" || !/^[a-z][a-z0-9-]{0,31}$/.test(body.appliance))) {
+    return bad("appliance: an appliance name (a-z 0-9 -)");
+  }
+  return ok({
+    deviceId: body.deviceId, devicePassword: body.devicePassword, serial: body.serial,
+    ...(body.appliance !== undefined ? { appliance: body.appliance as string } : {}),
+  });
 }
 
 
@@ -63,7 +69,7 @@ export function checkCreateRegistration(body: unknown): Checked<CreateRegistrati
 
 /** PROTOCOL.md §2: payloads are flat JSON objects of at most 512 bytes. */
 export const MAX_PAYLOAD_BYTES = 512;
-type Flat = Record<string, number | string | boolean>;
+type Flat = FlatPayload;
 
 export function parseFlatJson(payload: Buffer | string): Checked<Flat> {
   const bytes = typeof payload === "string" ? Buffer.byteLength(payload) : payload.length;

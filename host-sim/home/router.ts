@@ -8,6 +8,11 @@ export class RouterRefused extends Error {
   constructor(phone: string) { super(`${phone} is not on the home network: the router refuses LAN traffic from outside`); }
 }
 
+/** The appliance is not on the home network (its Wi-Fi has not joined the router). */
+export class DeviceUnreachable extends Error {
+  constructor(device: string) { super(`${device} is not on the home network (its Wi-Fi has not joined the router)`); }
+}
+
 export type FlowListener = (e: { from: string; to: string; bytes: number; type: number; refused?: boolean }) => void;
 
 /** A phone's LAN socket: frames from the appliance queue here until the app reads them. */
@@ -40,6 +45,10 @@ export class HomeRouter {
   /** Which phone each appliance is talking to: its answers go there. */
   private readonly peer = new Map<string, string>();
   private readonly listeners: FlowListener[] = [];
+  /** Whether an appliance is on the network (host-sim/radio Airspace.isOnLan); default all. */
+  private onLan: (device: string) => boolean = () => true;
+
+  setReachable(onLan: (device: string) => boolean): void { this.onLan = onLan; }
 
   onFlow(l: FlowListener): void { this.listeners.push(l); }
 
@@ -51,7 +60,7 @@ export class HomeRouter {
       const to = this.peer.get(name);
       const port = to ? this.ports.get(to) : undefined;
       // An answer for a phone that has since left the home is dropped, as a router would.
-      const ok = !!port && this.home.has(to!);
+      const ok = !!port && this.home.has(to!) && this.onLan(name);
       this.emit({ from: name, to: to ?? "(nobody)", bytes: o.data.length, type: o.data[0], refused: !ok });
       if (ok) port!.deliver(o.data);
     });
@@ -73,6 +82,10 @@ export class HomeRouter {
     if (!this.home.has(phone)) {
       this.emit({ from: phone, to: device, bytes: frame.length, type: frame[0], refused: true });
       throw new RouterRefused(phone);
+    }
+    if (!this.onLan(device)) {
+      this.emit({ from: phone, to: device, bytes: frame.length, type: frame[0], refused: true });
+      throw new DeviceUnreachable(device);
     }
     this.peer.set(device, phone);
     this.emit({ from: phone, to: device, bytes: frame.length, type: frame[0] });
