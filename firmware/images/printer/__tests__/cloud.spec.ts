@@ -1,14 +1,12 @@
 // The printer's cloud commands (PROTOCOL.md §4): the ST, the SVWT and its exchange, charges
 // applied exactly once, and what goes to the cloud (hello, state, mirror, fetches).
-import * as board from "../../../board/index";
 import { Link } from "../../../board/index";
 import { OK, E_INVAL, E_STATE } from "../../../core/errors";
 import { base64 } from "../../../core/codecs/base64";
-import { withString } from "../../../core/codecs/fields";
 import { CLOUD_MAX, PT_LEN } from "../../../modules/tokens/index";
 import { Msg } from "../session";
 import { Entry, PrinterOutboxFormat } from "../outbox-entries";
-import { Rig, DEVICE_ID, Phone, fresh, lastPublished, mqtt_published, pwtOf, same, shown, svwtOf, token } from "./rig";
+import { Rig, Phone, fresh, lastPublished, mqtt_published, pwtOf, same, shown, token } from "./rig";
 
 function charge(cmd: i32, id: i32, pages: i32, kind: i32, cwt: Uint8Array): string {
   return '{"cmd":' + cmd.toString() + ',"charge":' + id.toString() + ',"pages":' + pages.toString()

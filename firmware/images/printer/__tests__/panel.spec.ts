@@ -9,7 +9,7 @@ import { Step } from "../../../modules/onboarding/index";
 import { Button } from "../printer";
 import { Router } from "../wifi";
 import { Msg } from "../session";
-import { Rig, fresh, lastWifi, pwtOf, routerNdef, same, shown, token, Phone } from "./rig";
+import { fresh, lastWifi, pwtOf, routerNdef, same, shown, token, Phone } from "./rig";
 
 function screen(text: string): bool { return shown(board.utf8(text)) > 0; }
 
