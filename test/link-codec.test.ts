@@ -72,6 +72,9 @@ test("every BoardOutput survives board encoding and controller decoding", () => 
     { t: "mqtt_subscribe", pid: 65535, qos: 1, topic: "a/b" },
     { t: "mqtt_publish", pid: 7, qos: 1, retain: true, topic: "t", payload: Uint8Array.of(9) },
     { t: "mqtt_disconnect" },
+    { t: "wifi_join", ssid: new TextEncoder().encode("home"), key: new TextEncoder().encode("correct horse") },
+    { t: "wifi_join", ssid: new Uint8Array(0), key: new Uint8Array(0) },
+    { t: "wifi_group", ssid: new TextEncoder().encode("DIRECT-ab-Printer"), pass: new Uint8Array(63).fill(0x41) },
   ];
   for (const o of outs) {
     const f = encodeOutput(o);
@@ -93,4 +96,7 @@ test("READY, STATS and ERROR decode; EVENT encodes its fields big-endian", () =>
   const e = event({ nowMs: 1, wallMs: -1 }, { kind: 7, arg: 3 | (1 << 8), payload: Uint8Array.of(0xaa) });
   assert.deepEqual([...e.payload], [0, 0, 0, 0, 0, 0, 0, 1, 255, 255, 255, 255, 255, 255, 255, 255, 7, 0, 0, 1, 3, 0xaa]);
   assert.throws(() => decodeBoardFrame({ type: FromBoard.GPIO, payload: Uint8Array.of(1) }), /GPIO frame is too short/);
+  // WIFI_JOIN: u8 ssid length, ssid, u8 key length, key (DEVICE-LINK.md).
+  assert.deepEqual([...encodeOutput({ t: "wifi_join", ssid: Uint8Array.of(0x68), key: Uint8Array.of(1, 2) }).payload], [1, 0x68, 2, 1, 2]);
+  assert.throws(() => decodeBoardFrame({ type: FromBoard.WIFI_GROUP, payload: Uint8Array.of(4, 1, 2) }), /WIFI_GROUP frame is too short/);
 });

@@ -189,15 +189,17 @@ describe("SVWT and SVT", () => {
   it("the SVT expires after 30 minutes idle on the cloud's clock; each use restarts it", async () => {
     const w = await world();
     try {
-      const { printer: app } = await w.phone("alice");
+      const { cloud, printer: app } = await w.phone("alice");
       await withSvt(w, app);
       await app.status();
+      const logins = cloud.logins;
       w.clock.t += SVT_IDLE_MS - 1_000;
       await app.status();
       w.clock.t += SVT_IDLE_MS - 1_000;
       await app.status();
       w.clock.t += SVT_IDLE_MS;
       assert.equal(await status(() => app.status()), 401);
+      assert.equal(cloud.logins, logins, "an expired SVT is not taken for an expired session");
     } finally { await w.stop(); }
   });
 
@@ -269,6 +271,34 @@ describe("charges", () => {
       assert.equal(second.kind, 2);
       assert.equal(second.pages, 300);
       assert.ok(!JSON.stringify(w.events).includes(b64(cwt)), "CWT in the event log");
+    } finally { await w.stop(); }
+  });
+
+  it("a charge command that reached the printer after a newer command (E_STATE) is sent again with the same charge id", async () => {
+    const w = await world();
+    try {
+      const { printer: app } = await w.phone("alice");
+      const p = await withSvt(w, app);
+      const { cwt } = await app.freeCharge();
+      w.mqtt.up(p.id, "charge", { st: p.st, cwt: b64(cwt) });
+      const [first] = w.mqtt.commands(p.id, "charge");
+      w.mqtt.up(p.id, "reply", { seq: w.seq(p.id), cmd: first.cmd, status: -3 });
+      const [, second] = w.mqtt.commands(p.id, "charge");
+      assert.ok((second.cmd as number) > (first.cmd as number));
+      assert.deepEqual({ ...second, cmd: 0 }, { ...first, cmd: 0 }, "the same charge: id, pages, kind and CWT");
+      assert.equal((await app.status()).charges[0].status, "pending");
+      w.mqtt.up(p.id, "reply", { seq: w.seq(p.id), cmd: second.cmd, status: 1 });
+      assert.deepEqual((await app.status()).charges, [{ id: 1, pages: 2000, kind: "free", status: "used" }]);
+
+      // Not for ever: after a few, the charge is reported failed.
+      const paid = await app.purchase(10);
+      w.mqtt.up(p.id, "charge", { st: p.st, cwt: b64(paid.cwt) });
+      for (let i = 0; i < 4; i++) {
+        const last = w.mqtt.commands(p.id, "charge").at(-1)!;
+        w.mqtt.up(p.id, "reply", { seq: w.seq(p.id), cmd: last.cmd, status: -3 });
+      }
+      assert.equal(w.mqtt.commands(p.id, "charge").filter((c) => c.charge === 2).length, 4);
+      assert.equal((await app.status()).charges[1].status, "failed");
     } finally { await w.stop(); }
   });
 

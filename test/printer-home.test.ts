@@ -106,7 +106,7 @@ for (const host of hosts) {
       await tapToManage(alice);
       await alice.manage.purchase(PRINTER, 100);
       // Alice taps and prints; Bob, in the group but without a tap, reuses her answer.
-      const answer = readTapAnswer(await home.radios.phone("alice").tap(PRINTER));
+      const answer = readTapAnswer((await home.air.phone("alice").tap(PRINTER))!);
       assert.equal((await alice.print.printWith(PRINTER, answer, 10)).pagesLeft, 90);
       await assert.rejects(bob.print.printWith(PRINTER, answer, 10), (e: unknown) => e instanceof PrinterRefused && e.status === E_AUTH);
       const guessed = { ...answer, pwt: Buffer.alloc(8, 7) };

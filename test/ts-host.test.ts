@@ -21,9 +21,10 @@ const toHex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 // ---- ABI checks
 test("the ABI list is read from boards/abi/v1.json", () => {
   const names = abiFunctionNames();
-  assert.equal(names.length, 29);
+  assert.equal(names.length, 31);
   assert.ok(names.includes("ecdsa_p256_verify") && names.includes("panic"));
   assert.ok(names.includes("hmac_sha256_keyslot"), "v1.1");
+  assert.ok(names.includes("wifi_join") && names.includes("wifi_group"), "v1.2");
   assert.ok(names.includes("ecdh_p256_public") && names.includes("ecdh_p256_shared"));
 });
 
@@ -285,7 +286,7 @@ test("TS device: per-call rules, outputs and result codes", async () => {
 test("TS device: events of kinds the ABI does not define are refused unseen (E_INVAL)", async () => {
   const dev = await TsDevice.create({ image: wat("board-calls", dir), flashFile: join(dir, "kinds.bin") });
   await dev.boot(T);
-  for (const kind of [0, 8, 255, 256, -1, 1.5]) {
+  for (const kind of [0, 9, 255, 256, -1, 1.5]) {
     assert.deepEqual(await dev.event(T, { kind, arg: 2 }), { outputs: [], result: -1 }, `kind ${kind}`);
   }
   assert.deepEqual(await button(dev, 2), { outputs: [{ t: "gpio", pin: 0, level: 1 }], result: 0 }, "a BUTTON still arrives");

@@ -8,12 +8,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PosixDevice } from "../host-sim/device/posix-device.ts";
 import type { NativeHostName } from "../host-sim/device/types.ts";
 import { nativeEngines } from "./support/engines.ts";
+import { boardForImage } from "./support/image-board.ts";
 
 const ROOT = join(import.meta.dirname, "..");
 const WAMR = nativeEngines().filter((e) => e !== "posix");
@@ -37,25 +38,7 @@ function wasmOf(dir: string, wat: string): string {
 
 /** A board for `wat` under `engine`, from the devkit board's objects. */
 function boardFor(engine: NativeHostName, wat: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `${engine}-board-`));
-  const wasm = wasmOf(dir, wat);
-  const exe = join(dir, "board");
-  const cc = (args: string[]) => execFileSync("gcc", ["-O2", "-DIMAGE_NAME=\"tiny\"", ...args], { stdio: "inherit" });
-  if (engine === "posix") {
-    const objs = join(ROOT, "build/posix/devkit.wasm2c");
-    execFileSync("wasm2c", [wasm, "-n", "fw", "-o", join(dir, "fw.c")]);
-    const inc = ["-I", dir, "-I", join(ROOT, "boards/posix"), "-I", "/usr/src/wasm2c", "-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0"];
-    cc(["-c", ...inc, "-o", join(dir, "fw.o"), join(dir, "fw.c")]);
-    cc(["-c", ...inc, "-o", join(dir, "engine.o"), join(ROOT, "boards/wasm2c/engine.c")]);
-    const board = readdirSync(objs).filter((f) => f.startsWith("boards_posix_")).map((f) => join(objs, f));
-    cc(["-o", exe, ...board, join(dir, "fw.o"), join(dir, "engine.o"), join(objs, "wasm-rt-impl.o"), "-lcrypto", "-lm"]);
-  } else {
-    const objs = join(ROOT, `build/${engine}/devkit.obj`);
-    cc(["-c", `-DIMAGE_WASM="${wasm}"`, `-DWAMR_FAST_INTERP=${engine === "wamr-fast" ? 1 : 0}`, "-o", join(dir, "image.o"), join(ROOT, "boards/wamr/image.c")]);
-    const rest = readdirSync(objs).filter((f) => f !== "boards_wamr_image.o").map((f) => join(objs, f));
-    cc(["-o", exe, ...rest, join(dir, "image.o"), join(ROOT, `build/${engine}/engine/libvmlib.a`), "-lcrypto", "-lm", "-lpthread"]);
-  }
-  return exe;
+  return boardForImage(engine, wasmOf(mkdtempSync(join(tmpdir(), `${engine}-image-`)), wat));
 }
 
 function refusal(engine: NativeHostName, imports: string) {

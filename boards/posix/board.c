@@ -1,4 +1,4 @@
-/* The board ABI v1.1 (boards/ABI.md), engine-neutral: board_<name> for every function of
+/* The board ABI v1.2 (boards/ABI.md), engine-neutral: board_<name> for every function of
  * boards/abi/v1.json. abi_v1.h (generated from it) declares their prototypes, so a
  * signature that drifts from the JSON fails to compile, and the table at the end fails to
  * link if one is missing. Each engine's glue binds the image's imports to these
@@ -268,6 +268,36 @@ u32 board_mqtt_disconnect(B *b)
     b->mqtt_connected = 0;
     link_send(MSG_MQTT_DISCONNECT, NULL, 0);
     return OK;
+}
+
+/* ---- Wi-Fi (v1.2): the radio lives on the controller side, as the MQTT client does; the
+ * key crosses the board's internal bus like the MQTT password, never a log. An empty SSID
+ * (leave the router, end the group) ignores the key argument: nothing of it is sent. */
+
+static u32 wifi_frame(B *b, uint8_t type, u32 sp, u32 sl, u32 kp, u32 kl)
+{
+    uint8_t *s = sl ? span(b, sp, sl) : NULL, *k = sl ? span(b, kp, kl) : NULL;
+    if (sl && (!s || !k)) return ret(E_RANGE);
+    if (!sl) kl = 0;
+    struct msg m;
+    msg_init(&m, type);
+    msg_u8(&m, sl); msg_bytes(&m, s, sl);
+    msg_u8(&m, kl); msg_bytes(&m, k, kl);
+    link_send_msg(&m);
+    return OK;
+}
+
+u32 board_wifi_join(B *b, u32 sp, u32 sl, u32 kp, u32 kl)
+{
+    if (sl && kl > 0 && kl < ABI_MIN_WIFI_KEY) return ret(E_INVAL);
+    if (sl > ABI_MAX_SSID || (sl && kl > ABI_MAX_WIFI_KEY)) return ret(E_RANGE);
+    return wifi_frame(b, MSG_WIFI_JOIN, sp, sl, kp, kl);
+}
+
+u32 board_wifi_group(B *b, u32 sp, u32 sl, u32 pp, u32 pl)
+{
+    if (sl > ABI_MAX_SSID || (sl && (pl < ABI_MIN_GROUP_PASS || pl > ABI_MAX_GROUP_PASS))) return ret(E_RANGE);
+    return wifi_frame(b, MSG_WIFI_GROUP, sp, sl, pp, pl);
 }
 
 /* ---- crypto: inputs are copied out of linear memory first, so an output buffer that

@@ -5,6 +5,7 @@ import type { CloudService } from "../cloud/service.ts";
 import type { HomeDevice } from "../home/home-device.ts";
 import type { MakerApp } from "../phone/app.ts";
 import type { CommandResult } from "../phone/cloud-client.ts";
+import type { WifiSetup } from "../radio/types.ts";
 import type { Scenario } from "../scenario/types.ts";
 
 export interface Appliance {
@@ -14,6 +15,10 @@ export interface Appliance {
   title: string;
   /** Its firmware image: build/images/<image>.wasm and build/posix/<image>. */
   image: string;
+  /** How it reaches the home network (host-sim/radio/): "image", its firmware joins the
+   *  router with wifi_join (ABI v1.2); absent or "board", its Wi-Fi is board configuration
+   *  and it is on the network from power-on. */
+  wifi?: WifiSetup;
   /** Its scenarios, each a fresh Scenario (they run on both hosts). */
   scenarios: Record<string, () => Scenario>;
   /** The commands its cloud relays; absent for an appliance that never meets the cloud. */

@@ -1,4 +1,4 @@
-// The board side of ABI v1.1 in TypeScript: what each import does and what it reports.
+// The board side of ABI v1.2 in TypeScript: what each import does and what it reports.
 // The posix C host implements the same rules; both hosts' traces must compare equal, so
 // every field recorded here is what the device-link frame for it can carry (u8 levels,
 // u8 qos, text decoded from the bytes the image passed).
@@ -7,6 +7,8 @@
 // then the (ptr, len) ranges against linear memory (E_RANGE); mqtt_connect and
 // mqtt_publish check the connection state before all of these (E_STATE), and a key slot's
 // burn state comes last (E_NOTFOUND). A refused call has no effect and records no output.
+// wifi_join / wifi_group with an empty SSID (leave the router, end the group) ignore the
+// key argument: it is neither checked nor recorded.
 import type { BoardOutput, BoardTime } from "../device/types.ts";
 import * as cr from "./crypto.ts";
 import { E_INVAL, E_NOTFOUND, E_RANGE, E_STATE, OK } from "./errors.ts";
@@ -27,6 +29,7 @@ export const MQTT_MAX_QOS = abi.Qos.LAST;
 export const MQTT_MAX_TOPIC = abi.MAX_TOPIC;
 export const MQTT_MAX_PAYLOAD = abi.MAX_PAYLOAD;
 export const MQTT_MAX_LOGIN_FIELD = abi.MAX_LOGIN_FIELD;
+export const WIFI_MAX_SSID = abi.MAX_SSID;
 
 /** Thrown by the panic import to unwind the image; the device turns it into the result. */
 export class PanicSignal extends Error {
@@ -82,7 +85,7 @@ export class TsBoard {
     return this.lastPid;
   }
 
-  /** The `board` import object: exactly the functions of ABI v1.1. */
+  /** The `board` import object: exactly the functions of ABI v1.2. */
   imports(): Record<string, (...args: never[]) => unknown> {
     const out = (o: BoardOutput) => { this.outputs.push(o); };
     return {
@@ -184,6 +187,25 @@ export class TsBoard {
       mqtt_disconnect: () => {
         this.mqttConnected = false;
         out({ t: "mqtt_disconnect" });
+        return OK;
+      },
+
+      // ABI v1.2: the radio acts later; the outcome of a join arrives as a WIFI event.
+      wifi_join: (sp: number, sl: number, kp: number, kl: number) => {
+        if (sl === 0) { out({ t: "wifi_join", ssid: new Uint8Array(0), key: new Uint8Array(0) }); return OK; }
+        if (kl > 0 && kl < abi.MIN_WIFI_KEY) return E_INVAL;
+        if (sl > WIFI_MAX_SSID || kl > abi.MAX_WIFI_KEY) return E_RANGE;
+        const ssid = this.copy(sp, sl), key = this.copy(kp, kl);
+        if (!ssid || !key) return E_RANGE;
+        out({ t: "wifi_join", ssid, key });
+        return OK;
+      },
+      wifi_group: (sp: number, sl: number, pp: number, pl: number) => {
+        if (sl === 0) { out({ t: "wifi_group", ssid: new Uint8Array(0), pass: new Uint8Array(0) }); return OK; }
+        if (sl > WIFI_MAX_SSID || pl < abi.MIN_GROUP_PASS || pl > abi.MAX_GROUP_PASS) return E_RANGE;
+        const ssid = this.copy(sp, sl), pass = this.copy(pp, pl);
+        if (!ssid || !pass) return E_RANGE;
+        out({ t: "wifi_group", ssid, pass });
         return OK;
       },
 

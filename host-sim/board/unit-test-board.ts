@@ -10,7 +10,9 @@
 // sent on a link, so that a spec can play the phone or the peer the module talks to;
 // mqtt_state reports the broker connection up or down as the host's MQTT client would
 // (the MQTT_STATE event's argument), and mqtt_published / mqtt_last show what was
-// published; flash_ops counts the flash writes and erases so far, and flash_cut makes
+// published; wifi_calls and wifi_last show the image's wifi_join / wifi_group calls (ABI
+// v1.2; the WIFI event's answer is the spec's to deliver); shown_count tells whether bytes (a
+// secret) appear in any log line or screen; flash_ops counts the flash writes and erases so far, and flash_cut makes
 // power fail during a given one of the next (only part of it landing), so that a spec can
 // cut power at every write of an operation and reopen the store as the next boot would.
 import type { BoardOutput } from "../device/types.ts";
@@ -45,6 +47,15 @@ export interface UnitTestBoard {
     mqtt_published(): number;
     /** Copies the last published payload to ptr (at most cap bytes), as link_last. */
     mqtt_last(ptr: number, cap: number): number;
+    /** How many wifi_join (which 0) or wifi_group (which 1) calls the board accepted. */
+    wifi_calls(which: number): number;
+    /** Copies the last accepted wifi_join (0) / wifi_group (1) call to ptr as the device
+     *  link's frame carries it (u8 ssid length, ssid, u8 key length, key): its length,
+     *  E_NOTFOUND before any, E_RANGE when it does not fit in cap. */
+    wifi_last(which: number, ptr: number, cap: number): number;
+    /** How many log lines and screens so far show these bytes: as they are, in hex or in
+     *  base64 (a spec's check that no secret reaches a log or the display). */
+    shown_count(ptr: number, len: number): number;
   };
   flash: NorFlash;
   /** Everything the module under test made the board do (logs, screens, timers, ...). */
@@ -70,6 +81,7 @@ export function createUnitTestBoard(): UnitTestBoard {
     m.set(data, p);
     return data.length;
   };
+  const wifiCalls = (which: number) => ts.outputs.filter((o) => o.t === (which === 0 ? "wifi_join" : "wifi_group"));
   return {
     board: ts.imports(),
     testing: {
@@ -91,6 +103,24 @@ export function createUnitTestBoard(): UnitTestBoard {
         const sent = ts.outputs.filter((o) => o.t === "mqtt_publish");
         const last = sent[sent.length - 1];
         return last && last.t === "mqtt_publish" ? copyOut(last.payload, ptr, cap) : E_NOTFOUND;
+      },
+      shown_count: (ptr, len) => {
+        const m = mem(), p = ptr >>> 0;
+        if (len <= 0 || p + len > m.length) return E_RANGE;
+        const secret = Buffer.from(m.subarray(p, p + len));
+        const forms = [secret.toString("hex"), secret.toString("hex").toUpperCase(), secret.toString("base64"), secret.toString("base64url")];
+        return ts.outputs.filter((o) => {
+          if (o.t !== "log" && o.t !== "display") return false;
+          const raw = Buffer.from(o.text, "utf8");
+          return raw.includes(secret) || forms.some((f) => o.text.includes(f));
+        }).length;
+      },
+      wifi_calls: (which) => wifiCalls(which).length,
+      wifi_last: (which, ptr, cap) => {
+        const last = wifiCalls(which).at(-1);
+        if (!last || (last.t !== "wifi_join" && last.t !== "wifi_group")) return E_NOTFOUND;
+        const secret = last.t === "wifi_join" ? last.key : last.pass;
+        return copyOut(Uint8Array.of(last.ssid.length, ...last.ssid, secret.length, ...secret), ptr, cap);
       },
     },
     flash,

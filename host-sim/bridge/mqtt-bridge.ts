@@ -14,6 +14,9 @@
 //   inbound PUBLISH   MQTT_MESSAGE arg=topic byte length, payload = topic ‖ message;
 //                     dropped (and logged) if longer than the board inbox
 //   mqtt_disconnect   closes the connection; no event (the board already knows)
+// The board's network (host-sim/radio: a device whose firmware joins the router itself):
+//   mqtt_connect while `reachable()` is false -> MQTT_STATE -7, as an unreachable broker
+//   networkDown() (the device left the router) -> MQTT_STATE 0 if connected, -7 if connecting
 // A connect while a connection exists replaces it silently. The firmware decides when to
 // reconnect: mqtt.js never reconnects on its own (reconnectPeriod 0).
 import mqtt, { type MqttClient, type IClientOptions } from "mqtt";
@@ -39,6 +42,9 @@ export interface MqttBridgeOptions {
   connectTimeoutMs?: number;
   /** MQTT keepalive in seconds; default 30. */
   keepalive?: number;
+  /** Whether the board is on a network that reaches the broker now; default always
+   *  (host-sim/radio: Airspace.isOnLan for a device that joins the router itself). */
+  reachable?: () => boolean;
 }
 
 const enc = new TextEncoder();
@@ -81,6 +87,17 @@ export class MqttBridge {
     }
   }
 
+  /** The board left the network (its Wi-Fi station lost the router): the connection
+   *  goes, and the board hears of it as of any lost connection. */
+  networkDown(): void {
+    const c = this.conn;
+    if (!c || this.closed) return;
+    const was = c.phase;
+    void this.drop();
+    this.log("mqtt: the board's network is gone");
+    this.state(was === "connected" ? 0 : E_IO);
+  }
+
   /** Drops the connection without any event; the bridge takes no more outputs. */
   async close(): Promise<void> {
     this.closed = true;
@@ -120,6 +137,13 @@ export class MqttBridge {
   }
 
   private connect(clientId: string, user: string, pass: Uint8Array): void {
+    if (this.opts.reachable && !this.opts.reachable()) {
+      if (this.conn) void this.drop();
+      this.log(`mqtt: cannot reach ${this.opts.brokerUrl}: the board is not on the network`);
+      // Later, as a TCP failure would come: never inside the call that asked for it.
+      setImmediate(() => { if (!this.closed) this.state(E_IO); });
+      return;
+    }
     if (this.conn) {
       this.log("mqtt: connect while a connection exists; replacing it");
       void this.drop();

@@ -164,13 +164,14 @@ export class DeviceLink {
       if (!r.ok) return;
       const res = store.setReply(deviceId, r.value.cmd, r.value.status, now());
       if (res !== "set") return this.log(`devices/${deviceId}/up/reply: reply to cmd ${r.value.cmd} ignored (${res}, the first reply stands)`);
-      // Never sent again now: the stored copy keeps no secret.
       const sent = store.commandBody(deviceId, r.value.cmd);
+      const parsed = sent === undefined ? undefined : parseFlatJson(sent);
+      served?.hooks.onReply?.(reg, r.value.cmd, r.value.status, parsed?.ok ? parsed.value : undefined);
+      // Never sent again now: the stored copy keeps no secret.
       if (sent !== undefined) {
         const blanked = this.o.services.redact(sent);
         if (blanked !== sent) store.setCommandBody(deviceId, r.value.cmd, blanked);
       }
-      served?.hooks.onReply?.(reg, r.value.cmd, r.value.status);
     }
   }
 

@@ -32,7 +32,8 @@ export interface RequestContext {
 export interface Reply { status: number; body?: unknown; headers?: Record<string, string>; user?: string }
 
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string) { super(message); }
+  /** `headers`: sent with the error answer (a 401's WWW-Authenticate challenge). */
+  constructor(readonly status: number, message: string, readonly headers?: Record<string, string>) { super(message); }
 }
 
 export interface Route {
@@ -139,7 +140,7 @@ export function createCloudServer(o: HttpServerOptions): Server {
       if (reply.user) note.user = reply.user;
       return reply;
     } catch (err) {
-      if (err instanceof HttpError) return fail(err.status, err.message);
+      if (err instanceof HttpError) return fail(err.status, err.message, err.headers);
       o.events.emitEvent({ kind: "log", t: o.now(), message: `${req.method} ${path}: ${(err as Error).message}` });
       return fail(500, "internal error");
     }

@@ -61,8 +61,9 @@ export interface ServiceHooks {
   history?: Readonly<Record<string, (reg: Registration, entry: FlatPayload & { seq: number }) => string | null>>;
   /** After a verified hello, its acknowledgement and the resent commands. */
   onHello?(reg: Registration): void;
-  /** The device's first reply to command `cmd`, in the outbox's transaction. */
-  onReply?(reg: Registration, cmd: number, status: number): void;
+  /** The device's first reply to command `cmd`, in the outbox's transaction; `sent` is
+   *  the command as it was published (secrets included: it is blanked after this call). */
+  onReply?(reg: Registration, cmd: number, status: number, sent: FlatPayload | undefined): void;
   /** HTTPS routes of this appliance. */
   routes?: Route[];
 }

@@ -37,6 +37,11 @@ export type BoardOutput =
   | { t: "mqtt_subscribe"; pid: number; qos: number; topic: string }
   | { t: "mqtt_publish"; pid: number; qos: number; retain: boolean; topic: string; payload: Uint8Array }
   | { t: "mqtt_disconnect" }
+  /** ABI v1.2: join the home router (empty ssid: leave it); the key is the board's
+   *  business (it reaches the radio, never a log). */
+  | { t: "wifi_join"; ssid: Uint8Array; key: Uint8Array }
+  /** ABI v1.2: own this Wi-Fi Direct group (empty ssid: end it). */
+  | { t: "wifi_group"; ssid: Uint8Array; pass: Uint8Array }
   | { t: "panic"; line: number; col: number; text: string }
   | { t: "power_cut"; op: number };
 

@@ -44,6 +44,8 @@ export class HomeDevice {
   }
 
   onOutput(l: OutputListener): void { this.listeners.push(l); }
+  /** Every call into the image with its cause (the radio model routes answers by it). */
+  onCall(l: (c: DeviceCall) => void): void { this.runner.onCall(l); }
 
   /** Device time in ms since the simulation started. */
   simMs(): number { return this.runner.simMs(); }

@@ -4,10 +4,10 @@
 import { join } from "node:path";
 import { existsSync } from "node:fs";
 import { HomeDevice } from "./home-device.ts";
-import type { HomeRadios } from "./radios.ts";
+import type { Airspace } from "../radio/index.ts";
+import type { HomeRouter } from "./router.ts";
+import { appRadio } from "./app-radio.ts";
 import { MqttBridge } from "../bridge/mqtt-bridge.ts";
-import { EventKind } from "../device/types.ts";
-import { E_IO } from "../board/errors.ts";
 import type { HostName } from "../device/power-on.ts";
 import type { KeyAndCert } from "../net/pki.ts";
 import { provision } from "../clients/service-port.ts";
@@ -26,7 +26,9 @@ export interface HomePrinterOptions {
   dataDir: string;
   clock: "real" | "virtual";
   speed?: number;
-  radios: HomeRadios;
+  air: Airspace;
+  lan: HomeRouter;
+  routerSsid: string;
   identity: () => KeyAndCert;
   broker: () => { url: string; ca: string };
   note: (via: "MQTT" | "HOME", text: string) => void;
@@ -45,26 +47,20 @@ export class HomePrinter {
     this.flashFile = join(o.dataDir, "devices", "printer.flash");
     this.device = new HomeDevice({ name: PRINTER, host: o.host, image: PRINTER_APPLIANCE.image, flashFile: this.flashFile,
       clock: o.clock, speed: o.speed, wallStartMs: Date.now(), seed: 2 });
-    o.radios.attach(this.device, false);
+    // On the air before its first boot; its firmware joins the router itself.
+    o.air.attach(this.device, { wifi: "image" });
     this.bridge = this.newBridge();
     this.device.onOutput((out) => {
       if (out.t === "log") this.log.push(out.text);
       if (out.t === "mqtt_connect") {
         this.passwords.push(Buffer.from(out.pass).toString());
-        // Off the home router there is no route to the broker: the failure an
-        // unreachable broker gives (MQTT_STATE E_IO), and nothing reaches it.
-        if (!o.radios.isJoined(PRINTER)) {
-          o.note("MQTT", "printer connect refused: not on the home network");
-          void this.device.deliver({ kind: EventKind.MQTT_STATE, arg: E_IO });
-          return;
-        }
-        o.note("MQTT", `printer connects as ${out.client}`);
+        o.note("MQTT", `printer connects as ${out.client}${o.air.isOnLan(PRINTER) ? "" : " (not on the home network: no route to the broker)"}`);
       }
       if (out.t === "mqtt_publish") o.note("MQTT", `printer -> ${out.topic} ${redactTokens(Buffer.from(out.payload).toString())}`);
       if (out.t.startsWith("mqtt_")) this.bridge.handle(out);
     });
     // Leaving the router drops the broker connection with it.
-    o.radios.onJoin((d, joined) => { if (d === PRINTER && !joined) { this.bridge.close(); this.bridge = this.newBridge(); } });
+    o.air.onStation((d, onLan) => { if (d === PRINTER && !onLan) this.bridge.networkDown(); });
   }
 
   async start(): Promise<void> {
@@ -73,10 +69,10 @@ export class HomePrinter {
     if (first) await this.device.service(provision(PRINTER_APPLIANCE.serial!));
   }
 
-  /** Power cut between two events: radios and broker link go down, then it boots. */
+  /** Power cut between two events: the broker link goes down, the radios forget their
+   *  group and association at the boot (the air sees it), then it boots. */
   async powerCycle(): Promise<void> {
     this.bridge.close();
-    this.o.radios.poweredOff(PRINTER);
     this.bridge = this.newBridge();
     await this.device.powerCycle();
   }
@@ -88,7 +84,7 @@ export class HomePrinter {
 
   /** A person's management and print apps for this printer. */
   phone(name: string, cloud: PrinterCloudApi, seeded: boolean, askRouterKey: (attempt: number) => Promise<string | null>): PrinterPhone {
-    const radio = this.o.radios.phone(name);
+    const radio = appRadio(this.o.air.phone(name), this.o.lan, this.o.routerSsid);
     const note = (s: string) => this.o.note("HOME", s);
     return {
       device: PRINTER,
@@ -102,6 +98,8 @@ export class HomePrinter {
     const b = this.o.broker();
     return new MqttBridge({
       brokerUrl: b.url, ca: b.ca, clientCert: id.cert, clientKey: id.key,
+      // Off the home router there is no route to the broker.
+      reachable: () => this.o.air.isOnLan(PRINTER),
       deliver: (ev) => { void this.device.deliver(ev); },
       log: (line) => this.o.note("MQTT", `printer bridge: ${line}`),
     });

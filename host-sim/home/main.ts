@@ -67,7 +67,7 @@ async function command(line: string): Promise<string> {
   if (verb === "history") return JSON.stringify(await phone.history(rest[0]), null, 1);
   if (verb === "devices") return JSON.stringify(await phone.devices(), null, 1);
   if (verb === "state") return JSON.stringify(await phone.state(rest[0]));
-  if (verb === "leave" || verb === "home") { home.router.setAtHome(who, verb === "home"); return render(home); }
+  if (verb === "leave" || verb === "home") { home.setAtHome(who, verb === "home"); return render(home); }
   return `unknown command for ${who}: ${verb}`;
 }
 

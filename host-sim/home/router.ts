@@ -8,9 +8,9 @@ export class RouterRefused extends Error {
   constructor(phone: string) { super(`${phone} is not on the home network: the router refuses LAN traffic from outside`); }
 }
 
-/** The appliance has not joined the home network (an appliance that joins by itself). */
-export class NotOnNetwork extends Error {
-  constructor(device: string) { super(`${device} is not on the home network`); }
+/** The appliance is not on the home network (its Wi-Fi has not joined the router). */
+export class DeviceUnreachable extends Error {
+  constructor(device: string) { super(`${device} is not on the home network (its Wi-Fi has not joined the router)`); }
 }
 
 export type FlowListener = (e: { from: string; to: string; bytes: number; type: number; refused?: boolean }) => void;
@@ -45,13 +45,12 @@ export class HomeRouter {
   /** Which phone each appliance is talking to: its answers go there. */
   private readonly peer = new Map<string, string>();
   private readonly listeners: FlowListener[] = [];
+  /** Whether an appliance is on the network (host-sim/radio Airspace.isOnLan); default all. */
+  private onLan: (device: string) => boolean = () => true;
 
-  /** Which appliances are on the network: all by default (their Wi-Fi is board
-   *  configuration); the home's radios say it for the ones that join by themselves. */
-  private reachable: (device: string) => boolean = () => true;
+  setReachable(onLan: (device: string) => boolean): void { this.onLan = onLan; }
 
   onFlow(l: FlowListener): void { this.listeners.push(l); }
-  setReachable(f: (device: string) => boolean): void { this.reachable = f; }
 
   attach(device: HomeDevice): void {
     const name = device.o.name;
@@ -61,7 +60,7 @@ export class HomeRouter {
       const to = this.peer.get(name);
       const port = to ? this.ports.get(to) : undefined;
       // An answer for a phone that has since left the home is dropped, as a router would.
-      const ok = !!port && this.home.has(to!);
+      const ok = !!port && this.home.has(to!) && this.onLan(name);
       this.emit({ from: name, to: to ?? "(nobody)", bytes: o.data.length, type: o.data[0], refused: !ok });
       if (ok) port!.deliver(o.data);
     });
@@ -84,9 +83,9 @@ export class HomeRouter {
       this.emit({ from: phone, to: device, bytes: frame.length, type: frame[0], refused: true });
       throw new RouterRefused(phone);
     }
-    if (!this.reachable(device)) {
+    if (!this.onLan(device)) {
       this.emit({ from: phone, to: device, bytes: frame.length, type: frame[0], refused: true });
-      throw new NotOnNetwork(device);
+      throw new DeviceUnreachable(device);
     }
     this.peer.set(device, phone);
     this.emit({ from: phone, to: device, bytes: frame.length, type: frame[0] });

@@ -42,7 +42,7 @@ export function render(home: Home, flowLines = 12): string {
   const rows = boxes[0].map((_, i) => boxes.map((b) => b[i]).join(" "));
   if (home.printer) {
     const apps = (name: string) => { const a = home.printerApps[name]; return `${a.manage.screen}\n${a.print.screen}`; };
-    const joined = home.radios.isJoined("printer") ? "on HomeNet" : "not on the router";
+    const joined = home.air.isOnLan("printer") ? "on HomeNet" : "not on the router";
     const printerBoxes = [
       box(`Printer (${home.o.printerHost ?? home.o.heaterHost}, ${joined})`, home.printer.device.screen, 7),
       box("Alice's printer apps", apps("alice"), 7),

@@ -13,7 +13,7 @@ import { MqttBridge } from "../bridge/mqtt-bridge.ts";
 import { startCloud, type CloudHandle, type CloudEvent } from "../cloud/index.ts";
 import { HomeDevice } from "./home-device.ts";
 import { HomeRouter } from "./router.ts";
-import { HomeRadios, type RouterCredentials } from "./radios.ts";
+import { Airspace, type RadioFlow, type RouterSettings } from "../radio/index.ts";
 import { HomePrinter } from "./home-printer.ts";
 import type { PrinterPhone } from "../appliances/printer/phone-actions.ts";
 import { PrinterCloudClient } from "../phone/printer-cloud-client.ts";
@@ -45,7 +45,16 @@ export interface HomeOptions {
 export interface FlowLine { t: number; via: "LAN" | "MQTT" | "HTTP" | "HOME" | "NFC" | "BLE" | "WFD" | "WLAN"; text: string }
 
 /** The home router's network, as the tenants know it. */
-export const HOME_ROUTER: RouterCredentials = { ssid: "HomeNet", key: "home-router-key-2026" };
+export const HOME_ROUTER: RouterSettings = { ssid: "HomeNet", key: "home-router-key-2026" };
+
+/** What the flow shows of one thing on the air (never a key or a frame's bytes). */
+function radioLine(f: RadioFlow): { via: FlowLine["via"]; text: string } {
+  if (f.kind === "station") return { via: "WLAN", text: `${f.device} joins ${f.ssid || "(leaves)"} -> ${f.result === 1 ? "joined" : f.result === 0 ? "left" : f.result === -6 ? "wrong key" : f.result === -5 ? "no such network" : f.result}` };
+  if (f.kind === "group") return { via: "WFD", text: `${f.device}'s group ${f.ssid ?? "ended"}${f.ssid ? ` (${f.members} joined)` : ""}` };
+  const via = f.link === "WIFI_DIRECT" ? "WFD" : f.link;
+  const what = f.link === "NFC" ? (f.bytes ? "NDEF" : "touch") : f.type === undefined ? "(empty)" : `0x${f.type.toString(16)}`;
+  return { via, text: `${f.from} -> ${f.to}  ${what} (${f.bytes} B)${f.refused ? `  REFUSED: ${f.refused}` : ""}` };
+}
 
 export const HEATER = "heater";
 export const HEATER_SERIAL = "WH-0001";
@@ -63,7 +72,8 @@ export class Home {
   broker!: Broker;
   cloud!: CloudHandle;
   readonly router = new HomeRouter();
-  readonly radios = new HomeRadios(HOME_ROUTER, this.router);
+  /** The home's air: router network, Wi-Fi Direct groups, NFC and BLE. */
+  readonly air = new Airspace({ router: HOME_ROUTER });
   heater!: HomeDevice;
   /** The printer, when the home has one (`printer` option). */
   printer: HomePrinter | null = null;
@@ -98,9 +108,10 @@ export class Home {
     const firstPowerOn = !existsSync(flashFile);
     this.heater = new HomeDevice({ name: HEATER, host: this.o.heaterHost, image: HEATER_APPLIANCE.image, flashFile, clock: this.o.clock ?? "real", speed: this.o.speed, wallStartMs: Date.now(), seed: 1 });
     this.router.attach(this.heater);
-    this.router.setReachable((d) => this.radios.isJoined(d));
-    this.radios.attach(this.heater, HEATER_APPLIANCE.boardWifi ?? true);
-    this.radios.onFlow((e) => this.note(e.link as FlowLine["via"], `${e.from} -> ${e.to}  ${e.text ?? `${e.type === undefined ? "" : "0x" + e.type.toString(16)} (${e.bytes} B)`}`));    this.router.onFlow((e) => this.note("LAN", `${e.from} -> ${e.to}  ${e.type === undefined ? "(empty)" : LAN_NAMES[e.type] ?? "0x" + e.type.toString(16)} (${e.bytes} B)${e.refused ? "  REFUSED by the router" : ""}`));
+    this.router.setReachable((d) => this.air.isOnLan(d));
+    this.air.attach(this.heater, { wifi: HEATER_APPLIANCE.boardWifi === false ? "image" : "board" });
+    this.air.onFlow((f) => { const l = radioLine(f); this.note(l.via, l.text); });
+    this.router.onFlow((e) => this.note("LAN", `${e.from} -> ${e.to}  ${e.type === undefined ? "(empty)" : LAN_NAMES[e.type] ?? "0x" + e.type.toString(16)} (${e.bytes} B)${e.refused ? "  REFUSED by the router" : ""}`));
     this.bridge = this.newBridge();
     this.heater.onOutput((o) => {
       if (o.t === "log") this.heaterLog.push(o.text);
@@ -112,7 +123,7 @@ export class Home {
     if (firstPowerOn) await this.heater.service(provision(HEATER_SERIAL)); // the factory's step
 
     const phone = (name: string, user: string, terminal: string, atHome: boolean) => {
-      this.router.setAtHome(name, atHome);
+      this.setAtHome(name, atHome);
       return new MakerApp({
         name, appliance: HEATER_APPLIANCE.title, terminalId: terminal, user, password: `${user}-app-password`, cloudUrl: this.cloud.url, ca: this.pki.ca,
         lan: this.router.port(name), random: this.o.seeded ? seededRandom(name) : undefined,
@@ -134,7 +145,8 @@ export class Home {
   private async startPrinter(): Promise<void> {
     const d = this.o.dataDir;
     this.printer = new HomePrinter({
-      host: this.o.printerHost ?? this.o.heaterHost, dataDir: d, clock: this.o.clock ?? "real", speed: this.o.speed, radios: this.radios,
+      host: this.o.printerHost ?? this.o.heaterHost, dataDir: d, clock: this.o.clock ?? "real", speed: this.o.speed,
+      air: this.air, lan: this.router, routerSsid: HOME_ROUTER.ssid,
       identity: () => this.printerIdentity,
       broker: () => ({ url: `mqtts://127.0.0.1:${this.brokerPort}`, ca: this.pki.ca }),
       note: (via, text) => this.note(via, text),
@@ -192,6 +204,12 @@ export class Home {
     this.note("HOME", "heater power cycled");
   }
 
+
+  /** A phone comes home (home network, BLE and Wi-Fi Direct range) or leaves. */
+  setAtHome(phone: string, atHome: boolean): void {
+    this.router.setAtHome(phone, atHome);
+    this.air.phone(phone).setAtHome(atHome);
+  }
 
   /** Power cut and restart of the printer. */
   async powerCyclePrinter(): Promise<void> {

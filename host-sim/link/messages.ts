@@ -17,6 +17,7 @@ export const FromBoard = {
   READY: 0x41, FLASH_DATA: 0x44, STATS: 0x46,
   LOG: 0x50, DISPLAY: 0x51, GPIO: 0x52, LINK_SEND: 0x53, TIMER_SET: 0x54, TIMER_CANCEL: 0x55,
   MQTT_CONNECT: 0x56, MQTT_SUBSCRIBE: 0x57, MQTT_PUBLISH: 0x58, MQTT_DISCONNECT: 0x59,
+  WIFI_JOIN: 0x5a, WIFI_GROUP: 0x5b,
   ERROR: 0x7c, POWER_CUT: 0x7d, PANIC: 0x7e, DONE: 0x7f,
 } as const;
 
@@ -79,6 +80,14 @@ export function decodeBoardFrame(f: Frame): BoardMessage {
       return output({ t: "mqtt_publish", pid, qos, retain, topic, payload: r.rest() });
     }
     case FromBoard.MQTT_DISCONNECT: return output({ t: "mqtt_disconnect" });
+    case FromBoard.WIFI_JOIN: {
+      const ssid = r.bytes(r.u8()), key = r.bytes(r.u8());
+      return output({ t: "wifi_join", ssid, key });
+    }
+    case FromBoard.WIFI_GROUP: {
+      const ssid = r.bytes(r.u8()), pass = r.bytes(r.u8());
+      return output({ t: "wifi_group", ssid, pass });
+    }
     case FromBoard.ERROR: return { m: "error", code: r.i32(), text: r.text() };
     case FromBoard.POWER_CUT: return { m: "power_cut", output: { t: "power_cut", op: r.u32() } };
     case FromBoard.PANIC: {
@@ -112,6 +121,8 @@ export function encodeOutput(o: BoardOutput): OutFrame {
       return { type: FromBoard.MQTT_PUBLISH, payload: w.u16(o.pid).u8(o.qos).u8(o.retain ? 1 : 0).u16(t.length).bytes(t).bytes(o.payload).done() };
     }
     case "mqtt_disconnect": return { type: FromBoard.MQTT_DISCONNECT, payload: w.done() };
+    case "wifi_join": return { type: FromBoard.WIFI_JOIN, payload: w.u8(o.ssid.length).bytes(o.ssid).u8(o.key.length).bytes(o.key).done() };
+    case "wifi_group": return { type: FromBoard.WIFI_GROUP, payload: w.u8(o.ssid.length).bytes(o.ssid).u8(o.pass.length).bytes(o.pass).done() };
     case "panic": return { type: FromBoard.PANIC, payload: w.i32(o.line).i32(o.col).bytes(enc.encode(o.text)).done() };
     case "power_cut": return { type: FromBoard.POWER_CUT, payload: w.u32(o.op).done() };
   }

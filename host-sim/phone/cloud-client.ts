@@ -56,19 +56,19 @@ export class CloudClient {
   }
 
   /** `extra`: more request headers (the printer's X-Service-Token). A 401 is answered by
-   *  logging in again only while the session may be what failed: a caller whose extra
-   *  header is refused gets the 401 back after the retry. */
+   *  logging in again only when the session is what was refused (the cloud's Bearer
+   *  challenge); any other 401 (an expired service token) comes back as it is. */
   async call<T>(method: string, path: string, body?: unknown, auth = true, extra: Record<string, string> = {}): Promise<{ status: number; json: T }> {
     if (!auth) return this.send<T>(method, path, body, false, extra);
     const fresh = this.token === null;
     if (fresh) await this.login();
     const r = await this.send<T>(method, path, body, true, extra);
-    if (r.status !== 401 || fresh) return r;
+    if (r.status !== 401 || fresh || !r.sessionRefused) return r;
     await this.login(); // expired or revoked elsewhere
     return this.send<T>(method, path, body, true, extra);
   }
 
-  private send<T>(method: string, path: string, body?: unknown, auth = true, extra: Record<string, string> = {}): Promise<{ status: number; json: T; retryAfterS?: number }> {
+  private send<T>(method: string, path: string, body?: unknown, auth = true, extra: Record<string, string> = {}): Promise<{ status: number; json: T; retryAfterS?: number; sessionRefused?: boolean }> {
     const url = new URL(path, this.baseUrl);
     const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const headers: Record<string, string> = { "content-type": "application/json", ...extra };
@@ -86,7 +86,8 @@ export class CloudClient {
           let json: unknown = null;
           try { json = text ? JSON.parse(text) : null; } catch { json = text; }
           const retry = Number(res.headers["retry-after"]);
-          resolve({ status: res.statusCode ?? 0, json: json as T, ...(Number.isFinite(retry) ? { retryAfterS: retry } : {}) });
+          const sessionRefused = /^Bearer\b/i.test(String(res.headers["www-authenticate"] ?? ""));
+          resolve({ status: res.statusCode ?? 0, json: json as T, sessionRefused, ...(Number.isFinite(retry) ? { retryAfterS: retry } : {}) });
         });
       });
       req.on("error", reject);

@@ -9,7 +9,7 @@ import { Link } from "../../host-sim/board/abi-constants.ts";
 import {
   BleMsg, EXCHANGE_URI, LAN_LABEL, MANAGE_APP, PRINT_APP, PrinterMsg, PWT_RECORD, RECHARGE_URI, SVWT_RECORD, WFD_LABEL,
 } from "../../host-sim/phone/printer/messages.ts";
-import type { FramePort, PhoneRadio } from "../../host-sim/phone/printer/radio.ts";
+import type { FramePort, AppRadio } from "../../host-sim/phone/printer/radio.ts";
 import type { PrinterCloudApi, PrinterCloudStatus, SvtGrant } from "../../host-sim/phone/printer/cloud.ts";
 import { CloudError } from "../../host-sim/phone/cloud-client.ts";
 
@@ -256,7 +256,7 @@ export class FakePrinterCloud implements PrinterCloudApi {
 }
 
 /** One phone's radios around one fake printer called "printer". */
-export class FakeRadio implements PhoneRadio {
+export class FakeRadio implements AppRadio {
   joined = false;
   constructor(private readonly p: FakePrinter) {}
   async tap(): Promise<Uint8Array> { return this.p.tap(); }

@@ -6,3 +6,4 @@ export * from "./flat-json";
 export * from "./tlv";
 export * from "./ndef";
 export * from "./service-frame";
+export * from "./base64";

@@ -44,6 +44,8 @@ export abstract class ConnectedAppliance extends CommandHandler {
   restore(): void {}
   onButton(b: i32): i32 { return E_UNSUPPORTED; }
   onGpio(pin: i32): i32 { return E_UNSUPPORTED; }
+  /** WIFI (ABI v1.2): only an image that joins the router itself (wifi_join) gets it. */
+  onWifi(arg: i32): i32 { return E_UNSUPPORTED; }
 
   // ------------------------------------------------------------ shared
 

@@ -38,6 +38,8 @@ export class CloudLink extends DeadlineOwner {
   acked: u32 = 0;
   private sent: u32 = 0;
   private retryMs: i32 = RETRY_MIN_MS;
+  /** The outbox is loaded for a registration: entries can be stored, connected or not. */
+  private ready: bool = false;
 
   constructor(private store: CredentialStore, readonly topics: TopicSchema, private scheduler: Scheduler,
               private format: OutboxFormat, private deadline: u32 = RETRY_DEADLINE) {
@@ -52,14 +54,17 @@ export class CloudLink extends DeadlineOwner {
   get lastRefusal(): i32 { return this.transport.lastRefusal; }
   get connected(): bool { return this.transport.connected; }
 
-  /** Connects with the stored registration, if there is one. */
-  start(): void {
+  /** Loads the outbox of the stored registration, if there is one, and connects with it
+   *  unless `connect` is false (a device without its network yet: entries are stored and
+   *  sent once start() connects). */
+  start(connect: bool = true): void {
     const id = this.store.registrationDeviceId();
     if (id === null) { this.stop(); return; }
     this.outbox.load();
     this.acked = this.outbox.floor;
     this.sent = this.acked;
-    this.transport.begin(id);
+    this.ready = true;
+    if (connect) this.transport.begin(id);
   }
 
   stop(): void {
@@ -68,6 +73,14 @@ export class CloudLink extends DeadlineOwner {
     this.outbox.forget();
     this.acked = 0;
     this.sent = 0;
+    this.ready = false;
+  }
+
+  /** Drops the connection but keeps the outbox, which still takes entries: the device lost
+   *  its network (the printer's WIFI 0). start() connects again and sends them. */
+  pause(): void {
+    this.transport.stop();
+    this.scheduler.cancel(this.deadline);
   }
 
   /** MQTT_STATE. Returns true when the link has just come up (the image then says hello
@@ -125,7 +138,7 @@ export class CloudLink extends DeadlineOwner {
   /** Keeps the message in flash until the cloud acknowledges it. An error means it could
    *  not be stored: it is counted, logged, and reported to the cloud as a gap. */
   enqueue(kind: u8, body: Uint8Array): i32 {
-    if (this.deviceId.length == 0) return E_STATE;
+    if (!this.ready) return E_STATE;
     const seq = this.outbox.append(kind, body);
     if (seq < 0) return <i32>seq;
     this.sendMore();

@@ -26,6 +26,10 @@ export abstract class CommandHandler {
    *  the replay floor, all or nothing, before apply() runs. A command that changes no
    *  record stages nothing. */
   stage(j: FlatJson, t: CredentialTransaction): i32 { return OK; }
+  /** The result of the transaction stage() filled (OK, or the store's error): a handler
+   *  that staged state of its own (a prepaid counter's charge) adopts it or drops it here,
+   *  whether or not apply() follows. */
+  committed(rc: i32): void {}
   /** Acts on a command whose records are committed: OK once it took effect, else why not. */
   abstract apply(j: FlatJson): i32;
 }
@@ -72,8 +76,10 @@ export class Commands {
     const t = this.store.begin();
     let rc = t.putU32(LAST_COMMAND, cmd, 0);
     if (rc == OK) rc = handler.stage(j, t);
-    if (rc != OK) { t.discard(); return rc; }
-    return t.commit();
+    if (rc != OK) { t.discard(); handler.committed(rc); return rc; }
+    rc = t.commit();
+    handler.committed(rc);
+    return rc;
   }
 
   lastApplied(): u32 {

@@ -49,6 +49,11 @@ export namespace Choice {
   export const COUNT: i32 = 4;
 }
 
+/** Hears that an erase is done (the image drops what it holds in RAM of erased records). */
+export class EraseListener {
+  onErased(factory: bool): void {}
+}
+
 /** Why onboarding ended in Step.ERROR (`failureRc` carries the store's code where one). */
 export namespace Failure {
   export const NONE: i32 = 0;
@@ -93,6 +98,10 @@ export class Onboarding extends DeadlineOwner {
   /** CREDENTIALS / ADDED that arrived before the user confirmed the code on the device. */
   private held: Uint8Array | null = null;
   private heldType: u8 = 0;
+  /** Only initialization and factory reset are offered (offerEraseOnly). */
+  private eraseOnly: bool = false;
+  /** Told when an initialization or factory reset is done. */
+  erased: EraseListener | null = null;
 
   constructor(private store: CredentialStore, private cloud: CloudLink, private scheduler: Scheduler,
               session: SessionConfig, private deadline: u32 = WINDOW_DEADLINE) {
@@ -107,14 +116,24 @@ export class Onboarding extends DeadlineOwner {
   /** The short authentication string while Step.CODE. */
   get code(): string { return this.session.code; }
 
+  /** For an appliance that registers by other means (the printer, by its app over its own
+   *  session): the menu offers initialization and factory reset only, and initialization
+   *  always asks and erases, since such a device holds records of its set-up (router,
+   *  tokens) before any registration. */
+  offerEraseOnly(): void { this.eraseOnly = true; }
+
+  /** The first menu entry offered. */
+  get firstChoice(): i32 { return this.eraseOnly ? Choice.INITIALIZE : Choice.NEW; }
+
   /** S1: the user opens the connection menu. */
-  openMenu(): void { this.cursor = 0; this.go(Step.MENU); }
+  openMenu(): void { this.cursor = this.firstChoice; this.go(Step.MENU); }
 
   onKey(key: i32): void {
     const s = this.step;
     if (s == Step.MENU) {
-      if (key == Key.UP) this.cursor = (this.cursor + Choice.COUNT - 1) % Choice.COUNT;
-      else if (key == Key.DOWN) this.cursor = (this.cursor + 1) % Choice.COUNT;
+      const first = this.firstChoice, n = Choice.COUNT - first;
+      if (key == Key.UP) this.cursor = first + (this.cursor - first + n - 1) % n;
+      else if (key == Key.DOWN) this.cursor = first + (this.cursor - first + 1) % n;
       else if (key == Key.BACK) this.go(Step.NONE);
       else if (key == Key.OK) this.choose(this.cursor);
       return;
@@ -149,7 +168,7 @@ export class Onboarding extends DeadlineOwner {
       this.go(Step.START_CONFIRM);
     } else if (item == Choice.INITIALIZE) {
       this.continueToNew = false;
-      this.go(this.store.registered() ? Step.INIT_CONFIRM : Step.INIT_DONE);
+      this.go(this.store.registered() || this.eraseOnly ? Step.INIT_CONFIRM : Step.INIT_DONE);
     } else {
       this.go(Step.FACTORY_CONFIRM);
     }
@@ -196,6 +215,8 @@ export class Onboarding extends DeadlineOwner {
     if (rc != OK) { this.fail(Failure.INITIALIZE_FAILED, rc); return; }
     board.compose().add("registration initialized").info();
     this.go(Step.INIT_DONE);
+    const l = this.erased;
+    if (l !== null) l.onErased(false);
   }
 
   private factoryReset(): void {
@@ -205,6 +226,8 @@ export class Onboarding extends DeadlineOwner {
     board.compose().add("factory reset").info();
     this.continueToNew = false;
     this.go(Step.INIT_DONE);
+    const l = this.erased;
+    if (l !== null) l.onErased(true);
   }
 
   private openWindow(): void {

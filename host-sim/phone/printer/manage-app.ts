@@ -8,14 +8,14 @@ import { Link } from "../../board/abi-constants.ts";
 import { PhoneKey, PrinterSession } from "./session.ts";
 import { bleHandover, bleReadRequest, readTapAnswer } from "./tap.ts";
 import { LAN_LABEL, PrinterState, RouterStatus, SVWT_NOT_YET, WFD_LABEL, type StatusReply, type TapAnswer } from "./messages.ts";
-import type { PhoneRadio } from "./radio.ts";
+import type { AppRadio } from "./radio.ts";
 import type { ChargeGrant, PrinterCloudApi } from "./cloud.ts";
 import { CloudError } from "../cloud-client.ts";
 
 export interface ManageAppOptions {
   /** The phone's name in the home ("alice"). */
   name: string;
-  radio: PhoneRadio;
+  radio: AppRadio;
   cloud: PrinterCloudApi;
   random?: RandomSource;
   /** The user types the router's key: `attempt` counts from 1; null gives up. */

@@ -6,12 +6,12 @@ import { osRandom, type RandomSource } from "../seeded-random.ts";
 import { PhoneKey, PrinterSession } from "./session.ts";
 import { bleHandover, bleReadRequest, readTapAnswer } from "./tap.ts";
 import { PRINT_SHORT, WFD_LABEL, type PrintedReply, type TapAnswer } from "./messages.ts";
-import type { PhoneRadio } from "./radio.ts";
+import type { AppRadio } from "./radio.ts";
 import type { TapVia } from "./manage-app.ts";
 
 export interface PrintAppOptions {
   name: string;
-  radio: PhoneRadio;
+  radio: AppRadio;
   random?: RandomSource;
   note?: (s: string) => void;
 }

@@ -1,7 +1,7 @@
-// What the printer's phone apps need from the phone's radios (contract §1), as the home
-// gives them to one phone: an NFC tap, BLE frames, joining a Wi-Fi Direct group, and
-// request/answer ports on Wi-Fi Direct and the home LAN. The home implements it over its
-// radio model (host-sim/home/printer-radio.ts); unit tests over a fake printer.
+// What the printer's phone apps need from the phone (contract §1), as the home gives it to
+// one phone: an NFC tap, BLE frames, joining a Wi-Fi Direct group, request/answer ports
+// on Wi-Fi Direct and the home LAN, and the router's name. The home makes it from its
+// radio model and LAN router (host-sim/home/app-radio.ts); unit tests over a fake printer.
 
 /** Frames to one device on one link; every request the printer answers with one frame
  *  (possibly in a later event, as ROUTER_RESULT after the join). */
@@ -9,7 +9,7 @@ export interface FramePort {
   request(frame: Uint8Array, timeoutMs: number): Promise<Uint8Array>;
 }
 
-export interface PhoneRadio {
+export interface AppRadio {
   /** NFC: the phone touches `device` and reads its tag (one device at a time). */
   tap(device: string): Promise<Uint8Array>;
   /** BLE (phones at home are in range): one frame to `device`, its answer. */

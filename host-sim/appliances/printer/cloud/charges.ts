@@ -4,6 +4,7 @@
 // send the charge command, which the printer applies exactly once and answers.
 import type { Db } from "../../../cloud/schema.ts";
 import type { Registration, ServiceContext } from "../../../cloud/index.ts";
+import type { FlatPayload } from "../../../cloud/types.ts";
 import { encodeToken, newToken, tokenHash } from "./tokens.ts";
 import {
   CHARGE_APPLIED, CHARGE_FREE, CHARGE_OLD, CHARGE_PAID, CHARGE_USED,
@@ -14,6 +15,14 @@ export const FREE_CHARGE_PAGES = 2000;
 export const PURCHASE_MIN = 1, PURCHASE_MAX = 10_000;
 /** A CWT is good for 24 hours (the printer keeps it as long). */
 export const CWT_LIFETIME_MS = 24 * 3_600_000;
+
+/** The printer's cloud link answers a command numbered below the last one it applied
+ *  with E_STATE without looking at it (firmware/modules/cloud-link/commands.ts): a charge
+ *  command that reached it after a newer command. The charge id, not the command number,
+ *  makes a charge exactly once (prepaid-counter: USED when applied before), so the charge
+ *  is sent again under a new number, a few times at most. */
+export const E_STATE = -3;
+export const MAX_CHARGE_RESENDS = 3;
 
 export type RedeemResult = "charged" | "unknown" | "used" | "expired" | "another-printer";
 
@@ -32,7 +41,9 @@ export class Charges {
       purchase: p("INSERT INTO purchases (device_id, cwt_hash, pages, user, created) VALUES (?, ?, ?, ?, ?)"),
       nextId: p("SELECT COALESCE(MAX(id), 0) + 1 AS id FROM charges WHERE device_id = ?"),
       putCharge: p("INSERT INTO charges (device_id, id, pages, kind, cmd, status, created) VALUES (?, ?, ?, ?, ?, NULL, ?)"),
-      reply: p("UPDATE charges SET status = ? WHERE device_id = ? AND cmd = ? AND status IS NULL RETURNING id"),
+      pending: p("SELECT id, resends FROM charges WHERE device_id = ? AND cmd = ? AND status IS NULL"),
+      reply: p("UPDATE charges SET status = ? WHERE device_id = ? AND id = ?"),
+      resent: p("UPDATE charges SET cmd = ?, resends = resends + 1 WHERE device_id = ? AND id = ?"),
       list: p("SELECT id, pages, kind, status FROM charges WHERE device_id = ? ORDER BY id"),
     };
   }
@@ -71,10 +82,20 @@ export class Charges {
     })();
   }
 
-  /** The printer's first reply to a command: if it was a charge command, its status. */
-  onReply(reg: Registration, cmd: number, status: number): void {
-    const row = this.q.reply.get(status, reg.deviceId, cmd) as { id: number } | undefined;
-    if (row) this.ctx.log(`printer ${reg.serial}: charge ${row.id} ${statusName(status)}`);
+  /** The printer's first reply to a command: if it was a pending charge's, the charge's
+   *  status, or the charge sent again (see E_STATE). */
+  onReply(reg: Registration, cmd: number, status: number, sent: FlatPayload | undefined): void {
+    const row = this.q.pending.get(reg.deviceId, cmd) as { id: number; resends: number } | undefined;
+    if (!row) return;
+    if (status === E_STATE && row.resends < MAX_CHARGE_RESENDS && sent && typeof sent.charge === "number") {
+      const { cmd: _old, ...fields } = sent;
+      const again = this.ctx.sendCommand(reg.deviceId, fields);
+      this.q.resent.run(again, reg.deviceId, row.id);
+      this.ctx.log(`printer ${reg.serial}: charge ${row.id} reached it after a newer command: sent again (cmd ${again})`);
+      return;
+    }
+    this.q.reply.run(status, reg.deviceId, row.id);
+    this.ctx.log(`printer ${reg.serial}: charge ${row.id} ${statusName(status)}`);
   }
 
   list(deviceId: string): ChargeSummary[] {

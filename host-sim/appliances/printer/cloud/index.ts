@@ -46,7 +46,7 @@ function start(ctx: ServiceContext): ServiceHooks {
     },
     history: { mirror: mirror.mirror, ink: mirror.ink, printed: mirror.printed },
     onHello: (reg) => registry.onHello(reg),
-    onReply: (reg, cmd, status) => charges.onReply(reg, cmd, status),
+    onReply: (reg, cmd, status, sent) => charges.onReply(reg, cmd, status, sent),
     routes: printerRoutes({ registry, access, charges, mirror, orders, now: ctx.now, atomically: (fn) => db.transaction(fn)() }),
   };
 }

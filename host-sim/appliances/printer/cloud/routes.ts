@@ -37,7 +37,8 @@ export function printerRoutes(o: PrinterRouteParts): Route[] {
   function printer(ctx: RequestContext): { reg: Registration; caller: Caller } {
     const caller = callerOf(ctx);
     const reg = o.access.printerOf(ctx.header(SVT_HEADER.toLowerCase()), caller);
-    if (!reg) throw new HttpError(401, `${SVT_HEADER}: missing, unknown or expired: exchange a SVWT again`);
+    // Its own challenge, not the session's Bearer: the phone must not log in again for it.
+    if (!reg) throw new HttpError(401, `${SVT_HEADER}: missing, unknown or expired: exchange a SVWT again`, { "WWW-Authenticate": `${SVT_HEADER} realm="printer"` });
     return { reg, caller };
   }
 

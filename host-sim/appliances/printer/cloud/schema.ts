@@ -57,6 +57,7 @@ CREATE TABLE IF NOT EXISTS charges (
   cmd       INTEGER NOT NULL,
   status    INTEGER,                    -- the printer's reply; NULL until it comes
   created   INTEGER NOT NULL,
+  resends   INTEGER NOT NULL DEFAULT 0, -- times sent again under a new command number
   PRIMARY KEY (device_id, id),
   UNIQUE (device_id, cmd)
 );
