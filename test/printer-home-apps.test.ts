@@ -61,6 +61,13 @@ test("a wrong router key is refused and the same session takes the right one", a
   assert.deepEqual(h.printer.refusals, [], "a wrong key is a ROUTER_RESULT, not a refused frame");
 });
 
+test("a key no WPA2 router takes (too short) is asked again without reaching the printer", async () => {
+  const h = home(["oops", ROUTER.key]);
+  await setUp(h);
+  assert.deepEqual(h.asked, [1, 2]);
+  assert.ok(h.printer.onRouter);
+});
+
 test("a user who gives up after a wrong key leaves the printer off the router", async () => {
   const h = home(["wrong key!"]);
   await assert.rejects(setUp(h), SetupFailed);

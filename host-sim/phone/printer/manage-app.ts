@@ -34,7 +34,7 @@ export class SetupFailed extends Error {}
 const wfdBinding = `${WFD_LABEL} link ${Link.WIFI_DIRECT}`;
 
 export class PrinterManageApp {
-  screen = "Printer app\nTap your printer";
+  screen: string;
   readonly key: PhoneKey;
   /** The PT this phone holds for the printer (S35), kept for later control. */
   pt: Buffer | null = null;
@@ -45,6 +45,7 @@ export class PrinterManageApp {
   constructor(readonly o: ManageAppOptions) {
     this.random = o.random ?? osRandom;
     this.key = new PhoneKey(this.random);
+    this.screen = `Printer app (${o.name})\nTap your printer`;
   }
 
   /** S18-S21: touch the printer (NFC) or read it over BLE in its CONNECT window. */
@@ -163,6 +164,13 @@ export class PrinterManageApp {
     for (let attempt = 1; ; attempt++) {
       const key = await this.o.askRouterKey(attempt);
       if (key === null) throw new SetupFailed("setup stopped: no router key");
+      // WPA2-PSK takes a passphrase of 8..63 characters or 64 hex digits: the app says so
+      // itself rather than hand the printer a key no router takes.
+      if (key.length < 8 || key.length > 64 || (key.length === 64 && !/^[0-9a-fA-F]+$/.test(key))) {
+        this.show("Setting up\nA Wi-Fi key has 8 to 63 characters: type it again");
+        this.note(`the app refused a router key of ${key.length} characters (attempt ${attempt})`);
+        continue;
+      }
       const msg = encodeHandover({ select: false, others: [], wifi: {
         networkIndex: 1, ssid: Buffer.from(ssid), authType: AuthType.WPA2_PSK, encryptionType: EncryptionType.AES,
         networkKey: Buffer.from(key), macAddress: new Uint8Array(6).fill(0xff), version2: WSC_VERSION_2_0,

@@ -22,10 +22,13 @@ export class NotReadyToPrint extends Error {
 }
 
 export class PrintApp {
-  screen = "Print app\nTap your printer to print";
+  screen: string;
   readonly key: PhoneKey;
 
-  constructor(readonly o: PrintAppOptions) { this.key = new PhoneKey(o.random ?? osRandom); }
+  constructor(readonly o: PrintAppOptions) {
+    this.key = new PhoneKey(o.random ?? osRandom);
+    this.screen = `Print app (${o.name})\nTap the printer to print`;
+  }
 
   /** Tap, then print `pages` with what the tap gave. */
   async print(device: string, pages: number, via: TapVia = "nfc"): Promise<PrintedReply> {
