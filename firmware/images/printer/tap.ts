@@ -75,7 +75,6 @@ export class Tap extends DeadlineOwner {
     const answer = this.answer();
     if (answer === null) return this.failure;
     board.linkSend(Link.NFC, answer);
-    wipe(answer);
     return OK;
   }
 
@@ -90,7 +89,6 @@ export class Tap extends DeadlineOwner {
     const f = new Uint8Array(1 + answer.length);
     f[0] = Ble.HANDOVER;
     f.set(answer!, 1);
-    wipe(answer);
     board.linkSend(Link.BLE, f);
     wipe(f);
     return OK;
@@ -112,10 +110,52 @@ export class Tap extends DeadlineOwner {
   /** Why the last answer() returned null. */
   failure: i32 = OK;
 
-  /** The handover message for the judged state (a secret: the caller wipes it once sent),
-   *  or null (`failure` says why). */
+  /** The answer last built, kept until something it holds changes: a tap repeats it
+   *  without unsealing the PWT or encoding again (the tap's cost, PROTOCOL.md §2). It holds
+   *  what any tapping phone gets anyway (the group's credentials, the PWT or the SVWT) and
+   *  is wiped when it goes stale. */
+  private cached: Uint8Array | null = null;
+  private cachedState: i32 = -1;
+  private cachedGroup: Uint8Array = new Uint8Array(0);
+
+  /** Something an answer holds changed (a new PWT, a SVWT stored, exchanged or expired, an
+   *  erase): the next tap builds its answer afresh. */
+  stale(): void {
+    const c = this.cached;
+    if (c !== null) wipe(c);
+    this.cached = null;
+  }
+
+  /** The cached answer still says what a new one would: the same judged state, the same
+   *  running group, and for a PWT answer a PWT whose rotation is not yet due (a rotation
+   *  between the deadline and its TIMER event is run by pwt() on the rebuild). */
+  private cachedFor(state: i32): Uint8Array | null {
+    const c = this.cached;
+    if (c === null || state != this.cachedState) return null;
+    if (state == Judged.SET_UP || state == Judged.PRINT) {
+      if (!this.wifi.groupRunning || this.wifi.groupSsid !== this.cachedGroup || !this.tokens.pwtLive()) return null;
+      this.wifi.touchGroup();
+    }
+    return c;
+  }
+
+  /** The handover message for the judged state (a secret kept in `cached`, never wiped by
+   *  the caller), or null (`failure` says why). */
   answer(): Uint8Array | null {
     const state = this.judged();
+    const hit = this.cachedFor(state);
+    if (hit !== null) return hit;
+    this.stale();
+    const built = this.build(state);
+    if (built !== null) {
+      this.cached = built;
+      this.cachedState = state;
+      this.cachedGroup = this.wifi.groupSsid;
+    }
+    return built;
+  }
+
+  private build(state: i32): Uint8Array | null {
     const h = new Handover();
     let token: Uint8Array | null = null;
     if (state == Judged.SET_UP || state == Judged.PRINT) {
