@@ -134,7 +134,7 @@ for (const host of hosts) {
     });
   });
 
-  test(`[${host}] BLE hands the setup answer over only in the CONNECT window`, { skip }, async () => {
+  test(`[${host}] BLE hands the setup answer over only in the CONNECT window; a deleted PT is refused`, { skip }, async () => {
     await withPrinterHome("embedded", host, async (home) => {
       const alice = home.printerApps.alice;
       await assert.rejects(alice.manage.tap(PRINTER, "ble"), /refused the BLE read/);
@@ -146,6 +146,11 @@ for (const host of hosts) {
       assert.equal((await alice.manage.status(PRINTER)).registered, true);
       await assert.rejects(alice.manage.tap(PRINTER, "ble"), /refused the BLE read/, "reading once closed the window");
       assertNoSecrets(home);
+      // S39: the app gives its PT back; the printer no longer takes it.
+      const pt = alice.manage.pt!;
+      assert.equal(await alice.manage.deletePt(PRINTER), 0);
+      alice.manage.pt = pt;
+      await assert.rejects(alice.manage.status(PRINTER), (e: unknown) => e instanceof PrinterRefused);
     });
   });
 }
