@@ -27,7 +27,10 @@ export const printerActions: Record<string, PhoneAction<PrinterPhone, string>> =
   tap: {
     usage: "printer [nfc|ble]",
     help: "the management app touches the printer (ble: after press printer connect)",
-    run: (p, [, how]) => tapToManage(p, via(how)),
+    run: async (p, [what, how]) => {
+      if (what !== p.device) throw new Error(`the management app taps a printer: tap ${p.device} [nfc|ble]`);
+      return tapToManage(p, via(how));
+    },
   },
   print: {
     usage: "<pages> [nfc|ble]",
