@@ -33,13 +33,15 @@ const enc = new TextEncoder();
 /** A phone's frames on one link of the board under the fuzzer: the answer is the first
  *  frame the printer sends on that link in the same call; a ROUTER is answered when the
  *  router's WIFI event arrives, which the driver delivers as the radio would (joined). */
-class DriverPort implements FramePort {
+export class DriverPort implements FramePort {
+  /** What the router answers the next join (WIFI event arg): joined unless set. */
+  joinAnswer = 1;
   constructor(private readonly d: Driver, private readonly link: number) {}
   async request(frame: Uint8Array): Promise<Uint8Array> {
     await this.d.step({ kind: EventKind.LINK, arg: this.link, payload: frame }, `frame on link ${this.link}`);
     let out = this.d.linkOut.find((o) => o.link === this.link);
     if (!out && this.d.joinAsked) {
-      await this.d.step({ kind: EventKind.WIFI, arg: 1 }, "router joined");
+      await this.d.step({ kind: EventKind.WIFI, arg: this.joinAnswer }, "the router's answer");
       out = this.d.linkOut.find((o) => o.link === this.link);
     }
     if (!out) throw new Error(`no answer on link ${this.link}`);
@@ -47,26 +49,26 @@ class DriverPort implements FramePort {
   }
 }
 
-async function provisioned(d: Driver): Promise<void> {
+export async function provisioned(d: Driver): Promise<void> {
   await d.service(service.provision(SERIAL));
 }
 
-async function tap(d: Driver): Promise<TapAnswer> {
+export async function tap(d: Driver): Promise<TapAnswer> {
   await d.step({ kind: EventKind.LINK, arg: LinkId.NFC, payload: new Uint8Array(0) }, "tap");
   const out = d.linkOut.find((o) => o.link === LinkId.NFC);
   if (!out) throw new Error("the tap got no answer");
   return readTapAnswer(out.data);
 }
 
-const routerNdef = (): Uint8Array => encodeHandover({ select: false, others: [], wifi: {
+export const routerNdef = (): Uint8Array => encodeHandover({ select: false, others: [], wifi: {
   networkIndex: 1, ssid: Buffer.from(ROUTER_SSID), authType: AuthType.WPA2_PSK, encryptionType: EncryptionType.AES,
   networkKey: Buffer.from(ROUTER_KEY), macAddress: Buffer.alloc(6, 0xff), version2: WSC_VERSION_2_0,
 } }).value as Uint8Array;
 
-interface Phone { key: PhoneKey; pwt: Buffer; wfd?: PrinterSession; lan?: PrinterSession; pt?: Buffer }
+export interface Phone { key: PhoneKey; pwt: Buffer; wfd?: PrinterSession; lan?: PrinterSession; pt?: Buffer }
 
 /** A tap, and the Wi-Fi Direct session opened with its group credentials. */
-async function onGroup(d: Driver): Promise<Phone> {
+export async function onGroup(d: Driver): Promise<Phone> {
   await provisioned(d);
   const a = await tap(d);
   if (!a.pwt) throw new Error(`a fresh printer's tap answer has no PWT (${a.kind})`);
@@ -77,7 +79,7 @@ async function onGroup(d: Driver): Promise<Phone> {
 }
 
 /** On the router, with a LAN session and a PT. */
-async function onRouter(d: Driver): Promise<Phone> {
+export async function onRouter(d: Driver): Promise<Phone> {
   const p = await onGroup(d);
   const joined = await p.wfd!.router(routerNdef());
   if (joined !== 0) throw new Error(`the router join answered ${joined}`);
@@ -90,7 +92,7 @@ async function onRouter(d: Driver): Promise<Phone> {
 }
 
 /** Registered by a phone and connected to the broker. */
-async function connected(d: Driver): Promise<Phone> {
+export async function connected(d: Driver): Promise<Phone> {
   const p = await onRouter(d);
   const rc = await p.lan!.register(p.pt!, DEVICE_ID, PASSWORD);
   if (rc !== 0) throw new Error(`REGISTER answered ${rc}`);
