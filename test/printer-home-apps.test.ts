@@ -1,125 +1,182 @@
-// The printer's phone apps (host-sim/phone/printer/) against a printer and cloud written
-// from the contract (test/support/fake-printer.ts): the first setup by tap and by BLE,
-// a wrong router key then a retry, charges, printing until short, and what the apps do
-// with answers they cannot use. The same flows against the real image on both hosts are
-// in test/printer-home.test.ts.
+// The printer's phone apps (host-sim/phone/printer/) and what they do themselves, against
+// the real printer image (TypeScript host), the real cloud and the embedded broker in the
+// simulated home: what the first setup leaves behind, a router key the app refuses on its
+// own, a user who gives up, the PT bound to the app's key, phones whose PT idled out or
+// was replaced charging a printer short of pages (virtual clock), and an unreadable tap
+// answer. The
+// printer's life on both hosts and brokers is test/printer-home.test.ts.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { FakePrinter, FakePrinterCloud, FakeRadio } from "./support/fake-printer.ts";
-import { PrinterManageApp, SetupFailed } from "../host-sim/phone/printer/manage-app.ts";
-import { NotReadyToPrint, PrintApp } from "../host-sim/phone/printer/print-app.ts";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Home, HOME_ROUTER, type FlowLine } from "../host-sim/home/world.ts";
+import { PRINTER } from "../host-sim/home/home-printer.ts";
+import { tapToManage } from "../host-sim/appliances/printer/phone-actions.ts";
+import { SetupFailed } from "../host-sim/phone/printer/manage-app.ts";
+import { NotReadyToPrint } from "../host-sim/phone/printer/print-app.ts";
 import { PrinterRefused } from "../host-sim/phone/printer/session.ts";
-import { readTapAnswer, BleRefused, TapUnreadable } from "../host-sim/phone/printer/tap.ts";
-import { CloudError } from "../host-sim/phone/cloud-client.ts";
-import { seededRandom } from "../host-sim/phone/seeded-random.ts";
-import { E_AUTH, E_MALFORMED, E_STATE } from "../host-sim/board/errors.ts";
+import { readTapAnswer, TapUnreadable } from "../host-sim/phone/printer/tap.ts";
+import type { TapAnswer } from "../host-sim/phone/printer/messages.ts";
 import { encodeHandover } from "../host-sim/phone/handover.ts";
+import { E_AUTH, E_MALFORMED, E_NOTFOUND } from "../host-sim/board/errors.ts";
 
-const ROUTER = { ssid: "HomeNet", key: "correct horse battery" };
+const MINUTE = 60_000;
 
-function home(keys: string[] = [ROUTER.key]) {
-  const printer = new FakePrinter(ROUTER);
-  const cloud = new FakePrinterCloud(printer);
-  const asked: number[] = [];
-  const manage = new PrinterManageApp({
-    name: "alice", radio: new FakeRadio(printer), cloud, random: seededRandom("alice-manage"), pollMs: 3000,
-    askRouterKey: async (n) => { asked.push(n); return keys[n - 1] ?? null; },
-  });
-  const print = (name: string) => new PrintApp({ name, radio: new FakeRadio(printer), random: seededRandom(`${name}-print`) });
-  return { printer, cloud, manage, print, asked };
+/** A fresh home with the printer on the TypeScript host and the embedded broker. */
+async function withPrinterHome(fn: (home: Home) => Promise<void>, clock: "real" | "virtual" = "real"): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), "printer-apps-"));
+  const home = new Home({ dataDir, broker: "embedded", heaterHost: "ts", printerHost: "ts", printer: true, fresh: true, seeded: true, clock });
+  try {
+    await home.start();
+    await fn(home);
+  } finally {
+    await home.stop();
+  }
 }
 
-async function setUp(h: ReturnType<typeof home>) {
-  const answer = await h.manage.tap("printer");
-  return h.manage.setup("printer", answer);
+/** Alice's phone reads the printer's tag (no app acting on it) until `ok` holds of the
+ *  answer: cloud commands reach the printer in their own time. */
+async function tapUntil(home: Home, what: string, ok: (a: TapAnswer) => boolean): Promise<TapAnswer> {
+  const end = Date.now() + 15000;
+  for (;;) {
+    const a = readTapAnswer((await home.air.phone("alice").tap(PRINTER))!);
+    if (ok(a)) return a;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
+
+/** Frames the printer refused (its plain ERROR answers) on any link. */
+const refusals = (home: Home): FlowLine[] => home.flow.filter((l) => /^printer -> \S+ {2}(0xff|ERROR) /.test(l.text));
 
 test("a tap on a new printer hands over its group and a PWT for the management app; setup registers it and ends with an SVT", async () => {
-  const h = home();
-  const answer = await h.manage.tap("printer");
-  assert.equal(answer.kind, "setup");
-  assert.equal(answer.app, "com.example.printer.manage");
-  assert.equal(answer.pwt?.length, 8);
-  assert.match(answer.group!.ssid.toString(), /^DIRECT-..-Printer$/);
-  const r = await h.manage.setup("printer", answer);
-  assert.ok(h.printer.onRouter && h.printer.registered);
-  assert.equal(h.printer.group, null, "the group ends after the router join");
-  assert.equal(h.cloud.registrations.get(r.deviceId), "PR-0001", "registered at the cloud with the printer's serial");
-  assert.equal(h.printer.credentials?.deviceId, r.deviceId);
-  assert.ok(r.svt.length > 0);
-  assert.equal(h.cloud.svt?.svt, r.svt, "the cloud client holds the SVT");
-  assert.equal(h.printer.svwt, null, "the exchanged SVWT is gone from the printer");
-  assert.ok(h.printer.pt?.phoneId.equals(h.manage.key.phoneId), "the PT is bound to the app's key");
-  assert.deepEqual(h.printer.refusals, []);
-});
+  await withPrinterHome(async (home) => {
+    const alice = home.printerApps.alice;
+    const cloud = alice.manage.o.cloud;
+    // What the app hands the cloud for its SVT (the SVWT it read from the printer).
+    const exchanged: Buffer[] = [];
+    const exchange = cloud.exchangeSvwt.bind(cloud);
+    cloud.exchangeSvwt = (svwt) => { exchanged.push(Buffer.from(svwt)); return exchange(svwt); };
 
-test("a wrong router key is refused and the same session takes the right one", async () => {
-  const h = home(["wrong key!", ROUTER.key]);
-  await setUp(h);
-  assert.deepEqual(h.asked, [1, 2]);
-  assert.ok(h.printer.onRouter);
-  assert.deepEqual(h.printer.refusals, [], "a wrong key is a ROUTER_RESULT, not a refused frame");
+    const answer = await alice.manage.tap(PRINTER);
+    assert.equal(answer.kind, "setup");
+    assert.equal(answer.app, "com.example.printer.manage");
+    assert.equal(answer.pwt?.length, 8);
+    assert.match(answer.group!.ssid.toString(), /^DIRECT-..-Printer$/);
+    const r = await alice.manage.setup(PRINTER, answer);
+
+    assert.ok(home.air.isOnLan(PRINTER), "the printer is on the home router");
+    assert.equal(home.air.groupOf(PRINTER), null, "the group ends after the router join");
+    assert.equal(alice.manage.serial, "PR-0001");
+    // The printer holds its ST only after the cloud verified its hello as PR-0001.
+    const s = await alice.manage.status(PRINTER);
+    assert.equal(s.registered, true, "the PT is this app's: the printer answers it");
+    assert.equal((await cloud.status()).deviceId, r.deviceId, "the SVT names this registration");
+    assert.ok(r.svt.length > 0);
+    assert.equal(cloud.svt?.svt, r.svt, "the cloud client holds the SVT");
+    // The exchanged SVWT is gone from the printer: a tap hands out a fresh one, never it.
+    assert.equal(exchanged.length, 1);
+    await tapUntil(home, "a new SVWT in the tap answer", (a) => !!a.svwt && !a.svwt.equals(exchanged[0]));
+    await assert.rejects(cloud.exchangeSvwt(exchanged[0]), (e: unknown) => (e as { status?: number }).status === 403, "the cloud takes an SVWT once");
+    assert.deepEqual(refusals(home), []);
+  });
 });
 
 test("a key no WPA2 router takes (too short) is asked again without reaching the printer", async () => {
-  const h = home(["oops", ROUTER.key]);
-  await setUp(h);
-  assert.deepEqual(h.asked, [1, 2]);
-  assert.ok(h.printer.onRouter);
+  await withPrinterHome(async (home) => {
+    home.typedRouterKeys.alice = ["oops"];
+    await tapToManage(home.printerApps.alice);
+    assert.ok(home.flow.some((l) => l.text.includes("types the router key (attempt 2)")), "the app asked again");
+    assert.equal(home.flow.filter((l) => l.via === "WFD" && l.text.startsWith("alice -> printer  0x10 ")).length, 1, "one ROUTER frame: the right key's");
+    assert.ok(home.air.isOnLan(PRINTER));
+    assert.deepEqual(refusals(home), []);
+  });
 });
 
-test("a user who gives up after a wrong key leaves the printer off the router", async () => {
-  const h = home(["wrong key!"]);
-  await assert.rejects(setUp(h), SetupFailed);
-  assert.equal(h.printer.onRouter, false);
-  assert.equal(h.printer.credentials, null);
+test("a user who gives up after a wrong key leaves the printer off the router and unregistered", async () => {
+  await withPrinterHome(async (home) => {
+    const asked: number[] = [];
+    const apps = home.requirePrinter().phone("alice", home.printerApps.alice.manage.o.cloud, true, async (n) => {
+      asked.push(n);
+      return n === 1 ? "wrong-key-123" : null;
+    });
+    await assert.rejects(apps.manage.setup(PRINTER, await apps.manage.tap(PRINTER)), SetupFailed);
+    assert.deepEqual(asked, [1, 2]);
+    assert.equal(home.air.isOnLan(PRINTER), false);
+    assert.match(home.requirePrinter().device.screen, /Wi-Fi key refused/);
+    // No router stored and no registration: the printer still asks to be set up.
+    assert.equal(readTapAnswer((await home.air.phone("alice").tap(PRINTER))!).kind, "setup");
+    const booted = home.flow.length;
+    await home.powerCyclePrinter();
+    assert.ok(!home.flow.slice(booted).some((l) => l.via === "WLAN" && l.text.startsWith("printer joins")), "no router credential was kept: the boot joins nothing");
+    assert.equal(home.air.isOnLan(PRINTER), false);
+    assert.equal(readTapAnswer((await home.air.phone("alice").tap(PRINTER))!).kind, "setup");
+  });
 });
 
-test("free charge once, then the cloud refuses a second; a paid charge adds its pages", async () => {
-  const h = home();
-  await setUp(h);
-  assert.equal(await h.manage.freeCharge("printer"), 2000);
-  await assert.rejects(h.manage.freeCharge("printer"), (e: unknown) => e instanceof CloudError && e.status === 409);
-  assert.equal(await h.manage.purchase("printer", 300), 2300);
+test("the PT is the phone's: another app's key cannot use it, and deleting it ends its use", async () => {
+  await withPrinterHome(async (home) => {
+    const { alice, bob } = home.printerApps;
+    await tapToManage(alice);
+    const pt = alice.manage.pt!;
+    // Bob's app (its own long-term key) learned Alice's PT.
+    bob.manage.pt = pt;
+    await assert.rejects(bob.manage.status(PRINTER), (e: unknown) => e instanceof PrinterRefused && e.status === E_AUTH);
+    assert.equal((await alice.manage.status(PRINTER)).registered, true, "still Alice's");
+    assert.equal(await alice.manage.deletePt(PRINTER), 0);
+    alice.manage.pt = pt;
+    await assert.rejects(alice.manage.status(PRINTER), (e: unknown) => e instanceof PrinterRefused && e.status === E_NOTFOUND);
+  });
 });
 
-test("printing by tap until the pages run short; the tap then asks for a recharge with a SVWT", async () => {
-  const h = home();
-  await setUp(h);
-  await h.manage.purchase("printer", 120);
-  const bob = h.print("bob");
-  assert.deepEqual(await bob.print("printer", 50), { status: 0, pagesLeft: 70 });
-  assert.deepEqual(await bob.print("printer", 80), { status: 3, pagesLeft: 70 }, "SHORT: the balance is unchanged");
-  assert.deepEqual(await bob.print("printer", 60), { status: 0, pagesLeft: 10 });
-  h.printer.svwt = h.cloud.issueSvwt(h.printer);
-  await assert.rejects(bob.print("printer", 1), (e: unknown) => e instanceof NotReadyToPrint && e.answer.kind === "recharge" && !!e.answer.svwt);
-  // The management app recharges from that answer: SVWT -> SVT, purchase, CHARGE.
-  const answer = await h.manage.tap("printer");
-  assert.equal(answer.kind, "recharge");
-  await h.manage.exchangeSvwt("printer", answer.svwt);
-  assert.equal(await h.manage.purchase("printer", 500), 510);
-});
+test("phones whose PT idled out (30 min) or was replaced charge a printer short of pages: the recharge tap's PWT gets each a new PT, the pages arrive once", async () => {
+  await withPrinterHome(async (home) => {
+    const { alice, bob } = home.printerApps;
+    const printer = home.requirePrinter().device;
+    await tapToManage(alice);
+    assert.equal(await alice.manage.purchase(PRINTER, 120), 120);
+    const idled = alice.manage.pt!;
+    await printer.advance(31 * MINUTE);
+    await assert.rejects(alice.manage.status(PRINTER), (e: unknown) => e instanceof PrinterRefused && e.status === E_NOTFOUND, "the PT idled out");
 
-test("a print order with a PWT another phone already used is refused and changes nothing", async () => {
-  const h = home();
-  await setUp(h);
-  await h.manage.purchase("printer", 100);
-  const alice = h.print("alice"), bob = h.print("bob");
-  const answer = readTapAnswer(h.printer.tap());
-  await alice.printWith("printer", answer, 10);
-  await assert.rejects(bob.printWith("printer", answer, 10), (e: unknown) => e instanceof PrinterRefused && e.status === E_AUTH);
-  assert.equal(h.printer.pages, 90);
-});
+    assert.deepEqual(await bob.print.print(PRINTER, 50), { status: 0, pagesLeft: 70 });
+    assert.deepEqual(await bob.print.print(PRINTER, 80), { status: 3, pagesLeft: 70 }, "SHORT: the balance is unchanged");
+    assert.deepEqual(await bob.print.print(PRINTER, 60), { status: 0, pagesLeft: 10 });
+    await assert.rejects(bob.print.print(PRINTER, 1), (e: unknown) => e instanceof NotReadyToPrint && e.answer.kind === "recharge");
 
-test("BLE gives the same answer only in the CONNECT window, and reading closes it", async () => {
-  const h = home();
-  await assert.rejects(h.manage.tap("printer", "ble"), (e: unknown) => e instanceof BleRefused && e.status === E_STATE);
-  h.printer.connectWindow = true;
-  const answer = await h.manage.tap("printer", "ble");
-  assert.equal(answer.kind, "setup");
-  await h.manage.setup("printer", answer);
-  assert.ok(h.printer.registered);
-  await assert.rejects(h.manage.tap("printer", "ble"), BleRefused);
+    // Bob, who never held a PT, taps with the management app: the recharge answer's SVWT
+    // gets his app an SVT, its PWT a PT (the printer holds one PT: Alice's is gone for good).
+    await tapUntil(home, "the SVWT the printer fetched after setup's exchange", (a) => !!a.svwt);
+    const forBob = await bob.manage.tap(PRINTER);
+    assert.equal(forBob.kind, "recharge");
+    assert.equal(forBob.app, "com.example.printer.manage");
+    assert.equal(forBob.pwt?.length, 8, "the recharge answer carries the PWT");
+    assert.equal(forBob.group, undefined, "and no group: the PT comes over the LAN");
+    assert.ok(forBob.svwt, "and the SVWT");
+    await bob.manage.serviceToken(PRINTER, forBob);
+    assert.equal(bob.manage.pt, null);
+    assert.equal(await bob.manage.purchase(PRINTER, 5), 15);
+    assert.ok(bob.manage.pt);
+
+    // Alice taps again (still short): her PT was replaced by Bob's; the answer's PWT is a
+    // new one (Bob's request used the last) and gets her a PT of her own.
+    const forAlice = await alice.manage.tap(PRINTER);
+    assert.equal(forAlice.kind, "recharge");
+    assert.ok(forAlice.pwt && !forAlice.pwt.equals(forBob.pwt!), "a fresh PWT after Bob's was used");
+    await alice.manage.serviceToken(PRINTER, forAlice);
+    assert.equal(await alice.manage.purchase(PRINTER, 500), 515);
+    assert.ok(alice.manage.pt && !alice.manage.pt.equals(idled), "a new PT");
+    assert.ok(home.flow.some((l) => l.text === `alice: the printer no longer takes the app's PT (${E_AUTH})`), "refused as replaced");
+
+    // Barrier: a later charge arrives after every resend of the earlier ones.
+    assert.equal(await alice.manage.purchase(PRINTER, 1), 516, "each charge once");
+    const cloud = await alice.manage.o.cloud.status();
+    assert.deepEqual(cloud.charges.map((c) => [c.pages, c.kind, c.status]), [[120, "paid", "applied"], [5, "paid", "applied"], [500, "paid", "applied"], [1, "paid", "applied"]]);
+    const secrets = [HOME_ROUTER.key, idled.toString("hex"), alice.manage.pt!.toString("hex"), bob.manage.pt!.toString("hex")];
+    const logs = [...home.requirePrinter().log, ...home.flow.map((l) => l.text)].join("\n");
+    for (const s of secrets) assert.ok(!logs.includes(s), "a secret reached a log");
+  }, "virtual");
 });
 
 test("a tap answer that is not a printer's is refused with the decoder's code", () => {
@@ -127,17 +184,4 @@ test("a tap answer that is not a printer's is refused with the decoder's code", 
   const foreign = encodeHandover({ select: false, others: [], uri: "https://example.org/", androidPackage: "org.example.other" });
   assert.ok(foreign.ok);
   assert.throws(() => readTapAnswer(foreign.value), TapUnreadable);
-});
-
-test("the PT is the phone's: another app's key cannot use it, and deleting it ends its use", async () => {
-  const h = home();
-  await setUp(h);
-  const pt = h.manage.pt!;
-  // Another phone (its own long-term key) that learned the PT.
-  const other = new PrinterManageApp({ name: "mallory", radio: new FakeRadio(h.printer), cloud: h.cloud,
-    random: seededRandom("mallory-manage"), askRouterKey: async () => null });
-  other.pt = pt;
-  await assert.rejects(other.status("printer"), (e: unknown) => e instanceof PrinterRefused && e.status === E_AUTH);
-  assert.equal(await h.manage.deletePt("printer"), 0);
-  assert.equal(h.printer.pt, null);
 });

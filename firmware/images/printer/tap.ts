@@ -1,8 +1,8 @@
 // A phone at the printer: an NFC tap (the reader reads the printer's tag: an empty LINK
 // frame) or a BLE read while the CONNECT window is open. The printer judges its state
 // (S19) and answers with one handover message (S21 / S116): the group's credentials and
-// the PWT for setting up or printing, or the SVWT and a page for recharging or a new
-// cartridge. PROTOCOL.md §2 has the table.
+// the PWT for setting up or printing, or the SVWT, the PWT and a page for recharging or a
+// new cartridge. PROTOCOL.md §2 has the table.
 import * as board from "../../board/index";
 import { Link } from "../../board/index";
 import { OK, E_MALFORMED, E_STATE, E_UNSUPPORTED } from "../../core/errors";
@@ -24,8 +24,8 @@ export const CONNECT_WINDOW_MS: i64 = 60_000;
 
 export namespace Judged {
   export const SET_UP: i32 = 0;     // not registered: P2P + PWT + management app
-  export const RECHARGE: i32 = 1;   // pages < PAGES_LOW: SVWT + recharge page + management app
-  export const EXCHANGE: i32 = 2;   // ink low: SVWT + exchange page + management app
+  export const RECHARGE: i32 = 1;   // pages < PAGES_LOW: SVWT + PWT + recharge page + management app
+  export const EXCHANGE: i32 = 2;   // ink low: SVWT + PWT + exchange page + management app
   export const PRINT: i32 = 3;      // P2P + PWT + print app
 }
 
@@ -126,14 +126,15 @@ export class Tap extends DeadlineOwner {
     this.cached = null;
   }
 
-  /** The cached answer still says what a new one would: the same judged state, the same
-   *  running group, and for a PWT answer a PWT whose rotation is not yet due (a rotation
-   *  between the deadline and its TIMER event is run by pwt() on the rebuild). */
+  /** The cached answer still says what a new one would: the same judged state, a PWT
+   *  whose rotation is not yet due (every answer carries it; a rotation between the
+   *  deadline and its TIMER event is run by pwt() on the rebuild), and for a group answer
+   *  the same running group. */
   private cachedFor(state: i32): Uint8Array | null {
     const c = this.cached;
-    if (c === null || state != this.cachedState) return null;
+    if (c === null || state != this.cachedState || !this.tokens.pwtLive()) return null;
     if (state == Judged.SET_UP || state == Judged.PRINT) {
-      if (!this.wifi.groupRunning || this.wifi.groupSsid !== this.cachedGroup || !this.tokens.pwtLive()) return null;
+      if (!this.wifi.groupRunning || this.wifi.groupSsid !== this.cachedGroup) return null;
       this.wifi.touchGroup();
     }
     return c;
@@ -157,7 +158,7 @@ export class Tap extends DeadlineOwner {
 
   private build(state: i32): Uint8Array | null {
     const h = new Handover();
-    let token: Uint8Array | null = null;
+    let svwt: Uint8Array | null = null;
     if (state == Judged.SET_UP || state == Judged.PRINT) {
       const rc = this.wifi.openGroup();
       if (rc != OK) { this.failure = rc; return null; }
@@ -166,23 +167,27 @@ export class Tap extends DeadlineOwner {
       g.ssid = this.wifi.groupSsid;
       g.passphrase = this.wifi.groupPass;
       h.wifiDirect = g;
-      token = this.pwt();
-      if (token === null) return null;
-      h.others.push(new NdefRecord(Tnf.EXTERNAL, board.utf8(PWT_TYPE), new Uint8Array(0), token));
       h.androidPackage = board.utf8(state == Judged.PRINT ? PRINT_APP : MANAGE_APP);
     } else {
-      const svwt = new Uint8Array(CLOUD_MAX);
-      const n = this.tokens.presentSvwt(svwt);
+      // S116. The PWT rides along (no group: the printer is on the router) so that a phone
+      // whose PT idled out or was replaced gets a new one over the LAN before its CHARGE:
+      // the tap is the same proof of presence as at set-up.
+      const buf = new Uint8Array(CLOUD_MAX);
+      const n = this.tokens.presentSvwt(buf);
       if (n > 0) {
-        token = slice(svwt, 0, n);
-        h.others.push(new NdefRecord(Tnf.EXTERNAL, board.utf8(SVWT_TYPE), new Uint8Array(0), token));
+        svwt = slice(buf, 0, n);
+        h.others.push(new NdefRecord(Tnf.EXTERNAL, board.utf8(SVWT_TYPE), new Uint8Array(0), svwt));
       }
-      wipe(svwt);
+      wipe(buf);
       h.uri = board.utf8(state == Judged.RECHARGE ? RECHARGE_URI : EXCHANGE_URI);
       h.androidPackage = board.utf8(MANAGE_APP);
     }
+    const pwt = this.pwt();
+    if (pwt === null) { if (svwt !== null) wipe(svwt); return null; }
+    h.others.push(new NdefRecord(Tnf.EXTERNAL, board.utf8(PWT_TYPE), new Uint8Array(0), pwt));
     const e = encodeHandover(h);
-    if (token !== null) wipe(token);
+    wipe(pwt);
+    if (svwt !== null) wipe(svwt);
     this.failure = e.error;
     return e.error == OK ? e.bytes : null;
   }

@@ -5,12 +5,13 @@
 import { encodeHandover, AuthType, EncryptionType, WSC_VERSION_2_0 } from "../handover.ts";
 import { uuid, osRandom, type RandomSource } from "../seeded-random.ts";
 import { Link } from "../../board/abi-constants.ts";
-import { PhoneKey, PrinterSession } from "./session.ts";
+import { PhoneKey, PrinterRefused, PrinterSession } from "./session.ts";
 import { bleHandover, bleReadRequest, readTapAnswer } from "./tap.ts";
 import { LAN_LABEL, PrinterState, RouterStatus, SVWT_NOT_YET, WFD_LABEL, type StatusReply, type TapAnswer } from "./messages.ts";
 import type { AppRadio } from "./radio.ts";
 import type { ChargeGrant, PrinterCloudApi } from "./cloud.ts";
 import { CloudError } from "../cloud-client.ts";
+import { E_AUTH, E_LOCKED, E_NOTFOUND } from "../../board/errors.ts";
 
 export interface ManageAppOptions {
   /** The phone's name in the home ("alice"). */
@@ -33,6 +34,10 @@ export class SetupFailed extends Error {}
 /** The app's session key for a link. */
 const wfdBinding = `${WFD_LABEL} link ${Link.WIFI_DIRECT}`;
 
+/** How the printer refuses a PT it no longer takes: replaced by another phone's (or not
+ *  this phone's), idled out or deleted, dropped after too many failures. */
+const PT_GONE: readonly number[] = [E_AUTH, E_NOTFOUND, E_LOCKED];
+
 export class PrinterManageApp {
   screen: string;
   readonly key: PhoneKey;
@@ -40,6 +45,9 @@ export class PrinterManageApp {
   pt: Buffer | null = null;
   deviceId: string | null = null;
   serial: string | null = null;
+  /** The PWT of the last tap, until it is used: it gets a new PT when the printer no
+   *  longer takes the one held (S31 again, over the LAN). */
+  private tapPwt: Buffer | null = null;
   private readonly random: RandomSource;
 
   constructor(readonly o: ManageAppOptions) {
@@ -53,6 +61,7 @@ export class PrinterManageApp {
     const r = this.o.radio;
     const ndef = via === "nfc" ? await r.tap(device) : bleHandover(await r.ble(device).request(bleReadRequest(), 5000));
     const answer = readTapAnswer(ndef);
+    this.tapPwt = answer.pwt ?? null;
     this.note(`read the printer's ${via === "nfc" ? "tag" : "BLE handover"}: ${answer.kind}${answer.svwt ? " (with SVWT)" : ""}`);
     return answer;
   }
@@ -67,6 +76,7 @@ export class PrinterManageApp {
     this.serial = hello.serial;
     if (hello.state === PrinterState.UNCONFIGURED) await this.sendRouter(wfd);               // S27-S29
     const lan = await this.lan(device);
+    if (this.tapPwt?.equals(answer.pwt)) this.tapPwt = null;                                // used up here
     const pt = await lan.requestPt(answer.pwt);                                              // S31-S35
     if (pt.status !== 0 || !pt.pt) throw new SetupFailed(`the printer gave no PT (${pt.status})`);
     this.pt = pt.pt;
@@ -150,13 +160,37 @@ export class PrinterManageApp {
 
   private async charge(device: string, grant: () => Promise<ChargeGrant>, what: string): Promise<number> {
     const lan = await this.lan(device);
-    const before = (await lan.status(this.requirePt())).pages;
+    const before = (await this.statusWithPt(lan)).pages;
     const g = await grant();
     const rc = await lan.charge(this.requirePt(), g.cwt);                           // S99
     if (rc !== 0) throw new SetupFailed(`the printer refused the ${what} (${rc})`);
     const after = await this.pollStatus(lan, (s) => s.pages >= before + g.pages, `the ${what}'s pages`);   // S105-S115
     this.show(`Charged\n${after.pages} pages`);
     return after.pages;
+  }
+
+  /** STATUS with a PT the printer takes: the one held, or, when there is none or the
+   *  printer refuses it (idled out after 30 min, replaced by another phone's), a new one
+   *  for the last tap's PWT. A phone recharging a printer short of pages reads that PWT in
+   *  the recharge answer (S116), so its CHARGE never depends on a PT from long ago. */
+  private async statusWithPt(lan: PrinterSession): Promise<StatusReply> {
+    if (this.pt) {
+      try {
+        return await lan.status(this.pt);
+      } catch (e) {
+        if (!(e instanceof PrinterRefused && PT_GONE.includes(e.status))) throw e;
+        this.pt = null;
+        this.note(`the printer no longer takes the app's PT (${e.status})`);
+      }
+    }
+    const pwt = this.tapPwt;
+    if (!pwt) throw new SetupFailed(`${this.o.name} holds no PT the printer takes: tap it first`);
+    this.tapPwt = null;                                                                       // used up either way
+    const r = await lan.requestPt(pwt);                                                       // S31-S35
+    if (r.status !== 0 || !r.pt) throw new SetupFailed(`the printer gave no PT (${r.status})`);
+    this.pt = r.pt;
+    this.note("got a new PT with the tap's PWT");
+    return lan.status(this.pt);
   }
 
   private async sendRouter(wfd: PrinterSession): Promise<void> {

@@ -54,7 +54,8 @@ export interface SvwtReply { status: number; svwt?: Buffer }
  *  (contract §2): which app the printer asks for and what it handed over. */
 export interface TapAnswer {
   /** setup: not registered (group + PWT, management app); print: ready (group + PWT,
-   *  print app); recharge / exchange: pages or ink low (SVWT when held, URI, management app). */
+   *  print app); recharge / exchange: pages or ink low (SVWT when held, PWT, URI,
+   *  management app; no group: a PT is asked for over the LAN). */
   kind: "setup" | "print" | "recharge" | "exchange";
   app: string;
   group?: { ssid: Buffer; passphrase: Buffer };

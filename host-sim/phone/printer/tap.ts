@@ -32,17 +32,21 @@ export function readTapAnswer(ndef: Uint8Array): TapAnswer {
   const answer: TapAnswer = { kind: "setup", app };
   if (pwtRec) {
     if (pwtRec.payload.length !== PWT_LEN) throw new TapUnreadable(E_MALFORMED, "a PWT of the wrong size");
-    if (!h.wifiDirect) throw new TapUnreadable(E_MALFORMED, "a PWT without the printer's Wi-Fi Direct group");
     answer.pwt = Buffer.from(pwtRec.payload);
+  }
+  if (h.wifiDirect) {
+    if (!answer.pwt) throw new TapUnreadable(E_MALFORMED, "the printer's Wi-Fi Direct group without a PWT");
     answer.group = { ssid: Buffer.from(h.wifiDirect.ssid), passphrase: Buffer.from(h.wifiDirect.passphrase) };
     answer.kind = app === PRINT_APP ? "print" : "setup";
     return answer;
   }
+  // S116: no group (the printer is on the router); the PWT, when there, gets a new PT
+  // over the LAN.
   if (svwtRec) answer.svwt = Buffer.from(svwtRec.payload);
   answer.uri = h.uri;
   if (h.uri === RECHARGE_URI) answer.kind = "recharge";
   else if (h.uri === EXCHANGE_URI) answer.kind = "exchange";
-  else throw new TapUnreadable(E_MALFORMED, "neither a PWT nor a recharge or exchange page");
+  else throw new TapUnreadable(E_MALFORMED, answer.pwt ? "a PWT without the printer's Wi-Fi Direct group" : "neither a PWT nor a recharge or exchange page");
   return answer;
 }
 
