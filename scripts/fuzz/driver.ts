@@ -30,6 +30,8 @@ export class Driver {
   mqttUp = false;
   private nowMs = 0;
   private flashNo = 0;
+  /** The flash file of the board now running (its key slots beside it: `<file>.efuse`). */
+  flashFile = "";
   private readonly dir = mkdtempSync(join(tmpdir(), "fuzz-"));
 
   constructor(readonly host: HostName, readonly image: string, private readonly hangMs: number) {}
@@ -38,6 +40,7 @@ export class Driver {
   async powerOn(): Promise<void> {
     await this.dev?.close().catch(() => undefined);
     const opts = { image: this.image, flashFile: join(this.dir, `flash-${this.flashNo++ % 2}.bin`), seed: 7 };
+    this.flashFile = opts.flashFile;
     rmSync(opts.flashFile, { force: true });
     const native = (NATIVE_HOSTS as readonly string[]).includes(this.host);
     this.dev = native
