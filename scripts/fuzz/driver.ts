@@ -55,6 +55,13 @@ export class Driver {
 
   private time() { this.nowMs += 10; return { nowMs: this.nowMs, wallMs: -1 }; }
 
+  /** The board time of the last event (each event is 10 ms after the one before). */
+  get now(): number { return this.nowMs; }
+  /** Moves the clock: the next event comes at `ms` from now (10 ms more than without). No
+   *  TIMER events are delivered for what falls due meanwhile: a board's deadlines fire
+   *  only when its controller says so, and a token must be refused even before then. */
+  at(ms: number): void { this.nowMs = ms - 10; }
+
   /** One event. Throws Hang when a native board does not answer in time. */
   async send(ev: BoardEvent): Promise<CallResult> {
     let r: CallResult;

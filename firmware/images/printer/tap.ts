@@ -117,6 +117,9 @@ export class Tap extends DeadlineOwner {
   private cached: Uint8Array | null = null;
   private cachedState: i32 = -1;
   private cachedGroup: Uint8Array = new Uint8Array(0);
+  private cachedSvwt: bool = false;
+  /** The answer build() made last holds the SVWT. */
+  private builtSvwt: bool = false;
 
   /** Something an answer holds changed (a new PWT, a SVWT stored, exchanged or expired, an
    *  erase): the next tap builds its answer afresh. */
@@ -133,6 +136,8 @@ export class Tap extends DeadlineOwner {
   private cachedFor(state: i32): Uint8Array | null {
     const c = this.cached;
     if (c === null || state != this.cachedState || !this.tokens.pwtLive()) return null;
+    // An SVWT past its lifetime is refused before its TIMER event erases it: so is an answer holding it.
+    if (this.cachedSvwt && !this.tokens.svwtLive()) return null;
     if (state == Judged.SET_UP || state == Judged.PRINT) {
       if (!this.wifi.groupRunning || this.wifi.groupSsid !== this.cachedGroup) return null;
       this.wifi.touchGroup();
@@ -152,6 +157,7 @@ export class Tap extends DeadlineOwner {
       this.cached = built;
       this.cachedState = state;
       this.cachedGroup = this.wifi.groupSsid;
+      this.cachedSvwt = this.builtSvwt;
     }
     return built;
   }
@@ -159,6 +165,7 @@ export class Tap extends DeadlineOwner {
   private build(state: i32): Uint8Array | null {
     const h = new Handover();
     let svwt: Uint8Array | null = null;
+    this.builtSvwt = false;
     if (state == Judged.SET_UP || state == Judged.PRINT) {
       const rc = this.wifi.openGroup();
       if (rc != OK) { this.failure = rc; return null; }
@@ -176,6 +183,7 @@ export class Tap extends DeadlineOwner {
       const n = this.tokens.presentSvwt(buf);
       if (n > 0) {
         svwt = slice(buf, 0, n);
+        this.builtSvwt = true;
         h.others.push(new NdefRecord(Tnf.EXTERNAL, board.utf8(SVWT_TYPE), new Uint8Array(0), svwt));
       }
       wipe(buf);

@@ -50,6 +50,9 @@ export class Tokens extends DeadlineOwner {
   /** A PWT is current (its rotation is not yet due): what currentPwt reads is valid. */
   pwtLive(): bool { return this.live(TokenDeadline.PWT_ROTATE); }
 
+  /** The SVWT held is within its lifetime: what presentSvwt hands out is valid. */
+  svwtLive(): bool { return this.live(TokenDeadline.SVWT_EXPIRY); }
+
   currentPwt(out: Uint8Array): i32 {
     if (!this.live(TokenDeadline.PWT_ROTATE)) return E_STATE;
     return this.readOut(TokenRecord.PWT, 0, out);
@@ -189,7 +192,10 @@ export class Tokens extends DeadlineOwner {
    *  one already consumed (a replay). */
   storeCwt(token: Uint8Array): i32 {
     if (!cloudSized(token)) return E_INVAL;
-    if (this.has(TokenRecord.CWT) || this.spent(TokenRecord.CWT_SPENT, token)) return E_STATE;
+    // One pending at a time; one past its lifetime is gone already (its TIMER event may
+    // not have come yet) and this one replaces it.
+    const pending = this.has(TokenRecord.CWT) && this.live(TokenDeadline.CWT_EXPIRY);
+    if (pending || this.spent(TokenRecord.CWT_SPENT, token)) return E_STATE;
     const v = new Uint8Array(1 + token.length);
     for (let i = 0; i < token.length; i++) v[1 + i] = token[i];
     let rc = this.store.put(TokenRecord.CWT, ValueType.BYTES, Attr.SECRET, v);
