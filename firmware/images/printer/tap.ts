@@ -10,7 +10,7 @@ import { slice, wipe } from "../../core/codecs/bytes";
 import { NdefRecord, Tnf } from "../../core/codecs/ndef";
 import { CredentialStore } from "../../modules/credential-store/index";
 import { DeadlineOwner, Scheduler } from "../../modules/scheduler/index";
-import { Handover, WifiDirectGroup, encodeHandover, decodeHandover } from "../../modules/handover/index";
+import { HandoverBuilder, WifiDirectGroup, decodeHandover } from "../../modules/handover/index";
 import { Tokens, PWT_LEN, CLOUD_MAX } from "../../modules/tokens/index";
 import { PrepaidCounter } from "../../modules/prepaid-counter/index";
 import { Ink } from "./ink";
@@ -116,8 +116,11 @@ export class Tap extends DeadlineOwner {
    *  or null (`failure` says why). */
   answer(): Uint8Array | null {
     const state = this.judged();
-    const h = new Handover();
+    const b = new HandoverBuilder();
+    const others: NdefRecord[] = [];
     let token: Uint8Array | null = null;
+    let uri: Uint8Array | null = null;
+    let app = MANAGE_APP;
     if (state == Judged.SET_UP || state == Judged.PRINT) {
       const rc = this.wifi.openGroup();
       if (rc != OK) { this.failure = rc; return null; }
@@ -125,23 +128,22 @@ export class Tap extends DeadlineOwner {
       g.deviceAddress = this.deviceAddress();
       g.ssid = this.wifi.groupSsid;
       g.passphrase = this.wifi.groupPass;
-      h.wifiDirect = g;
       token = this.pwt();
       if (token === null) return null;
-      h.others.push(new NdefRecord(Tnf.EXTERNAL, board.utf8(PWT_TYPE), new Uint8Array(0), token));
-      h.androidPackage = board.utf8(state == Judged.PRINT ? PRINT_APP : MANAGE_APP);
+      b.wifiDirect(g);
+      others.push(new NdefRecord(Tnf.EXTERNAL, board.utf8(PWT_TYPE), new Uint8Array(0), token));
+      if (state == Judged.PRINT) app = PRINT_APP;
     } else {
       const svwt = new Uint8Array(CLOUD_MAX);
       const n = this.tokens.presentSvwt(svwt);
       if (n > 0) {
         token = slice(svwt, 0, n);
-        h.others.push(new NdefRecord(Tnf.EXTERNAL, board.utf8(SVWT_TYPE), new Uint8Array(0), token));
+        others.push(new NdefRecord(Tnf.EXTERNAL, board.utf8(SVWT_TYPE), new Uint8Array(0), token));
       }
       wipe(svwt);
-      h.uri = board.utf8(state == Judged.RECHARGE ? RECHARGE_URI : EXCHANGE_URI);
-      h.androidPackage = board.utf8(MANAGE_APP);
+      uri = board.utf8(state == Judged.RECHARGE ? RECHARGE_URI : EXCHANGE_URI);
     }
-    const e = encodeHandover(h);
+    const e = b.message(uri, others, board.utf8(app));
     if (token !== null) wipe(token);
     this.failure = e.error;
     return e.error == OK ? e.bytes : null;
