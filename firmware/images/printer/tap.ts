@@ -36,12 +36,8 @@ export namespace Ble {
   export const ERROR: u8 = 0xff;
 }
 
-const PWT_TYPE = "printer.example:pwt";
-const SVWT_TYPE = "printer.example:svwt";
-const MANAGE_APP = "com.example.printer.manage";
-const PRINT_APP = "com.example.printer.print";
-const RECHARGE_URI = "https://cloud.example/printer/recharge";
-const EXCHANGE_URI = "https://cloud.example/printer/exchange";
+// The answer's texts (record types, app ids, pages) are written where they are used:
+// board.utf8 of a literal is stored as its UTF-8 bytes (scripts/utf8-literals.mjs).
 
 /** S19, in the contract's order. */
 export function judge(registered: bool, pages: u32, inkLow: bool): i32 {
@@ -120,7 +116,7 @@ export class Tap extends DeadlineOwner {
     const others: NdefRecord[] = [];
     let token: Uint8Array | null = null;
     let uri: Uint8Array | null = null;
-    let app = MANAGE_APP;
+    let print = false;
     if (state == Judged.SET_UP || state == Judged.PRINT) {
       const rc = this.wifi.openGroup();
       if (rc != OK) { this.failure = rc; return null; }
@@ -131,19 +127,19 @@ export class Tap extends DeadlineOwner {
       token = this.pwt();
       if (token === null) return null;
       b.wifiDirect(g);
-      others.push(new NdefRecord(Tnf.EXTERNAL, board.utf8(PWT_TYPE), new Uint8Array(0), token));
-      if (state == Judged.PRINT) app = PRINT_APP;
+      others.push(new NdefRecord(Tnf.EXTERNAL, board.utf8("printer.example:pwt"), new Uint8Array(0), token));
+      print = state == Judged.PRINT;
     } else {
       const svwt = new Uint8Array(CLOUD_MAX);
       const n = this.tokens.presentSvwt(svwt);
       if (n > 0) {
         token = slice(svwt, 0, n);
-        others.push(new NdefRecord(Tnf.EXTERNAL, board.utf8(SVWT_TYPE), new Uint8Array(0), token));
+        others.push(new NdefRecord(Tnf.EXTERNAL, board.utf8("printer.example:svwt"), new Uint8Array(0), token));
       }
       wipe(svwt);
-      uri = board.utf8(state == Judged.RECHARGE ? RECHARGE_URI : EXCHANGE_URI);
+      uri = board.utf8(state == Judged.RECHARGE ? "https://cloud.example/printer/recharge" : "https://cloud.example/printer/exchange");
     }
-    const e = b.message(uri, others, board.utf8(app));
+    const e = b.message(uri, others, board.utf8(print ? "com.example.printer.print" : "com.example.printer.manage"));
     if (token !== null) wipe(token);
     this.failure = e.error;
     return e.error == OK ? e.bytes : null;
