@@ -116,7 +116,7 @@ export class Tap extends DeadlineOwner {
     const others: NdefRecord[] = [];
     let token: Uint8Array | null = null;
     let uri: Uint8Array | null = null;
-    let print = false;
+    let printApp = false;
     if (state == Judged.SET_UP || state == Judged.PRINT) {
       const rc = this.wifi.openGroup();
       if (rc != OK) { this.failure = rc; return null; }
@@ -128,7 +128,7 @@ export class Tap extends DeadlineOwner {
       if (token === null) return null;
       b.wifiDirect(g);
       others.push(new NdefRecord(Tnf.EXTERNAL, board.utf8("printer.example:pwt"), new Uint8Array(0), token));
-      print = state == Judged.PRINT;
+      printApp = state == Judged.PRINT;
     } else {
       const svwt = new Uint8Array(CLOUD_MAX);
       const n = this.tokens.presentSvwt(svwt);
@@ -137,9 +137,11 @@ export class Tap extends DeadlineOwner {
         others.push(new NdefRecord(Tnf.EXTERNAL, board.utf8("printer.example:svwt"), new Uint8Array(0), token));
       }
       wipe(svwt);
-      uri = board.utf8(state == Judged.RECHARGE ? "https://cloud.example/printer/recharge" : "https://cloud.example/printer/exchange");
+      uri = board.utf8(state == Judged.RECHARGE ? "https://cloud.example/printer/recharge"
+        : "https://cloud.example/printer/exchange");
     }
-    const e = b.message(uri, others, board.utf8(print ? "com.example.printer.print" : "com.example.printer.manage"));
+    const app = board.utf8(printApp ? "com.example.printer.print" : "com.example.printer.manage");
+    const e = b.message(uri, others, app);
     if (token !== null) wipe(token);
     this.failure = e.error;
     return e.error == OK ? e.bytes : null;

@@ -1,7 +1,8 @@
 // A connected appliance: what every appliance image does with the cloud and its
 // connection menu, once. The cloud link says hello and state on every connection;
-// acknowledgements empty the outbox; {"retired":1} lets an erase go on; commands are applied at most once through
-// the replay floor. The image adds its own state, commands, buttons and screen.
+// acknowledgements empty the outbox; {"retired":1} lets an erase go on; commands are
+// applied at most once through the replay floor. The image adds its own state, commands,
+// buttons and screen.
 // A PairingAppliance also pairs over the onboarding module's secure session; an image
 // that registers by other means (the printer) takes ConnectedAppliance with the erase
 // menu alone, and carries no pairing code.
