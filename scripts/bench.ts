@@ -1,5 +1,5 @@
 // npm run bench: one row per image of asconfig.json (build/images/<t>.wasm and
-// build/posix/<t>, built by the prebench step): wasm size against the 64 KiB budget,
+// build/posix/<t>, built by the prebench step): wasm size against its budget (64 KiB; the printer's 32),
 // linear-memory pages, and the cost of one event on V8 (the TypeScript host in node) and
 // on the wasm2c posix board, and the cost of booting on blank flash (scripts/bench/boot.ts).
 // Nothing here asserts on a time or a count: it reports.
@@ -47,7 +47,10 @@ const JOBS = envInt("BENCH_JOBS", Math.min(4, availableParallelism()))!;
 const W = 1200;                        // warm-up events in every cost run
 const N_MIN = 200, N_MAX = 20_000;
 const CALIBRATE = 600;                 // events timed (after W) in the calibration run
+/** Wasm budget per image: 64 KiB unless its issue set a smaller one (the printer's, issue 9). */
 const BUDGET = 64 * 1024;
+const IMAGE_BUDGET: Record<string, number> = { printer: 32 * 1024 };
+const budgetOf = (image: string) => IMAGE_BUDGET[image] ?? BUDGET;
 const PAGE = 65536;
 const WEAR_IMAGES = new Set(["devkit"]);
 const WEAR_UPDATES = 2000;
@@ -178,8 +181,10 @@ async function wear(image: string): Promise<string> {
 // ---- main
 
 const started = process.hrtime.bigint();
-const runnable = images.filter((i) => existsSync(wasmImagePath(i)));
-for (const i of images) if (!runnable.includes(i)) notes.push(`${i}: build/images/${i}.wasm missing (not built)`);
+// `npm run bench -- printer water-heater`: only those images.
+const only = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+const runnable = images.filter((i) => existsSync(wasmImagePath(i)) && (only.length === 0 || only.includes(i)));
+for (const i of images) if (!runnable.includes(i) && (only.length === 0 || only.includes(i))) notes.push(`${i}: build/images/${i}.wasm missing (not built)`);
 
 const profiles = new Map<string, { peakPages: number; arena: number | null; usPerEvent: number; n: number }>();
 for (const image of runnable) {
@@ -252,9 +257,9 @@ const fmtCost = (c: Cost | null) => {
 };
 const ratio = (x: number) => `${x < 1 ? x.toFixed(2) : x.toFixed(1)}x`;
 const table = [
-  ["image", "wasm bytes", "KiB", "of 64 KiB", "pages init/peak", "memory used", "N", "V8 per event", "posix per event", "V8 : posix", "method"],
+  ["image", "wasm bytes", "KiB", "of budget", "pages init/peak", "memory used", "N", "V8 per event", "posix per event", "V8 : posix", "method"],
   ...rows.map((r) => [
-    r.image, String(r.bytes), (r.bytes / 1024).toFixed(1), `${((100 * r.bytes) / BUDGET).toFixed(1)}%`,
+    r.image, String(r.bytes), (r.bytes / 1024).toFixed(1), `${((100 * r.bytes) / budgetOf(r.image)).toFixed(1)}% of ${budgetOf(r.image) / 1024}`,
     `${r.initial ?? "?"} / ${r.peak}`, r.arena === null ? "-" : `${(r.arena / 1024).toFixed(1)} KiB`, String(r.n), fmtCost(r.v8), fmtCost(r.posix),
     r.v8 && r.posix ? ratio(r.v8.perEvent / r.posix.perEvent) : "-", r.method,
   ]),

@@ -9,13 +9,16 @@ import { posixExecutable } from "../host-sim/device/posix-device.ts";
 import type { HostName } from "../host-sim/device/types.ts";
 import { firstDisagreement } from "../scripts/fuzz/agreement.ts";
 import { entryPoints } from "../scripts/fuzz/water-heater.ts";
+import { entryPoints as printerEntryPoints } from "../scripts/fuzz/printer.ts";
 import { fuzzEntry, type EntryResult } from "../scripts/fuzz/run.ts";
 import { asImage, tempDir } from "./fixtures/build.ts";
 import { nativeEngines } from "./support/engines.ts";
 import { requirement } from "./support/requirement.ts";
 
 const WATER_HEATER = new URL("../scripts/fuzz/water-heater.ts", import.meta.url).href;
+const PRINTER = new URL("../scripts/fuzz/printer.ts", import.meta.url).href;
 const SUBSET: Record<HostName, number> = { "ts": 1000, "posix": 150, "wamr-fast": 150, "wamr-classic": 150 };
+const PRINTER_SUBSET: Record<HostName, number> = { "ts": 400, "posix": 100, "wamr-fast": 100, "wamr-classic": 100 };
 
 test("the fuzzer reports crashes, hangs and refused inputs that changed flash or the screen", async () => {
   const image = asImage("fuzz-target", tempDir("fuzz-target"));
@@ -63,6 +66,32 @@ test("water heater: fixed-seed fuzz subset of every entry point finds nothing on
   // The same seed, so the same inputs (over the count every engine ran): the same codes.
   for (const [entry, runs] of byEntry) {
     assert.deepEqual(runs.map((r) => r.host), HOSTS, `${entry} ran on every engine`);
+    const d = firstDisagreement(runs);
+    assert.equal(d, null, d ? `${entry}: engines disagree on input ${d.index} (${d.input}): ${JSON.stringify(d.codes)}` : "");
+  }
+});
+
+const printerPosixMissing = requirement("the posix printer board", existsSync(posixExecutable("printer")), "npm run build");
+const PRINTER_HOSTS: HostName[] = printerPosixMissing ? ["ts"] : ["ts", ...nativeEngines()];
+
+test("printer: fixed-seed fuzz subset of every entry point (NFC and BLE data included) finds nothing on any engine, and the engines agree", async (t) => {
+  const byEntry = new Map<string, EntryResult[]>();
+  for (const host of PRINTER_HOSTS) {
+    await t.test(host, async () => {
+      for (const e of printerEntryPoints()) {
+        const r = await fuzzEntry({ image: "printer", entries: PRINTER, entry: e.name, host, seed: 1, inputs: PRINTER_SUBSET[host], hangMs: 2000 });
+        byEntry.set(e.name, [...byEntry.get(e.name) ?? [], r]);
+        assert.deepEqual(r.findings, [], `${e.name} on ${host}`);
+        // Malformed NDEF and BLE data reach their parsers and are refused with E_MALFORMED;
+        // damaged requests sealed in a session reach the printer's request parsers.
+        if (e.name === "LINK NFC" || e.name === "LINK BLE") assert.ok((r.results["-10"] ?? 0) > 0 && (r.results["0"] ?? 0) > 0, `${e.name}: ${JSON.stringify(r.results)}`);
+        if (e.name === "LINK LAN" || e.name === "LINK WIFI_DIRECT") for (const code of ["-6", "-10"]) assert.ok((r.results[code] ?? 0) > 0, `${e.name} result ${code}: ${JSON.stringify(r.results)}`);
+        if (e.name === "MQTT_MESSAGE") assert.ok((r.results["0"] ?? 0) > 0, "some commands accepted");
+      }
+    });
+  }
+  for (const [entry, runs] of byEntry) {
+    assert.deepEqual(runs.map((r) => r.host), PRINTER_HOSTS, `${entry} ran on every engine`);
     const d = firstDisagreement(runs);
     assert.equal(d, null, d ? `${entry}: engines disagree on input ${d.index} (${d.input}): ${JSON.stringify(d.codes)}` : "");
   }

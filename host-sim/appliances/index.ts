@@ -5,6 +5,7 @@ import { waterHeater } from "./water-heater/index.ts";
 import { devkit } from "./devkit/index.ts";
 import { boardConformance } from "./board-conformance/index.ts";
 import { smartPlug } from "./smart-plug/index.ts";
+import { printer } from "./printer/index.ts";
 
 export type { Appliance, LocalActions, PhoneAction } from "./types.ts";
 
@@ -13,6 +14,7 @@ export const APPLIANCES: readonly Appliance[] = [
   devkit,
   boardConformance,
   smartPlug,
+  printer,
 ];
 
 export function appliance(name: string): Appliance {

@@ -28,13 +28,22 @@ export interface Appliance {
   /** What the maker's app does with it through the cloud, by name (the home's console:
    *  `alice set bath_temp 41`). */
   phone?: Readonly<Record<string, PhoneAction>>;
+  /** What its own phone apps do, by name, for an appliance with apps of its own (the
+   *  printer's management and print apps: `alice print 5`). The home gives each person's
+   *  apps as `App`. */
+  apps?: Readonly<Record<string, PhoneAction<any, string>>>;
+  /** Its Wi-Fi is board configuration (joined from power-on); false for an appliance
+   *  that joins the home router itself (wifi_join). Default true. */
+  boardWifi?: boolean;
+  /** The serial its factory gives it (the service port's provisioning). */
+  serial?: string;
 }
 
-export interface PhoneAction {
+export interface PhoneAction<App = MakerApp, Result = CommandResult> {
   /** Its arguments and what they may be, for the console's help. */
   usage: string;
   help: string;
-  run(app: MakerApp, args: string[]): Promise<CommandResult>;
+  run(app: App, args: string[]): Promise<Result>;
 }
 
 /** The appliance's own controls, as the simulated home offers them to its user. */
@@ -42,6 +51,7 @@ export interface LocalActions {
   /** Button names a person can press (the home's `press` command) and their ids. */
   buttons: Readonly<Record<string, number>>;
   /** The person compares the code the app shows with the appliance's and answers
-   *  on the appliance; true when they are the same (the onboarding's code check). */
-  compareCodes(device: HomeDevice, appCode: string): Promise<boolean>;
+   *  on the appliance; true when they are the same (the onboarding's code check).
+   *  Absent for an appliance whose pairing needs no code (the printer: a touch). */
+  compareCodes?(device: HomeDevice, appCode: string): Promise<boolean>;
 }

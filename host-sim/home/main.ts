@@ -1,5 +1,6 @@
-// npm start: the simulated home in a terminal. `--demo` plays the scripted demo and
-// exits; `--posix` runs the water heater as the native C process; `--broker mosquitto`
+// npm start: the simulated home in a terminal, the water heater and the printer side by
+// side. `--demo` plays the water heater's scripted demo and exits (`--demo printer`: the
+// printer's); `--posix` runs the appliances as native C processes; `--broker mosquitto`
 // uses Debian's Mosquitto; `--fresh` starts from erased flash and an empty cloud;
 // `--speed N` runs device time N times faster than real time.
 import { createInterface } from "node:readline";
@@ -9,11 +10,14 @@ import { render, flowText, HELP } from "./view.ts";
 import type { MakerApp } from "../phone/app.ts";
 import { HEATER, HEATER_APPLIANCE } from "./world.ts";
 import { brokerKindFromEnv, type BrokerKind } from "../net/broker.ts";
+import { PRINTER_APPLIANCE } from "./home-printer.ts";
+import { playPrinterDemo } from "../appliances/printer/demo.ts";
 
 const args = process.argv.slice(2);
 const flag = (f: string) => args.includes(f);
 const value = (f: string) => { const i = args.indexOf(f); return i >= 0 ? args[i + 1] : undefined; };
 const demo = flag("--demo");
+const printerDemo = demo && value("--demo") === "printer";
 const interactive = process.stdin.isTTY && !demo;
 
 const home = new Home({
@@ -21,6 +25,7 @@ const home = new Home({
   broker: (value("--broker") as BrokerKind | undefined) ?? brokerKindFromEnv(),
   heaterHost: flag("--posix") ? "posix" : "ts",
   fresh: flag("--fresh") || demo,
+  printer: !flag("--no-printer"),
   speed: Number(value("--speed") ?? 1),
   onFlow: (l) => { if (!interactive) console.log(flowText(l)); },
 });
@@ -30,32 +35,51 @@ async function command(line: string): Promise<string> {
   if (!who) return "";
   if (who === "help") return HELP;
   if (who === "view") return render(home);
-  if (who === "demo") { await playDemo(home, (s) => home.note("HOME", s)); return render(home); }
-  if (who === "power") { await home.powerCycle(); return render(home); }
+  if (who === "demo") {
+    if (verb === "printer") await playPrinterDemo(home, (s) => home.note("HOME", s));
+    else await playDemo(home, (s) => home.note("HOME", s));
+    return render(home);
+  }
+  if (who === "power") { await (verb === "printer" ? home.powerCyclePrinter() : home.powerCycle()); return render(home); }
   if (who === "broker") { await (verb === "down" ? home.brokerDown() : home.brokerUp()); return render(home); }
   if (who === "cloud") { await (verb === "down" ? home.cloudDown() : home.cloudUp()); return render(home); }
   if (who === "press") {
-    const buttons = HEATER_APPLIANCE.local!.buttons;
-    for (const b of [verb, ...rest]) {
+    const atPrinter = verb === "printer";
+    const buttons = (atPrinter ? PRINTER_APPLIANCE : HEATER_APPLIANCE).local!.buttons;
+    const device = atPrinter ? home.requirePrinter().device : home.heater;
+    for (const b of atPrinter ? rest : [verb, ...rest]) {
       if (!(b in buttons)) return `no button "${b}"; buttons: ${Object.keys(buttons).join(" ")}`;
-      await home.heater.press(buttons[b]);
+      await device.press(buttons[b]);
     }
     return render(home);
   }
   const phone: MakerApp | undefined = who === "alice" ? home.alice : who === "bob" ? home.bob : undefined;
   if (!phone) return `unknown command "${who}" (try help)`;
+  const printerAction = PRINTER_APPLIANCE.apps?.[verb];
+  if (printerAction) {
+    home.requirePrinter();
+    return `${render(home)}\n${who}: ${await printerAction.run(home.printerApps[who], rest)}`;
+  }
+  if (verb === "wifi-key") { (home.typedRouterKeys[who] ??= []).push(rest.join(" ")); return `${who} will type that key when an app asks for the router's`; }
   if (verb === "register") { const r = await phone.register(HEATER); return `${render(home)}\n${who}: ${r.kind} registration of ${r.deviceId}`; }
   const action = HEATER_APPLIANCE.phone?.[verb];
   if (action) { const r = await action.run(phone, rest); return `${render(home)}\n${who}: command ${r.cmd} -> status ${r.status}`; }
   if (verb === "history") return JSON.stringify(await phone.history(rest[0]), null, 1);
   if (verb === "devices") return JSON.stringify(await phone.devices(), null, 1);
   if (verb === "state") return JSON.stringify(await phone.state(rest[0]));
-  if (verb === "leave" || verb === "home") { home.router.setAtHome(who, verb === "home"); return render(home); }
+  if (verb === "leave" || verb === "home") { home.setAtHome(who, verb === "home"); return render(home); }
   return `unknown command for ${who}: ${verb}`;
 }
 
 async function main(): Promise<void> {
   await home.start();
+  if (printerDemo) {
+    const r = await playPrinterDemo(home, (s) => console.log(`\n== ${s}`));
+    console.log(`\n${render(home, 0)}`);
+    console.log(`\nprinter registration ${r.deviceId}, ${r.pagesLeft} pages left, ink ${r.ink}%`);
+    await home.stop();
+    return;
+  }
   if (demo) {
     const r = await playDemo(home, (s) => console.log(`\n== ${s}`));
     console.log(`\n${render(home, 0)}`);

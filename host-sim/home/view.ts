@@ -1,6 +1,7 @@
 // Draws the home in a terminal: the remote's screen and both phones' screens side by
 // side (like the device screens of a desktop simulator), then the latest message flow.
 import { HEATER_APPLIANCE, type Home, type FlowLine } from "./world.ts";
+import { PRINTER_APPLIANCE } from "./home-printer.ts";
 
 const WIDTH = 38;
 
@@ -39,6 +40,16 @@ export function render(home: Home, flowLines = 12): string {
     box(`Bob's phone ${home.router.isAtHome("bob") ? "(home)" : "(outside)"}`, home.bob.screen, 7),
   ];
   const rows = boxes[0].map((_, i) => boxes.map((b) => b[i]).join(" "));
+  if (home.printer) {
+    const apps = (name: string) => { const a = home.printerApps[name]; return `${a.manage.screen}\n${a.print.screen}`; };
+    const joined = home.air.isOnLan("printer") ? "on HomeNet" : "not on the router";
+    const printerBoxes = [
+      box(`Printer (${home.o.printerHost ?? home.o.heaterHost}, ${joined})`, home.printer.device.screen, 7),
+      box("Alice's printer apps", apps("alice"), 7),
+      box("Bob's printer apps", apps("bob"), 7),
+    ];
+    rows.push(...printerBoxes[0].map((_, i) => printerBoxes.map((b) => b[i]).join(" ")));
+  }
   const flow = home.flow.slice(-flowLines).map(flowText);
   return [...rows, `Message flow (broker: ${home.o.broker}):`, ...flow.map((l) => "  " + l)].join("\n");
 }
@@ -46,14 +57,19 @@ export function render(home: Home, flowLines = 12): string {
 const heater = HEATER_APPLIANCE;
 const phoneHelp = Object.entries(heater.phone ?? {}).map(([verb, a]) => `  ${`<alice|bob> ${verb} ${a.usage}`.padEnd(45)}${a.help}`);
 
+const printerHelp = Object.entries(PRINTER_APPLIANCE.apps ?? {}).map(([verb, a]) => `  ${`<alice|bob> ${verb} ${a.usage}`.padEnd(45)}${a.help}`);
+
 export const HELP = `Commands:
   press <${Object.keys(heater.local?.buttons ?? {}).join("|")}> [...]   buttons on the ${heater.title}'s remote
   <alice|bob> register                         the app registers (the remote must wait for the app)
 ${phoneHelp.join("\n")}
+${printerHelp.join("\n")}
+  <alice|bob> wifi-key <key>                   the key that person types next when an app asks for the router's
+  press printer <${Object.keys(PRINTER_APPLIANCE.local?.buttons ?? {}).join("|")}> [...]   buttons on the printer's panel
   <alice|bob> history | devices | state        what that user can read in the cloud
   <alice|bob> leave | home                     the phone leaves / joins the home network
-  power                                        power cut and restart of the water heater
+  power [printer]                              power cut and restart of the water heater (or the printer)
   broker down | broker up                      an outage of the MQTT broker
   cloud down | cloud up                        an outage of the cloud (the broker keeps its session)
-  demo                                         the three registration flows, scripted
+  demo [printer]                               the three registration flows (or the printer's life), scripted
   view | help | quit`;

@@ -1,7 +1,8 @@
-// The simulated home and its surroundings: MQTT broker, cloud, home router, one water
-// heater (on the TypeScript host or as the posix process) and the phones of the current
-// and the previous tenant. Everything a user or a test drives goes through here. The
-// heater's own parts (image, cloud service, controls) come from the appliance registry.
+// The simulated home and its surroundings: MQTT broker, cloud, home router and radios,
+// one water heater and (with `printer`) a printer beside it (on the TypeScript host or as
+// posix processes), and the phones of the current and the previous tenant. Everything a
+// user or a test drives goes through here. The appliances' own parts (image, cloud
+// service, controls, apps) come from the appliance registry.
 import { mkdirSync, rmSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -12,6 +13,10 @@ import { MqttBridge } from "../bridge/mqtt-bridge.ts";
 import { startCloud, type CloudHandle, type CloudEvent } from "../cloud/index.ts";
 import { HomeDevice } from "./home-device.ts";
 import { HomeRouter } from "./router.ts";
+import { Airspace, type RadioFlow, type RouterSettings } from "../radio/index.ts";
+import { HomePrinter } from "./home-printer.ts";
+import type { PrinterPhone } from "../appliances/printer/phone-actions.ts";
+import { PrinterCloudClient } from "../phone/printer-cloud-client.ts";
 import { MakerApp } from "../phone/app.ts";
 import { seededRandom } from "../phone/seeded-random.ts";
 import type { HostName } from "../device/power-on.ts";
@@ -30,16 +35,32 @@ export interface HomeOptions {
   clock?: "real" | "virtual";
   /** Seed the phones' randomness (scenario tests); default: the OS's. */
   seeded?: boolean;
+  /** Run the printer beside the heater (on `printerHost`, default the heater's host). */
+  printer?: boolean;
+  printerHost?: HostName;
   /** Where flow lines go (the terminal view, a test's capture). */
   onFlow?: (line: FlowLine) => void;
 }
 
-export interface FlowLine { t: number; via: "LAN" | "MQTT" | "HTTP" | "HOME"; text: string }
+export interface FlowLine { t: number; via: "LAN" | "MQTT" | "HTTP" | "HOME" | "NFC" | "BLE" | "WFD" | "WLAN"; text: string }
+
+/** The home router's network, as the tenants know it. */
+export const HOME_ROUTER: RouterSettings = { ssid: "HomeNet", key: "home-router-key-2026" };
+
+/** What the flow shows of one thing on the air (never a key or a frame's bytes). */
+function radioLine(f: RadioFlow): { via: FlowLine["via"]; text: string } {
+  if (f.kind === "station") return { via: "WLAN", text: `${f.device} joins ${f.ssid || "(leaves)"} -> ${f.result === 1 ? "joined" : f.result === 0 ? "left" : f.result === -6 ? "wrong key" : f.result === -5 ? "no such network" : f.result}` };
+  if (f.kind === "group") return { via: "WFD", text: `${f.device}'s group ${f.ssid ?? "ended"}${f.ssid ? ` (${f.members} joined)` : ""}` };
+  const via = f.link === "WIFI_DIRECT" ? "WFD" : f.link;
+  const what = f.link === "NFC" ? (f.bytes ? "NDEF" : "touch") : f.type === undefined ? "(empty)" : `0x${f.type.toString(16)}`;
+  return { via, text: `${f.from} -> ${f.to}  ${what} (${f.bytes} B)${f.refused ? `  REFUSED: ${f.refused}` : ""}` };
+}
 
 export const HEATER = "heater";
 export const HEATER_SERIAL = "WH-0001";
 /** The appliance the home's heater is (host-sim/appliances/water-heater/). */
 export const HEATER_APPLIANCE: Appliance = appliance("water-heater");
+const PRINTER_APPLIANCE_SERIAL = appliance("printer").serial!;
 
 const LAN_NAMES: Record<number, string> = {
   0x01: "HELLO", 0x02: "CREDENTIALS (sealed)", 0x03: "ADDED (sealed)", 0x04: "NONCE_REQUEST", 0x05: "ABORT (sealed)",
@@ -51,7 +72,16 @@ export class Home {
   broker!: Broker;
   cloud!: CloudHandle;
   readonly router = new HomeRouter();
+  /** The home's air: router network, Wi-Fi Direct groups, NFC and BLE. */
+  readonly air = new Airspace({ router: HOME_ROUTER });
   heater!: HomeDevice;
+  /** The printer, when the home has one (`printer` option). */
+  printer: HomePrinter | null = null;
+  /** Each person's printer apps (management and print). */
+  readonly printerApps: Record<string, PrinterPhone> = {};
+  /** Router keys a person will type next when an app asks (a typo, in tests and the
+   *  console's `wifi-key`); once none is queued they type the right one. */
+  readonly typedRouterKeys: Record<string, string[]> = {};
   bridge!: MqttBridge;
   /** The current tenant and the previous tenant. */
   alice!: MakerApp;
@@ -78,6 +108,9 @@ export class Home {
     const firstPowerOn = !existsSync(flashFile);
     this.heater = new HomeDevice({ name: HEATER, host: this.o.heaterHost, image: HEATER_APPLIANCE.image, flashFile, clock: this.o.clock ?? "real", speed: this.o.speed, wallStartMs: Date.now(), seed: 1 });
     this.router.attach(this.heater);
+    this.router.setReachable((d) => this.air.isOnLan(d));
+    this.air.attach(this.heater, { wifi: HEATER_APPLIANCE.boardWifi === false ? "image" : "board" });
+    this.air.onFlow((f) => { const l = radioLine(f); this.note(l.via, l.text); });
     this.router.onFlow((e) => this.note("LAN", `${e.from} -> ${e.to}  ${e.type === undefined ? "(empty)" : LAN_NAMES[e.type] ?? "0x" + e.type.toString(16)} (${e.bytes} B)${e.refused ? "  REFUSED by the router" : ""}`));
     this.bridge = this.newBridge();
     this.heater.onOutput((o) => {
@@ -90,13 +123,13 @@ export class Home {
     if (firstPowerOn) await this.heater.service(provision(HEATER_SERIAL)); // the factory's step
 
     const phone = (name: string, user: string, terminal: string, atHome: boolean) => {
-      this.router.setAtHome(name, atHome);
+      this.setAtHome(name, atHome);
       return new MakerApp({
         name, appliance: HEATER_APPLIANCE.title, terminalId: terminal, user, password: `${user}-app-password`, cloudUrl: this.cloud.url, ca: this.pki.ca,
         lan: this.router.port(name), random: this.o.seeded ? seededRandom(name) : undefined,
         // The tenant stands at the remote and compares its code with the app's.
         confirmCode: async (code) => {
-          const same = await HEATER_APPLIANCE.local!.compareCodes(this.heater, code);
+          const same = await HEATER_APPLIANCE.local!.compareCodes!(this.heater, code);
           this.note("HOME", `${name} compares the app's code ${code} with the remote's screen: ${same ? "same" : "different"}`);
           return same;
         },
@@ -106,7 +139,36 @@ export class Home {
     this.bob = phone("bob", "bob", "bob-phone", true);
     await this.alice.createAccount();
     await this.bob.createAccount();
+    if (this.o.printer) await this.startPrinter();
   }
+
+  private async startPrinter(): Promise<void> {
+    const d = this.o.dataDir;
+    this.printer = new HomePrinter({
+      host: this.o.printerHost ?? this.o.heaterHost, dataDir: d, clock: this.o.clock ?? "real", speed: this.o.speed,
+      air: this.air, lan: this.router, routerSsid: HOME_ROUTER.ssid,
+      identity: () => this.printerIdentity,
+      broker: () => ({ url: `mqtts://127.0.0.1:${this.brokerPort}`, ca: this.pki.ca }),
+      note: (via, text) => this.note(via, text),
+    });
+    this.router.attach(this.printer.device);
+    await this.printer.start();
+    for (const [name, maker] of [["alice", this.alice], ["bob", this.bob]] as const) {
+      const cloud = new PrinterCloudClient(maker.cloud);
+      this.printerApps[name] = this.printer.phone(name, cloud, !!this.o.seeded, async (attempt) => {
+        const key = this.typedRouterKeys[name]?.shift() ?? HOME_ROUTER.key;
+        this.note("HOME", `${name} types the router key (attempt ${attempt})`);
+        return key;
+      });
+    }
+  }
+
+  /** The printer's factory identity (CN = its serial), as the heater's. */
+  get printerIdentity(): KeyAndCert {
+    this.printerId ??= this.pki.deviceIdentity(join(this.o.dataDir, "devices", "printer.identity"), PRINTER_APPLIANCE_SERIAL);
+    return this.printerId;
+  }
+  private printerId: KeyAndCert | undefined;
 
   /** Broker outage: the broker process goes away; devices and the cloud lose the link. */
   async brokerDown(): Promise<void> {
@@ -143,7 +205,25 @@ export class Home {
   }
 
 
+  /** A phone comes home (home network, BLE and Wi-Fi Direct range) or leaves. */
+  setAtHome(phone: string, atHome: boolean): void {
+    this.router.setAtHome(phone, atHome);
+    this.air.phone(phone).setAtHome(atHome);
+  }
+
+  /** Power cut and restart of the printer. */
+  async powerCyclePrinter(): Promise<void> {
+    await this.requirePrinter().powerCycle();
+    this.note("HOME", "printer power cycled");
+  }
+
+  requirePrinter(): HomePrinter {
+    if (!this.printer) throw new Error("this home has no printer (start it with the printer option)");
+    return this.printer;
+  }
+
   async stop(): Promise<void> {
+    await this.printer?.stop().catch(() => undefined);
     await this.heater?.stop().catch(() => undefined);
     this.bridge?.close();
     await this.cloud?.stop().catch(() => undefined);
@@ -156,7 +236,8 @@ export class Home {
   private async startCloudService(httpsPort?: number): Promise<void> {
     const server = this.pki.server;
     this.cloud = await startCloud({
-      service: HEATER_APPLIANCE.cloud!,
+      // The heater's first: registrations that name no appliance are the heater's.
+      services: this.o.printer ? [HEATER_APPLIANCE.cloud!, appliance("printer").cloud!] : [HEATER_APPLIANCE.cloud!],
       tls: { cert: server.cert, key: server.key, ca: this.pki.ca },
       dbPath: join(this.o.dataDir, "cloud.db"),
       httpsPort,

@@ -41,6 +41,17 @@ const boardConformance: Workload = {
   event: () => service0(Uint8Array.of(0x01)),
 };
 
+/** A phone tapping the printer (seed 001 S19-S21): the NFC reader reads the tag (an empty
+ *  LINK NFC frame) and the printer judges its state and answers with its NDEF message. On
+ *  blank flash that is the set-up answer (Wi-Fi Direct group credentials, PWT, the
+ *  management app's id); the group starts at the first tap and stays up, so every
+ *  measured tap is the same work. */
+const printer: Workload = {
+  describe: "NFC tap (empty LINK NFC frame): state judgement and the set-up answer (P2P carrier + PWT + app id)",
+  setup: [{ kind: EventKind.LINK, arg: LinkId.NFC, payload: new Uint8Array(0) }],
+  event: () => ({ kind: EventKind.LINK, arg: LinkId.NFC, payload: new Uint8Array(0) }),
+};
+
 const defaultWorkload: Workload = {
   describe: "BUTTON event, arg 0",
   setup: [],
@@ -50,6 +61,7 @@ const defaultWorkload: Workload = {
 export const WORKLOADS: Record<string, Workload> = {
   devkit,
   "board-conformance": boardConformance,
+  printer,
 };
 
 export function workloadFor(image: string): Workload {

@@ -21,11 +21,17 @@ export class Driver {
   screen = "";
   /** LAN frames the image sent during the last call. */
   lanOut: Uint8Array[] = [];
+  /** Every link frame the image sent during the last call, and whether it asked to join
+   *  the router (ABI v1.2 wifi_join) in it. */
+  linkOut: { link: number; data: Uint8Array }[] = [];
+  joinAsked = false;
   /** The image asked for a broker connection and has not dropped it. */
   mqttWanted = false;
   mqttUp = false;
   private nowMs = 0;
   private flashNo = 0;
+  /** The flash file of the board now running (its key slots beside it: `<file>.efuse`). */
+  flashFile = "";
   private readonly dir = mkdtempSync(join(tmpdir(), "fuzz-"));
 
   constructor(readonly host: HostName, readonly image: string, private readonly hangMs: number) {}
@@ -34,6 +40,7 @@ export class Driver {
   async powerOn(): Promise<void> {
     await this.dev?.close().catch(() => undefined);
     const opts = { image: this.image, flashFile: join(this.dir, `flash-${this.flashNo++ % 2}.bin`), seed: 7 };
+    this.flashFile = opts.flashFile;
     rmSync(opts.flashFile, { force: true });
     const native = (NATIVE_HOSTS as readonly string[]).includes(this.host);
     this.dev = native
@@ -97,9 +104,15 @@ export class Driver {
 
   private note(r: CallResult): void {
     this.lanOut = [];
+    this.linkOut = [];
+    this.joinAsked = false;
     for (const o of r.outputs) {
       if (o.t === "display") this.screen = o.text;
-      else if (o.t === "link" && o.link === LinkId.LAN) this.lanOut.push(o.data);
+      else if (o.t === "wifi_join") this.joinAsked = o.ssid.length > 0;
+      else if (o.t === "link") {
+        this.linkOut.push({ link: o.link, data: o.data });
+        if (o.link === LinkId.LAN) this.lanOut.push(o.data);
+      }
       else if (o.t === "mqtt_connect") { this.mqttWanted = true; this.mqttUp = false; }
       else if (o.t === "mqtt_disconnect") this.mqttWanted = this.mqttUp = false;
     }

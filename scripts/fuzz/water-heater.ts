@@ -103,10 +103,10 @@ function mqttMessages(): EntryPoint {
 
 /** The outbox's records (firmware/modules/cloud-link/outbox.ts: FLOOR, DROPPED and the
  *  chunks from FIRST_CHUNK): a refused command's reply is stored there by design. */
-const isOutboxKey = (k: number) => k === 0x0206 || k === 0x0207 || (k >= 0x0220 && k < 0x0220 + 40);
+export const isOutboxKey = (k: number) => k === 0x0206 || k === 0x0207 || (k >= 0x0220 && k < 0x0220 + 40);
 
 /** The same records, the outbox aside. */
-function sameBesideOutbox(before: Uint8Array, after: Uint8Array): boolean {
+export function sameBesideOutbox(before: Uint8Array, after: Uint8Array): boolean {
   const strip = (image: Uint8Array) => [...readRecords(image)].filter(([k]) => !isOutboxKey(k))
     .sort(([a], [b]) => a - b).map(([k, v]) => `${k}:${Buffer.from(v).toString("hex")}`).join(",");
   return strip(before) === strip(after);

@@ -254,6 +254,7 @@ export class Printer extends ConnectedAppliance {
       if (rc == E_NOTFOUND) rc = OK;              // already gone (exchanged before, or expired)
     }
     wipe(v);
+    this.tap.stale();                             // a SVWT stored or deleted: the answer changes
     return rc;
   }
 
@@ -297,6 +298,7 @@ export class Printer extends ConnectedAppliance {
     this.wfd.close();
     this.lan.close();
     this.tap.closeConnect();
+    this.tap.stale();
     this.scheduler.boot();
     this.restore();
   }
@@ -373,6 +375,9 @@ class Radio extends WifiListener {
 class LadderEvents extends TokenEvents {
   p: Printer | null = null;
   onSvwtPrefetchDue(): void { const p = this.p; if (p !== null) p.fetchSvwt(); }
+  // A tap's cached answer holds the PWT or the SVWT.
+  onPwtRotated(): void { const p = this.p; if (p !== null) p.tap.stale(); }
+  onSvwtExpired(): void { const p = this.p; if (p !== null) p.tap.stale(); }
 }
 
 class Erased extends EraseListener {

@@ -1,8 +1,8 @@
 // A phone at the printer: an NFC tap (the reader reads the printer's tag: an empty LINK
 // frame) or a BLE read while the CONNECT window is open. The printer judges its state
 // (S19) and answers with one handover message (S21 / S116): the group's credentials and
-// the PWT for setting up or printing, or the SVWT and a page for recharging or a new
-// cartridge. PROTOCOL.md §2 has the table.
+// the PWT for setting up or printing, or the SVWT, the PWT and a page for recharging or a
+// new cartridge. PROTOCOL.md §2 has the table.
 import * as board from "../../board/index";
 import { Link } from "../../board/index";
 import { OK, E_MALFORMED, E_STATE, E_UNSUPPORTED } from "../../core/errors";
@@ -24,8 +24,8 @@ export const CONNECT_WINDOW_MS: i64 = 60_000;
 
 export namespace Judged {
   export const SET_UP: i32 = 0;     // not registered: P2P + PWT + management app
-  export const RECHARGE: i32 = 1;   // pages < PAGES_LOW: SVWT + recharge page + management app
-  export const EXCHANGE: i32 = 2;   // ink low: SVWT + exchange page + management app
+  export const RECHARGE: i32 = 1;   // pages < PAGES_LOW: SVWT + PWT + recharge page + management app
+  export const EXCHANGE: i32 = 2;   // ink low: SVWT + PWT + exchange page + management app
   export const PRINT: i32 = 3;      // P2P + PWT + print app
 }
 
@@ -71,7 +71,6 @@ export class Tap extends DeadlineOwner {
     const answer = this.answer();
     if (answer === null) return this.failure;
     board.linkSend(Link.NFC, answer);
-    wipe(answer);
     return OK;
   }
 
@@ -86,7 +85,6 @@ export class Tap extends DeadlineOwner {
     const f = new Uint8Array(1 + answer.length);
     f[0] = Ble.HANDOVER;
     f.set(answer!, 1);
-    wipe(answer);
     board.linkSend(Link.BLE, f);
     wipe(f);
     return OK;
@@ -108,13 +106,56 @@ export class Tap extends DeadlineOwner {
   /** Why the last answer() returned null. */
   failure: i32 = OK;
 
-  /** The handover message for the judged state (a secret: the caller wipes it once sent),
-   *  or null (`failure` says why). */
+  /** The answer last built, kept until something it holds changes: a tap repeats it
+   *  without unsealing the PWT or encoding again (the tap's cost, PROTOCOL.md §2). It holds
+   *  what any tapping phone gets anyway (the group's credentials, the PWT or the SVWT) and
+   *  is wiped when it goes stale. */
+  private cached: Uint8Array | null = null;
+  private cachedState: i32 = -1;
+  private cachedGroup: Uint8Array = new Uint8Array(0);
+
+  /** Something an answer holds changed (a new PWT, a SVWT stored, exchanged or expired, an
+   *  erase): the next tap builds its answer afresh. */
+  stale(): void {
+    const c = this.cached;
+    if (c !== null) wipe(c);
+    this.cached = null;
+  }
+
+  /** The cached answer still says what a new one would: the same judged state, a PWT
+   *  whose rotation is not yet due (every answer carries it; a rotation between the
+   *  deadline and its TIMER event is run by pwt() on the rebuild), and for a group answer
+   *  the same running group. */
+  private cachedFor(state: i32): Uint8Array | null {
+    const c = this.cached;
+    if (c === null || state != this.cachedState || !this.tokens.pwtLive()) return null;
+    if (state == Judged.SET_UP || state == Judged.PRINT) {
+      if (!this.wifi.groupRunning || this.wifi.groupSsid !== this.cachedGroup) return null;
+      this.wifi.touchGroup();
+    }
+    return c;
+  }
+
+  /** The handover message for the judged state (a secret kept in `cached`, never wiped by
+   *  the caller), or null (`failure` says why). */
   answer(): Uint8Array | null {
     const state = this.judged();
+    const hit = this.cachedFor(state);
+    if (hit !== null) return hit;
+    this.stale();
+    const built = this.build(state);
+    if (built !== null) {
+      this.cached = built;
+      this.cachedState = state;
+      this.cachedGroup = this.wifi.groupSsid;
+    }
+    return built;
+  }
+
+  private build(state: i32): Uint8Array | null {
     const b = new HandoverBuilder();
     const others: NdefRecord[] = [];
-    let token: Uint8Array | null = null;
+    let svwt: Uint8Array | null = null;
     let uri: Uint8Array | null = null;
     let printApp = false;
     if (state == Judged.SET_UP || state == Judged.PRINT) {
@@ -124,25 +165,29 @@ export class Tap extends DeadlineOwner {
       g.deviceAddress = this.deviceAddress();
       g.ssid = this.wifi.groupSsid;
       g.passphrase = this.wifi.groupPass;
-      token = this.pwt();
-      if (token === null) return null;
       b.wifiDirect(g);
-      others.push(new NdefRecord(Tnf.EXTERNAL, board.utf8("printer.example:pwt"), new Uint8Array(0), token));
       printApp = state == Judged.PRINT;
     } else {
-      const svwt = new Uint8Array(CLOUD_MAX);
-      const n = this.tokens.presentSvwt(svwt);
+      // S116. The PWT rides along (no group: the printer is on the router) so that a phone
+      // whose PT idled out or was replaced gets a new one over the LAN before its CHARGE:
+      // the tap is the same proof of presence as at set-up.
+      const buf = new Uint8Array(CLOUD_MAX);
+      const n = this.tokens.presentSvwt(buf);
       if (n > 0) {
-        token = slice(svwt, 0, n);
-        others.push(new NdefRecord(Tnf.EXTERNAL, board.utf8("printer.example:svwt"), new Uint8Array(0), token));
+        svwt = slice(buf, 0, n);
+        others.push(new NdefRecord(Tnf.EXTERNAL, board.utf8("printer.example:svwt"), new Uint8Array(0), svwt));
       }
-      wipe(svwt);
+      wipe(buf);
       uri = board.utf8(state == Judged.RECHARGE ? "https://cloud.example/printer/recharge"
         : "https://cloud.example/printer/exchange");
     }
+    const pwt = this.pwt();
+    if (pwt === null) { if (svwt !== null) wipe(svwt); return null; }
+    others.push(new NdefRecord(Tnf.EXTERNAL, board.utf8("printer.example:pwt"), new Uint8Array(0), pwt));
     const app = board.utf8(printApp ? "com.example.printer.print" : "com.example.printer.manage");
     const e = b.message(uri, others, app);
-    if (token !== null) wipe(token);
+    wipe(pwt);
+    if (svwt !== null) wipe(svwt);
     this.failure = e.error;
     return e.error == OK ? e.bytes : null;
   }

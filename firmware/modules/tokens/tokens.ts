@@ -47,6 +47,9 @@ export class Tokens extends DeadlineOwner {
 
   /** The current PWT into `out` (for the NFC/BLE answer of S21): PWT_LEN, E_STATE while
    *  none is valid (its rotation is due), E_RANGE when `out` is too small. */
+  /** A PWT is current (its rotation is not yet due): what currentPwt reads is valid. */
+  pwtLive(): bool { return this.live(TokenDeadline.PWT_ROTATE); }
+
   currentPwt(out: Uint8Array): i32 {
     if (!this.live(TokenDeadline.PWT_ROTATE)) return E_STATE;
     return this.readOut(TokenRecord.PWT, 0, out);
@@ -58,9 +61,10 @@ export class Tokens extends DeadlineOwner {
     const t = this.store.begin();
     this.stageNewPwt(t);
     let rc = t.commit();
-    if (rc == OK) rc = this.arm(TokenDeadline.PWT_ROTATE, this.config.pwtRotateMs, this.config.pwtRotateMs);
-    if (rc == OK) this.events.onPwtRotated();
-    return rc;
+    if (rc != OK) return rc;
+    // The new PWT is current from the commit on, whatever its deadline's write does.
+    this.events.onPwtRotated();
+    return this.arm(TokenDeadline.PWT_ROTATE, this.config.pwtRotateMs, this.config.pwtRotateMs);
   }
 
   /** A phone proves it read the PWT (a print order over Wi-Fi Direct, FIG. 8): OK and the

@@ -2,14 +2,15 @@
 // window, and NFC/BLE frames the printer refuses without changing anything.
 import * as board from "../../../board/index";
 import { Link } from "../../../board/index";
-import { OK, E_MALFORMED, E_STATE, E_UNSUPPORTED } from "../../../core/errors";
+import { OK, E_AUTH, E_MALFORMED, E_NOTFOUND, E_STATE, E_UNSUPPORTED } from "../../../core/errors";
 import { base64 } from "../../../core/codecs/base64";
 import { decodeHandover } from "../../../modules/handover/index";
-import { PWT_LEN } from "../../../modules/tokens/index";
+import { PWT_LEN, PT_LEN, TokenConfig } from "../../../modules/tokens/index";
+import { Msg } from "../session";
 import { Button } from "../printer";
 import { Ble, CONNECT_WINDOW_MS, PAGES_LOW } from "../tap";
 import { INK_LOW } from "../ink";
-import { Rig, SECOND, fresh, lastSent, one, pwtOf, same, shown, svwtOf, token, wifi_calls } from "./rig";
+import { Answer, Phone, Rig, SECOND, fresh, lastSent, one, pwtOf, same, shown, svwtOf, token, wifi_calls } from "./rig";
 
 /** A registered printer with `pages` pages (a free charge of them) and the SVWT `svwt`. */
 function registered(pages: u32, svwt: Uint8Array | null): Rig {
@@ -33,15 +34,15 @@ describe("the tap answer (S19 judgement)", () => {
     expect(h.uri === null).toBe(true);
   });
 
-  it("fewer than 20 pages: the SVWT, the recharge page and the management app; no group, no PWT", () => {
+  it("fewer than 20 pages: the SVWT, the PWT, the recharge page and the management app; no group", () => {
     const rig = registered(PAGES_LOW - 1, token(2));
     const groups = wifi_calls(1);
     const h = rig.tap();
     expect(same(svwtOf(h), token(2))).toBe(true);
+    expect(pwtOf(h).length).toBe(PWT_LEN);
     expect(board.text(h.uri!)).toBe("https://cloud.example/printer/recharge");
     expect(board.text(h.androidPackage!)).toBe("com.example.printer.manage");
     expect(h.wifiDirect === null).toBe(true);
-    expect(pwtOf(h).length).toBe(0);
     expect(wifi_calls(1)).toBe(groups);
   });
 
@@ -55,11 +56,47 @@ describe("the tap answer (S19 judgement)", () => {
     let h = rig.tap();
     expect(board.text(h.uri!)).toBe("https://cloud.example/printer/exchange");
     expect(same(svwtOf(h), token(2))).toBe(true);
+    expect(pwtOf(h).length).toBe(PWT_LEN);
+    expect(h.wifiDirect === null).toBe(true);
     const low = registered(5, null);
     while (low.printer.ink.level >= INK_LOW) low.printer.ink.printed(10);
     h = low.tap();
     expect(board.text(h.uri!)).toBe("https://cloud.example/printer/recharge");
-    expect(svwtOf(h).length).toBe(0);                            // none held: the page alone
+    expect(svwtOf(h).length).toBe(0);                            // none held: the page and the PWT
+    expect(pwtOf(h).length).toBe(PWT_LEN);
+  });
+
+  it("a phone whose PT idled out gets a new one over the LAN with the recharge answer's PWT, and its CHARGE is taken", () => {
+    const rig = registered(PAGES_LOW - 1, token(2));
+    const p = new Phone(rig);
+    expect(p.connect(Link.LAN)).toBe(OK);
+    p.pt = ptOf(p.send(Msg.PT_REQUEST, pwtOf(rig.tap())));
+    rig.runTo(new TokenConfig().ptIdleMs + SECOND);
+    expect(p.send(Msg.STATUS, p.pt).status).toBe(E_NOTFOUND);     // idled out
+    const pwt = pwtOf(rig.tap());
+    p.pt = ptOf(p.send(Msg.PT_REQUEST, pwt));
+    expect(p.pt.length).toBe(PT_LEN);
+    expect(p.send(Msg.CHARGE, chargeBody(p.pt, token(7, 32))).status).toBe(OK);
+    const again = rig.tap();                                       // the PWT was used up: a new one
+    expect(same(pwtOf(again), pwt)).toBe(false);
+    expect(same(svwtOf(again), token(2))).toBe(true);
+    expect(shown(pwt)).toBe(0);
+  });
+
+  it("a recharge answer is built again once its PWT's rotation is due, even before the rotation's TIMER event", () => {
+    const rig = registered(PAGES_LOW - 1, token(2));
+    const first = pwtOf(rig.tap());
+    const period = new TokenConfig().pwtRotateMs;
+    rig.runTo(period - SECOND);
+    expect(same(pwtOf(rig.tap()), first)).toBe(true);            // the cached answer, still true
+    rig.clock.now += SECOND; rig.clock.wall += SECOND;             // due, its TIMER not delivered yet
+    const rotated = pwtOf(rig.tap());
+    expect(rotated.length).toBe(PWT_LEN);
+    expect(same(rotated, first)).toBe(false);
+    const p = new Phone(rig);
+    expect(p.connect(Link.LAN)).toBe(OK);
+    expect(p.send(Msg.PT_REQUEST, first).status).toBe(E_AUTH);     // the old one is refused
+    expect(ptOf(p.send(Msg.PT_REQUEST, rotated)).length).toBe(PT_LEN);
   });
 
   it("REPLACE_INK brings the ink back to 100 % and the print answer back", () => {
@@ -138,6 +175,19 @@ describe("malformed NFC and BLE frames: an error code, no state change, no secre
     expect(shown(pwt)).toBe(0);
   });
 });
+
+/** The PT of a PT answer (empty when refused). */
+function ptOf(a: Answer): Uint8Array {
+  return a.type == Msg.PT && a.body.length == 1 + PT_LEN ? a.body.slice(1) : new Uint8Array(0);
+}
+
+function chargeBody(pt: Uint8Array, cwt: Uint8Array): Uint8Array {
+  const b = new Uint8Array(PT_LEN + 1 + cwt.length);
+  b.set(pt, 0);
+  b[PT_LEN] = <u8>cwt.length;
+  b.set(cwt, PT_LEN + 1);
+  return b;
+}
 
 function contains(hay: Uint8Array, needle: Uint8Array): bool {
   for (let i = 0; i + needle.length <= hay.length; i++) {
