@@ -8,6 +8,7 @@ import * as board from "../../board/index";
 import { Link } from "../../board/index";
 import { OK, E_INVAL, E_NOTFOUND, E_STATE, E_UNSUPPORTED } from "../../core/errors";
 import { equalConstantTime, wipe } from "../../core/codecs/bytes";
+import { statusByte } from "../../core/codecs/fields";
 import { FlatJson, JsonWriter } from "../../core/codecs/flat-json";
 import { base64, fromBase64 } from "../../core/codecs/base64";
 import { CredentialStore, CredentialTransaction } from "../../modules/credential-store/index";
@@ -21,7 +22,7 @@ import { PrepaidCounter, Prepaid, ChargeKind, MIRROR_BYTES } from "../../modules
 import { Ink } from "./ink";
 import { Wifi, WifiListener, Router } from "./wifi";
 import { Tap } from "./tap";
-import { LocalSession } from "./session";
+import { LocalSession, Msg } from "./session";
 import { Requests } from "./requests";
 import { Entry, PrinterOutboxFormat, inkEntry, printedEntry } from "./outbox-entries";
 import { Notice, Panel, PanelView, showMenu, showPanel } from "./screens";
@@ -279,7 +280,7 @@ export class Printer extends ConnectedAppliance {
 
   onJoinResult(status: i32, fromPhone: bool): void {
     if (!fromPhone) return;
-    if (this.wfd.isOpen) this.wfd.reply(0x90, statusOf(status));
+    if (this.wfd.isOpen) this.wfd.reply(Msg.ROUTER_RESULT, statusByte(status));
     if (status == OK) this.wifi.endGroup();        // S29: set up on the router, the group's job is done
   }
 
@@ -356,11 +357,6 @@ function tokenField(j: FlatJson): string | null {
   return j.get("st") !== null ? "st" : j.get("svwt") !== null ? "svwt" : j.get("exchanged") !== null ? "exchanged" : null;
 }
 
-function statusOf(rc: i32): Uint8Array {
-  const b = new Uint8Array(1);
-  b[0] = <u8>rc;
-  return b;
-}
 
 // The printer is already a ConnectedAppliance, and a class has one base: these pass the
 // modules' callbacks on to it.
