@@ -54,6 +54,7 @@ const imageConfig = (): Inputs => ({
   "scripts/abort-files.mjs": hashFile("scripts/abort-files.mjs"),
   "scripts/static-headers.mjs": hashFile("scripts/static-headers.mjs"),
   "scripts/empty-arrays.mjs": hashFile("scripts/empty-arrays.mjs"),
+  "scripts/key-owners.mjs": hashFile("scripts/key-owners.mjs"),
   "scripts/build-converge.ts": hashFile("scripts/build-converge.ts"),
   "scripts/one-page-memory.ts": hashFile("scripts/one-page-memory.ts"),
   assemblyscript: JSON.parse(readFileSync("node_modules/assemblyscript/package.json", "utf8")).version,

@@ -1,18 +1,22 @@
 // Compiler transform for the firmware images (asconfig.json "transform"): text appended
 // to the composer as a string literal, `c.add("Bath ")` or `c.add(on ? "On" : "Off")`,
 // becomes UTF-8 bytes in static memory, each led by its length:
-// `c.addText(memory.data<u8>([5, 0x42, ...]))`.
+// `c.addText(memory.data<u8>([5, 0x42, ...]))`; and so does the text a literal's bytes are
+// made from, `board.utf8("DIRECT-xx")` → `board.utf8Text(memory.data<u8>([9, ...]))`, a
+// new Uint8Array of the same bytes.
 //
 // Why: the compiler stores every string literal as a UTF-16 object with a 20-byte header
-// (data segments of its own); screens and log lines only ever need the UTF-8 bytes. The
-// text stays readable where it is used, and the result is the same bytes either way: the
-// unit tests compile without this transform and exercise add() itself.
+// (data segments of its own); screens, log lines and byte constants only ever need the
+// UTF-8 bytes. The text stays readable where it is used, and the result is the same bytes
+// either way: the unit tests compile without this transform and exercise add() and
+// utf8() themselves.
 //
-// Only `.add(<text>)` is touched, where <text> is a string literal or a choice (?:) whose
-// every outcome is one; the condition still runs once. addText exists only on the
-// Composer, so a call on anything else fails to compile instead of changing meaning.
-// Left alone: literals with a UTF-16 surrogate (the composer's WTF-8 and Node's encoder
-// differ there), and texts over 255 bytes (the length is one byte).
+// Only `.add(<text>)` and `.utf8(<text>)` are touched, where <text> is a string literal
+// or a choice (?:) whose every outcome is one; the condition still runs once. addText exists only on the
+// Composer and utf8Text only on the board, so a call on anything else fails to compile
+// instead of changing meaning. Left alone: literals with a UTF-16 surrogate (the
+// composer's WTF-8 and Node's encoder differ there), and texts over 255 bytes (the length
+// is one byte).
 import { Transform } from "assemblyscript/transform";
 import { Node, NodeKind, LiteralKind } from "assemblyscript";
 
@@ -39,11 +43,13 @@ function stored(e) {
     [u8], [Node.createArrayLiteralExpression([bytes.length, ...bytes].map(int), r)], r);
 }
 
+const REWRITTEN = { add: "addText", utf8: "utf8Text" };
+
 function rewrite(call) {
   const callee = call.expression;
-  if (callee.kind !== NodeKind.PropertyAccess || callee.property.text !== "add") return;
+  if (callee.kind !== NodeKind.PropertyAccess || !Object.hasOwn(REWRITTEN, callee.property.text)) return;
   if (call.args.length !== 1 || !storable(call.args[0])) return;
-  callee.property = Node.createIdentifierExpression("addText", callee.property.range);
+  callee.property = Node.createIdentifierExpression(REWRITTEN[callee.property.text], callee.property.range);
   call.args = [stored(call.args[0])];
 }
 

@@ -15,6 +15,16 @@ export function utf8(s: string): Uint8Array {
   return b;
 }
 
+/** The bytes at `at + 1`, `load<u8>(at)` of them, as a new array: what utf8("literal")
+ *  becomes in the images (scripts/utf8-literals.mjs), the same bytes without the UTF-16
+ *  literal. */
+export function utf8Text(at: usize): Uint8Array {
+  const n = <i32>load<u8>(at);
+  const b = new Uint8Array(n);
+  memory.copy(b.dataStart, at + 1, <usize>n);
+  return b;
+}
+
 export function text(b: Uint8Array): string {
   return String.UTF8.decodeUnsafe(b.dataStart, <usize>b.length);
 }

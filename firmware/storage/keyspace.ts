@@ -15,7 +15,10 @@ export namespace ResetClass {
 export const MAX_RECORD_ID: u32 = 0xfffe;
 
 export class KeyRange {
-  constructor(public owner: string, public first: u32, public last: u32, public reset: u8) {}
+  /** owner: the module (and record) the range belongs to, for specs and tools; images
+   *  carry no names (scripts/key-owners.mjs), so nothing in an image may read it. */
+  constructor(private ownerName: string, public first: u32, public last: u32, public reset: u8) {}
+  get owner(): string { return this.ownerName; }
   contains(id: u32): bool { return id >= this.first && id <= this.last; }
   overlaps(o: KeyRange): bool { return this.first <= o.last && o.first <= this.last; }
   /** A range is well formed when first <= last <= MAX_RECORD_ID and its class is known. */

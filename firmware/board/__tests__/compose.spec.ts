@@ -1,5 +1,5 @@
 import { compose } from "../compose";
-import { utf8 } from "../index";
+import { utf8, utf8Text } from "../index";
 import { MAX_DISPLAY_TEXT } from "../constants";
 
 function same(a: Uint8Array, b: Uint8Array): bool {
@@ -38,6 +38,16 @@ describe("compose", () => {
     expect(same(compose().add("t=").addUtf8(b.dataStart, b.length).add("!").toBytes(), encoded("t=40 °C, €uro 😀!"))).toBe(true);
     const counted = memory.data<u8>([4, 0x4f, 0xc3, 0xa9, 0x4b]);   // 4 bytes: "OéK"
     expect(same(compose().add("[").addText(counted).add("]").toBytes(), encoded("[OéK]"))).toBe(true);
+  });
+
+  it("utf8Text gives the same fresh bytes as utf8 of the text (what utf8(\"literal\") becomes in images)", () => {
+    const counted = memory.data<u8>([4, 0x4f, 0xc3, 0xa9, 0x4b]);   // "OéK"
+    const a = utf8Text(counted), b = utf8Text(counted);
+    expect(same(a, utf8("OéK"))).toBe(true);
+    a[0] = 0x78;                                                       // a copy: the static bytes stay
+    expect(same(b, utf8("OéK"))).toBe(true);
+    expect(same(utf8Text(counted), utf8("OéK"))).toBe(true);
+    expect(utf8Text(memory.data<u8>([0])).length).toBe(0);
   });
 
   it("starts over on every compose()", () => {

@@ -3,8 +3,6 @@
 // by the caller's maximum and refuses anything that is not canonical: a wrong length,
 // a character outside the alphabet, padding in the middle or bits left over.
 
-const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
 /** The value of one base64 character, or -1. */
 function sextet(c: i32): i32 {
   if (c >= 0x41 && c <= 0x5a) return c - 0x41;
@@ -15,6 +13,15 @@ function sextet(c: i32): i32 {
   return -1;
 }
 
+/** The base64 character of a six-bit value (A-Z a-z 0-9 + /): sextet's inverse, computed
+ *  rather than looked up in a 64-character string the image would carry. */
+function character(v: u32): u8 {
+  if (v < 26) return <u8>(0x41 + v);
+  if (v < 52) return <u8>(0x61 + v - 26);
+  if (v < 62) return <u8>(0x30 + v - 52);
+  return v == 62 ? 0x2b : 0x2f;
+}
+
 /** `b` as base64 text with padding. */
 export function base64(b: Uint8Array): string {
   const out = new Uint8Array(((b.length + 2) / 3) * 4);
@@ -22,10 +29,10 @@ export function base64(b: Uint8Array): string {
   for (let i = 0; i < b.length; i += 3) {
     const n = b.length - i;
     const v = (<u32>b[i] << 16) | (n > 1 ? <u32>b[i + 1] << 8 : 0) | (n > 2 ? <u32>b[i + 2] : 0);
-    out[o++] = <u8>ALPHABET.charCodeAt(v >> 18);
-    out[o++] = <u8>ALPHABET.charCodeAt((v >> 12) & 63);
-    out[o++] = n > 1 ? <u8>ALPHABET.charCodeAt((v >> 6) & 63) : 0x3d;
-    out[o++] = n > 2 ? <u8>ALPHABET.charCodeAt(v & 63) : 0x3d;
+    out[o++] = character(v >> 18);
+    out[o++] = character((v >> 12) & 63);
+    out[o++] = n > 1 ? character((v >> 6) & 63) : 0x3d;
+    out[o++] = n > 2 ? character(v & 63) : 0x3d;
   }
   return String.UTF8.decodeUnsafe(out.dataStart, <usize>out.length);
 }

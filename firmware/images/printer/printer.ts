@@ -8,11 +8,12 @@ import * as board from "../../board/index";
 import { Link } from "../../board/index";
 import { OK, E_INVAL, E_NOTFOUND, E_STATE, E_UNSUPPORTED } from "../../core/errors";
 import { equalConstantTime, wipe } from "../../core/codecs/bytes";
+import { statusByte } from "../../core/codecs/fields";
 import { FlatJson, JsonWriter } from "../../core/codecs/flat-json";
 import { base64, fromBase64 } from "../../core/codecs/base64";
 import { CredentialStore, CredentialTransaction } from "../../modules/credential-store/index";
-import { TopicSchema } from "../../modules/cloud-link/index";
-import { EraseListener, Key } from "../../modules/onboarding/index";
+import { CloudLink, TopicSchema } from "../../modules/cloud-link/index";
+import { EraseListener, EraseMenu, Key } from "../../modules/onboarding/index";
 import { SessionConfig, Role } from "../../modules/secure-session/index";
 import { Scheduler } from "../../modules/scheduler/index";
 import { ConnectedAppliance, Identity } from "../../modules/appliance/index";
@@ -21,7 +22,7 @@ import { PrepaidCounter, Prepaid, ChargeKind, MIRROR_BYTES } from "../../modules
 import { Ink } from "./ink";
 import { Wifi, WifiListener, Router } from "./wifi";
 import { Tap } from "./tap";
-import { LocalSession } from "./session";
+import { LocalSession, Msg } from "./session";
 import { Requests } from "./requests";
 import { Entry, PrinterOutboxFormat, inkEntry, printedEntry } from "./outbox-entries";
 import { Notice, Panel, PanelView, showMenu, showPanel } from "./screens";
@@ -57,9 +58,10 @@ export class Printer extends ConnectedAppliance {
   private mirrorBuf: Uint8Array = new Uint8Array(MIRROR_BYTES);
 
   constructor(store: CredentialStore, scheduler: Scheduler, config: TokenConfig = new TokenConfig()) {
-    // The onboarding module's session is never opened here: the printer registers through
-    // its own sessions (requests.ts); the module serves its initialize / factory reset menu.
-    super(IDENTITY, store, scheduler, TOPICS, LAN_SESSION, new PrinterOutboxFormat(), Entry.REPLY);
+    // The printer registers through its own sessions (requests.ts): of the onboarding
+    // module it takes the initialize / factory reset menu alone.
+    const cloud = new CloudLink(store, TOPICS, scheduler, new PrinterOutboxFormat());
+    super(IDENTITY, store, scheduler, cloud, new EraseMenu(store, cloud, scheduler), Entry.REPLY);
     const events = new LadderEvents(), radio = new Radio();
     const tokens = new Tokens(store, scheduler, config, events), pages = new PrepaidCounter(store);
     const ink = new Ink(store), wifi = new Wifi(store, scheduler, radio);
@@ -70,10 +72,9 @@ export class Printer extends ConnectedAppliance {
     this.tap = new Tap(store, scheduler, tokens, pages, ink, wifi);
     events.p = this;
     radio.p = this;
-    this.onboarding.offerEraseOnly();
     const erased = new Erased();
     erased.p = this;
-    this.onboarding.erased = erased;
+    this.menu.erased = erased;
   }
 
   private get handler(): Requests {
@@ -116,10 +117,10 @@ export class Printer extends ConnectedAppliance {
 
   onButton(b: i32): i32 {
     if (b < Button.MENU || b > Button.REPLACE_INK) return E_UNSUPPORTED;
-    if (this.onboarding.active) this.onboarding.onKey(b);
+    if (this.menu.active) this.menu.onKey(b);
     else {
       this.view.notice = Notice.NONE;
-      if (b == Button.MENU) this.onboarding.openMenu();
+      if (b == Button.MENU) this.menu.openMenu();
       else if (b == Button.CONNECT) this.tap.openConnect();
       else if (b == Button.REPLACE_INK) {
         const rc = this.ink.replaced();
@@ -132,8 +133,7 @@ export class Printer extends ConnectedAppliance {
     return OK;
   }
 
-  onLink(link: i32, frame: Uint8Array): i32 {
-    if (link == Link.SERVICE) return super.onLink(link, frame);
+  onLinkFrame(link: i32, frame: Uint8Array): i32 {
     let rc = E_UNSUPPORTED;
     if (link == Link.NFC) rc = this.tap.onNfc(frame);
     else if (link == Link.BLE) rc = this.tap.onBle(frame);
@@ -280,7 +280,7 @@ export class Printer extends ConnectedAppliance {
 
   onJoinResult(status: i32, fromPhone: bool): void {
     if (!fromPhone) return;
-    if (this.wfd.isOpen) this.wfd.reply(0x90, statusOf(status));
+    if (this.wfd.isOpen) this.wfd.reply(Msg.ROUTER_RESULT, statusByte(status));
     if (status == OK) this.wifi.endGroup();        // S29: set up on the router, the group's job is done
   }
 
@@ -307,7 +307,7 @@ export class Printer extends ConnectedAppliance {
   // ------------------------------------------------------------ screen
 
   render(): void {
-    if (this.onboarding.active) { showMenu(this.onboarding); return; }
+    if (this.menu.active) { showMenu(this.menu); return; }
     const v = this.view;
     const w = this.wifi.state;
     v.panel = w == Router.JOINING ? Panel.JOINING : w == Router.REFUSED ? Panel.KEY_REFUSED
@@ -357,11 +357,6 @@ function tokenField(j: FlatJson): string | null {
   return j.get("st") !== null ? "st" : j.get("svwt") !== null ? "svwt" : j.get("exchanged") !== null ? "exchanged" : null;
 }
 
-function statusOf(rc: i32): Uint8Array {
-  const b = new Uint8Array(1);
-  b[0] = <u8>rc;
-  return b;
-}
 
 // The printer is already a ConnectedAppliance, and a class has one base: these pass the
 // modules' callbacks on to it.

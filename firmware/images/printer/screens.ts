@@ -3,7 +3,7 @@
 // menu's screens (initialize, factory reset) are the onboarding module's steps in the
 // printer's words.
 import { compose, Composer } from "../../board/index";
-import { Onboarding, Step, Choice, Failure } from "../../modules/onboarding/index";
+import { EraseMenu, Step, Choice, Failure } from "../../modules/onboarding/index";
 
 /** A passing message the panel shows until the next button (or the next one replaces it). */
 export namespace Notice {
@@ -45,7 +45,7 @@ export function showPanel(v: PanelView): void {
   c.show();
 }
 
-export function showMenu(o: Onboarding): void {
+export function showMenu(o: EraseMenu): void {
   const s = o.step;
   const c = compose().add("Printer\n");
   if (s == Step.MENU) {

@@ -10,7 +10,7 @@ import { slice, wipe } from "../../core/codecs/bytes";
 import { NdefRecord, Tnf } from "../../core/codecs/ndef";
 import { CredentialStore } from "../../modules/credential-store/index";
 import { DeadlineOwner, Scheduler } from "../../modules/scheduler/index";
-import { Handover, WifiDirectGroup, encodeHandover, decodeHandover } from "../../modules/handover/index";
+import { HandoverBuilder, WifiDirectGroup, decodeHandover } from "../../modules/handover/index";
 import { Tokens, PWT_LEN, CLOUD_MAX } from "../../modules/tokens/index";
 import { PrepaidCounter } from "../../modules/prepaid-counter/index";
 import { Ink } from "./ink";
@@ -36,12 +36,8 @@ export namespace Ble {
   export const ERROR: u8 = 0xff;
 }
 
-const PWT_TYPE = "printer.example:pwt";
-const SVWT_TYPE = "printer.example:svwt";
-const MANAGE_APP = "com.example.printer.manage";
-const PRINT_APP = "com.example.printer.print";
-const RECHARGE_URI = "https://cloud.example/printer/recharge";
-const EXCHANGE_URI = "https://cloud.example/printer/exchange";
+// The answer's texts (record types, app ids, pages) are written where they are used:
+// board.utf8 of a literal is stored as its UTF-8 bytes (scripts/utf8-literals.mjs).
 
 /** S19, in the contract's order. */
 export function judge(registered: bool, pages: u32, inkLow: bool): i32 {
@@ -163,9 +159,12 @@ export class Tap extends DeadlineOwner {
   }
 
   private build(state: i32): Uint8Array | null {
-    const h = new Handover();
+    const b = new HandoverBuilder();
+    const others: NdefRecord[] = [];
     let svwt: Uint8Array | null = null;
     this.builtSvwt = false;
+    let uri: Uint8Array | null = null;
+    let printApp = false;
     if (state == Judged.SET_UP || state == Judged.PRINT) {
       const rc = this.wifi.openGroup();
       if (rc != OK) { this.failure = rc; return null; }
@@ -173,8 +172,8 @@ export class Tap extends DeadlineOwner {
       g.deviceAddress = this.deviceAddress();
       g.ssid = this.wifi.groupSsid;
       g.passphrase = this.wifi.groupPass;
-      h.wifiDirect = g;
-      h.androidPackage = board.utf8(state == Judged.PRINT ? PRINT_APP : MANAGE_APP);
+      b.wifiDirect(g);
+      printApp = state == Judged.PRINT;
     } else {
       // S116. The PWT rides along (no group: the printer is on the router) so that a phone
       // whose PT idled out or was replaced gets a new one over the LAN before its CHARGE:
@@ -184,16 +183,17 @@ export class Tap extends DeadlineOwner {
       if (n > 0) {
         svwt = slice(buf, 0, n);
         this.builtSvwt = true;
-        h.others.push(new NdefRecord(Tnf.EXTERNAL, board.utf8(SVWT_TYPE), new Uint8Array(0), svwt));
+        others.push(new NdefRecord(Tnf.EXTERNAL, board.utf8("printer.example:svwt"), new Uint8Array(0), svwt));
       }
       wipe(buf);
-      h.uri = board.utf8(state == Judged.RECHARGE ? RECHARGE_URI : EXCHANGE_URI);
-      h.androidPackage = board.utf8(MANAGE_APP);
+      uri = board.utf8(state == Judged.RECHARGE ? "https://cloud.example/printer/recharge"
+        : "https://cloud.example/printer/exchange");
     }
     const pwt = this.pwt();
     if (pwt === null) { if (svwt !== null) wipe(svwt); return null; }
-    h.others.push(new NdefRecord(Tnf.EXTERNAL, board.utf8(PWT_TYPE), new Uint8Array(0), pwt));
-    const e = encodeHandover(h);
+    others.push(new NdefRecord(Tnf.EXTERNAL, board.utf8("printer.example:pwt"), new Uint8Array(0), pwt));
+    const app = board.utf8(printApp ? "com.example.printer.print" : "com.example.printer.manage");
+    const e = b.message(uri, others, app);
     wipe(pwt);
     if (svwt !== null) wipe(svwt);
     this.failure = e.error;

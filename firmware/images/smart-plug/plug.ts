@@ -10,7 +10,7 @@ import { LinkState, OutboxFormat, TopicSchema, replyJson } from "../../modules/c
 import { Key, Step } from "../../modules/onboarding/index";
 import { SessionConfig, Role } from "../../modules/secure-session/index";
 import { Scheduler } from "../../modules/scheduler/index";
-import { ConnectedAppliance, Identity } from "../../modules/appliance/index";
+import { PairingAppliance, Identity } from "../../modules/appliance/index";
 
 export namespace Button {
   export const TOGGLE: i32 = 0;
@@ -37,7 +37,7 @@ class PlugOutboxFormat extends OutboxFormat {
   }
 }
 
-export class Plug extends ConnectedAppliance {
+export class Plug extends PairingAppliance {
   on: bool = false;
 
   constructor(store: CredentialStore, scheduler: Scheduler) {

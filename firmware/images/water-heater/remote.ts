@@ -8,7 +8,7 @@ import { LinkState, TopicSchema } from "../../modules/cloud-link/index";
 import { Key } from "../../modules/onboarding/index";
 import { SessionConfig, Role } from "../../modules/secure-session/index";
 import { Scheduler } from "../../modules/scheduler/index";
-import { ConnectedAppliance, Identity } from "../../modules/appliance/index";
+import { PairingAppliance, Identity } from "../../modules/appliance/index";
 import { Heater, Setting, settingIndex, Change, ChangeListener } from "./heater";
 import { HeaterOutboxFormat, HISTORY, REPLY, historyEntry } from "./outbox-entries";
 import { showOnboarding } from "./onboarding-screens";
@@ -35,7 +35,7 @@ export const LAN_SESSION = new SessionConfig("wh-lan-v2", board.Link.LAN, Role.R
 
 const UI_HOME = 0, UI_MENU = 1, UI_EDIT = 2;
 
-export class Remote extends ConnectedAppliance {
+export class Remote extends PairingAppliance {
   heater: Heater;
   private ui: i32 = UI_HOME;
   private cursor: i32 = 0;
@@ -150,7 +150,7 @@ export class Remote extends ConnectedAppliance {
 }
 
 /** Passes the heater's own changes (bath ready, reheating done) to the remote, which
- *  reports them: the remote is already a ConnectedAppliance, and a class has one base. */
+ *  reports them: the remote is already a PairingAppliance, and a class has one base. */
 class HeaterChanges extends ChangeListener {
   constructor(private remote: Remote) { super(); }
   onHeaterChange(c: Change): void { this.remote.onHeaterChange(c); }

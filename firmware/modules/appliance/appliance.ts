@@ -1,13 +1,16 @@
-// A connected appliance: what every appliance image does with the cloud and its pairing
-// partner, once. Pairing runs the onboarding module over the image's secure session; the
-// cloud link says hello and state on every connection; acknowledgements empty the
-// outbox; {"retired":1} lets an erase go on; commands are applied at most once through
-// the replay floor. The image adds its own state, commands, buttons and screen.
+// A connected appliance: what every appliance image does with the cloud and its
+// connection menu, once. The cloud link says hello and state on every connection;
+// acknowledgements empty the outbox; {"retired":1} lets an erase go on; commands are
+// applied at most once through the replay floor. The image adds its own state, commands,
+// buttons and screen.
+// A PairingAppliance also pairs over the onboarding module's secure session; an image
+// that registers by other means (the printer) takes ConnectedAppliance with the erase
+// menu alone, and carries no pairing code.
 import { OK, E_INVAL, E_STATE, E_UNSUPPORTED } from "../../core/errors";
 import { FlatJson, JsonWriter, parseFlatJson } from "../../core/codecs/flat-json";
 import { CredentialStore } from "../credential-store/index";
 import { CloudLink, Commands, CommandHandler, LinkState, OutboxFormat, TopicSchema } from "../cloud-link/index";
-import { Onboarding } from "../onboarding/index";
+import { EraseMenu, Onboarding } from "../onboarding/index";
 import { SessionConfig } from "../secure-session/index";
 import { Scheduler } from "../scheduler/index";
 import { Link } from "../../board/index";
@@ -21,16 +24,13 @@ export class Identity {
 }
 
 export abstract class ConnectedAppliance extends CommandHandler {
-  cloud: CloudLink;
-  onboarding: Onboarding;
   commands: Commands;
 
+  /** cloud: the image's cloud link; menu: its connection menu, made with that link (an
+   *  Onboarding when the image pairs over it). */
   constructor(public identity: Identity, public store: CredentialStore, public scheduler: Scheduler,
-              topics: TopicSchema, session: SessionConfig, format: OutboxFormat, replyKind: u8) {
+              public cloud: CloudLink, public menu: EraseMenu, replyKind: u8) {
     super();
-    const cloud = new CloudLink(store, topics, scheduler, format);
-    this.cloud = cloud;
-    this.onboarding = new Onboarding(store, cloud, scheduler, session);
     this.commands = new Commands(store, cloud, replyKind);
   }
 
@@ -61,15 +61,16 @@ export abstract class ConnectedAppliance extends CommandHandler {
     return OK;
   }
 
-  /** A frame on a short-range link: the pairing session's link goes to onboarding, the
-   *  service port answers the factory's PROVISION; other links are not this image's. */
+  /** A frame on a short-range link: the service port answers the factory's PROVISION;
+   *  other links are the image's (onLinkFrame). */
   onLink(link: i32, frame: Uint8Array): i32 {
     if (link == Link.SERVICE) return handleFactory(this.store, frame);
-    if (link != this.onboarding.link) return E_UNSUPPORTED;
-    const rc = this.onboarding.onFrame(frame);
-    this.render();
-    return rc;
+    return this.onLinkFrame(link, frame);
   }
+
+  /** A frame on any link but the service port: none is this appliance's unless the image
+   *  (or PairingAppliance, for its pairing session) takes it. */
+  onLinkFrame(link: i32, frame: Uint8Array): i32 { return E_UNSUPPORTED; }
 
   onMqttState(arg: i32): i32 {
     // The board reports on a connection only after the firmware asked for one.
@@ -92,7 +93,7 @@ export abstract class ConnectedAppliance extends CommandHandler {
     if (body === null) return E_STATE;
     const j = parseFlatJson(body);
     if (j !== null && j.get("cmd") === null) {
-      if (j.int("retired", 0) == 1) { this.onboarding.onRetired(); this.render(); return OK; }
+      if (j.int("retired", 0) == 1) { this.menu.onRetired(); this.render(); return OK; }
       if (j.get("ack") !== null) return this.cloud.onCloudAck(j.int("ack", -1));
     }
     if (Commands.number(j) < 0) return this.commands.refuse(j);
@@ -109,5 +110,26 @@ export abstract class ConnectedAppliance extends CommandHandler {
     this.cloud.publish("hello", new JsonWriter().str("serial", serial === null ? "" : serial).str("fw", this.identity.firmware).toString());
     this.publishState();
     this.cloud.flush();
+  }
+}
+
+/** An appliance that pairs with the maker's app over a local secure session (the
+ *  onboarding module: new and additional registration, besides the erase menu). */
+export abstract class PairingAppliance extends ConnectedAppliance {
+  constructor(identity: Identity, store: CredentialStore, scheduler: Scheduler,
+              topics: TopicSchema, session: SessionConfig, format: OutboxFormat, replyKind: u8) {
+    const cloud = new CloudLink(store, topics, scheduler, format);
+    super(identity, store, scheduler, cloud, new Onboarding(store, cloud, scheduler, session), replyKind);
+  }
+
+  /** The menu made above: an Onboarding (unchecked, so that no field holds it twice). */
+  get onboarding(): Onboarding { return changetype<Onboarding>(this.menu); }
+
+  /** The pairing session's link goes to onboarding. */
+  onLinkFrame(link: i32, frame: Uint8Array): i32 {
+    if (link != this.onboarding.link) return E_UNSUPPORTED;
+    const rc = this.onboarding.onFrame(frame);
+    this.render();
+    return rc;
   }
 }

@@ -68,66 +68,100 @@ let scratch: ByteWriter | null = null;
 /** The message for `h`. E_NOSPACE when the payloads pass MAX_PAYLOAD together or the
  *  records MAX_RECORDS; otherwise the first error of a part's encoder. */
 export function encodeHandover(h: Handover): EncodedHandover {
-  const r = new EncodedHandover();
-  if (scratch == null) scratch = new ByteWriter(new Uint8Array(MAX_PAYLOAD));
-  const w = scratch!;
-  w.reset();
-  const carriers: NdefRecord[] = [];
-  const ids: Uint8Array[] = [];
-  let rc = OK;
-  if (h.wifiDirect != null) {
-    const at = w.pos;
-    rc = encodeWifiDirect(h.wifiDirect!, w);
-    if (rc != OK) return failed(r, rc);
-    carriers.push(new NdefRecord(Tnf.MEDIA, P2P, h.select ? ID_WIFI_DIRECT : NONE, w.view(at)));
+  const b = new HandoverBuilder(h.select);
+  if (h.wifiDirect != null) b.wifiDirect(h.wifiDirect!);
+  if (h.wifi != null) b.wifi(h.wifi!, h.wifiLayout);
+  if (h.ble != null) b.ble(h.ble!);
+  return b.message(h.uri, h.others, h.androidPackage);
+}
+
+/** A handover message built part by part, as encodeHandover builds it from a Handover:
+ *  an image that offers one carrier links that carrier's encoder alone. The carriers
+ *  first, in the message's order (P2P, WSC, BLE), then message(). One builder at a time:
+ *  they share one 1 KiB scratch writer. */
+export class HandoverBuilder {
+  private w: ByteWriter;
+  private carriers: NdefRecord[] = [];
+  /** The first carrier's error: message() answers it, and no later carrier is encoded. */
+  private rc: i32 = OK;
+
+  /** select: carriers offered through Hs/ac records; false: bare carrier records. */
+  constructor(private select: bool = true) {
+    if (scratch == null) scratch = new ByteWriter(new Uint8Array(MAX_PAYLOAD));
+    this.w = scratch!;
+    this.w.reset();
   }
-  if (h.wifi != null) {
-    const at = w.pos;
-    rc = encodeWsc(h.wifi!, w, h.wifiLayout);
-    if (rc != OK) return failed(r, rc);
-    carriers.push(new NdefRecord(Tnf.MEDIA, WSC, h.select ? ID_WIFI : NONE, w.view(at)));
+
+  /** The Wi-Fi Direct group (P2P record). */
+  wifiDirect(g: WifiDirectGroup): void {
+    if (this.rc != OK) return;
+    const at = this.w.pos;
+    this.carrier(encodeWifiDirect(g, this.w), P2P, ID_WIFI_DIRECT, at);
   }
-  if (h.ble != null) {
-    const at = w.pos;
-    rc = encodeBleOob(h.ble!, w);
-    if (rc != OK) return failed(r, rc);
-    carriers.push(new NdefRecord(Tnf.MEDIA, BLE, h.select ? ID_BLE : NONE, w.view(at)));
+
+  /** A network's credential (WSC record). */
+  wifi(c: WifiCredential, layout: WscLayout = WscLayout.SPEC): void {
+    if (this.rc != OK) return;
+    const at = this.w.pos;
+    this.carrier(encodeWsc(c, this.w, layout), WSC, ID_WIFI, at);
   }
-  const records: NdefRecord[] = [];
-  if (h.select && carriers.length > 0) {
-    const acs: NdefRecord[] = [];
-    for (let k = 0; k < carriers.length; k++) {
+
+  /** A BLE peer (BLE OOB record). */
+  ble(o: BleOob): void {
+    if (this.rc != OK) return;
+    const at = this.w.pos;
+    this.carrier(encodeBleOob(o, this.w), BLE, ID_BLE, at);
+  }
+
+  /** The carrier's payload, appended from `at` by its encoder (`rc`). */
+  private carrier(rc: i32, type: Uint8Array, id: Uint8Array, at: i32): void {
+    if (rc != OK) { this.rc = rc; return; }
+    this.carriers.push(new NdefRecord(Tnf.MEDIA, type, this.select ? id : NONE, this.w.view(at)));
+  }
+
+  /** The message: the carriers (under Hs with select), then the URI, `others` in order and
+   *  the Android app record. */
+  message(uri: Uint8Array | null, others: NdefRecord[], androidPackage: Uint8Array | null): EncodedHandover {
+    const r = new EncodedHandover();
+    if (this.rc != OK) return failed(r, this.rc);
+    const w = this.w;
+    const carriers = this.carriers;
+    const records: NdefRecord[] = [];
+    if (this.select && carriers.length > 0) {
+      const acs: NdefRecord[] = [];
+      for (let k = 0; k < carriers.length; k++) {
+        const at = w.pos;
+        w.u8(PowerState.ACTIVE);
+        w.u8(<u32>carriers[k].id.length); w.bytes(carriers[k].id);
+        w.u8(0);                                              // no auxiliary data
+        acs.push(new NdefRecord(Tnf.WELL_KNOWN, AC, NONE, w.view(at)));
+      }
+      const inner = encodeNdef(acs);
+      if (inner == null) return failed(r, E_NOSPACE);
       const at = w.pos;
-      w.u8(PowerState.ACTIVE);
-      w.u8(<u32>carriers[k].id.length); w.bytes(carriers[k].id);
-      w.u8(0);                                              // no auxiliary data
-      acs.push(new NdefRecord(Tnf.WELL_KNOWN, AC, NONE, w.view(at)));
+      w.u8(HANDOVER_VERSION);
+      w.bytes(inner);
+      records.push(new NdefRecord(Tnf.WELL_KNOWN, HS, NONE, w.view(at)));
     }
-    const inner = encodeNdef(acs);
-    if (inner == null) return failed(r, E_NOSPACE);
-    const at = w.pos;
-    w.u8(HANDOVER_VERSION);
-    w.bytes(inner);
-    records.push(new NdefRecord(Tnf.WELL_KNOWN, HS, NONE, w.view(at)));
+    for (let k = 0; k < carriers.length; k++) records.push(carriers[k]);
+    if (uri != null) {
+      const at = w.pos;
+      const rc = encodeUri(uri!, w);
+      if (rc != OK) return failed(r, rc);
+      records.push(new NdefRecord(Tnf.WELL_KNOWN, URI, NONE, w.view(at)));
+    }
+    for (let k = 0; k < others.length; k++) records.push(others[k]);
+    if (androidPackage != null) {
+      const rc = checkPackage(androidPackage!);
+      if (rc != OK) return failed(r, rc);
+      records.push(new NdefRecord(Tnf.EXTERNAL, AAR, NONE, androidPackage!));
+    }
+    if (w.overflow) return failed(r, E_NOSPACE);
+    const bytes = encodeNdef(records);
+    if (bytes == null) return failed(r, E_NOSPACE);
+    r.bytes = bytes;
+    return r;
   }
-  for (let k = 0; k < carriers.length; k++) records.push(carriers[k]);
-  if (h.uri != null) {
-    const at = w.pos;
-    rc = encodeUri(h.uri!, w);
-    if (rc != OK) return failed(r, rc);
-    records.push(new NdefRecord(Tnf.WELL_KNOWN, URI, NONE, w.view(at)));
-  }
-  for (let k = 0; k < h.others.length; k++) records.push(h.others[k]);
-  if (h.androidPackage != null) {
-    rc = checkPackage(h.androidPackage!);
-    if (rc != OK) return failed(r, rc);
-    records.push(new NdefRecord(Tnf.EXTERNAL, AAR, NONE, h.androidPackage!));
-  }
-  if (w.overflow) return failed(r, E_NOSPACE);
-  const bytes = encodeNdef(records);
-  if (bytes == null) return failed(r, E_NOSPACE);
-  r.bytes = bytes;
-  return r;
 }
 
 function failed(r: EncodedHandover, rc: i32): EncodedHandover { r.error = rc; r.bytes = null; return r; }

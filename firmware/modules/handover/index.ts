@@ -1,6 +1,6 @@
 // modules/handover: the printer's NFC/BLE connection handover codec (README.md): the
 // handover message, and each carrier and record on its own. Stores nothing.
-export { Handover, EncodedHandover, encodeHandover, decodeHandover, HANDOVER_VERSION, PowerState } from "./handover";
+export { Handover, HandoverBuilder, EncodedHandover, encodeHandover, decodeHandover, HANDOVER_VERSION, PowerState } from "./handover";
 export {
   WifiCredential, WscDecoded, WscLayout, WscAttr, AuthType, EncryptionType, WSC_MIME, WSC_VERSION_2_0,
   MAX_SSID, MAX_NETWORK_KEY, decodeWsc, encodeWsc, checkCredential, anyMac,

@@ -9,15 +9,31 @@ export const AAR_TYPE = "android.com:pkg";
 export const MAX_URI: i32 = 256;
 export const MAX_PACKAGE: i32 = 127;
 
-/** The abbreviations of URI RTD 1.0, indexed by prefix code (0x00: none). */
-const PREFIXES: StaticArray<string> = [
-  "", "http://www.", "https://www.", "http://", "https://", "tel:", "mailto:",
-  "ftp://anonymous:anonymous@", "ftp://ftp.", "ftps://", "sftp://", "smb://", "nfs://",
-  "ftp://", "dav://", "news:", "telnet://", "imap:", "rtsp://", "urn:", "pop:", "sip:",
-  "sips:", "tftp:", "btspp://", "btl2cap://", "btgoep://", "tcpobex://", "irdaobex://",
-  "file://", "urn:epc:id:", "urn:epc:tag:", "urn:epc:pat:", "urn:epc:raw:", "urn:epc:",
-  "urn:nfc:",
-];
+/** The abbreviations of URI RTD 1.0 for prefix codes 0x01 to 0x23 in code order, each
+ *  ended by a space (no prefix holds one); code 0x00 is no prefix. One string rather than
+ *  an array of 35: each string literal costs the image its own object (one literal, on one
+ *  line: a concatenation would be built on the heap at start). */
+const PREFIXES = "http://www. https://www. http:// https:// tel: mailto: ftp://anonymous:anonymous@ ftp://ftp. ftps:// sftp:// smb:// nfs:// ftp:// dav:// news: telnet:// imap: rtsp:// urn: pop: sip: sips: tftp: btspp:// btl2cap:// btgoep:// tcpobex:// irdaobex:// file:// urn:epc:id: urn:epc:tag: urn:epc:pat: urn:epc:raw: urn:epc: urn:nfc: ";
+/** Codes 0x00..0x23; the rest are reserved. */
+const PREFIX_CODES: i32 = 0x24;
+const SPACE: i32 = 0x20;
+
+/** Where the prefix of `code` (1..0x23) starts in PREFIXES. */
+function prefixStart(code: i32): i32 {
+  let at = 0;
+  for (let c = 1; c < code; c++) {
+    while (PREFIXES.charCodeAt(at) != SPACE) at++;
+    at++;
+  }
+  return at;
+}
+
+/** The length of the prefix starting at `at` in PREFIXES. */
+function prefixLength(at: i32): i32 {
+  let end = at;
+  while (PREFIXES.charCodeAt(end) != SPACE) end++;
+  return end - at;
+}
 
 export class UriDecoded {
   error: i32 = OK;
@@ -33,14 +49,15 @@ export function decodeUri(p: Uint8Array): UriDecoded {
   const r = new UriDecoded();
   if (p.length == 0) { r.error = E_MALFORMED; return r; }
   const code = <i32>p[0];
-  if (code >= PREFIXES.length) { r.error = E_UNSUPPORTED; return r; }
+  if (code >= PREFIX_CODES) { r.error = E_UNSUPPORTED; return r; }
   if (!visibleAscii(p, 1)) { r.error = E_MALFORMED; return r; }
-  const prefix = PREFIXES[code];
-  const n = prefix.length + p.length - 1;
+  const at = code == 0 ? 0 : prefixStart(code);
+  const len = code == 0 ? 0 : prefixLength(at);
+  const n = len + p.length - 1;
   if (n > MAX_URI) { r.error = E_RANGE; return r; }
   const u = new Uint8Array(n);
-  for (let k = 0; k < prefix.length; k++) u[k] = <u8>prefix.charCodeAt(k);
-  for (let k = 1; k < p.length; k++) u[prefix.length + k - 1] = p[k];
+  for (let k = 0; k < len; k++) u[k] = <u8>PREFIXES.charCodeAt(at + k);
+  for (let k = 1; k < p.length; k++) u[len + k - 1] = p[k];
   r.uri = u;
   return r;
 }
@@ -56,20 +73,21 @@ function visibleAscii(b: Uint8Array, from: i32): bool {
 export function encodeUri(uri: Uint8Array, w: ByteWriter): i32 {
   if (uri.length == 0 || uri.length > MAX_URI) return E_RANGE;
   if (!visibleAscii(uri, 0)) return E_MALFORMED;
-  let best = 0;
-  for (let c = 1; c < PREFIXES.length; c++) {
-    const s = PREFIXES[c];
-    if (s.length > PREFIXES[best].length && startsWith(uri, s)) best = c;
+  let best = 0, bestLength = 0;
+  for (let c = 1, at = 0; c < PREFIX_CODES; c++) {
+    const len = prefixLength(at);
+    if (len > bestLength && startsWith(uri, at, len)) { best = c; bestLength = len; }
+    at += len + 1;
   }
   w.u8(<u32>best);
-  const skip = PREFIXES[best].length;
-  for (let k = skip; k < uri.length; k++) w.u8(uri[k]);
+  for (let k = bestLength; k < uri.length; k++) w.u8(uri[k]);
   return w.overflow ? E_NOSPACE : OK;
 }
 
-function startsWith(b: Uint8Array, s: string): bool {
-  if (s.length > b.length) return false;
-  for (let k = 0; k < s.length; k++) if (<i32>b[k] != s.charCodeAt(k)) return false;
+/** Whether `b` starts with the `len` bytes of PREFIXES from `at`. */
+function startsWith(b: Uint8Array, at: i32, len: i32): bool {
+  if (len > b.length) return false;
+  for (let k = 0; k < len; k++) if (<i32>b[k] != PREFIXES.charCodeAt(at + k)) return false;
   return true;
 }
 

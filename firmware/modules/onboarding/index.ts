@@ -1,6 +1,7 @@
 // modules/onboarding: public API (README.md).
 import { KeyRange, ResetClass } from "../../storage/keyspace";
-export { Onboarding, EraseListener, Step, Key, Choice, Failure, WINDOW_DEADLINE, WINDOW_MS, HANDSHAKE_MS, RETIRE_WAIT_MS, MAX_BAD_FRAMES } from "./onboarding";
+export { EraseMenu, EraseListener, Step, Key, Choice, Failure, WINDOW_DEADLINE, RETIRE_WAIT_MS } from "./erase-menu";
+export { Onboarding, WINDOW_MS, HANDSHAKE_MS, MAX_BAD_FRAMES } from "./onboarding";
 export { Msg, Mode } from "./messages";
 
 /** The registration itself (device ID, password, erase intent), kept by the credential

@@ -1,9 +1,10 @@
 // Onboarding: the registration state machine of seed 000 (FIG. 5 steps S1..S16) without
 // its screens: new registration, additional registration, new registration after
-// initialization (notice, explicit confirmation, erase), initialization and factory reset
-// from the menu. The image shows `step` (and `code`, `cursor`, `mode`, `failure`) in its
-// own words. The local link is open only while the device waits for the app or shows the
-// code the user compares with the app's; MAX_BAD_FRAMES refused frames close it.
+// initialization (notice, explicit confirmation, erase), and from its base EraseMenu
+// (erase-menu.ts) initialization and factory reset. The image shows `step` (and `code`,
+// `cursor`, `mode`, `failure`) in its own words. The local link is open only while the
+// device waits for the app or shows the code the user compares with the app's;
+// MAX_BAD_FRAMES refused frames close it.
 import * as board from "../../board/index";
 import { OK, E_MALFORMED, E_STATE, E_AUTH, E_LOCKED } from "../../core/errors";
 import { slice, wipe } from "../../core/codecs/bytes";
@@ -12,151 +13,54 @@ import { JsonWriter } from "../../core/codecs/flat-json";
 import { CredentialStore } from "../credential-store/index";
 import { CloudLink } from "../cloud-link/index";
 import { SecureSession, SessionConfig, COMMIT_LEN, NONCE_LEN, PUBLIC_LEN } from "../secure-session/index";
-import { DeadlineOwner, Scheduler } from "../scheduler/index";
+import { Scheduler } from "../scheduler/index";
 import { Mode, Msg } from "./messages";
+import { EraseMenu, Step, Key, Choice, Failure, WINDOW_DEADLINE } from "./erase-menu";
 
-/** Where the user is (the image draws one screen per step). */
-export namespace Step {
-  export const NONE: i32 = 0;          // not onboarding
-  export const MENU: i32 = 1;          // FIG. 9(a) connection menu
-  export const INIT_NOTICE: i32 = 2;   // 9(b) initialization required
-  export const INIT_CONFIRM: i32 = 3;  // 9(c) initialize? (explicit confirmation)
-  export const INIT_DONE: i32 = 4;     // 9(d) initialization complete
-  export const START_CONFIRM: i32 = 5; // 9(e) start connecting to the app?
-  export const WAITING: i32 = 6;       // 9(f) waiting for the app
-  export const CONNECTING: i32 = 7;    // 9(g) code confirmed, registration in progress
-  export const DONE: i32 = 8;          // 9(h) registration complete
-  export const ERROR: i32 = 9;         // `failure` says why
-  export const FACTORY_CONFIRM: i32 = 10;
-  export const RETIRING: i32 = 11;     // telling the cloud before erasing
-  export const CODE: i32 = 12;         // key agreed: the user compares `code` with the app's
-}
-
-/** The user's keys while onboarding. */
-export namespace Key {
-  export const UP: i32 = 1;
-  export const DOWN: i32 = 2;
-  export const OK: i32 = 3;
-  export const BACK: i32 = 4;
-}
-
-/** The connection menu, in order. */
-export namespace Choice {
-  export const NEW: i32 = 0;
-  export const ADDITIONAL: i32 = 1;
-  export const INITIALIZE: i32 = 2;
-  export const FACTORY_RESET: i32 = 3;
-  export const COUNT: i32 = 4;
-}
-
-/** Hears that an erase is done (the image drops what it holds in RAM of erased records). */
-export class EraseListener {
-  onErased(factory: bool): void {}
-}
-
-/** Why onboarding ended in Step.ERROR (`failureRc` carries the store's code where one). */
-export namespace Failure {
-  export const NONE: i32 = 0;
-  export const CODES_DIFFERENT: i32 = 1;      // the user said the codes differ
-  export const NOTHING_TO_ADD_TO: i32 = 2;    // additional registration without a registration
-  export const ERASE_NOT_STARTED: i32 = 3;    // rc
-  export const INITIALIZE_FAILED: i32 = 4;    // rc
-  export const FACTORY_RESET_FAILED: i32 = 5; // rc
-  export const NO_APP: i32 = 6;               // the window closed unanswered
-  export const CODE_NOT_CONFIRMED: i32 = 7;   // the user did not confirm in time
-  export const APP_SILENT: i32 = 8;           // the app stopped answering
-  export const APP_CODE_DIFFERENT: i32 = 9;   // the app's user said the codes differ (ABORT)
-  export const NOT_STORED: i32 = 10;          // rc: the new credentials could not be stored
-  export const TOO_MANY_REFUSED: i32 = 11;    // MAX_BAD_FRAMES refused frames
-}
-
-/** Deadline name of the onboarding window (the brief's scheduler names). */
-export const WINDOW_DEADLINE: u32 = 0x02;
 export const WINDOW_MS: i32 = 180000;     // the link listens at most this long (Matter's minimum window)
 export const HANDSHAKE_MS: i32 = 60000;
-/** How long an erase waits for the cloud to confirm the registration is retired; without
- *  an answer it erases anyway and the next registration's hello retires the old one. */
-export const RETIRE_WAIT_MS: i32 = 10000;
-const ERASE_INITIALIZE: i32 = 1, ERASE_FACTORY: i32 = 2;
 /** Refused frames a window tolerates; the next one closes it. */
 export const MAX_BAD_FRAMES: i32 = 5;
 
-export class Onboarding extends DeadlineOwner {
-  step: i32 = Step.NONE;
-  /** The highlighted Choice while Step.MENU. */
-  cursor: i32 = 0;
+export class Onboarding extends EraseMenu {
   mode: u8 = Mode.NEW;
-  failure: i32 = Failure.NONE;
-  failureRc: i32 = OK;
-  private continueToNew: bool = false;
   private session: SecureSession;
   /** The board link the pairing session runs over (the image routes its frames here). */
   readonly link: i32;
-  private pendingErase: i32 = 0;
   private badFrames: i32 = 0;
   private terminal: string = "";
   /** CREDENTIALS / ADDED that arrived before the user confirmed the code on the device. */
   private held: Uint8Array | null = null;
   private heldType: u8 = 0;
-  /** Only initialization and factory reset are offered (offerEraseOnly). */
-  private eraseOnly: bool = false;
-  /** Told when an initialization or factory reset is done. */
-  erased: EraseListener | null = null;
 
-  constructor(private store: CredentialStore, private cloud: CloudLink, private scheduler: Scheduler,
-              session: SessionConfig, private deadline: u32 = WINDOW_DEADLINE) {
-    super();
+  constructor(store: CredentialStore, cloud: CloudLink, scheduler: Scheduler,
+              session: SessionConfig, deadline: u32 = WINDOW_DEADLINE) {
+    super(store, cloud, scheduler, deadline);
     this.session = new SecureSession(session);
     this.link = session.link;
-    scheduler.register(deadline, this);
   }
-
-  get active(): bool { return this.step != Step.NONE; }
 
   /** The short authentication string while Step.CODE. */
   get code(): string { return this.session.code; }
 
-  /** For an appliance that registers by other means (the printer, by its app over its own
-   *  session): the menu offers initialization and factory reset only, and initialization
-   *  always asks and erases, since such a device holds records of its set-up (router,
-   *  tokens) before any registration. */
-  offerEraseOnly(): void { this.eraseOnly = true; }
-
-  /** The first menu entry offered. */
-  get firstChoice(): i32 { return this.eraseOnly ? Choice.INITIALIZE : Choice.NEW; }
-
-  /** S1: the user opens the connection menu. */
-  openMenu(): void { this.cursor = this.firstChoice; this.go(Step.MENU); }
+  /** The first menu entry offered: a new registration. */
+  get firstChoice(): i32 { return Choice.NEW; }
 
   onKey(key: i32): void {
     const s = this.step;
-    if (s == Step.MENU) {
-      const first = this.firstChoice, n = Choice.COUNT - first;
-      if (key == Key.UP) this.cursor = first + (this.cursor - first + n - 1) % n;
-      else if (key == Key.DOWN) this.cursor = first + (this.cursor - first + 1) % n;
-      else if (key == Key.BACK) this.go(Step.NONE);
-      else if (key == Key.OK) this.choose(this.cursor);
-      return;
-    }
-    // The cloud may already have retired the registration: no way back, only the erase.
-    if (s == Step.RETIRING) return;
     if (s == Step.CODE) {
       if (key == Key.OK) this.codeConfirmed();
       else if (key == Key.BACK) this.fail(Failure.CODES_DIFFERENT, OK);
       return;
     }
-    // BACK leaves from anywhere, mid-registration too: nothing is stored before S11.
-    if (key == Key.BACK) { this.cancel(); return; }
-    if (key != Key.OK) return;
-    if (s == Step.INIT_NOTICE) this.go(Step.INIT_CONFIRM);               // S4 -> S5
-    else if (s == Step.INIT_CONFIRM) this.beginErase(ERASE_INITIALIZE);   // S5 yes -> S6
-    else if (s == Step.INIT_DONE) this.go(this.continueToNew ? Step.START_CONFIRM : Step.NONE);
-    else if (s == Step.START_CONFIRM) this.openWindow();                 // S7 / S12 yes
-    else if (s == Step.FACTORY_CONFIRM) this.beginErase(ERASE_FACTORY);
-    else if (s == Step.DONE || s == Step.ERROR) this.go(Step.NONE);
+    // BACK (EraseMenu) leaves from anywhere, mid-registration too: nothing is stored
+    // before S11.
+    if (key == Key.OK && s == Step.INIT_NOTICE) this.go(Step.INIT_CONFIRM);   // S4 -> S5
+    else if (key == Key.OK && s == Step.START_CONFIRM) this.openWindow();     // S7 / S12 yes
+    else super.onKey(key);
   }
 
-  private choose(item: i32): void {
+  protected choose(item: i32): void {
     if (item == Choice.NEW) {                          // S2 new -> S3
       this.mode = Mode.NEW;
       // S3/S4: an existing connection must be initialized first; no timeout says yes.
@@ -168,66 +72,10 @@ export class Onboarding extends DeadlineOwner {
       this.go(Step.START_CONFIRM);
     } else if (item == Choice.INITIALIZE) {
       this.continueToNew = false;
-      this.go(this.store.registered() || this.eraseOnly ? Step.INIT_CONFIRM : Step.INIT_DONE);
+      this.go(this.store.registered() ? Step.INIT_CONFIRM : Step.INIT_DONE);
     } else {
-      this.go(Step.FACTORY_CONFIRM);
+      super.choose(item);
     }
-  }
-
-  /** Erasing starts by telling the cloud, over this registration's own login (which the
-   *  broker ties to the factory certificate), so the cloud retires the registration and
-   *  the broker forgets its password before the device forgets it. Offline, with no
-   *  answer in time, or after a power cut meanwhile, the device erases anyway. */
-  private beginErase(kind: i32): void {
-    if (this.cloud.connected) {
-      // Committed before the cloud hears of it: a power cut while it is being told ends
-      // in the erase at the next boot (as if offline), never in a device still holding a
-      // login the cloud has removed.
-      const rc = this.store.scheduleErase(kind == ERASE_FACTORY);
-      if (rc != OK) { this.fail(Failure.ERASE_NOT_STARTED, rc); return; }
-    }
-    if (this.cloud.connected && this.cloud.publish("retire", "{}") > 0) {
-      this.pendingErase = kind;
-      this.scheduler.after(this.deadline, RETIRE_WAIT_MS);
-      this.go(Step.RETIRING);
-      return;
-    }
-    if (kind == ERASE_FACTORY) this.factoryReset(); else this.initialize();
-  }
-
-  /** The cloud's {"retired":1}: the registration is retired, the erase can go on. */
-  onRetired(): void {
-    if (this.step != Step.RETIRING) return;
-    this.scheduler.cancel(this.deadline);
-    this.finishErase();
-  }
-
-  private finishErase(): void {
-    const kind = this.pendingErase;
-    this.pendingErase = 0;
-    if (kind == ERASE_FACTORY) this.factoryReset(); else this.initialize();
-  }
-
-  /** S6: erase this registration's device ID, password and everything tied to them. */
-  private initialize(): void {
-    this.cloud.stop();
-    const rc = this.store.initialize();
-    if (rc != OK) { this.fail(Failure.INITIALIZE_FAILED, rc); return; }
-    board.compose().add("registration initialized").info();
-    this.go(Step.INIT_DONE);
-    const l = this.erased;
-    if (l !== null) l.onErased(false);
-  }
-
-  private factoryReset(): void {
-    this.cloud.stop();
-    const rc = this.store.factoryReset();
-    if (rc != OK) { this.fail(Failure.FACTORY_RESET_FAILED, rc); return; }
-    board.compose().add("factory reset").info();
-    this.continueToNew = false;
-    this.go(Step.INIT_DONE);
-    const l = this.erased;
-    if (l !== null) l.onErased(true);
   }
 
   private openWindow(): void {
@@ -237,21 +85,7 @@ export class Onboarding extends DeadlineOwner {
     this.go(Step.WAITING);
   }
 
-  private cancel(): void {
-    this.endSession();
-    this.scheduler.cancel(this.deadline);
-    this.go(Step.NONE);
-  }
-
-  private fail(why: i32, rc: i32): void {
-    this.endSession();
-    this.scheduler.cancel(this.deadline);
-    this.failure = why;
-    this.failureRc = rc;
-    this.go(Step.ERROR);
-  }
-
-  private endSession(): void {
+  protected endSession(): void {
     this.session.close();
     const held = this.held;
     if (held !== null) wipe(held);
@@ -259,10 +93,10 @@ export class Onboarding extends DeadlineOwner {
   }
 
   onDeadline(name: u32, lateMs: i64): void {
-    if (this.step == Step.RETIRING) { board.compose().add("no answer from the cloud: erasing anyway").warn(); this.finishErase(); }
-    else if (this.step == Step.WAITING) this.fail(Failure.NO_APP, OK);
+    if (this.step == Step.WAITING) this.fail(Failure.NO_APP, OK);
     else if (this.step == Step.CODE) this.fail(Failure.CODE_NOT_CONFIRMED, OK);
     else if (this.step == Step.CONNECTING) this.fail(Failure.APP_SILENT, OK);
+    else super.onDeadline(name, lateMs);
   }
 
   /** A frame on the session's link. Every refusal is answered with an ERROR frame and
@@ -408,7 +242,6 @@ export class Onboarding extends DeadlineOwner {
     return code;
   }
 
-  private go(s: i32): void { this.step = s; }
 }
 
 /** A terminal id as the cloud takes it (PROTOCOL.md §3): a letter or digit, then up to 63

@@ -46,11 +46,11 @@ describe("initialization from the menu", () => {
     const pwt = pwtOf(rig.tap());
     rig.printer.onMqttState(0);                               // offline: the erase does not wait for the cloud
     rig.printer.onButton(Button.MENU);
-    expect(rig.printer.onboarding.step).toBe(Step.MENU);
+    expect(rig.printer.menu.step).toBe(Step.MENU);
     rig.printer.onButton(Button.OK);                          // Initialize (the first entry offered)
-    expect(rig.printer.onboarding.step).toBe(Step.INIT_CONFIRM);
+    expect(rig.printer.menu.step).toBe(Step.INIT_CONFIRM);
     rig.printer.onButton(Button.OK);
-    expect(rig.printer.onboarding.step).toBe(Step.INIT_DONE);
+    expect(rig.printer.menu.step).toBe(Step.INIT_DONE);
     expect(rig.printer.wifi.configured).toBe(false);
     expect(rig.printer.wifi.state).toBe(Router.NONE);
     expect(lastWifi(0).length).toBe(2);                       // wifi_join with nothing: left
@@ -61,7 +61,7 @@ describe("initialization from the menu", () => {
     expect(board.text(h.androidPackage!)).toBe("com.example.printer.manage");
     expect(same(pwtOf(h), pwt)).toBe(false);
     rig.printer.onButton(Button.OK);
-    expect(rig.printer.onboarding.active).toBe(false);
+    expect(rig.printer.menu.active).toBe(false);
   });
 
   it("the menu offers initialize and factory reset only; factory reset also brings the ink back", () => {
@@ -71,7 +71,7 @@ describe("initialization from the menu", () => {
     expect(screen("Printer\nMenu\n> Initialize\n  Factory reset")).toBe(true);
     rig.printer.onButton(Button.DOWN);
     rig.printer.onButton(Button.OK);
-    expect(rig.printer.onboarding.step).toBe(Step.FACTORY_CONFIRM);
+    expect(rig.printer.menu.step).toBe(Step.FACTORY_CONFIRM);
     rig.printer.onButton(Button.OK);
     expect(rig.printer.ink.level).toBe(100);
   });

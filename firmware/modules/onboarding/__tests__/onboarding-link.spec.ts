@@ -6,7 +6,7 @@ import { CredentialStore, KEYS as CREDENTIAL_KEYS } from "../../credential-store
 import { Scheduler, KEYS as SCHEDULER_KEYS } from "../../scheduler/index";
 import { CloudLink, OutboxFormat, TopicSchema, KEYS as CLOUD_LINK_KEYS } from "../../cloud-link/index";
 import { SecureSession, SessionConfig, Role, NONCE_LEN, PUBLIC_LEN } from "../../secure-session/index";
-import { Onboarding, Step, Key, Choice, Failure, MAX_BAD_FRAMES } from "../onboarding";
+import { Onboarding, Step, Key, Choice, Failure, MAX_BAD_FRAMES } from "../index";
 import { KEYS as ONBOARDING_KEYS } from "../index";
 import { Mode, Msg } from "../messages";
 import { Link, MAX_LINK_FRAME, utf8 } from "../../../board/index";

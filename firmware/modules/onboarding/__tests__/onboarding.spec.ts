@@ -6,7 +6,7 @@ import { CredentialStore } from "../../credential-store/index";
 import { Scheduler } from "../../scheduler/index";
 import { CloudLink, OutboxFormat, TopicSchema } from "../../cloud-link/index";
 import { SessionConfig } from "../../secure-session/index";
-import { Onboarding, Step, Key, Choice, Failure, WINDOW_DEADLINE } from "../onboarding";
+import { Onboarding, Step, Key, Choice, Failure, WINDOW_DEADLINE } from "../index";
 import { Mode } from "../messages";
 import { Link } from "../../../board/index";
 import { OK } from "../../../core/errors";
