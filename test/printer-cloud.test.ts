@@ -1,4 +1,4 @@
-// The printer's part of the cloud (PRINTER-CONTRACT.md §4, §5), driven through the cloud's
+// The printer's part of the cloud (firmware/images/printer/PROTOCOL.md §3, §4), driven through the cloud's
 // in-process MQTT transport (the printer's side) and real HTTPS (the phone's side, with
 // PrinterCloudClient):  npx tsx --test test/printer-cloud.test.ts
 import { after, before, describe, it } from "node:test";

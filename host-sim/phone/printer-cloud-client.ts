@@ -1,4 +1,4 @@
-// The printer apps' HTTPS client for the cloud's printer routes (PRINTER-CONTRACT.md §5),
+// The printer apps' HTTPS client for the cloud's printer routes (firmware/images/printer/PROTOCOL.md §4),
 // over the app's logged-in CloudClient. It holds the SVT it got by exchanging a SVWT and
 // sends it as X-Service-Token: the SVT, never a device id, names the printer. Failures
 // throw CloudError with the HTTP status (401: the SVT is missing or expired, exchange a

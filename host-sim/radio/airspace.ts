@@ -1,6 +1,6 @@
 // The air of the simulated home: the router's network, the Wi-Fi Direct groups devices
 // own, and the short-range links between phones and devices, under the physical rules of
-// the printer contract §1 (PRINTER-CONTRACT.md, boards/ABI.md "Wi-Fi"):
+// the printer's PROTOCOL.md §1 and boards/ABI.md "Wi-Fi":
 // - NFC: a phone touches one device at a time; a tap is a LINK(NFC) event with an empty
 //   frame, and what the device sends on NFC during that event reaches only that phone.
 // - BLE: phones at home are in range of every device; answers go to the phone whose frame

@@ -1,5 +1,5 @@
 // The printer's keyspace: every module's own ranges, and the printer's records (the
-// contract's §6): the router credentials go with the set-up (initialization erases them),
+// README.md, Records): the router credentials go with the set-up (initialization erases them),
 // the ink level is user data (factory reset only).
 import { KeyRange, Keyspace, ResetClass } from "../../storage/keyspace";
 import { KEYS as CREDENTIAL_KEYS } from "../../modules/credential-store/index";

@@ -1,4 +1,4 @@
-// The printer's panel (contract §6): the title, then one line for the state; composed in
+// The printer's panel (README.md, "Screen"): the title, then one line for the state; composed in
 // place by the board's text composer (showing a screen allocates nothing). The connection
 // menu's screens (initialize, factory reset) are the onboarding module's steps in the
 // printer's words.

@@ -39,7 +39,7 @@ export namespace Ble {
 // The answer's texts (record types, app ids, pages) are written where they are used:
 // board.utf8 of a literal is stored as its UTF-8 bytes (scripts/utf8-literals.mjs).
 
-/** S19, in the contract's order. */
+/** S19, in PROTOCOL.md §1's order. */
 export function judge(registered: bool, pages: u32, inkLow: bool): i32 {
   if (!registered) return Judged.SET_UP;
   if (pages < PAGES_LOW) return Judged.RECHARGE;

@@ -1,4 +1,4 @@
-// What a person does at the printer itself (contract §6): its panel buttons, and reading
+// What a person does at the printer itself (firmware/images/printer/README.md): its panel buttons, and reading
 // its screen.
 import type { HomeDevice } from "../../home/home-device.ts";
 

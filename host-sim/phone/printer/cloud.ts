@@ -1,4 +1,4 @@
-// What the printer's management app asks of the cloud (contract §5), as one interface,
+// What the printer's management app asks of the cloud (PROTOCOL.md §4), as one interface,
 // the shape of host-sim/phone/printer-cloud-client.ts (the HTTPS client the home gives
 // the app); unit tests give an in-memory cloud. The client holds the SVT it got from
 // the last SVWT exchange and sends it with every printer call. Refusals throw CloudError

@@ -1,4 +1,4 @@
-// The printer's local messages as its phone apps speak them (PRINTER-CONTRACT §2-§3, the
+// The printer's local messages as its phone apps speak them (the
 // printer image's PROTOCOL.md): frame types, the names and ids in its tap answer, and the
 // public types of every answer a phone reads. Builders and parsers live in session.ts.
 
@@ -12,7 +12,7 @@ export const PrinterMsg = {
   ERROR: 0xff,
 } as const;
 
-/** BLE frames (contract §1): the phone asks for the handover, the printer answers it. */
+/** BLE frames (PROTOCOL.md §1): the phone asks for the handover, the printer answers it. */
 export const BleMsg = { READ_HANDOVER: 0x01, HANDOVER: 0x81, ERROR: 0xff } as const;
 
 /** Session labels of modules/secure-session; a Wi-Fi Direct session binds the link too. */
@@ -51,7 +51,7 @@ export interface PtReply { status: number; pt?: Buffer }
 export interface SvwtReply { status: number; svwt?: Buffer }
 
 /** What a tap (NFC read, or BLE READ_HANDOVER in the CONNECT window) told the phone
- *  (contract §2): which app the printer asks for and what it handed over. */
+ *  (PROTOCOL.md §1): which app the printer asks for and what it handed over. */
 export interface TapAnswer {
   /** setup: not registered (group + PWT, management app); print: ready (group + PWT,
    *  print app); recharge / exchange: pages or ink low (SVWT when held, PWT, URI,

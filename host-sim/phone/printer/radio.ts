@@ -1,4 +1,4 @@
-// What the printer's phone apps need from the phone (contract §1), as the home gives it to
+// What the printer's phone apps need from the phone (PROTOCOL.md §1, host-sim/radio/), as the home gives it to
 // one phone: an NFC tap, BLE frames, joining a Wi-Fi Direct group, request/answer ports
 // on Wi-Fi Direct and the home LAN, and the router's name. The home makes it from its
 // radio model and LAN router (host-sim/home/app-radio.ts); unit tests over a fake printer.

@@ -1,4 +1,4 @@
-// The phone's side of the printer's local session (contract §3): the water heater's
+// The phone's side of the printer's local session (the printer's PROTOCOL.md §2): the water heater's
 // handshake with the app's long-term P-256 key (so the printer knows the phone as
 // SHA-256 of that key) and no terminal id or code, then sealed request/answer frames.
 import { createCipheriv, createDecipheriv, createECDH, createHash, createHmac, type ECDH } from "node:crypto";

@@ -1,4 +1,4 @@
-// What a phone makes of the printer's tap answer (contract §2): the NDEF message decoded
+// What a phone makes of the printer's tap answer (PROTOCOL.md §1): the NDEF message decoded
 // with the phone's handover codec, then judged by what it holds. The same bytes come by
 // NFC and in BLE's HANDOVER frame.
 import { decodeHandover, Tnf, type NdefRecord } from "../handover.ts";
@@ -50,7 +50,7 @@ export function readTapAnswer(ndef: Uint8Array): TapAnswer {
   return answer;
 }
 
-/** The BLE request for the handover (contract §1). */
+/** The BLE request for the handover (PROTOCOL.md §1). */
 export const bleReadRequest = (): Buffer => Buffer.of(BleMsg.READ_HANDOVER);
 
 /** The printer's BLE answer: the NDEF message, or BleRefused. */

@@ -1,4 +1,4 @@
-// The printer's part of the cloud (PRINTER-CONTRACT.md §4, §5), as a CloudService: the
+// The printer's part of the cloud (firmware/images/printer/PROTOCOL.md §3, §4), as a CloudService: the
 // generic cloud routes a printer registration's extra uplinks (up/svwt, up/charge), its
 // outbox entries (mirror, ink, printed), its hellos and replies, and the /api/printers
 // routes here. Start a cloud serving it beside others:

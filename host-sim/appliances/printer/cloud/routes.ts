@@ -1,4 +1,4 @@
-// The printer's HTTPS routes (PRINTER-CONTRACT.md §5). Every route needs a phone session
+// The printer's HTTPS routes (firmware/images/printer/PROTOCOL.md §4). Every route needs a phone session
 // (as the generic API); all but the exchange also need the SVT in X-Service-Token, which
 // alone names the printer: no device id in a path or body.
 import { HttpError, type Caller, type RequestContext, type Route, type Registration } from "../../../cloud/index.ts";

@@ -1,4 +1,4 @@
-// Wire shapes of the printer's part of the cloud (PRINTER-CONTRACT.md §4, §5; the
+// Wire shapes of the printer's part of the cloud (firmware/images/printer/PROTOCOL.md §3, §4; the
 // printer's PROTOCOL.md), shared by the cloud, the phone's PrinterCloudClient and tests.
 // Tokens travel as base64: standard with padding on MQTT, base64url (no padding) for the
 // SVT, which only phones see.
