@@ -24,7 +24,8 @@ export async function runWorkload(dev: DeviceHandle, image: string, n: number, h
   const wl = workloadFor(image);
   const run: WorkloadRun = { events: n, refused: 0 };
   let t = 0;
-  const time = () => ({ nowMs: (t += STEP_MS), wallMs: -1 });
+  const step = wl.stepMs ?? STEP_MS;
+  const time = () => ({ nowMs: (t += step), wallMs: -1 });
   const note = (what: string, r: CallResult) => {
     hooks.after?.(r);
     if (r.result === null || r.result < 0) {
