@@ -4,21 +4,16 @@
 // PrinterCloudClient the phone.   npx tsx --test test/printer-cloud-mqtt.test.ts
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { randomBytes, randomUUID } from "node:crypto";
+import type { BrokerKind } from "../host-sim/net/broker.ts";
 import mqtt, { type MqttClient } from "mqtt";
-import { createBroker, type BrokerKind } from "../host-sim/net/broker.ts";
 import { findMosquitto } from "../host-sim/net/broker-mosquitto.ts";
-import { loadOrCreatePki } from "../host-sim/net/pki.ts";
-import { hashPassword } from "../host-sim/net/password-hash.ts";
-import { startCloud, type CloudEvent } from "../host-sim/cloud/index.ts";
 import { waterHeaterCloud } from "../host-sim/appliances/water-heater/cloud-service.ts";
 import { printerCloud } from "../host-sim/appliances/printer/cloud/index.ts";
 import { CloudClient } from "../host-sim/phone/cloud-client.ts";
 import { PrinterCloudClient } from "../host-sim/phone/printer-cloud-client.ts";
 import { requirement } from "./support/requirement.ts";
+import { startCloudWorld } from "./support/cloud.ts";
 
 const mosquittoMissing = requirement("mosquitto", findMosquitto() !== null, "apt-get install mosquitto");
 
@@ -35,22 +30,7 @@ async function until<T>(what: string, f: () => T | undefined, ms = 5000): Promis
 for (const kind of ["embedded", "mosquitto"] as BrokerKind[]) {
   describe(`printer cloud over the ${kind} broker`, { skip: kind === "mosquitto" && mosquittoMissing }, () => {
     it("ST after hello, SVWT for an SVT, free charge redeemed once, charge applied", async () => {
-      const dir = mkdtempSync(join(tmpdir(), `printer-cloud-${kind}-`));
-      const pki = loadOrCreatePki(join(dir, "pki"));
-      const broker = await createBroker(kind, { pkiDir: join(dir, "pki"), dataDir: join(dir, "broker") });
-      const cloudPassword = randomBytes(18).toString("base64");
-      await broker.setService("cloud", hashPassword(cloudPassword));
-      const events: CloudEvent[] = [];
-      const cloud = await startCloud({
-        services: [waterHeaterCloud, printerCloud],
-        tls: { cert: pki.server.cert, key: pki.server.key },
-        dbPath: join(dir, "cloud.db"),
-        mqtt: { brokerUrl: broker.url, ca: pki.ca, ...pki.clientCert("cloud"), password: cloudPassword },
-        directory: broker,
-        userHashLogN: 4,
-        log: () => {},
-        onEvent: (e) => events.push(e),
-      });
+      const { pki, broker, cloud, cloudPassword, events, stop } = await startCloudWorld(kind, {}, [waterHeaterCloud, printerCloud]);
       let printer: MqttClient | undefined;
       try {
         const phone = new CloudClient(cloud.url, pki.ca, { user: "alice", password: "alice-password-1", terminalId: "alice-phone" });
@@ -107,9 +87,7 @@ for (const kind of ["embedded", "mosquitto"] as BrokerKind[]) {
         for (const secret of [st.st, svwt.svwt, cwtText, password, cloudPassword]) assert.ok(!log.includes(secret as string), "a secret in the event log");
       } finally {
         printer?.end(true);
-        await cloud.stop();
-        await broker.stop();
-        rmSync(dir, { recursive: true, force: true });
+        await stop();
       }
     });
   });

@@ -1,6 +1,9 @@
 // Mutations of valid inputs. Random bytes mostly die at the first length check; a valid
 // frame changed in one or a few places reaches the parsers behind it.
 import type { Rng } from "./random.ts";
+import { EventKind } from "../../host-sim/device/types.ts";
+
+const MQTT_MESSAGE = EventKind.MQTT_MESSAGE;
 
 const INTERESTING = [0x00, 0x01, 0x7f, 0x80, 0xfe, 0xff, 0x20, 0x40, 0x41];
 
@@ -69,4 +72,15 @@ export function serviceFrame(r: Rng, ops: readonly number[]): Uint8Array {
   const len = r.chance(0.5) ? data.length : (data.length + 1 + r.below(0xffff)) & 0xffff;
   f[3] = len >> 8; f[4] = len & 0xff;
   return f;
+}
+
+/** An MQTT_MESSAGE event from a message the cloud could send on `topic`: mostly the right
+ *  topic, the message mostly damaged, the topic length sometimes wrong. */
+export function mqttMessage(r: Rng, topic: string, valid: string): { kind: number; arg: number; payload: Uint8Array } {
+  const enc = new TextEncoder();
+  const t = r.chance(0.85) ? enc.encode(topic) : mutateText(r, topic);
+  const m = r.chance(0.1) ? enc.encode(valid) : mutateText(r, valid);
+  const payload = cat(t, m);
+  const arg = r.chance(0.9) ? t.length : r.chance(0.5) ? r.below(payload.length + 2) : r.int();
+  return { kind: MQTT_MESSAGE, arg, payload };
 }

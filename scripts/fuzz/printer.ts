@@ -17,7 +17,7 @@ import type { FramePort } from "../../host-sim/phone/printer/radio.ts";
 import type { TapAnswer } from "../../host-sim/phone/printer/messages.ts";
 import type { Driver } from "./driver.ts";
 import type { EntryPoint } from "./entry-point.ts";
-import { mutate, mutateText } from "./mutate.ts";
+import { mutate, mqttMessage } from "./mutate.ts";
 import type { Rng } from "./random.ts";
 import { sameBesideOutbox } from "./water-heater.ts";
 
@@ -28,7 +28,6 @@ const ROUTER_SSID = "fuzz-home", ROUTER_KEY = "fuzz-router-key-1";
 /** The panel's CONNECT and REPLACE_INK buttons (printer.ts Button). */
 const CONNECT = 5;
 const REPREPARE_EVERY = 2000;
-const enc = new TextEncoder();
 
 /** A phone's frames on one link of the board under the fuzzer: the answer is the first
  *  frame the printer sends on that link in the same call; a ROUTER is answered when the
@@ -211,13 +210,7 @@ function mqttMessages(): EntryPoint {
     async input(r, d) {
       if (++n % REPREPARE_EVERY === 0 || !d.mqttUp) { await d.powerOn(); await connected(d); }
       const c = cmd++;
-      const valid = r.pick(down(c));
-      const t = r.chance(0.85) ? enc.encode(topic) : mutateText(r, topic);
-      const m = r.chance(0.1) ? enc.encode(valid) : mutateText(r, valid);
-      const payload = new Uint8Array(t.length + m.length);
-      payload.set(t); payload.set(m, t.length);
-      const arg = r.chance(0.9) ? t.length : r.chance(0.5) ? r.below(payload.length + 2) : r.int();
-      return { kind: EventKind.MQTT_MESSAGE, arg, payload };
+      return mqttMessage(r, topic, r.pick(down(c)));
     },
     sameFlash: sameBesideOutbox,
   };

@@ -9,7 +9,7 @@ import type { Driver } from "./driver.ts";
 import type { EntryPoint } from "./entry-point.ts";
 import { Button, PhoneConversation, closeWindow, isRefusal, openWindow } from "./lan-conversation.ts";
 import { LanMsg } from "../../host-sim/phone/lan-messages.ts";
-import { mutate, mutateText, serviceFrame } from "./mutate.ts";
+import { mutate, mqttMessage, serviceFrame } from "./mutate.ts";
 import type { Rng } from "./random.ts";
 
 const SERIAL = "WH-FUZZ-0001";
@@ -27,7 +27,6 @@ const CLOSED_BY_REFUSALS = new RegExp(`^Error\\n${MAX_BAD_FRAMES} refused messag
  *  not drift into one corner (a settings menu, a backoff) for the rest of its inputs. */
 const REPREPARE_EVERY = 2000;
 
-const enc = new TextEncoder();
 
 async function provisioned(d: Driver): Promise<void> {
   await d.service(service.provision(SERIAL));
@@ -90,13 +89,7 @@ function mqttMessages(): EntryPoint {
   ];
   const entry = whileConnected("MQTT_MESSAGE", async (r) => {
     const c = cmd++;
-    const valid = r.pick(down(c));
-    const t = r.chance(0.85) ? enc.encode(topic) : mutateText(r, topic);
-    const m = r.chance(0.1) ? enc.encode(valid) : mutateText(r, valid);
-    const payload = new Uint8Array(t.length + m.length);
-    payload.set(t); payload.set(m, t.length);
-    const arg = r.chance(0.9) ? t.length : r.chance(0.5) ? r.below(payload.length + 2) : r.int();
-    return { kind: EventKind.MQTT_MESSAGE, arg, payload };
+    return mqttMessage(r, topic, r.pick(down(c)));
   }, (d) => d.mqttUp);
   return { ...entry, sameFlash: sameBesideOutbox };
 }

@@ -10,6 +10,7 @@ import { loadOrCreatePki, type Pki } from "../../host-sim/net/pki.ts";
 import { hashPassword } from "../../host-sim/net/password-hash.ts";
 import { startCloud, type CloudEvent, type CloudHandle } from "../../host-sim/cloud/index.ts";
 import { waterHeaterCloud } from "../../host-sim/appliances/water-heater/cloud-service.ts";
+import type { CloudService } from "../../host-sim/cloud/service.ts";
 
 export interface CloudWorld {
   dir: string;
@@ -24,7 +25,8 @@ export interface CloudWorld {
   stop(): Promise<void>;
 }
 
-export async function startCloudWorld(kind: BrokerKind, brokerOptions: Partial<BrokerOptions> = {}): Promise<CloudWorld> {
+/** `services`: the appliances the cloud serves (the water heater's unless given). */
+export async function startCloudWorld(kind: BrokerKind, brokerOptions: Partial<BrokerOptions> = {}, services: CloudService[] = [waterHeaterCloud]): Promise<CloudWorld> {
   const dir = mkdtempSync(join(tmpdir(), `cloud-${kind}-`));
   const pkiDir = join(dir, "pki");
   const pki = loadOrCreatePki(pkiDir);
@@ -33,7 +35,7 @@ export async function startCloudWorld(kind: BrokerKind, brokerOptions: Partial<B
   await broker.setService("cloud", hashPassword(cloudPassword));
   const events: CloudEvent[] = [];
   const cloud = await startCloud({
-    service: waterHeaterCloud,
+    services,
     tls: { cert: pki.server.cert, key: pki.server.key },
     dbPath: join(dir, "cloud.db"),
     mqtt: { brokerUrl: broker.url, ca: pki.ca, ...pki.clientCert("cloud"), password: cloudPassword },

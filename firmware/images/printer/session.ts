@@ -66,12 +66,7 @@ export class LocalSession {
     if (type == Msg.NONCE_REQUEST) {
       if (frame.length != 1 + COMMIT_LEN) return this.refuse(E_MALFORMED);
       this.close();
-      this.session.offer(slice(frame, 1, COMMIT_LEN));
-      const reply = new Uint8Array(1 + NONCE_LEN + PUBLIC_LEN);
-      reply[0] = Msg.NONCE;
-      reply.set(this.session.nonce, 1);
-      reply.set(this.session.ownPublic, 1 + NONCE_LEN);
-      this.session.sendPlain(reply);
+      this.session.answerOffer(slice(frame, 1, COMMIT_LEN), Msg.NONCE);
       return OK;
     }
     if (type == Msg.HELLO) {

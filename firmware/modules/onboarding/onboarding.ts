@@ -135,12 +135,7 @@ export class Onboarding extends EraseMenu {
   private onNonceRequest(frame: Uint8Array): i32 {
     if (this.step != Step.WAITING) return this.refuse(E_STATE);
     if (frame.length != 1 + COMMIT_LEN) return this.refuse(E_MALFORMED);
-    this.session.offer(slice(frame, 1, COMMIT_LEN));
-    const reply = new Uint8Array(1 + NONCE_LEN + PUBLIC_LEN);
-    reply[0] = Msg.NONCE;
-    reply.set(this.session.nonce, 1);
-    reply.set(this.session.ownPublic, 1 + NONCE_LEN);
-    this.session.sendPlain(reply);
+    this.session.answerOffer(slice(frame, 1, COMMIT_LEN), Msg.NONCE);
     return OK;
   }
 

@@ -86,6 +86,17 @@ export class SecureSession {
     this.nonce = board.randomBytes(NONCE_LEN);
   }
 
+  /** A fresh offer answered on the link at once: `type ‖ nonce ‖ own public key`, plain
+   *  (the frame of the image's protocol that carries the offer, e.g. NONCE 0x84). */
+  answerOffer(commit: Uint8Array, type: u8): void {
+    this.offer(commit);
+    const reply = new Uint8Array(1 + NONCE_LEN + PUBLIC_LEN);
+    reply[0] = type;
+    reply.set(this.nonce, 1);
+    reply.set(this.ownPublic, 1 + NONCE_LEN);
+    this.sendPlain(reply);
+  }
+
   /** The initiator's reveal: its public key and the nonce it was given. E_AUTH for a
    *  nonce that is not the current offer's (a replay; the offer stays for the real
    *  initiator) or a key that does not match the commitment; E_INVAL for a key that is
