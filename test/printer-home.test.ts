@@ -124,7 +124,7 @@ for (const host of hosts) {
       h.typedRouterKeys.alice = ["wrong-key-123"];
       await tapToManage(alice);
       assert.deepEqual(seen.map((s) => s.split("\n")[1]), ["Wi-Fi key refused: try again from the app"], "what the printer showed when the app asked again");
-      assert.equal(h.flow.filter((l) => l.via === "WFD" && l.text.includes("0x4 ")).length, 1, "one Wi-Fi Direct handshake for both keys");
+      assert.equal(h.flow.filter((l) => l.via === "WFD" && l.text.includes(" NONCE_REQUEST ")).length, 1, "one Wi-Fi Direct handshake for both keys");
       assert.ok(h.air.isOnLan(PRINTER));
       assert.equal((await alice.manage.status(PRINTER)).registered, true);
       assertNoSecrets(h);

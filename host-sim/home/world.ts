@@ -14,7 +14,7 @@ import { startCloud, type CloudHandle, type CloudEvent } from "../cloud/index.ts
 import { HomeDevice } from "./home-device.ts";
 import { HomeRouter } from "./router.ts";
 import { Airspace, type RadioFlow, type RouterSettings } from "../radio/index.ts";
-import { HomePrinter } from "./home-printer.ts";
+import { HomePrinter, PRINTER } from "./home-printer.ts";
 import type { PrinterPhone } from "../appliances/printer/phone-actions.ts";
 import { PrinterCloudClient } from "../phone/printer-cloud-client.ts";
 import { MakerApp } from "../phone/app.ts";
@@ -22,6 +22,7 @@ import { seededRandom } from "../phone/seeded-random.ts";
 import type { HostName } from "../device/power-on.ts";
 import { provision } from "../clients/service-port.ts";
 import { appliance, type Appliance } from "../appliances/index.ts";
+import { PRINTER_FRAME_NAMES } from "../phone/printer/messages.ts";
 
 export interface HomeOptions {
   dataDir: string;
@@ -52,7 +53,8 @@ function radioLine(f: RadioFlow): { via: FlowLine["via"]; text: string } {
   if (f.kind === "station") return { via: "WLAN", text: `${f.device} joins ${f.ssid || "(leaves)"} -> ${f.result === 1 ? "joined" : f.result === 0 ? "left" : f.result === -6 ? "wrong key" : f.result === -5 ? "no such network" : f.result}` };
   if (f.kind === "group") return { via: "WFD", text: `${f.device}'s group ${f.ssid ?? "ended"}${f.ssid ? ` (${f.members} joined)` : ""}` };
   const via = f.link === "WIFI_DIRECT" ? "WFD" : f.link;
-  const what = f.link === "NFC" ? (f.bytes ? "NDEF" : "touch") : f.type === undefined ? "(empty)" : `0x${f.type.toString(16)}`;
+  const what = f.link === "NFC" ? (f.bytes ? "NDEF" : "touch") : f.type === undefined ? "(empty)"
+    : f.link === "WIFI_DIRECT" ? PRINTER_FRAME_NAMES[f.type] ?? `0x${f.type.toString(16)}` : `0x${f.type.toString(16)}`;
   return { via, text: `${f.from} -> ${f.to}  ${what} (${f.bytes} B)${f.refused ? `  REFUSED: ${f.refused}` : ""}` };
 }
 
@@ -111,7 +113,11 @@ export class Home {
     this.router.setReachable((d) => this.air.isOnLan(d));
     this.air.attach(this.heater, { wifi: HEATER_APPLIANCE.boardWifi === false ? "image" : "board" });
     this.air.onFlow((f) => { const l = radioLine(f); this.note(l.via, l.text); });
-    this.router.onFlow((e) => this.note("LAN", `${e.from} -> ${e.to}  ${e.type === undefined ? "(empty)" : LAN_NAMES[e.type] ?? "0x" + e.type.toString(16)} (${e.bytes} B)${e.refused ? "  REFUSED by the router" : ""}`));
+    this.router.onFlow((e) => {
+      // Frames name their type in the protocol of the appliance at either end.
+      const names = e.from === PRINTER || e.to === PRINTER ? PRINTER_FRAME_NAMES : LAN_NAMES;
+      this.note("LAN", `${e.from} -> ${e.to}  ${e.type === undefined ? "(empty)" : names[e.type] ?? "0x" + e.type.toString(16)} (${e.bytes} B)${e.refused ? "  REFUSED by the router" : ""}`);
+    });
     this.bridge = this.newBridge();
     this.heater.onOutput((o) => {
       if (o.t === "log") this.heaterLog.push(o.text);

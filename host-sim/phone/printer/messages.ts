@@ -12,6 +12,15 @@ export const PrinterMsg = {
   ERROR: 0xff,
 } as const;
 
+/** Each frame type's name, for the home's message flow (sealed ones say so: their bytes are not shown). */
+export const PRINTER_FRAME_NAMES: Readonly<Record<number, string>> = {
+  0x01: "HELLO", 0x04: "NONCE_REQUEST", 0x84: "NONCE",
+  0x10: "ROUTER (sealed)", 0x11: "PT_REQUEST (sealed)", 0x12: "PT_DELETE (sealed)", 0x13: "REGISTER (sealed)",
+  0x14: "STATUS (sealed)", 0x15: "SVWT_GET (sealed)", 0x16: "CHARGE (sealed)", 0x17: "PRINT (sealed)",
+  0x81: "HELLO_REPLY (sealed)", 0x82: "REPLY (sealed)", 0x90: "ROUTER_RESULT (sealed)", 0x91: "PT (sealed)",
+  0x94: "STATUS_REPLY (sealed)", 0x95: "SVWT (sealed)", 0x96: "CHARGE_ACK (sealed)", 0x97: "PRINTED (sealed)", 0xff: "ERROR",
+};
+
 /** BLE frames (PROTOCOL.md §1): the phone asks for the handover, the printer answers it. */
 export const BleMsg = { READ_HANDOVER: 0x01, HANDOVER: 0x81, ERROR: 0xff } as const;
 
