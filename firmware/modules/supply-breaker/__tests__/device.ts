@@ -39,9 +39,9 @@ export class Meter {
     this.opened = this.breaker.open();
   }
 
-  /** A power cycle: the pin drops to its power-on level (here the opposite of what the
-   *  stored state wants, so that only open() can set it right), the store mounts what
-   *  the flash holds and the breaker reads it. */
+  /** A power cycle: the pin comes up at `powerOnPin` (by default the opposite of its
+   *  level now), the store mounts what the flash holds and the breaker reads it, which
+   *  must set the pin to what is stored. */
   reboot(powerOnPin: i32 = -1): void {
     gpioWrite(Pin.BREAKER, powerOnPin >= 0 ? powerOnPin : 1 - gpioRead(Pin.BREAKER));
     this.store = mountStore();
