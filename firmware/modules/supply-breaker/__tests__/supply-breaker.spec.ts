@@ -7,6 +7,8 @@ import { OK, E_INVAL, E_MALFORMED, E_STATE, E_TAMPER } from "../../../core/error
 import { getU32LE } from "../../../core/codecs/bytes";
 import { Meter, T0, doctorRecord, freshMeter, lastInFlash } from "./device";
 
+@external("testing", "flash_cut") declare function flash_cut(at: i32, keep: i32): void;
+
 const DISCONNECTED = BreakerState.DISCONNECTED;
 const CONNECTED = BreakerState.CONNECTED;
 const READY = BreakerState.READY_FOR_RECONNECTION;
@@ -170,6 +172,37 @@ describe("supply breaker: a security error", () => {
     newest(m, 2, CONNECTED, DISCONNECTED, BreakerReason.SECURITY, -1);
     m.reboot();
     newest(m, 2, CONNECTED, DISCONNECTED, BreakerReason.SECURITY, -1);
+  });
+});
+
+describe("supply breaker: a write that fails", () => {
+  it("closing: nothing changes, the supply stays off", () => {
+    const m = trippedMeter();
+    expect(m.breaker.confirmed()).toBe(Breaker.DONE);
+    flash_cut(1, 0);   // the flash takes nothing from now on
+    expect(m.breaker.press()).toBeLessThan(0);
+    expect(m.breaker.state).toBe(READY);
+    expect(m.pin()).toBe(0);
+    expect(m.breaker.log.count).toBe(3);
+    flash_cut(0, 0);
+    expect(m.breaker.press()).toBe(Breaker.DONE);
+    expect(m.pin()).toBe(1);
+  });
+
+  it("opening: the supply goes off anyway; the next boot follows what is stored", () => {
+    const m = connectedMeter();
+    flash_cut(1, 0);
+    expect(m.breaker.securityError()).toBeLessThan(0);
+    expect(m.breaker.state).toBe(DISCONNECTED);
+    expect(m.breaker.reason).toBe(BreakerReason.SECURITY);
+    expect(m.pin()).toBe(0);
+    expect(m.breaker.log.count).toBe(1);
+    // Still open in RAM: a confirmation now needs the press, as after any security error.
+    expect(m.breaker.press()).toBe(E_STATE);
+    flash_cut(0, 0);
+    m.reboot();
+    expect(m.breaker.state).toBe(CONNECTED);
+    expect(m.pin()).toBe(1);
   });
 });
 
