@@ -132,7 +132,7 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 
 /** The firmware's codec alone, compiled with the images' options; roundTrip decodes and
  *  writes again what it accepted. */
-async function firmwareCodec(): Promise<(b: Uint8Array) => number | Uint8Array> {
+async function firmwareCodec(): Promise<{ roundTrip: (b: Uint8Array) => number | Uint8Array; answer: (b: Uint8Array) => Uint8Array }> {
   const asc = (await import("assemblyscript/asc")).default;
   let wasm: Uint8Array | undefined;
   const out: string[] = [];
@@ -146,15 +146,16 @@ async function firmwareCodec(): Promise<(b: Uint8Array) => number | Uint8Array> 
   assert.ifError(error ? new Error(`${error.message}\n${out.join("")}`) : null);
   const board = { panic: () => { throw new Error("firmware panic"); } };
   const x = new WebAssembly.Instance(new WebAssembly.Module(wasm!), { board }).exports as {
-    memory: WebAssembly.Memory; ioBuffer(): number; ioSize(): number; roundTrip(n: number): number; __collect(): void };
-  return (b) => {
+    memory: WebAssembly.Memory; ioBuffer(): number; ioSize(): number; roundTrip(n: number): number; answer(n: number): number; __collect(): void };
+  const call = (f: (n: number) => number, b: Uint8Array) => {
     assert.ok(b.length <= x.ioSize());
     new Uint8Array(x.memory.buffer, x.ioBuffer(), b.length).set(b);
-    const n = x.roundTrip(b.length);
+    const n = f(b.length);
     const r = n < 0 ? n : new Uint8Array(x.memory.buffer, x.ioBuffer(), n).slice();
-    x.__collect();
+    x.__collect();                                         // as an image's settle() would
     return r;
   };
+  return { roundTrip: (b) => call(x.roundTrip, b), answer: (b) => call(x.answer, b) as Uint8Array };
 }
 
 function hemsRoundTrip(b: Uint8Array): number | Uint8Array {
@@ -184,7 +185,7 @@ function* damaged(seed: Uint8Array, rnd: ReturnType<typeof seededRandom>, random
 }
 
 test("the firmware and the HEMS side answer every damaged datagram alike", async (t) => {
-  const firmware = await firmwareCodec();
+  const firmware = (await firmwareCodec()).roundTrip;
   const history = cat(hex("1081 0003 028801 05FF01 72 02 E2C2 0001"), new Uint8Array(192).fill(0x11), hex("E70400000064"));
   const seeds = [GET_E7, GET_RES_E7_500, GET_SNA_E7, STARTUP_INF, GET_RES_EA, history,
     hex("1081 0002 05FF01 028801 61 02 E50107 810108"), hex("1081 0002 028801 05FF01 51 02 E500 E70400000000"),
@@ -201,4 +202,53 @@ test("the firmware and the HEMS side answer every damaged datagram alike", async
   }
   assert.ok(accepted > seeds.length && accepted < inputs, `${accepted} of ${inputs} accepted`);
   t.diagnostic(`${inputs} datagrams, ${accepted} accepted by both`);
+});
+
+/** What the HEMS expects of the meter's answer to a request it could decode. */
+function expectAnswer(req: Frame, got: Uint8Array, label: string): void {
+  const ours = [Eoj.SMART_METER, Eoj.SMART_METER & 0xffff00, Eoj.NODE_PROFILE, Eoj.NODE_PROFILE & 0xffff00].includes(req.deoj);
+  const served = [Esv.GET, Esv.INF_REQ, Esv.SETC, Esv.SETI].includes(req.esv as 0x60);
+  if (!ours || !served) { assert.equal(got.length, 0, label); return; }
+  if (got.length === 0) { assert.equal(req.esv, Esv.SETI, label); return; }  // an accepted SetI
+  const a = value(decodeFrame(got));
+  assert.equal(a.tid, req.tid, label);
+  assert.equal(a.seoj, req.deoj | 1, label);
+  assert.equal(a.deoj, req.seoj, label);
+  assert.deepEqual(a.properties.map((p) => p.epc), req.properties.map((p) => p.epc), label);
+  const ok = { [Esv.GET]: Esv.GET_RES, [Esv.INF_REQ]: Esv.INF, [Esv.SETC]: Esv.SET_RES, [Esv.SETI]: -1 }[req.esv]!;
+  const sna = { [Esv.GET]: Esv.GET_SNA, [Esv.INF_REQ]: Esv.INF_SNA, [Esv.SETC]: Esv.SETC_SNA, [Esv.SETI]: Esv.SETI_SNA }[req.esv]!;
+  assert.ok(a.esv === ok || a.esv === sna, label);
+  const get = req.esv === Esv.GET || req.esv === Esv.INF_REQ;
+  const failed = a.properties.some((p, k) => get ? p.edt.length === 0 : p.edt.length > 0 || req.properties[k].edt.length === 0);
+  assert.equal(a.esv === sna, failed, label);
+  for (const [k, p] of a.properties.entries()) {
+    if (!get || p.edt.length === 0 || a.seoj !== Eoj.SMART_METER) continue;
+    if (p.epc === 0xe7) assert.equal(decodePower(p.edt), 500, label);
+    if (p.epc === 0xe0) assert.equal(decodeEnergy(p.edt), 4660, label);
+    if (p.epc === 0xea) assert.deepEqual(decodeFixedTime(p.edt), { year: 2024, month: 1, day: 15, hour: 10, minute: 30, second: 0, energy: 4660 }, label);
+    if (p.epc === 0xe2) assert.equal(decodeHistory(p.edt)!.slots[47], 47, label);
+    if (p.epc === 0x9f) assert.equal(decodePropertyMap(p.edt)!.length, 16, label);
+    assert.equal(req.properties[k].edt.length, 0, label);
+  }
+}
+
+test("the HEMS side reads the meter's answer to every damaged request, and no answer comes to what it refuses", async () => {
+  const { answer } = await firmwareCodec();
+  const seeds = [GET_E7, value(getRequest(7, Eoj.SMART_METER, [0x80, 0x81, 0x82, 0x88, 0x8a, 0x9d, 0x9e, 0x9f, 0xd3, 0xd7, 0xe0, 0xe1, 0xe2, 0xe5, 0xe7, 0xea])),
+    value(getRequest(8, Eoj.NODE_PROFILE, [0x80, 0x82, 0x83, 0x8a, 0x9f, 0xd3, 0xd4, 0xd6, 0xd7])),
+    hex("1081 0004 05FF01 028801 61 02 E50107 810108"), hex("1081 0005 05FF01 0EF001 63 01 D500")];
+  const rnd = seededRandom("echonet answers");
+  let answered = 0, inputs = 0;
+  for (const seed of seeds) {
+    for (const b of damaged(seed, rnd, 200)) {
+      inputs++;
+      const got = answer(b);
+      const req = decodeFrame(b);
+      const label = `input ${Buffer.from(b).toString("hex")}`;
+      if (!req.ok) { assert.equal(got.length, 0, label); continue; }
+      if (got.length > 0) answered++;
+      expectAnswer(req.value, got, label);
+    }
+  }
+  assert.ok(answered > seeds.length && answered < inputs, `${answered} of ${inputs} answered`);
 });

@@ -102,6 +102,7 @@ describe("the node's answers", () => {
     for (let k = 0; k < MAX_PROPERTIES; k++) parts.push(hex("E200"));
     const n = node(new TestMeter());
     const got = answerBytes(n, cat(parts));
+    expect(got.length).toBe(12 + 4 * 196 + 28 * 2);            // 852: within MAX_FRAME
     expect(got.length <= MAX_FRAME).toBe(true);
     const f = new Frame();
     expect(decodeFrame(got, got.length, f)).toBe(OK);
