@@ -232,7 +232,7 @@ function expectAnswer(req: Frame, got: Uint8Array, label: string): void {
   }
 }
 
-test("the HEMS side reads the meter's answer to every damaged request, and no answer comes to what it refuses", async () => {
+test("the HEMS side reads the meter's answer to every damaged request, and no answer comes to what it refuses", async (t) => {
   const { answer } = await firmwareCodec();
   const seeds = [GET_E7, value(getRequest(7, Eoj.SMART_METER, [0x80, 0x81, 0x82, 0x88, 0x8a, 0x9d, 0x9e, 0x9f, 0xd3, 0xd7, 0xe0, 0xe1, 0xe2, 0xe5, 0xe7, 0xea])),
     value(getRequest(8, Eoj.NODE_PROFILE, [0x80, 0x82, 0x83, 0x8a, 0x9f, 0xd3, 0xd4, 0xd6, 0xd7])),
@@ -251,4 +251,5 @@ test("the HEMS side reads the meter's answer to every damaged request, and no an
     }
   }
   assert.ok(answered > seeds.length && answered < inputs, `${answered} of ${inputs} answered`);
+  t.diagnostic(`${inputs} requests, ${answered} answered`);
 });
