@@ -40,6 +40,8 @@ export class ContractTable extends DeadlineOwner {
   lastId: u32 = 0;
   /** The id of the pending change the last change() superseded, else 0. */
   lastSuperseded: u32 = 0;
+  /** How many pending changes the last mismatched confirm() dropped. */
+  lastDropped: i32 = 0;
 
   private registered: i32 = OK;
   private table: Table = new Table();
@@ -201,9 +203,12 @@ export class ContractTable extends DeadlineOwner {
    *  a switch or a transmission. `code` is the company the image verified (its TLS
    *  session's certificate, never a payload field); `types` the data types it claims.
    *  MATCH when the table holds exactly that company data, in effect or in a pending
-   *  change; MISMATCH otherwise (an unknown company, other types): a security error,
-   *  reported through onSecurityError. Nothing in the table changes either way. */
+   *  change. Otherwise MISMATCH, a security error reported through onSecurityError, and
+   *  nothing is switched: the pending changes to that company (whose data it did not
+   *  confirm) are dropped (lastDropped counts them), the company in effect stays. A store
+   *  error while dropping them is returned instead (the error was still reported). */
   confirm(code: u32, types: u32): i32 {
+    this.lastDropped = 0;
     let role = Role.NONE;
     if (this.failure == OK && code != NO_COMPANY) {
       for (let r: u8 = 0; r < <u8>ROLES; r++) {
@@ -219,7 +224,7 @@ export class ContractTable extends DeadlineOwner {
       }
     }
     this.events.onSecurityError(role, code);
-    return Confirm.MISMATCH;
+    return this.dropChangesTo(code);
   }
 
   // ------------------------------------------------------------------ deadline
@@ -249,6 +254,27 @@ export class ContractTable extends DeadlineOwner {
     this.reportDue(due);
     this.adopt();
     return OK;
+  }
+
+  /** After a mismatched confirmation: drops the pending changes to `code` (none due yet).
+   *  MISMATCH, or a store error. */
+  private dropChangesTo(code: u32): i32 {
+    if (this.failure != OK || code == NO_COMPANY) return Confirm.MISMATCH;
+    const wall = this.clock.wallMs();
+    const next = this.next;
+    next.copyFrom(this.table);
+    const due = next.applyDue(wall);
+    let dropped = 0;
+    for (let i = next.count - 1; i >= 0; i--) {
+      if (next.changeCodes[i] == code) { next.removeAt(i); dropped++; }
+    }
+    if (dropped == 0) return Confirm.MISMATCH;
+    const rc = this.commit();
+    if (rc != OK) return rc;
+    this.reportDue(due);
+    this.adopt();
+    this.lastDropped = dropped;
+    return Confirm.MISMATCH;
   }
 
   /** Tells the image of the first `n` pending changes of the table in RAM (about to be
