@@ -123,6 +123,12 @@ export class ContractTable extends DeadlineOwner {
     return v.length;
   }
 
+  /** Counts every update since manufacture: the image reports the table (code and types
+   *  per role, pending changes) with it at every boot, connect and event, and the cloud
+   *  keeps the report with the highest version (an event a power cut swallowed is so
+   *  still reported). */
+  get version(): u32 { return this.table.version; }
+
   // ------------------------------------------------------------------ changing
 
   /** Sets the meter code (1..METER_CODE_MAX bytes), once, at manufacture: OK (also when
@@ -291,8 +297,9 @@ export class ContractTable extends DeadlineOwner {
     }
   }
 
-  /** Both records of `next` in one transaction. */
+  /** Both records of `next` in one transaction, as the table's next version. */
   private commit(): i32 {
+    this.next.version = this.table.version + 1;
     const t = this.store.begin();
     const a = this.next.encodeActive(this.activeBuf);
     const p = this.next.encodePending(this.pendingBuf);

@@ -9,7 +9,7 @@ export const KEYS: KeyRange[] = [new KeyRange("contract-table", 0x0720, 0x073f, 
 export namespace ContractRecord {
   /** PROTECTED BYTES: the meter code, 1..METER_CODE_MAX bytes, written once. */
   export const METER_CODE: u32 = 0x0720;
-  /** PROTECTED BYTES: the companies in effect (format u8 = 1 | per role: code u32 | types u32). */
+  /** PROTECTED BYTES: the companies in effect (format u8 = 1 | version u32 | per role: code u32 | types u32). */
   export const ACTIVE: u32 = 0x0721;
   /** PROTECTED BYTES: the pending changes (format u8 = 1 | next id u32 | count u8 | count × change). */
   export const PENDING: u32 = 0x0722;
@@ -49,7 +49,7 @@ export const MAX_PENDING: i32 = 16;
 export const METER_CODE_MAX: i32 = 32;
 
 export const RECORD_FORMAT: u8 = 1;
-export const ACTIVE_BYTES: i32 = 1 + ROLES * 8;
+export const ACTIVE_BYTES: i32 = 1 + 4 + ROLES * 8;
 export const PENDING_HEADER: i32 = 1 + 4 + 1;
 /** id u32 | role u8 | switching UTC ms i64 | code u32 | types u32 */
 export const CHANGE_BYTES: i32 = 4 + 1 + 8 + 4 + 4;

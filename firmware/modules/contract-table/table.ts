@@ -10,6 +10,9 @@ export class Table {
   // The company in effect, per role.
   readonly codes: Uint32Array = new Uint32Array(ROLES);
   readonly types: Uint32Array = new Uint32Array(ROLES);
+  /** Counts every update since manufacture (KEPT): the image reports the table with it,
+   *  and the cloud keeps the report with the highest version. */
+  version: u32 = 0;
   /** The id the next stored change gets (ids are never reused). */
   nextId: u32 = 1;
   count: i32 = 0;
@@ -22,12 +25,14 @@ export class Table {
 
   clear(): void {
     for (let r = 0; r < ROLES; r++) { this.codes[r] = NO_COMPANY; this.types[r] = 0; }
+    this.version = 0;
     this.nextId = 1;
     this.count = 0;
   }
 
   copyFrom(o: Table): void {
     for (let r = 0; r < ROLES; r++) { this.codes[r] = o.codes[r]; this.types[r] = o.types[r]; }
+    this.version = o.version;
     this.nextId = o.nextId;
     this.count = o.count;
     for (let i = 0; i < o.count; i++) this.copyChange(i, o, i);
@@ -95,9 +100,10 @@ export class Table {
 
   encodeActive(out: Uint8Array): i32 {
     out[0] = RECORD_FORMAT;
+    putU32LE(out, 1, this.version);
     for (let r = 0; r < ROLES; r++) {
-      putU32LE(out, 1 + 8 * r, this.codes[r]);
-      putU32LE(out, 5 + 8 * r, this.types[r]);
+      putU32LE(out, 5 + 8 * r, this.codes[r]);
+      putU32LE(out, 9 + 8 * r, this.types[r]);
     }
     return ACTIVE_BYTES;
   }
@@ -124,8 +130,9 @@ export class Table {
     if (pending.length < PENDING_HEADER || pending[0] != RECORD_FORMAT) return false;
     const n = <i32>pending[5];
     if (n > MAX_PENDING || pending.length != PENDING_HEADER + n * CHANGE_BYTES) return false;
+    this.version = getU32LE(active, 1);
     for (let r = 0; r < ROLES; r++) {
-      const code = getU32LE(active, 1 + 8 * r), types = getU32LE(active, 5 + 8 * r);
+      const code = getU32LE(active, 5 + 8 * r), types = getU32LE(active, 9 + 8 * r);
       if (!validCompany(code, types)) { this.clear(); return false; }
       this.codes[r] = code;
       this.types[r] = types;

@@ -36,6 +36,7 @@ describe("contract table: records", () => {
     expect(m.table.change(Role.CONTRACT, IMMEDIATE, POWER_A, METERING)).toBe(Change.APPLIED);
     expect(m.table.change(Role.CONTRACT, T0 + HOUR, POWER_B, METERING)).toBe(Change.SCHEDULED);
     const before = m.stored();
+    expect(m.table.version).toBe(2);   // one per update
     expect(m.store.initialize()).toBe(OK);
     m = m.reboot(MINUTE);
     expect(m.store.factoryReset()).toBe(OK);
@@ -43,6 +44,7 @@ describe("contract table: records", () => {
     expect(m.stored()).toBe(before);
     expect(m.table.code(Role.CONTRACT)).toBe(POWER_A);
     expect(m.table.pendingCount()).toBe(1);
+    expect(m.table.version).toBe(2);
     expect(m.table.meterCode(new Uint8Array(8))).toBe(3);
   });
 
@@ -50,15 +52,16 @@ describe("contract table: records", () => {
     let m = freshMeter();
     expect(m.table.change(Role.CONTRACT, IMMEDIATE, POWER_A, METERING)).toBe(Change.APPLIED);
     expect(m.table.change(Role.PROVISION, IMMEDIATE, DATA_C, DataType.ENERGY)).toBe(Change.APPLIED);
-    // The ACTIVE record's value: format 1 | A | scope | C | scope. Redirect the contract to B.
-    const v = new Uint8Array(9);
-    v[0] = 1;
-    putU32LE(v, 1, POWER_A);
-    putU32LE(v, 5, METERING);
+    // The ACTIVE record's value: format 1 | version | A | scope | C | scope. Redirect the
+    // contract to B.
+    const v = new Uint8Array(8);
+    putU32LE(v, 0, POWER_A);
+    putU32LE(v, 4, METERING);
     const at = findLast(v);
     expect(at >= 0).toBe(true);
-    doctorRecord(at - 2, 2 + 1, <u8>(POWER_B & 0xff));   // type | attributes | value | tag
-    doctorRecord(at - 2, 2 + 2, <u8>(POWER_B >> 8));
+    const data = at - 5 - 2;                             // type | attributes | value | tag
+    doctorRecord(data, 2 + 5, <u8>(POWER_B & 0xff));
+    doctorRecord(data, 2 + 6, <u8>(POWER_B >> 8));
     m = m.reboot(MINUTE);
     expect(m.booted).toBe(E_TAMPER);
     expect(m.store.tamperedId).toBe(ContractRecord.ACTIVE);
