@@ -11,6 +11,8 @@ import { restoreFlash, snapshotFlash } from "./flash";
 @external("testing", "flash_cut") declare function flash_cut(at: i32, keep: i32): void;
 
 const KEEPS: i32[] = [0, 3, 1 << 20];
+/** Immediate changes made to move the store's write position across pages. */
+const FILL: i32 = 700;
 const METERING: u32 = DataType.TIME | DataType.POWER | DataType.ENERGY;
 /** The pending switch of every set-up: A → B at T. */
 const T: i64 = T0 + HOUR;
@@ -23,6 +25,8 @@ class Tally {
   retried: i32 = 0;     // updates tried again after the reboot (the old table was there)
   switched: i32 = 0;    // onSwitched calls for the change, before the cut and after it
   unheard: i32 = 0;     // switches durable at the cut whose event the cut swallowed
+  resumed: i32 = 0;     // reboots that finished a page collection the cut interrupted
+  reopened: i32 = 0;    // reboots that erased a page whose erase or opening was cut
   report(what: string): string {
     return what + ": " + this.ops.toString() + " flash operations; " + this.cuts.toString() + " cuts, "
       + this.atCut.toString() + " new at the cut, " + this.retried.toString() + " old, then " + (this.switched > 0 ? "switched at boot" : "done by a retry")
@@ -33,6 +37,8 @@ class Tally {
 /** A meter contracted with A and C, a switch to B pending at T; the wall at T − 10 min. */
 function setUp(): Meter {
   const m = freshMeter();
+  // Written once and live for ever: a page collection has to carry it on.
+  expect(m.table.setMeterCode(Uint8Array.wrap(String.UTF8.encode("0300111234567890123456")))).toBe(OK);
   expect(m.table.change(Role.CONTRACT, IMMEDIATE, POWER_A, METERING)).toBe(Change.APPLIED);
   expect(m.table.change(Role.PROVISION, IMMEDIATE, DATA_C, DataType.ENERGY)).toBe(Change.APPLIED);
   expect(m.table.change(Role.CONTRACT, T, POWER_B, METERING)).toBe(Change.SCHEDULED);
@@ -79,7 +85,9 @@ function sweep(flash: Uint8Array, wall: i64, offMs: i64, update: (m: Meter) => v
       t.cuts++;
       const before = m.events.switched;
       // The table as the next mount finds it, before the table's own boot acts on it.
-      const seen = bootAtNoTable(wall + offMs);
+      const seen = storedRecords();
+      if (lastMountResumed) t.resumed++;
+      if (lastMountErased) t.reopened++;
       expect(seen == old || seen == updated).toBe(true);
       if (seen == updated) t.atCut++;
       const after = m.reboot(offMs);
@@ -107,31 +115,34 @@ function sweep(flash: Uint8Array, wall: i64, offMs: i64, update: (m: Meter) => v
   return t;
 }
 
-/** Mounts the store as a boot would (its repairs included) and reads the table's records. */
-function bootAtNoTable(wall: i64): string {
-  const c = new TestClock();
-  c.wall = wall;
-  // A meter whose table has nothing due: the wall is before T in every sweep but the
-  // switch's, whose records are read before that boot could apply anything.
-  const m = new MountOnly(c);
-  return m.stored;
-}
-
-class MountOnly {
-  stored: string;
-  constructor(c: TestClock) {
-    this.stored = storedRecords();
-  }
+/** A boot that a power cut ends (flash_cut armed): what it managed to write stays for
+ *  the next boot; its results do not matter. */
+function bootCut(c: TestClock): void {
+  const store = new CredentialStore(new RecordStore(), keyspace());
+  if (store.open() != OK) return;
+  const scheduler = new Scheduler(0, store, c);
+  const table = new ContractTable(store, scheduler, new ContractEvents(), c);
+  scheduler.boot();
+  table.boot();
 }
 
 import { CredentialStore, ValueType } from "../../credential-store/index";
 import { RecordStore } from "../../../storage/record-store";
-import { ContractRecord } from "../index";
+import { ContractEvents, ContractRecord, ContractTable } from "../index";
+import { Scheduler } from "../../scheduler/index";
 import { keyspace } from "./rig";
 
+// What the last storedRecords() mount repaired.
+let lastMountResumed = false;
+let lastMountErased = false;
+
+/** Mounts the store as the next boot would (its repairs included) and reads the table's
+ *  records, before the table's own boot could act on them. */
 function storedRecords(): string {
   const store = new CredentialStore(new RecordStore(), keyspace());
   expect(store.open()).toBe(OK);
+  lastMountResumed = store.records.report.resumedCollection;
+  lastMountErased = store.records.report.erasedPages > 0;
   return hex(store.getTyped(ContractRecord.ACTIVE, ValueType.BYTES)) + "/" + hex(store.getTyped(ContractRecord.PENDING, ValueType.BYTES));
 }
 
@@ -173,4 +184,78 @@ describe("contract table: power cut at every flash write", () => {
     const t = sweep(snapshotFlash(), T - SECOND, 2 * MINUTE, switchAtT, true);
     log<string>(t.report("switch at T"));
   });
+
+  it("a scheduled change stays old-or-new where its transaction opens a page or collects one", () => {
+    // Immediate scope changes move the store's write position on; wherever storing the
+    // change would make a number of flash operations not seen yet (a page opened, the
+    // ring's oldest page collected into the free one), every operation of it is cut.
+    let m = setUp();
+    const seen = new Set<i32>();
+    let positions = 0, cuts = 0, most = 0, retried = 0, atCut = 0, resumed = 0, reopened = 0;
+    for (let fill = 0; fill < FILL; fill++) {
+      const flash = snapshotFlash();
+      const probe = new Tally();
+      tableAfter(flash, T - 10 * MINUTE, schedule, probe);
+      if (!seen.has(probe.ops)) {
+        seen.add(probe.ops);
+        const t = sweep(flash, T - 10 * MINUTE, MINUTE, schedule, false);
+        positions++;
+        cuts += t.cuts;
+        retried += t.retried;
+        atCut += t.atCut;
+        resumed += t.resumed;
+        reopened += t.reopened;
+        if (t.ops > most) most = t.ops;
+      }
+      m = bootAt(flash, T - 10 * MINUTE);
+      expect(m.table.change(Role.PROVISION, IMMEDIATE, DATA_C, fill % 2 == 0 ? DataType.TIME : DataType.ENERGY)).toBe(Change.APPLIED);
+    }
+    log<string>("schedule across pages: " + positions.toString() + " positions (up to " + most.toString() + " flash operations), "
+      + cuts.toString() + " cuts (" + resumed.toString() + " in a collection, " + reopened.toString() + " in a page's erase or opening), " + atCut.toString() + " new at the cut, " + retried.toString() + " old, then done by a retry");
+    expect(resumed).toBeGreaterThan(0);    // some cut fell inside a collection
+    expect(reopened).toBeGreaterThan(0);   // and some inside a page's erase or opening
+  });
+
+  it("the switch stays once when power is cut again while the next boot repairs or applies it", () => {
+    const m = setUp();
+    m.runToWall(T - SECOND);
+    const flash = snapshotFlash();
+    const probe = new Tally();
+    const updated = tableAfter(flash, T - SECOND, switchAtT, probe);
+    const old = bootAt(flash, T - SECOND).stored();
+    let doubles = 0, bootsWriting = 0, appliedByThird = 0;
+    for (let at = 1; at <= probe.ops; at++) {
+      const first = bootAt(flash, T - SECOND);
+      flash_cut(at, 0);
+      switchAtT(first);
+      flash_cut(0, 0);
+      const torn = snapshotFlash();
+      // What the next boot writes: the mount's repairs, and the switch if it was not durable.
+      const before = flash_ops();
+      bootAt(torn, T + MINUTE);
+      const n = flash_ops() - before;
+      if (n > 0) bootsWriting++;
+      for (let j = 1; j <= n; j++) {
+        restoreFlash(torn);
+        const c = new TestClock();
+        c.wall = T + MINUTE;
+        flash_cut(j, 0);
+        bootCut(c);
+        flash_cut(0, 0);
+        doubles++;
+        const seenNow = storedRecords();
+        expect(seenNow == old || seenNow == updated).toBe(true);
+        const third = new Meter(c);
+        expect(third.booted).toBe(OK);
+        expect(third.table.code(Role.CONTRACT)).toBe(POWER_B);
+        expect(third.events.switched).toBe(seenNow == old ? 1 : 0);
+        if (seenNow == old) appliedByThird++;
+        expect(third.stored()).toBe(updated);
+      }
+    }
+    expect(bootsWriting).toBeGreaterThan(0);
+    log<string>("switch, cut again during the next boot: " + probe.ops.toString() + " first cuts, " + bootsWriting.toString() + " boots that write, "
+      + doubles.toString() + " double cuts; the switch applied once in each (" + appliedByThird.toString() + " by the boot after the second cut)");
+  });
 });
+
