@@ -107,12 +107,12 @@ export class ContractTable extends DeadlineOwner {
     for (let i = 0; i < this.table.count; i++) if (wall < 0 || this.table.at[i] > wall) n++;
     return n;
   }
-  /** The i-th pending change (0 ≤ i < pendingCount()): its id, role, time, code, types. */
-  pendingId(i: i32): u32 { return this.table.ids[this.skipDue() + i]; }
-  pendingRole(i: i32): u8 { return this.table.roles[this.skipDue() + i]; }
-  pendingAt(i: i32): i64 { return this.table.at[this.skipDue() + i]; }
-  pendingCode(i: i32): u32 { return this.table.changeCodes[this.skipDue() + i]; }
-  pendingTypes(i: i32): u32 { return this.table.changeTypes[this.skipDue() + i]; }
+  /** The i-th pending change (0 ≤ i < pendingCount(); 0 outside): its id, role, time, code, types. */
+  pendingId(i: i32): u32 { const j = this.pendingIndex(i); return j < 0 ? 0 : this.table.ids[j]; }
+  pendingRole(i: i32): u8 { const j = this.pendingIndex(i); return j < 0 ? 0 : this.table.roles[j]; }
+  pendingAt(i: i32): i64 { const j = this.pendingIndex(i); return j < 0 ? 0 : this.table.at[j]; }
+  pendingCode(i: i32): u32 { const j = this.pendingIndex(i); return j < 0 ? 0 : this.table.changeCodes[j]; }
+  pendingTypes(i: i32): u32 { const j = this.pendingIndex(i); return j < 0 ? 0 : this.table.changeTypes[j]; }
 
   /** The meter code into `out`: its length, E_NOTFOUND before it was set, E_RANGE. */
   meterCode(out: Uint8Array): i32 {
@@ -326,13 +326,12 @@ export class ContractTable extends DeadlineOwner {
     this.scheduler.atUtc(ContractDeadline.SWITCH, this.table.at[0], 0, Durability.VOLATILE);
   }
 
-  /** Index of the first change not yet due (what is listed as pending). */
-  private skipDue(): i32 {
-    const wall = this.clock.wallMs();
-    let i = 0;
-    if (wall < 0) return 0;
-    while (i < this.table.count && this.table.at[i] <= wall) i++;
-    return i;
+  /** Where the i-th change not yet due is in the table, or -1. */
+  private pendingIndex(i: i32): i32 {
+    const t = this.table, wall = this.clock.wallMs();
+    let first = 0;
+    if (wall >= 0) while (first < t.count && t.at[first] <= wall) first++;
+    return i < 0 || first + i >= t.count ? -1 : first + i;
   }
 
   // OK with the stored table in RAM (or none stored: no companies, nothing pending), else

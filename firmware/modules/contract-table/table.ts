@@ -138,6 +138,7 @@ export class Table {
       this.types[r] = types;
     }
     this.nextId = getU32LE(pending, 1);
+    if (this.nextId == 0) { this.clear(); return false; }
     for (let i = 0; i < n; i++) {
       const p = PENDING_HEADER + i * CHANGE_BYTES;
       const id = getU32LE(pending, p), role = pending[p + 4], at = getI64LE(pending, p + 5);

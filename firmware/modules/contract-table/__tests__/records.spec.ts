@@ -4,6 +4,7 @@ import { E_INVAL, E_MALFORMED, E_NOTFOUND, E_RANGE, E_STATE, E_TAMPER, OK } from
 import { flashRead } from "../../../board/index";
 import { getU16LE, putU32LE } from "../../../core/codecs/bytes";
 import { crc32 } from "../../../core/crc32";
+import { Attr, ValueType } from "../../credential-store/index";
 import { Change, ContractRecord, DataType, IMMEDIATE, METER_CODE_MAX, Role } from "../index";
 import { DATA_C, HOUR, MINUTE, POWER_A, POWER_B, T0, freshMeter } from "./rig";
 import { snapshotFlash } from "./flash";
@@ -80,6 +81,31 @@ describe("contract table: records", () => {
     expect(m.table.mayReceive(POWER_A, DataType.TIME)).toBe(false);
     expect(m.table.change(Role.CONTRACT, IMMEDIATE, POWER_A, METERING)).toBe(E_MALFORMED);
   });
+
+  it("refuses a pending record whose changes are out of time order (E_MALFORMED)", () => {
+    let m = freshMeter();
+    expect(m.table.change(Role.CONTRACT, IMMEDIATE, POWER_A, METERING)).toBe(Change.APPLIED);
+    // A well-tagged record the table did not write: two changes, the later one first.
+    const p = new Uint8Array(6 + 2 * 21);
+    p[0] = 1;
+    putU32LE(p, 1, 3);
+    p[5] = 2;
+    putChange(p, 0, 1, T0 + 2 * HOUR, POWER_B);
+    putChange(p, 1, 2, T0 + HOUR, POWER_A);
+    expect(m.store.put(ContractRecord.PENDING, ValueType.BYTES, Attr.PROTECTED, p)).toBe(OK);
+    m = m.reboot(MINUTE);
+    expect(m.booted).toBe(E_MALFORMED);
+    expect(m.table.pendingCount()).toBe(0);
+    expect(m.table.pendingId(0)).toBe(0);
+    // In order, the same record is read.
+    putChange(p, 0, 2, T0 + HOUR, POWER_A);
+    putChange(p, 1, 1, T0 + 2 * HOUR, POWER_B);
+    expect(m.store.put(ContractRecord.PENDING, ValueType.BYTES, Attr.PROTECTED, p)).toBe(OK);
+    m = m.reboot(MINUTE);
+    expect(m.booted).toBe(OK);
+    expect(m.table.pendingCount()).toBe(2);
+    expect(m.table.pendingCode(1)).toBe(POWER_B);
+  });
 });
 
 /** Where `needle` last occurs in the flash (the newest copy of a record), or -1. */
@@ -105,4 +131,14 @@ function doctorRecord(data: i32, at: i32, v: u8): void {
   putU32LE(h, 16, crc32(d, 0, len));
   expect(flash_poke(data, d.dataStart, len)).toBe(OK);
   expect(flash_poke(data - 20 + 16, h.dataStart + 16, 4)).toBe(OK);
+}
+
+function putChange(p: Uint8Array, i: i32, id: u32, at: i64, code: u32): void {
+  const o = 6 + i * 21;
+  putU32LE(p, o, id);
+  p[o + 4] = Role.CONTRACT;
+  putU32LE(p, o + 5, <u32>at);
+  putU32LE(p, o + 9, <u32>(at >>> 32));
+  putU32LE(p, o + 13, code);
+  putU32LE(p, o + 17, METERING);
 }
