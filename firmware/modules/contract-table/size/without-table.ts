@@ -1,5 +1,5 @@
-// A probe entry for size/measure.ts: the same entry with the store and scheduler only: two PROTECTED records written in one
-// transaction and read back, and a volatile UTC deadline, as the table does.
+// A probe entry for size/measure.ts: the same calls with the store and the scheduler only
+// (two PROTECTED records written in one transaction and read back, a volatile UTC deadline).
 import "../../../board/abort"; // the compiler's abort lands in boardAbort (asconfig "use")
 export { fw_abi_version, fw_inbox, fw_inbox_size } from "../../../board/entry";
 import { RecordStore } from "../../../storage/record-store";
