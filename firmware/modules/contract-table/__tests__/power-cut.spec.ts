@@ -5,7 +5,7 @@
 import { OK } from "../../../core/errors";
 import { Change, Confirm, DataType, IMMEDIATE, Role } from "../index";
 import { DATA_C, HOUR, MINUTE, POWER_A, POWER_B, SECOND, T0, TestClock, Meter, freshMeter } from "./rig";
-import { restoreFlash, snapshotFlash } from "./flash";
+import { restoreFlash, snapshotFlash } from "../../../testing/flash";
 
 @external("testing", "flash_ops") declare function flash_ops(): i32;
 @external("testing", "flash_cut") declare function flash_cut(at: i32, keep: i32): void;

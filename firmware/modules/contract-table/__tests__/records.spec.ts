@@ -1,15 +1,12 @@
 // What the table keeps: the meter code set once, the table through resets, and a table
 // that cannot be trusted refused (fail closed: no company receives anything).
 import { E_INVAL, E_MALFORMED, E_NOTFOUND, E_RANGE, E_STATE, E_TAMPER, OK } from "../../../core/errors";
-import { flashRead } from "../../../board/index";
-import { getU16LE, putU32LE } from "../../../core/codecs/bytes";
-import { crc32 } from "../../../core/crc32";
+import { putU32LE } from "../../../core/codecs/bytes";
 import { Attr, ValueType } from "../../credential-store/index";
 import { Change, ContractRecord, DataType, IMMEDIATE, METER_CODE_MAX, Role } from "../index";
 import { DATA_C, HOUR, MINUTE, POWER_A, POWER_B, T0, freshMeter } from "./rig";
-import { snapshotFlash } from "./flash";
+import { doctorRecord, snapshotFlash } from "../../../testing/flash";
 
-@external("testing", "flash_poke") declare function flash_poke(addr: i32, ptr: usize, len: i32): i32;
 
 const METERING: u32 = DataType.TIME | DataType.POWER | DataType.ENERGY;
 
@@ -119,19 +116,6 @@ function findLast(needle: Uint8Array): i32 {
   return -1;
 }
 
-/** Sets byte `at` of the record whose data starts at `data` and fixes its CRC (FORMAT.md:
- *  the 20-byte header holds len at 8, the data's CRC at 16): only the tag can tell. */
-function doctorRecord(data: i32, at: i32, v: u8): void {
-  const h = new Uint8Array(20);
-  expect(flashRead(data - 20, h, 0, 20)).toBe(OK);
-  const len = <i32>getU16LE(h, 8);
-  const d = new Uint8Array(len);
-  expect(flashRead(data, d, 0, len)).toBe(OK);
-  d[at] = v;
-  putU32LE(h, 16, crc32(d, 0, len));
-  expect(flash_poke(data, d.dataStart, len)).toBe(OK);
-  expect(flash_poke(data - 20 + 16, h.dataStart + 16, 4)).toBe(OK);
-}
 
 function putChange(p: Uint8Array, i: i32, id: u32, at: i64, code: u32): void {
   const o = 6 + i * 21;

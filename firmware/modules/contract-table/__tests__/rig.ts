@@ -5,6 +5,7 @@ import * as board from "../../../board/index";
 import { RecordStore } from "../../../storage/record-store";
 import { Keyspace } from "../../../storage/keyspace";
 import { OK } from "../../../core/errors";
+import { eraseFlash } from "../../../testing/flash";
 import { CredentialStore, ValueType, KEYS as CREDENTIAL_KEYS } from "../../credential-store/index";
 import { Clock, Scheduler, KEYS as SCHEDULER_KEYS } from "../../scheduler/index";
 import { ContractEvents, ContractRecord, ContractTable, KEYS as CONTRACT_KEYS } from "../index";
@@ -126,6 +127,6 @@ function hex(v: Uint8Array | null): string {
 
 /** Blank flash and a clock at T0: every spec starts here. */
 export function freshMeter(): Meter {
-  for (let p = 0; p < board.flashPageCount(); p++) expect(board.flashErase(p)).toBe(OK);
+  eraseFlash();
   return new Meter(new TestClock());
 }

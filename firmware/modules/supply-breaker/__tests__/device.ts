@@ -9,11 +9,9 @@ import { KEYS as ONBOARDING_KEYS } from "../../onboarding/index";
 import { Clock } from "../../scheduler/index";
 import { BreakerConfig, BreakerState, SupplyBreaker, KEYS as BREAKER_KEYS } from "../index";
 import { OK } from "../../../core/errors";
-import { Pin, flashErase, flashPageCount, flashPageSize, flashRead, gpioRead, gpioWrite } from "../../../board/index";
-import { getU16LE, putU32LE } from "../../../core/codecs/bytes";
-import { crc32 } from "../../../core/crc32";
-
-@external("testing", "flash_poke") declare function flash_poke(addr: i32, ptr: usize, len: i32): i32;
+import { Pin, gpioRead, gpioWrite } from "../../../board/index";
+import { eraseFlash } from "../../../testing/flash";
+export { doctorRecord, lastInFlash, restoreFlash, snapshotFlash } from "../../../testing/flash";
 
 /** 2026-11-22T00:00:00Z */
 export const T0: i64 = 1795305600000;
@@ -75,44 +73,7 @@ function mountStore(): CredentialStore {
 
 /** Erased flash and a new meter on it: every spec starts from here. */
 export function freshMeter(config: BreakerConfig = new BreakerConfig()): Meter {
-  for (let p = 0; p < flashPageCount(); p++) expect(flashErase(p)).toBe(OK);
+  eraseFlash();
   return new Meter(config);
 }
 
-/** The whole flash partition, to put back later with restoreFlash. */
-export function snapshotFlash(): Uint8Array {
-  const size = flashPageSize() * flashPageCount();
-  const all = new Uint8Array(size);
-  expect(flashRead(0, all, 0, size)).toBe(OK);
-  return all;
-}
-
-export function restoreFlash(all: Uint8Array): void {
-  expect(flash_poke(0, all.dataStart, all.length)).toBe(OK);
-}
-
-/** Where `needle` last occurs in the flash (the newest copy of a record), or -1. */
-export function lastInFlash(needle: Uint8Array): i32 {
-  const all = snapshotFlash();
-  for (let i = all.length - needle.length; i >= 0; i--) {
-    let j = 0;
-    while (j < needle.length && all[i + j] == needle[j]) j++;
-    if (j == needle.length) return i;
-  }
-  return -1;
-}
-
-/** Sets byte `at` of the record whose data starts at `data` (FORMAT.md: the 20-byte
- *  header before it holds len at 8 and the data's CRC at 16) and fixes that CRC, so the
- *  record store still reads the record as intact: only the credential store's tag can tell. */
-export function doctorRecord(data: i32, at: i32, v: u8): void {
-  const h = new Uint8Array(20);
-  expect(flashRead(data - 20, h, 0, 20)).toBe(OK);
-  const len = <i32>getU16LE(h, 8);
-  const d = new Uint8Array(len);
-  expect(flashRead(data, d, 0, len)).toBe(OK);
-  d[at] = v;
-  putU32LE(h, 16, crc32(d, 0, len));
-  expect(flash_poke(data, d.dataStart, len)).toBe(OK);
-  expect(flash_poke(data - 20 + 16, h.dataStart + 16, 4)).toBe(OK);
-}
