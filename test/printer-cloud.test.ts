@@ -11,7 +11,7 @@ import { loadOrCreatePki, type Pki } from "../host-sim/net/pki.ts";
 import { CloudClient, CloudError } from "../host-sim/phone/cloud-client.ts";
 import { PrinterCloudClient } from "../host-sim/phone/printer-cloud-client.ts";
 import { waterHeaterCloud } from "../host-sim/appliances/water-heater/cloud-service.ts";
-import { printerCloud, SVT_IDLE_MS } from "../host-sim/appliances/printer/cloud/index.ts";
+import { printerCloud, SVT_IDLE_MS, SVWT_MIN_INTERVAL_MS } from "../host-sim/appliances/printer/cloud/index.ts";
 import { startCloud, type CloudEvent, type CloudHandle, type MqttTransport } from "../host-sim/cloud/index.ts";
 import Database from "better-sqlite3";
 
@@ -43,6 +43,8 @@ interface World {
   mqtt: FakeTransport;
   clock: { t: number };
   events: CloudEvent[];
+  /** The cloud's log lines. */
+  logs: string[];
   /** A phone app logged in as a new user (user name `name`). */
   phone(name: string): Promise<{ cloud: CloudClient; printer: PrinterCloudClient }>;
   /** Next outbox seq of a device (replies and history share it). */
@@ -53,6 +55,7 @@ interface World {
 async function world(dbPath = join(dir, `${randomUUID()}.db`)): Promise<World> {
   const clock = { t: 1_795_000_000_000 };
   const events: CloudEvent[] = [];
+  const logs: string[] = [];
   const mqtt = new FakeTransport();
   const cloud = await startCloud({
     services: [waterHeaterCloud, printerCloud],
@@ -60,13 +63,13 @@ async function world(dbPath = join(dir, `${randomUUID()}.db`)): Promise<World> {
     dbPath,
     transport: mqtt,
     now: () => clock.t,
-    log: () => {},
+    log: (m) => logs.push(m),
     onEvent: (e) => events.push(e),
     userHashLogN: 4,
   });
   const seqs = new Map<string, number>();
   return {
-    cloud, mqtt, clock, events,
+    cloud, mqtt, clock, events, logs,
     async phone(name) {
       const c = new CloudClient(cloud.url, pki.ca, { user: name, password: `${name}-password-1`, terminalId: `${name}-phone` });
       await c.expect(201, "POST", "/api/users", { user: name, password: `${name}-password-1` }, false);
@@ -178,11 +181,40 @@ describe("SVWT and SVT", () => {
 
       // A newer SVWT supersedes an unexchanged older one.
       const older = fetchSvwt(w, p.id, p.st);
+      w.clock.t += SVWT_MIN_INTERVAL_MS;
       const newer = fetchSvwt(w, p.id, p.st);
       assert.equal(await status(() => other.exchangeSvwt(bytes(older))), 403);
       await other.exchangeSvwt(bytes(newer));
       assert.equal(await status(() => other.exchangeSvwt(bytes(new Uint8Array(32)))), 403, "an unknown SVWT");
       assert.ok(!JSON.stringify(w.events).includes(svwt), "SVWT in the event log");
+    } finally { await w.stop(); }
+  });
+
+  it("at most one new SVWT a minute on the cloud's clock while the newest is unexchanged; after an exchange at once", async () => {
+    const w = await world();
+    try {
+      const { printer: app } = await w.phone("alice");
+      const p = await registeredPrinter(w, app);
+      const first = fetchSvwt(w, p.id, p.st);
+      for (const dt of [0, 1_000, SVWT_MIN_INTERVAL_MS - 2_000]) {
+        w.clock.t += dt;
+        w.mqtt.up(p.id, "svwt", { st: p.st });
+      }
+      assert.equal(w.mqtt.commands(p.id, "svwt").length, 1, "requests inside the minute mint nothing");
+      assert.equal(w.logs.filter((l) => l.includes("up/svwt") && l.includes("too early")).length, 3, "each is logged");
+      assert.ok(!w.logs.join("\n").includes(first), "the SVWT in the log");
+      // The current one stays exchangeable.
+      const { printer: bob } = await w.phone("bob");
+      await bob.exchangeSvwt(bytes(first));
+      // The printer asks again right after the exchange (S79): served at once.
+      const second = fetchSvwt(w, p.id, p.st);
+      w.mqtt.up(p.id, "svwt", { st: p.st });
+      assert.equal(w.mqtt.commands(p.id, "svwt").length, 2);
+      w.clock.t += SVWT_MIN_INTERVAL_MS;
+      const third = fetchSvwt(w, p.id, p.st);
+      assert.notEqual(third, second);
+      assert.equal(await status(() => bob.exchangeSvwt(bytes(second))), 403, "superseded once the minute passed");
+      await bob.exchangeSvwt(bytes(third));
     } finally { await w.stop(); }
   });
 
@@ -299,6 +331,77 @@ describe("charges", () => {
       }
       assert.equal(w.mqtt.commands(p.id, "charge").filter((c) => c.charge === 2).length, 4);
       assert.equal((await app.status()).charges[1].status, "failed");
+    } finally { await w.stop(); }
+  });
+
+  it("a charge answered OLD is issued again once under a new id; the phone sees both", async () => {
+    const w = await world();
+    try {
+      const { printer: app } = await w.phone("alice");
+      const p = await withSvt(w, app);
+      const { cwt } = await app.freeCharge();
+      w.mqtt.up(p.id, "charge", { st: p.st, cwt: b64(cwt) });
+      const paid = await app.purchase(300);
+      w.mqtt.up(p.id, "charge", { st: p.st, cwt: b64(paid.cwt) });
+      const [first, second] = w.mqtt.commands(p.id, "charge");
+
+      // The printer's window moved past id 1 (OLD): its 2000 pages go out as charge 3.
+      w.mqtt.up(p.id, "reply", { seq: w.seq(p.id), cmd: first.cmd, status: 2 });
+      const charges = w.mqtt.commands(p.id, "charge");
+      assert.equal(charges.length, 3);
+      const reissue = charges[2];
+      assert.ok((reissue.cmd as number) > (second.cmd as number));
+      assert.deepEqual({ ...reissue, cmd: 0 }, { cmd: 0, charge: 3, pages: 2000, kind: 1, cwt: b64(cwt) });
+      assert.deepEqual((await app.status()).charges, [
+        { id: 1, pages: 2000, kind: "free", status: "reissued", reissuedAs: 3 },
+        { id: 2, pages: 300, kind: "paid", status: "pending" },
+        { id: 3, pages: 2000, kind: "free", status: "pending" },
+      ]);
+
+      // Once per OLD reply: a duplicate of it (the first reply stands) issues nothing more,
+      // and a hello resends the pending charges, not the reissued one.
+      w.mqtt.up(p.id, "reply", { seq: w.seq(p.id), cmd: first.cmd, status: 2 });
+      w.mqtt.up(p.id, "hello", { serial: SERIAL, fw: "printer 1" });
+      const resent = w.mqtt.commands(p.id, "charge").slice(3);
+      assert.deepEqual(resent.map((c) => c.charge).sort(), [2, 3]);
+
+      w.mqtt.up(p.id, "reply", { seq: w.seq(p.id), cmd: reissue.cmd, status: 0 });
+      // Charge 2 reached the printer after a newer command, then OLD on its resend: it may
+      // have been applied before (its reply lost), so it is not issued again.
+      w.mqtt.up(p.id, "reply", { seq: w.seq(p.id), cmd: second.cmd, status: -3 });
+      const secondAgain = w.mqtt.commands(p.id, "charge").at(-1)!;
+      assert.equal(secondAgain.charge, 2);
+      w.mqtt.up(p.id, "reply", { seq: w.seq(p.id), cmd: secondAgain.cmd, status: 2 });
+      assert.equal(w.mqtt.commands(p.id, "charge").length, 6, "no new charge for an OLD answer to a resend");
+      assert.deepEqual((await app.status()).charges, [
+        { id: 1, pages: 2000, kind: "free", status: "reissued", reissuedAs: 3 },
+        { id: 2, pages: 300, kind: "paid", status: "old" },
+        { id: 3, pages: 2000, kind: "free", status: "applied" },
+      ]);
+      assert.ok(!JSON.stringify(w.events).includes(b64(cwt)), "CWT in the event log");
+    } finally { await w.stop(); }
+  });
+
+  it("charge ids stay above every id the printer was sent or reports applied, across its registrations", async () => {
+    const w = await world();
+    try {
+      const { printer: app } = await w.phone("alice");
+      const p = await withSvt(w, app);
+      const { cwt } = await app.freeCharge();
+      w.mqtt.up(p.id, "charge", { st: p.st, cwt: b64(cwt) });
+      assert.equal(w.mqtt.commands(p.id, "charge")[0].charge, 1);
+
+      // Registered anew: the printer still remembers id 1 (its applied ids are KEPT).
+      const again = await withSvt(w, app);
+      const paid = await app.purchase(10);
+      w.mqtt.up(again.id, "charge", { st: again.st, cwt: b64(paid.cwt) });
+      assert.equal(w.mqtt.commands(again.id, "charge")[0].charge, 2);
+
+      // Its mirror says it applied up to id 40 (charges of another cloud, say).
+      w.mqtt.up(again.id, "history", { seq: w.seq(again.id), kind: "mirror", version: 7, balance: 10, free: 0, paid: 10, debited: 0, floor: 8, high: 40 });
+      const more = await app.purchase(20);
+      w.mqtt.up(again.id, "charge", { st: again.st, cwt: b64(more.cwt) });
+      assert.equal(w.mqtt.commands(again.id, "charge")[1].charge, 41);
     } finally { await w.stop(); }
   });
 

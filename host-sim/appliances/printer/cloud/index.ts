@@ -15,7 +15,7 @@ import { ServiceAccess } from "./svt.ts";
 import { decodeToken } from "./tokens.ts";
 
 export * from "./types.ts";
-export { SVT_IDLE_MS } from "./svt.ts";
+export { SVT_IDLE_MS, SVWT_MIN_INTERVAL_MS } from "./svt.ts";
 export { CWT_LIFETIME_MS, FREE_CHARGE_PAGES, PURCHASE_MAX, PURCHASE_MIN } from "./charges.ts";
 
 function start(ctx: ServiceContext): ServiceHooks {

@@ -58,6 +58,7 @@ CREATE TABLE IF NOT EXISTS charges (
   status    INTEGER,                    -- the printer's reply; NULL until it comes
   created   INTEGER NOT NULL,
   resends   INTEGER NOT NULL DEFAULT 0, -- times sent again under a new command number
+  reissued_as INTEGER,                  -- answered OLD: the new charge id its pages went out as
   PRIMARY KEY (device_id, id),
   UNIQUE (device_id, cmd)
 );
@@ -93,4 +94,7 @@ CREATE TABLE IF NOT EXISTS ink_orders (
 
 export function createPrinterTables(db: Db): void {
   db.exec(DDL);
+  // A database made before charges could be reissued.
+  const columns = db.prepare("SELECT name FROM pragma_table_info('charges')").all() as { name: string }[];
+  if (!columns.some((c) => c.name === "reissued_as")) db.exec("ALTER TABLE charges ADD COLUMN reissued_as INTEGER");
 }

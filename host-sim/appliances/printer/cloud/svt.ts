@@ -8,6 +8,11 @@ import type { Caller, Registration, ServiceContext } from "../../../cloud/index.
 import { decodeSvt, encodeSvt, encodeToken, newToken, tokenHash } from "./tokens.ts";
 import type { StoreSvwtCommand, SvtResponse, SvwtExchangedCommand } from "./types.ts";
 
+/** A printer gets at most one new SVWT a minute (cloud clock) while its newest one is not
+ *  exchanged yet: a printer (or a stolen ST) cannot make the cloud mint them without
+ *  bound. After an exchange the next request is served at once: the printer asks for a
+ *  new one right away (S79), and the next phone should find it. */
+export const SVWT_MIN_INTERVAL_MS = 60_000;
 /** The SVT expires after 30 minutes without use (each use restarts it). */
 export const SVT_IDLE_MS = 30 * 60_000;
 const SVT_BYTES = 32;
@@ -18,6 +23,7 @@ export class ServiceAccess {
   constructor(private readonly db: Db, private readonly ctx: ServiceContext) {
     const p = (sql: string) => db.prepare(sql);
     this.q = {
+      current: p("SELECT created FROM svwts WHERE device_id = ?"),
       putSvwt: p("INSERT OR REPLACE INTO svwts (device_id, svwt_hash, created) VALUES (?, ?, ?)"),
       takeSvwt: p("DELETE FROM svwts WHERE svwt_hash = ? RETURNING device_id"),
       putSvt: p("INSERT INTO svts (svt_hash, device_id, user, terminal, expires) VALUES (?, ?, ?, ?, ?)"),
@@ -28,11 +34,20 @@ export class ServiceAccess {
   }
 
   /** up/svwt with a valid ST: a new SVWT for this printer (it replaces any unexchanged
-   *  one: the printer keeps only the newest, so only the newest can reach a phone). */
+   *  one: the printer keeps only the newest, so only the newest can reach a phone), or
+   *  nothing when the unexchanged one is younger than SVWT_MIN_INTERVAL_MS. The printer
+   *  then still gets that one: its command is sent again after every hello until the
+   *  printer replies. */
   issueSvwt(reg: Registration): void {
     this.db.transaction(() => {
+      const now = this.ctx.now();
+      const current = this.q.current.get(reg.deviceId) as { created: number } | undefined;
+      if (current && now - current.created < SVWT_MIN_INTERVAL_MS) {
+        this.ctx.log(`printer ${reg.serial}: up/svwt ${Math.ceil((current.created + SVWT_MIN_INTERVAL_MS - now) / 1000)} s too early (one SVWT a minute until exchanged), ignored: the current one stays`);
+        return;
+      }
       const svwt = newToken();
-      this.q.putSvwt.run(reg.deviceId, tokenHash(svwt), this.ctx.now());
+      this.q.putSvwt.run(reg.deviceId, tokenHash(svwt), now);
       const fields: Omit<StoreSvwtCommand, "cmd"> = { svwt: encodeToken(svwt) };
       svwt.fill(0);
       this.ctx.sendCommand(reg.deviceId, fields);

@@ -56,10 +56,17 @@ export interface CwtResponse { cwt: string; pages: number }
 export interface PurchaseRequest { pages: number }
 
 export type ChargeKind = "free" | "paid";
-/** pending: sent, no reply yet; applied: the printer added the pages; used / old: the
- *  printer had applied it already (a resend); failed: the printer refused it. */
-export type ChargeStatus = "pending" | "applied" | "used" | "old" | "failed";
-export interface ChargeSummary { id: number; pages: number; kind: ChargeKind; status: ChargeStatus }
+/** pending: sent, no reply yet; applied: the printer added the pages; used: the printer
+ *  had applied it already (a resend); reissued: the printer answered OLD (the id too old
+ *  for it to tell) and its pages were issued again as charge `reissuedAs`; old: answered
+ *  OLD after a resend, when its pages may have arrived (not issued again); failed: the
+ *  printer refused it. */
+export type ChargeStatus = "pending" | "applied" | "used" | "reissued" | "old" | "failed";
+export interface ChargeSummary {
+  id: number; pages: number; kind: ChargeKind; status: ChargeStatus;
+  /** Only with status "reissued": the charge that carries its pages now. */
+  reissuedAs?: number;
+}
 export interface InkOrderSummary { id: number; created: number }
 
 /** GET /api/printers/status. pages/mirrorVersion: the newest mirror the printer reported
