@@ -51,7 +51,7 @@ CREATE TABLE IF NOT EXISTS purchases (
 -- Charges (S101-S107): made when the printer redeems a CWT; sent as a command until replied.
 CREATE TABLE IF NOT EXISTS charges (
   device_id TEXT NOT NULL REFERENCES registrations(device_id),
-  id        INTEGER NOT NULL,           -- 1, 2, ... per printer registration
+  id        INTEGER NOT NULL,           -- per printer (its serial), above all it was sent or reported
   pages     INTEGER NOT NULL,
   kind      INTEGER NOT NULL,
   cmd       INTEGER NOT NULL,
