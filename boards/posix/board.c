@@ -1,4 +1,4 @@
-/* The board ABI v1.2 (boards/ABI.md), engine-neutral: board_<name> for every function of
+/* The board ABI v1.3 (boards/ABI.md), engine-neutral: board_<name> for every function of
  * boards/abi/v1.json. abi_v1.h (generated from it) declares their prototypes, so a
  * signature that drifts from the JSON fails to compile, and the table at the end fails to
  * link if one is missing. Each engine's glue binds the image's imports to these
@@ -36,6 +36,7 @@ void board_init(B *b)
     memset(b, 0, sizeof *b);
     b->wall_ms = -1;
     b->next_pid = 1;
+    for (int c = 0; c < ABI_CHANNEL_COUNT; c++) b->meter[c].status = E_NOTFOUND;
 }
 
 /* Host view of [ptr, ptr+len) in linear memory, or NULL if any of it is outside. The
@@ -298,6 +299,54 @@ u32 board_wifi_group(B *b, u32 sp, u32 sl, u32 pp, u32 pl)
 {
     if (sl > ABI_MAX_SSID || (sl && (pl < ABI_MIN_GROUP_PASS || pl > ABI_MAX_GROUP_PASS))) return ret(E_RANGE);
     return wifi_frame(b, MSG_WIFI_GROUP, sp, sl, pp, pl);
+}
+
+/* ---- metering (v1.3): the load model lives on the controller side; it samples it for
+ * each call and sends it as a METER frame before the BOOT/EVENT (DEVICE-LINK.md). */
+
+u32 board_measure(B *b, u32 channel, u32 out)
+{
+    if (channel >= ABI_CHANNEL_COUNT) return ret(E_INVAL);
+    uint8_t *o = span(b, out, ABI_MEASURE_BYTES);
+    if (!o) return ret(E_RANGE);
+    if (b->meter[channel].status != OK) return ret(b->meter[channel].status);
+    uint32_t p = (uint32_t)b->meter[channel].power_w;
+    uint64_t e = (uint64_t)b->meter[channel].energy_wh;
+    for (int i = 0; i < 4; i++) o[i] = (uint8_t)(p >> (8 * i));
+    for (int i = 0; i < 8; i++) o[4 + i] = (uint8_t)(e >> (8 * i));
+    return OK;
+}
+
+/* ---- UDP (v1.3): the home network is the controller's; datagrams come back as UDP
+ * events. */
+
+u32 board_udp_bind(B *b, u32 port, u32 group)
+{
+    if (port > 65535) return ret(E_INVAL);
+    if (group != 0 && (group >> 28) != 0xE) return ret(E_INVAL);
+    b->udp_port = port;
+    struct msg m;
+    msg_init(&m, MSG_UDP_BIND);
+    msg_u16(&m, port);
+    msg_u32(&m, port ? group : 0);
+    link_send_msg(&m);
+    return OK;
+}
+
+u32 board_udp_send(B *b, u32 addr, u32 port, u32 ptr, u32 len)
+{
+    if (!b->udp_port) return ret(E_STATE);
+    if (port == 0 || port > 65535 || addr == 0) return ret(E_INVAL);
+    if (len > ABI_MAX_DATAGRAM) return ret(E_RANGE);
+    uint8_t *p = span(b, ptr, len);
+    if (!p) return ret(E_RANGE);
+    struct msg m;
+    msg_init(&m, MSG_UDP_SEND);
+    msg_u32(&m, addr);
+    msg_u16(&m, port);
+    msg_bytes(&m, p, len);
+    link_send_msg(&m);
+    return OK;
 }
 
 /* ---- crypto: inputs are copied out of linear memory first, so an output buffer that

@@ -15,6 +15,10 @@ struct board {
     uint8_t gpio[ABI_PIN_COUNT]; /* output latches, and input levels from GPIO events */
     int mqtt_connected;      /* set by MQTT_STATE events, cleared by mqtt_disconnect */
     uint32_t next_pid;       /* MQTT packet ids: 1..65535, one counter per power-on */
+    uint32_t udp_port;       /* (v1.3) the bound UDP port, 0 none */
+    /* (v1.3) what measure() reads: the controller's last METER frame, per channel;
+     * status E_NOTFOUND until a METER frame names the channel */
+    struct { int32_t status, power_w; int64_t energy_wh; } meter[ABI_CHANNEL_COUNT];
 };
 
 void board_init(struct board *b);

@@ -11,13 +11,13 @@
 
 /* Controller -> board */
 enum { MSG_HELLO = 0x01, MSG_BOOT = 0x02, MSG_EVENT = 0x03, MSG_FLASH_READ = 0x04,
-       MSG_QUIT = 0x05, MSG_STATS = 0x06 };
+       MSG_QUIT = 0x05, MSG_STATS = 0x06, MSG_METER = 0x07 };
 /* Board -> controller */
 enum { MSG_READY = 0x41, MSG_FLASH_DATA = 0x44, MSG_STATS_REPLY = 0x46, MSG_LOG = 0x50,
        MSG_DISPLAY = 0x51, MSG_GPIO = 0x52, MSG_LINK_SEND = 0x53, MSG_TIMER_SET = 0x54,
        MSG_TIMER_CANCEL = 0x55, MSG_MQTT_CONNECT = 0x56, MSG_MQTT_SUBSCRIBE = 0x57,
        MSG_MQTT_PUBLISH = 0x58, MSG_MQTT_DISCONNECT = 0x59, MSG_WIFI_JOIN = 0x5A,
-       MSG_WIFI_GROUP = 0x5B, MSG_ERROR = 0x7C,
+       MSG_WIFI_GROUP = 0x5B, MSG_UDP_BIND = 0x5C, MSG_UDP_SEND = 0x5D, MSG_ERROR = 0x7C,
        MSG_POWER_CUT = 0x7D, MSG_PANIC = 0x7E, MSG_DONE = 0x7F };
 
 uint16_t link_crc16(const uint8_t *p, size_t n);

@@ -134,6 +134,23 @@ static void on_event(const struct link_frame *f)
     send_done(engine_fw_event(kind, (uint32_t)arg, n));
 }
 
+/* (v1.3) What measure() reads during the next calls: u8 count, then per channel from 0
+ * i32 status, i32 power W, i64 energy Wh. Channels past count: E_NOTFOUND. */
+static void on_meter(const struct link_frame *f)
+{
+    if (f->len < 1 || f->payload[0] > ABI_CHANNEL_COUNT || f->len != 1u + 16u * f->payload[0]) {
+        link_send_error(E_MALFORMED, "METER: payload must be u8 count (at most the channel count), count x (i32 status, i32 power, i64 energy)");
+        return;
+    }
+    uint32_t n = f->payload[0];
+    for (uint32_t c = 0; c < ABI_CHANNEL_COUNT; c++) {
+        const uint8_t *p = f->payload + 1 + 16 * c;
+        board.meter[c].status = c < n ? (int32_t)be32(p) : E_NOTFOUND;
+        board.meter[c].power_w = c < n ? (int32_t)be32(p + 4) : 0;
+        board.meter[c].energy_wh = c < n ? (int64_t)be64(p + 8) : 0;
+    }
+}
+
 static void on_flash_read(const struct link_frame *f)
 {
     static uint8_t buf[LINK_MAX_PAYLOAD];
@@ -201,6 +218,7 @@ int main(int argc, char **argv)
         case MSG_EVENT: on_event(&f); break;
         case MSG_FLASH_READ: on_flash_read(&f); break;
         case MSG_STATS: on_stats(&f); break;
+        case MSG_METER: on_meter(&f); break;
         case MSG_QUIT:
             if (f.len != 0) { link_send_error(E_MALFORMED, "QUIT: no payload expected"); break; }
             goto out;

@@ -1,11 +1,12 @@
 // The board, as firmware modules see it: typed wrappers over the raw ABI (./abi.ts).
 // Byte buffers are Uint8Array; strings cross as UTF-8.
 import * as abi from "./abi";
-import { Level } from "./constants";
+import { Level, MEASURE_BYTES } from "./constants";
+import { E_RANGE } from "../core/errors";
 import { compose, encode, encodedLength } from "./compose";
 export { compose, Composer } from "./compose";
 export { settle, keepHeapHeadroom } from "./heap";
-export { Event, Link, Pin, Level, KeySlot, TIMER_COUNT, MAX_LINK_FRAME, MAX_DISPLAY_TEXT, INBOX_SIZE } from "./constants";
+export { Event, Link, Pin, Level, KeySlot, Channel, TIMER_COUNT, MAX_LINK_FRAME, MAX_DISPLAY_TEXT, INBOX_SIZE, MEASURE_BYTES, MAX_DATAGRAM } from "./constants";
 
 @inline export function ptr(b: Uint8Array): usize { return b.dataStart; }
 
@@ -152,4 +153,26 @@ export function ecdhShared(priv: Uint8Array, peerPub: Uint8Array): Uint8Array | 
   if (priv.length != 32 || peerPub.length != 65) return null;
   const out = new Uint8Array(32);
   return abi.ecdh_p256_shared(priv.dataStart, peerPub.dataStart, out.dataStart) == 0 ? out : null;
+}
+
+// v1.3 ----------------------------------------------------------------------------
+
+/** A metering channel's power (W) and energy register (Wh) now, into `out` (at least
+ *  MEASURE_BYTES). OK, E_INVAL (no such channel), E_NOTFOUND (the board meters no such
+ *  channel), E_IO (the metrology front end failed), E_RANGE (out too small). */
+export function measure(channel: i32, out: Uint8Array): i32 {
+  if (out.length < MEASURE_BYTES) return E_RANGE;
+  return abi.measure(channel, out.dataStart);
+}
+
+/** Receive UDP datagrams to `port` (and to the IPv4 multicast `group`, 0 for none) as
+ *  UDP events; port 0 stops. One port per image: a new bind replaces the last. */
+export function udpBind(port: i32, group: i32): i32 {
+  return abi.udp_bind(port, group);
+}
+
+/** One datagram from the bound port to `addr` (IPv4, multicast allowed) `port`. */
+export function udpSend(addr: i32, port: i32, data: Uint8Array, len: i32): i32 {
+  if (len < 0 || len > data.length) return E_RANGE;
+  return abi.udp_send(addr, port, data.dataStart, len);
 }

@@ -1,11 +1,11 @@
-// The board side of ABI v1.2 in TypeScript: what each import does and what it reports.
+// The board side of ABI v1.3 in TypeScript: what each import does and what it reports.
 // The posix C host implements the same rules; both hosts' traces must compare equal, so
 // every field recorded here is what the device-link frame for it can carry (u8 levels,
 // u8 qos, text decoded from the bytes the image passed).
 //
 // Check order in every call: argument values (E_INVAL), then length limits (E_RANGE),
 // then the (ptr, len) ranges against linear memory (E_RANGE); mqtt_connect and
-// mqtt_publish check the connection state before all of these (E_STATE), and a key slot's
+// mqtt_publish (and udp_send, for a bound port) check the state before all of these (E_STATE), and a key slot's
 // burn state comes last (E_NOTFOUND). A refused call has no effect and records no output.
 // wifi_join / wifi_group with an empty SSID (leave the router, end the group) ignore the
 // key argument: it is neither checked nor recorded.
@@ -48,6 +48,8 @@ export class TsBoard {
   private readonly levels = new Array<number>(PIN_COUNT).fill(0);
   private mqttConnected = false;
   private lastPid = 0;
+  /** The UDP port bound (ABI v1.3), 0 none: udp_send needs one. */
+  private udpPort = 0;
 
   constructor(
     private readonly flash: NorFlash,
@@ -85,7 +87,7 @@ export class TsBoard {
     return this.lastPid;
   }
 
-  /** The `board` import object: exactly the functions of ABI v1.2. */
+  /** The `board` import object: exactly the functions of ABI v1.3. */
   imports(): Record<string, (...args: never[]) => unknown> {
     const out = (o: BoardOutput) => { this.outputs.push(o); };
     return {
@@ -206,6 +208,38 @@ export class TsBoard {
         const ssid = this.copy(sp, sl), pass = this.copy(pp, pl);
         if (!ssid || !pass) return E_RANGE;
         out({ t: "wifi_group", ssid, pass });
+        return OK;
+      },
+
+      // ABI v1.3: the host's load model, sampled for this call (BoardTime.meter).
+      measure: (channel: number, outPtr: number) => {
+        if (channel < 0 || channel >= abi.Channel.COUNT) return E_INVAL;
+        const o = this.view(outPtr, abi.MEASURE_BYTES);
+        if (!o) return E_RANGE;
+        const m = this.time.meter?.[channel];
+        if (!m) return E_NOTFOUND;
+        if (m.status !== OK) return m.status;
+        const dv = new DataView(o.buffer, o.byteOffset, abi.MEASURE_BYTES);
+        dv.setInt32(0, m.powerW | 0, true);
+        dv.setBigInt64(4, BigInt(Math.trunc(m.energyWh)), true);
+        return OK;
+      },
+      // ABI v1.3: UDP on the home network; the datagrams arrive as UDP events.
+      udp_bind: (port: number, group: number) => {
+        if (port < 0 || port > 65535) return E_INVAL;
+        const g = group >>> 0;
+        if (g !== 0 && (g >>> 28) !== 0xe) return E_INVAL;
+        this.udpPort = port;
+        out({ t: "udp_bind", port, group: port === 0 ? 0 : g });
+        return OK;
+      },
+      udp_send: (addr: number, port: number, ptr: number, len: number) => {
+        if (this.udpPort === 0) return E_STATE;
+        if (port <= 0 || port > 65535 || (addr >>> 0) === 0) return E_INVAL;
+        if (len > abi.MAX_DATAGRAM) return E_RANGE;
+        const data = this.copy(ptr, len);
+        if (!data) return E_RANGE;
+        out({ t: "udp_send", addr: addr >>> 0, port, data });
         return OK;
       },
 

@@ -56,6 +56,16 @@ export interface UnitTestBoard {
     /** How many log lines and screens so far show these bytes: as they are, in hex or in
      *  base64 (a spec's check that no secret reaches a log or the display). */
     shown_count(ptr: number, len: number): number;
+    /** (ABI v1.3) What measure(channel) reads from now on: status OK with these values, or
+     *  the error it returns (E_IO, E_NOTFOUND). Every channel starts E_NOTFOUND. */
+    meter_set(channel: number, status: number, powerW: number, energyWh: bigint): void;
+    /** (ABI v1.3) How many datagrams udp_send sent so far. */
+    udp_sent(): number;
+    /** (ABI v1.3) Copies the last datagram sent to ptr, as link_last; its address and
+     *  port are udp_last_addr() and udp_last_port() (E_NOTFOUND before any). */
+    udp_last(ptr: number, cap: number): number;
+    udp_last_addr(): number;
+    udp_last_port(): number;
   };
   flash: NorFlash;
   /** Everything the module under test made the board do (logs, screens, timers, ...). */
@@ -81,6 +91,9 @@ export function createUnitTestBoard(): UnitTestBoard {
     m.set(data, p);
     return data.length;
   };
+  const meter: { status: number; powerW: number; energyWh: number }[] = [];
+  const udp = () => ts.outputs.filter((o) => o.t === "udp_send");
+  const lastUdp = () => { const u = udp().at(-1); return u && u.t === "udp_send" ? u : null; };
   const wifiCalls = (which: number) => ts.outputs.filter((o) => o.t === (which === 0 ? "wifi_join" : "wifi_group"));
   return {
     board: ts.imports(),
@@ -115,6 +128,15 @@ export function createUnitTestBoard(): UnitTestBoard {
           return raw.includes(secret) || forms.some((f) => o.text.includes(f));
         }).length;
       },
+      meter_set: (channel, status, powerW, energyWh) => {
+        while (meter.length <= channel) meter.push({ status: E_NOTFOUND, powerW: 0, energyWh: 0 });
+        meter[channel] = { status, powerW, energyWh: Number(energyWh) };
+        ts.time = { ...ts.time, meter };
+      },
+      udp_sent: () => udp().length,
+      udp_last: (ptr, cap) => { const u = lastUdp(); return u ? copyOut(u.data, ptr, cap) : E_NOTFOUND; },
+      udp_last_addr: () => lastUdp()?.addr ?? E_NOTFOUND,
+      udp_last_port: () => lastUdp()?.port ?? E_NOTFOUND,
       wifi_calls: (which) => wifiCalls(which).length,
       wifi_last: (which, ptr, cap) => {
         const last = wifiCalls(which).at(-1);

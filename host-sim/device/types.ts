@@ -23,6 +23,20 @@ export interface BoardEvent {
 export interface BoardTime {
   nowMs: number;
   wallMs: number;
+  /** (ABI v1.3) What measure() reads during this call, by channel (abi Channel): the
+   *  host's load model sampled at the call's time. Absent, or a channel past its end:
+   *  the board meters no such channel (E_NOTFOUND). */
+  meter?: readonly MeterSample[];
+}
+
+/** One metering channel as measure() reports it: status OK (0) with the values, or the
+ *  error the call returns (E_IO: the metrology front end failed; E_NOTFOUND: none). */
+export interface MeterSample {
+  status: number;
+  /** Instantaneous power, W (signed i32). */
+  powerW: number;
+  /** The energy register, Wh (never decreasing; an integer below 2^53). */
+  energyWh: number;
 }
 
 /** One board call with an effect on the world, in the order the image made it. */
@@ -42,6 +56,10 @@ export type BoardOutput =
   | { t: "wifi_join"; ssid: Uint8Array; key: Uint8Array }
   /** ABI v1.2: own this Wi-Fi Direct group (empty ssid: end it). */
   | { t: "wifi_group"; ssid: Uint8Array; pass: Uint8Array }
+  /** ABI v1.3: receive datagrams to this port (0: stop), and to this multicast group (0: none). */
+  | { t: "udp_bind"; port: number; group: number }
+  /** ABI v1.3: one datagram to addr (IPv4 as an unsigned 32-bit number) and port. */
+  | { t: "udp_send"; addr: number; port: number; data: Uint8Array }
   | { t: "panic"; line: number; col: number; text: string }
   | { t: "power_cut"; op: number };
 
