@@ -72,6 +72,13 @@ export function conformanceScenario(): Scenario {
       cmd(0x0b, "ecdh p-256", ecdhRequest()),
       cmd(0x0b, "ecdh request too short", ecdhRequest().subarray(0, 96)),
       cmd(0x0c, "key slots"),
+      // ABI v1.3 (board-conformance v13.ts): a scenario gives no meter samples, so every
+      // channel is E_NOTFOUND here (test/meter-abi.test.ts feeds samples).
+      cmd(0x0e, "measure without samples"),
+      cmd(0x0f, "udp bind and send"),
+      { event: { kind: "UDP", arg: 0xc0a80102, payload: Uint8Array.from([0xc3, 0x50, 0x10, 0x81]) }, label: "udp datagram in" },
+      linkFrame(LinkId.CARD, Uint8Array.from([2, 0]), undefined, "card slot 2 emptied"),
+      cmd(0x10, "card re-read"),
       unknownEvent(0, refusedUnseen, "event kind 0"),
       unknownEvent(10, refusedUnseen, "event kind 10"),
       unknownEvent(255, refusedUnseen, "event kind 255"),
