@@ -5,6 +5,7 @@
 // device runner feeds them from the load model (host-sim/meter-model).
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { TsDevice } from "../host-sim/board/ts-device.ts";
 import { PosixDevice } from "../host-sim/device/posix-device.ts";
@@ -15,6 +16,10 @@ import { MeterModel, SLOT_MS } from "../host-sim/meter-model/index.ts";
 import { Scheduler } from "../host-sim/sim/scheduler.ts";
 import { wasmImagePath } from "../host-sim/device/power-on.ts";
 import { tempDir } from "./fixtures/build.ts";
+import { LinkChannel } from "../host-sim/link/channel.ts";
+import { burnEfuse, efuseFileFor } from "../host-sim/board/efuse.ts";
+import * as msg from "../host-sim/link/messages.ts";
+import { posixArgs, posixExecutable } from "../host-sim/device/posix-device.ts";
 import { nativeEngines } from "./support/engines.ts";
 
 const dir = tempDir("meter-abi");
@@ -125,5 +130,40 @@ test("a device runner feeds measure() from the load model, which follows the bre
       assert.deepEqual(measured(closed!).channels[0], [OK, 1000, 500], `${host}: 1000 W for half an hour`);
       assert.deepEqual(closed!.time.meter, [{ status: OK, powerW: 1000, energyWh: 500 }]);
     } finally { await runner.close(); }
+  }
+});
+
+test("a native board refuses a malformed METER frame with ERROR and keeps what it had", async () => {
+  for (const engine of nativeEngines()) {
+    const flashFile = join(dir, `bad-${engine}.bin`);
+    burnEfuse(efuseFileFor(flashFile), "");
+    const child = spawn(posixExecutable("board-conformance", engine), posixArgs({ image: "board-conformance", flashFile }),
+      { stdio: ["pipe", "pipe", "inherit"] });
+    const link = new LinkChannel(child.stdout!, child.stdin!);
+    try {
+      link.send(msg.hello());
+      assert.equal((await link.next(10_000)).m, "ready");
+      link.send(msg.meter(FIRST));
+      const good = msg.meter([FIRST[0]]).payload;
+      for (const payload of [Uint8Array.of(6, ...new Uint8Array(96)), good.subarray(0, 16), Uint8Array.of(1, ...good.subarray(1), 0), new Uint8Array(0)]) {
+        link.send({ type: msg.ToBoard.METER, payload });
+        const m = await link.next(10_000);
+        assert.ok(m.m === "error" && m.code === -10 && /METER/.test(m.text), `${engine}: ${JSON.stringify(m)}`);
+      }
+      const call = async (f: msg.OutFrame): Promise<CallResult> => {
+        link.send(f);
+        const outputs: CallResult["outputs"] = [];
+        for (;;) {
+          const m = await link.next(10_000);
+          if (m.m === "done") return { outputs, result: m.result };
+          assert.equal(m.m, "output", `${engine}: ${JSON.stringify(m)}`);
+          if (m.m === "output") outputs.push(m.output);
+        }
+      };
+      await call(msg.boot({ nowMs: 0, wallMs: -1 }));
+      const r = await call(msg.event({ nowMs: 1, wallMs: -1 }, cmd(0x0e)));
+      assert.deepEqual(measured(r).channels.slice(0, 3), [[OK, 1234, 2 ** 40 + 5], [OK, 0, 77], [E_IO, 0, 0]], `${engine}: the last good METER stands`);
+      link.send(msg.quit());
+    } finally { child.kill(); }
   }
 });
