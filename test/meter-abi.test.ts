@@ -2,13 +2,14 @@
 // (firmware/images/board-conformance/v13.ts) give the same trace on V8, on the posix board
 // (wasm2c) and under both WAMR interpreters, with measure() reading the samples the
 // controller gives each call (BoardTime.meter; the device link's METER frame), and a
-// device runner feeds them from the load model (host-sim/meter-model).
+// device runner feeds them from the load model (host-sim/meter-model). A native board
+// refuses a malformed METER frame.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { TsDevice } from "../host-sim/board/ts-device.ts";
-import { PosixDevice } from "../host-sim/device/posix-device.ts";
+import { PosixDevice, posixArgs, posixExecutable } from "../host-sim/device/posix-device.ts";
 import { DeviceRunner } from "../host-sim/device/device-runner.ts";
 import { EventKind, LinkId, type BoardEvent, type BoardTime, type CallResult, type DeviceHandle, type MeterSample } from "../host-sim/device/types.ts";
 import { Channel, E_INVAL, E_IO, E_NOTFOUND, E_RANGE, E_STATE, OK } from "../host-sim/board/abi-constants.ts";
@@ -19,7 +20,6 @@ import { tempDir } from "./fixtures/build.ts";
 import { LinkChannel } from "../host-sim/link/channel.ts";
 import { burnEfuse, efuseFileFor } from "../host-sim/board/efuse.ts";
 import * as msg from "../host-sim/link/messages.ts";
-import { posixArgs, posixExecutable } from "../host-sim/device/posix-device.ts";
 import { nativeEngines } from "./support/engines.ts";
 
 const dir = tempDir("meter-abi");
