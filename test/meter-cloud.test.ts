@@ -185,6 +185,12 @@ for (const kind of ["embedded", "mosquitto"] as BrokerKind[]) {
         await assert.rejects(w.phone.bob.orderSwitch(w.id, GREEN_POWER, T), (e: CloudError) => e.status === 403);
         await assert.rejects(w.phone.alice.orderSwitch(w.id, 0xd004, T), (e: CloudError) => e.status === 404);
         await assert.rejects(w.phone.alice.addResident(w.id, "bob"), (e: CloudError) => e.status === 403, "a resident cannot name residents");
+        // Bob registers a device id of his own claiming the meter's serial: that claim
+        // moves no supply, and companies' commands still go to the meter's own login.
+        const fake = randomUUID();
+        await w.phone.bob.register(fake, randomBytes(16).toString("hex"), SERIAL);
+        await assert.rejects(w.phone.bob.orderSwitch(fake, GREEN_POWER, T), (e: CloudError) => e.status === 409);
+        assert.deepEqual(green.workflows(SERIAL), []);
         const order = await w.phone.alice.orderSwitch(w.id, GREEN_POWER, T);
         assert.equal(order.company, GREEN_POWER);
 
