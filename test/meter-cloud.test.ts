@@ -146,6 +146,13 @@ for (const kind of ["embedded", "mosquitto"] as BrokerKind[]) {
         await w.pub("history", { seq: 2, ...reading }); // and a QoS 1 redelivery of that
         await w.ackAfter(2);
         assert.deepEqual(kanto.readings(SERIAL).map((r) => r.rseq), [7]);
+        assert.deepEqual(kanto.conflicts(SERIAL), []);
+        // The same rseq with other content breaks the meter's promise: the first stands,
+        // the other is kept aside for a person.
+        await w.pub("history", { seq: 3, ...reading, wh: 1001 });
+        await w.ackAfter(3);
+        assert.equal(kanto.readings(SERIAL)[0].wh, 1000);
+        assert.deepEqual(kanto.conflicts(SERIAL).map((c) => c.rseq), [7]);
         const first = heldAtAck.find(([a]) => a >= 1)!;
         assert.equal(first[1], 1, "the reading was committed at the company before its acknowledgement left");
       } finally {
