@@ -116,6 +116,7 @@ for (const kind of ["embedded", "mosquitto"] as BrokerKind[]) {
           "the data company stores only the fields that came");
         assert.deepEqual(green.readings(SERIAL), []);
         assert.deepEqual(data.scopeViolations(SERIAL), [], "the data company got only its own types");
+        assert.deepEqual(kanto.missing(SERIAL), []);
         const lost = w.meterCloud.headEnd().undeliverable();
         assert.deepEqual(lost.map((u) => [u.deviceId, u.seq, u.kind, u.co]), [[w.id, 4, "reading", 0xd004]]);
 
@@ -153,6 +154,7 @@ for (const kind of ["embedded", "mosquitto"] as BrokerKind[]) {
         await w.ackAfter(2);
         assert.deepEqual(kanto.readings(SERIAL).map((r) => r.rseq), [7]);
         assert.deepEqual(kanto.conflicts(SERIAL), []);
+        assert.deepEqual(kanto.missing(SERIAL), [1, 2, 3, 4, 5, 6], "rseq 7 came first: 1..6 never did");
         // The same rseq with other content breaks the meter's promise: the first stands,
         // the other is kept aside for a person.
         await w.pub("history", { seq: 3, ...reading, wh: 1001 });

@@ -81,6 +81,7 @@ export class CompanyServer implements CompanyEndpoint {
                      VALUES (@meter, @rseq, @q, @t, @w, @wh, @d, @ref, @received)`),
       readings: p("SELECT meter, rseq, q, t, w, wh, d, received FROM readings WHERE meter = ? ORDER BY rseq"),
       reading: p("SELECT q, t, w, wh, d FROM readings WHERE meter = ? AND rseq = ?"),
+      rseqs: p("SELECT rseq FROM readings WHERE meter = ? ORDER BY rseq"),
       putConflict: p("INSERT OR IGNORE INTO reading_conflicts (ref, meter, rseq, body, received) VALUES (?, ?, ?, ?, ?)"),
       putViolation: p("INSERT OR IGNORE INTO scope_violations (ref, meter, fields, received) VALUES (?, ?, ?, ?)"),
       violations: p("SELECT ref, fields FROM scope_violations WHERE meter = ? ORDER BY received, ref"),
@@ -248,6 +249,18 @@ export class CompanyServer implements CompanyEndpoint {
       for (const k of VALUES) if (r[k] !== null) out[k] = r[k] as number;
       return out;
     });
+  }
+
+  /** The rseqs below the highest received that never came. A meter hands a company's
+   *  readings in rseq order, from 1, never reusing one (also across a company's return),
+   *  so each is a reading lost on the way (e.g. out of the meter's ring before the link
+   *  came back: the meter counts those too). */
+  missing(meter: string): number[] {
+    const have = (this.q.rseqs.all(meter) as { rseq: number }[]).map((r) => r.rseq);
+    const out: number[] = [];
+    let next = 1;
+    for (const r of have) { for (; next < r; next++) out.push(next); next = r + 1; }
+    return out;
   }
 
   /** Readings that came again under a stored rseq with other content (the first stands). */
