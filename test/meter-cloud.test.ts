@@ -77,7 +77,7 @@ async function meterWorld(kind: BrokerKind) {
   };
   const company = (code: number) => meterCloud.company(code)!;
   return {
-    id, world, meterCloud, meter, down, onDown, pub, acks, ackAfter, ackNow, command, commands, company,
+    id, password, world, meterCloud, meter, down, onDown, pub, acks, ackAfter, ackNow, command, commands, company,
     phone: { alice: new MeterCloudClient(alice), bob: new MeterCloudClient(bob), tool },
     async stop() {
       meter.end(true);
@@ -133,6 +133,49 @@ for (const kind of ["embedded", "mosquitto"] as BrokerKind[]) {
         const notices = await w.phone.alice.notices(w.id);
         assert.deepEqual(notices.map((n) => [n.n, n.kind]), [[5, "ending"], [6, "switched"], [8, "security"]]);
         assert.deepEqual(notices[1].fields, { role: 0, from: KANTO_POWER, to: GREEN_POWER, at: T, id: 3 });
+      } finally {
+        await w.stop();
+      }
+    });
+
+    it("skips malformed entries of every kind: nothing changes anywhere, each keeps its place in the sequence", async () => {
+      const w = await meterWorld(kind);
+      try {
+        const bad: Record<string, unknown>[] = [
+          { kind: "reading", co: KANTO_POWER, rseq: 0, q: 0 },
+          { kind: "reading", co: KANTO_POWER, rseq: 1.5, q: 0 },
+          { kind: "reading", co: 0, rseq: 1, q: 0 },
+          { kind: "reading", co: KANTO_POWER, rseq: 1, q: 16 },
+          { kind: "reading", co: KANTO_POWER, rseq: 1, q: 0, w: 2 ** 31 },
+          { kind: "reading", co: KANTO_POWER, rseq: 1, q: 0, wh: -1 },
+          { kind: "reading", co: KANTO_POWER, rseq: 1, q: 0, t: "noon" },
+          { kind: "reading", co: 2 ** 32, rseq: 1, q: 0 },
+          { kind: "table", version: 1, contract: KANTO_POWER, ctypes: 16, provision: 0, ptypes: 0, pending: 0, failure: 0 },
+          { kind: "table", version: 1, contract: KANTO_POWER, ctypes: 13, provision: 0, ptypes: 0, pending: 17, failure: 0 },
+          { kind: "table", version: 1, contract: KANTO_POWER },
+          { kind: "ending", co: KANTO_POWER, role: 2, at: T, id: 1 },
+          { kind: "ending", co: KANTO_POWER, role: 0, at: -2, id: 1 },
+          { kind: "switched", role: 0, from: KANTO_POWER, to: GREEN_POWER, at: T },
+          { kind: "switched", role: 0, from: -1, to: GREEN_POWER, at: T, id: 1 },
+          { kind: "security", co: KANTO_POWER, role: 3 },
+          { kind: "breaker", bseq: 1, from: 3, to: 0, reason: 1, t: T },
+          { kind: "breaker", bseq: 1, from: 1, to: 0, reason: 256, t: T },
+          { kind: "nonsense" },
+        ];
+        for (const [i, e] of bad.entries()) await w.pub("history", { seq: i + 1, ...e });
+        assert.equal(await w.ackAfter(bad.length), bad.length, "every malformed entry is acknowledged (the meter would never send it differently)");
+        for (const c of w.meterCloud.companies) {
+          assert.deepEqual(c.readings(SERIAL), []);
+          assert.deepEqual(c.notices(SERIAL), []);
+        }
+        assert.equal(w.meterCloud.headEnd().table(w.id), undefined);
+        assert.deepEqual(w.meterCloud.headEnd().undeliverable(), []);
+        assert.deepEqual(await w.phone.alice.notices(w.id), []);
+        // The entry after them is applied as usual.
+        await w.pub("history", { seq: bad.length + 1, kind: "reading", co: KANTO_POWER, rseq: 1, q: 0, t: T });
+        await w.ackAfter(bad.length + 1);
+        assert.equal(w.company(KANTO_POWER).readings(SERIAL).length, 1);
+        assert.ok(!JSON.stringify(w.world.events).includes(w.password), "the meter's password in the cloud's events");
       } finally {
         await w.stop();
       }
