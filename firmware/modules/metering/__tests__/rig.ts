@@ -135,6 +135,7 @@ export class Meter {
   metering: Metering;
   source: BoardSource;
   events: Heard;
+  forwarder: Forwarder;
   booted: i32;
 
   constructor(public clock: TestClock, public outbox: Outbox, public config: MeteringConfig, public load: bool = true) {
@@ -155,6 +156,7 @@ export class Meter {
     this.metering = metering;
     this.source = source;
     this.events = events;
+    this.forwarder = forwarder;
     scheduler.boot();
     expect(table.boot()).toBe(OK);
     this.booted = metering.boot();
