@@ -98,12 +98,14 @@ export class Forwarder extends ContractEvents {
 export class Heard extends MeteringEvents {
   measured: i32 = 0;
   transmissions: i32 = 0;
+  /** Hand off at each transmission, as the image does (power-cut sweeps call it themselves). */
+  auto: bool = true;
   metering: Metering | null = null;
   constructor(public outbox: Outbox) { super(); }
   onMeasured(mseq: u32): void { this.measured++; }
   onTransmission(): void {
     this.transmissions++;
-    handAll(this.metering!, this.outbox);
+    if (this.auto) handAll(this.metering!, this.outbox);
   }
 }
 
@@ -206,6 +208,14 @@ export class Meter {
 }
 
 /** Blank flash, a clock at `wall` and a new meter on them: every spec starts here. */
+/** A boot at wall time `wall` on what the flash holds now (device time restarts). */
+export function bootAt(clock: TestClock, outbox: Outbox, config: MeteringConfig, wall: i64, load: bool): Meter {
+  clock.now = 0;
+  clock.wall = wall;
+  clock.timerAt = -1;
+  return new Meter(clock, outbox, config, load);
+}
+
 export function freshMeter(wall: i64 = T0, config: MeteringConfig = new MeteringConfig()): Meter {
   eraseFlash();
   const clock = new TestClock();
