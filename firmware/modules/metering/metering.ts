@@ -151,7 +151,11 @@ export class Metering extends DeadlineOwner {
   confirmed(code: u32): i32 { return this.setFlags(code, CompanyFlag.CONFIRMED, CompanyFlag.BLOCKED); }
 
   /** A confirmation from `code` did not match: nothing is handed to it until a later match. */
-  securityError(code: u32): i32 { return this.setFlags(code, CompanyFlag.BLOCKED, 0); }
+  securityError(code: u32): i32 {
+    // A company never seen has nothing to block: it needs a match before anything anyway.
+    if (this.lanes.company(code) < 0) return code == NO_COMPANY ? E_NOTFOUND : OK;
+    return this.setFlags(code, CompanyFlag.BLOCKED, 0);
+  }
 
   // ------------------------------------------------------------------ hand-off
 
@@ -237,7 +241,12 @@ export class Metering extends DeadlineOwner {
         if (late) q |= Quality.LATE;
         if (b - last > I) q |= Quality.GAP;
       }
-    } else due = !late && this.log.newest == 0;   // a new meter starts at a boundary
+    } else {
+      // A new meter starts at a boundary. One whose newest reading was lost (a chunk it
+      // could not read) does too: that boundary may be one it already measured and handed.
+      due = !late;
+      if (this.log.newest != 0) q = Quality.GAP;
+    }
     let nextAt = b + I;
     if (due && this.take(b, q) != OK) nextAt = wall + RETRY_MS;
     this.scheduler.atUtc(MeteringDeadline.MEASURE, nextAt, 0, Durability.VOLATILE);
@@ -434,8 +443,12 @@ export class Metering extends DeadlineOwner {
     this.lanes.clear();
     const v = this.store.getTyped(MeteringRecord.LANES, ValueType.BYTES);
     if (v === null) {
-      if (this.store.lastError == E_NOTFOUND && !this.store.records.has(MeteringRecord.LANES)) return OK;
-      return this.store.lastError == OK ? E_MALFORMED : this.store.lastError;
+      if (this.store.lastError != E_NOTFOUND || this.store.records.has(MeteringRecord.LANES)) return this.store.lastError;
+      // A new meter writes its empty lanes first thing; readings without them were not
+      // left by this module (a record the flash lost): rseqs could repeat, so fail closed.
+      if (this.log.newest != 0) return E_MALFORMED;
+      this.next.clear();
+      return this.commitLanes();
     }
     if (!this.lanes.decode(v)) return E_MALFORMED;
     // The numbering never goes back, even when the newest chunk was lost.
