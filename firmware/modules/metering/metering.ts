@@ -6,7 +6,7 @@
 // reading (rule 7: a power cut in between hands it again, with the same rseq and content).
 import * as board from "../../board/index";
 import { E_MALFORMED, E_NOTFOUND, E_STATE, OK } from "../../core/errors";
-import { Attr, CredentialStore, ValueType } from "../credential-store/index";
+import { Attr, CredentialStore, READ_INTO_SLACK, ValueType } from "../credential-store/index";
 import { Clock, DeadlineOwner, Durability, Scheduler } from "../scheduler/index";
 import { ContractTable, DataType, NO_COMPANY } from "../contract-table/index";
 import { Handed, MeasureSource, MeteringConfig, MeteringEvents, ReadingSink, Sample } from "./api";
@@ -23,7 +23,7 @@ export const LATE_AFTER_MS: i64 = 60_000;
 export const RETRY_MS: i64 = 60_000;
 /** Readings one handOff() call hands at most: each persists a mark, and an event's heap
  *  garbage must stay small; the image calls again (handOff answers MORE) in a later event. */
-export const HAND_BATCH: i32 = 8;
+export const HAND_BATCH: i32 = 4;
 /** Switches heard before boot() (the contract table boots first), applied by boot(). */
 const EARLY_MAX: i32 = 8;
 const UNKNOWN_TYPES: u32 = 0xffffffff;
@@ -44,7 +44,7 @@ export class Metering extends DeadlineOwner {
   readonly log: ReadingLog;
   private lanes: Lanes = new Lanes();
   private next: Lanes = new Lanes();
-  private chunkBuf: Uint8Array = new Uint8Array(CHUNK_MAX_BYTES);
+  private chunkBuf: Uint8Array = new Uint8Array(CHUNK_MAX_BYTES + READ_INTO_SLACK);
   private lanesBuf: Uint8Array = new Uint8Array(LANES_MAX_BYTES);
   private sample: Sample = new Sample();
   private handed: Handed = new Handed();
@@ -164,7 +164,7 @@ export class Metering extends DeadlineOwner {
    *  OK the lane's mark and the company's rseq move in one record write. At most `max`
    *  readings per call: the count handed, plus HandOff.MORE when more are owed; the
    *  sink's error (the rest waits for the next transmission); a store error. */
-  handOff(sink: ReadingSink, max: i32 = 8 /* HAND_BATCH */): i32 {
+  handOff(sink: ReadingSink, max: i32 = 4 /* HAND_BATCH */): i32 {
     if (this.lanesFailure != OK) return this.lanesFailure;
     if (this.table.failure != OK) return this.table.failure;
     this.sync();
@@ -275,12 +275,12 @@ export class Metering extends DeadlineOwner {
     let rc: i32;
     if (this.evict(prev + 1)) {
       const t = this.store.begin();
-      rc = t.put(id, ValueType.BYTES, Attr.PROTECTED, chunk);
+      rc = t.put(id, ValueType.BYTES, 0, chunk);
       const ln = this.next.encode(this.lanesBuf);
       if (rc == OK) rc = t.put(MeteringRecord.LANES, ValueType.BYTES, Attr.PROTECTED, this.lanesBuf.subarray(0, ln));
       if (rc != OK) t.discard(); else rc = t.commit();
       if (rc == OK) this.adoptNext();
-    } else rc = this.store.put(id, ValueType.BYTES, Attr.PROTECTED, chunk);
+    } else rc = this.store.put(id, ValueType.BYTES, 0, chunk);
     if (rc != OK) {
       board.compose().add("metering: reading not stored, rc ").num(rc).error();
       return rc;
@@ -425,16 +425,19 @@ export class Metering extends DeadlineOwner {
     this.scheduler.atUtc(MeteringDeadline.TRANSMIT, at, 0, Durability.VOLATILE);
   }
 
+  // Chunks are plain records read into one buffer: reading up to 48 of them at boot
+  // allocates nothing (a protected record's check allocates ≈ 1 KiB each, all garbage
+  // until the boot ends). The outbox holds the same readings as plain chunks too.
   private loadLog(): void {
     this.log.clear();
     const buf = this.chunkBuf;
     for (let i = 0; i < MAX_CHUNKS; i++) {
       const id = MeteringRecord.FIRST_CHUNK + <u32>i;
       if (!this.store.records.has(id)) continue;
-      const v = this.store.getTyped(id, ValueType.BYTES);
-      if (v === null || !this.log.decode(v)) {
+      const n = this.store.readInto(id, ValueType.BYTES, buf);
+      if (n < 0 || !this.log.decode(buf, n)) {
         // Its readings are gone (a FAULT gap when the chunk is written again).
-        if (this.failure == OK) this.failure = v === null ? this.store.lastError : E_MALFORMED;
+        if (this.failure == OK) this.failure = n < 0 ? n : E_MALFORMED;
       }
     }
   }

@@ -24,7 +24,7 @@ describe("metering: records", () => {
     expect(n.outbox.count(DATA_C)).toBe(4);
   });
 
-  it("a chunk altered in flash is E_TAMPER: its readings are gone, measuring and numbering go on", () => {
+  it("a chunk that is not one is E_MALFORMED: its readings are gone, measuring and numbering go on", () => {
     const m = freshMeter(T0 + 10 * HOUR + 20 * MINUTE);
     m.install();
     m.runToWall(T0 + 11 * HOUR + 5 * MINUTE);   // readings 1 (10:30) and 2 (11:00) in chunk 0
@@ -33,18 +33,36 @@ describe("metering: records", () => {
     putU32LE(needle, 0, log.endMin(2));
     const at = lastInFlash(needle);
     expect(at >= 0).toBe(true);
-    // data: type | attributes | format | first u32 | count | reading 1 | reading 2 …
+    // data: type | attributes | format | first u32 | count | reading 1 | reading 2
     const data = at - 2 - 6 - 17;
-    doctorRecord(data, 2 + 6 + 17 + 4, 0x55);   // reading 2's power
+    doctorRecord(data, 2 + 5, 9);   // a count above PER_CHUNK
     const n = m.reboot(MINUTE);
-    expect(n.booted).toBe(E_TAMPER);
-    expect(n.store.tamperedId).toBe(MeteringRecord.FIRST_CHUNK);
+    expect(n.booted).toBe(E_MALFORMED);
     expect(n.metering.log.has(1)).toBe(false);
     expect(n.metering.log.has(2)).toBe(false);
     n.runToWall(T0 + 11 * HOUR + 35 * MINUTE);
     expect(n.metering.log.newest).toBe(3);        // not 1 again: the lanes' marks say 2 were taken
     expect(n.metering.log.quality(3)).toBe(Quality.GAP);
     expect(n.outbox.of(POWER_A)[2].startsWith("a001 3 q2 | t=+690m")).toBe(true);
+  });
+
+  it("the lanes record altered in flash is E_TAMPER: nothing is handed", () => {
+    const m = freshMeter(T0 + 10 * HOUR + 20 * MINUTE);
+    m.install();
+    m.runToWall(T0 + 11 * HOUR + 5 * MINUTE);
+    // the lanes record begins: format 1 | lost 0 | floor 1 | companies 2 | lanes 2 | A's code
+    const needle = new Uint8Array(15);
+    needle[0] = 1; needle[5] = 1; needle[9] = 2; needle[10] = 2; putU32LE(needle, 11, POWER_A);
+    const at = lastInFlash(needle);
+    expect(at >= 0).toBe(true);
+    doctorRecord(at - 2, 2 + 11 + 4, 9);   // A's next rseq (3) → 9
+    const n = m.reboot(MINUTE);
+    expect(n.booted).toBe(E_TAMPER);
+    expect(n.store.tamperedId).toBe(MeteringRecord.LANES);
+    expect(n.metering.handOff(n.outbox)).toBe(E_TAMPER);
+    n.runToWall(T0 + 12 * HOUR + 5 * MINUTE);
+    expect(n.metering.log.newest).toBe(4);
+    expect(n.outbox.count(POWER_A)).toBe(2);
   });
 
   it("readings without their lanes record are not handed (E_MALFORMED); measuring goes on", () => {
