@@ -62,6 +62,11 @@ export class Outbox extends ReadingSink {
   hand(r: Handed): i32 {
     if (this.room == 0 && this.failWith != 0) return this.failWith;
     if (this.room > 0) this.room--;
+    // What the scope leaves out is not in the object the sink is given either.
+    if ((r.types & DataType.TIME) == 0) expect(r.endUtcMs).toBe(0);
+    if ((r.types & DataType.POWER) == 0) expect(r.powerW).toBe(0);
+    if ((r.types & DataType.ENERGY) == 0) expect(r.energyWh).toBe(0);
+    if ((r.types & DataType.HISTORY) == 0) expect(r.slotWh).toBe(0);
     this.lines.push(line(r));
     return OK;
   }
