@@ -185,7 +185,7 @@ export class Metering extends DeadlineOwner {
         const c = this.lanes.company(code);
         this.fill(code, this.lanes.nextRseqs[c], m, scope);
         const rc = this.handTo(sink);
-        if (rc != OK) return rc;
+        if (rc < 0) return rc;
         const next = this.next;
         next.copyFrom(this.lanes);
         next.marks[k] = m + 1;
