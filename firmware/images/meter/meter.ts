@@ -55,7 +55,7 @@ export class Meter extends ConnectedAppliance {
   private entryBody: Uint8Array = new Uint8Array(ENTRY_BYTES);
   private tableDirty: bool = false;
 
-  constructor(store: CredentialStore, scheduler: Scheduler, clock: Clock = new Clock(),
+  constructor(store: CredentialStore, scheduler: Scheduler, private clock: Clock = new Clock(),
               readings: ReadingSource = new ReadingSource()) {
     const cloud = new CloudLink(store, TOPICS, scheduler, new MeterOutboxFormat());
     super(IDENTITY, store, scheduler, cloud, new EraseMenu(store, cloud, scheduler), Entry.REPLY);
@@ -197,7 +197,7 @@ export class Meter extends ConnectedAppliance {
     if (scope == 0) return -6;
     const want = types & scope;
     const w = new JsonWriter().num("cmd", cmd).num("co", co);
-    const wall = this.scheduler === null ? -1 : board.wallMs();
+    const wall = this.clock.wallMs();
     if ((want & 1) != 0 && wall >= 0) w.num("t", wall);
     if ((want & 6) != 0 && board.measure(Channel.IMPORT, this.sample) == OK) {
       if ((want & 2) != 0) w.num("w", <i32>getU32LE(this.sample, 0));
@@ -291,7 +291,7 @@ export class Meter extends ConnectedAppliance {
   /** In the date-time setting: the card, and the next :00/:30 as the first choice. */
   private pick(slot: i32): void {
     if (!this.cardReady(slot)) return;
-    const wall = board.wallMs();
+    const wall = this.clock.wallMs();
     if (wall < 0) { this.view.notice = Notice.NO_TIME; return; }
     this.view.settingSlot = slot;
     this.view.settingAt = nextSlot(wall);
@@ -302,7 +302,7 @@ export class Meter extends ConnectedAppliance {
     if (b == Button.BACK) { v.setting = false; return; }
     const slot = v.settingSlot;
     if (slot < 0) return;
-    const wall = board.wallMs();
+    const wall = this.clock.wallMs();
     if (wall < 0) { v.notice = Notice.NO_TIME; return; }
     const first = nextSlot(wall);
     if (v.settingAt < first) v.settingAt = first;
