@@ -236,3 +236,9 @@ export function toHex(b: Uint8Array): string {
   for (let i = 0; i < b.length; i++) s += d.charAt(b[i] >> 4) + d.charAt(b[i] & 15);
   return s;
 }
+
+/** `s` holds `part` (shown when it does not). */
+export function expectHas(s: string, part: string): void {
+  if (!s.includes(part)) log(s + "  ⟵ has no " + part);
+  expect(s.includes(part)).toBe(true);
+}
