@@ -86,11 +86,14 @@ export class Rig {
 
   /** A power cut: RAM and the timer go, flash stays. */
   reboot(offMs: i64): Rig {
+    this.collect();
     mqtt_state(0);
     this.clock.now = 0;
     this.clock.wall += offMs;
     this.clock.timerAt = -1;
-    return new Rig(this.clock);
+    const r = new Rig(this.clock);
+    r.seen = this.seen;
+    return r;
   }
 
   /** The installer's INSTALL frame on the service port: the answer's status. */
@@ -121,10 +124,23 @@ export class Rig {
     return this.meter.onMqttMessage("devices/" + DEVICE_ID + "/down", board.utf8(json));
   }
 
-  /** The head-end acknowledges everything sent so far. */
+  /** The head-end acknowledges everything sent so far (kept in `seen` first). */
   ackAll(): void {
+    this.collect();
     const last = this.meter.cloud.outbox.last;
     this.meter.onMqttMessage("devices/" + DEVICE_ID + "/down", board.utf8('{"ack":' + last.toString() + "}"));
+  }
+
+  /** Every entry the outbox held so far, by seq, as it goes on the wire (across acks and
+   *  reboots: a spec's view of what the head-end got). */
+  seen: Map<u32, string> = new Map<u32, string>();
+
+  collect(): void {
+    const o = this.meter.cloud.outbox, f = new MeterOutboxFormat();
+    for (let seq = this.meter.cloud.acked + 1; seq <= o.last; seq++) {
+      const e = o.entry(seq);
+      if (e !== null) this.seen.set(seq, f.json(seq, e.kind, e.body));
+    }
   }
 
   /** Every outbox entry not yet acknowledged, as it goes on the wire, one per line. */
