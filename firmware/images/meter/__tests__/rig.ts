@@ -25,7 +25,7 @@ import { OP_INSTALL } from "../install";
 @external("testing", "udp_last_addr") export declare function udp_last_addr(): i32;
 @external("testing", "udp_last_port") export declare function udp_last_port(): i32;
 
-/** 2026-09-21 10:07:00 UTC: not on a :00/:30. */
+/** 2026-09-22 10:07:00 UTC: not on a :00/:30. */
 export const T0: i64 = 1_790_071_620_000;
 export const SECOND: i64 = 1000;
 export const MINUTE: i64 = 60 * SECOND;
