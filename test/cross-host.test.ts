@@ -84,10 +84,16 @@ test("board conformance: every host agrees call for call", async () => {
   const sent = ts.calls.filter((c) => c.label === "mqtt limits while connected").flatMap((c) => c.outputs);
   assert.deepEqual(sent.map((o) => o.t), ["mqtt_subscribe", "mqtt_publish", "link"], "only the calls within the limits go out");
   // Events of kinds the ABI does not define never reach the image (it would answer 0xEF).
-  for (const k of [0, 9, 255, 256]) {
+  for (const k of [0, 10, 255, 256]) {
     const c = ts.calls.find((x) => x.label === `event kind ${k}`)!;
     assert.deepEqual({ outputs: c.outputs, result: c.result }, { outputs: [], result: -1 });
   }
+  // measure (ABI v1.3) reads the scenario's load model on every host: 1000 W on IMPORT
+  // for the 1.5 s the scenario has run (0.4 Wh: the register still reads its start).
+  const m = linkData(ts, "measure")[0];
+  assert.equal(m[0], 0x0e);
+  assert.deepEqual([0, 1, 2].map((c) => [m.readInt32LE(1 + 16 * c), m.readInt32LE(5 + 16 * c), Number(m.readBigInt64LE(9 + 16 * c))]),
+    [[0, 1000, 123_456], [0, 0, 0], [-5, 0, 0]]);
   const r1 = linkData(ts, "random bytes")[0], r2 = linkData(ts, "random bytes after power cycle")[0];
   assert.notDeepEqual(r1, r2, "each power-on gets its own random stream");
 });
