@@ -22,11 +22,14 @@ export class CardSlots {
   role: StaticArray<u8> = new StaticArray<u8>(SLOTS);
   code: StaticArray<u32> = new StaticArray<u32>(SLOTS);
   types: StaticArray<u32> = new StaticArray<u32>(SLOTS);
+  /** The slot the last frame found an unreadable card in, or -1. */
+  unreadable: i32 = -1;
 
   /** A reader frame `slot u8 | present u8 | card bytes`: OK (the slot now shows what is
    *  in it, an unreadable card included), E_INVAL for a slot that does not exist,
    *  E_MALFORMED for a frame that is no reader frame (nothing changes). */
   onFrame(f: Uint8Array): i32 {
+    this.unreadable = -1;
     if (f.length < 2) return E_MALFORMED;
     const slot = <i32>f[0];
     if (slot >= SLOTS) return E_INVAL;
@@ -39,7 +42,7 @@ export class CardSlots {
     if (present != 1) return E_MALFORMED;
     this.clear(slot);
     unchecked(this.state[slot] = SlotState.UNREADABLE);
-    if (!validCard(f, 2, f.length - 2)) return E_MALFORMED;
+    if (!validCard(f, 2, f.length - 2)) { this.unreadable = slot; return E_MALFORMED; }
     unchecked(this.state[slot] = SlotState.CARD);
     unchecked(this.role[slot] = f[5]);
     unchecked(this.code[slot] = getU32LE(f, 6));

@@ -3,9 +3,10 @@
 // replay floor commits, and acting twice is harmless (a change re-sent supersedes
 // itself, a confirmation or a move-out again changes nothing): a power cut between the
 // two has the command re-sent and applied then, never a floor past a command that did
-// not act. Answers that are no fault (a mismatch, a change's id, a refusal) commit the
-// floor; a store error does not, and the head-end sends the command again.
-import { OK, E_INVAL, E_STATE, E_NOSPACE, E_NOTFOUND, E_AUTH } from "../../core/errors";
+// not act. A command that acted (0, a mismatch, a change's id) commits the floor; a
+// refusal changed nothing and commits nothing (rule 4), nor does a store error: the
+// head-end may send it again.
+import { OK, E_INVAL, E_STATE, E_NOTFOUND, E_AUTH } from "../../core/errors";
 import { FlatJson } from "../../core/codecs/flat-json";
 import { Change, Confirm, DataType, Role, IMMEDIATE } from "../../modules/contract-table/index";
 import { Breaker } from "../../modules/supply-breaker/index";
@@ -62,7 +63,8 @@ export function checkCommand(m: Meter, j: FlatJson): i32 {
   return E_INVAL;
 }
 
-/** Acts; the answer goes to `m.answer`. Returns OK, or a store error (nothing committed). */
+/** Acts; the answer goes to `m.answer`. Returns OK once it acted, else the refusal or
+ *  the store's error (the transaction is dropped: nothing committed). */
 export function stageCommand(m: Meter, j: FlatJson): i32 {
   const co = companyOf(j);
   const k = kindOf(j);
@@ -85,12 +87,7 @@ export function stageCommand(m: Meter, j: FlatJson): i32 {
     }
   }
   m.answer = rc;
-  return isAnswer(rc) ? OK : rc;
-}
-
-/** A result the head-end gets as the command's answer, with the floor committed. */
-function isAnswer(rc: i32): bool {
-  return rc >= 0 || rc == E_INVAL || rc == E_STATE || rc == E_NOSPACE || rc == E_NOTFOUND || rc == E_AUTH;
+  return rc >= 0 ? OK : rc;
 }
 
 /** The fourth embodiment: 0 MATCH, 1 MISMATCH (the table's event did the rest), E_STATE

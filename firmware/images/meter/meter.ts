@@ -147,9 +147,9 @@ export class Meter extends ConnectedAppliance {
     if (link != Link.CARD) return E_UNSUPPORTED;
     const rc = this.cards.onFrame(frame);
     const slot = frame.length > 0 ? <i32>frame[0] : 0;
-    if (slot < SLOTS && unchecked(this.cards.state[slot]) == SlotState.UNREADABLE) {
+    if (this.cards.unreadable >= 0) {
       this.view.notice = Notice.UNREADABLE;
-      this.view.noticeValue = slot + 1;
+      this.view.noticeValue = this.cards.unreadable + 1;
     }
     // A card taken out of the slot the date-time setting picked: pick again.
     if (this.view.setting && this.view.settingSlot == slot && !this.cards.has(slot)) this.view.settingSlot = -1;

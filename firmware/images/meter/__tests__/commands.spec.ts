@@ -79,7 +79,9 @@ describe("commands", () => {
 
   it("a company orders only for itself: a change to another, or an abolition of a role it does not hold, is -1", () => {
     const r = withKanto();
+    const floor = r.meter.commands.lastApplied();
     expect(r.command(GREEN, '"change":0,"at":-1,"to":40961,"types":13')).toBe(E_INVAL);
+    expect(r.meter.commands.lastApplied()).toBe(floor);             // a refusal commits nothing
     expect(r.command(GREEN, '"change":0,"at":-1,"to":0,"types":0')).toBe(E_INVAL);
     expect(r.command(GREEN, '"change":2,"at":-1,"to":45058,"types":13')).toBe(E_INVAL);
     expect(r.command(GREEN, '"change":0,"at":-1,"to":45058,"types":16')).toBe(E_INVAL);
