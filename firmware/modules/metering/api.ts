@@ -65,8 +65,8 @@ export class Handed {
 
 /** Takes a reading into the outbox (rule 7: the mark moves only after it answered OK). */
 export abstract class ReadingSink {
-  /** OK once the reading is stored for sending; an error (outbox full) stops the hand-off,
-   *  which is tried again at the next transmission. */
+  /** OK (or any non-negative answer) once the reading is stored for sending; a negative
+   *  error (outbox full) stops the hand-off, which is tried again at the next transmission. */
   abstract hand(r: Handed): i32;
 }
 

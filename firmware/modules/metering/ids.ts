@@ -10,7 +10,7 @@ export const KEYS: KeyRange[] = [new KeyRange("metering", 0x0800, 0x083f, ResetC
 export namespace MeteringRecord {
   /** PROTECTED BYTES: the delivery lanes and the per-company sequence table (LANES_FORMAT). */
   export const LANES: u32 = 0x0800;
-  /** PROTECTED BYTES: the first of MAX_CHUNKS measurement chunks (CHUNK_FORMAT). */
+  /** BYTES: the first of MAX_CHUNKS measurement chunks (CHUNK_FORMAT). */
   export const FIRST_CHUNK: u32 = 0x0810;
 }
 

@@ -6,7 +6,7 @@
 // reading (rule 7: a power cut in between hands it again, with the same rseq and content).
 import * as board from "../../board/index";
 import { E_MALFORMED, E_NOTFOUND, E_STATE, OK } from "../../core/errors";
-import { Attr, CredentialStore, ValueType } from "../credential-store/index";
+import { Attr, CredentialStore, READ_INTO_SLACK, ValueType } from "../credential-store/index";
 import { Clock, DeadlineOwner, Durability, Scheduler } from "../scheduler/index";
 import { ContractTable, DataType, NO_COMPANY } from "../contract-table/index";
 import { Handed, MeasureSource, MeteringConfig, MeteringEvents, ReadingSink, Sample } from "./api";
@@ -23,7 +23,7 @@ export const LATE_AFTER_MS: i64 = 60_000;
 export const RETRY_MS: i64 = 60_000;
 /** Readings one handOff() call hands at most: each persists a mark, and an event's heap
  *  garbage must stay small; the image calls again (handOff answers MORE) in a later event. */
-export const HAND_BATCH: i32 = 8;
+export const HAND_BATCH: i32 = 4;
 /** Switches heard before boot() (the contract table boots first), applied by boot(). */
 const EARLY_MAX: i32 = 8;
 const UNKNOWN_TYPES: u32 = 0xffffffff;
@@ -44,7 +44,7 @@ export class Metering extends DeadlineOwner {
   readonly log: ReadingLog;
   private lanes: Lanes = new Lanes();
   private next: Lanes = new Lanes();
-  private chunkBuf: Uint8Array = new Uint8Array(CHUNK_MAX_BYTES);
+  private chunkBuf: Uint8Array = new Uint8Array(CHUNK_MAX_BYTES + READ_INTO_SLACK);
   private lanesBuf: Uint8Array = new Uint8Array(LANES_MAX_BYTES);
   private sample: Sample = new Sample();
   private handed: Handed = new Handed();
@@ -151,7 +151,11 @@ export class Metering extends DeadlineOwner {
   confirmed(code: u32): i32 { return this.setFlags(code, CompanyFlag.CONFIRMED, CompanyFlag.BLOCKED); }
 
   /** A confirmation from `code` did not match: nothing is handed to it until a later match. */
-  securityError(code: u32): i32 { return this.setFlags(code, CompanyFlag.BLOCKED, 0); }
+  securityError(code: u32): i32 {
+    // A company never seen has nothing to block: it needs a match before anything anyway.
+    if (this.lanes.company(code) < 0) return code == NO_COMPANY ? E_NOTFOUND : OK;
+    return this.setFlags(code, CompanyFlag.BLOCKED, 0);
+  }
 
   // ------------------------------------------------------------------ hand-off
 
@@ -160,7 +164,7 @@ export class Metering extends DeadlineOwner {
    *  OK the lane's mark and the company's rseq move in one record write. At most `max`
    *  readings per call: the count handed, plus HandOff.MORE when more are owed; the
    *  sink's error (the rest waits for the next transmission); a store error. */
-  handOff(sink: ReadingSink, max: i32 = 8 /* HAND_BATCH */): i32 {
+  handOff(sink: ReadingSink, max: i32 = 4 /* HAND_BATCH */): i32 {
     if (this.lanesFailure != OK) return this.lanesFailure;
     if (this.table.failure != OK) return this.table.failure;
     this.sync();
@@ -181,7 +185,7 @@ export class Metering extends DeadlineOwner {
         const c = this.lanes.company(code);
         this.fill(code, this.lanes.nextRseqs[c], m, scope);
         const rc = this.handTo(sink);
-        if (rc != OK) return rc;
+        if (rc < 0) return rc;
         const next = this.next;
         next.copyFrom(this.lanes);
         next.marks[k] = m + 1;
@@ -237,7 +241,12 @@ export class Metering extends DeadlineOwner {
         if (late) q |= Quality.LATE;
         if (b - last > I) q |= Quality.GAP;
       }
-    } else due = !late && this.log.newest == 0;   // a new meter starts at a boundary
+    } else {
+      // A new meter starts at a boundary. One whose newest reading was lost (a chunk it
+      // could not read) does too: that boundary may be one it already measured and handed.
+      due = !late;
+      if (this.log.newest != 0) q = Quality.GAP;
+    }
     let nextAt = b + I;
     if (due && this.take(b, q) != OK) nextAt = wall + RETRY_MS;
     this.scheduler.atUtc(MeteringDeadline.MEASURE, nextAt, 0, Durability.VOLATILE);
@@ -266,12 +275,12 @@ export class Metering extends DeadlineOwner {
     let rc: i32;
     if (this.evict(prev + 1)) {
       const t = this.store.begin();
-      rc = t.put(id, ValueType.BYTES, Attr.PROTECTED, chunk);
+      rc = t.put(id, ValueType.BYTES, 0, chunk);
       const ln = this.next.encode(this.lanesBuf);
       if (rc == OK) rc = t.put(MeteringRecord.LANES, ValueType.BYTES, Attr.PROTECTED, this.lanesBuf.subarray(0, ln));
       if (rc != OK) t.discard(); else rc = t.commit();
       if (rc == OK) this.adoptNext();
-    } else rc = this.store.put(id, ValueType.BYTES, Attr.PROTECTED, chunk);
+    } else rc = this.store.put(id, ValueType.BYTES, 0, chunk);
     if (rc != OK) {
       board.compose().add("metering: reading not stored, rc ").num(rc).error();
       return rc;
@@ -416,16 +425,19 @@ export class Metering extends DeadlineOwner {
     this.scheduler.atUtc(MeteringDeadline.TRANSMIT, at, 0, Durability.VOLATILE);
   }
 
+  // Chunks are plain records read into one buffer: reading up to 48 of them at boot
+  // allocates nothing (a protected record's check allocates ≈ 1 KiB each, all garbage
+  // until the boot ends). The outbox holds the same readings as plain chunks too.
   private loadLog(): void {
     this.log.clear();
     const buf = this.chunkBuf;
     for (let i = 0; i < MAX_CHUNKS; i++) {
       const id = MeteringRecord.FIRST_CHUNK + <u32>i;
       if (!this.store.records.has(id)) continue;
-      const v = this.store.getTyped(id, ValueType.BYTES);
-      if (v === null || !this.log.decode(v)) {
+      const n = this.store.readInto(id, ValueType.BYTES, buf);
+      if (n < 0 || !this.log.decode(buf, n)) {
         // Its readings are gone (a FAULT gap when the chunk is written again).
-        if (this.failure == OK) this.failure = v === null ? this.store.lastError : E_MALFORMED;
+        if (this.failure == OK) this.failure = n < 0 ? n : E_MALFORMED;
       }
     }
   }
@@ -434,8 +446,12 @@ export class Metering extends DeadlineOwner {
     this.lanes.clear();
     const v = this.store.getTyped(MeteringRecord.LANES, ValueType.BYTES);
     if (v === null) {
-      if (this.store.lastError == E_NOTFOUND && !this.store.records.has(MeteringRecord.LANES)) return OK;
-      return this.store.lastError == OK ? E_MALFORMED : this.store.lastError;
+      if (this.store.lastError != E_NOTFOUND || this.store.records.has(MeteringRecord.LANES)) return this.store.lastError;
+      // A new meter writes its empty lanes first thing; readings without them were not
+      // left by this module (a record the flash lost): rseqs could repeat, so fail closed.
+      if (this.log.newest != 0) return E_MALFORMED;
+      this.next.clear();
+      return this.commitLanes();
     }
     if (!this.lanes.decode(v)) return E_MALFORMED;
     // The numbering never goes back, even when the newest chunk was lost.

@@ -91,14 +91,14 @@ export class ReadingLog {
     return at + READING_BYTES;
   }
 
-  /** Takes in a chunk record read at boot: false when it is not one. Readings newer than
+  /** Takes in a chunk record read at boot (its first `len` bytes in `v`): false when it is not one. Readings newer than
    *  what a slot holds replace it; the newest mseq follows the newest reading seen. */
-  decode(v: Uint8Array): bool {
-    if (v.length < CHUNK_HEADER + READING_BYTES || v[0] != CHUNK_FORMAT) return false;
+  decode(v: Uint8Array, len: i32): bool {
+    if (len < CHUNK_HEADER + READING_BYTES || len > v.length || v[0] != CHUNK_FORMAT) return false;
     const first = getU32LE(v, 1);
     const n = <i32>v[5];
     if (first == 0 || (first - 1) % <u32>PER_CHUNK != 0 || n < 1 || n > PER_CHUNK
-      || v.length != CHUNK_HEADER + n * READING_BYTES) return false;
+      || len != CHUNK_HEADER + n * READING_BYTES) return false;
     for (let i = 0; i < n; i++) {
       const m = first + <u32>i;
       const at = CHUNK_HEADER + i * READING_BYTES;

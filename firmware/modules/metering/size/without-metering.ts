@@ -1,6 +1,7 @@
 // The probe without the metering module: the same store, scheduler and contract table,
-// and what the module does to them (a protected chunk record, a two-record transaction,
-// a UTC deadline) done directly, so that the difference is the module's own code.
+// and what the module does to them (a plain chunk record read into a buffer and written,
+// a protected lanes record, a two-record transaction, a UTC deadline) done directly, so
+// that the difference is the module's own code.
 import "../../../board/abort"; // the compiler's abort lands in boardAbort (asconfig "use")
 export { fw_abi_version, fw_inbox, fw_inbox_size } from "../../../board/entry";
 import * as board from "../../../board/index";
@@ -19,7 +20,7 @@ class Owner extends DeadlineOwner {
 let store: CredentialStore | null = null;
 let scheduler: Scheduler | null = null;
 let table: ContractTable | null = null;
-const buf = new Uint8Array(142);
+const buf = new Uint8Array(144);
 const out = new Uint8Array(12);
 
 export function boot(): i32 {
@@ -37,12 +38,14 @@ export function change(role: u8, at: i64, code: u32, types: u32): i32 { return t
 export function measure(at: i64): i32 {
   board.measure(0, out);
   scheduler!.atUtc(0x50, at, 0, 0);
-  const v = store!.getTyped(0x0810, ValueType.BYTES);
-  return store!.put(0x0810, ValueType.BYTES, Attr.PROTECTED, v === null ? buf : v);
+  const n = store!.readInto(0x0810, ValueType.BYTES, buf);
+  const v = store!.getTyped(0x0800, ValueType.BYTES);
+  if (v !== null) store!.put(0x0800, ValueType.BYTES, Attr.PROTECTED, v);
+  return store!.put(0x0810, ValueType.BYTES, 0, n < 0 ? buf : buf.subarray(0, n));
 }
 export function both(): i32 {
   const t = store!.begin();
-  t.put(0x0810, ValueType.BYTES, Attr.PROTECTED, buf);
+  t.put(0x0810, ValueType.BYTES, 0, buf);
   t.put(0x0800, ValueType.BYTES, Attr.PROTECTED, buf);
   return t.commit();
 }
