@@ -151,6 +151,7 @@ test("meter: installation, switches, breaker, ECHONET and a day of readings give
   assert.match(said, /"kind":"breaker","bseq":1,"from":0,"to":1,"reason":3/, "the new resident's supply closed by the confirmation");
   assert.match(said, /"kind":"breaker","bseq":2,"from":1,"to":0,"reason":2/, "the mismatch opened it");
   assert.match(said, /"kind":"breaker","bseq":4,"from":2,"to":1,"reason":4/, "the press closed it");
+  assert.match(said, /up\/state \{"breaker":2,"contract":40961,/, "the head-end's view follows the breaker (ready after the match)");
   assert.match(said, /"kind":"switched","role":0,"from":40961,"to":45058/, "the card switched to Green");
   assert.match(said, /"kind":"ending","co":45058,"role":0,"at":\d+/, "Green heard of its scheduled end");
   assert.match(said, /"kind":"switched","role":0,"from":45058,"to":40961,"at":1790089200000/, "the switch at T, applied at boot");

@@ -83,7 +83,6 @@ export function stageCommand(m: Meter, j: FlatJson): i32 {
     else {
       rc = m.breaker.awaitNewResident();
       if (rc == Breaker.UNCHANGED) rc = OK;
-      m.breakerChanged();
     }
   }
   m.answer = rc;

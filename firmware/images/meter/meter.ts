@@ -58,6 +58,8 @@ export class Meter extends ConnectedAppliance {
   private tableBody: Uint8Array = new Uint8Array(TABLE_BYTES);
   private entryBody: Uint8Array = new Uint8Array(ENTRY_BYTES);
   private tableDirty: bool = false;
+  /** The head-end's live view (up/state) is out of date. */
+  private stateDirty: bool = false;
   private sink: ReadingsToOutbox;
   /** Readings are owed beyond the last hand-off (a batch's end, or the outbox was full). */
   private owed: bool = true;
@@ -217,7 +219,6 @@ export class Meter extends ConnectedAppliance {
   apply(j: FlatJson): i32 {
     if (kindOf(j) == Kind.READ) return this.read(companyOf(j), <u32>j.int("read", 0), <u32>j.int("cmd", 0));
     this.report();
-    this.publishState();
     return this.answer;
   }
 
@@ -261,7 +262,6 @@ export class Meter extends ConnectedAppliance {
   }
 
   tableChanged(): void { this.tableDirty = true; }
-  breakerChanged(): void {}
 
   private isContractCompany(co: u32): bool {
     if (this.table.code(Role.CONTRACT) == co) return true;
@@ -384,13 +384,14 @@ export class Meter extends ConnectedAppliance {
   // ------------------------------------------------------------ reports (outbox)
 
   /** Everything the servers must get: the breaker's transitions not yet handed, and the
-   *  table when it changed (at boot, connect and every change). */
+   *  table when it changed (at boot, connect and every change), then the state (live). */
   report(): void {
     this.source.breakerOpen = this.breaker.state != BreakerState.CONNECTED;
     if (!this.store.registered()) return;
     this.reportBreaker();
     if (this.owed) this.handOff();
-    if (this.tableDirty) { this.recordTable(); this.tableDirty = false; this.publishState(); }
+    if (this.tableDirty) { this.recordTable(); this.tableDirty = false; this.stateDirty = true; }
+    if (this.stateDirty) { this.stateDirty = false; this.publishState(); }
   }
 
   /** Rule 7: readings not yet handed go to the outbox, one batch per event (the rest
@@ -401,11 +402,13 @@ export class Meter extends ConnectedAppliance {
     if (rc < 0 && rc != this.sink.refusal) board.compose().add("hand-off stopped: ").num(rc).warn();
   }
 
+  /** The breaker's transitions not yet handed; a new one changes the state too. */
   private reportBreaker(): void {
     const br = this.breaker;
     for (let i = br.unreported(); i >= 0; i = br.unreported()) {
       br.log.write(i, this.entryBody, 0);
       if (this.cloud.enqueue(Entry.BREAKER, this.entryBody) < 0) break;
+      this.stateDirty = true;
       if (br.reported(br.log.seqAt(i)) < 0) break;
     }
   }
