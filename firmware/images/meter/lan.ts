@@ -66,6 +66,7 @@ class Values extends MeterProvider {
   operationStatus(): i64 { return OPERATING; }
   location(): i64 { return this.locationValue; }
   setLocation(code: u8): bool {
+    if (<i64>code == this.locationValue) return true;         // a HEMS repeating itself wears nothing
     if (this.store.putU32(LOCATION_RECORD, code, 0) != OK) return false;
     this.locationValue = code;
     return true;
@@ -85,6 +86,7 @@ class Values extends MeterProvider {
   }
   historyDay(): i64 { return this.historyDayValue; }
   setHistoryDay(day: u8): bool {
+    if (day == this.historyDayValue) return true;
     if (this.store.putU32(HISTORY_DAY_RECORD, day, 0) != OK) return false;
     this.historyDayValue = day;
     return true;

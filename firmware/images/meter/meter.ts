@@ -4,7 +4,7 @@
 // Lite for the home's HEMS. Protocols: PROTOCOL.md; records, deadlines, buttons: README.md.
 import * as board from "../../board/index";
 import { Channel, Link, MEASURE_BYTES } from "../../board/index";
-import { OK, E_INVAL, E_STATE, E_UNSUPPORTED } from "../../core/errors";
+import { OK, E_AUTH, E_INVAL, E_STATE, E_UNSUPPORTED } from "../../core/errors";
 import { getU32LE, putU32LE, wipe } from "../../core/codecs/bytes";
 import { FlatJson, JsonWriter } from "../../core/codecs/flat-json";
 import { CredentialStore, CredentialTransaction } from "../../modules/credential-store/index";
@@ -12,7 +12,7 @@ import { CloudLink, TopicSchema } from "../../modules/cloud-link/index";
 import { EraseListener, EraseMenu, Key } from "../../modules/onboarding/index";
 import { Clock, Scheduler } from "../../modules/scheduler/index";
 import { ConnectedAppliance, Identity } from "../../modules/appliance/index";
-import { ContractTable, ContractEvents, Change, Role, IMMEDIATE, METER_CODE_MAX } from "../../modules/contract-table/index";
+import { ContractTable, ContractEvents, Change, DataType, Role, IMMEDIATE, METER_CODE_MAX } from "../../modules/contract-table/index";
 import { SupplyBreaker, Breaker, BreakerState, ENTRY_BYTES } from "../../modules/supply-breaker/index";
 import { Metering, MeteringEvents, BoardSource, HandOff } from "../../modules/metering/index";
 import { CardSlots, SlotState, SLOTS } from "./card";
@@ -222,17 +222,18 @@ export class Meter extends ConnectedAppliance {
     return this.answer;
   }
 
-  /** `{"read":types}`: now, on up/read, with `types` ∩ the company's scope (-6: no role). */
+  /** `{"read":types}`: now, on up/read, with `types` ∩ the company's scope (E_AUTH, -6:
+   *  the company holds no role). `t` is now; a slot's Wh is the `reading` entry's. */
   private read(co: u32, types: u32, cmd: u32): i32 {
     const scope = this.scopeOf(co);
-    if (scope == 0) return -6;
+    if (scope == 0) return E_AUTH;
     const want = types & scope;
     const w = new JsonWriter().num("cmd", cmd).num("co", co);
     const wall = this.clock.wallMs();
-    if ((want & 1) != 0 && wall >= 0) w.num("t", wall);
-    if ((want & 6) != 0 && board.measure(Channel.IMPORT, this.sample) == OK) {
-      if ((want & 2) != 0) w.num("w", <i32>getU32LE(this.sample, 0));
-      if ((want & 4) != 0) w.num("wh", <i64>getU32LE(this.sample, 4) | (<i64>getU32LE(this.sample, 8) << 32));
+    if ((want & DataType.TIME) != 0 && wall >= 0) w.num("t", wall);
+    if ((want & (DataType.POWER | DataType.ENERGY)) != 0 && board.measure(Channel.IMPORT, this.sample) == OK) {
+      if ((want & DataType.POWER) != 0) w.num("w", <i32>getU32LE(this.sample, 0));
+      if ((want & DataType.ENERGY) != 0) w.num("wh", <i64>getU32LE(this.sample, 4) | (<i64>getU32LE(this.sample, 8) << 32));
     }
     this.cloud.publish("read", w.toString());
     return OK;
