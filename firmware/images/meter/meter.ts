@@ -9,7 +9,7 @@ import { getU32LE, putU32LE, wipe } from "../../core/codecs/bytes";
 import { FlatJson, JsonWriter } from "../../core/codecs/flat-json";
 import { CredentialStore, CredentialTransaction } from "../../modules/credential-store/index";
 import { CloudLink, TopicSchema } from "../../modules/cloud-link/index";
-import { EraseListener, EraseMenu, Key } from "../../modules/onboarding/index";
+import { EraseListener, EraseMenu, Key, Step } from "../../modules/onboarding/index";
 import { Clock, Scheduler } from "../../modules/scheduler/index";
 import { ConnectedAppliance, Identity } from "../../modules/appliance/index";
 import { ContractTable, ContractEvents, Change, DataType, Role, IMMEDIATE, METER_CODE_MAX } from "../../modules/contract-table/index";
@@ -58,6 +58,8 @@ export class Meter extends ConnectedAppliance {
   private tableBody: Uint8Array = new Uint8Array(TABLE_BYTES);
   private entryBody: Uint8Array = new Uint8Array(ENTRY_BYTES);
   private tableDirty: bool = false;
+  /** An erase was refused for entries the head-end has not acknowledged (the menu says so). */
+  private menuHeld: bool = false;
   /** The head-end's live view (up/state) is out of date. */
   private stateDirty: bool = false;
   private sink: ReadingsToOutbox;
@@ -129,7 +131,11 @@ export class Meter extends ConnectedAppliance {
     if (b < Button.SELECT_1 || b > Button.MENU) return E_UNSUPPORTED;
     if (this.menu.active) {
       const k = b == Button.UP ? Key.UP : b == Button.DOWN ? Key.DOWN : b == Button.OK ? Key.OK : b == Button.BACK ? Key.BACK : -1;
-      if (k >= 0) this.menu.onKey(k);
+      const step = this.menu.step;
+      // An erase drops the outbox with it: not while the head-end has not acknowledged
+      // what is in it (readings handed there are not handed again: rule 7).
+      this.menuHeld = k == Key.OK && (step == Step.INIT_CONFIRM || step == Step.FACTORY_CONFIRM) && this.cloud.pending() > 0;
+      if (k >= 0 && !this.menuHeld) this.menu.onKey(k);
       this.render();
       return OK;
     }
@@ -437,7 +443,7 @@ export class Meter extends ConnectedAppliance {
   // ------------------------------------------------------------ screen
 
   render(): void {
-    if (this.menu.active) { showMenu(this.menu); return; }
+    if (this.menu.active) { showMenu(this.menu, this.menuHeld ? <i32>this.cloud.pending() : 0); return; }
     const v = this.view, t = this.table;
     v.contract = t.code(Role.CONTRACT);
     v.ctypes = t.types(Role.CONTRACT);

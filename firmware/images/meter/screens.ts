@@ -153,7 +153,8 @@ function breakerText(s: u8): string {
   return "off";
 }
 
-export function showMenu(o: EraseMenu): void {
+/** `held`: entries the head-end has not acknowledged, which keep the erase from starting. */
+export function showMenu(o: EraseMenu, held: i32 = 0): void {
   const s = o.step;
   const c = compose().add("Smart meter\n");
   if (s == Step.MENU) {
@@ -165,5 +166,6 @@ export function showMenu(o: EraseMenu): void {
   else if (s == Step.FACTORY_CONFIRM) c.add("Factory reset?\nThe registration and settings will be erased.\nThe contract and the breaker stay.\nOK: reset  BACK: cancel");
   else if (s == Step.RETIRING) c.add("Telling the cloud\nPlease wait...");
   else if (s == Step.ERROR) c.add("Error\nErase failed (").num(o.failureRc).add(")\nOK: back");
+  if (held > 0) c.add("\nNot yet delivered: ").num(held).add(" entries. Try again once online.");
   c.show();
 }

@@ -91,6 +91,21 @@ describe("cards and buttons", () => {
     expect(shown(board.utf8("Cards 1:B002 2:- 3:-"))).toBeGreaterThan(0);
   });
 
+  it("an initialization waits until the head-end acknowledged the outbox (readings are not dropped with it)", () => {
+    const r = fresh().installed();
+    expect(r.meter.cloud.pending()).toBeGreaterThan(0);       // the table entries of boot and connect
+    r.press(Button.MENU);
+    r.press(Button.OK);                                        // Initialize?
+    r.press(Button.OK);
+    expect(shown(board.utf8("Not yet delivered: "))).toBeGreaterThan(0);
+    expect(r.store.registered()).toBe(true);
+    r.ackAll();
+    r.press(Button.OK);                                        // the erase starts: the cloud retires it
+    expect(r.meter.onMqttMessage("devices/meter-dev-1/down", board.utf8('{"retired":1}'))).toBe(OK);
+    expect(r.store.registered()).toBe(false);
+    expect(r.meter.table.meterCode(new Uint8Array(32))).toBeGreaterThan(0);   // the meter code stays
+  });
+
   it("MENU opens the connection menu; BACK leaves it", () => {
     const r = fresh().installed();
     r.press(Button.MENU);
