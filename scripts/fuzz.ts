@@ -1,5 +1,6 @@
 // npm run fuzz [-- --seed 1 --host wamr-fast --inputs 50000 --only "LINK LAN" --image water-heater]
-// Fuzzes every entry point of each image that has them (the water heater, the printer; or
+// Fuzzes every entry point of each image that has them (the water heater, the printer, the
+// meter; or
 // the one --image names) (every fw_event kind it takes) from a fixed seed on
 // each engine asked for (--host, repeatable: ts, posix, wamr-fast, wamr-classic; default
 // V8 and every native engine built for the image), and prints one table row per entry
@@ -19,6 +20,7 @@ import { fuzzEntry, type EntryResult } from "./fuzz/run.ts";
 const IMAGES: Record<string, string> = {
   "water-heater": new URL("./fuzz/water-heater.ts", import.meta.url).href,
   "printer": new URL("./fuzz/printer.ts", import.meta.url).href,
+  "meter": new URL("./fuzz/meter.ts", import.meta.url).href,
 };
 /** Inputs per entry point when --inputs is not given: V8 runs an input in process, a
  *  native board answers over its device link. */

@@ -10,6 +10,7 @@ import type { HostName } from "../host-sim/device/types.ts";
 import { firstDisagreement } from "../scripts/fuzz/agreement.ts";
 import { entryPoints } from "../scripts/fuzz/water-heater.ts";
 import { entryPoints as printerEntryPoints } from "../scripts/fuzz/printer.ts";
+import { entryPoints as meterEntryPoints } from "../scripts/fuzz/meter.ts";
 import { fuzzEntry, type EntryResult } from "../scripts/fuzz/run.ts";
 import { asImage, tempDir } from "./fixtures/build.ts";
 import { nativeEngines } from "./support/engines.ts";
@@ -17,6 +18,7 @@ import { requirement } from "./support/requirement.ts";
 
 const WATER_HEATER = new URL("../scripts/fuzz/water-heater.ts", import.meta.url).href;
 const PRINTER = new URL("../scripts/fuzz/printer.ts", import.meta.url).href;
+const METER = new URL("../scripts/fuzz/meter.ts", import.meta.url).href;
 const SUBSET: Record<HostName, number> = { "ts": 1000, "posix": 150, "wamr-fast": 150, "wamr-classic": 150 };
 const PRINTER_SUBSET: Record<HostName, number> = { "ts": 400, "posix": 100, "wamr-fast": 100, "wamr-classic": 100 };
 
@@ -92,6 +94,31 @@ test("printer: fixed-seed fuzz subset of every entry point (NFC and BLE data inc
   }
   for (const [entry, runs] of byEntry) {
     assert.deepEqual(runs.map((r) => r.host), PRINTER_HOSTS, `${entry} ran on every engine`);
+    const d = firstDisagreement(runs);
+    assert.equal(d, null, d ? `${entry}: engines disagree on input ${d.index} (${d.input}): ${JSON.stringify(d.codes)}` : "");
+  }
+});
+
+const meterPosixMissing = requirement("the posix meter board", existsSync(posixExecutable("meter")), "npm run build");
+const METER_HOSTS: HostName[] = meterPosixMissing ? ["ts"] : ["ts", ...nativeEngines()];
+
+test("meter: fixed-seed fuzz subset of every entry point (ECHONET datagrams, card frames, INSTALL, commands) finds nothing on any engine, and the engines agree", async (t) => {
+  const byEntry = new Map<string, EntryResult[]>();
+  for (const host of METER_HOSTS) {
+    await t.test(host, async () => {
+      for (const e of meterEntryPoints()) {
+        const r = await fuzzEntry({ image: "meter", entries: METER, entry: e.name, host, seed: 1, inputs: PRINTER_SUBSET[host], hangMs: 2000 });
+        byEntry.set(e.name, [...byEntry.get(e.name) ?? [], r]);
+        assert.deepEqual(r.findings, [], `${e.name} on ${host}`);
+        // Damaged cards and INSTALL frames reach their parsers and are refused; damaged
+        // commands are refused or answered, and some valid ones act.
+        if (e.name === "LINK CARD" || e.name === "LINK SERVICE") assert.ok((r.results["-10"] ?? 0) > 0 && (r.results["0"] ?? 0) > 0, `${e.name}: ${JSON.stringify(r.results)}`);
+        if (e.name === "MQTT_MESSAGE") assert.ok((r.results["0"] ?? 0) > 0, "some commands accepted");
+      }
+    });
+  }
+  for (const [entry, runs] of byEntry) {
+    assert.deepEqual(runs.map((r) => r.host), METER_HOSTS, `${entry} ran on every engine`);
     const d = firstDisagreement(runs);
     assert.equal(d, null, d ? `${entry}: engines disagree on input ${d.index} (${d.input}): ${JSON.stringify(d.codes)}` : "");
   }
