@@ -35,7 +35,9 @@ export class ReadingsToOutbox extends ReadingSink {
     putU32LE(b, 18, (f & Field.W) != 0 ? <u32>r.powerW : 0);
     putI64(b, 22, (f & Field.WH) != 0 ? <i64>r.energyWh : 0);
     putU32LE(b, 30, (f & Field.D) != 0 ? r.slotWh : 0);
-    const rc = this.cloud.enqueue(Entry.READING, b);
+    // Offered, not enqueued: the module keeps the reading, so a full outbox is no loss and
+    // leaves its last chunks to replies and reports.
+    const rc = this.cloud.offer(Entry.READING, b);
     this.refusal = rc;
     return rc;
   }

@@ -18,6 +18,9 @@ import { TopicSchema } from "./topics";
 export const RETRY_DEADLINE: u32 = 0x01;
 /** Messages sent beyond the cloud's acknowledgement: paces a resend after an outage. */
 const WINDOW: u32 = 8;
+/** Outbox chunks an offered message (Outbox.offer) leaves free for messages with no other
+ *  copy: 8 of 40 hold a few hundred replies and reports. */
+export const OFFER_RESERVE: i32 = 8;
 /** No acknowledgement for this long: the oldest unacknowledged message is sent again
  *  (the cloud holds what came after a hole and acknowledges it all once the hole fills). */
 const RETRY_MIN_MS: i32 = 30000;
@@ -140,6 +143,16 @@ export class CloudLink extends DeadlineOwner {
   enqueue(kind: u8, body: Uint8Array): i32 {
     if (!this.ready) return E_STATE;
     const seq = this.outbox.append(kind, body);
+    if (seq < 0) return <i32>seq;
+    this.sendMore();
+    return OK;
+  }
+
+  /** As enqueue, for a message its producer keeps and offers again (Outbox.offer): E_NOSPACE,
+   *  counted as no loss, while fewer than OFFER_RESERVE chunks would stay free. */
+  offer(kind: u8, body: Uint8Array): i32 {
+    if (!this.ready) return E_STATE;
+    const seq = this.outbox.offer(kind, body, OFFER_RESERVE);
     if (seq < 0) return <i32>seq;
     this.sendMore();
     return OK;

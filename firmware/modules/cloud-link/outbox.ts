@@ -105,6 +105,19 @@ export class Outbox {
     return seq < 0 ? this.drop(seq) : seq;
   }
 
+  /** Stores a message whose producer keeps its own copy and offers it again later (the
+   *  metering module's readings): when storing it would leave fewer than `reserve` chunks
+   *  free, it is refused with E_NOSPACE and NOT counted as dropped (no gap: nothing was
+   *  lost), so the room left stays for messages that have no other copy (replies, reports). */
+  offer(kind: u8, body: Uint8Array, reserve: i32): i64 {
+    const n = this.chunks.length;
+    const tail = n > 0 ? this.chunks[n - 1] : null;
+    const intoTail = this.dropped == 0 && tail !== null && tail!.lastSeq == this.last
+      && tail!.bytes + 2 + body.length <= CHUNK_BYTES;
+    if (!intoTail && n + 1 + (this.dropped > 0 ? 1 : 0) > MAX_CHUNKS - reserve) return E_NOSPACE;
+    return this.append(kind, body);
+  }
+
   /** The stored message with this sequence number, or null. */
   entry(seq: u32): OutboxEntry | null {
     for (let i = 0; i < this.chunks.length; i++) {

@@ -70,4 +70,23 @@ describe("outbox", () => {
     expect(getU32LE(gap.body, 0)).toBe(2);
     expect(reopen().dropped).toBe(0);
   });
+
+  it("an offered message is refused, not dropped, once it would leave fewer than the reserve free; the reserve still takes appends", () => {
+    const o = fresh();
+    const reserve = 8;
+    let n = 0;
+    while (o.offer(3, body(n), reserve) > 0) n++;
+    const perChunk = CHUNK_BYTES / 11;
+    expect(n).toBe((MAX_CHUNKS - reserve) * perChunk);
+    expect(o.offer(3, body(0), reserve)).toBe(<i64>E_NOSPACE);
+    expect(o.dropped).toBe(0);                // nothing lost: the producer offers it again
+    expect(reopen().dropped).toBe(0);
+    let m = 0;
+    while (o.append(1, body(m)) > 0) m++;     // replies and reports still fit
+    expect(m).toBe(reserve * perChunk);
+    expect(o.dropped).toBe(1);                // an append beyond everything is a loss
+    expect(o.acknowledge(<u32>(2 * perChunk))).toBe(OK);
+    expect(o.offer(3, body(1), reserve)).toBe(<i64>E_NOSPACE); // the gap comes first, and still no room past the reserve
+    expect(o.dropped).toBe(1);
+  });
 });
