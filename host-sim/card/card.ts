@@ -21,7 +21,7 @@ export interface Card {
   types: number;
 }
 
-/** The card's 16 bytes: 'C' 'T' | version 1 | role | company u32 LE | types u32 LE | reserved u16 0. */
+/** The card's 16 bytes: 'C' 'T' | version 1 | role | company u32 LE | types u32 LE | reserved u32 0. */
 export function encodeCard(c: Card): Uint8Array {
   if (c.role !== CardRole.CONTRACT && c.role !== CardRole.PROVISION) throw new RangeError(`card role ${c.role}`);
   for (const v of [c.company, c.types]) if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RangeError(`card field ${v}`);
@@ -38,6 +38,6 @@ export function decodeCard(b: Uint8Array): Card | null {
   if (b.length !== CARD_BYTES || b[0] !== 0x43 || b[1] !== 0x54 || b[2] !== CARD_VERSION) return null;
   if (b[3] !== CardRole.CONTRACT && b[3] !== CardRole.PROVISION) return null;
   const dv = new DataView(b.buffer, b.byteOffset, b.length);
-  if (dv.getUint16(12, true) !== 0) return null;
+  if (dv.getUint32(12, true) !== 0) return null;
   return { role: b[3] as CardRole, company: dv.getUint32(4, true), types: dv.getUint32(8, true) };
 }
