@@ -44,10 +44,7 @@ export class DeviceRunner {
   boardTime(): BoardTime {
     const now = this.simMs();
     const wall = this.o.wallStartMs === undefined || this.o.wallStartMs < 0 ? -1 : this.o.wallStartMs + now;
-    const time: BoardTime = { nowMs: Math.floor(now - this.bootAt), wallMs: Math.floor(wall) };
-    const meter = this.o.meter?.(now);
-    if (meter) time.meter = meter;
-    return time;
+    return { nowMs: Math.floor(now - this.bootAt), wallMs: Math.floor(wall) };
   }
 
   get state(): DeviceState { return this.down ? { up: false, why: this.down } : { up: true }; }

@@ -1,7 +1,7 @@
 // Types of the device runner (device-runner.ts): how a device is run over time, and the
 // record of each call it made into the image.
 import type { HostName } from "./power-on.ts";
-import type { BoardOutput, BoardTime, MeterSample } from "./types.ts";
+import type { BoardOutput, BoardTime } from "./types.ts";
 import type { Scheduler } from "../sim/scheduler.ts";
 
 /** Virtual time: timers run on this scheduler, and time moves only when its owner runs it.
@@ -22,9 +22,6 @@ export interface DeviceRunnerOptions {
   /** Wall clock (UTC ms) at simulated time 0; -1 or absent: the board does not know. */
   wallStartMs?: number;
   clock: RunnerClock;
-  /** (ABI v1.3) The metering front end the board reads: the host's load model sampled
-   *  at the simulation's time (ms) of each call, for BoardTime.meter. Absent: no channel. */
-  meter?: (simMs: number) => readonly MeterSample[];
   /** Fault injection: power fails during the N-th flash operation counted over every
    *  power-on of this runner, after `cutKeep` bytes of it; the device then stays down. */
   cutAt?: number;
