@@ -53,13 +53,20 @@ test("a hand-edited generated file is refused, not overwritten", () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test("v1.json and ABI.md state the same result codes, events and link ids", () => {
+test("v1.json and ABI.md state the same result codes, events, link ids, metering channels and pins", () => {
   const md = readFileSync(join(root, "boards/ABI.md"), "utf8");
   const spec = readAbi();
   for (const [name, value] of spec.results) assert.match(md, new RegExp(`^\\| ${value} \\| ${name} \\|`, "m"), name);
   for (const [name, value] of spec.groups.find((g) => g.name === "Event")!.values) {
     assert.match(md, new RegExp(`^\\| ${value} \\| ${name} \\|`, "m"), `event ${name}`);
   }
+  // A link, channel or pin row names its id then its name, then says more about it.
+  for (const group of ["Link", "Channel", "Pin"]) {
+    for (const [name, value] of spec.groups.find((g) => g.name === group)!.values) {
+      assert.match(md, new RegExp(`^\\| ${value} \\| ${name}\\b`, "m"), `${group} ${name}`);
+    }
+  }
+  assert.match(md, new RegExp(`^# Board ABI, version ${spec.version}\\.${spec.minor}$`, "m"), "the page's title names the JSON's minor");
   assert.equal(abi.E_TYPE, -13);
   assert.equal(abi.RESULT_NAMES[abi.E_LOCKED], "E_LOCKED");
 });
@@ -67,6 +74,6 @@ test("v1.json and ABI.md state the same result codes, events and link ids", () =
 test("v1.json refuses a number a generated file could not carry", () => {
   const json = readFileSync(join(root, ABI_JSON), "utf8");
   assert.throws(() => readAbi(json.replace('["E_TYPE", -13,', '["E_INVAL", -13,')), /E_INVAL is defined twice/);
-  assert.throws(() => readAbi(json.replace('["LAN", 4,', '["LAN", 5,')), /Link: count 5 does not cover id 5/);
+  assert.throws(() => readAbi(json.replace('["CARD", 5,', '["CARD", 6,')), /Link: count 6 does not cover id 6/);
   assert.throws(() => readAbi(json.replace('["MAX_TOPIC", 256,', '["MAX_TOPIC", 1.5,')), /not an i32/);
 });

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { crc16 } from "../host-sim/link/crc16.ts";
 import { encodeFrame, FrameDecoder, MAX_PAYLOAD } from "../host-sim/link/codec.ts";
-import { decodeBoardFrame, encodeOutput, event, FromBoard } from "../host-sim/link/messages.ts";
+import { decodeBoardFrame, encodeOutput, event, FromBoard, meter, ToBoard } from "../host-sim/link/messages.ts";
 import type { BoardOutput } from "../host-sim/device/types.ts";
 
 const ascii = (s: string) => new TextEncoder().encode(s);
@@ -75,6 +75,9 @@ test("every BoardOutput survives board encoding and controller decoding", () => 
     { t: "wifi_join", ssid: new TextEncoder().encode("home"), key: new TextEncoder().encode("correct horse") },
     { t: "wifi_join", ssid: new Uint8Array(0), key: new Uint8Array(0) },
     { t: "wifi_group", ssid: new TextEncoder().encode("DIRECT-ab-Printer"), pass: new Uint8Array(63).fill(0x41) },
+    { t: "udp_bind", port: 3610, group: 0xe0001700 }, { t: "udp_bind", port: 0, group: 0 },
+    { t: "udp_send", addr: 0xc0a80102, port: 65535, data: Uint8Array.of(0x10, 0x81) },
+    { t: "udp_send", addr: 0xe0001700, port: 3610, data: new Uint8Array(1024).fill(7) },
   ];
   for (const o of outs) {
     const f = encodeOutput(o);
@@ -99,4 +102,21 @@ test("READY, STATS and ERROR decode; EVENT encodes its fields big-endian", () =>
   // WIFI_JOIN: u8 ssid length, ssid, u8 key length, key (DEVICE-LINK.md).
   assert.deepEqual([...encodeOutput({ t: "wifi_join", ssid: Uint8Array.of(0x68), key: Uint8Array.of(1, 2) }).payload], [1, 0x68, 2, 1, 2]);
   assert.throws(() => decodeBoardFrame({ type: FromBoard.WIFI_GROUP, payload: Uint8Array.of(4, 1, 2) }), /WIFI_GROUP frame is too short/);
+  // UDP_BIND: u16 port, u32 group; UDP_SEND: u32 addr, u16 port, datagram (DEVICE-LINK.md).
+  assert.deepEqual([...encodeOutput({ t: "udp_bind", port: 3610, group: 0xe0001700 }).payload], [0x0e, 0x1a, 0xe0, 0, 0x17, 0]);
+  assert.deepEqual([...encodeOutput({ t: "udp_send", addr: 0xc0a80102, port: 3610, data: Uint8Array.of(9) }).payload],
+    [0xc0, 0xa8, 1, 2, 0x0e, 0x1a, 9]);
+  assert.throws(() => decodeBoardFrame({ type: FromBoard.UDP_BIND, payload: Uint8Array.of(0x0e, 0x1a, 0xe0) }), /UDP_BIND frame is too short/);
+  assert.throws(() => decodeBoardFrame({ type: FromBoard.UDP_SEND, payload: Uint8Array.of(1, 2, 3, 4, 5) }), /UDP_SEND frame is too short/);
+});
+
+test("METER carries each channel's status, power and energy register big-endian", () => {
+  const f = meter([{ status: 0, powerW: -1500, energyWh: 2 ** 40 + 5 }, { status: -7, powerW: 0, energyWh: 0 }]);
+  assert.equal(f.type, ToBoard.METER);
+  assert.deepEqual([...f.payload], [2,
+    0, 0, 0, 0, 0xff, 0xff, 0xfa, 0x24, 0, 0, 1, 0, 0, 0, 0, 5,
+    0xff, 0xff, 0xff, 0xf9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+  assert.deepEqual([...meter([]).payload], [0], "no samples: every channel reads E_NOTFOUND");
+  const many = Array.from({ length: 7 }, () => ({ status: 0, powerW: 1, energyWh: 1 }));
+  assert.equal(meter(many).payload[0], 5, "channels past the ABI's are not sent (the board refuses them)");
 });

@@ -126,9 +126,9 @@ test("devkit: event kinds outside the ABI are refused with E_INVAL on every engi
       try {
         await d.powerOn();
         const flash = await d.flash();
-        for (const kind of [0, 9, 99, 256, -1]) assert.equal((await d.send({ kind, arg: 0 })).result, -1, `kind ${kind}`);
+        for (const kind of [0, 10, 99, 256, -1]) assert.equal((await d.send({ kind, arg: 0 })).result, -1, `kind ${kind}`);
         // The kind is judged before the payload on every host, as the C board does.
-        assert.equal((await d.send({ kind: 9, arg: 0, payload: new Uint8Array(5000) })).result, -1, "kind 9 with a payload larger than any frame");
+        assert.equal((await d.send({ kind: 10, arg: 0, payload: new Uint8Array(5000) })).result, -1, "kind 10 with a payload larger than any frame");
         assert.ok(Buffer.from(await d.flash()).equals(Buffer.from(flash)));
       } finally { await d.close(); }
     });

@@ -21,10 +21,11 @@ const toHex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 // ---- ABI checks
 test("the ABI list is read from boards/abi/v1.json", () => {
   const names = abiFunctionNames();
-  assert.equal(names.length, 31);
+  assert.equal(names.length, 34);
   assert.ok(names.includes("ecdsa_p256_verify") && names.includes("panic"));
   assert.ok(names.includes("hmac_sha256_keyslot"), "v1.1");
   assert.ok(names.includes("wifi_join") && names.includes("wifi_group"), "v1.2");
+  assert.ok(names.includes("measure") && names.includes("udp_bind") && names.includes("udp_send"), "v1.3");
   assert.ok(names.includes("ecdh_p256_public") && names.includes("ecdh_p256_shared"));
 });
 
@@ -254,7 +255,7 @@ test("TS device: per-call rules, outputs and result codes", async () => {
   assert.equal((await button(dev, 4)).result, 1, "a GPIO event sets the input level");
   assert.deepEqual(await button(dev, 5), { outputs: [], result: -2 }, "display text over 1024 bytes");
   assert.deepEqual(await button(dev, 18), { outputs: [{ t: "display", text: "hello" }], result: 0 });
-  assert.deepEqual(await button(dev, 6), { outputs: [], result: -1 }, "link 5 does not exist");
+  assert.deepEqual(await button(dev, 6), { outputs: [], result: -1 }, "link 6 does not exist (CARD, 5, is the last)");
   assert.deepEqual(await button(dev, 7), { outputs: [], result: -2 }, "buffer past linear memory");
   assert.deepEqual(await button(dev, 8), { outputs: [], result: -3 }, "publish while disconnected");
   assert.deepEqual(await button(dev, 10), { outputs: [{ t: "mqtt_connect", client: "hello", user: "hello", pass: new TextEncoder().encode("hello") }], result: 0 });
@@ -286,7 +287,7 @@ test("TS device: per-call rules, outputs and result codes", async () => {
 test("TS device: events of kinds the ABI does not define are refused unseen (E_INVAL)", async () => {
   const dev = await TsDevice.create({ image: wat("board-calls", dir), flashFile: join(dir, "kinds.bin") });
   await dev.boot(T);
-  for (const kind of [0, 9, 255, 256, -1, 1.5]) {
+  for (const kind of [0, 10, 255, 256, -1, 1.5]) {
     assert.deepEqual(await dev.event(T, { kind, arg: 2 }), { outputs: [], result: -1 }, `kind ${kind}`);
   }
   assert.deepEqual(await button(dev, 2), { outputs: [{ t: "gpio", pin: 0, level: 1 }], result: 0 }, "a BUTTON still arrives");

@@ -44,7 +44,14 @@ export class DeviceRunner {
   boardTime(): BoardTime {
     const now = this.simMs();
     const wall = this.o.wallStartMs === undefined || this.o.wallStartMs < 0 ? -1 : this.o.wallStartMs + now;
-    return { nowMs: Math.floor(now - this.bootAt), wallMs: Math.floor(wall) };
+    const time: BoardTime = { nowMs: Math.floor(now - this.bootAt), wallMs: Math.floor(wall) };
+    return this.o.meter ? { ...time, meter: this.o.meter.sample(this.worldUtc(now)) } : time;
+  }
+
+  /** The world's UTC for the load model (MeterFeed). */
+  private worldUtc(simMs: number): number {
+    const w = this.o.wallStartMs;
+    return Math.floor(w === undefined || w < 0 ? simMs : w + simMs);
   }
 
   get state(): DeviceState { return this.down ? { up: false, why: this.down } : { up: true }; }
@@ -110,6 +117,7 @@ export class DeviceRunner {
 
   /** Follows a call's timers and its fate (panic, power cut), then tells the listeners. */
   private async follow(c: DeviceCall): Promise<DeviceCall> {
+    this.o.meter?.observe(c.outputs, this.worldUtc(c.simMs));
     for (const o of c.outputs) {
       if (o.t === "timer_set") this.timers.arm(o.id, o.delayMs, async () => { await this.enqueue(() => this.call({ kind: EventKind.TIMER, arg: o.id }, "timer")); });
       else if (o.t === "timer_cancel") this.timers.cancel(o.id);

@@ -54,6 +54,9 @@ export class PosixDevice implements DeviceHandle {
   private down: string | null = null;
   private exited: Promise<number | null>;
   private hasExited = false;
+  /** The METER frame this board last got (its payload as hex), null before the first call:
+   *  measure() on the board reads what the last METER frame said (DEVICE-LINK.md). */
+  private meterSent: string | null = null;
 
   private constructor(
     private readonly child: ChildProcess,
@@ -93,6 +96,7 @@ export class PosixDevice implements DeviceHandle {
   }
 
   boot(time: BoardTime): Promise<CallResult> {
+    this.sendMeter(time);
     return this.call(msg.boot(time));
   }
 
@@ -106,7 +110,19 @@ export class PosixDevice implements DeviceHandle {
     // but a kind outside the ABI is E_INVAL first, as the board and the TS host judge the kind
     // before the payload.
     if ((ev.payload?.length ?? 0) > msg.MAX_EVENT_PAYLOAD) return Promise.resolve({ outputs: [], result: isEventKind(ev.kind) ? E_RANGE : E_INVAL });
+    this.sendMeter(time);
     return this.call(msg.event(time, ev));
+  }
+
+  /** Before a call: the samples of BoardTime.meter, when they differ from what the board
+   *  last got (always at the first call), so measure() reads the same as on the TS board. */
+  private sendMeter(time: BoardTime): void {
+    this.assertUp();
+    const frame = msg.meter(time.meter ?? []);
+    const key = Buffer.from(frame.payload).toString("hex");
+    if (key === this.meterSent) return;
+    this.link.send(frame);
+    this.meterSent = key;
   }
 
   async flashStats(): Promise<FlashStats> {

@@ -1,7 +1,7 @@
 // Types of the device runner (device-runner.ts): how a device is run over time, and the
 // record of each call it made into the image.
 import type { HostName } from "./power-on.ts";
-import type { BoardOutput, BoardTime } from "./types.ts";
+import type { BoardOutput, BoardTime, MeterSample } from "./types.ts";
 import type { Scheduler } from "../sim/scheduler.ts";
 
 /** Virtual time: timers run on this scheduler, and time moves only when its owner runs it.
@@ -31,6 +31,17 @@ export interface DeviceRunnerOptions {
   countFlashOps?: boolean;
   /** A watchdog: a device that panicked (or whose process died) is powered on again. */
   restartAfterFailure?: boolean;
+  /** (ABI v1.3) The metrology of a meter (host-sim/meter-model): sampled for every call
+   *  (BoardTime.meter), told every call's outputs (it follows the breaker pin). */
+  meter?: MeterFeed;
+}
+
+/** A load model as the runner uses it. Its clock is the world's UTC: wallStartMs + the
+ *  simulation's time, or the simulation's time alone when the board is not told the wall
+ *  time (the energy flows whether or not the meter knows the date). */
+export interface MeterFeed {
+  sample(utcMs: number): MeterSample[];
+  observe(outputs: readonly BoardOutput[], utcMs: number): void;
 }
 
 /** What started a call: fw_boot with its seed, or fw_event (kind as a number). */

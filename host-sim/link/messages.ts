@@ -1,6 +1,7 @@
 // Device-link messages (boards/DEVICE-LINK.md) as typed values: encoders for what the
 // controller sends, one decoder for everything a board sends back.
-import type { BoardEvent, BoardOutput, BoardTime, FlashStats } from "../device/types.ts";
+import type { BoardEvent, BoardOutput, BoardTime, FlashStats, MeterSample } from "../device/types.ts";
+import { Channel } from "../board/abi-constants.ts";
 import { type Frame } from "./codec.ts";
 import { Reader, Writer } from "./bytes.ts";
 
@@ -10,14 +11,14 @@ export const MAX_EVENT_PAYLOAD = 4096 - 21;
 export const LINK_VERSION = 1;
 
 /** Controller -> board. */
-export const ToBoard = { HELLO: 0x01, BOOT: 0x02, EVENT: 0x03, FLASH_READ: 0x04, QUIT: 0x05, STATS: 0x06 } as const;
+export const ToBoard = { HELLO: 0x01, BOOT: 0x02, EVENT: 0x03, FLASH_READ: 0x04, QUIT: 0x05, STATS: 0x06, METER: 0x07 } as const;
 
 /** Board -> controller. */
 export const FromBoard = {
   READY: 0x41, FLASH_DATA: 0x44, STATS: 0x46,
   LOG: 0x50, DISPLAY: 0x51, GPIO: 0x52, LINK_SEND: 0x53, TIMER_SET: 0x54, TIMER_CANCEL: 0x55,
   MQTT_CONNECT: 0x56, MQTT_SUBSCRIBE: 0x57, MQTT_PUBLISH: 0x58, MQTT_DISCONNECT: 0x59,
-  WIFI_JOIN: 0x5a, WIFI_GROUP: 0x5b,
+  WIFI_JOIN: 0x5a, WIFI_GROUP: 0x5b, UDP_BIND: 0x5c, UDP_SEND: 0x5d,
   ERROR: 0x7c, POWER_CUT: 0x7d, PANIC: 0x7e, DONE: 0x7f,
 } as const;
 
@@ -34,6 +35,16 @@ export const event = (time: BoardTime, ev: BoardEvent): OutFrame => ({
 });
 export const flashRead = (addr: number, len: number): OutFrame =>
   ({ type: ToBoard.FLASH_READ, payload: new Writer().u32(addr).u16(len).done() });
+/** (ABI v1.3) What measure() reads from the next call on: u8 count, then per channel from
+ *  0 i32 status, i32 power W, i64 energy Wh; channels past count are E_NOTFOUND. */
+export const meter = (samples: readonly MeterSample[]): OutFrame => {
+  // Channels past the ABI's are never read (the TS board ignores them too); the board
+  // refuses a count above its channel count.
+  const known = samples.slice(0, Channel.COUNT);
+  const w = new Writer().u8(known.length);
+  for (const s of known) w.i32(s.status).i32(s.powerW).i64(Math.trunc(s.energyWh));
+  return { type: ToBoard.METER, payload: w.done() };
+};
 export const quit = (): OutFrame => ({ type: ToBoard.QUIT, payload: new Uint8Array(0) });
 export const stats = (): OutFrame => ({ type: ToBoard.STATS, payload: new Uint8Array(0) });
 
@@ -88,6 +99,11 @@ export function decodeBoardFrame(f: Frame): BoardMessage {
       const ssid = r.bytes(r.u8()), pass = r.bytes(r.u8());
       return output({ t: "wifi_group", ssid, pass });
     }
+    case FromBoard.UDP_BIND: return output({ t: "udp_bind", port: r.u16(), group: r.u32() });
+    case FromBoard.UDP_SEND: {
+      const addr = r.u32(), port = r.u16();
+      return output({ t: "udp_send", addr, port, data: r.rest() });
+    }
     case FromBoard.ERROR: return { m: "error", code: r.i32(), text: r.text() };
     case FromBoard.POWER_CUT: return { m: "power_cut", output: { t: "power_cut", op: r.u32() } };
     case FromBoard.PANIC: {
@@ -123,6 +139,8 @@ export function encodeOutput(o: BoardOutput): OutFrame {
     case "mqtt_disconnect": return { type: FromBoard.MQTT_DISCONNECT, payload: w.done() };
     case "wifi_join": return { type: FromBoard.WIFI_JOIN, payload: w.u8(o.ssid.length).bytes(o.ssid).u8(o.key.length).bytes(o.key).done() };
     case "wifi_group": return { type: FromBoard.WIFI_GROUP, payload: w.u8(o.ssid.length).bytes(o.ssid).u8(o.pass.length).bytes(o.pass).done() };
+    case "udp_bind": return { type: FromBoard.UDP_BIND, payload: w.u16(o.port).u32(o.group).done() };
+    case "udp_send": return { type: FromBoard.UDP_SEND, payload: w.u32(o.addr).u16(o.port).bytes(o.data).done() };
     case "panic": return { type: FromBoard.PANIC, payload: w.i32(o.line).i32(o.col).bytes(enc.encode(o.text)).done() };
     case "power_cut": return { type: FromBoard.POWER_CUT, payload: w.u32(o.op).done() };
   }

@@ -73,7 +73,7 @@ export function conformanceScenario(): Scenario {
       cmd(0x0b, "ecdh request too short", ecdhRequest().subarray(0, 96)),
       cmd(0x0c, "key slots"),
       unknownEvent(0, refusedUnseen, "event kind 0"),
-      unknownEvent(9, refusedUnseen, "event kind 9"),
+      unknownEvent(10, refusedUnseen, "event kind 10"),
       unknownEvent(255, refusedUnseen, "event kind 255"),
       unknownEvent(256, refusedUnseen, "event kind 256"),
       cmd(0x7f, "unknown command"),
