@@ -28,7 +28,8 @@ async function lan(names: string[], meter: () => MeterSample[] = () => [{ status
   const wire: Datagram[] = [];
   seg.onDatagram((d) => wire.push(d));
   const hems = new HemsController(seg.socket("hems", PORT, "192.168.1.2"));
-  const devs = names.map((name) => new HomeDevice({ name, host: "ts", image: wasm, flashFile: join(dir, `f${n++}.bin`), clock: "virtual", meter }));
+  const devs = names.map((name) => new HomeDevice({ name, host: "ts", image: wasm, flashFile: join(dir, `f${n++}.bin`), clock: "virtual",
+    meter: { sample: () => meter(), observe: () => undefined } }));
   for (const d of devs) seg.attach(d);
   for (const d of devs) await d.start();
   await seg.settled();

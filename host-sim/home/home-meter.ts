@@ -10,21 +10,14 @@ import { MqttBridge } from "../bridge/mqtt-bridge.ts";
 import { CardReader } from "../card/index.ts";
 import { provision } from "../clients/service-port.ts";
 import type { HostName } from "../device/power-on.ts";
-import { EventKind, LinkId, Pin, type MeterSample } from "../device/types.ts";
+import { EventKind, LinkId, Pin } from "../device/types.ts";
+import type { MeterFeed } from "../device/runner-types.ts";
 import type { UdpSegment } from "../lan/index.ts";
 import type { KeyAndCert } from "../net/pki.ts";
 import { METER_SERIAL, breakerOf } from "../appliances/meter/panel.ts";
 import { installRequest, installStatus, type Installation } from "../appliances/meter/install.ts";
 
 export const METER = "meter";
-
-/** The home's electricity as the meter's front end sees it (host-sim/meter-model). */
-export interface HomeLoad {
-  /** Every channel's power and register at this UTC time. */
-  sample(utcMs: number): readonly MeterSample[];
-  /** The meter's breaker moved (closed: supply on): the load follows it. */
-  breaker(closed: boolean, utcMs: number): void;
-}
 
 export interface HomeMeterOptions {
   host: HostName;
@@ -36,7 +29,9 @@ export interface HomeMeterOptions {
   /** Its image: "meter" unless a test gives another. */
   image?: string;
   lan: UdpSegment;
-  load: HomeLoad;
+  /** The home's electricity as the meter's front end sees it (host-sim/meter-model): it
+   *  is sampled for every call and follows the breaker pin. */
+  load: MeterFeed;
   identity: () => KeyAndCert;
   broker: () => { url: string; ca: string };
   note: (via: "MQTT" | "HOME", text: string) => void;
@@ -55,14 +50,13 @@ export class HomeMeter {
   constructor(private readonly o: HomeMeterOptions) {
     this.flashFile = join(o.dataDir, "devices", "meter.flash");
     this.device = new HomeDevice({ name: METER, host: o.host, image: o.image ?? "meter", flashFile: this.flashFile,
-      clock: o.clock, speed: o.speed, wallStartMs: o.wallStartMs, seed: 3, meter: (simMs) => o.load.sample(o.wallStartMs + simMs) });
+      clock: o.clock, speed: o.speed, wallStartMs: o.wallStartMs, seed: 3, meter: o.load });
     this.cards = new CardReader((frame) => this.device.deliver({ kind: EventKind.LINK, arg: LinkId.CARD, payload: frame }));
     o.lan.attach(this.device);
     this.bridge = this.newBridge();
     this.device.onOutput((out) => {
       if (out.t === "log") this.log.push(out.text);
       if (out.t === "gpio" && out.pin === Pin.BREAKER) {
-        o.load.breaker(out.level === 1, o.wallStartMs + this.device.simMs());
         o.note("HOME", `meter breaker ${out.level === 1 ? "closed (supply on)" : "open (supply off)"}`);
       }
       if (out.t === "link" && out.link === LinkId.CARD) void this.cards.onOutput(out);
