@@ -1,7 +1,7 @@
 // The smart meter's home: the LAN's UDP segment (host-sim/lan/: addresses, unicast,
 // multicast, the UDP event's bytes), the HEMS controller (host-sim/echonet/hems.ts)
 // finding and reading a node built on firmware/modules/echonet-lite over ABI v1.3's
-// udp_bind/udp_send on the TypeScript board (test/fixtures/lan-meter-image.ts, whose
+// udp_bind/udp_send on the TypeScript board and the posix board (test/fixtures/lan-meter-image.ts, whose
 // E7/E0 are what measure() reads from BoardTime.meter), and the IC card model
 // (host-sim/card/) delivering CARD link frames and answering re-reads.
 import { test } from "node:test";
@@ -13,22 +13,26 @@ import { EventKind, LinkId, type MeterSample } from "../host-sim/device/types.ts
 import { Eoj, Esv, HemsController, MULTICAST_GROUP, PORT, decodeFrame, getRequest, showMeter } from "../host-sim/echonet/index.ts";
 import { HomeDevice } from "../host-sim/home/home-device.ts";
 import { UdpSegment, formatIpv4, parseIpv4, udpEvent, type Datagram } from "../host-sim/lan/index.ts";
+import type { HostName } from "../host-sim/device/power-on.ts";
 import { asImage, tempDir } from "./fixtures/build.ts";
+import { boardForImage } from "./support/image-board.ts";
 
 const dir = tempDir("meter-lan");
 const wasm = asImage("lan-meter-image", dir);
+/** The fixture on each host: V8, and the posix board (wasm2c) behind the device link. */
+const images: Record<"ts" | "posix", string> = { ts: wasm, posix: boardForImage("posix", wasm) };
 const hex = (s: string) => Uint8Array.from(Buffer.from(s.replace(/\s/g, ""), "hex"));
 const bytes = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
 let n = 0;
 /** A fresh LAN with a HEMS on it (joined before anyone boots) and the fixture powered on
  *  as each name, metering what `meter` says. */
-async function lan(names: string[], meter: () => MeterSample[] = () => [{ status: 0, powerW: 1234, energyWh: 5678 }]) {
+async function lan(names: string[], meter: () => MeterSample[] = () => [{ status: 0, powerW: 1234, energyWh: 5678 }], host: "ts" | "posix" = "ts") {
   const seg = new UdpSegment();
   const wire: Datagram[] = [];
   seg.onDatagram((d) => wire.push(d));
   const hems = new HemsController(seg.socket("hems", PORT, "192.168.1.2"));
-  const devs = names.map((name) => new HomeDevice({ name, host: "ts", image: wasm, flashFile: join(dir, `f${n++}.bin`), clock: "virtual",
+  const devs = names.map((name) => new HomeDevice({ name, host: host as HostName, image: images[host], flashFile: join(dir, `f${n++}.bin`), clock: "virtual",
     meter: { sample: () => meter(), observe: () => undefined } }));
   for (const d of devs) seg.attach(d);
   for (const d of devs) await d.start();
@@ -69,8 +73,8 @@ test("host sockets: unicast reaches only its address and port, multicast every m
   await assert.rejects(a.send("192.168.1.3", 3610, new Uint8Array(MAX_DATAGRAM + 1)), RangeError);
 });
 
-test("a meter's start-up INF reaches the HEMS and the other nodes on 224.0.23.0; the HEMS reads E7/E0/EA/E2 from it", async () => {
-  const h = await lan(["meter", "meter2"]);
+for (const host of ["ts", "posix"] as const) test(`${host}: a meter's start-up INF reaches the HEMS and the other nodes on 224.0.23.0; the HEMS reads E7/E0/EA/E2 from it`, async () => {
+  const h = await lan(["meter", "meter2"], undefined, host);
   const meterAt = h.seg.addressOf("meter")!;
   assert.equal(formatIpv4(meterAt), "192.168.1.10");
   const infs = h.wire.filter((d) => d.to === parseIpv4(MULTICAST_GROUP));
@@ -106,9 +110,9 @@ test("a HEMS that came later finds the meter by a multicast Get of the node prof
   await h.stop();
 });
 
-test("the meter's values follow the board's metering source: a failed front end gives E7 no data and E0 not held (SNA)", async () => {
+for (const host of ["ts", "posix"] as const) test(`${host}: the meter's values follow the board's metering source: a failed front end gives E7 no data and E0 not held (SNA)`, async () => {
   let sample: MeterSample = { status: 0, powerW: 800, energyWh: 100_000_123 };
-  const h = await lan(["meter"], () => [sample]);
+  const h = await lan(["meter"], () => [sample], host);
   const at = h.seg.addressOf("meter")!;
   assert.equal((await h.hems.read(at)).energyKWh, 0.123, "E0 is the register modulo 10^8");
   sample = { status: E_IO, powerW: 0, energyWh: 0 };
