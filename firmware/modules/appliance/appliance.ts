@@ -46,6 +46,9 @@ export abstract class ConnectedAppliance extends CommandHandler {
   onGpio(pin: i32): i32 { return E_UNSUPPORTED; }
   /** WIFI (ABI v1.2): only an image that joins the router itself (wifi_join) gets it. */
   onWifi(arg: i32): i32 { return E_UNSUPPORTED; }
+  /** UDP (ABI v1.3): a datagram to the port the image bound (udp_bind); `sender` is its
+   *  IPv4 address, `payload` the sender's port u16 BE then the datagram. */
+  onUdp(sender: i32, payload: Uint8Array): i32 { return E_UNSUPPORTED; }
 
   // ------------------------------------------------------------ shared
 

@@ -49,5 +49,6 @@ function dispatch(a: ConnectedAppliance, kind: i32, arg: i32, len: i32): i32 {
   if (kind == Event.LINK) return a.onLink(arg, inboxBytes(len));
   if (kind == Event.GPIO) return a.onGpio(arg);
   if (kind == Event.WIFI) return a.onWifi(arg);
+  if (kind == Event.UDP) return a.onUdp(arg, inboxBytes(len));
   return E_INVAL;
 }

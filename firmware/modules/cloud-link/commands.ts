@@ -88,18 +88,21 @@ export class Commands {
   }
 }
 
-/** A reply in the outbox: cmd u32 LE | status i8, 5 bytes. */
+/** A reply in the outbox: cmd u32 LE | status i8, 5 bytes; a status outside the i8
+ *  range (the meter answers a scheduled change with its id) takes i32 LE, 8 bytes. */
 export function replyEntry(cmd: u32, status: i32): Uint8Array {
-  const b = new Uint8Array(5);
+  const wide = status < -128 || status > 127;
+  const b = new Uint8Array(wide ? 8 : 5);
   putU32LE(b, 0, cmd);
-  b[4] = <u8><i8>status;
+  if (wide) putU32LE(b, 4, <u32>status);
+  else b[4] = <u8><i8>status;
   return b;
 }
 
 /** The reply's wire fields after "seq": "cmd" and "status"; false for a body that is no
  *  reply entry. */
 export function replyJson(w: JsonWriter, body: Uint8Array): bool {
-  if (body.length != 5) return false;
-  w.num("cmd", getU32LE(body, 0)).num("status", <i8>body[4]);
-  return true;
+  if (body.length == 5) { w.num("cmd", getU32LE(body, 0)).num("status", <i8>body[4]); return true; }
+  if (body.length == 8) { w.num("cmd", getU32LE(body, 0)).num("status", <i32>getU32LE(body, 4)); return true; }
+  return false;
 }
