@@ -7,7 +7,7 @@ export const METER_SERIAL = "SM-0001";
 
 /** Panel buttons by the names the home's `press meter <button>` takes. */
 export const PANEL_BUTTONS = {
-  select1: 0, select2: 1, select3: 2, settime: 3, up: 4, down: 5, ok: 6, back: 7, reconnect: 8,
+  select1: 0, select2: 1, select3: 2, settime: 3, up: 4, down: 5, ok: 6, back: 7, reconnect: 8, menu: 9,
 } as const;
 
 /** The breaker as the meter drives it: the BREAKER pin, 1 closed (supply on), 0 open. */
