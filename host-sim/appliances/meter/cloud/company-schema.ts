@@ -28,6 +28,15 @@ CREATE TABLE IF NOT EXISTS readings (
   received INTEGER NOT NULL,
   PRIMARY KEY (meter, rseq)
 );
+-- A reading whose rseq was stored before with other content: the meter promises the same
+-- content for the same rseq, so this is kept for a person, never silently dropped.
+CREATE TABLE IF NOT EXISTS reading_conflicts (
+  ref      TEXT PRIMARY KEY,
+  meter    TEXT NOT NULL,
+  rseq     INTEGER NOT NULL,
+  body     TEXT NOT NULL,
+  received INTEGER NOT NULL
+);
 -- Every command this company had relayed to a meter, and the meter's reply.
 CREATE TABLE IF NOT EXISTS commands (
   device   TEXT NOT NULL,

@@ -78,6 +78,9 @@ export class CompanyServer implements CompanyEndpoint {
       putReading: p(`INSERT OR IGNORE INTO readings (meter, rseq, q, t, w, wh, d, ref, received)
                      VALUES (@meter, @rseq, @q, @t, @w, @wh, @d, @ref, @received)`),
       readings: p("SELECT meter, rseq, q, t, w, wh, d, received FROM readings WHERE meter = ? ORDER BY rseq"),
+      reading: p("SELECT q, t, w, wh, d FROM readings WHERE meter = ? AND rseq = ?"),
+      putConflict: p("INSERT OR IGNORE INTO reading_conflicts (ref, meter, rseq, body, received) VALUES (?, ?, ?, ?, ?)"),
+      conflicts: p("SELECT rseq, body FROM reading_conflicts WHERE meter = ? ORDER BY rseq, received"),
       putNotice: p("INSERT OR IGNORE INTO notices (ref, meter, kind, fields, received) VALUES (?, ?, ?, ?, ?)"),
       notices: p("SELECT meter, kind, fields, received FROM notices ORDER BY rowid"),
       putEnd: p("INSERT OR IGNORE INTO scheduled_ends (meter, id, role, at, received) VALUES (?, ?, ?, ?, ?)"),
@@ -117,7 +120,11 @@ export class CompanyServer implements CompanyEndpoint {
       case "reading": {
         const row: Record<string, number | string | null> = { meter: m.meter, rseq: m.rseq, q: m.q, ref: m.ref, received: now };
         for (const k of VALUES) row[k] = m[k] ?? null;
-        this.q.putReading.run(row);
+        if (this.q.putReading.run(row).changes === 1) return;
+        const held = this.q.reading.get(m.meter, m.rseq) as Record<string, number | null>;
+        if (["q", ...VALUES].some((k) => held[k] !== row[k])) {
+          this.q.putConflict.run(m.ref, m.meter, m.rseq, JSON.stringify(m), now);
+        }
         return;
       }
       case "ending":
@@ -228,6 +235,11 @@ export class CompanyServer implements CompanyEndpoint {
       for (const k of VALUES) if (r[k] !== null) out[k] = r[k] as number;
       return out;
     });
+  }
+
+  /** Readings that came again under a stored rseq with other content (the first stands). */
+  conflicts(meter: string): { rseq: number; body: string }[] {
+    return this.q.conflicts.all(meter) as { rseq: number; body: string }[];
   }
 
   notices(meter?: string): CompanyNotice[] {

@@ -48,7 +48,7 @@ export function checkTable(e: Entry): Checked<TableEntry> {
 }
 
 export function checkEnding(e: Entry): Checked<EndingEntry> {
-  if (!int(e.co, 1, U32) || !role(e.role) || !time(e.at, false) || !int(e.id, 1, U32)) return bad("ending: co, role, at, id");
+  if (!int(e.co, 1, U32) || !role(e.role) || !time(e.at, true) || !int(e.id, 0, U32)) return bad("ending: co, role, at, id");
   return ok({ seq: e.seq, kind: "ending", co: e.co, role: e.role, at: e.at, id: e.id });
 }
 

@@ -94,10 +94,12 @@ export class HeadEnd {
       commandCo: p("SELECT co FROM meter_commands WHERE device_id = ? AND cmd = ?"),
       putNotice: p("INSERT OR IGNORE INTO meter_notices (device_id, seq, kind, fields, received) VALUES (?, ?, ?, ?, ?)"),
       notices: p("SELECT seq AS n, kind, fields, received FROM meter_notices WHERE device_id = ? ORDER BY seq"),
-      // The meter's current registration: the newest one not retired (a new registration
-      // retires the older ones at its first hello).
+      // The meter's current registration: not retired (a new registration retires the
+      // older ones at its first hello), one the meter logged in with before one that only
+      // claims its serial (anyone may claim a serial; only the meter's certificate proves
+      // it), then the newest.
       current: p(`SELECT device_id FROM registrations WHERE serial = ? AND appliance = ? AND retired_at IS NULL
-                  ORDER BY created DESC, device_id LIMIT 1`),
+                  ORDER BY serial_verified DESC, created DESC, device_id LIMIT 1`),
       putResident: p("INSERT OR IGNORE INTO meter_residents (device_id, user, added) VALUES (?, ?, ?)"),
       isResident: p("SELECT 1 FROM meter_residents WHERE device_id = ? AND user = ?"),
       isMember: p("SELECT 1 FROM registration_users WHERE device_id = ? AND user = ? AND terminal = ?"),

@@ -56,7 +56,9 @@ export function meterRoutes(headEnd: HeadEnd, ctx: ServiceContext): Route[] {
         const order = checkSwitchOrder(rc.body);
         const company = headEnd.company(order.company);
         if (!company) throw new HttpError(404, "no such company");
-        if (reg.serial === null) throw new HttpError(409, "the meter has no serial");
+        // Only a registration the meter itself logged in with speaks for the meter: a
+        // registration that merely claims its serial must not move its supply.
+        if (reg.serial === null || !reg.serialVerified) throw new HttpError(409, "the meter has not connected with this registration");
         const workflow = company.orderSwitch(reg.serial, order.at, `phone:${caller.user}`);
         return { status: 202, body: { company: company.code, workflow } satisfies SwitchOrderResponse };
       },
