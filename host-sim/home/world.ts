@@ -178,6 +178,7 @@ export class Home {
     this.lan.onDatagram((g) => this.note("UDP", `${formatIpv4(g.from)}:${g.fromPort} -> ${formatIpv4(g.to)}:${g.toPort}  ${g.data.length} B${g.reached.length ? ` (to ${g.reached.join(", ")})` : " (nobody)"}`));
     this.hems = new HemsController(this.lan.socket("hems", ECHONET_PORT, "192.168.1.2"));
     const wallStartMs = Date.now();
+    this.meterWallStartMs = wallStartMs;
     this.meterLoad = new MeterModel(TYPICAL_HOME, { originUtcMs: wallStartMs, startWh: [1_234_567] });
     this.meter = new HomeMeter({
       host: this.o.meterHost ?? this.o.heaterHost, dataDir: this.o.dataDir, clock: this.o.clock ?? "real", speed: this.o.speed,
@@ -209,6 +210,10 @@ export class Home {
     this.meterDeviceId = await tool.install(this.requireMeter(), meterCode, ["alice", "bob"]);
     return this.meterDeviceId;
   }
+
+  /** The meter's wall clock now (UTC ms): its board's, and its load's. */
+  meterWallMs(): number { return Math.floor(this.meterWallStartMs + this.requireMeter().device.simMs()); }
+  private meterWallStartMs = 0;
 
   /** Power cut and restart of the meter. */
   async powerCycleMeter(): Promise<void> {
