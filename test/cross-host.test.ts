@@ -88,6 +88,12 @@ test("board conformance: every host agrees call for call", async () => {
     const c = ts.calls.find((x) => x.label === `event kind ${k}`)!;
     assert.deepEqual({ outputs: c.outputs, result: c.result }, { outputs: [], result: -1 });
   }
+  // measure (ABI v1.3) reads the scenario's load model on every host: 1000 W on IMPORT
+  // for the 1.5 s the scenario has run (0.4 Wh: the register still reads its start).
+  const m = linkData(ts, "measure")[0];
+  assert.equal(m[0], 0x0e);
+  assert.deepEqual([0, 1, 2].map((c) => [m.readInt32LE(1 + 16 * c), m.readInt32LE(5 + 16 * c), Number(m.readBigInt64LE(9 + 16 * c))]),
+    [[0, 1000, 123_456], [0, 0, 0], [-5, 0, 0]]);
   const r1 = linkData(ts, "random bytes")[0], r2 = linkData(ts, "random bytes after power cycle")[0];
   assert.notDeepEqual(r1, r2, "each power-on gets its own random stream");
 });

@@ -53,6 +53,14 @@ test("an open breaker freezes IMPORT and EXPORT (power 0) but not what sits behi
   assert.equal(wh(closedAllDay, MIDNIGHT + DAY_MS) - wh(m, MIDNIGHT + DAY_MS), 100 + 150, "slots 1 and 2 missing");
 });
 
+test("a grid outage stops every channel until it ends", () => {
+  const m = new MeterModel(PROFILE, { originUtcMs: MIDNIGHT });
+  m.setOutage(true, MIDNIGHT + SLOT_MS);
+  assert.deepEqual(m.sample(MIDNIGHT + 10 * SLOT_MS).map((s) => [s.powerW, s.energyWh]), [[0, 50], [0, 0], [0, 3]]);
+  m.setOutage(false, MIDNIGHT + 10 * SLOT_MS);
+  assert.equal(wh(m, MIDNIGHT + 11 * SLOT_MS), 50 + 550, "slot 10 at 1100 W counts again");
+});
+
 test("a failed front end reads E_IO while the energy keeps flowing", () => {
   const m = new MeterModel(PROFILE, { originUtcMs: MIDNIGHT });
   m.setFault(Channel.IMPORT, true);

@@ -25,6 +25,7 @@ const BEHIND_BREAKER = new Set<number>([Channel.IMPORT, Channel.EXPORT]);
 export class MeterModel implements MeterFeed {
   private atMs: number;
   private breakerClosed: boolean;
+  private gridDown = false;
   private readonly wms: bigint[];          // W·ms integrated since the origin, per channel
   private readonly startWh: bigint[];
   private readonly failed = new Set<number>();
@@ -59,6 +60,14 @@ export class MeterModel implements MeterFeed {
 
   get breaker(): boolean { return this.breakerClosed; }
 
+  /** The grid fails (or comes back) at utcMs: nothing flows on any channel meanwhile (the
+   *  house is dark, a PV inverter stops without the grid). A meter's power cut in the
+   *  simulated home is usually this, not only the meter's own supply. */
+  setOutage(down: boolean, utcMs: number): void {
+    this.advance(utcMs);
+    this.gridDown = down;
+  }
+
   /** The metrology front end of a channel fails (measure: E_IO) or works again; the
    *  energy keeps flowing meanwhile, as it does through a meter whose chip is mute. */
   setFault(channel: number, failed: boolean): void {
@@ -69,7 +78,7 @@ export class MeterModel implements MeterFeed {
     return this.flowing(c) ? this.profile.channels[c][slotOf(utcMs)] : 0;
   }
 
-  private flowing(c: number): boolean { return this.breakerClosed || !BEHIND_BREAKER.has(c); }
+  private flowing(c: number): boolean { return !this.gridDown && (this.breakerClosed || !BEHIND_BREAKER.has(c)); }
 
   private energyWh(c: number): number {
     return Number(this.startWh[c] + this.wms[c] / MS_PER_WH);

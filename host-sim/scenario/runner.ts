@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { efuseFileFor } from "../board/efuse.ts";
 import { DeviceRunner, POWER_CUT, type DeviceCall } from "../device/device-runner.ts";
 import { EventKind } from "../device/types.ts";
+import { MeterModel } from "../meter-model/meter-model.ts";
 import { Scheduler } from "../sim/scheduler.ts";
 import { checkCall } from "./expect.ts";
 import type { CallInput, Expect, RunOptions, Scenario, ScenarioRun, Step } from "./types.ts";
@@ -22,6 +23,8 @@ export async function runScenario(s: Scenario, opts: RunOptions): Promise<Scenar
   const device = new DeviceRunner({
     host: opts.host, image: s.image, flashFile, pages: s.pages, seed: s.seed, keySeed: s.keySeed,
     wallStartMs: s.wallStartMs, clock: { scheduler: sim }, cutAt: opts.cutAt, cutKeep: opts.cutKeep, countFlashOps: true,
+    // The runner's meter clock is the world's UTC: the wall start, or simulated time from 0.
+    ...(s.meter ? { meter: new MeterModel(s.meter.profile, { ...s.meter, originUtcMs: Math.max(0, s.wallStartMs ?? 0) }) } : {}),
   });
   let booted = false;
   let currentStep = 0;
@@ -30,7 +33,7 @@ export async function runScenario(s: Scenario, opts: RunOptions): Promise<Scenar
     run.failures.push({ step, label, text: label ? `step ${step} (${label}): ${text}` : `step ${step}: ${text}` });
 
   function record(step: number, label: string | undefined, input: CallInput, c: DeviceCall, expect?: Expect): void {
-    run.calls.push({ step, label, input, simMs: c.simMs, nowMs: c.time.nowMs, outputs: c.outputs, result: c.result });
+    run.calls.push({ step, label, input, simMs: c.simMs, nowMs: c.time.nowMs, ...(c.time.meter ? { meter: c.time.meter } : {}), outputs: c.outputs, result: c.result });
     if (device.state.up === false && device.state.why === POWER_CUT) run.cut = true;
     if (expect && !run.cut) for (const p of checkCall(expect, c.outputs, c.result)) fail(step, label, p);
   }

@@ -11,6 +11,8 @@ export interface TraceJson {
     input: Record<string, unknown>;
     simMs: number;
     nowMs: number;
+    /** (ABI v1.3) measure()'s samples for the call, when the scenario has a meter. */
+    meter?: { status: number; powerW: number; energyWh: number }[];
     outputs: Record<string, unknown>[];
     result: number | null;
   }[];
@@ -28,6 +30,7 @@ export function traceToJson(run: ScenarioRun): TraceJson {
       input: c.input.call === "boot" ? { ...c.input } : { ...c.input, payload: hex(c.input.payload) },
       simMs: c.simMs,
       nowMs: c.nowMs,
+      ...(c.meter ? { meter: c.meter.map((m) => ({ ...m })) } : {}),
       outputs: c.outputs.map(jsonOutput),
       result: c.result,
     })),

@@ -1,6 +1,7 @@
 // A scenario: a script of inputs to one image and the outputs expected from it. Plain data,
 // so scenarios can be TS modules that build their steps with the helpers in steps.ts.
-import type { BoardOutput, EventKindName } from "../device/types.ts";
+import type { BoardOutput, EventKindName, MeterSample } from "../device/types.ts";
+import type { LoadProfile } from "../meter-model/load-profile.ts";
 import type { HostName } from "../device/power-on.ts";
 
 export interface Scenario {
@@ -15,6 +16,9 @@ export interface Scenario {
   /** The device's key seed: what its simulated factory burns into its key slots
    *  (host-sim/board/efuse.ts). Default "". */
   keySeed?: string;
+  /** (ABI v1.3) A meter's load: measure() reads this profile, integrated from the scenario's
+   *  start (host-sim/meter-model), on every host alike. Absent: no channel is metered. */
+  meter?: { profile: LoadProfile; startWh?: readonly number[]; breakerClosed?: boolean };
   steps: Step[];
 }
 
@@ -58,6 +62,8 @@ export interface TraceCall {
   /** Simulated time of the run, and the device's clock_now_ms (since its power-on). */
   simMs: number;
   nowMs: number;
+  /** (ABI v1.3) What measure() read during the call, when the scenario has a meter. */
+  meter?: MeterSample[];
   outputs: BoardOutput[];
   result: number | null;
 }

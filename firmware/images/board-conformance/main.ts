@@ -4,7 +4,8 @@
 // another host. It imports every board ABI function (through ../../board) and is fully
 // deterministic: the same inputs and seed give the same outputs on any correct host.
 //
-// Request: LINK event on link 0, first byte = command. Replies are link-0 frames that
+// Request: LINK event on link 0, first byte = command (0x0E-0x10 and the UDP and CARD
+// events probe ABI v1.3, v13.ts). Replies are link-0 frames that
 // start with the command byte; integers in replies are little-endian (i32 unless noted).
 import * as abi from "../../board/abi";
 import {
@@ -19,17 +20,8 @@ import { E_MALFORMED } from "../../core/errors";
 import "../../board/abort"; // the compiler's abort lands in boardAbort (asconfig "use")
 export { fw_abi_version, fw_inbox, fw_inbox_size } from "../../board/entry";
 
-/** A reply frame under construction (the frames are small; 256 bytes is plenty). */
-class Reply {
-  buf: Uint8Array = new Uint8Array(256);
-  n: i32 = 0;
-  constructor(cmd: i32) { this.u8(cmd); }
-  u8(v: i32): Reply { this.buf[this.n++] = <u8>v; return this; }
-  i32(v: i32): Reply { for (let i = 0; i < 4; i++) this.u8(v >> (8 * i)); return this; }
-  i64(v: i64): Reply { for (let i = 0; i < 8; i++) this.u8(<i32>(v >> (8 * i))); return this; }
-  bytes(b: Uint8Array): Reply { for (let i = 0; i < b.length; i++) this.u8(b[i]); return this; }
-  send(): void { linkSend(Link.SERVICE, this.buf.subarray(0, this.n)); }
-}
+import { Reply } from "./reply";
+import { measureProbe, udpProbe, cardProbe, onUdp, onCard } from "./v13";
 
 export function fw_boot(): i32 {
   logInfo("board-conformance boot");
@@ -49,12 +41,14 @@ export function fw_event(kind: i32, arg: i32, len: i32): i32 {
 }
 
 function event(kind: i32, arg: i32, len: i32): i32 {
-  if (kind < Event.TIMER || kind > Event.GPIO) { new Reply(0xEF).i32(kind).send(); return UNKNOWN_KIND_SEEN; }
+  if (kind < Event.FIRST || kind > Event.LAST) { new Reply(0xEF).i32(kind).send(); return UNKNOWN_KIND_SEEN; }
   if (kind == Event.TIMER) { new Reply(0x10).u8(arg).send(); return 0; }
   if (kind == Event.MQTT_MESSAGE) {
     new Reply(0x11).i32(arg).i32(len - arg).send();
     return 0;
   }
+  if (kind == Event.UDP) { onUdp(arg, inboxBytes(len)); return 0; }
+  if (kind == Event.LINK && arg == Link.CARD) { onCard(inboxBytes(len)); return 0; }
   if (kind != Event.LINK || arg != Link.SERVICE) return 0;
   const req = inboxBytes(len);
   const cmd = len > 0 ? <i32>req[0] : -1;
@@ -72,6 +66,9 @@ function event(kind: i32, arg: i32, len: i32): i32 {
     case 0x0B: if (len >= 1 + 32 + 65) { ecdh(req); return 0; } break;
     case 0x0C: keySlots(); return 0;
     case 0x0D: mqttLimits(); return 0;
+    case 0x0E: measureProbe(); return 0;
+    case 0x0F: udpProbe(); return 0;
+    case 0x10: cardProbe(); return 0;
   }
   // Unknown command or short request: say so and change nothing.
   new Reply(0xEE).u8(E_MALFORMED).send();

@@ -48,6 +48,7 @@ export function conformanceScenario(): Scenario {
     seed: 7,
     keySeed: CONFORMANCE_KEY_SEED,
     wallStartMs: Date.UTC(2026, 10, 21, 9, 0, 0),
+    meter: { profile: { channels: [new Array(48).fill(1000), new Array(48).fill(0)] }, startWh: [123_456, 0] },
     steps: [
       boot(),
       cmd(0x01, "crypto vectors"),
@@ -72,6 +73,12 @@ export function conformanceScenario(): Scenario {
       cmd(0x0b, "ecdh p-256", ecdhRequest()),
       cmd(0x0b, "ecdh request too short", ecdhRequest().subarray(0, 96)),
       cmd(0x0c, "key slots"),
+      // ABI v1.3 (board-conformance v13.ts): the load model meters IMPORT and EXPORT only.
+      cmd(0x0e, "measure"),
+      cmd(0x0f, "udp bind and send"),
+      { event: { kind: "UDP", arg: 0xc0a80102, payload: Uint8Array.from([0xc3, 0x50, 0x10, 0x81]) }, label: "udp datagram in" },
+      linkFrame(LinkId.CARD, Uint8Array.from([2, 0]), undefined, "card slot 2 emptied"),
+      cmd(0x10, "card re-read"),
       unknownEvent(0, refusedUnseen, "event kind 0"),
       unknownEvent(10, refusedUnseen, "event kind 10"),
       unknownEvent(255, refusedUnseen, "event kind 255"),
