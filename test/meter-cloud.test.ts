@@ -104,12 +104,19 @@ for (const kind of ["embedded", "mosquitto"] as BrokerKind[]) {
         await w.pub("history", { seq: 9, kind: "breaker", bseq: 1, from: 1, to: 0, reason: 2, t: T + 60_000 });
         await w.pub("history", { seq: 10, kind: "reading", co: KANTO_POWER, rseq: 0, q: 0 }); // malformed: skipped, keeps its place
         await w.pub("history", { seq: 11, kind: "table", version: 1, contract: KANTO_POWER, ctypes: 13, provision: 0, ptypes: 0, pending: 0, failure: 0 }); // older: not kept
-        await w.ackAfter(11);
+        // A meter that broke its promise: power is outside Kanto Power's types. Not stored,
+        // recorded as a violation.
+        await w.pub("history", { seq: 12, kind: "reading", co: KANTO_POWER, rseq: 2, q: 0, t: T, w: 900, wh: 12_600, d: 255 });
+        await w.ackAfter(12);
+        assert.deepEqual(kanto.readings(SERIAL)[1], { meter: SERIAL, rseq: 2, q: 0, t: T, wh: 12_600, d: 255, received: kanto.readings(SERIAL)[1].received });
+        assert.deepEqual(kanto.scopeViolations(SERIAL), [{ ref: `${w.id}/12`, fields: "w" }]);
 
-        assert.deepEqual(kanto.readings(SERIAL).map(({ received: _r, ...r }) => r), [{ meter: SERIAL, rseq: 1, q: 0, t: T - 1_800_000, wh: 12_345, d: 250 }]);
+        assert.deepEqual(kanto.readings(SERIAL).map(({ received: _r, ...r }) => r)[0], { meter: SERIAL, rseq: 1, q: 0, t: T - 1_800_000, wh: 12_345, d: 250 });
         assert.deepEqual(data.readings(SERIAL).map(({ received: _r, ...r }) => r), [{ meter: SERIAL, rseq: 1, q: 1, t: T - 1_800_000, w: 480 }],
           "the data company stores only the fields that came");
         assert.deepEqual(green.readings(SERIAL), []);
+        assert.deepEqual(data.scopeViolations(SERIAL), [], "the data company got only its own types");
+        assert.deepEqual(kanto.missing(SERIAL), []);
         const lost = w.meterCloud.headEnd().undeliverable();
         assert.deepEqual(lost.map((u) => [u.deviceId, u.seq, u.kind, u.co]), [[w.id, 4, "reading", 0xd004]]);
 
@@ -147,6 +154,7 @@ for (const kind of ["embedded", "mosquitto"] as BrokerKind[]) {
         await w.ackAfter(2);
         assert.deepEqual(kanto.readings(SERIAL).map((r) => r.rseq), [7]);
         assert.deepEqual(kanto.conflicts(SERIAL), []);
+        assert.deepEqual(kanto.missing(SERIAL), [1, 2, 3, 4, 5, 6], "rseq 7 came first: 1..6 never did");
         // The same rseq with other content breaks the meter's promise: the first stands,
         // the other is kept aside for a person.
         await w.pub("history", { seq: 3, ...reading, wh: 1001 });

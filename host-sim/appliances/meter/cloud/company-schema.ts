@@ -37,6 +37,14 @@ CREATE TABLE IF NOT EXISTS reading_conflicts (
   body     TEXT NOT NULL,
   received INTEGER NOT NULL
 );
+-- A field outside this company's data types arrived (a reading or a read answer): the
+-- field is not stored, its name is kept here (the meter must never send it).
+CREATE TABLE IF NOT EXISTS scope_violations (
+  ref      TEXT PRIMARY KEY,
+  meter    TEXT NOT NULL,
+  fields   TEXT NOT NULL,
+  received INTEGER NOT NULL
+);
 -- Every command this company had relayed to a meter, and the meter's reply.
 CREATE TABLE IF NOT EXISTS commands (
   device   TEXT NOT NULL,

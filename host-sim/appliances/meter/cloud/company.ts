@@ -30,6 +30,8 @@ interface WorkflowRow {
   switched: number | null; by: string; created: number; updated: number;
 }
 const VALUES = ["t", "w", "wh", "d"] as const;
+/** The data type each reading field belongs to (TIME, POWER, ENERGY, HISTORY). */
+const TYPE_OF: Record<(typeof VALUES)[number], number> = { t: 1, w: 2, wh: 4, d: 8 };
 
 const whatOf = (r: CompanyRequest): What =>
   "confirm" in r ? "confirm" : "change" in r ? "change" : "cancel" in r ? "cancel" : "read" in r ? "read" : "moveout";
@@ -79,7 +81,10 @@ export class CompanyServer implements CompanyEndpoint {
                      VALUES (@meter, @rseq, @q, @t, @w, @wh, @d, @ref, @received)`),
       readings: p("SELECT meter, rseq, q, t, w, wh, d, received FROM readings WHERE meter = ? ORDER BY rseq"),
       reading: p("SELECT q, t, w, wh, d FROM readings WHERE meter = ? AND rseq = ?"),
+      rseqs: p("SELECT rseq FROM readings WHERE meter = ? ORDER BY rseq"),
       putConflict: p("INSERT OR IGNORE INTO reading_conflicts (ref, meter, rseq, body, received) VALUES (?, ?, ?, ?, ?)"),
+      putViolation: p("INSERT OR IGNORE INTO scope_violations (ref, meter, fields, received) VALUES (?, ?, ?, ?)"),
+      violations: p("SELECT ref, fields FROM scope_violations WHERE meter = ? ORDER BY received, ref"),
       conflicts: p("SELECT rseq, body FROM reading_conflicts WHERE meter = ? ORDER BY rseq, received"),
       putNotice: p("INSERT OR IGNORE INTO notices (ref, meter, kind, fields, received) VALUES (?, ?, ?, ?, ?)"),
       notices: p("SELECT meter, kind, fields, received FROM notices ORDER BY rowid"),
@@ -118,8 +123,8 @@ export class CompanyServer implements CompanyEndpoint {
     const now = this.now();
     switch (m.kind) {
       case "reading": {
-        const row: Record<string, number | string | null> = { meter: m.meter, rseq: m.rseq, q: m.q, ref: m.ref, received: now };
-        for (const k of VALUES) row[k] = m[k] ?? null;
+        const row: Record<string, number | string | null> = { meter: m.meter, rseq: m.rseq, q: m.q, t: null, w: null, wh: null, d: null, ref: m.ref, received: now };
+        for (const k of this.inScope(m)) row[k] = m[k] ?? null;
         if (this.q.putReading.run(row).changes === 1) return;
         const held = this.q.reading.get(m.meter, m.rseq) as Record<string, number | null>;
         if (["q", ...VALUES].some((k) => held[k] !== row[k])) {
@@ -151,11 +156,20 @@ export class CompanyServer implements CompanyEndpoint {
       }
       case "read": {
         const fields: Record<string, number> = {};
-        for (const k of [...VALUES, "q"] as const) if (m[k] !== undefined) fields[k] = m[k]!;
+        for (const k of this.inScope(m)) if (m[k] !== undefined) fields[k] = m[k]!;
+        if (m.q !== undefined) fields.q = m.q;
         this.q.putRead.run(m.device, m.cmd, m.meter, JSON.stringify(fields), now);
         return;
       }
     }
+  }
+
+  /** The reading fields of this company's data types; any other field that came is
+   *  recorded as a scope violation and not stored. */
+  private inScope(m: ReadingValues & { ref: string; meter: string }): (typeof VALUES)[number][] {
+    const outside = VALUES.filter((k) => m[k] !== undefined && (this.types & TYPE_OF[k]) === 0);
+    if (outside.length > 0) this.q.putViolation.run(m.ref, m.meter, outside.join(","), this.now());
+    return VALUES.filter((k) => (this.types & TYPE_OF[k]) !== 0);
   }
 
   private notice(ref: string, meter: string, kind: NoticeKind, fields: Record<string, number>): void {
@@ -237,9 +251,27 @@ export class CompanyServer implements CompanyEndpoint {
     });
   }
 
+  /** The rseqs below the highest received that never came. A meter hands a company's
+   *  readings in rseq order, from 1, never reusing one (also across a company's return),
+   *  so each is a reading lost on the way (e.g. out of the meter's ring before the link
+   *  came back: the meter counts those too). */
+  missing(meter: string): number[] {
+    const have = (this.q.rseqs.all(meter) as { rseq: number }[]).map((r) => r.rseq);
+    const out: number[] = [];
+    let next = 1;
+    for (const r of have) { for (; next < r; next++) out.push(next); next = r + 1; }
+    return out;
+  }
+
   /** Readings that came again under a stored rseq with other content (the first stands). */
   conflicts(meter: string): { rseq: number; body: string }[] {
     return this.q.conflicts.all(meter) as { rseq: number; body: string }[];
+  }
+
+  /** Fields outside this company's data types that reached it (none, when every meter
+   *  keeps to the scopes): where they came from and their names. */
+  scopeViolations(meter: string): { ref: string; fields: string }[] {
+    return this.q.violations.all(meter) as { ref: string; fields: string }[];
   }
 
   notices(meter?: string): CompanyNotice[] {
