@@ -8,6 +8,7 @@ import { KEYS as ONBOARDING_KEYS } from "../../modules/onboarding/index";
 import { KEYS as CLOUD_LINK_KEYS } from "../../modules/cloud-link/index";
 import { KEYS as CONTRACT_KEYS } from "../../modules/contract-table/index";
 import { KEYS as BREAKER_KEYS } from "../../modules/supply-breaker/index";
+import { KEYS as METERING_KEYS } from "../../modules/metering/index";
 
 /** U8: ECHONET Lite E5, the day E2 answers for (0..99, 0xFF). */
 export const HISTORY_DAY_RECORD: u32 = 0x0840;
@@ -20,5 +21,5 @@ export const KEYS: KeyRange[] = [
 ];
 
 export function meterKeyspace(): Keyspace {
-  return new Keyspace([CREDENTIAL_KEYS, SCHEDULER_KEYS, ONBOARDING_KEYS, CLOUD_LINK_KEYS, CONTRACT_KEYS, BREAKER_KEYS, KEYS]);
+  return new Keyspace([CREDENTIAL_KEYS, SCHEDULER_KEYS, ONBOARDING_KEYS, CLOUD_LINK_KEYS, CONTRACT_KEYS, BREAKER_KEYS, METERING_KEYS, KEYS]);
 }

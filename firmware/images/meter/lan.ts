@@ -8,8 +8,11 @@ import { getU16BE, getU32LE } from "../../core/codecs/bytes";
 import { CredentialStore } from "../../modules/credential-store/index";
 import {
   EchonetNode, NodeConfig, MeterProvider, History, FixedTimeEnergy, NOT_HELD, NO_POWER_DATA,
-  OPERATING, NO_FAULT, FAULT, NO_HISTORY_DAY, UNIQUE_ID_BYTES,
+  OPERATING, NO_FAULT, FAULT, NO_HISTORY_DAY, UNIQUE_ID_BYTES, NOT_MEASURED, SLOTS,
 } from "../../modules/echonet-lite/index";
+import { Metering } from "../../modules/metering/index";
+import { Clock } from "../../modules/scheduler/index";
+import { CivilTime, civil, DAY_MS, SLOT_MS } from "./utc";
 import { HISTORY_DAY_RECORD, LOCATION_RECORD } from "./keys";
 
 export const ECHONET_PORT: i32 = 3610;
@@ -20,12 +23,37 @@ const REGISTER_MODULO: i64 = 100_000_000;
 /** E1 `03`: 0.001 kWh, so E0 is the register in Wh. */
 const UNIT_WH: i64 = 0x03;
 
-/** What the meter's measurements give ECHONET: EA and E2 (from the measurement log). */
+/** What the measurement log gives ECHONET: EA (the newest :00/:30 reading) and E2 (the
+ *  register at each :00/:30 of a UTC day, as the MRA's cumulative history 1). */
 export class ReadingSource {
-  /** The last :00/:30 reading: its slot end (UTC ms) and register (Wh); false when none. */
-  latest(r: FixedTimeEnergy): bool { return false; }
-  /** The 48 slots' Wh of the UTC day `back` days before today; false when none is held. */
-  day(back: i32, h: History): bool { return false; }
+  private t: CivilTime = new CivilTime();
+  constructor(private metering: Metering, private clock: Clock) {}
+
+  latest(r: FixedTimeEnergy): bool {
+    const end = this.metering.latestEnd();
+    if (end < 0) return false;
+    const wh = this.metering.registerAt(end);
+    if (wh < 0) return false;
+    const t = this.t;
+    civil(end, t);
+    r.year = t.year; r.month = t.month; r.day = t.day;
+    r.hour = t.hour; r.minute = t.minute; r.second = t.second;
+    r.energy = <u32>(wh % REGISTER_MODULO);
+    return true;
+  }
+
+  /** The day `back` days before today (UTC): the register at 00:00, 00:30 … 23:30, each
+   *  NOT_MEASURED where the log holds no reading. False without wall time. */
+  day(back: i32, h: History): bool {
+    const wall = this.clock.wallMs();
+    if (wall < 0) return false;
+    const start = (wall / DAY_MS - <i64>back) * DAY_MS;
+    for (let k = 0; k < SLOTS; k++) {
+      const wh = start < 0 ? -1 : this.metering.registerAt(start + <i64>k * SLOT_MS);
+      unchecked(h.slots[k] = wh < 0 ? NOT_MEASURED : <u32>(wh % REGISTER_MODULO));
+    }
+    return true;
+  }
 }
 
 class Values extends MeterProvider {

@@ -13,7 +13,8 @@ import { EraseListener, EraseMenu, Key } from "../../modules/onboarding/index";
 import { Clock, Scheduler } from "../../modules/scheduler/index";
 import { ConnectedAppliance, Identity } from "../../modules/appliance/index";
 import { ContractTable, ContractEvents, Change, Role, IMMEDIATE, METER_CODE_MAX } from "../../modules/contract-table/index";
-import { SupplyBreaker, Breaker, ENTRY_BYTES } from "../../modules/supply-breaker/index";
+import { SupplyBreaker, Breaker, BreakerState, ENTRY_BYTES } from "../../modules/supply-breaker/index";
+import { Metering, MeteringEvents, BoardSource, HandOff } from "../../modules/metering/index";
 import { CardSlots, SlotState, SLOTS } from "./card";
 import { Lan, ReadingSource } from "./lan";
 import { answerInstall, isInstall, parseInstall } from "./install";
@@ -23,6 +24,7 @@ import { checkCommand, stageCommand, kindOf, companyOf, Kind } from "./commands"
 import {
   Entry, MeterOutboxFormat, putI64, TABLE_BYTES, ENDING_BYTES, SWITCHED_BYTES, SECURITY_BYTES,
 } from "./outbox-entries";
+import { ReadingsToOutbox } from "./readings";
 
 /** FIG. 9's buttons (PROTOCOL.md §1), and MENU for the connection menu behind the seal. */
 export namespace Button {
@@ -45,6 +47,8 @@ export const TOPICS = new TopicSchema("devices", "reply", "history");
 export class Meter extends ConnectedAppliance {
   table: ContractTable;
   breaker: SupplyBreaker;
+  metering: Metering;
+  source: BoardSource;
   cards: CardSlots = new CardSlots();
   lan: Lan;
   /** The answer of the command being run (commands.ts). */
@@ -54,16 +58,25 @@ export class Meter extends ConnectedAppliance {
   private tableBody: Uint8Array = new Uint8Array(TABLE_BYTES);
   private entryBody: Uint8Array = new Uint8Array(ENTRY_BYTES);
   private tableDirty: bool = false;
+  private sink: ReadingsToOutbox;
+  /** Readings are owed beyond the last hand-off (a batch's end, or the outbox was full). */
+  private owed: bool = true;
 
-  constructor(store: CredentialStore, scheduler: Scheduler, clock: Clock = new Clock(),
-              readings: ReadingSource = new ReadingSource()) {
+  constructor(store: CredentialStore, scheduler: Scheduler, private clock: Clock = new Clock()) {
     const cloud = new CloudLink(store, TOPICS, scheduler, new MeterOutboxFormat());
     super(IDENTITY, store, scheduler, cloud, new EraseMenu(store, cloud, scheduler), Entry.REPLY);
-    const events = new TableEvents();
-    this.table = new ContractTable(store, scheduler, events, clock);
+    const events = new TableEvents(), measured = new MeasuredEvents();
+    const table = new ContractTable(store, scheduler, events, clock);
+    this.table = table;
     this.breaker = new SupplyBreaker(store, clock);
-    this.lan = new Lan(store, readings);
+    const source = new BoardSource(Channel.IMPORT);
+    this.source = source;
+    const metering = new Metering(store, scheduler, table, source, measured, clock);
+    this.metering = metering;
+    this.lan = new Lan(store, new ReadingSource(metering, clock));
+    this.sink = new ReadingsToOutbox(cloud);
     events.m = this;
+    measured.m = this;
     const erased = new Erased();
     erased.m = this;
     this.menu.erased = erased;
@@ -76,17 +89,27 @@ export class Meter extends ConnectedAppliance {
   boot(): void {
     this.restore();
     this.cloud.start();
-    const rc = this.table.boot();
-    if (rc != OK) board.compose().add("contract table unreadable: ").num(rc).error();
+    this.bootTables();
     this.lan.start();
     for (let s = 0; s < SLOTS; s++) this.askCard(s);
+    this.tableDirty = true;
     this.report();
     this.render();
+  }
+
+  /** The table first (it applies the switches that came due while the meter was off),
+   *  then the metering, which follows those switches and takes a missed boundary's reading. */
+  private bootTables(): void {
+    let rc = this.table.boot();
+    if (rc != OK) board.compose().add("contract table unreadable: ").num(rc).error();
+    rc = this.metering.boot();
+    if (rc != OK) board.compose().add("measurement log unreadable: ").num(rc).error();
   }
 
   restore(): void {
     const rc = this.breaker.open();
     if (rc != OK) board.compose().add("breaker log unreadable, supply kept off: ").num(rc).error();
+    this.source.breakerOpen = this.breaker.state != BreakerState.CONNECTED;
     this.readMeterCode();
   }
 
@@ -156,6 +179,13 @@ export class Meter extends ConnectedAppliance {
     return rc;
   }
 
+  /** After the head-end's acknowledgements the outbox has room: readings still owed go on. */
+  onMqttMessage(topic: string, payload: Uint8Array): i32 {
+    const rc = super.onMqttMessage(topic, payload);
+    if (this.owed) this.report();
+    return rc;
+  }
+
   onTimer(id: i32): i32 {
     const rc = super.onTimer(id);
     this.report();
@@ -197,7 +227,7 @@ export class Meter extends ConnectedAppliance {
     if (scope == 0) return -6;
     const want = types & scope;
     const w = new JsonWriter().num("cmd", cmd).num("co", co);
-    const wall = this.scheduler === null ? -1 : board.wallMs();
+    const wall = this.clock.wallMs();
     if ((want & 1) != 0 && wall >= 0) w.num("t", wall);
     if ((want & 6) != 0 && board.measure(Channel.IMPORT, this.sample) == OK) {
       if ((want & 2) != 0) w.num("w", <i32>getU32LE(this.sample, 0));
@@ -220,6 +250,9 @@ export class Meter extends ConnectedAppliance {
   /** A matching confirmation: the contract company's (in effect or to be) closes a new
    *  resident's breaker, or readies it after a security error. */
   confirmedBy(co: u32): void {
+    const m = this.metering.confirmed(co);
+    if (m != OK) board.compose().add("confirmation not kept for the readings: ").num(m).error();
+    this.owed = true;
     if (this.isContractCompany(co)) {
       const rc = this.breaker.confirmed();
       if (rc < 0) board.compose().add("breaker not closed: ").num(rc).error();
@@ -258,6 +291,9 @@ export class Meter extends ConnectedAppliance {
     putI64(b, 9, atUtc);
     putU32LE(b, 17, id);
     this.record(Entry.SWITCHED, b);
+    const rc = this.metering.onSwitched(role, oldCode, newCode, atUtc);
+    if (rc != OK) board.compose().add("readings did not follow the switch: ").num(rc).error();
+    this.owed = true;
     board.compose().add(role == Role.CONTRACT ? "contract" : "provision").add(" switched to ").num(newCode).info();
     this.tableDirty = true;
   }
@@ -268,6 +304,8 @@ export class Meter extends ConnectedAppliance {
     putU32LE(b, 0, code);
     b[4] = role;
     this.record(Entry.SECURITY, b);
+    const m = this.metering.securityError(code);
+    if (m != OK) board.compose().add("readings not blocked: ").num(m).error();
     board.compose().add("security error: company ").num(code).add(" did not match").warn();
     if (role == Role.CONTRACT) {
       const rc = this.breaker.securityError();
@@ -291,7 +329,7 @@ export class Meter extends ConnectedAppliance {
   /** In the date-time setting: the card, and the next :00/:30 as the first choice. */
   private pick(slot: i32): void {
     if (!this.cardReady(slot)) return;
-    const wall = board.wallMs();
+    const wall = this.clock.wallMs();
     if (wall < 0) { this.view.notice = Notice.NO_TIME; return; }
     this.view.settingSlot = slot;
     this.view.settingAt = nextSlot(wall);
@@ -302,7 +340,7 @@ export class Meter extends ConnectedAppliance {
     if (b == Button.BACK) { v.setting = false; return; }
     const slot = v.settingSlot;
     if (slot < 0) return;
-    const wall = board.wallMs();
+    const wall = this.clock.wallMs();
     if (wall < 0) { v.notice = Notice.NO_TIME; return; }
     const first = nextSlot(wall);
     if (v.settingAt < first) v.settingAt = first;
@@ -348,9 +386,19 @@ export class Meter extends ConnectedAppliance {
   /** Everything the servers must get: the breaker's transitions not yet handed, and the
    *  table when it changed (at boot, connect and every change). */
   report(): void {
+    this.source.breakerOpen = this.breaker.state != BreakerState.CONNECTED;
     if (!this.store.registered()) return;
     this.reportBreaker();
+    if (this.owed) this.handOff();
     if (this.tableDirty) { this.recordTable(); this.tableDirty = false; this.publishState(); }
+  }
+
+  /** Rule 7: readings not yet handed go to the outbox, one batch per event (the rest
+   *  after the next acknowledgement or transmission). */
+  handOff(): void {
+    const rc = this.metering.handOff(this.sink);
+    this.owed = rc < 0 || (rc & HandOff.MORE) != 0;
+    if (rc < 0 && rc != this.sink.refusal) board.compose().add("hand-off stopped: ").num(rc).warn();
   }
 
   private reportBreaker(): void {
@@ -398,6 +446,9 @@ export class Meter extends ConnectedAppliance {
     v.breaker = this.breaker.state;
     v.breakerFailure = this.breaker.failure;
     v.registered = this.store.registered();
+    const log = this.metering.log, m = log.newest;
+    v.readingAt = log.has(m) ? <i64>log.endMin(m) * 60_000 : -1;
+    if (v.readingAt >= 0) { v.readingW = log.power(m); v.readingWh = log.energy(m); }
     v.online = this.cloud.connected;
     showPanel(v, this.cards);
   }
@@ -422,13 +473,23 @@ export class Meter extends ConnectedAppliance {
   onErased(): void {
     this.scheduler.boot();
     this.restore();
-    const rc = this.table.boot();
-    if (rc != OK) board.compose().add("contract table unreadable: ").num(rc).error();
+    this.bootTables();
     this.lan.start();
+    this.owed = true;
+    this.tableDirty = true;
   }
 
-  /** A newly learned reading (after each :00/:30): the HEMS hears EA. */
-  announceReading(): void { this.lan.announceReading(); }
+  /** A measurement was stored (after each :00/:30): the HEMS hears EA. */
+  onMeasured(): void {
+    this.lan.announceReading();
+    this.render();
+  }
+
+  /** A transmission time came. */
+  onTransmission(): void {
+    this.owed = true;
+    this.report();
+  }
 }
 
 // The meter is already a ConnectedAppliance, and a class has one base: these pass the
@@ -438,6 +499,12 @@ class TableEvents extends ContractEvents {
   onScheduledEnd(role: u8, oldCode: u32, atUtc: i64, changeId: u32): void { const m = this.m; if (m !== null) m.onScheduledEnd(role, oldCode, atUtc, changeId); }
   onSwitched(role: u8, oldCode: u32, newCode: u32, atUtc: i64, changeId: u32): void { const m = this.m; if (m !== null) m.onSwitched(role, oldCode, newCode, atUtc, changeId); }
   onSecurityError(role: u8, code: u32): void { const m = this.m; if (m !== null) m.onSecurityError(role, code); }
+}
+
+class MeasuredEvents extends MeteringEvents {
+  m: Meter | null = null;
+  onMeasured(mseq: u32): void { const m = this.m; if (m !== null) m.onMeasured(); }
+  onTransmission(): void { const m = this.m; if (m !== null) m.onTransmission(); }
 }
 
 class Erased extends EraseListener {

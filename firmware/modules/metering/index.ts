@@ -1,0 +1,10 @@
+// modules/metering: the smart meter's measurements (every interval, aligned in UTC, kept
+// in a ring of chunk records) and their lossless hand-off to each company that owns them
+// (per-company rseq, data scope, confirmation). README.md beside this file has the API,
+// the records and the figures.
+export { Metering, HandOff, HAND_BATCH, LATE_AFTER_MS, RETRY_MS } from "./metering";
+export { BoardSource, Handed, MeasureSource, MeteringConfig, MeteringEvents, ReadingSink, Sample } from "./api";
+export { ReadingLog } from "./reading-log";
+export {
+  KEYS, MeteringRecord, MeteringDeadline, Quality, PER_CHUNK, MAX_CHUNKS, MAX_LOG, DEFAULT_LOG, MAX_LANES, MAX_COMPANIES,
+} from "./ids";
