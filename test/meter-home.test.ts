@@ -2,7 +2,8 @@
 // embedded broker: the demo's story (installation, a new resident, a data-provision
 // change, a switch Alice orders for the next half hour, an immediate card switch, a
 // forged card's mismatch opening the breaker and the press that closes it again, a
-// move-out), what the companies and Alice's phone were told, the HEMS reading the load
+// move-out), the readings each company got (its own data types only, each rseq once),
+// what the companies and Alice's phone were told, the HEMS reading the load
 // the meter measures, an unreadable card, and the device password kept out of every log.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -46,6 +47,17 @@ for (const host of ["ts", "posix"] as HostName[]) {
       assert.ok(kinds(KANTO_POWER).includes("breaker"));
       const notices = await home.alice.cloud.expect<MeterNoticesResponse>(200, "GET", `/api/meter/${home.meterDeviceId}/notices`);
       assert.ok(notices.some((n) => n.kind === "security") && notices.some((n) => n.kind === "switched"));
+      // Each company got only its own data types, each rseq once, none missing.
+      const fields = (code: number) => new Set(cloud.company(code)!.readings(METER_SERIAL).flatMap((r) => ["t", "w", "wh", "d"].filter((k) => k in r)));
+      assert.deepEqual([...fields(DATA_UTILIZATION)].sort(), ["t", "w"]);
+      for (const code of [KANTO_POWER, GREEN_POWER]) assert.deepEqual([...fields(code)].sort(), ["d", "t", "wh"]);
+      assert.ok(cloud.company(GREEN_POWER)!.readings(METER_SERIAL).length >= 2);
+      for (const c of cloud.companies) {
+        const rseqs = c.readings(METER_SERIAL).map((r) => r.rseq);
+        assert.deepEqual(rseqs, rseqs.map((_, k) => k + 1), `${c.name}: rseq from 1, each once`);
+        assert.deepEqual(c.scopeViolations(METER_SERIAL), [], `${c.name}: nothing outside its scope arrived`);
+        assert.deepEqual(c.missing(METER_SERIAL), []);
+      }
       assert.match(steps.join("\n"), /meter 192\.168\.1\.10[\s\S]*now +\d+ W[\s\S]*register +\d+\.\d{3} kWh/);
 
       // The HEMS reads what the meter measures: the load model's power and register now.

@@ -1,7 +1,8 @@
 // The smart meter's scripted demo (seed 003; issue 10): the installer's visit, a new
 // resident's supply closed by Kanto Power's matching confirmation, a data-provision
 // change to the Data Utilization Co., a switch to Green Power that Alice orders from her
-// phone for the next half hour (Kanto is told of its scheduled end), an immediate switch
+// phone for the next half hour (Kanto is told of its scheduled end) and an hour of Green's
+// readings, an immediate switch
 // back by Kanto's IC card and a selection button, a forged card whose confirmation does
 // not match (the breaker opens; reconnection needs Kanto's card again, its matching
 // confirmation and a local press), and a move-out with a new resident. Used by `npm run demo -- meter` and the
@@ -61,6 +62,9 @@ export async function playMeterDemo(home: Home, say: (s: string) => void = () =>
   say(`   Green's workflow: ${workflow(green, r.workflow).state}; Kanto told it ends at ${new Date(at).toISOString()}`);
   await until(home, "the switch at the half hour", () => workflow(green, r.workflow).state === "switched", 2 * SLOT_MS, 10_000);
   say(`   at ${new Date(at).toISOString().slice(11, 16)} UTC the meter switched: Green's workflow ${workflow(green, r.workflow).state}`);
+  const readings = (c: CompanyServer) => c.readings(METER_SERIAL).length;
+  await until(home, "an hour of Green's readings", () => readings(green) >= 2, 2 * SLOT_MS + 60_000, 10_000);
+  say(`   an hour later: Kanto ${readings(kanto)} reading(s) (the one ending at the switch is Kanto's), Green ${readings(green)}, Data Utilization ${readings(data)} (TIME and POWER only)`);
 
   say("5. An immediate switch by IC card: Kanto's card in slot 1, SELECT_1; Kanto's server confirms.");
   await meter.cards.insert(0, encodeCard({ role: CardRole.CONTRACT, company: KANTO_POWER, types: kanto.types }));
