@@ -6,6 +6,7 @@ import { devkit } from "./devkit/index.ts";
 import { boardConformance } from "./board-conformance/index.ts";
 import { smartPlug } from "./smart-plug/index.ts";
 import { printer } from "./printer/index.ts";
+import { meter } from "./meter/index.ts";
 
 export type { Appliance, LocalActions, PhoneAction } from "./types.ts";
 
@@ -15,6 +16,7 @@ export const APPLIANCES: readonly Appliance[] = [
   boardConformance,
   smartPlug,
   printer,
+  meter,
 ];
 
 export function appliance(name: string): Appliance {

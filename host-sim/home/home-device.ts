@@ -3,7 +3,7 @@
 // powers it on again after a panic. Time is virtual (tests move it with advance) or real
 // (the live home, optionally faster than real time).
 import type { HostName } from "../device/power-on.ts";
-import { DeviceRunner, type DeviceCall } from "../device/device-runner.ts";
+import { DeviceRunner, type DeviceCall, type DeviceRunnerOptions } from "../device/device-runner.ts";
 import { EventKind, LinkId, type BoardEvent, type BoardOutput, type CallResult } from "../device/types.ts";
 import { Scheduler } from "../sim/scheduler.ts";
 
@@ -20,6 +20,8 @@ export interface HomeDeviceOptions {
   speed?: number;
   /** Wall clock the board knows at virtual time 0 (UTC ms), or -1. */
   wallStartMs?: number;
+  /** (ABI v1.3) What the board's measure() reads at each call (DeviceRunnerOptions.meter). */
+  meter?: DeviceRunnerOptions["meter"];
 }
 
 export type OutputListener = (o: BoardOutput, device: HomeDevice) => void;
@@ -36,7 +38,7 @@ export class HomeDevice {
 
   constructor(readonly o: HomeDeviceOptions) {
     this.runner = new DeviceRunner({
-      host: o.host, image: o.image, flashFile: o.flashFile, pages: o.pages, seed: o.seed, wallStartMs: o.wallStartMs,
+      host: o.host, image: o.image, flashFile: o.flashFile, pages: o.pages, seed: o.seed, wallStartMs: o.wallStartMs, meter: o.meter,
       clock: o.clock === "virtual" ? { scheduler: this.sim } : { speed: o.speed ?? 1 },
       restartAfterFailure: true,
     });

@@ -2,7 +2,9 @@
 // side. `--demo` plays the water heater's scripted demo and exits (`--demo printer`: the
 // printer's); `--posix` runs the appliances as native C processes; `--broker mosquitto`
 // uses Debian's Mosquitto; `--fresh` starts from erased flash and an empty cloud;
-// `--speed N` runs device time N times faster than real time.
+// `--speed N` runs device time N times faster than real time. The smart meter is in the
+// home too (`--no-meter` leaves it out); `--home meter` is the meter's home without the
+// printer, and `--demo meter` plays the meter's demo.
 import { createInterface } from "node:readline";
 import { Home } from "./world.ts";
 import { playDemo } from "../appliances/water-heater/demo.ts";
@@ -12,12 +14,16 @@ import { HEATER, HEATER_APPLIANCE } from "./world.ts";
 import { brokerKindFromEnv, type BrokerKind } from "../net/broker.ts";
 import { PRINTER_APPLIANCE } from "./home-printer.ts";
 import { playPrinterDemo } from "../appliances/printer/demo.ts";
+import { meterCommand } from "./meter-console.ts";
+import { playMeterDemo } from "../appliances/meter/demo.ts";
 
 const args = process.argv.slice(2);
 const flag = (f: string) => args.includes(f);
 const value = (f: string) => { const i = args.indexOf(f); return i >= 0 ? args[i + 1] : undefined; };
 const demo = flag("--demo");
 const printerDemo = demo && value("--demo") === "printer";
+const meterDemo = demo && value("--demo") === "meter";
+const meterHome = value("--home") === "meter" || meterDemo;
 const interactive = process.stdin.isTTY && !demo;
 
 const home = new Home({
@@ -25,8 +31,11 @@ const home = new Home({
   broker: (value("--broker") as BrokerKind | undefined) ?? brokerKindFromEnv(),
   heaterHost: flag("--posix") ? "posix" : "ts",
   fresh: flag("--fresh") || demo,
-  printer: !flag("--no-printer"),
+  printer: !flag("--no-printer") && !meterHome,
+  meter: meterHome || (!demo && !flag("--no-meter")),
   speed: Number(value("--speed") ?? 1),
+  // The meter's demo plays hours of its time: its clock moves only as the demo moves it.
+  clock: meterDemo ? "virtual" : "real",
   onFlow: (l) => { if (!interactive) console.log(flowText(l)); },
 });
 
@@ -35,12 +44,15 @@ async function command(line: string): Promise<string> {
   if (!who) return "";
   if (who === "help") return HELP;
   if (who === "view") return render(home);
+  const forMeter = await meterCommand(home, [who, verb, ...rest]);
+  if (forMeter !== undefined) return `${render(home)}${forMeter ? `\n${forMeter}` : ""}`;
   if (who === "demo") {
-    if (verb === "printer") await playPrinterDemo(home, (s) => home.note("HOME", s));
+    if (verb === "meter") await playMeterDemo(home, (s) => home.note("HOME", s));
+    else if (verb === "printer") await playPrinterDemo(home, (s) => home.note("HOME", s));
     else await playDemo(home, (s) => home.note("HOME", s));
     return render(home);
   }
-  if (who === "power") { await (verb === "printer" ? home.powerCyclePrinter() : home.powerCycle()); return render(home); }
+  if (who === "power") { await (verb === "printer" ? home.powerCyclePrinter() : verb === "meter" ? home.powerCycleMeter() : home.powerCycle()); return render(home); }
   if (who === "broker") { await (verb === "down" ? home.brokerDown() : home.brokerUp()); return render(home); }
   if (who === "cloud") { await (verb === "down" ? home.cloudDown() : home.cloudUp()); return render(home); }
   if (who === "press") {
@@ -77,6 +89,13 @@ async function main(): Promise<void> {
     const r = await playPrinterDemo(home, (s) => console.log(`\n== ${s}`));
     console.log(`\n${render(home, 0)}`);
     console.log(`\nprinter registration ${r.deviceId}, ${r.pagesLeft} pages left, ink ${r.ink}%`);
+    await home.stop();
+    return;
+  }
+  if (meterDemo) {
+    const r = await playMeterDemo(home, (s) => console.log(`\n== ${s}`));
+    console.log(`\n${render(home, 0)}`);
+    console.log(`\n${r}`);
     await home.stop();
     return;
   }

@@ -2,6 +2,8 @@
 // side (like the device screens of a desktop simulator), then the latest message flow.
 import { HEATER_APPLIANCE, type Home, type FlowLine } from "./world.ts";
 import { PRINTER_APPLIANCE } from "./home-printer.ts";
+import { meterTexts } from "./meter-view.ts";
+import { METER_HELP } from "./meter-console.ts";
 
 const WIDTH = 38;
 
@@ -50,7 +52,9 @@ export function render(home: Home, flowLines = 12): string {
     ];
     rows.push(...printerBoxes[0].map((_, i) => printerBoxes.map((b) => b[i]).join(" ")));
   }
-  const flow = home.flow.slice(-flowLines).map(flowText);
+  const meterBoxes = meterTexts(home).map((b) => box(b.title, b.text, 7));
+  if (meterBoxes.length > 0) rows.push(...meterBoxes[0].map((_, i) => meterBoxes.map((b) => b[i]).join(" ")));
+  const flow = (flowLines > 0 ? home.flow.slice(-flowLines) : []).map(flowText);
   return [...rows, `Message flow (broker: ${home.o.broker}):`, ...flow.map((l) => "  " + l)].join("\n");
 }
 
@@ -68,8 +72,9 @@ ${printerHelp.join("\n")}
   press printer <${Object.keys(PRINTER_APPLIANCE.local?.buttons ?? {}).join("|")}> [...]   buttons on the printer's panel
   <alice|bob> history | devices | state        what that user can read in the cloud
   <alice|bob> leave | home                     the phone leaves / joins the home network
+${METER_HELP}
   power [printer]                              power cut and restart of the water heater (or the printer)
   broker down | broker up                      an outage of the MQTT broker
   cloud down | cloud up                        an outage of the cloud (the broker keeps its session)
-  demo [printer]                               the three registration flows (or the printer's life), scripted
+  demo [printer|meter]                         the three registration flows (or the printer's life, the meter's), scripted
   view | help | quit`;

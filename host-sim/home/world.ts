@@ -23,6 +23,13 @@ import type { HostName } from "../device/power-on.ts";
 import { provision } from "../clients/service-port.ts";
 import { appliance, type Appliance } from "../appliances/index.ts";
 import { PRINTER_FRAME_NAMES } from "../phone/printer/messages.ts";
+import { UdpSegment, formatIpv4 } from "../lan/index.ts";
+import { HemsController, PORT as ECHONET_PORT } from "../echonet/index.ts";
+import { HomeMeter } from "./home-meter.ts";
+import { MeterModel, TYPICAL_HOME } from "../meter-model/index.ts";
+import { createMeterCloud, type MeterCloud } from "../appliances/meter/cloud/index.ts";
+import { METER_SERIAL } from "../appliances/meter/panel.ts";
+import { InstallerTool } from "../appliances/meter/installer.ts";
 
 export interface HomeOptions {
   dataDir: string;
@@ -39,11 +46,15 @@ export interface HomeOptions {
   /** Run the printer beside the heater (on `printerHost`, default the heater's host). */
   printer?: boolean;
   printerHost?: HostName;
+  /** Run the smart meter in the home (on `meterHost`, default the heater's host), with its
+   *  head-end and company servers in the cloud and a HEMS on the home LAN. */
+  meter?: boolean;
+  meterHost?: HostName;
   /** Where flow lines go (the terminal view, a test's capture). */
   onFlow?: (line: FlowLine) => void;
 }
 
-export interface FlowLine { t: number; via: "LAN" | "MQTT" | "HTTP" | "HOME" | "NFC" | "BLE" | "WFD" | "WLAN"; text: string }
+export interface FlowLine { t: number; via: "LAN" | "MQTT" | "HTTP" | "HOME" | "NFC" | "BLE" | "WFD" | "WLAN" | "UDP"; text: string }
 
 /** The home router's network, as the tenants know it. */
 export const HOME_ROUTER: RouterSettings = { ssid: "HomeNet", key: "home-router-key-2026" };
@@ -85,6 +96,16 @@ export class Home {
    *  console's `wifi-key`); once none is queued they type the right one. */
   readonly typedRouterKeys: Record<string, string[]> = {};
   bridge!: MqttBridge;
+  /** The home LAN's UDP (ABI v1.3): the meter and the HEMS controller are on it. */
+  readonly lan = new UdpSegment();
+  /** The smart meter, when the home has one (`meter` option), its load and the HEMS. */
+  meter: HomeMeter | null = null;
+  meterLoad: MeterModel | null = null;
+  hems: HemsController | null = null;
+  /** The meter's head-end and company servers (PROTOCOL.md §4), with the meter option. */
+  meterCloud: MeterCloud | null = null;
+  /** The meter's registration, once the installer has been. */
+  meterDeviceId: string | null = null;
   /** The current tenant and the previous tenant. */
   alice!: MakerApp;
   bob!: MakerApp;
@@ -100,10 +121,14 @@ export class Home {
 
   async start(): Promise<void> {
     const d = this.o.dataDir;
-    if (this.o.fresh) for (const f of ["devices", "cloud.db", "cloud.db-wal", "cloud.db-shm", "broker"]) rmSync(join(d, f), { recursive: true, force: true });
+    if (this.o.fresh) for (const f of ["devices", "cloud.db", "cloud.db-wal", "cloud.db-shm", "broker", "companies"]) rmSync(join(d, f), { recursive: true, force: true });
     mkdirSync(join(d, "devices"), { recursive: true });
     this.pki = loadOrCreatePki(join(d, "pki"));
     await this.startBroker();
+    if (this.o.meter) {
+      mkdirSync(join(d, "companies"), { recursive: true });
+      this.meterCloud = createMeterCloud({ dataDir: join(d, "companies") });
+    }
     await this.startCloudService();
 
     const flashFile = join(d, "devices", "heater.flash");
@@ -146,6 +171,55 @@ export class Home {
     await this.alice.createAccount();
     await this.bob.createAccount();
     if (this.o.printer) await this.startPrinter();
+    if (this.o.meter) await this.startMeter();
+  }
+
+  private async startMeter(): Promise<void> {
+    this.lan.onDatagram((g) => this.note("UDP", `${formatIpv4(g.from)}:${g.fromPort} -> ${formatIpv4(g.to)}:${g.toPort}  ${g.data.length} B${g.reached.length ? ` (to ${g.reached.join(", ")})` : " (nobody)"}`));
+    this.hems = new HemsController(this.lan.socket("hems", ECHONET_PORT, "192.168.1.2"));
+    const wallStartMs = Date.now();
+    this.meterWallStartMs = wallStartMs;
+    this.meterLoad = new MeterModel(TYPICAL_HOME, { originUtcMs: wallStartMs, startWh: [1_234_567] });
+    this.meter = new HomeMeter({
+      host: this.o.meterHost ?? this.o.heaterHost, dataDir: this.o.dataDir, clock: this.o.clock ?? "real", speed: this.o.speed,
+      wallStartMs, lan: this.lan, load: this.meterLoad,
+      identity: () => this.meterIdentity,
+      broker: () => ({ url: `mqtts://127.0.0.1:${this.brokerPort}`, ca: this.pki.ca }),
+      note: (via, text) => this.note(via, text),
+    });
+    await this.meter.start();
+    await this.lan.settled();
+  }
+
+  /** The meter's factory identity (CN = its serial). */
+  get meterIdentity(): KeyAndCert {
+    this.meterId ??= this.pki.deviceIdentity(join(this.o.dataDir, "devices", "meter.identity"), METER_SERIAL);
+    return this.meterId;
+  }
+  private meterId: KeyAndCert | undefined;
+
+  requireMeter(): HomeMeter {
+    if (!this.meter) throw new Error("this home has no meter (start it with the meter option)");
+    return this.meter;
+  }
+
+  /** The installer's visit (PROTOCOL.md §2): the meter registered at the head-end and
+   *  installed with `meterCode`; alice and bob may use its phone routes. */
+  async installMeter(meterCode = "0000-1234-5678-9012"): Promise<string> {
+    const tool = new InstallerTool({ cloudUrl: this.cloud.url, ca: this.pki.ca, note: (t) => this.note("HOME", t) });
+    this.meterDeviceId = await tool.install(this.requireMeter(), meterCode, ["alice", "bob"]);
+    return this.meterDeviceId;
+  }
+
+  /** The meter's wall clock now (UTC ms): its board's, and its load's. */
+  meterWallMs(): number { return Math.floor(this.meterWallStartMs + this.requireMeter().device.simMs()); }
+  private meterWallStartMs = 0;
+
+  /** Power cut and restart of the meter. */
+  async powerCycleMeter(): Promise<void> {
+    await this.requireMeter().powerCycle();
+    await this.lan.settled();
+    this.note("HOME", "meter power cycled");
   }
 
   private async startPrinter(): Promise<void> {
@@ -229,11 +303,13 @@ export class Home {
   }
 
   async stop(): Promise<void> {
+    await this.meter?.stop().catch(() => undefined);
     await this.printer?.stop().catch(() => undefined);
     await this.heater?.stop().catch(() => undefined);
     this.bridge?.close();
     await this.cloud?.stop().catch(() => undefined);
     await this.broker?.stop().catch(() => undefined);
+    this.meterCloud?.close();
   }
 
   private cloudPort = 0;
@@ -243,7 +319,7 @@ export class Home {
     const server = this.pki.server;
     this.cloud = await startCloud({
       // The heater's first: registrations that name no appliance are the heater's.
-      services: this.o.printer ? [HEATER_APPLIANCE.cloud!, appliance("printer").cloud!] : [HEATER_APPLIANCE.cloud!],
+      services: [HEATER_APPLIANCE.cloud!, ...(this.o.printer ? [appliance("printer").cloud!] : []), ...(this.meterCloud ? [this.meterCloud.service] : [])],
       tls: { cert: server.cert, key: server.key, ca: this.pki.ca },
       dbPath: join(this.o.dataDir, "cloud.db"),
       httpsPort,
