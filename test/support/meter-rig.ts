@@ -40,6 +40,8 @@ export class MeterRig {
   now = 0;
   wall: number;
   powerW = 600;
+  /** What the board's `measure` answers (0 OK; else the metrology front end failed). */
+  measureStatus = 0;
   /** The register at `start`, Wh. */
   energyBaseWh = 50_000;
   timers = new Map<number, number>();
@@ -59,7 +61,7 @@ export class MeterRig {
 
   time(): BoardTime {
     // The register in whole Wh from `energyBaseWh` at `start`, as a metrology front end counts it.
-    return { nowMs: this.now, wallMs: this.wall, meter: [{ status: 0, powerW: this.powerW, energyWh: this.energyBaseWh + Math.floor((this.wall - this.start) * this.powerW / 3.6e6) }] };
+    return { nowMs: this.now, wallMs: this.wall, meter: [{ status: this.measureStatus, powerW: this.powerW, energyWh: this.energyBaseWh + Math.floor((this.wall - this.start) * this.powerW / 3.6e6) }] };
   }
   private note(what: string, r: CallResult): CallResult {
     this.trace.push(`${what} -> ${r.result} ${JSON.stringify(r.outputs.map(jsonOutput))}`);
