@@ -82,4 +82,6 @@ test("meter: installation, switches, breaker, ECHONET and a day of readings give
     assert.deepEqual(other.trace, ts.trace, `trace on ${host}`);
     assert.ok(readFileSync(other.flashFile).equals(readFileSync(ts.flashFile)), `final flash images differ on ${host}`);
   }
+  const counts = [KANTO, GREEN, DATA_CO].map((co) => new Set(ts.readings(co).map((s) => JSON.parse(s.slice(s.indexOf("{"))).rseq)).size);
+  console.log(`meter tests table | ${["ts", ...engines].join(", ")} | cross-host | ${ts.trace.length} calls, outputs and ${readFileSync(ts.flashFile).length} flash bytes identical; readings Kanto ${counts[0]}, Green ${counts[1]}, Data Utilization ${counts[2]}`);
 });
