@@ -25,8 +25,8 @@ const GROUP = 0xe0001700;                             // 224.0.23.0
 
 /** A meter installed at START with Kanto Power as its confirmed contract company (a new
  *  resident's supply closed by the confirmation), the head-end acknowledging. */
-async function installed(host: HostName, start = START): Promise<MeterRig> {
-  const m = new MeterRig(host, start);
+async function installed(host: HostName): Promise<MeterRig> {
+  const m = new MeterRig(host, START);
   await m.boot();
   await m.install();
   assert.equal(await m.order(KANTO, `"change":0,"at":-1,"to":${KANTO},"types":${ELECTRICITY}`), 0);
