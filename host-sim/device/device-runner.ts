@@ -12,6 +12,8 @@ export type * from "./runner-types.ts";
 
 /** Why a device is down after the power cut its runner was asked for (cutAt). */
 export const POWER_CUT = "power cut";
+/** Why a device is down after powerOff(). */
+export const POWER_OFF = "power off";
 
 export class DeviceRunner {
   private device: DeviceHandle | null = null;
@@ -58,6 +60,18 @@ export class DeviceRunner {
 
   /** Power fails (if it is on) and comes back: RAM and timers are lost, fw_boot runs. */
   powerOn(): Promise<DeviceCall> { return this.enqueue(() => this.powerOnNow()); }
+
+  /** Power fails and stays off until powerOn(): RAM and timers are lost, and events and
+   *  time pass without it (a cut that spans a meter's boundary, say). */
+  powerOff(): Promise<void> {
+    return this.enqueue(async () => {
+      const old = this.device;
+      this.device = null;
+      this.down = POWER_OFF;
+      this.timers.clear();
+      await old?.close();
+    });
+  }
 
   /** One event; null (and nothing happens) while the device is down. */
   deliver(ev: BoardEvent): Promise<DeviceCall | null> { return this.enqueue(() => this.call(ev, "input")); }
