@@ -142,6 +142,7 @@ for (const host of ["ts", "posix"] as HostName[]) {
         // sends what it holds, which the broker keeps for the cloud's session; then the
         // broker restarts again, the cloud still away.
         await expected.runTo(slotAfter(24) + 3 * MINUTE);
+        const restartFlow = Date.now();
         await home.brokerUp();
         await home.cloudDown();
         const onlineFrom = home.meterWallMs();
@@ -149,6 +150,8 @@ for (const host of ["ts", "posix"] as HostName[]) {
         expected.ends.push(...boundaries(onlineFrom, home.meterWallMs()));
         await expected.runTo(home.meterWallMs() + 1_000);
         await home.brokerDown();
+        const sent = home.flow.filter((l) => l.t >= restartFlow && /^meter -> \S+\/up\/history /.test(l.text)).length;
+        assert.ok(sent > 0, "the meter sent readings to the restarted broker (no company acknowledged them)");
         // Hour 36: a cut from 1 min before a boundary to 29 min after it.
         await expected.runTo(slotAfter(36) - MINUTE);
         await expected.cutUntil(slotAfter(36) + 29 * MINUTE);
