@@ -4,7 +4,7 @@
 // as its contract company (TIME, ENERGY, HISTORY) and the Data Utilization Co. as its
 // data-provision company (TIME, POWER), both confirmed. Then 48 h of meter time with the
 // broker down, power cuts (an instant one, one spanning a :00/:30 boundary, one spanning
-// three, one spanning one more) and a broker restart while the cloud is away; then the
+// three, one ending 29 min after a boundary) and a broker restart while the cloud is away; then the
 // broker and the cloud back and time running until every reading is acknowledged. The
 // figures come from the companies' own databases; each test prints one row per company
 // of the meter outage table.
@@ -115,7 +115,9 @@ for (const host of ["ts", "posix"] as HostName[]) {
         const confirmed = (c: CompanyServer, id: number) => ["confirmed", "switched"].includes(c.workflows(METER_SERIAL).find((w) => w.id === id)!.state);
 
         // Installed, with both companies switched to and confirmed (the switch order
-        // carries the confirmation): both are owed every reading from here.
+        // carries the confirmation): both are owed every reading from here. An immediate
+        // switch's workflow may stay "confirmed": the meter's `switched` entry reaches the
+        // company before the reply to its change command; the screen shows the switch.
         const deviceId = await home.installMeter();
         await until(home, "the meter's first table at the head-end", () => cloud.headEnd().table(deviceId) !== undefined);
         const k = kanto.orderSwitch(METER_SERIAL), d = data.orderSwitch(METER_SERIAL);

@@ -1,8 +1,9 @@
 // The one way the simulation runs a device over time, on either host: powers it on (on
 // one flash file, seed + k for power-on k), gives every call the device's clock, arms
 // and cancels its timers, forgets them on power loss, counts flash operations over all
-// power-ons and can cut power at the N-th of them. Calls go one at a time, in the order
-// they were asked for. The scenario runner and the simulated home are both built on it.
+// power-ons and can cut power at the N-th of them, or keep it off while time passes
+// (powerOff). Calls go one at a time, in the order they were asked for. The scenario
+// runner and the simulated home are both built on it.
 import { powerOn } from "./power-on.ts";
 import { EventKind, type BoardEvent, type BoardTime, type DeviceHandle } from "./types.ts";
 import { DeviceTimers } from "../sim/device-timers.ts";
