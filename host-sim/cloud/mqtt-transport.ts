@@ -73,7 +73,11 @@ export function connectMqttTransport(o: MqttConnectOptions): Promise<MqttTranspo
     },
     close() {
       subscribed.end(new Error("the cloud's MQTT transport is closed"));
-      return client.endAsync();
+      // A graceful end waits for the broker to acknowledge what is in flight; while the
+      // broker is away (reconnecting) that never comes and mqtt.js would wait for ever,
+      // so the end is forced then. Nothing is lost by it: the devices resend what the
+      // cloud did not acknowledge, and unanswered commands are sent again.
+      return client.endAsync(!client.connected);
     },
   };
 

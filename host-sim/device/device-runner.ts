@@ -1,8 +1,9 @@
 // The one way the simulation runs a device over time, on either host: powers it on (on
 // one flash file, seed + k for power-on k), gives every call the device's clock, arms
 // and cancels its timers, forgets them on power loss, counts flash operations over all
-// power-ons and can cut power at the N-th of them. Calls go one at a time, in the order
-// they were asked for. The scenario runner and the simulated home are both built on it.
+// power-ons and can cut power at the N-th of them, or keep it off while time passes
+// (powerOff). Calls go one at a time, in the order they were asked for. The scenario
+// runner and the simulated home are both built on it.
 import { powerOn } from "./power-on.ts";
 import { EventKind, type BoardEvent, type BoardTime, type DeviceHandle } from "./types.ts";
 import { DeviceTimers } from "../sim/device-timers.ts";
@@ -12,6 +13,8 @@ export type * from "./runner-types.ts";
 
 /** Why a device is down after the power cut its runner was asked for (cutAt). */
 export const POWER_CUT = "power cut";
+/** Why a device is down after powerOff(). */
+export const POWER_OFF = "power off";
 
 export class DeviceRunner {
   private device: DeviceHandle | null = null;
@@ -58,6 +61,18 @@ export class DeviceRunner {
 
   /** Power fails (if it is on) and comes back: RAM and timers are lost, fw_boot runs. */
   powerOn(): Promise<DeviceCall> { return this.enqueue(() => this.powerOnNow()); }
+
+  /** Power fails and stays off until powerOn(): RAM and timers are lost, and events and
+   *  time pass without it (a cut that spans a meter's boundary, say). */
+  powerOff(): Promise<void> {
+    return this.enqueue(async () => {
+      const old = this.device;
+      this.device = null;
+      this.down = POWER_OFF;
+      this.timers.clear();
+      await old?.close();
+    });
+  }
 
   /** One event; null (and nothing happens) while the device is down. */
   deliver(ev: BoardEvent): Promise<DeviceCall | null> { return this.enqueue(() => this.call(ev, "input")); }

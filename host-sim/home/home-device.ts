@@ -57,6 +57,9 @@ export class HomeDevice {
   /** Power fails between two events, then comes back: RAM and timers are lost. */
   powerCycle(): Promise<CallResult> { return this.runner.powerOn(); }
 
+  /** Power fails and stays off (time passes without the device) until powerCycle(). */
+  powerOff(): Promise<void> { return this.runner.powerOff(); }
+
   async deliver(ev: BoardEvent): Promise<CallResult> { return (await this.runner.deliver(ev)) ?? NOT_RUN; }
 
   press(button: number) { return this.deliver({ kind: EventKind.BUTTON, arg: button }); }
