@@ -112,12 +112,10 @@ for (const host of ["ts", "posix"] as HostName[]) {
         const meter = home.requireMeter();
         const cloud = home.meterCloud!;
         const kanto = cloud.company(KANTO_POWER)!, data = cloud.company(DATA_UTILIZATION)!;
-        const confirmed = (c: CompanyServer, id: number) => ["confirmed", "switched"].includes(c.workflows(METER_SERIAL).find((w) => w.id === id)!.state);
+        const confirmed = (c: CompanyServer, id: number) => c.workflows(METER_SERIAL).find((w) => w.id === id)!.state === "switched";
 
         // Installed, with both companies switched to and confirmed (the switch order
-        // carries the confirmation): both are owed every reading from here. An immediate
-        // switch's workflow may stay "confirmed": the meter's `switched` entry reaches the
-        // company before the reply to its change command; the screen shows the switch.
+        // carries the confirmation): both are owed every reading from here.
         const deviceId = await home.installMeter();
         await until(home, "the meter's first table at the head-end", () => cloud.headEnd().table(deviceId) !== undefined);
         const k = kanto.orderSwitch(METER_SERIAL), d = data.orderSwitch(METER_SERIAL);

@@ -96,8 +96,13 @@ export class CompanyServer implements CompanyEndpoint {
       setWorkflow: p("UPDATE workflows SET state = ?, change_id = ?, switched = ?, updated = ? WHERE id = ?"),
       // The workflow a reported switch completes: the newest one of this kind for the
       // meter that the meter accepted, with that change id (or none: applied at once).
+      // An immediate change's switch is reported before its reply (the meter applies it
+      // while it runs the command), so a workflow still 'ordered' is completed too when
+      // it asked for a switch at once or by the time reported.
       switchable: p(`SELECT * FROM workflows WHERE meter = ? AND kind = ? AND switched IS NULL
-                     AND state IN ('applied', 'scheduled', 'confirmed') AND (change_id IS NULL OR change_id = ?)
+                     AND (state IN ('applied', 'scheduled', 'confirmed')
+                          OR (state = 'ordered' AND change_id IS NULL AND (at = -1 OR at <= ?)))
+                     AND (change_id IS NULL OR change_id = ?)
                      ORDER BY id DESC LIMIT 1`),
       putCommand: p("INSERT INTO commands (device, cmd, meter, workflow, what, body, status) VALUES (?, ?, ?, ?, ?, ?, NULL)"),
       command: p("SELECT device, cmd, meter, workflow, what, status FROM commands WHERE device = ? AND cmd = ?"),
@@ -138,7 +143,7 @@ export class CompanyServer implements CompanyEndpoint {
       case "switched": {
         this.notice(m.ref, m.meter, "switched", { role: m.role, from: m.from, to: m.to, at: m.at, id: m.id });
         const kind: WorkflowKind | null = m.to === this.code ? "switch" : m.from === this.code && m.to === 0 ? "abolish" : null;
-        const w = kind ? this.q.switchable.get(m.meter, kind, m.id) as WorkflowRow | undefined : undefined;
+        const w = kind ? this.q.switchable.get(m.meter, kind, m.at, m.id) as WorkflowRow | undefined : undefined;
         if (w) this.update(w, { switched: m.at });
         return;
       }
