@@ -4,23 +4,28 @@
 // as they fall due, and the head-end acknowledging after each. Part of `npm run bench`
 // (scripts/bench/meter.ts: the cost per reading); alone, for the image's heap sizing:
 //
-//   npx tsx scripts/bench/meter-day.ts [host] [days] [stress]
+//   npx tsx scripts/bench/meter-day.ts [host] [days] [stress] [heap]
 //
 // "stress": at every timer event a HEMS Get of six properties, a company's read, a
 // re-ordered change and a confirmation, and no acknowledgement, so that the outbox fills
 // and stays full (firmware/images/meter/README.md, "Linear memory": rebuild with a smaller
-// lowMemoryLimit; a trap ends the run with `panic`).
+// lowMemoryLimit; a trap ends the run with `panic`). "heap" (TS host): the largest heap
+// growth across one event of each kind, and the most the heap held (scripts/bench/heap-walk.ts).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { powerOn, type HostName } from "../../host-sim/device/power-on.ts";
+import { TsDevice } from "../../host-sim/board/ts-device.ts";
+import { walkHeap } from "./heap-walk.ts";
 import { EventKind, LinkId, type BoardEvent, type BoardOutput, type BoardTime, type DeviceHandle } from "../../host-sim/device/types.ts";
 
 export interface MeterDayOptions {
   host: HostName;
   days: number;
   stress?: boolean;
+  /** On the TS host: the heap's growth per event, by event (scripts/bench/heap-walk.ts). */
+  heap?: boolean;
   /** A board executable to run instead of the host's own (a callgrind wrapper). */
   open?: (flashFile: string) => Promise<DeviceHandle>;
 }
@@ -35,6 +40,9 @@ export interface MeterDay {
   flashOps: number;
   /** The trap that ended the run, if one did. */
   panic: string | null;
+  /** With `heap`: the largest growth of the heap's used bytes across one event of each
+   *  kind (an event whose settle() collected does not count), and the most it held. */
+  heap?: { growthByEvent: Record<string, number>; maxUsed: number; arena: number };
 }
 
 const enc = new TextEncoder();
@@ -55,6 +63,19 @@ function down(body: string): BoardEvent {
   const t = enc.encode(`devices/${DEVICE}/down`), b = enc.encode(body);
   const p = new Uint8Array(t.length + b.length); p.set(t); p.set(b, t.length);
   return { kind: EventKind.MQTT_MESSAGE, arg: t.length, payload: p };
+}
+
+const KIND_NAMES = new Map<number, string>([[EventKind.TIMER, "TIMER"], [EventKind.UDP, "UDP"], [EventKind.LINK, "LINK"], [EventKind.MQTT_STATE, "MQTT_STATE"], [EventKind.MQTT_MESSAGE, "MQTT_MESSAGE"]]);
+const eventName = (e: BoardEvent) => `${KIND_NAMES.get(e.kind) ?? e.kind}${e.kind === EventKind.TIMER ? ` 0x${e.arg.toString(16)}` : ""}`;
+
+/** The heap's used bytes of a device on the TS host. */
+function heapReader(dev: DeviceHandle): { used: () => number; arena: number } {
+  if (!(dev instanceof TsDevice)) throw new Error("the heap's growth is read on the TS host only");
+  const exp = (dev as unknown as { exports: Record<string, unknown> }).exports;
+  const memory = exp.memory as WebAssembly.Memory;
+  const dataEnd = (exp.__data_end as WebAssembly.Global).value as number;
+  const heapEnd = dev.heapEnd()!;
+  return { used: () => walkHeap(memory, dataEnd, heapEnd)?.used ?? 0, arena: heapEnd - dataEnd };
 }
 
 export async function meterDay(o: MeterDayOptions): Promise<MeterDay> {
@@ -80,18 +101,27 @@ export async function meterDay(o: MeterDayOptions): Promise<MeterDay> {
       if (out.t === "panic") r.panic = out.text;
     }
   };
-  const ev = async (e: BoardEvent) => {
+  const heapOf = o.heap ? heapReader(dev) : null;
+  if (heapOf) r.heap = { growthByEvent: {}, maxUsed: 0, arena: heapOf.arena };
+  const ev = async (e: BoardEvent, what = eventName(e)) => {
     if (r.panic) return;
     now += 5; wall += 5; r.events++;
+    const before = heapOf?.used();
     note((await dev.event(time(), e)).outputs);
+    if (heapOf && before !== undefined && !r.panic) {
+      const after = heapOf.used();
+      const h = r.heap!;
+      h.maxUsed = Math.max(h.maxUsed, after);
+      if (after >= before) h.growthByEvent[what] = Math.max(h.growthByEvent[what] ?? 0, after - before);
+    }
   };
   try {
     note((await dev.boot(time())).outputs);
-    await ev({ kind: EventKind.LINK, arg: LinkId.SERVICE, payload: frame(1, enc.encode("SM-0001")) });
-    await ev({ kind: EventKind.LINK, arg: LinkId.SERVICE, payload: frame(0x20, Uint8Array.of(...lp("JP-0123-4567-8901"), ...lp(DEVICE), ...lp("meter-password-0123456789"))) });
-    await ev({ kind: EventKind.MQTT_STATE, arg: 1 });
-    await ev(down(`{"cmd":1,"co":${CONTRACT},"change":0,"at":-1,"to":${CONTRACT},"types":13}`));
-    await ev(down(`{"cmd":2,"co":${CONTRACT},"confirm":13}`));
+    await ev({ kind: EventKind.LINK, arg: LinkId.SERVICE, payload: frame(1, enc.encode("SM-0001")) }, "PROVISION");
+    await ev({ kind: EventKind.LINK, arg: LinkId.SERVICE, payload: frame(0x20, Uint8Array.of(...lp("JP-0123-4567-8901"), ...lp(DEVICE), ...lp("meter-password-0123456789"))) }, "INSTALL");
+    await ev({ kind: EventKind.MQTT_STATE, arg: 1 }, "connected");
+    await ev(down(`{"cmd":1,"co":${CONTRACT},"change":0,"at":-1,"to":${CONTRACT},"types":13}`), "first change");
+    await ev(down(`{"cmd":2,"co":${CONTRACT},"confirm":13}`), "first confirm");
     r.events = 0;
     const t0 = process.hrtime.bigint();
     const end = wall + o.days * DAY;
@@ -106,11 +136,11 @@ export async function meterDay(o: MeterDayOptions): Promise<MeterDay> {
       if (o.stress) {
         const p = Buffer.alloc(2 + HEMS_GET.length); p.writeUInt16BE(3610, 0); HEMS_GET.copy(p, 2);
         await ev({ kind: EventKind.UDP, arg: 0xc0a80114 | 0, payload: p });
-        await ev(down(`{"cmd":${cmd++},"co":${CONTRACT},"read":15}`));
-        await ev(down(`{"cmd":${cmd++},"co":${OTHER},"change":0,"at":${wall + 3_600_000 * (1 + r.timerEvents % 5)},"to":${OTHER},"types":13}`));
-        await ev(down(`{"cmd":${cmd++},"co":${OTHER},"confirm":13}`));
+        await ev(down(`{"cmd":${cmd++},"co":${CONTRACT},"read":15}`), "read");
+        await ev(down(`{"cmd":${cmd++},"co":${OTHER},"change":0,"at":${wall + 3_600_000 * (1 + r.timerEvents % 5)},"to":${OTHER},"types":13}`), "change");
+        await ev(down(`{"cmd":${cmd++},"co":${OTHER},"confirm":13}`), "confirm");
       } else if (maxSeq > acked) {
-        await ev(down(`{"ack":${maxSeq}}`));
+        await ev(down(`{"ack":${maxSeq}}`), "ack");
         acked = maxSeq;
       }
     }
@@ -125,7 +155,7 @@ export async function meterDay(o: MeterDayOptions): Promise<MeterDay> {
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const host = (process.argv[2] ?? "ts") as HostName;
-  const r = await meterDay({ host, days: Number(process.argv[3] ?? 1), stress: process.argv[4] === "stress" });
+  const r = await meterDay({ host, days: Number(process.argv[3] ?? 1), stress: process.argv.includes("stress"), heap: process.argv.includes("heap") });
   console.log(JSON.stringify({ ...r, wallMs: Math.round(r.wallMs), msPerReading: +(r.wallMs / Math.max(1, r.readings)).toFixed(2) }));
   if (r.panic) process.exit(3);
 }
