@@ -9,14 +9,16 @@
 // "stress": at every timer event a HEMS Get of six properties, a company's read, a
 // re-ordered change and a confirmation, and no acknowledgement, so that the outbox fills
 // and stays full (firmware/images/meter/README.md, "Linear memory": rebuild with a smaller
-// lowMemoryLimit; a trap ends the run with `panic`). "heap" (TS host): the largest heap
-// growth across one event of each kind, and the most the heap held (scripts/bench/heap-walk.ts).
+// lowMemoryLimit; a trap ends the run with `panic`). "heap" (TS host): what one event of
+// each kind allocates at most, and the most the heap holds after an event
+// (scripts/bench/heap-walk.ts, sampled at every ABI call the image makes).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { powerOn, type HostName } from "../../host-sim/device/power-on.ts";
+import { powerOn, wasmImagePath, type HostName } from "../../host-sim/device/power-on.ts";
 import { TsDevice } from "../../host-sim/board/ts-device.ts";
+import { TsBoard } from "../../host-sim/board/ts-board.ts";
 import { walkHeap } from "./heap-walk.ts";
 import { EventKind, LinkId, type BoardEvent, type BoardOutput, type BoardTime, type DeviceHandle } from "../../host-sim/device/types.ts";
 
@@ -40,9 +42,9 @@ export interface MeterDay {
   flashOps: number;
   /** The trap that ended the run, if one did. */
   panic: string | null;
-  /** With `heap`: the largest growth of the heap's used bytes across one event of each
-   *  kind (an event whose settle() collected does not count), and the most it held. */
-  heap?: { growthByEvent: Record<string, number>; maxUsed: number; arena: number };
+  /** With `heap`: the most one event of each kind allocated, and the most the heap held
+   *  after an event (live objects and garbage not yet collected). */
+  heap?: { allocatedByEvent: Record<string, number>; maxHeld: number; arena: number };
 }
 
 const enc = new TextEncoder();
@@ -68,20 +70,39 @@ function down(body: string): BoardEvent {
 const KIND_NAMES = new Map<number, string>([[EventKind.TIMER, "TIMER"], [EventKind.UDP, "UDP"], [EventKind.LINK, "LINK"], [EventKind.MQTT_STATE, "MQTT_STATE"], [EventKind.MQTT_MESSAGE, "MQTT_MESSAGE"]]);
 const eventName = (e: BoardEvent) => `${KIND_NAMES.get(e.kind) ?? e.kind}${e.kind === EventKind.TIMER ? ` 0x${e.arg.toString(16)}` : ""}`;
 
-/** The heap's used bytes of a device on the TS host. */
-function heapReader(dev: DeviceHandle): { used: () => number; arena: number } {
-  if (!(dev instanceof TsDevice)) throw new Error("the heap's growth is read on the TS host only");
+/** The heap of a meter powered on the TS host, watched at every ABI call the image makes:
+ *  the image collects at the end of an event (settle()), after its last ABI call, so the
+ *  most the heap held at any of them, less what it held before the event, is what the
+ *  event allocated (to its last ABI call). */
+interface HeapWatch { dev: TsDevice; arena: number; used(): number; startEvent(): number; peak(): number }
+
+async function watchedTsMeter(flashFile: string): Promise<HeapWatch> {
+  let sample: () => number = () => 0;
+  let peak = 0;
+  const imports = TsBoard.prototype.imports;
+  // Wrapped for this device only: its board asks for its imports once, while it is made.
+  TsBoard.prototype.imports = function (this: TsBoard) {
+    const real = imports.call(this);
+    const watched: typeof real = {};
+    for (const [name, f] of Object.entries(real)) watched[name] = (...a: never[]) => { peak = Math.max(peak, sample()); return f(...a); };
+    return watched;
+  };
+  let dev: TsDevice;
+  try { dev = await TsDevice.create({ image: wasmImagePath("meter"), flashFile }); } finally { TsBoard.prototype.imports = imports; }
   const exp = (dev as unknown as { exports: Record<string, unknown> }).exports;
   const memory = exp.memory as WebAssembly.Memory;
   const dataEnd = (exp.__data_end as WebAssembly.Global).value as number;
   const heapEnd = dev.heapEnd()!;
-  return { used: () => walkHeap(memory, dataEnd, heapEnd)?.used ?? 0, arena: heapEnd - dataEnd };
+  sample = () => walkHeap(memory, dataEnd, heapEnd)?.used ?? 0;
+  return { dev, arena: heapEnd - dataEnd, used: sample, startEvent: () => (peak = sample()), peak: () => peak };
 }
 
 export async function meterDay(o: MeterDayOptions): Promise<MeterDay> {
   const dir = mkdtempSync(join(tmpdir(), "meter-day-"));
   const flashFile = join(dir, "flash.bin");
-  const dev = o.open ? await o.open(flashFile) : await powerOn(o.host, { image: "meter", flashFile });
+  const watch = o.heap ? await watchedTsMeter(flashFile) : null;
+  if (watch && o.host !== "ts") throw new Error("the heap is watched on the TS host only");
+  const dev = watch ? watch.dev : o.open ? await o.open(flashFile) : await powerOn(o.host, { image: "meter", flashFile });
   const r: MeterDay = { host: o.host, days: o.days, stress: !!o.stress, wallMs: 0, timerEvents: 0, events: 0, readings: 0, published: 0, errors: 0, flashOps: 0, panic: null };
   let now = 0, wall = START, cmd = 3, acked = 0, maxSeq = 0;
   const timers = new Map<number, number>();
@@ -101,18 +122,16 @@ export async function meterDay(o: MeterDayOptions): Promise<MeterDay> {
       if (out.t === "panic") r.panic = out.text;
     }
   };
-  const heapOf = o.heap ? heapReader(dev) : null;
-  if (heapOf) r.heap = { growthByEvent: {}, maxUsed: 0, arena: heapOf.arena };
+  if (watch) r.heap = { allocatedByEvent: {}, maxHeld: 0, arena: watch.arena };
   const ev = async (e: BoardEvent, what = eventName(e)) => {
     if (r.panic) return;
     now += 5; wall += 5; r.events++;
-    const before = heapOf?.used();
+    const before = watch?.startEvent();
     note((await dev.event(time(), e)).outputs);
-    if (heapOf && before !== undefined && !r.panic) {
-      const after = heapOf.used();
+    if (watch && before !== undefined && !r.panic) {
       const h = r.heap!;
-      h.maxUsed = Math.max(h.maxUsed, after);
-      if (after >= before) h.growthByEvent[what] = Math.max(h.growthByEvent[what] ?? 0, after - before);
+      h.allocatedByEvent[what] = Math.max(h.allocatedByEvent[what] ?? 0, watch.peak() - before);
+      h.maxHeld = Math.max(h.maxHeld, watch.used());
     }
   };
   try {
