@@ -316,7 +316,7 @@ if (!process.env.BENCH_NO_WAMR) {
 // The meter: cost per reading on every engine, one simulated day in the home (scripts/bench/meter.ts).
 if (runnable.includes("meter") && !process.env.BENCH_NO_METER) {
   const { meterCosts, printMeterCosts, benchMeterHome, printMeterHome } = await import("./bench/meter.ts");
-  printMeterCosts(await meterCosts());
+  printMeterCosts(await meterCosts(useCallgrind));
   if (!process.env.BENCH_NO_HOME) printMeterHome(await benchMeterHome());
 }
 // The TypeScript host carrying a fleet: 1,000 water heaters in one process, virtual time.

@@ -40,9 +40,10 @@ async function irOfDays(host: NativeHostName, days: number, work: string): Promi
   return { ir: callgrindTotal(`${base}.cg`), readings: r.readings };
 }
 
-export async function meterCosts(): Promise<MeterCostRow[]> {
+/** `callgrind` false: wall time only (the bench's BENCH_WALL). */
+export async function meterCosts(callgrind = true): Promise<MeterCostRow[]> {
   const hosts: HostName[] = ["ts", ...NATIVE_HOSTS.filter((h) => existsSync(posixExecutable("meter", h)))];
-  const cg = valgrindAvailable();
+  const cg = callgrind && valgrindAvailable();
   const work = mkdtempSync(join(tmpdir(), "bench-meter-"));
   const rows: MeterCostRow[] = [];
   try {
