@@ -20,6 +20,8 @@
 //   BENCH_RAW=1           also print the raw instruction counts
 //   BENCH_WALL=1          skip valgrind: wall time for both hosts
 //   BENCH_NO_FLEET=1      skip the fleet row (1,000 water heaters on the TS host)
+//   BENCH_NO_METER=1      skip the meter's cost per reading and its day in the home
+//   BENCH_NO_HOME=1       skip the simulated-home parts (water heater, meter)
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, existsSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -310,6 +312,12 @@ if (!process.env.BENCH_NO_WAMR) {
   for (const image of wamrImages) wamrRows.push(...(await benchWamrImage(image)));
   if (wamrRows.length) printWamr(wamrRows);
   else notes.push("WAMR: no wamr-fast/wamr-classic boards built (WAMR_SOURCE, boards/wamr/README.md), not measured");
+}
+// The meter: cost per reading on every engine, one simulated day in the home (scripts/bench/meter.ts).
+if (runnable.includes("meter") && !process.env.BENCH_NO_METER) {
+  const { meterCosts, printMeterCosts, benchMeterHome, printMeterHome } = await import("./bench/meter.ts");
+  printMeterCosts(await meterCosts(useCallgrind));
+  if (!process.env.BENCH_NO_HOME) printMeterHome(await benchMeterHome());
 }
 // The TypeScript host carrying a fleet: 1,000 water heaters in one process, virtual time.
 if (runnable.includes("water-heater") && !process.env.BENCH_NO_FLEET) {

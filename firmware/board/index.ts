@@ -92,8 +92,12 @@ export function mqttSubscribe(topic: string, qos: i32): i32 {
   return abi.mqtt_subscribe(t.dataStart, t.length, qos);
 }
 export function mqttPublish(topic: string, payload: Uint8Array, qos: i32, retain: bool): i32 {
-  const t = utf8(topic);
-  return abi.mqtt_publish(t.dataStart, t.length, payload.dataStart, payload.length, qos, retain ? 1 : 0);
+  return mqttPublishTo(utf8(topic), payload, qos, retain);
+}
+
+/** mqttPublish with the topic already in UTF-8 (a caller that keeps it). */
+export function mqttPublishTo(topic: Uint8Array, payload: Uint8Array, qos: i32, retain: bool): i32 {
+  return abi.mqtt_publish(topic.dataStart, topic.length, payload.dataStart, payload.length, qos, retain ? 1 : 0);
 }
 export function mqttDisconnect(): i32 { return abi.mqtt_disconnect(); }
 

@@ -10,7 +10,7 @@ import { pathToFileURL } from "node:url";
 import { PosixDevice, posixExecutable } from "../../host-sim/device/posix-device.ts";
 import { callgrindTotal, callgrindWrapper } from "./callgrind.ts";
 
-export const BOOT_IMAGES = ["devkit", "water-heater"];
+export const BOOT_IMAGES = ["devkit", "water-heater", "meter"];
 
 export interface BootCost {
   image: string;

@@ -1,5 +1,5 @@
 // Drives one power-on of an image through its bench workload, on whichever host.
-import type { CallResult, DeviceHandle } from "../../host-sim/device/types.ts";
+import type { BoardTime, CallResult, DeviceHandle } from "../../host-sim/device/types.ts";
 import { workloadFor } from "./workloads.ts";
 
 /** Simulated time between events; the workloads do not depend on it. */
@@ -25,7 +25,10 @@ export async function runWorkload(dev: DeviceHandle, image: string, n: number, h
   const run: WorkloadRun = { events: n, refused: 0 };
   let t = 0;
   const step = wl.stepMs ?? STEP_MS;
-  const time = () => ({ nowMs: (t += step), wallMs: -1 });
+  const time = (): BoardTime => {
+    t += step;
+    return { nowMs: t, wallMs: wl.wallStartMs === undefined ? -1 : wl.wallStartMs + t, ...(wl.load ? { meter: [wl.load] } : {}) };
+  };
   const note = (what: string, r: CallResult) => {
     hooks.after?.(r);
     if (r.result === null || r.result < 0) {

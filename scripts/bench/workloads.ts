@@ -2,7 +2,7 @@
 // their own: they are the same in the N and the 2N run) and then one event per index.
 // Table-driven by image name; an image without an entry gets the default (BUTTON 0).
 import { service } from "../../host-sim/appliances/devkit/service.ts";
-import { EventKind, LinkId, type BoardEvent } from "../../host-sim/device/types.ts";
+import { EventKind, LinkId, type BoardEvent, type MeterSample } from "../../host-sim/device/types.ts";
 
 export interface Workload {
   /** One line for the report. */
@@ -12,6 +12,10 @@ export interface Workload {
   /** Board time between events (default 100 ms). The bench delivers no TIMER events, so
    *  a workload keeps its run inside its image's shortest deadline. */
   stepMs?: number;
+  /** UTC wall time of the first call (default: none, wallMs -1); it follows board time. */
+  wallStartMs?: number;
+  /** The measurement input's sample at every call (ABI v1.3 `measure`; default none). */
+  load?: MeterSample;
 }
 
 const service0 = (frame: Uint8Array): BoardEvent => ({ kind: EventKind.LINK, arg: LinkId.SERVICE, payload: frame });
@@ -58,6 +62,28 @@ const printer: Workload = {
   event: () => ({ kind: EventKind.LINK, arg: LinkId.NFC, payload: new Uint8Array(0) }),
 };
 
+/** The home's HEMS asking the meter (ECHONET Lite over UDP 3610, seed 003's LAN side): a
+ *  Get of E7, E0, EA, E2, E5 and 9F in one frame, answered by one Get_Res; on a meter
+ *  provisioned and installed (its readings, with their hand-off and acknowledgement, are
+ *  timer work: the meter part of the bench, scripts/bench/meter.ts, measures those). */
+/** INSTALL (0x20) on the service port: meter code, device id, password, each length-prefixed. */
+function meterInstall(...fields: string[]): Uint8Array {
+  const data = fields.flatMap((f) => [f.length, ...Buffer.from(f)]);
+  return Uint8Array.of(0x20, 0, 0, data.length >> 8, data.length & 0xff, ...data);
+}
+const meterGet = Buffer.from("1081000105FF010288016206E700E000EA00E200E5009F00", "hex");
+const meter: Workload = {
+  describe: "HEMS Get of E7 E0 EA E2 E5 9F (ECHONET Lite over UDP 3610) on an installed meter",
+  setup: [
+    service0(service.provision("SM-BENCH-0001")),
+    service0(meterInstall("JP-BENCH-001", "meter-bench1", "meter-bench-pw-0123")),
+  ],
+  // Wall time and a load, so that the meter answers with values (E7 from the measure input).
+  wallStartMs: Date.UTC(2026, 8, 22, 0, 7),
+  load: { status: 0, powerW: 500, energyWh: 1_000_000 },
+  event: () => ({ kind: EventKind.UDP, arg: 0xc0a80114 | 0, payload: Uint8Array.of(3610 >> 8, 3610 & 0xff, ...meterGet) }),
+};
+
 const defaultWorkload: Workload = {
   describe: "BUTTON event, arg 0",
   setup: [],
@@ -68,6 +94,7 @@ export const WORKLOADS: Record<string, Workload> = {
   devkit,
   "board-conformance": boardConformance,
   printer,
+  meter,
 };
 
 export function workloadFor(image: string): Workload {

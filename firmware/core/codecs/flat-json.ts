@@ -142,7 +142,9 @@ function matchWord(c: Cursor, w: string): bool {
  *  no intermediate strings, and the number and concatenation code of the standard
  *  library stays out of the images. */
 export class JsonWriter {
-  private buf: Uint8Array = new Uint8Array(64);
+  // Room for a whole outbox message: growing from 64 bytes left three outgrown buffers
+  // as garbage for every message published (firmware/board/heap.ts).
+  private buf: Uint8Array = new Uint8Array(256);
   private n: i32 = 1;
 
   constructor() { this.buf[0] = 0x7b; }   // {

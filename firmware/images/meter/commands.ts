@@ -42,7 +42,8 @@ function validTypes(t: i64, allowNone: bool): bool {
   return t >= (allowNone ? 0 : 1) && t <= <i64>DataType.ALL;
 }
 
-/** OK when the command's fields are acceptable; E_INVAL otherwise. Changes nothing. */
+/** OK when the command's fields are acceptable; E_INVAL otherwise (E_AUTH: a `read`
+ *  from a company that holds no role). Changes nothing. */
 export function checkCommand(m: Meter, j: FlatJson): i32 {
   const co = companyOf(j);
   if (co == 0) return E_INVAL;
@@ -58,7 +59,9 @@ export function checkCommand(m: Meter, j: FlatJson): i32 {
     return E_INVAL;
   }
   if (k == Kind.CANCEL) { const id = j.int("cancel", -1); return id >= 1 && id <= U32_MAX ? OK : E_INVAL; }
-  if (k == Kind.READ) return validTypes(j.int("read", -1), true) ? OK : E_INVAL;
+  // A company without a role is refused here, before the replay floor commits: a read
+  // answered only in apply() would have moved the floor for a refusal (fuzz, seed 7).
+  if (k == Kind.READ) return !validTypes(j.int("read", -1), true) ? E_INVAL : m.scopeOf(co) == 0 ? E_AUTH : OK;
   if (k == Kind.MOVEOUT) return j.int("moveout", 0) == 1 ? OK : E_INVAL;
   return E_INVAL;
 }

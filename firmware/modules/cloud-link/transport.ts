@@ -24,6 +24,12 @@ export class CloudTransport {
   lastRefusal: i32 = 0;
   private attempt: i32 = 0;
   private subscribePid: i32 = -1;
+  // The topics this device publishes and listens on, made once per device id: building
+  // them for every message was most of a publish's heap garbage (firmware/board/heap.ts).
+  private topicsOf: string = "";
+  private upKinds: string[] = [];
+  private upTopics: Uint8Array[] = [];
+  private downTopic: string = "";
 
   constructor(private store: CredentialStore, readonly topics: TopicSchema, private scheduler: Scheduler, private deadline: u32) {}
 
@@ -89,11 +95,35 @@ export class CloudTransport {
   get connected(): bool { return this.state == LinkState.CONNECTED; }
 
   /** True for this device's down topic while connected. */
-  isDown(topic: string): bool { return this.state == LinkState.CONNECTED && topic == this.topics.down(this.deviceId); }
+  isDown(topic: string): bool { return this.state == LinkState.CONNECTED && topic == this.down(); }
 
   /** Sends now if connected (QoS 1); E_STATE if not. Returns the packet id. */
   publish(kind: string, json: string): i32 {
     if (!this.connected) return E_STATE;
-    return board.mqttPublish(this.topics.up(this.deviceId, kind), board.utf8(json), 1, false);
+    return board.mqttPublishTo(this.up(kind), board.utf8(json), 1, false);
+  }
+
+  private down(): string {
+    this.follow();
+    if (this.downTopic.length == 0) this.downTopic = this.topics.down(this.deviceId);
+    return this.downTopic;
+  }
+
+  /** The up topic of `kind` as UTF-8 (a device publishes a handful of kinds). */
+  private up(kind: string): Uint8Array {
+    this.follow();
+    for (let i = 0; i < this.upKinds.length; i++) if (this.upKinds[i] == kind) return this.upTopics[i];
+    const t = board.utf8(this.topics.up(this.deviceId, kind));
+    if (this.upKinds.length < 8) { this.upKinds.push(kind); this.upTopics.push(t); }
+    return t;
+  }
+
+  /** Forgets the topics made for another device id. */
+  private follow(): void {
+    if (this.topicsOf == this.deviceId) return;
+    this.topicsOf = this.deviceId;
+    this.upKinds = [];
+    this.upTopics = [];
+    this.downTopic = "";
   }
 }

@@ -111,7 +111,9 @@ describe("commands", () => {
     const k = lastPublished();
     expectHas(k, '"wh":123456');
     expect(k.includes('"w":')).toBe(false);
+    const floor = r.meter.commands.lastApplied();
     expect(r.command(GREEN, '"read":15')).toBe(E_AUTH);
+    expect(r.meter.commands.lastApplied()).toBe(floor);             // a refusal commits nothing
   });
 
   it("move-out: the contract company opens the breaker for a new resident; another company may not", () => {
