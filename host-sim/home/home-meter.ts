@@ -46,6 +46,8 @@ export class HomeMeter {
   readonly passwords: string[] = [];
   private bridge: MqttBridge;
   private readonly flashFile: string;
+  /** The breaker pin as last driven (the image drives it again at every boot). */
+  private breakerLevel = -1;
 
   constructor(private readonly o: HomeMeterOptions) {
     this.flashFile = join(o.dataDir, "devices", "meter.flash");
@@ -56,7 +58,8 @@ export class HomeMeter {
     this.bridge = this.newBridge();
     this.device.onOutput((out) => {
       if (out.t === "log") this.log.push(out.text);
-      if (out.t === "gpio" && out.pin === Pin.BREAKER) {
+      if (out.t === "gpio" && out.pin === Pin.BREAKER && out.level !== this.breakerLevel) {
+        this.breakerLevel = out.level;
         o.note("HOME", `meter breaker ${out.level === 1 ? "closed (supply on)" : "open (supply off)"}`);
       }
       if (out.t === "link" && out.link === LinkId.CARD) void this.cards.onOutput(out);
