@@ -1,9 +1,9 @@
 // The IC card reader's three slots (PROTOCOL.md §1, FIG. 9). A card is what its company
 // printed on it: 'C' 'T' | version 1 | role | company code u32 | data types u32 |
-// reserved u16 = 0 (16 bytes, LE). Anything else is unreadable and changes nothing; a
+// reserved u32 = 0 (16 bytes, LE). Anything else is unreadable and changes nothing; a
 // forged card is caught later by the company's confirmation (fourth embodiment).
 import { OK, E_INVAL, E_MALFORMED } from "../../core/errors";
-import { getU16LE, getU32LE } from "../../core/codecs/bytes";
+import { getU32LE } from "../../core/codecs/bytes";
 import { DataType, Role } from "../../modules/contract-table/index";
 
 export const SLOTS: i32 = 3;
@@ -68,5 +68,5 @@ function validCard(f: Uint8Array, at: i32, n: i32): bool {
   if (role != Role.CONTRACT && role != Role.PROVISION) return false;
   const code = getU32LE(f, at + 4), types = getU32LE(f, at + 8);
   if (code == 0 || types == 0 || (types & ~DataType.ALL) != 0) return false;
-  return getU16LE(f, at + 12) == 0;
+  return getU32LE(f, at + 12) == 0;
 }
