@@ -8,7 +8,8 @@ import { RecordStore } from "../../../storage/record-store";
 import { OK } from "../../../core/errors";
 import { putU16BE, putU32LE, slice } from "../../../core/codecs/bytes";
 import { CredentialStore } from "../../../modules/credential-store/index";
-import { Clock, Scheduler } from "../../../modules/scheduler/index";
+import { Scheduler } from "../../../modules/scheduler/index";
+import { SpecClock } from "../../../testing/clock";
 import { meterKeyspace } from "../keys";
 import { Meter } from "../meter";
 import { MeterOutboxFormat } from "../outbox-entries";
@@ -40,14 +41,8 @@ export const DATA_CO: u32 = 0xc003;
 /** 192.168.1.20, the HEMS. */
 export const HEMS: i32 = <i32>0xc0a80114;
 
-export class TestClock extends Clock {
-  now: i64 = 0;
-  wall: i64 = T0;
-  timerAt: i64 = -1;
-  nowMs(): i64 { return this.now; }
-  wallMs(): i64 { return this.wall; }
-  setTimer(id: i32, delayMs: i32): void { this.timerAt = this.now + <i64>delayMs; }
-  cancelTimer(id: i32): void { this.timerAt = -1; }
+export class TestClock extends SpecClock {
+  constructor() { super(T0); }
 }
 
 export class Rig {
@@ -70,15 +65,8 @@ export class Rig {
   /** Moves both clocks to device time `at`, delivering the timer whenever it falls due. */
   runTo(at: i64): void {
     const c = this.clock;
-    for (let guard = 0; guard < 10_000; guard++) {
-      if (c.timerAt < 0 || c.timerAt > at) break;
-      const step = c.timerAt - c.now;
-      c.now += step; c.wall += step;
-      c.timerAt = -1;
-      this.meter.onTimer(0);
-    }
-    c.wall += at - c.now;
-    c.now = at;
+    for (let guard = 0; guard < 10_000 && c.nextDue(at); guard++) this.meter.onTimer(0);
+    c.moveTo(at);
   }
 
   /** Moves the wall clock to `utc` (delivering timers on the way). */

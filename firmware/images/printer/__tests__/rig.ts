@@ -9,7 +9,8 @@ import { OK } from "../../../core/errors";
 import { concat, slice } from "../../../core/codecs/bytes";
 import { base64 } from "../../../core/codecs/base64";
 import { CredentialStore } from "../../../modules/credential-store/index";
-import { Clock, Scheduler } from "../../../modules/scheduler/index";
+import { Scheduler } from "../../../modules/scheduler/index";
+import { SpecClock } from "../../../testing/clock";
 import { SecureSession, SessionConfig, Role, commitment, deriveKeys, NONCE_LEN, PUBLIC_LEN } from "../../../modules/secure-session/index";
 import { Handover, decodeHandover, WifiCredential, AuthType, EncryptionType, encodeHandover } from "../../../modules/handover/index";
 import { printerKeyspace } from "../keys";
@@ -31,14 +32,8 @@ export const HOUR: i64 = 60 * MINUTE;
 export const SERIAL = "PR-0001";
 export const DEVICE_ID = "printer-dev-1";
 
-export class TestClock extends Clock {
-  now: i64 = 0;
-  wall: i64 = T0;
-  timerAt: i64 = -1;
-  nowMs(): i64 { return this.now; }
-  wallMs(): i64 { return this.wall; }
-  setTimer(id: i32, delayMs: i32): void { this.timerAt = this.now + <i64>delayMs; }
-  cancelTimer(id: i32): void { this.timerAt = -1; }
+export class TestClock extends SpecClock {
+  constructor() { super(T0); }
 }
 
 export class Rig {
@@ -60,15 +55,8 @@ export class Rig {
   /** Moves both clocks to device time `at`, delivering the timer whenever it falls due. */
   runTo(at: i64): void {
     const c = this.clock;
-    for (let guard = 0; guard < 10_000; guard++) {
-      if (c.timerAt < 0 || c.timerAt > at) break;
-      const step = c.timerAt - c.now;
-      c.now += step; c.wall += step;
-      c.timerAt = -1;
-      this.printer.onTimer(0);
-    }
-    c.wall += at - c.now;
-    c.now = at;
+    for (let guard = 0; guard < 10_000 && c.nextDue(at); guard++) this.printer.onTimer(0);
+    c.moveTo(at);
   }
 
   /** A power cut: RAM and the timer go, flash stays. */

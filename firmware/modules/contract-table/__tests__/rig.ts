@@ -7,7 +7,8 @@ import { Keyspace } from "../../../storage/keyspace";
 import { OK } from "../../../core/errors";
 import { eraseFlash } from "../../../testing/flash";
 import { CredentialStore, ValueType, KEYS as CREDENTIAL_KEYS } from "../../credential-store/index";
-import { Clock, Scheduler, KEYS as SCHEDULER_KEYS } from "../../scheduler/index";
+import { Scheduler, KEYS as SCHEDULER_KEYS } from "../../scheduler/index";
+import { SpecClock } from "../../../testing/clock";
 import { ContractEvents, ContractRecord, ContractTable, KEYS as CONTRACT_KEYS } from "../index";
 
 export const T0: i64 = 1_790_000_000_000;   // a wall time in 2026
@@ -22,15 +23,8 @@ export const POWER_B: u32 = 0xb002;
 export const DATA_C: u32 = 0xc003;
 
 /** Device time and wall time moved by the test; the one timer is remembered, not run. */
-export class TestClock extends Clock {
-  now: i64 = 0;
-  wall: i64 = T0;
-  wallKnown: bool = true;
-  timerAt: i64 = -1;
-  nowMs(): i64 { return this.now; }
-  wallMs(): i64 { return this.wallKnown ? this.wall : -1; }
-  setTimer(id: i32, delayMs: i32): void { this.timerAt = this.now + <i64>delayMs; }
-  cancelTimer(id: i32): void { this.timerAt = -1; }
+export class TestClock extends SpecClock {
+  constructor() { super(T0); }
 }
 
 /** What the table told the image, in order, as one line each. */
@@ -87,15 +81,8 @@ export class Meter {
   /** Moves both clocks to device time `at`, delivering the timer whenever it falls due. */
   runTo(at: i64): void {
     const c = this.clock;
-    for (let guard = 0; guard < 10_000; guard++) {
-      if (c.timerAt < 0 || c.timerAt > at) break;
-      const step = c.timerAt - c.now;
-      c.now += step; c.wall += step;
-      c.timerAt = -1;
-      this.scheduler.onTimer(0);
-    }
-    c.wall += at - c.now;
-    c.now = at;
+    for (let guard = 0; guard < 10_000 && c.nextDue(at); guard++) this.scheduler.onTimer(0);
+    c.moveTo(at);
   }
 
   /** Moves on by `ms`. */

@@ -10,7 +10,8 @@ import { OK } from "../../../core/errors";
 import { Channel } from "../../../board/index";
 import { eraseFlash } from "../../../testing/flash";
 import { CredentialStore, KEYS as CREDENTIAL_KEYS } from "../../credential-store/index";
-import { Clock, Scheduler, KEYS as SCHEDULER_KEYS } from "../../scheduler/index";
+import { Scheduler, KEYS as SCHEDULER_KEYS } from "../../scheduler/index";
+import { SpecClock } from "../../../testing/clock";
 import { ContractEvents, ContractTable, DataType, IMMEDIATE, Role, KEYS as CONTRACT_KEYS } from "../../contract-table/index";
 import {
   BoardSource, HandOff, Handed, Metering, MeteringConfig, MeteringEvents, ReadingSink, KEYS as METERING_KEYS,
@@ -38,15 +39,8 @@ export const E0_WH: i64 = 100_000;
 /** Wh the house uses in 30 minutes. */
 export const SLOT_WH: u32 = 360;
 
-export class TestClock extends Clock {
-  now: i64 = 0;
-  wall: i64 = T0;
-  wallKnown: bool = true;
-  timerAt: i64 = -1;
-  nowMs(): i64 { return this.now; }
-  wallMs(): i64 { return this.wallKnown ? this.wall : -1; }
-  setTimer(id: i32, delayMs: i32): void { this.timerAt = this.now + <i64>delayMs; }
-  cancelTimer(id: i32): void { this.timerAt = -1; }
+export class TestClock extends SpecClock {
+  constructor() { super(T0); }
 }
 
 /** The register at wall time `wall` under the constant load. */
@@ -175,16 +169,11 @@ export class Meter {
   /** Moves both clocks to device time `at`, delivering the timer whenever it falls due. */
   runTo(at: i64): void {
     const c = this.clock;
-    for (let guard = 0; guard < 100_000; guard++) {
-      if (c.timerAt < 0 || c.timerAt > at) break;
-      const step = c.timerAt - c.now;
-      c.now += step; c.wall += step;
-      c.timerAt = -1;
+    for (let guard = 0; guard < 100_000 && c.nextDue(at); guard++) {
       this.feed();
       this.scheduler.onTimer(0);
     }
-    c.wall += at - c.now;
-    c.now = at;
+    c.moveTo(at);
     this.feed();
   }
 

@@ -5,7 +5,8 @@ import { RecordStore } from "../../../storage/record-store";
 import { Keyspace } from "../../../storage/keyspace";
 import { OK } from "../../../core/errors";
 import { CredentialStore, KEYS as CREDENTIAL_KEYS } from "../../credential-store/index";
-import { Clock, Scheduler, KEYS as SCHEDULER_KEYS } from "../../scheduler/index";
+import { Scheduler, KEYS as SCHEDULER_KEYS } from "../../scheduler/index";
+import { SpecClock } from "../../../testing/clock";
 import { KEYS as TOKEN_KEYS, PHONE_ID_LEN, PT_LEN, PWT_LEN, TokenConfig, TokenEvents, Tokens } from "..";
 
 export const T0: i64 = 1_790_000_000_000;   // a wall time in 2026
@@ -14,16 +15,8 @@ export const MINUTE: i64 = 60 * SECOND;
 export const HOUR: i64 = 60 * MINUTE;
 
 /** Device time and wall time moved by the test; the one timer is remembered, not run. */
-export class TestClock extends Clock {
-  now: i64 = 0;
-  wall: i64 = T0;
-  wallKnown: bool = true;
-  /** Device time the timer is due at, or -1 while it is not armed. */
-  timerAt: i64 = -1;
-  nowMs(): i64 { return this.now; }
-  wallMs(): i64 { return this.wallKnown ? this.wall : -1; }
-  setTimer(id: i32, delayMs: i32): void { this.timerAt = this.now + <i64>delayMs; }
-  cancelTimer(id: i32): void { this.timerAt = -1; }
+export class TestClock extends SpecClock {
+  constructor() { super(T0); }
 }
 
 /** Counts what the ladder told the image. */
@@ -81,15 +74,8 @@ export class Rig {
   /** Moves both clocks to device time `at`, delivering the timer whenever it falls due. */
   runTo(at: i64): void {
     const c = this.clock;
-    for (let guard = 0; guard < 10_000; guard++) {
-      if (c.timerAt < 0 || c.timerAt > at) break;
-      const step = c.timerAt - c.now;
-      c.now += step; c.wall += step;
-      c.timerAt = -1;
-      this.scheduler.onTimer(0);
-    }
-    c.wall += at - c.now;
-    c.now = at;
+    for (let guard = 0; guard < 10_000 && c.nextDue(at); guard++) this.scheduler.onTimer(0);
+    c.moveTo(at);
   }
 
   /** Delivers the timer if it is due now (the first TIMER event after boot). */
