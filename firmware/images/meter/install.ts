@@ -6,6 +6,7 @@ import { OK, E_INVAL, E_STATE } from "../../core/errors";
 import { FieldReader } from "../../core/codecs/fields";
 import { wipe } from "../../core/codecs/bytes";
 import { parseRequest, reply } from "../../modules/service-port/index";
+import { validDeviceId } from "../../modules/cloud-link/index";
 import { METER_CODE_MAX } from "../../modules/contract-table/index";
 
 export const OP_INSTALL: u8 = 0x20;
@@ -40,15 +41,4 @@ export function answerInstall(rc: i32): i32 {
   return reply(OP_INSTALL, rc, new Uint8Array(0));
 }
 
-/** A device id as it goes into topics: visible ASCII without / + #. */
-function validDeviceId(id: string): bool {
-  if (id.length < 1) return false;
-  for (let i = 0; i < id.length; i++) {
-    const c = id.charCodeAt(i);
-    if (c <= 0x20 || c >= 0x7f || c == 0x2f || c == 0x2b || c == 0x23) return false;
-  }
-  return true;
-}
-
 export function isInstall(frame: Uint8Array): bool { return frame.length > 0 && frame[0] == OP_INSTALL; }
-

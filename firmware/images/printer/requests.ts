@@ -7,6 +7,7 @@ import { OK, E_MALFORMED, E_NOTFOUND, E_STATE, E_UNSUPPORTED } from "../../core/
 import { putU32BE, getU16BE, slice, wipe } from "../../core/codecs/bytes";
 import { FieldReader, statusByte, withString } from "../../core/codecs/fields";
 import { decodeHandover, AuthType } from "../../modules/handover/index";
+import { validDeviceId } from "../../modules/cloud-link/index";
 import { PT_LEN, PWT_LEN, CLOUD_MAX, CLOUD_MIN } from "../../modules/tokens/index";
 import { LocalSession, Msg, SessionHandler } from "./session";
 import { Printer } from "./printer";
@@ -154,15 +155,4 @@ export class Requests extends SessionHandler {
     s.reply(type, statusByte(status));
     return OK;
   }
-}
-
-/** A device id as it goes into topics: visible ASCII without / + # (the cloud's ids are
- *  far narrower; this keeps a topic from being built out of a bad one). */
-function validDeviceId(id: string): bool {
-  if (id.length < 1) return false;
-  for (let i = 0; i < id.length; i++) {
-    const c = id.charCodeAt(i);
-    if (c <= 0x20 || c >= 0x7f || c == 0x2f || c == 0x2b || c == 0x23) return false;
-  }
-  return true;
 }

@@ -2,7 +2,7 @@
 import { KeyRange, ResetClass } from "../../storage/keyspace";
 export { CloudLink, OutboxFormat, RETRY_DEADLINE, LinkState } from "./cloud-link";
 export { CloudTransport } from "./transport";
-export { TopicSchema } from "./topics";
+export { TopicSchema, validDeviceId } from "./topics";
 export { Outbox, OutboxEntry, GAP, MAX_CHUNKS, CHUNK_BYTES } from "./outbox";
 export { Commands, CommandHandler, LAST_COMMAND, replyEntry, replyJson } from "./commands";
 

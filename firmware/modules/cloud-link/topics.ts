@@ -16,3 +16,15 @@ export class TopicSchema {
   up(deviceId: string, kind: string): string { return this.root + "/" + deviceId + "/up/" + kind; }
   down(deviceId: string): string { return this.root + "/" + deviceId + "/down"; }
 }
+
+/** A device id as it goes into topics: visible ASCII without / + # (the cloud's ids are
+ *  far narrower; this keeps a topic from being built out of a bad one). Images check an
+ *  id they are given (a phone's REGISTER, an installer's INSTALL) with it before storing. */
+export function validDeviceId(id: string): bool {
+  if (id.length < 1) return false;
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    if (c <= 0x20 || c >= 0x7f || c == 0x2f || c == 0x2b || c == 0x23) return false;
+  }
+  return true;
+}
