@@ -106,9 +106,11 @@ export function showMeter(v: MeterView): string {
     lines.push(`  at ${f.year}-${p(f.month)}-${p(f.day)} ${p(f.hour)}:${p(f.minute)} UTC  ${n(f.kWh, "kWh")}`);
   }
   if (v.history) {
+    // E2 is the register at each :00/:30 (the MRA's cumulative history), not each slot's
+    // use: what the day used is the last register held minus the first.
     const used = v.history.kWh.filter((x): x is number => x !== null);
-    const total = used.reduce((a, b) => a + b, 0);
-    lines.push(`  day -${v.history.day}: ${used.length}/48 slots, ${total.toFixed(3)} kWh`);
+    const span = used.length >= 2 ? `, ${(used[used.length - 1] - used[0]).toFixed(3)} kWh between the first and the last` : "";
+    lines.push(`  day -${v.history.day}: ${used.length}/48 slots held${span}`);
   }
   if (v.failed.length > 0) lines.push(`  not held: ${v.failed.map((e) => e.toString(16).toUpperCase()).join(" ")}`);
   return lines.join("\n");
