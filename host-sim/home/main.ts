@@ -106,6 +106,7 @@ async function main(): Promise<void> {
     await home.stop();
     return;
   }
+  if (home.meter && home.meterDeviceId === null) home.note("HOME", "the smart meter is not installed yet: `install meter` is the utility installer's visit (or `demo meter` plays the whole story)");
   if (!interactive) console.log("(not a terminal: reading commands from standard input)");
   console.log(render(home));
   console.log(`\n${HELP}`);

@@ -1,5 +1,6 @@
 // The home console's meter commands (issue 10): the card reader, the meter's panel, the
 // companies' own actions, the customer's phone ordering a switch, and the HEMS.
+//   install meter [meter code]             the utility installer's visit (PROTOCOL.md §2)
 //   card insert <1..3> <company> [types]   a company's card (types: a forged card's claim)
 //   card remove <1..3>
 //   press meter <select1..3|settime|up|down|ok|back|reconnect|menu> [...]
@@ -16,7 +17,8 @@ import { PANEL_BUTTONS } from "../appliances/meter/panel.ts";
 import { IMMEDIATE, type CompanyServer, type MeterNoticesResponse, type SwitchOrderRequest, type SwitchOrderResponse } from "../appliances/meter/cloud/index.ts";
 import { METER_SERIAL } from "../appliances/meter/panel.ts";
 
-export const METER_HELP = `  card insert <1..3> <company> [types]          an IC card into the meter's slot (types: what a forged card claims)
+export const METER_HELP = `  install meter [code]                         the utility's installer: registers the meter at the head-end and installs it
+  card insert <1..3> <company> [types]          an IC card into the meter's slot (types: what a forged card claims)
   card remove <1..3>
   press meter <${Object.keys(PANEL_BUTTONS).join("|")}> [...]
   company <kanto|green|data> switch [at] | confirm | abolish [at] | moveout | read
@@ -54,6 +56,10 @@ const slotOf = (word: string | undefined) => {
 /** Runs one meter command; the text to show, or undefined when `words` is not one. */
 export async function meterCommand(home: Home, words: string[]): Promise<string | undefined> {
   const [who, verb, ...rest] = words;
+  if (who === "install" && verb === "meter") {
+    const id = await home.installMeter(...(rest[0] ? [rest[0]] : []));
+    return `the installer registered the meter as ${id} and installed it (alice and bob are its residents)`;
+  }
   if (who === "card") {
     const meter = home.requireMeter();
     if (verb === "insert") {

@@ -3,7 +3,7 @@
 // posix processes), and the phones of the current and the previous tenant. Everything a
 // user or a test drives goes through here. The appliances' own parts (image, cloud
 // service, controls, apps) come from the appliance registry.
-import { mkdirSync, rmSync, existsSync } from "node:fs";
+import { mkdirSync, rmSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { loadOrCreatePki, type KeyAndCert, type Pki } from "../net/pki.ts";
@@ -179,7 +179,20 @@ export class Home {
     this.hems = new HemsController(this.lan.socket("hems", ECHONET_PORT, "192.168.1.2"));
     const wallStartMs = Date.now();
     this.meterWallStartMs = wallStartMs;
-    this.meterLoad = new MeterModel(TYPICAL_HOME, { originUtcMs: wallStartMs, startWh: [1_234_567] });
+    // The register is the meter's hardware: a home started again on the same data goes on
+    // from the same origin (the house drew power while the simulator was closed too), so
+    // no reading ever sees it go back.
+    const devices = join(this.o.dataDir, "devices");
+    mkdirSync(devices, { recursive: true });
+    const loadFile = join(devices, "meter.load.json");
+    const load: { originUtcMs: number; startWh: number } = existsSync(loadFile)
+      ? JSON.parse(readFileSync(loadFile, "utf8")) : { originUtcMs: wallStartMs, startWh: 1_234_567 };
+    if (!existsSync(loadFile)) writeFileSync(loadFile, JSON.stringify(load));
+    this.meterLoad = new MeterModel(TYPICAL_HOME, { originUtcMs: load.originUtcMs, startWh: [load.startWh] });
+    // The installer's record of the registration it installed (installMeter), for the
+    // phones' meter routes after a restart.
+    const installed = join(devices, "meter.install.json");
+    if (existsSync(installed)) this.meterDeviceId = (JSON.parse(readFileSync(installed, "utf8")) as { deviceId: string }).deviceId;
     this.meter = new HomeMeter({
       host: this.o.meterHost ?? this.o.heaterHost, dataDir: this.o.dataDir, clock: this.o.clock ?? "real", speed: this.o.speed,
       wallStartMs, lan: this.lan, load: this.meterLoad,
@@ -207,8 +220,10 @@ export class Home {
    *  installed with `meterCode`; alice and bob may use its phone routes. */
   async installMeter(meterCode = "0000-1234-5678-9012"): Promise<string> {
     const tool = new InstallerTool({ cloudUrl: this.cloud.url, ca: this.pki.ca, note: (t) => this.note("HOME", t) });
-    this.meterDeviceId = await tool.install(this.requireMeter(), meterCode, ["alice", "bob"]);
-    return this.meterDeviceId;
+    const deviceId = await tool.install(this.requireMeter(), meterCode, ["alice", "bob"]);
+    this.meterDeviceId = deviceId;
+    writeFileSync(join(this.o.dataDir, "devices", "meter.install.json"), JSON.stringify({ deviceId, meterCode }));
+    return deviceId;
   }
 
   /** The meter's wall clock now (UTC ms): its board's, and its load's. */
