@@ -1,35 +1,54 @@
-// What one meter boot allocates after a long time offline: the meter installed, a contract
+// A meter offline for a long time, and what its boot allocates then: installed, a contract
 // company confirmed and acknowledged, then the broker gone for `hours` with a power cut
-// every 7 h (the readings pile up in the measurement log and the outbox), and the boot
-// after the last cut watched at every ABI call it makes (scripts/bench/heap-walk.ts). A
-// boot runs in one fw_boot call, where settle() cannot collect (firmware/board/heap.ts):
-// all it allocates must fit in the arena, or the meter traps at every boot (a boot loop).
+// every 7 h and one at the end (the readings pile up in the measurement log and the
+// outbox until both are full), then the broker back and the head-end acknowledging until
+// the meter has nothing left to send. On the TS host every boot is watched at each ABI
+// call it makes (scripts/bench/heap-walk.ts): a boot runs in one fw_boot call, where
+// settle() cannot collect (firmware/board/heap.ts), so all it allocates must fit in the
+// arena, or the meter traps at every boot: a boot loop that delivers nothing. Used by
+// test/meter-offline-boot.test.ts; alone, the figure by offline time:
 //
-//   npx tsx scripts/bench/meter-boot-heap.ts [hours...]      (TS host)
+//   npx tsx scripts/bench/meter-boot-heap.ts [hours...]      (TS host; 0 24 48 96 168 unless given)
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { wasmImagePath } from "../../host-sim/device/power-on.ts";
+import { powerOn, wasmImagePath, type HostName } from "../../host-sim/device/power-on.ts";
 import { TsDevice } from "../../host-sim/board/ts-device.ts";
 import { TsBoard } from "../../host-sim/board/ts-board.ts";
 import { walkHeap } from "./heap-walk.ts";
-import { EventKind, LinkId, type BoardEvent, type BoardOutput, type BoardTime } from "../../host-sim/device/types.ts";
+import { EventKind, LinkId, type BoardEvent, type BoardOutput, type BoardTime, type DeviceHandle } from "../../host-sim/device/types.ts";
 
-export interface BootHeap {
+export interface OfflineMeter {
+  host: HostName;
   hoursOffline: number;
-  /** The most the heap held at an ABI call of the last boot (nothing held before it). */
-  bootAllocated: number;
-  /** The most of all the boots of the outage. */
-  maxBootAllocated: number;
-  arena: number;
+  /** Boots in all: the first on blank flash, one after every cut. */
   boots: number;
-  /** A trap of a boot or an event, if one came. */
+  /** The first trap of a boot or an event, if one came. */
   panic: string | null;
+  /** TS host: the most the heap held at an ABI call of a boot (nothing is held before
+   *  one), for the last boot of the outage and the most of all its boots. */
+  bootAllocated?: number;
+  maxBootAllocated?: number;
+  /** TS host: what the heap holds after the last boot once collected (its live objects). */
+  liveAfterBoot?: number;
+  /** TS host: the heap's arena (the image's lowMemoryLimit less its static data). */
+  arena?: number;
+  /** The rseqs of the contract company's readings the head-end received, in order of
+   *  arrival, repeats included (the head-end drops those by rseq). */
+  rseqs: number[];
+  /** The slot end (UTC ms) of the newest reading received, and the newest :00/:30
+   *  boundary the meter has measured when the head-end stopped waiting. */
+  newestReadingT: number;
+  newestBoundary: number;
+  /** Sequence numbers sent and acknowledged when the run ended. */
+  lastSeq: number;
+  acked: number;
 }
 
 const enc = new TextEncoder();
 const HOUR = 3_600_000;
+const SLOT = 30 * 60_000;
 const START = Date.UTC(2026, 8, 22, 0, 7);
 const DEVICE = "meter-dev-1";
 const CONTRACT = 40961;
@@ -47,13 +66,14 @@ function down(body: string): BoardEvent {
   return { kind: EventKind.MQTT_MESSAGE, arg: t.length, payload: p };
 }
 
-interface Watched { dev: TsDevice; arena: number; peak(): number; reset(): void }
+interface Powered { dev: DeviceHandle; arena?: number; peak(): number; reset(): void; live(): number }
 
 /** A meter on the TS host whose heap is sampled at every ABI call the image makes. */
-async function powerOnWatched(flashFile: string): Promise<Watched> {
+async function powerOnWatched(flashFile: string): Promise<Powered> {
   let sample: () => number = () => 0;
   let peak = 0;
   const imports = TsBoard.prototype.imports;
+  // Wrapped for this device only: its board asks for its imports once, while it is made.
   TsBoard.prototype.imports = function (this: TsBoard) {
     const real = imports.call(this);
     const watched: typeof real = {};
@@ -67,35 +87,63 @@ async function powerOnWatched(flashFile: string): Promise<Watched> {
   const dataEnd = (exp.__data_end as WebAssembly.Global).value as number;
   const heapEnd = dev.heapEnd()!;
   sample = () => walkHeap(memory, dataEnd, heapEnd)?.used ?? 0;
-  return { dev, arena: heapEnd - dataEnd, peak: () => peak, reset: () => { peak = 0; } };
+  // The runtime is exported (asconfig's exportRuntime): collected from outside, between two
+  // calls, where nothing on the wasm stack is live (board/heap.ts).
+  const live = () => { (exp.__collect as () => void)(); return sample(); };
+  return { dev, arena: heapEnd - dataEnd, peak: () => peak, reset: () => { peak = 0; }, live };
 }
 
-export async function meterBootHeap(hours: number): Promise<BootHeap> {
+async function powerOnMeter(host: HostName, flashFile: string): Promise<Powered> {
+  if (host === "ts") return powerOnWatched(flashFile);
+  const dev = await powerOn(host, { image: "meter", flashFile });
+  return { dev, peak: () => 0, reset: () => {}, live: () => 0 };
+}
+
+export async function offlineMeter(host: HostName, hours: number): Promise<OfflineMeter> {
   const dir = mkdtempSync(join(tmpdir(), "meter-boot-"));
   const flashFile = join(dir, "flash.bin");
-  let w = await powerOnWatched(flashFile);
-  const r: BootHeap = { hoursOffline: hours, bootAllocated: 0, maxBootAllocated: 0, arena: w.arena, boots: 0, panic: null };
-  let now = 0, wall = START, maxSeq = 0;
+  let w = await powerOnMeter(host, flashFile);
+  const watched = w.arena !== undefined;
+  const r: OfflineMeter = { host, hoursOffline: hours, boots: 0, panic: null, rseqs: [], newestReadingT: 0, newestBoundary: 0, lastSeq: 0, acked: 0 };
+  if (watched) Object.assign(r, { bootAllocated: 0, maxBootAllocated: 0, liveAfterBoot: 0, arena: w.arena });
+  let now = 0, wall = START, online = true;
   let timers = new Map<number, number>();
   const time = (): BoardTime => ({ nowMs: now, wallMs: wall, meter: [{ status: 0, powerW: 500, energyWh: Math.floor(1_000_000 + (wall - START) * 500 / 3.6e6) }] });
   const note = (outs: BoardOutput[]) => {
     for (const out of outs) {
       if (out.t === "timer_set") timers.set(out.id, now + out.delayMs);
       if (out.t === "timer_cancel") timers.delete(out.id);
-      if (out.t === "mqtt_publish" && out.topic.includes("/up/")) {
-        const m = /"seq":(\d+)/.exec(Buffer.from(out.payload).toString());
-        if (m) maxSeq = Math.max(maxSeq, Number(m[1]));
+      // Offline, the board refuses a publish: nothing reaches the head-end.
+      if (out.t === "mqtt_publish" && online && out.topic.includes("/up/")) {
+        const msg = JSON.parse(Buffer.from(out.payload).toString()) as { seq?: number; kind?: string; co?: number; rseq?: number; t?: number };
+        if (msg.seq !== undefined) r.lastSeq = Math.max(r.lastSeq, msg.seq);
+        if (msg.kind === "reading" && msg.co === CONTRACT) {
+          r.rseqs.push(msg.rseq!);
+          r.newestReadingT = Math.max(r.newestReadingT, msg.t ?? 0);
+        }
       }
       if (out.t === "panic" && !r.panic) r.panic = out.text;
     }
   };
   const ev = async (e: BoardEvent) => { if (!r.panic) { now += 5; wall += 5; note((await w.dev.event(time(), e)).outputs); } };
+  const ack = async () => { if (r.lastSeq > r.acked) { r.acked = r.lastSeq; await ev(down(`{"ack":${r.acked}}`)); } };
   const boot = async () => {
     w.reset();
     note((await w.dev.boot(time())).outputs);
     r.boots++;
-    r.bootAllocated = w.peak();
-    r.maxBootAllocated = Math.max(r.maxBootAllocated, r.bootAllocated);
+    if (watched) {
+      r.bootAllocated = w.peak();
+      r.maxBootAllocated = Math.max(r.maxBootAllocated!, r.bootAllocated);
+    }
+  };
+  /** The next board timer, delivered at its time, unless it falls after `until`. */
+  const nextTimer = async (until: number): Promise<boolean> => {
+    let id = -1, at = Infinity;
+    for (const [k, v] of timers) if (v < at) { at = v; id = k; }
+    if (id < 0 || wall + (at - now) > until) return false;
+    wall += at - now - 5; now = at - 5; timers.delete(id);
+    await ev({ kind: EventKind.TIMER, arg: id });
+    return true;
   };
   try {
     await boot();
@@ -104,31 +152,38 @@ export async function meterBootHeap(hours: number): Promise<BootHeap> {
     await ev({ kind: EventKind.MQTT_STATE, arg: 1 });
     await ev(down(`{"cmd":1,"co":${CONTRACT},"change":0,"at":-1,"to":${CONTRACT},"types":13}`));
     await ev(down(`{"cmd":2,"co":${CONTRACT},"confirm":13}`));
-    await ev(down(`{"ack":${maxSeq}}`));
+    await ack();
+    // The broker goes away.
+    online = false;
     await ev({ kind: EventKind.MQTT_STATE, arg: 0 });
     const end = wall + hours * HOUR;
     let nextCut = wall + CUT_EVERY_H * HOUR;
     while (!r.panic) {
-      let id = -1, at = Infinity;
-      for (const [k, v] of timers) if (v < at) { at = v; id = k; }
-      const dueWall = id < 0 ? Infinity : wall + (at - now);
-      const stop = Math.min(end, nextCut);
-      if (dueWall > stop) {
-        // The power goes at `stop` (a cut every 7 h and one at the end of the outage):
-        // the device is off for a minute, then boots on what its flash holds.
-        const off = stop - wall + 60_000;
-        await w.dev.close();
-        wall += off; now += off;
-        timers = new Map();
-        w = await powerOnWatched(flashFile);
-        await boot();
-        if (stop === end) break;
-        nextCut += CUT_EVERY_H * HOUR;
-        continue;
-      }
-      wall += at - now - 5; now = at - 5; timers.delete(id);
-      await ev({ kind: EventKind.TIMER, arg: id });
+      const cut = Math.min(end, nextCut);
+      if (await nextTimer(cut)) continue;
+      // The power goes at `cut`; a minute later the meter boots on what its flash holds.
+      const off = cut - wall + 60_000;
+      await w.dev.close();
+      wall += off; now += off;
+      timers = new Map();
+      w = await powerOnMeter(host, flashFile);
+      await boot();
+      if (cut === end) break;
+      nextCut += CUT_EVERY_H * HOUR;
     }
+    if (watched && !r.panic) r.liveAfterBoot = w.live();
+    // The broker is back: the head-end acknowledges everything it gets, and the meter's
+    // hand-offs go on at each acknowledgement and transmission, for up to a day.
+    online = true;
+    await ev({ kind: EventKind.MQTT_STATE, arg: 1 });
+    const giveUp = wall + 24 * HOUR;
+    for (;;) {
+      if (r.panic) break;
+      if (r.lastSeq > r.acked) { await ack(); continue; }
+      if (r.newestReadingT >= Math.floor((wall - 60_000) / SLOT) * SLOT) break;
+      if (!(await nextTimer(giveUp))) break;
+    }
+    r.newestBoundary = Math.floor(wall / SLOT) * SLOT;
   } finally {
     await w.dev.close();
     rmSync(dir, { recursive: true, force: true });
@@ -138,5 +193,8 @@ export async function meterBootHeap(hours: number): Promise<BootHeap> {
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const hours = process.argv.slice(2).map(Number);
-  for (const h of hours.length ? hours : [0, 24, 48, 96, 168]) console.log(JSON.stringify(await meterBootHeap(h)));
+  for (const h of hours.length ? hours : [0, 24, 48, 96, 168]) {
+    const { rseqs, ...r } = await offlineMeter("ts", h);
+    console.log(JSON.stringify({ ...r, readings: rseqs.length, distinct: new Set(rseqs).size, maxRseq: Math.max(0, ...rseqs) }));
+  }
 }
