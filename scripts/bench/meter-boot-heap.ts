@@ -8,7 +8,7 @@
 // arena, or the meter traps at every boot: a boot loop that delivers nothing. Used by
 // test/meter-offline-boot.test.ts; alone, the figure by offline time:
 //
-//   npx tsx scripts/bench/meter-boot-heap.ts [hours...]      (TS host; 0 24 48 96 168 unless given)
+//   npx tsx scripts/bench/meter-boot-heap.ts [hours...] [provision]   (TS host; 0 24 48 96 168 unless given)
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -37,6 +37,8 @@ export interface OfflineMeter {
   /** The rseqs of the contract company's readings the head-end received, in order of
    *  arrival, repeats included (the head-end drops those by rseq). */
   rseqs: number[];
+  /** The same for the data provision company, with `provision`. */
+  provisionRseqs: number[];
   /** The slot end (UTC ms) of the newest reading received, and the newest :00/:30
    *  boundary the meter has measured when the head-end stopped waiting. */
   newestReadingT: number;
@@ -51,7 +53,7 @@ const HOUR = 3_600_000;
 const SLOT = 30 * 60_000;
 const START = Date.UTC(2026, 8, 22, 0, 7);
 const DEVICE = "meter-dev-1";
-const CONTRACT = 40961;
+const CONTRACT = 0xa001, PROVISION = 0xc003;
 const CUT_EVERY_H = 7;
 
 function frame(op: number, data: Uint8Array): Uint8Array {
@@ -99,12 +101,14 @@ async function powerOnMeter(host: HostName, flashFile: string): Promise<Powered>
   return { dev, peak: () => 0, reset: () => {}, live: () => 0 };
 }
 
-export async function offlineMeter(host: HostName, hours: number): Promise<OfflineMeter> {
+/** `provision`: a data provision company confirmed besides (TIME and POWER), so that every
+ *  slot hands two readings. */
+export async function offlineMeter(host: HostName, hours: number, provision = false): Promise<OfflineMeter> {
   const dir = mkdtempSync(join(tmpdir(), "meter-boot-"));
   const flashFile = join(dir, "flash.bin");
   let w = await powerOnMeter(host, flashFile);
   const watched = w.arena !== undefined;
-  const r: OfflineMeter = { host, hoursOffline: hours, boots: 0, panic: null, rseqs: [], newestReadingT: 0, newestBoundary: 0, lastSeq: 0, acked: 0 };
+  const r: OfflineMeter = { host, hoursOffline: hours, boots: 0, panic: null, rseqs: [], provisionRseqs: [], newestReadingT: 0, newestBoundary: 0, lastSeq: 0, acked: 0 };
   if (watched) Object.assign(r, { bootAllocated: 0, maxBootAllocated: 0, liveAfterBoot: 0, arena: w.arena });
   let now = 0, wall = START, online = true;
   let timers = new Map<number, number>();
@@ -117,6 +121,7 @@ export async function offlineMeter(host: HostName, hours: number): Promise<Offli
       if (out.t === "mqtt_publish" && online && out.topic.includes("/up/")) {
         const msg = JSON.parse(Buffer.from(out.payload).toString()) as { seq?: number; kind?: string; co?: number; rseq?: number; t?: number };
         if (msg.seq !== undefined) r.lastSeq = Math.max(r.lastSeq, msg.seq);
+        if (msg.kind === "reading" && msg.co === PROVISION) r.provisionRseqs.push(msg.rseq!);
         if (msg.kind === "reading" && msg.co === CONTRACT) {
           r.rseqs.push(msg.rseq!);
           r.newestReadingT = Math.max(r.newestReadingT, msg.t ?? 0);
@@ -152,6 +157,10 @@ export async function offlineMeter(host: HostName, hours: number): Promise<Offli
     await ev({ kind: EventKind.MQTT_STATE, arg: 1 });
     await ev(down(`{"cmd":1,"co":${CONTRACT},"change":0,"at":-1,"to":${CONTRACT},"types":13}`));
     await ev(down(`{"cmd":2,"co":${CONTRACT},"confirm":13}`));
+    if (provision) {
+      await ev(down(`{"cmd":3,"co":${PROVISION},"change":1,"at":-1,"to":${PROVISION},"types":3}`));
+      await ev(down(`{"cmd":4,"co":${PROVISION},"confirm":3}`));
+    }
     await ack();
     // The broker goes away.
     online = false;
@@ -192,9 +201,11 @@ export async function offlineMeter(host: HostName, hours: number): Promise<Offli
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const hours = process.argv.slice(2).map(Number);
+  const provision = process.argv.includes("provision");
+  const hours = process.argv.slice(2).filter((a) => a !== "provision").map(Number);
   for (const h of hours.length ? hours : [0, 24, 48, 96, 168]) {
-    const { rseqs, ...r } = await offlineMeter("ts", h);
-    console.log(JSON.stringify({ ...r, readings: rseqs.length, distinct: new Set(rseqs).size, maxRseq: Math.max(0, ...rseqs) }));
+    const { rseqs, provisionRseqs, ...r } = await offlineMeter("ts", h, provision);
+    console.log(JSON.stringify({ ...r, readings: rseqs.length, distinct: new Set(rseqs).size, maxRseq: Math.max(0, ...rseqs),
+      ...(provision ? { provisionReadings: provisionRseqs.length, provisionDistinct: new Set(provisionRseqs).size } : {}) }));
   }
 }
