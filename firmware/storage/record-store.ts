@@ -381,14 +381,14 @@ export class RecordStore {
     const n = todo.length;
     for (let i = 0; i < n; i++) {
       const m = todo[i];
-      const addr = this.writeAtEnd(m.key, FLAG_TXN | (m.tomb ? FLAG_TOMBSTONE : 0), this.nextSeq++, m.value, false);
+      const addr = this.writeAtEnd(m.key, FLAG_TXN | (m.tomb ? FLAG_TOMBSTONE : 0), this.nextSeq++, m.value, m.value.length, false);
       if (addr < 0) return addr;
       m.addr = addr;
     }
     const c = new Uint8Array(TXN_COMMIT_LEN);
     putU32LE(c, 0, first);
     putU32LE(c, 4, <u32>n);
-    const commitAddr = this.writeAtEnd(KEY_NONE, FLAG_COMMIT, this.nextSeq++, c, true);
+    const commitAddr = this.writeAtEnd(KEY_NONE, FLAG_COMMIT, this.nextSeq++, c, c.length, true);
     if (commitAddr < 0) return commitAddr;
     // Durable from here on: a power cut now ends in the whole transaction at mount.
     for (let i = 0; i < n; i++) {
@@ -412,7 +412,7 @@ export class RecordStore {
     const rc = this.makeRoom(recordSize(data.length));
     if (rc < 0) return rc;
     const seq = this.nextSeq++;
-    const addr = this.writeAtEnd(key, flags, seq, data, true);
+    const addr = this.writeAtEnd(key, flags, seq, data, data.length, true);
     if (addr < 0) return addr;
     const tomb = (flags & FLAG_TOMBSTONE) != 0;
     const e = this.index.find(key);
@@ -427,9 +427,8 @@ export class RecordStore {
 
   /** Writes a record at the end of the active page, committed or (a transaction member)
    *  left claimed, and moves the end past it: its address, or E_IO. */
-  /** Writes the first `len` bytes of `data` (all of them when `len` is -1). */
-  private writeAtEnd(key: u32, flags: u8, seq: u32, data: Uint8Array, commit: bool, len: i32 = -1): i32 {
-    if (len < 0) len = data.length;
+  /** Writes the first `len` bytes of `data`. */
+  private writeAtEnd(key: u32, flags: u8, seq: u32, data: Uint8Array, len: i32, commit: bool): i32 {
     const addr = this.active * this.pageSize + this.pageEnd[this.active];
     // Step 4 of a record write, unless a transaction's commit record does it later.
     if (this.writeClaimed(addr, key, flags, seq, data, len) < 0 || (commit && this.writeByte(addr, REC_COMMITTED) < 0)) return E_IO;
@@ -509,7 +508,7 @@ export class RecordStore {
       if (e.len > this.moved.length) this.moved = new Uint8Array(e.len);
       const data = this.moved;
       if (e.len > 0 && board.flashRead(e.addr + REC_HEADER, data, 0, e.len) < 0) return E_IO;
-      const addr = this.writeAtEnd(e.key, 0, e.seq, data, true, e.len);
+      const addr = this.writeAtEnd(e.key, 0, e.seq, data, e.len, true);
       if (addr < 0) return addr;
       e.addr = addr;
     }
