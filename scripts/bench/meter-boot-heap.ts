@@ -24,8 +24,10 @@ export interface OfflineMeter {
   hoursOffline: number;
   /** Boots in all: the first on blank flash, one after every cut. */
   boots: number;
-  /** The first trap of a boot or an event, if one came. */
+  /** The first trap of a boot or an event, if one came, and in which call
+   *  ("boot", or the event's kind and argument). */
   panic: string | null;
+  panicIn?: string;
   /** TS host: the most the heap held at an ABI call of a boot (nothing is held before
    *  one), for the last boot of the outage and the most of all its boots. */
   bootAllocated?: number;
@@ -110,7 +112,7 @@ export async function offlineMeter(host: HostName, hours: number, provision = fa
   const watched = w.arena !== undefined;
   const r: OfflineMeter = { host, hoursOffline: hours, boots: 0, panic: null, rseqs: [], provisionRseqs: [], newestReadingT: 0, newestBoundary: 0, lastSeq: 0, acked: 0 };
   if (watched) Object.assign(r, { bootAllocated: 0, maxBootAllocated: 0, liveAfterBoot: 0, arena: w.arena });
-  let now = 0, wall = START, online = true;
+  let now = 0, wall = START, online = true, calling = "boot";
   let timers = new Map<number, number>();
   const time = (): BoardTime => ({ nowMs: now, wallMs: wall, meter: [{ status: 0, powerW: 500, energyWh: Math.floor(1_000_000 + (wall - START) * 500 / 3.6e6) }] });
   const note = (outs: BoardOutput[]) => {
@@ -127,13 +129,18 @@ export async function offlineMeter(host: HostName, hours: number, provision = fa
           r.newestReadingT = Math.max(r.newestReadingT, msg.t ?? 0);
         }
       }
-      if (out.t === "panic" && !r.panic) r.panic = out.text;
+      if (out.t === "panic" && !r.panic) { r.panic = out.text; r.panicIn = calling; }
     }
   };
-  const ev = async (e: BoardEvent) => { if (!r.panic) { now += 5; wall += 5; note((await w.dev.event(time(), e)).outputs); } };
+  const ev = async (e: BoardEvent) => {
+    if (r.panic) return;
+    now += 5; wall += 5; calling = `event ${e.kind}/${e.arg} at ${((wall - START) / HOUR).toFixed(2)} h`;
+    note((await w.dev.event(time(), e)).outputs);
+  };
   const ack = async () => { if (r.lastSeq > r.acked) { r.acked = r.lastSeq; await ev(down(`{"ack":${r.acked}}`)); } };
   const boot = async () => {
     w.reset();
+    calling = `boot at ${((wall - START) / HOUR).toFixed(2)} h`;
     note((await w.dev.boot(time())).outputs);
     r.boots++;
     if (watched) {
