@@ -425,9 +425,9 @@ export class RecordStore {
     return OK;
   }
 
-  /** Writes a record at the end of the active page, committed or (a transaction member)
-   *  left claimed, and moves the end past it: its address, or E_IO. */
-  /** Writes the first `len` bytes of `data`. */
+  /** Writes a record (the first `len` bytes of `data`) at the end of the active page,
+   *  committed or (a transaction member) left claimed, and moves the end past it: its
+   *  address, or E_IO. */
   private writeAtEnd(key: u32, flags: u8, seq: u32, data: Uint8Array, len: i32, commit: bool): i32 {
     const addr = this.active * this.pageSize + this.pageEnd[this.active];
     // Step 4 of a record write, unless a transaction's commit record does it later.
@@ -507,8 +507,10 @@ export class RecordStore {
       // nothing collects inside a call (board/heap.ts).
       if (e.len > this.moved.length) this.moved = new Uint8Array(e.len);
       const data = this.moved;
-      if (e.len > 0 && board.flashRead(e.addr + REC_HEADER, data, 0, e.len) < 0) return E_IO;
-      const addr = this.writeAtEnd(e.key, 0, e.seq, data, e.len, true);
+      const read = e.len == 0 || board.flashRead(e.addr + REC_HEADER, data, 0, e.len) >= 0;
+      const addr = read ? this.writeAtEnd(e.key, 0, e.seq, data, e.len, true) : E_IO;
+      // The buffer stays: no record's bytes stay in it.
+      wipe(data);
       if (addr < 0) return addr;
       e.addr = addr;
     }
