@@ -105,6 +105,8 @@ export class RecordStore {
   private hdr: Uint8Array = new Uint8Array(REC_HEADER);
   private chunk: Uint8Array = new Uint8Array(CHUNK);
   private zeros: Uint8Array = new Uint8Array(CHUNK);
+  /** A record's data on its way to the active page in collect(): grown to the largest one moved. */
+  private moved: Uint8Array = new Uint8Array(0);
   private wide: Uint8Array = new Uint8Array(WIDE);
   private one: Uint8Array = new Uint8Array(1);
   private commits: u32[] = [];          // at mount: first seq, member count of each commit record
@@ -379,14 +381,14 @@ export class RecordStore {
     const n = todo.length;
     for (let i = 0; i < n; i++) {
       const m = todo[i];
-      const addr = this.writeAtEnd(m.key, FLAG_TXN | (m.tomb ? FLAG_TOMBSTONE : 0), this.nextSeq++, m.value, false);
+      const addr = this.writeAtEnd(m.key, FLAG_TXN | (m.tomb ? FLAG_TOMBSTONE : 0), this.nextSeq++, m.value, m.value.length, false);
       if (addr < 0) return addr;
       m.addr = addr;
     }
     const c = new Uint8Array(TXN_COMMIT_LEN);
     putU32LE(c, 0, first);
     putU32LE(c, 4, <u32>n);
-    const commitAddr = this.writeAtEnd(KEY_NONE, FLAG_COMMIT, this.nextSeq++, c, true);
+    const commitAddr = this.writeAtEnd(KEY_NONE, FLAG_COMMIT, this.nextSeq++, c, c.length, true);
     if (commitAddr < 0) return commitAddr;
     // Durable from here on: a power cut now ends in the whole transaction at mount.
     for (let i = 0; i < n; i++) {
@@ -410,7 +412,7 @@ export class RecordStore {
     const rc = this.makeRoom(recordSize(data.length));
     if (rc < 0) return rc;
     const seq = this.nextSeq++;
-    const addr = this.writeAtEnd(key, flags, seq, data, true);
+    const addr = this.writeAtEnd(key, flags, seq, data, data.length, true);
     if (addr < 0) return addr;
     const tomb = (flags & FLAG_TOMBSTONE) != 0;
     const e = this.index.find(key);
@@ -423,30 +425,31 @@ export class RecordStore {
     return OK;
   }
 
-  /** Writes a record at the end of the active page, committed or (a transaction member)
-   *  left claimed, and moves the end past it: its address, or E_IO. */
-  private writeAtEnd(key: u32, flags: u8, seq: u32, data: Uint8Array, commit: bool): i32 {
+  /** Writes a record (the first `len` bytes of `data`) at the end of the active page,
+   *  committed or (a transaction member) left claimed, and moves the end past it: its
+   *  address, or E_IO. */
+  private writeAtEnd(key: u32, flags: u8, seq: u32, data: Uint8Array, len: i32, commit: bool): i32 {
     const addr = this.active * this.pageSize + this.pageEnd[this.active];
     // Step 4 of a record write, unless a transaction's commit record does it later.
-    if (this.writeClaimed(addr, key, flags, seq, data) < 0 || (commit && this.writeByte(addr, REC_COMMITTED) < 0)) return E_IO;
-    this.pageEnd[this.active] += recordSize(data.length);
+    if (this.writeClaimed(addr, key, flags, seq, data, len) < 0 || (commit && this.writeByte(addr, REC_COMMITTED) < 0)) return E_IO;
+    this.pageEnd[this.active] += recordSize(len);
     return addr;
   }
 
   /** Steps 1-3 of a record write: claim, header, data. The record stays claimed. */
-  private writeClaimed(addr: i32, key: u32, flags: u8, seq: u32, data: Uint8Array): i32 {
+  private writeClaimed(addr: i32, key: u32, flags: u8, seq: u32, data: Uint8Array, len: i32): i32 {
     const h = this.hdr;
     if (this.writeByte(addr, REC_CLAIMED) < 0) return E_IO;
     h[0] = REC_CLAIMED;
     h[1] = flags;
     putU16LE(h, 2, key);
     putU32LE(h, 4, seq);
-    putU16LE(h, 8, <u32>data.length);
+    putU16LE(h, 8, <u32>len);
     putU16LE(h, 10, 0xffff);
     putU32LE(h, 12, crc32(h, 1, 11));
-    putU32LE(h, 16, crc32(data, 0, data.length));
+    putU32LE(h, 16, crc32(data, 0, len));
     if (board.flashWrite(addr + 1, h, 1, REC_HEADER - 1) < 0) return E_IO;
-    if (data.length > 0 && board.flashWrite(addr + REC_HEADER, data, 0, data.length) < 0) return E_IO;
+    if (len > 0 && board.flashWrite(addr + REC_HEADER, data, 0, len) < 0) return E_IO;
     return OK;
   }
 
@@ -499,9 +502,15 @@ export class RecordStore {
         const rc = this.openPage();
         if (rc < 0) return rc;
       }
-      const data = new Uint8Array(e.len);
-      if (e.len > 0 && board.flashRead(e.addr + REC_HEADER, data, 0, e.len) < 0) return E_IO;
-      const addr = this.writeAtEnd(e.key, 0, e.seq, data, true);
+      // One buffer for every record moved: a new one each would leave a page's worth of
+      // garbage in the call that filled the page (a boot's outbox write among them), and
+      // nothing collects inside a call (board/heap.ts).
+      if (e.len > this.moved.length) this.moved = new Uint8Array(e.len);
+      const data = this.moved;
+      const read = e.len == 0 || board.flashRead(e.addr + REC_HEADER, data, 0, e.len) >= 0;
+      const addr = read ? this.writeAtEnd(e.key, 0, e.seq, data, e.len, true) : E_IO;
+      // The buffer stays: no record's bytes stay in it.
+      wipe(data);
       if (addr < 0) return addr;
       e.addr = addr;
     }
