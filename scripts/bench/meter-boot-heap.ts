@@ -13,11 +13,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { powerOn, wasmImagePath, type HostName } from "../../host-sim/device/power-on.ts";
-import { TsDevice } from "../../host-sim/board/ts-device.ts";
-import { TsBoard } from "../../host-sim/board/ts-board.ts";
-import { walkHeap } from "./heap-walk.ts";
-import { EventKind, LinkId, type BoardEvent, type BoardOutput, type BoardTime, type DeviceHandle } from "../../host-sim/device/types.ts";
+import { powerOn, type HostName } from "../../host-sim/device/power-on.ts";
+import { watchedTsMeter, provisionEvent, installEvent, down } from "./meter-watch.ts";
+import { EventKind, type BoardEvent, type BoardOutput, type BoardTime, type DeviceHandle } from "../../host-sim/device/types.ts";
 
 export interface OfflineMeter {
   host: HostName;
@@ -50,51 +48,19 @@ export interface OfflineMeter {
   acked: number;
 }
 
-const enc = new TextEncoder();
 const HOUR = 3_600_000;
 const SLOT = 30 * 60_000;
 const START = Date.UTC(2026, 8, 22, 0, 7);
-const DEVICE = "meter-dev-1";
 const CONTRACT = 0xa001, PROVISION = 0xc003;
 const CUT_EVERY_H = 7;
 
-function frame(op: number, data: Uint8Array): Uint8Array {
-  const f = new Uint8Array(5 + data.length);
-  f[0] = op; f[3] = data.length >> 8; f[4] = data.length & 255; f.set(data, 5);
-  return f;
-}
-const lp = (s: string) => { const b = enc.encode(s); return Uint8Array.of(b.length, ...b); };
-function down(body: string): BoardEvent {
-  const t = enc.encode(`devices/${DEVICE}/down`), b = enc.encode(body);
-  const p = new Uint8Array(t.length + b.length); p.set(t); p.set(b, t.length);
-  return { kind: EventKind.MQTT_MESSAGE, arg: t.length, payload: p };
-}
 
 interface Powered { dev: DeviceHandle; arena?: number; peak(): number; reset(): void; live(): number }
 
-/** A meter on the TS host whose heap is sampled at every ABI call the image makes. */
+/** A meter on the TS host whose heap is walked at every ABI call the image makes. */
 async function powerOnWatched(flashFile: string): Promise<Powered> {
-  let sample: () => number = () => 0;
-  let peak = 0;
-  const imports = TsBoard.prototype.imports;
-  // Wrapped for this device only: its board asks for its imports once, while it is made.
-  TsBoard.prototype.imports = function (this: TsBoard) {
-    const real = imports.call(this);
-    const watched: typeof real = {};
-    for (const [name, f] of Object.entries(real)) watched[name] = (...a: never[]) => { peak = Math.max(peak, sample()); return f(...a); };
-    return watched;
-  };
-  let dev: TsDevice;
-  try { dev = await TsDevice.create({ image: wasmImagePath("meter"), flashFile }); } finally { TsBoard.prototype.imports = imports; }
-  const exp = (dev as unknown as { exports: Record<string, unknown> }).exports;
-  const memory = exp.memory as WebAssembly.Memory;
-  const dataEnd = (exp.__data_end as WebAssembly.Global).value as number;
-  const heapEnd = dev.heapEnd()!;
-  sample = () => walkHeap(memory, dataEnd, heapEnd)?.used ?? 0;
-  // The runtime is exported (asconfig's exportRuntime): collected from outside, between two
-  // calls, where nothing on the wasm stack is live (board/heap.ts).
-  const live = () => { (exp.__collect as () => void)(); return sample(); };
-  return { dev, arena: heapEnd - dataEnd, peak: () => peak, reset: () => { peak = 0; }, live };
+  const w = await watchedTsMeter(flashFile);
+  return { dev: w.dev, arena: w.arena, peak: w.peak, reset: () => { w.resetPeak(); }, live: w.live };
 }
 
 async function powerOnMeter(host: HostName, flashFile: string): Promise<Powered> {
@@ -159,8 +125,8 @@ export async function offlineMeter(host: HostName, hours: number, provision = fa
   };
   try {
     await boot();
-    await ev({ kind: EventKind.LINK, arg: LinkId.SERVICE, payload: frame(1, enc.encode("SM-0001")) });
-    await ev({ kind: EventKind.LINK, arg: LinkId.SERVICE, payload: frame(0x20, Uint8Array.of(...lp("JP-0123-4567-8901"), ...lp(DEVICE), ...lp("meter-password-0123456789"))) });
+    await ev(provisionEvent());
+    await ev(installEvent());
     await ev({ kind: EventKind.MQTT_STATE, arg: 1 });
     await ev(down(`{"cmd":1,"co":${CONTRACT},"change":0,"at":-1,"to":${CONTRACT},"types":13}`));
     await ev(down(`{"cmd":2,"co":${CONTRACT},"confirm":13}`));

@@ -16,11 +16,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { powerOn, wasmImagePath, type HostName } from "../../host-sim/device/power-on.ts";
-import { TsDevice } from "../../host-sim/board/ts-device.ts";
-import { TsBoard } from "../../host-sim/board/ts-board.ts";
-import { walkHeap } from "./heap-walk.ts";
-import { EventKind, LinkId, type BoardEvent, type BoardOutput, type BoardTime, type DeviceHandle } from "../../host-sim/device/types.ts";
+import { powerOn, type HostName } from "../../host-sim/device/power-on.ts";
+import { watchedTsMeter, provisionEvent, installEvent, down } from "./meter-watch.ts";
+import { EventKind, type BoardEvent, type BoardOutput, type BoardTime, type DeviceHandle } from "../../host-sim/device/types.ts";
 
 export interface MeterDayOptions {
   host: HostName;
@@ -47,55 +45,16 @@ export interface MeterDay {
   heap?: { allocatedByEvent: Record<string, number>; maxHeld: number; arena: number };
 }
 
-const enc = new TextEncoder();
 const DAY = 86_400_000;
 const START = Date.UTC(2026, 8, 22, 0, 7);
-const DEVICE = "meter-dev-1";
 const CONTRACT = 40961, OTHER = 45058;
 /** A HEMS Get of E2, E7, E0, EA, E5 and 9F from 192.168.1.20 to port 3610. */
 const HEMS_GET = Buffer.from("1081000105FF010288016206E200E700E000EA00E5009F00", "hex");
 
-function frame(op: number, data: Uint8Array): Uint8Array {
-  const f = new Uint8Array(5 + data.length);
-  f[0] = op; f[3] = data.length >> 8; f[4] = data.length & 255; f.set(data, 5);
-  return f;
-}
-const lp = (s: string) => { const b = enc.encode(s); return Uint8Array.of(b.length, ...b); };
-function down(body: string): BoardEvent {
-  const t = enc.encode(`devices/${DEVICE}/down`), b = enc.encode(body);
-  const p = new Uint8Array(t.length + b.length); p.set(t); p.set(b, t.length);
-  return { kind: EventKind.MQTT_MESSAGE, arg: t.length, payload: p };
-}
 
 const KIND_NAMES = new Map<number, string>([[EventKind.TIMER, "TIMER"], [EventKind.UDP, "UDP"], [EventKind.LINK, "LINK"], [EventKind.MQTT_STATE, "MQTT_STATE"], [EventKind.MQTT_MESSAGE, "MQTT_MESSAGE"]]);
 const eventName = (e: BoardEvent) => `${KIND_NAMES.get(e.kind) ?? e.kind}${e.kind === EventKind.TIMER ? ` 0x${e.arg.toString(16)}` : ""}`;
 
-/** The heap of a meter powered on the TS host, watched at every ABI call the image makes:
- *  the image collects at the end of an event (settle()), after its last ABI call, so the
- *  most the heap held at any of them, less what it held before the event, is what the
- *  event allocated (to its last ABI call). */
-interface HeapWatch { dev: TsDevice; arena: number; used(): number; startEvent(): number; peak(): number }
-
-async function watchedTsMeter(flashFile: string): Promise<HeapWatch> {
-  let sample: () => number = () => 0;
-  let peak = 0;
-  const imports = TsBoard.prototype.imports;
-  // Wrapped for this device only: its board asks for its imports once, while it is made.
-  TsBoard.prototype.imports = function (this: TsBoard) {
-    const real = imports.call(this);
-    const watched: typeof real = {};
-    for (const [name, f] of Object.entries(real)) watched[name] = (...a: never[]) => { peak = Math.max(peak, sample()); return f(...a); };
-    return watched;
-  };
-  let dev: TsDevice;
-  try { dev = await TsDevice.create({ image: wasmImagePath("meter"), flashFile }); } finally { TsBoard.prototype.imports = imports; }
-  const exp = (dev as unknown as { exports: Record<string, unknown> }).exports;
-  const memory = exp.memory as WebAssembly.Memory;
-  const dataEnd = (exp.__data_end as WebAssembly.Global).value as number;
-  const heapEnd = dev.heapEnd()!;
-  sample = () => walkHeap(memory, dataEnd, heapEnd)?.used ?? 0;
-  return { dev, arena: heapEnd - dataEnd, used: sample, startEvent: () => (peak = sample()), peak: () => peak };
-}
 
 export async function meterDay(o: MeterDayOptions): Promise<MeterDay> {
   const dir = mkdtempSync(join(tmpdir(), "meter-day-"));
@@ -126,7 +85,7 @@ export async function meterDay(o: MeterDayOptions): Promise<MeterDay> {
   const ev = async (e: BoardEvent, what = eventName(e)) => {
     if (r.panic) return;
     now += 5; wall += 5; r.events++;
-    const before = watch?.startEvent();
+    const before = watch?.resetPeak();
     note((await dev.event(time(), e)).outputs);
     if (watch && before !== undefined && !r.panic) {
       const h = r.heap!;
@@ -136,8 +95,8 @@ export async function meterDay(o: MeterDayOptions): Promise<MeterDay> {
   };
   try {
     note((await dev.boot(time())).outputs);
-    await ev({ kind: EventKind.LINK, arg: LinkId.SERVICE, payload: frame(1, enc.encode("SM-0001")) }, "PROVISION");
-    await ev({ kind: EventKind.LINK, arg: LinkId.SERVICE, payload: frame(0x20, Uint8Array.of(...lp("JP-0123-4567-8901"), ...lp(DEVICE), ...lp("meter-password-0123456789"))) }, "INSTALL");
+    await ev(provisionEvent(), "PROVISION");
+    await ev(installEvent(), "INSTALL");
     await ev({ kind: EventKind.MQTT_STATE, arg: 1 }, "connected");
     await ev(down(`{"cmd":1,"co":${CONTRACT},"change":0,"at":-1,"to":${CONTRACT},"types":13}`), "first change");
     await ev(down(`{"cmd":2,"co":${CONTRACT},"confirm":13}`), "first confirm");
