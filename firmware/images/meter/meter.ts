@@ -4,7 +4,7 @@
 // Lite for the home's HEMS. Protocols: PROTOCOL.md; records, deadlines, buttons: README.md.
 import * as board from "../../board/index";
 import { Channel, Link, MEASURE_BYTES } from "../../board/index";
-import { OK, E_AUTH, E_INVAL, E_STATE, E_UNSUPPORTED } from "../../core/errors";
+import { OK, E_AUTH, E_INVAL, E_NOSPACE, E_STATE, E_UNSUPPORTED } from "../../core/errors";
 import { getU32LE, putU32LE, wipe } from "../../core/codecs/bytes";
 import { FlatJson, JsonWriter } from "../../core/codecs/flat-json";
 import { CredentialStore, CredentialTransaction } from "../../modules/credential-store/index";
@@ -190,7 +190,8 @@ export class Meter extends ConnectedAppliance {
   /** After the head-end's acknowledgements the outbox has room: readings still owed go on. */
   onMqttMessage(topic: string, payload: Uint8Array): i32 {
     const rc = super.onMqttMessage(topic, payload);
-    if (this.owed) this.report();
+    // An acknowledgement makes room: readings and a table report the full outbox refused.
+    if (this.owed || this.tableDirty) this.report();
     return rc;
   }
 
@@ -397,7 +398,9 @@ export class Meter extends ConnectedAppliance {
     if (!this.store.registered()) return;
     this.reportBreaker();
     if (this.owed) this.handOff();
-    if (this.tableDirty) { this.recordTable(); this.tableDirty = false; this.stateDirty = true; }
+    // A table report refused by a full outbox stays owed and is offered again after the
+    // next event (an acknowledgement makes room); the newest table is what it reports.
+    if (this.tableDirty) { this.tableDirty = !this.offerTable(); this.stateDirty = true; }
     if (this.stateDirty) { this.stateDirty = false; this.publishState(); }
   }
 
@@ -420,7 +423,10 @@ export class Meter extends ConnectedAppliance {
     }
   }
 
-  private recordTable(): void {
+  /** The table as it is now, offered to the outbox (Outbox.offer: the meter can always
+   *  report it again, so a full outbox refuses it without counting a loss); false when
+   *  it was refused for room and is still owed. */
+  private offerTable(): bool {
     const t = this.table, b = this.tableBody;
     putU32LE(b, 0, t.version);
     putU32LE(b, 4, t.code(Role.CONTRACT));
@@ -430,7 +436,10 @@ export class Meter extends ConnectedAppliance {
     const n = t.pendingCount();
     b[20] = <u8>(n > 255 ? 255 : n);
     b[21] = <u8><i8>(t.failure < -128 ? -128 : t.failure);
-    this.record(Entry.TABLE, b);
+    if (!this.store.registered()) return true;
+    const rc = this.cloud.offer(Entry.TABLE, b);
+    if (rc < 0 && rc != E_NOSPACE) board.compose().add("table report not stored (").num(rc).add(")").error();
+    return rc != E_NOSPACE;
   }
 
   /** An entry the servers must get (outbox): only for an installed meter. */

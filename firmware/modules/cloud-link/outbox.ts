@@ -114,6 +114,8 @@ export class Outbox {
     const tail = n > 0 ? this.chunks[n - 1] : null;
     const intoTail = this.dropped == 0 && tail !== null && tail!.lastSeq == this.last
       && tail!.bytes + 2 + body.length <= CHUNK_BYTES;
+    // Not even into the newest chunk once an append has opened one in the reserve.
+    if (n > MAX_CHUNKS - reserve) return E_NOSPACE;
     if (!intoTail && n + 1 + (this.dropped > 0 ? 1 : 0) > MAX_CHUNKS - reserve) return E_NOSPACE;
     return this.append(kind, body);
   }

@@ -2,6 +2,7 @@
 // `reading` entries, numbered from 1, with only its scope's values; nothing before its
 // confirmation; the switch instant; an outage with power cuts loses and repeats nothing.
 import { OK } from "../../../core/errors";
+import { Entry } from "../outbox-entries";
 import { Rig, fresh, expectHas, load, KANTO, GREEN, DATA_CO, MINUTE, HOUR, T0 } from "./rig";
 
 /** 10:30 UTC on T0's day (T0 is 10:07). */
@@ -127,5 +128,27 @@ describe("readings", () => {
     expect(readings).toBeGreaterThan(80);
     expect(expectLossless(r, KANTO)).toBe(readings);
     expect(expectLossless(r, DATA_CO)).toBe(readings);
+  });
+
+  it("a full outbox refuses the table report without counting a loss; it goes in once the head-end makes room", () => {
+    const r = twoCompanies();
+    r.ackAll();
+    r.ackAll();                                          // the set-up's last reports too
+    expect(r.entries()).toBe("");
+    // Everything the outbox takes from a producer that keeps its own copy (as readings are).
+    const filler = new Uint8Array(200), crumb = new Uint8Array(1);
+    while (r.meter.cloud.offer(Entry.READING, filler) == OK) {}
+    while (r.meter.cloud.offer(Entry.READING, crumb) == OK) {}     // the newest chunk's last bytes
+    // Green's scheduled change: its `ending` entry goes into the room kept for reports, the
+    // table report is refused for room and stays owed.
+    expect(r.command(GREEN, '"change":0,"at":' + (T0 + 2 * HOUR).toString() + ',"to":45058,"types":13')).toBeGreaterThan(0);
+    expect(r.entriesOf("ending").length).toBe(1);
+    expect(r.entriesOf("table").length).toBe(0);
+    expect(r.meter.cloud.outbox.dropped).toBe(0);
+    r.ackAll();                                          // room again: the owed report goes in
+    const tables = r.entriesOf("table");
+    expect(tables.length).toBe(1);
+    expect(tables[0].includes('"pending":1')).toBe(true);
+    expect(r.meter.cloud.outbox.dropped).toBe(0);
   });
 });
