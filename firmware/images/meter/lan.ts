@@ -111,6 +111,8 @@ export class Lan {
   node: EchonetNode;
   private values: Values;
   bound: bool = false;
+  /** The fault status (88) the group last heard: the start-up's, then each change's. */
+  private faultHeard: i64 = -1;
 
   constructor(private store: CredentialStore, readings: ReadingSource) {
     const values = new Values(store, readings);
@@ -132,6 +134,7 @@ export class Lan {
     this.bound = rc == OK;
     if (!this.bound) { board.compose().add("ECHONET Lite port not bound: ").num(rc).error(); return; }
     this.send(ECHONET_GROUP, this.node.announceInstances());
+    this.faultHeard = this.values.faultStatus();
   }
 
   /** A datagram to port 3610 (payload: the sender's port u16 BE, then the datagram). */
@@ -141,15 +144,26 @@ export class Lan {
     const port = getU16BE(payload, 0);
     if (port == 0) return E_MALFORMED;
     const frame = payload.subarray(2);
+    const location = this.values.location();
     const n = this.node.handle(frame, frame.length);
     if (n > 0) this.send(this.node.multicast ? ECHONET_GROUP : sender, n);
+    // A property of the INF map that a Set changed is announced to the group, after the
+    // answer (the node's one buffer is reused).
+    if (this.values.location() != location) this.announce(0x81);
     return OK;
   }
 
   /** After each :00/:30 measurement: EA to the group. */
   announceReading(): void {
     if (!this.bound) return;
-    const n = this.node.announce(0xea);
+    this.announce(0xea);
+    // The front end failed or recovered since the group last heard: 88 changed.
+    const fault = this.values.faultStatus();
+    if (fault != this.faultHeard) { this.faultHeard = fault; this.announce(0x88); }
+  }
+
+  private announce(epc: u8): void {
+    const n = this.node.announce(epc);
     if (n > 0) this.send(ECHONET_GROUP, n);
   }
 

@@ -1,13 +1,21 @@
 // ECHONET Lite over UDP (PROTOCOL.md §5): the port bound with the group, the start-up
 // INF, answers to the asker on 3610, EA after each :00/:30, E2 from the log, E5 stored,
 // a malformed datagram answered by nothing. Byte-exact frames.
-import { OK, E_MALFORMED } from "../../../core/errors";
+import { OK, E_IO, E_MALFORMED } from "../../../core/errors";
+import { Channel } from "../../../board/index";
 import { DataType, Role } from "../../../modules/contract-table/index";
-import { fresh, hex, toHex, lastDatagram, udp_sent, udp_last_addr, udp_last_port, load, HEMS, MINUTE, HOUR, T0 } from "./rig";
+import { fresh, hex, toHex, lastDatagram, udp_sent, udp_last_addr, udp_last_port, load, meter_set, HEMS, MINUTE, HOUR, T0 } from "./rig";
 
 const GROUP: i32 = <i32>0xe0001700;
 const GET = "1081 0001 05FF01 028801 62";
 const RES = "1081 0001 028801 05FF01";
+
+/** The last datagram is an INF from the meter to the node profiles of the group, of this
+ *  one property (EPC, PDC, EDT in hex), whatever its TID. */
+function expectInf(property: string): void {
+  expect(udp_last_addr()).toBe(GROUP);
+  expect(toHex(lastDatagram()).substr(8)).toBe(toHex(hex("028801 0EF001 73 01 " + property)));
+}
 
 function expectSent(to: i32, frame: string): void {
   expect(udp_last_addr()).toBe(to);
@@ -59,6 +67,34 @@ describe("ECHONET Lite", () => {
     const re = r.reboot(HOUR);
     expect(re.datagram(hex(GET + " 01 E500"))).toBe(OK);
     expectSent(HEMS, RES + " 72 01 E50101");
+  });
+
+  it("81 set by the HEMS is announced to the group after the answer; set again to the same, it is not", () => {
+    const r = fresh();
+    const sent = udp_sent();
+    expect(r.datagram(hex("1081 0003 05FF01 028801 61 01 810108"))).toBe(OK);
+    expect(udp_sent()).toBe(sent + 2);
+    expectInf("810108");
+    expect(r.datagram(hex("1081 0004 05FF01 028801 61 01 810108"))).toBe(OK);
+    expect(udp_sent()).toBe(sent + 3);
+    expectSent(HEMS, "1081 0004 028801 05FF01 71 01 8100");
+  });
+
+  it("88 is announced after the measurement at which the front end failed, and again when it recovers", () => {
+    const r = fresh();
+    load(500, 4660);
+    r.runToUtc(T0 + 24 * MINUTE);                           // 10:30 measured
+    const before = udp_sent();
+    meter_set(Channel.IMPORT, E_IO, 0, 0);
+    r.runToUtc(T0 + 54 * MINUTE);                           // 11:00: no EA (not held), 88 fault
+    expect(udp_sent()).toBe(before + 1);
+    expectInf("880141");
+    load(500, 4700);
+    r.runToUtc(T0 + 84 * MINUTE);                           // 11:30: EA, then 88 no fault
+    expect(udp_sent()).toBe(before + 3);
+    expectInf("880142");
+    r.runToUtc(T0 + 114 * MINUTE);                          // 12:00: EA only
+    expect(udp_sent()).toBe(before + 4);
   });
 
   it("a malformed datagram is answered by nothing", () => {
