@@ -6,7 +6,7 @@ import { OK, E_AUTH, E_IO, E_LOCKED, E_NOTFOUND } from "../../../core/errors";
 import { restoreFlash, snapshotFlash, doctorRecord } from "../../../testing/flash";
 import { AuthEvent, AuthRecord } from "..";
 import {
-  DIGITS, HOUR, MAINTENANCE_DIGITS, OTHER_DIGITS, PARTNER, PARTNER_KEY, Rig, SECOND, freshRig, recordData,
+  Claim, DIGITS, HOUR, information, MAINTENANCE_DIGITS, OTHER_DIGITS, PARTNER, PARTNER_KEY, Rig, SECOND, freshRig, recordData,
 } from "./rig";
 
 @external("testing", "flash_ops") declare function flash_ops(): i32;
@@ -131,6 +131,37 @@ describe("counters across power cuts", () => {
       }
     }
     expect(comparedAtAll).toBeGreaterThan(0);
+  });
+
+  it("a cut at any flash operation of receive stores all of it or nothing", () => {
+    let rig = freshRig();
+    expect(rig.receive(PARTNER_KEY, PARTNER, 1)).toBe(OK);
+    expect(rig.check(OTHER_DIGITS)).toBe(E_AUTH);
+    const base = snapshotFlash();
+    const blob = information(PARTNER_KEY, new Claim(PARTNER, 2));
+    const before = flash_ops();
+    expect(rig.auth.receive(blob, 0)).toBe(OK);
+    const ops = flash_ops() - before;
+    let stored = 0;
+    for (let at = 1; at <= ops; at++) {
+      restoreFlash(base);
+      rig = rig.reboot();
+      flash_cut(at, 8);
+      rig.auth.receive(blob, 0);
+      flash_cut(0, 0);
+      rig = rig.reboot();
+      expect(rig.auth.held()).toBe(true);
+      if (rig.auth.triesLeft() == 5) {
+        // The new one, whole: its serial is spent, its counters fresh.
+        stored++;
+        expect(rig.auth.receive(blob, 0)).toBe(E_AUTH);
+      } else {
+        // The old one, as it was: the new serial is still unspent.
+        expect(rig.auth.triesLeft()).toBe(4);
+        expect(rig.auth.receive(blob, 0)).toBe(OK);
+      }
+    }
+    expect(stored).toBeGreaterThan(0);
   });
 
   it("a counter record that fails its check counts as exhausted", () => {
