@@ -216,3 +216,24 @@ describe("history", () => {
     expect(getU32LE(v, 1 + 30 * 16 + 12)).toBe(1200);
   });
 });
+
+describe("bounded parsing", () => {
+  it("random bytes are a value of an item or E_MALFORMED, never a trap", () => {
+    const u = freshRig().unique;
+    let x: u32 = 0x2545f491;
+    let accepted = 0;
+    for (let n = 0; n < 400; n++) {
+      x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+      const item = <i32>(x % 5);
+      const len = <i32>((x >>> 8) % 140);
+      const b = new Uint8Array(len);
+      for (let i = 0; i < len; i++) { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; b[i] = <u8>x; }
+      // Lengths that fit the item often enough to reach the inner checks.
+      if (len > 0 && (n & 1) == 0) b[0] = <u8>(len - 1 < 64 ? len - 1 : 20);
+      const rc = u.validate(item, b);
+      expect(rc == OK || rc == E_MALFORMED).toBe(true);
+      if (rc == OK) accepted++;
+    }
+    expect(accepted).toBeLessThan(400);
+  });
+});
