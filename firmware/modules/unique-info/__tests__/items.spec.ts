@@ -237,3 +237,29 @@ describe("bounded parsing", () => {
     expect(accepted).toBeLessThan(400);
   });
 });
+
+describe("resets", () => {
+  it("initialization erases personal data and history; a factory reset every item and the information held", () => {
+    const rig = freshRig();
+    expect(rig.unique.appendHistoryDay(20400, 1, 2, 3)).toBe(OK);
+    expect(rig.receive(PARTNER_KEY, PARTNER, 1)).toBe(OK);
+    expect(rig.store.initialize()).toBe(OK);
+    expect(rig.unique.boot()).toBe(OK);
+    expect(rig.auth.boot()).toBe(OK);
+    expect(rig.unique.present(Item.PERSONAL)).toBe(false);
+    expect(rig.unique.present(Item.HISTORY)).toBe(false);
+    expect(rig.unique.installed()).toBe(true);
+    expect(rig.unique.site()).toBe("GS-2026-0042");
+    expect(rig.auth.held()).toBe(true);
+    expect(rig.store.factoryReset()).toBe(OK);
+    expect(rig.unique.boot()).toBe(OK);
+    expect(rig.auth.boot()).toBe(OK);
+    for (let item = 0; item < Item.COUNT; item++) expect(rig.unique.present(item)).toBe(false);
+    expect(rig.unique.partnerCode()).toBe(0);
+    expect(rig.auth.held()).toBe(false);
+    expect(rig.check(DIGITS)).toBe(E_NOTFOUND);
+    // The factory's maintenance credential and the replay floors stay.
+    expect(rig.auth.operatorCode()).not.toBe(0);
+    expect(rig.check("271828182845", 2)).toBe(OK);
+  });
+});
