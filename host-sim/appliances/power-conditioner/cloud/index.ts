@@ -119,3 +119,4 @@ export function createPcsCloud(options: PcsCloudOptions = {}): PcsCloud {
     },
   };
 }
+export { PcsCloudClient } from "./client.ts";
