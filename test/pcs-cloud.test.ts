@@ -61,17 +61,17 @@ function fieldsOf(blob: Buffer) {
 const verifierOf = (device: string, salt: Buffer, digits: string) =>
   createHash("sha256").update("pcs-credential-v1").update(device).update(salt).update(digits).digest();
 
-/** A reading as the PCS makes it, its MAC computed here from §4.1's layout. */
-function reading(deviceKeyHex: string, co: number, rseq: number, over: Partial<Record<string, number | string>> = {}) {
-  const r = { co, rseq, q: 0, t: T + rseq * 1_800_000, pv: 1600, ch: 400, dis: 0, epv: 10_000 + rseq * 1600, ech: 5000, edis: 3000, site: "JP-13-0042", cpv: 5500, cbat: 9800, cev: 40_000, ...over } as {
-    co: number; rseq: number; q: number; t: number; pv: number; ch: number; dis: number; epv: number; ech: number; edis: number; site: string; cpv: number; cbat: number; cev: number;
+/** A reading entry as the PCS publishes it, its MAC computed here from §4.1's layout. */
+function reading(deviceKeyHex: string, co: number, rseq: number, over: Partial<Record<string, unknown>> = {}) {
+  const r = { co, rseq, q: 0, t: T + rseq * 1_800_000, pv: 1600, ch: 400, dis: 0, e: [10_000 + rseq * 1600, 5000, 3000], site: "JP-13-0042", cap: [5500, 9800, 40_000], ...over } as {
+    co: number; rseq: number; q: number; t: number; pv: number; ch: number; dis: number; e: number[]; site: string; cap: number[];
   };
   const b = Buffer.alloc(4 + 4 + 1 + 8 + 24 + 1 + r.site.length + 12);
   let at = 0;
   at = b.writeUInt32LE(r.co, at); at = b.writeUInt32LE(r.rseq, at); b[at++] = r.q; at = b.writeBigInt64LE(BigInt(r.t), at);
-  for (const v of [r.pv, r.ch, r.dis, r.epv, r.ech, r.edis]) at = b.writeUInt32LE(v, at);
+  for (const v of [r.pv, r.ch, r.dis, ...r.e]) at = b.writeUInt32LE(v, at);
   b[at++] = r.site.length; at += b.write(r.site, at, "ascii");
-  for (const v of [r.cpv, r.cbat, r.cev]) at = b.writeUInt32LE(v, at);
+  for (const v of r.cap) at = b.writeUInt32LE(v, at);
   const mac = createHmac("sha256", Buffer.from(deviceKeyHex, "hex")).update("pcs-reading-v1").update(SERIAL).update(b).digest("hex");
   return { kind: "reading", ...r, mac };
 }
@@ -261,7 +261,9 @@ for (const kind of ["embedded", "mosquitto"] as BrokerKind[]) {
         // A QoS redelivery and a resend under a new seq of the same reading.
         await w.pub("history", { seq: n, ...r2 });
         await w.entries(r2);
-        assert.deepEqual(sun.readings(SERIAL).map((r) => [r.rseq, r.pv, r.site, r.cpv, r.cbat, r.cev]), [[1, 1600, "JP-13-0042", 5500, 9800, 40_000], [2, 1600, "JP-13-0042", 5500, 9800, 40_000]]);
+        assert.deepEqual(sun.readings(SERIAL).map(({ received: _r, ...r }) => r)[1],
+          { pcs: SERIAL, rseq: 2, co: SUNLEASE_PPS, q: 0, t: T + 2 * 1_800_000, pv: 1600, ch: 400, dis: 0, epv: 13_200, ech: 5000, edis: 3000, site: "JP-13-0042", cpv: 5500, cbat: 9800, cev: 40_000 });
+        assert.deepEqual(sun.readings(SERIAL).map((r) => r.rseq), [1, 2]);
         assert.deepEqual(sun.refusedReadings(SERIAL).map((r) => [r.rseq, r.reason]), [[3, "bad-mac"], [4, "bad-mac"]]);
         assert.deepEqual(w.partner(HIKARI_ENERGY).refusedReadings(SERIAL).map((r) => [r.rseq, r.reason]), [[1, "no-key"]]);
         assert.deepEqual(w.partner(HIKARI_ENERGY).readings(SERIAL), []);
@@ -313,21 +315,25 @@ for (const kind of ["embedded", "mosquitto"] as BrokerKind[]) {
           { kind: "auth", event: "stored", issuer: SUNLEASE_PPS, serial: 1, via: "cloud" },
           { kind: "auth", event: "match", issuer: SUNLEASE_PPS, serial: 1, via: "ble" },
           { kind: "change", item: "site", op: "set", by: "D101:1", via: "ble", site: "JP-27-0007" },
+          { kind: "change", item: "capacities", op: "set", by: "D101:1", via: "ble", cap: [6000, 13_500, 60_000] },
           { kind: "change", item: "connection", op: "set", by: "D101:1", via: "ble", to: HIKARI_ENERGY },
           { kind: "tamper", item: "capacities" },
           { kind: "auth", event: "refused", issuer: 0xd999, serial: 5, via: "cloud", reason: "unknown-issuer" },
         );
         const kinds = (s: typeof sun | typeof op) => s.events(SERIAL).map((e) => `${e.kind}:${e.fields.event ?? e.fields.item}`);
-        assert.deepEqual(kinds(sun), ["auth:stored", "auth:match", "change:site", "change:connection"]);
+        assert.deepEqual(kinds(sun), ["auth:stored", "auth:match", "change:site", "change:capacities", "change:connection"]);
         assert.deepEqual(kinds(hikari), ["change:connection", "tamper:capacities", "auth:refused"], "the new partner from its change on");
-        assert.deepEqual(kinds(op), ["auth:stored", "auth:match", "change:site", "change:connection", "tamper:capacities", "auth:refused"]);
-        assert.deepEqual(sun.events(SERIAL, "change")[0].fields, { item: "site", op: "set", by: "D101:1", via: "ble", site: "JP-27-0007" });
+        assert.deepEqual(kinds(op), ["auth:stored", "auth:match", "change:site", "change:capacities", "change:connection", "tamper:capacities", "auth:refused"]);
+        assert.deepEqual(sun.events(SERIAL, "change").map((e) => e.fields).slice(0, 2), [
+          { item: "site", op: "set", by: "D101:1", via: "ble", site: "JP-27-0007" },
+          { item: "capacities", op: "set", by: "D101:1", via: "ble", cap: [6000, 13_500, 60_000] },
+        ]);
         assert.equal(w.pcsCloud.relay().partnerOf(w.id), HIKARI_ENERGY);
         assert.deepEqual(w.pcsCloud.relay().undeliverable().map((u) => [u.kind, u.co]), [["auth", 0xd999]]);
 
         // Readings now go to Hikari under the key it issued; it serves the PCS and issues for it.
-        await w.entries(reading(next.deviceKey, HIKARI_ENERGY, 1, { site: "JP-27-0007" }));
-        assert.deepEqual(hikari.readings(SERIAL).map((r) => [r.rseq, r.site]), [[1, "JP-27-0007"]]);
+        await w.entries(reading(next.deviceKey, HIKARI_ENERGY, 1, { site: "JP-27-0007", cap: [6000, 13_500, 60_000] }));
+        assert.deepEqual(hikari.readings(SERIAL).map((r) => [r.rseq, r.site, r.cpv, r.cbat, r.cev]), [[1, "JP-27-0007", 6000, 13_500, 60_000]]);
         const asked = await w.phone.alice.requestAuth(SERIAL, { issuer: HIKARI_ENERGY, items: 1 << 3, to: ALICE });
         const f = fieldsOf(Buffer.from((await w.command(asked.cmd)).auth as string, "base64"));
         assert.ok(verify("sha256", f.body, { key: p256(next.partnerPublicKey), dsaEncoding: "ieee-p1363" }, f.signature));
@@ -341,9 +347,11 @@ for (const kind of ["embedded", "mosquitto"] as BrokerKind[]) {
       try {
         const good = reading(w.connection.deviceKey, SUNLEASE_PPS, 1);
         const bad: Record<string, unknown>[] = [
-          { ...good, rseq: 0 }, { ...good, co: 0 }, { ...good, q: 16 }, { ...good, pv: -1 }, { ...good, epv: 2 ** 32 },
+          { ...good, rseq: 0 }, { ...good, co: 0 }, { ...good, q: 16 }, { ...good, pv: -1 }, { ...good, e: [2 ** 32, 0, 0] },
+          { ...good, e: [1, 2] }, { ...good, cap: [1, 2, 3, 4] }, { ...good, cap: [1, 2.5, 3] }, { ...good, cap: undefined },
           { ...good, site: "jp-13" }, { ...good, site: "X".repeat(21) }, { ...good, mac: "00" }, { ...good, t: "noon" },
-          { ...good, cev: undefined },
+          { kind: "change", item: "capacities", op: "set", by: "maintenance", via: "panel", cap: [1, 2] },
+          { kind: "change", item: "site", op: "set", by: "maintenance", via: "panel", site: "A", cap: [1, 2, 3] },
           { kind: "auth", event: "opened", issuer: 1, serial: 1, via: "ble" },
           { kind: "auth", event: "refused", issuer: 1, serial: 1, via: "ble" },
           { kind: "auth", event: "match", issuer: 1, serial: 1, via: "ble", reason: "replayed" },
