@@ -213,6 +213,12 @@ for (const kind of ["embedded", "mosquitto"] as BrokerKind[]) {
         assert.ok(verify("sha256", f.body, { key: p256(s.operatorPublicKey), dsaEncoding: "ieee-p1363" }, f.signature));
         assert.deepEqual(f.verifier, verifierOf(SERIAL, f.salt, await w.credential(w.phone.worker, WORKER)));
         assert.equal(await status(w.phone.worker.requestAuth("PC-0002", { issuer: PCS_OPERATOR, items: 1, to: WORKER })), 403, "a PCS it did not make");
+        // A PCS it made that the cloud has no registration of: nothing sent, no credential out.
+        await w.phone.factory.factory("PC-0002");
+        const before = (await w.phone.worker.messages(WORKER)).length;
+        assert.equal(await status(w.phone.worker.requestAuth("PC-0002", { issuer: PCS_OPERATOR, items: 1, to: WORKER })), 409);
+        assert.deepEqual(w.pcsCloud.operator.authRequests("PC-0002").map((r) => r.state), ["unsent"]);
+        assert.equal((await w.phone.worker.messages(WORKER)).length, before);
         assert.equal(await status(w.phone.alice.requestAuth(SERIAL, { issuer: PCS_OPERATOR, items: 1, to: WORKER })), 403, "alice is not a worker");
         assert.equal(await status(w.phone.alice.messages(WORKER)), 403, "nor reads their mailbox");
       } finally {

@@ -146,9 +146,10 @@ export interface StoredReading {
 export interface RefusedReading { ref: string; pcs: string; rseq: number; reason: "bad-mac" | "no-key"; body: string; received: number }
 export type IssuerEventKind = "auth" | "change" | "tamper";
 export interface IssuerEvent { ref: string; pcs: string; kind: IssuerEventKind; fields: Record<string, string | number | number[]>; received: number }
-/** made: the command is queued; then the PCS's reply: stored, refused (-6), malformed
- *  (-10), no-time (-3), or failed (another status); unsent: no registration of the PCS. */
-export type AuthRequestState = "made" | "stored" | "refused" | "malformed" | "no-time" | "failed";
+/** made: the command is queued; then the PCS's reply: stored (0), refused (-6), malformed
+ *  (-10), no-time (-3), or failed (another status); unsent: the cloud had no registration
+ *  of the PCS (no credential went out). */
+export type AuthRequestState = "made" | "stored" | "refused" | "malformed" | "no-time" | "failed" | "unsent";
 export interface AuthRequestRecord {
   id: number; pcs: string; authSerial: number; items: number; to: string; by: string;
   state: AuthRequestState; status: number | null; device: string; cmd: number; created: number; updated: number;
