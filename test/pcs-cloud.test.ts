@@ -247,10 +247,13 @@ for (const kind of ["embedded", "mosquitto"] as BrokerKind[]) {
           ["an installation by someone not on the registration", () => bob.install(w.id, SUNLEASE_PPS, [{ to: BOB, user: "bob" }]), 403],
           ["a mailbox that is another user's", () => w.phone.installer.install(w.id, SUNLEASE_PPS, [{ to: ALICE, user: "bob" }]), 409],
           ["an enrolment of a PCS the cloud does not know", () => bob.enrol(HIKARI_ENERGY, "PC-0002", BOB), 409],
+          ["an enrolment by someone the partner in effect does not know", () => bob.enrol(HIKARI_ENERGY, SERIAL, BOB), 403],
+          ["an enrolment with the partner in effect", () => alice.enrol(SUNLEASE_PPS, SERIAL, ALICE), 409],
           ["readings by a stranger", () => bob.readings(SERIAL, SUNLEASE_PPS), 403],
         ];
         for (const [what, call, expected] of cases) assert.equal(await status(call()), expected, what);
         for (const p of w.pcsCloud.partners) assert.deepEqual(p.authRequests(SERIAL), [], `${p.name} made nothing`);
+        assert.ok(!w.partner(HIKARI_ENERGY).serves(SERIAL), "no enrolment issued a key");
         assert.deepEqual(w.pcsCloud.messages.all().map((m) => [m.to, m.text.slice(0, 17)]), [[WORKER, "Maintenance sheet"]], "no message but the factory's sheet");
         await w.entries(); // a barrier: everything sent down before it has arrived
         assert.deepEqual(w.commands(), [], "no command went down");

@@ -160,6 +160,13 @@ export class Relay {
     return typeof p === "number" && Number.isInteger(p) && p > 0 ? p : 0;
   }
 
+  /** The partner in effect for the PCS `pcs` (its current registration's; 0: none). */
+  partnerOfSerial(pcs: string): number {
+    const device = this.currentDevice(pcs);
+    const reg = device === undefined ? undefined : this.ctx.registration(device);
+    return reg ? this.partnerOf(reg) : 0;
+  }
+
   /** An installation made `partner` the PCS's partner. */
   installed(pcs: string, partner: number): void { this.q.setPartner.run(pcs, partner, this.ctx.now()); }
 

@@ -134,6 +134,11 @@ export function pcsRoutes(o: PcsRouteParts): Route[] {
         if (!isSerial(b.serial)) throw new HttpError(400, "serial: a power conditioner's serial");
         const pcs = b.serial;
         if (relay.currentDevice(pcs) === undefined) throw new HttpError(409, "the power conditioner has no registration with the cloud");
+        // Only the consumer the partner in effect knows (its contact for this PCS) takes
+        // the PCS elsewhere: a stranger must not become a partner's contact for it.
+        const current = relay.partnerOfSerial(pcs);
+        if (!partner(current)?.contacts(pcs).some((c) => c.user === caller.user)) throw new HttpError(403, "not a contact of this power conditioner's partner");
+        if (current === p.code) throw new HttpError(409, "already the power conditioner's partner");
         const list = contacts([{ to: b.to, user: caller.user }]);
         return { status: 201, body: { serial: pcs, ...p.enrol(pcs, list) } satisfies EnrolmentResponse };
       },
