@@ -15,7 +15,7 @@ import mqtt, { type MqttClient } from "mqtt";
 import type { BrokerKind } from "../host-sim/net/broker.ts";
 import { findMosquitto } from "../host-sim/net/broker-mosquitto.ts";
 import {
-  createPcsCloud, FACTORY_USER, HIKARI_ENERGY, PCS_OPERATOR, PcsCloudClient, SUNLEASE_PPS, type PcsCloud,
+  createPcsCloud, FACTORY_USER, HIKARI_ENERGY, INSTALLER_USER, PCS_OPERATOR, PcsCloudClient, SUNLEASE_PPS, type PcsCloud,
 } from "../host-sim/appliances/power-conditioner/cloud/index.ts";
 import { CloudClient, CloudError } from "../host-sim/phone/cloud-client.ts";
 import { requirement } from "./support/requirement.ts";
@@ -89,7 +89,7 @@ async function pcsWorld(kind: BrokerKind) {
   const pcsCloud: PcsCloud = createPcsCloud();
   const world: CloudWorld = await startCloudWorld(kind, {}, [pcsCloud.service]);
   const client = (user: string) => new PcsCloudClient(new CloudClient(world.cloud.url, world.pki.ca, { user, password: `${user}-password-1`, terminalId: `${user}-phone` }));
-  const users = ["installer", "alice", "bob", "worker", FACTORY_USER];
+  const users = [INSTALLER_USER, "alice", "bob", "worker", FACTORY_USER];
   const [installer, alice, bob, worker, factory] = users.map(client);
   for (const user of users) await installer.cloud.expect(201, "POST", "/api/users", { user, password: `${user}-password-1` }, false);
 
@@ -245,6 +245,11 @@ for (const kind of ["embedded", "mosquitto"] as BrokerKind[]) {
           ["uses beyond a byte", () => alice.requestAuth(SERIAL, { issuer: SUNLEASE_PPS, items: 1, to: ALICE, uses: 256 }), 400],
           ["another user's mailbox", () => bob.messages(ALICE), 403],
           ["an installation by someone not on the registration", () => bob.install(w.id, SUNLEASE_PPS, [{ to: BOB, user: "bob" }]), 403],
+          ["an installation of a claimed serial by someone not the partner's installer", async () => {
+            const claim = randomUUID();
+            await bob.register(claim, randomBytes(16).toString("hex"), SERIAL);
+            return bob.install(claim, SUNLEASE_PPS, [{ to: BOB, user: "bob" }]);
+          }, 403],
           ["a mailbox that is another user's", () => w.phone.installer.install(w.id, SUNLEASE_PPS, [{ to: ALICE, user: "bob" }]), 409],
           ["an enrolment of a PCS the cloud does not know", () => bob.enrol(HIKARI_ENERGY, "PC-0002", BOB), 409],
           ["an enrolment by someone the partner in effect does not know", () => bob.enrol(HIKARI_ENERGY, SERIAL, BOB), 403],

@@ -66,8 +66,6 @@ export class Relay {
       current: p(`SELECT device_id FROM registrations WHERE serial = ? AND appliance = ? AND retired_at IS NULL
                   ORDER BY serial_verified DESC, created DESC, device_id LIMIT 1`),
       isMember: p("SELECT 1 FROM registration_users WHERE device_id = ? AND user = ? AND terminal = ?"),
-      isMemberOfSerial: p(`SELECT 1 FROM registration_users u JOIN registrations r ON r.device_id = u.device_id
-                           WHERE r.serial = ? AND r.appliance = ? AND u.user = ? AND u.terminal = ? LIMIT 1`),
       userExists: p("SELECT 1 FROM users WHERE user = ?"),
     };
     for (const s of [...partners, operator]) {
@@ -176,8 +174,6 @@ export class Relay {
   /** A current registration of the PCS `pcs`, if the cloud has one. */
   currentDevice(pcs: string): string | undefined { return (this.q.current.get(pcs, PCS_APPLIANCE) as { device_id: string } | undefined)?.device_id; }
   isMember(deviceId: string, user: string, terminal: string): boolean { return this.q.isMember.get(deviceId, user, terminal) !== undefined; }
-  /** A member of any registration of the PCS `pcs` (its installer). */
-  isMemberOfSerial(pcs: string, user: string, terminal: string): boolean { return this.q.isMemberOfSerial.get(pcs, PCS_APPLIANCE, user, terminal) !== undefined; }
   userExists(user: string): boolean { return this.q.userExists.get(user) !== undefined; }
 }
 

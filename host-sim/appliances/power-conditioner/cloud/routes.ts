@@ -80,6 +80,9 @@ export function pcsRoutes(o: PcsRouteParts): Route[] {
         if (reg.retiredAt !== null) throw new HttpError(410, "registration retired");
         const p = partner(code(b.partner, "partner"));
         if (!p) throw new HttpError(404, "no such partner");
+        // Anyone may register a device id claiming a serial; only the partner's own
+        // installer makes it the partner's PCS and puts its residents on file.
+        if (!p.installers.includes(caller.user)) throw new HttpError(403, "not an installer of this partner");
         const list = contacts(b.contacts);
         const fields = p.install(reg.serial!, reg.deviceId, list);
         relay.installed(reg.serial!, p.code);
@@ -151,7 +154,10 @@ export function pcsRoutes(o: PcsRouteParts): Route[] {
         const c = Number(rc.query("partner"));
         const p = Number.isInteger(c) ? partner(c) : undefined;
         if (!p) throw new HttpError(404, "partner: a partner's code");
-        const allowed = relay.isMemberOfSerial(pcs, caller.user, caller.terminal) || p.contacts(pcs).some((k) => k.user === caller.user);
+        // A member of the PCS's current registration (the one it logged in with before any
+        // that only claims its serial), or one of the partner's contacts for it.
+        const device = relay.currentDevice(pcs);
+        const allowed = (device !== undefined && relay.isMember(device, caller.user, caller.terminal)) || p.contacts(pcs).some((k) => k.user === caller.user);
         if (!allowed) throw new HttpError(403, "not a power conditioner of this user");
         return { status: 200, body: p.readings(pcs) satisfies ReadingsResponse };
       },
