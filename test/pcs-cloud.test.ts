@@ -8,7 +8,7 @@
 //   npx tsx --test test/pcs-cloud.test.ts
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createHash, createHmac, createPublicKey, randomBytes, randomUUID, verify, type KeyObject } from "node:crypto";
+import { createHash, createHmac, createPublicKey, generateKeyPairSync, randomBytes, randomUUID, verify, type KeyObject } from "node:crypto";
 import Database from "better-sqlite3";
 import { join } from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
@@ -17,6 +17,8 @@ import { findMosquitto } from "../host-sim/net/broker-mosquitto.ts";
 import {
   createPcsCloud, FACTORY_USER, HIKARI_ENERGY, INSTALLER_USER, PCS_OPERATOR, PcsCloudClient, SUNLEASE_PPS, type PcsCloud,
 } from "../host-sim/appliances/power-conditioner/cloud/index.ts";
+import { checkAuth, checkChange, checkReading, checkTamper } from "../host-sim/appliances/power-conditioner/cloud/entries.ts";
+import { parseAuthInfo, signAuthInfo } from "../host-sim/appliances/power-conditioner/cloud/auth-info.ts";
 import { CloudClient, CloudError } from "../host-sim/phone/cloud-client.ts";
 import { requirement } from "./support/requirement.ts";
 import { startCloudWorld, type CloudWorld } from "./support/cloud.ts";
@@ -139,6 +141,41 @@ async function pcsWorld(kind: BrokerKind) {
 async function status(p: Promise<unknown>): Promise<number> {
   try { await p; return 0; } catch (e) { if (e instanceof CloudError) return e.status; throw e; }
 }
+
+describe("power conditioner cloud parsers", () => {
+  it("the entry checks and the §2.1 parser take any input without throwing, and refuse what is not well formed", () => {
+    // A fixed-seed generator: the same inputs on every run.
+    let x = 0x2545f491;
+    const next = () => { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; return (x >>> 0) / 2 ** 32; };
+    const pick = <T>(l: readonly T[]) => l[Math.floor(next() * l.length)];
+    const values: unknown[] = [0, -1, 1.5, 2 ** 32, 2 ** 53, "", "reading", "JP-13-0042", "D101:1", "maintenance", "ble", true, [1, 2, 3], [1, 2], [-1, 0, 0], "a".repeat(64), "0".repeat(64)];
+    const keys = ["co", "rseq", "q", "t", "pv", "ch", "dis", "e", "site", "cap", "mac", "event", "issuer", "serial", "via", "reason", "item", "op", "by", "to"];
+    const key = "00".repeat(32);
+    const good = reading(key, SUNLEASE_PPS, 1);
+    let accepted = 0;
+    for (let i = 0; i < 3000; i++) {
+      const e: Record<string, unknown> = next() < 0.5 ? { ...good } : {};
+      for (let k = 0; k < 4; k++) e[pick(keys)] = pick(values);
+      const entry = { seq: i + 1, ...e } as Parameters<typeof checkReading>[0];
+      for (const check of [checkReading, checkAuth, checkChange, checkTamper]) {
+        const c = check(entry);
+        if (c.ok) accepted++;
+      }
+    }
+    assert.ok(accepted > 0, "some inputs are well formed");
+    assert.equal(checkReading({ seq: 1, ...good } as Parameters<typeof checkReading>[0]).ok, true);
+    const priv = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey;
+    const blob = signAuthInfo({ issuer: 1, serial: 1, issuedMs: T, lifetimeS: 0, uses: 0, failures: 0, items: 1, device: SERIAL, salt: Buffer.alloc(16), verifier: Buffer.alloc(32) }, priv);
+    assert.ok(parseAuthInfo(blob));
+    for (let n = 0; n < blob.length; n++) assert.equal(parseAuthInfo(blob.subarray(0, n)), null, `${n} bytes`);
+    for (let i = 0; i < 500; i++) {
+      const b = Buffer.from(blob);
+      b[Math.floor(next() * 27)] = Math.floor(next() * 256);
+      const f = parseAuthInfo(b);
+      if (f) assert.equal(b.length, 27 + f.device.length + 16 + 32 + 64);
+    }
+  });
+});
 
 for (const kind of ["embedded", "mosquitto"] as BrokerKind[]) {
   describe(`power conditioner cloud over the ${kind} broker`, { skip: kind === "mosquitto" && mosquittoMissing }, () => {
