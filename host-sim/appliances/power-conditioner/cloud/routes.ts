@@ -1,9 +1,10 @@
 // The power conditioner's HTTPS routes (PROTOCOL.md §7): the partner's installer's
 // installation, authentication requests, the mailbox, a new partner's enrolment, a
 // partner's readings and the factory's maintenance record. Every route needs a session.
-import { HttpError, isObject, type Caller, type RequestContext, type Route } from "../../../cloud/index.ts";
+import { HttpError, isObject, type Caller, type RequestContext, type Route, type ServiceContext } from "../../../cloud/index.ts";
 import { isDeviceId, isSerial, isUserName } from "../../../cloud/validate.ts";
 import { isAddress, type MessageOutbox } from "./messages.ts";
+import type { Issuer } from "./issuer.ts";
 import type { CredentialOperator } from "./operator.ts";
 import type { PartnerServer } from "./partner.ts";
 import type { Relay } from "./relay.ts";
@@ -11,8 +12,6 @@ import {
   ALL_ITEMS, PCS_APPLIANCE, type AuthRequestBody, type AuthRequestResponse, type Contact, type EnrolmentResponse,
   type FactoryResponse, type InstallationResponse, type MessagesResponse, type ReadingsResponse,
 } from "./types.ts";
-import type { Issuer } from "./issuer.ts";
-import type { ServiceContext } from "../../../cloud/index.ts";
 
 const SERIAL = "([A-Za-z0-9][A-Za-z0-9._-]{0,31})";
 const MAX_CONTACTS = 4;
