@@ -1,0 +1,289 @@
+// The power-conditioner image on one engine, driven as its cloud, its partners' servers,
+// its panel's user, a phone over BLE and the sun would drive it, with no broker: a board
+// clock and its timers, the PCS_SUNNY_DAY load on its three channels, every output kept
+// (what it published, its screen, its BLE answers) and a trace of every call. The
+// partners and the operator sign authentication information with their own P-256 keys
+// (node crypto), byte for byte as PROTOCOL.md §2.1 says. Shared by test/pcs-*.test.ts.
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { createHmac, generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
+import { powerOn, type HostName } from "../../host-sim/device/power-on.ts";
+import { EventKind, LinkId, type BoardEvent, type BoardTime, type CallResult, type DeviceHandle } from "../../host-sim/device/types.ts";
+import { jsonOutput } from "../../host-sim/scenario/format.ts";
+import { MeterModel, PCS_SUNNY_DAY } from "../../host-sim/meter-model/index.ts";
+import { provision } from "../../host-sim/clients/service-port.ts";
+import { PCS_SERIAL, SUNLEASE_PPS, HIKARI_ENERGY, PCS_OPERATOR } from "../../host-sim/appliances/power-conditioner/panel.ts";
+import { credentialDigits, credentialVerifier, maintenanceData, signAuthInfo, CredentialKind, MAINTENANCE_DIGITS, SERVER_DIGITS, type AuthInfoFields } from "../../host-sim/appliances/power-conditioner/credential.ts";
+import { installRequest, maintenanceRequest, answerStatus, INSTALL, MAINTENANCE, type Installation } from "../../host-sim/appliances/power-conditioner/install.ts";
+import { ALL_ITEMS } from "../../host-sim/appliances/power-conditioner/items.ts";
+import { PcsBleSession, type BlePort } from "../../host-sim/phone/pcs-app.ts";
+import { seededRandom } from "../../host-sim/phone/seeded-random.ts";
+import { PAGE_SIZE, crc32, readPages } from "../../host-sim/flash/record-store-image.ts";
+
+export { PCS_SERIAL, SUNLEASE_PPS, HIKARI_ENERGY, PCS_OPERATOR, CredentialKind };
+const enc = new TextEncoder();
+export const MIN = 60_000, HOUR = 3_600_000, DAY = 86_400_000;
+export const DEVICE_ID = "pcs-dev-1";
+export const SITE = "JP-SITE-0042";
+export const PERSONAL = { name: "Aiko Tanaka", address: "1-2-3 Hikari-cho, Sendai" };
+export const CAPACITIES = { pvW: 5500, batteryWh: 9800, evWh: 40000 };
+/** The records of the unique information (PROTOCOL.md §1). */
+export const ITEM_RECORD = [0x0901, 0x0902, 0x0903, 0x0904, 0x0905] as const;
+/** Panel buttons (PROTOCOL.md §6). */
+export const B = { OK: 10, BACK: 11, MENU: 12, UP: 13, DOWN: 14 } as const;
+
+/** A server that signs authentication information: a partner or the operator. */
+export class Issuer {
+  readonly privateKey: KeyObject;
+  /** 0x04 ‖ X ‖ Y. */
+  readonly publicKey: Buffer;
+  private serial = 0;
+  constructor(readonly code: number) {
+    const kp = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
+    this.privateKey = kp.privateKey;
+    const jwk = kp.publicKey.export({ format: "jwk" });
+    this.publicKey = Buffer.concat([Buffer.of(4), Buffer.from(jwk.x!, "base64url"), Buffer.from(jwk.y!, "base64url")]);
+  }
+  /** Authentication information for `device` and the 10 digits it guards. */
+  issue(device: string, nowMs: number, o: Partial<AuthInfoFields> = {}): { blob: Buffer; digits: string; serial: number } {
+    const digits = credentialDigits(SERVER_DIGITS);
+    const salt = randomBytes(16);
+    const serial = o.serial ?? ++this.serial;
+    const blob = signAuthInfo({ issuer: this.code, serial, issuedUtcMs: nowMs, lifetimeS: 0, uses: 0, failures: 0, items: ALL_ITEMS,
+      device, salt, verifier: credentialVerifier(device, salt, digits), ...o }, this.privateKey);
+    return { blob, digits, serial };
+  }
+}
+
+/** A PCS on one engine with a board clock, its timers and the sunny day's load. */
+export class PcsRig {
+  dev!: DeviceHandle;
+  now = 0;
+  wall: number;
+  readonly load: MeterModel;
+  timers = new Map<number, number>();
+  trace: string[] = [];
+  published: string[] = [];
+  logs: string[] = [];
+  /** The panel's last text. */
+  screen = "";
+  /** Answer the outbox after each timer event, as a cloud that is online. */
+  autoAck = true;
+  readonly partners = new Map<number, Issuer>([[SUNLEASE_PPS, new Issuer(SUNLEASE_PPS)], [HIKARI_ENERGY, new Issuer(HIKARI_ENERGY)]]);
+  readonly operator = new Issuer(PCS_OPERATOR);
+  /** The device key Sunlease issued at installation (the partner keeps it to check MACs). */
+  readonly deviceKeys = new Map<number, Buffer>([[SUNLEASE_PPS, randomBytes(32)], [HIKARI_ENERGY, randomBytes(32)]]);
+  readonly maintenanceDigits = credentialDigits(MAINTENANCE_DIGITS);
+  private cmd = 0;
+  private acked = 0;
+  private maxSeq = 0;
+  private bleAnswers: Uint8Array[] = [];
+  readonly flashFile = join(mkdtempSync(join(tmpdir(), "pcs-rig-")), "flash.bin");
+
+  constructor(readonly host: HostName, readonly start: number, readonly image = "power-conditioner") {
+    this.wall = start;
+    this.load = new MeterModel(PCS_SUNNY_DAY, { originUtcMs: start });
+  }
+
+  partner(code: number): Issuer { return this.partners.get(code)!; }
+
+  time(): BoardTime { return { nowMs: this.now, wallMs: this.wall, meter: this.load.sample(this.wall) }; }
+
+  private note(what: string, r: CallResult): CallResult {
+    this.trace.push(`${what} -> ${r.result} ${JSON.stringify(r.outputs.map(jsonOutput))}`);
+    for (const o of r.outputs) {
+      if (o.t === "timer_set") this.timers.set(o.id, this.now + o.delayMs);
+      else if (o.t === "timer_cancel") this.timers.delete(o.id);
+      else if (o.t === "display") this.screen = o.text;
+      else if (o.t === "log") this.logs.push(o.text);
+      else if (o.t === "link" && o.link === LinkId.BLE) this.bleAnswers.push(o.data);
+      else if (o.t === "mqtt_publish") {
+        const s = Buffer.from(o.payload).toString();
+        this.published.push(`${o.topic.split("/").slice(2).join("/")} ${s}`);
+        const m = /^\{"seq":(\d+)/.exec(s);
+        if (m) this.maxSeq = Math.max(this.maxSeq, Number(m[1]));
+      }
+    }
+    return r;
+  }
+
+  async boot(): Promise<void> {
+    this.timers.clear();
+    this.dev = await powerOn(this.host, { image: this.image, flashFile: this.flashFile });
+    this.note("boot", await this.dev.boot(this.time()));
+  }
+  /** Power off for `ms` of wall time (the board clock starts again from 0 at boot). */
+  async off(ms: number): Promise<void> { await this.dev.close(); this.wall += ms; this.now = 0; }
+  async close(): Promise<void> { await this.dev.close(); }
+  /** Power cut and boot again after `ms`. */
+  async powerCycle(ms = 1000): Promise<void> { await this.off(ms); await this.boot(); }
+
+  async send(ev: BoardEvent, what: string, dt = 10): Promise<CallResult> {
+    this.now += dt; this.wall += dt;
+    return this.note(what, await this.dev.event(this.time(), ev));
+  }
+  down(text: string, dt = 10): Promise<CallResult> {
+    const t = enc.encode(`devices/${DEVICE_ID}/down`), b = enc.encode(text);
+    const p = new Uint8Array(t.length + b.length); p.set(t); p.set(b, t.length);
+    return this.send({ kind: EventKind.MQTT_MESSAGE, arg: t.length, payload: p }, text, dt);
+  }
+  /** The cloud acknowledges everything published so far. */
+  async ack(): Promise<void> {
+    if (this.maxSeq > this.acked) { this.acked = this.maxSeq; await this.down(`{"ack":${this.acked}}`); }
+  }
+  /** The status the PCS answered command `n` with (its `reply` outbox entry). */
+  status(n: number): number | undefined {
+    return this.entries("reply").find((b) => b.cmd === n)?.status as number | undefined
+      ?? this.published.filter((p) => p.startsWith("up/reply")).map(body).find((b) => b.cmd === n)?.status as number | undefined;
+  }
+  /** Authentication information relayed by the cloud (§4.2); the status it was answered with. */
+  async deliverAuth(blob: Uint8Array): Promise<number | undefined> {
+    const n = ++this.cmd;
+    await this.down(`{"cmd":${n},"auth":"${Buffer.from(blob).toString("base64")}"}`);
+    for (let i = 0; i < 3 && this.status(n) === undefined; i++) await this.ack();
+    return this.status(n);
+  }
+  /** `issuer` signs authentication information for this PCS and the cloud relays it. */
+  async issue(issuer: Issuer, o: Partial<AuthInfoFields> = {}): Promise<{ status: number | undefined; digits: string; serial: number; blob: Buffer }> {
+    const a = issuer.issue(PCS_SERIAL, this.wall, o);
+    return { ...a, status: await this.deliverAuth(a.blob) };
+  }
+
+  online() { return this.send({ kind: EventKind.MQTT_STATE, arg: 1 }, "online"); }
+  offline() { return this.send({ kind: EventKind.MQTT_STATE, arg: 0 }, "offline"); }
+  press(b: number) { return this.send({ kind: EventKind.BUTTON, arg: b }, `button ${b}`); }
+  async pressAll(...bs: number[]): Promise<void> { for (const b of bs) await this.press(b); }
+  async typeDigits(digits: string): Promise<void> { for (const c of digits) await this.press(Number(c)); }
+  link(link: number, data: Uint8Array, what: string) { return this.send({ kind: EventKind.LINK, arg: link, payload: data }, what); }
+
+  async serviceStatus(op: number, frame: Uint8Array, what: string): Promise<number | null> {
+    const r = await this.link(LinkId.SERVICE, frame, what);
+    const a = r.outputs.find((o) => o.t === "link" && o.link === LinkId.SERVICE);
+    return a && a.t === "link" ? answerStatus(op, a.data) : null;
+  }
+
+  /** The factory: PROVISION and the operator's MAINTENANCE record (§5). */
+  async factory(): Promise<number | null> {
+    await this.link(LinkId.SERVICE, provision(PCS_SERIAL), "provision");
+    const salt = randomBytes(16);
+    const data = maintenanceData(PCS_OPERATOR, this.operator.publicKey, salt, credentialVerifier(PCS_SERIAL, salt, this.maintenanceDigits));
+    return this.serviceStatus(MAINTENANCE, maintenanceRequest(data), "maintenance");
+  }
+
+  installation(o: Partial<Installation> = {}): Installation {
+    return { deviceId: DEVICE_ID, password: "pcs-password-0123456789", personal: PERSONAL, site: SITE, capacities: CAPACITIES,
+      connection: { partner: SUNLEASE_PPS, publicKey: this.partner(SUNLEASE_PPS).publicKey, deviceKey: this.deviceKeys.get(SUNLEASE_PPS)! }, ...o };
+  }
+
+  /** Sunlease's installer (§5 INSTALL); its status. */
+  install(o: Partial<Installation> = {}): Promise<number | null> {
+    return this.serviceStatus(INSTALL, installRequest(this.installation(o)), "install");
+  }
+
+  /** Factory, installation, the link up. */
+  async setUp(): Promise<void> {
+    await this.boot();
+    const m = await this.factory();
+    if (m !== 0) throw new Error(`MAINTENANCE answered ${m}`);
+    const s = await this.install();
+    if (s !== 0) throw new Error(`INSTALL answered ${s}`);
+    await this.online();
+    await this.ack();
+  }
+
+  /** Runs the board's timers up to `until` (wall), acknowledging what was published. */
+  async runTo(until: number): Promise<void> {
+    for (;;) {
+      let id = -1, at = Infinity;
+      for (const [k, v] of this.timers) if (v < at) { at = v; id = k; }
+      if (id < 0 || this.wall + (at - this.now) > until) break;
+      const step = Math.max(0, at - this.now - 10);
+      this.wall += step; this.now += step;
+      this.timers.delete(id);
+      await this.send({ kind: EventKind.TIMER, arg: id }, `timer ${id}`);
+      if (this.autoAck) await this.ack();
+    }
+    if (until > this.wall) { this.now += until - this.wall; this.wall = until; }
+  }
+  runFor(ms: number): Promise<void> { return this.runTo(this.wall + ms); }
+
+  /** Every outbox entry of `kind` published so far, one per seq (a resend is the same entry). */
+  entries(kind: string): Record<string, unknown>[] {
+    const by = new Map<number, Record<string, unknown>>();
+    for (const p of this.published) {
+      if (!p.startsWith("up/history") || !p.includes(`"kind":"${kind}"`)) continue;
+      const b = body(p);
+      by.set(b.seq as number, b);
+    }
+    return [...by.values()].sort((a, b) => (a.seq as number) - (b.seq as number));
+  }
+  /** Partner `co`'s readings, one per rseq. */
+  readingsOf(co: number): Record<string, unknown>[] {
+    const by = new Map<number, Record<string, unknown>>();
+    for (const r of this.entries("reading")) if (r.co === co) by.set(r.rseq as number, r);
+    return [...by.values()].sort((a, b) => (a.rseq as number) - (b.rseq as number));
+  }
+  /** The last `up/state`. */
+  state(): Record<string, unknown> | undefined {
+    const s = this.published.filter((p) => p.startsWith("up/state")).at(-1);
+    return s ? body(s) : undefined;
+  }
+
+  /** The phone's end of BLE: each frame is one LINK(BLE) event; its answer comes back in
+   *  the same call. */
+  blePort(): BlePort {
+    return {
+      request: async (frame) => {
+        this.bleAnswers = [];
+        await this.link(LinkId.BLE, frame, `ble 0x${(frame[0] ?? 0).toString(16)}`);
+        const a = this.bleAnswers.shift();
+        if (!a) throw new Error("the power conditioner gave no BLE answer");
+        return a;
+      },
+      send: async (frame) => this.link(LinkId.BLE, frame, `ble 0x${(frame[0] ?? 0).toString(16)}`),
+    };
+  }
+  /** A phone's BLE session (the PCS must be offering BLE); the code, checked against the screen. */
+  async bleSession(seed = "pcs-rig-phone"): Promise<PcsBleSession> {
+    const s = new PcsBleSession(seededRandom(seed), this.blePort());
+    await s.open();
+    return s;
+  }
+
+  flash(): Buffer { return readFileSync(this.flashFile); }
+  /** Changes byte `at` of `key`'s newest committed value in the (closed) flash file and
+   *  fixes the record's data CRC: the store reads it, only the keyed check can tell. */
+  doctor(key: number, at: number): void {
+    const img = this.flash();
+    const recs = readPages(img).flatMap((p) => p.records).filter((r) => r.key === key && r.state === "committed" && !r.tombstone && r.dataCrcOk);
+    const r = recs.sort((a, b) => b.seq - a.seq)[0];
+    if (!r) throw new Error(`no record 0x${key.toString(16)} to doctor`);
+    const data = Buffer.from(r.data);
+    data[at] ^= 0x01;
+    data.copy(img, r.addr + 20);
+    img.writeUInt32LE(crc32(data), r.addr + 16);
+    writeFileSync(this.flashFile, img);
+  }
+}
+
+/** The JSON of a published payload ("up/history {…}" → {…}). */
+export const body = (p: string): Record<string, unknown> => JSON.parse(p.slice(p.indexOf("{")));
+
+/** The MAC a partner checks (§4.1). */
+export function readingMac(deviceKey: Uint8Array, r: Record<string, unknown>, serial = PCS_SERIAL): string {
+  const b = Buffer.alloc(4 + 4 + 1 + 8 + 12 + 12);
+  let o = 0;
+  b.writeUInt32LE(r.co as number, o); o += 4;
+  b.writeUInt32LE(r.rseq as number, o); o += 4;
+  b[o++] = r.q as number;
+  b.writeBigInt64LE(BigInt(r.t as number), o); o += 8;
+  for (const k of ["pv", "ch", "dis"]) { b.writeUInt32LE(r[k] as number, o); o += 4; }
+  for (const e of r.e as number[]) { b.writeUInt32LE(e, o); o += 4; }
+  const site = Buffer.from(r.site as string, "ascii");
+  const cap = Buffer.alloc(12);
+  (r.cap as number[]).forEach((c, i) => cap.writeUInt32LE(c, 4 * i));
+  return createHmac("sha256", deviceKey).update("pcs-reading-v1").update(serial).update(b).update(Buffer.of(site.length)).update(site).update(cap).digest("hex");
+}
+
+export { PAGE_SIZE };
