@@ -17,7 +17,7 @@ import { PCS_SERIAL, SUNLEASE_PPS, HIKARI_ENERGY, PCS_OPERATOR } from "../../hos
 import { credentialDigits, credentialVerifier, maintenanceData, signAuthInfo, CredentialKind, MAINTENANCE_DIGITS, SERVER_DIGITS, type AuthInfoFields } from "../../host-sim/appliances/power-conditioner/credential.ts";
 import { installRequest, maintenanceRequest, answerStatus, INSTALL, MAINTENANCE, type Installation } from "../../host-sim/appliances/power-conditioner/install.ts";
 import { ALL_ITEMS } from "../../host-sim/appliances/power-conditioner/items.ts";
-import { PcsBleSession, type BlePort } from "../../host-sim/phone/pcs-app.ts";
+import { PcsApp, PcsBleSession, type BlePort } from "../../host-sim/phone/pcs-app.ts";
 import { seededRandom } from "../../host-sim/phone/seeded-random.ts";
 import { PAGE_SIZE, crc32, readPages } from "../../host-sim/flash/record-store-image.ts";
 
@@ -249,6 +249,47 @@ export class PcsRig {
     const s = new PcsBleSession(seededRandom(seed), this.blePort());
     await s.open();
     return s;
+  }
+
+  /** The line of the screen the cursor is on (the panel marks it with ">"). */
+  selected(): string { return this.screen.split("\n").find((l) => l.trimStart().startsWith(">")) ?? ""; }
+  /** MENU, then DOWN until the entry naming `label` is selected, then OK. */
+  async menu(label: string): Promise<void> {
+    await this.press(B.MENU);
+    for (let i = 0; i < 8 && !this.selected().includes(label); i++) await this.press(B.DOWN);
+    if (!this.selected().includes(label)) throw new Error(`no menu entry "${label}" on:\n${this.screen}`);
+    await this.press(B.OK);
+  }
+  /** The user enters a credential on the panel (operation example 1); the screen after OK. */
+  async panelCode(kind: number, digits: string): Promise<string> {
+    await this.menu(kind === CredentialKind.MAINTENANCE ? "Maintenance" : "Change data");
+    await this.typeDigits(digits);
+    await this.press(B.OK);
+    return this.screen;
+  }
+  /** The user opens the PCS's BLE window (MENU → "Phone (BLE)"). */
+  openBle(): Promise<void> { return this.menu("Phone (BLE)"); }
+  /** BLE window, session, the code compared, AUTH: the session and the AUTH_RESULT. */
+  async bleAuth(kind: number, digits: string, seed = "pcs-rig-phone"): Promise<{ s: PcsBleSession; status: number; items: number; usesLeft: number; triesLeft: number }> {
+    await this.openBle();
+    const s = await this.bleSession(seed);
+    if (!this.screen.includes(s.code)) throw new Error(`the PCS does not show the app's code ${s.code}:\n${this.screen}`);
+    const d = Buffer.from(digits, "ascii");
+    const b = await s.call(0x10, Buffer.concat([Buffer.of(kind, d.length), d]), 0x11, "AUTH");
+    return { s, status: (b[0] << 24) >> 24, items: b[1], usesLeft: b[2], triesLeft: b[3] };
+  }
+
+  /** The phone app on this PCS's BLE; its user compares the app's code with the panel's. */
+  app(name = "worker"): PcsApp {
+    return new PcsApp({ name, random: seededRandom(`pcs-rig-${name}`), ble: () => this.blePort(),
+      confirmCode: async (code) => this.screen.includes(code) });
+  }
+  /** BLE window, the app connects (codes compared) and sends the credential. */
+  async appAuth(kind: number, digits: string, name = "worker"): Promise<{ app: PcsApp; status: number; usesLeft: number; triesLeft: number; items: number }> {
+    await this.openBle();
+    const app = this.app(name);
+    await app.connect();
+    return { app, ...(await app.auth(kind, digits)) };
   }
 
   flash(): Buffer { return readFileSync(this.flashFile); }
