@@ -26,6 +26,9 @@ export interface RequestContext {
   source: string;
   /** A request header (lower-case name); a repeated header gives undefined (ambiguous). */
   header(name: string): string | undefined;
+  /** A query parameter (`?name=value`, the path's patterns never see the query); a
+   *  repeated parameter gives undefined (ambiguous). */
+  query(name: string): string | undefined;
 }
 
 /** A handler's answer. `user` names the account for the event log (account creation). */
@@ -95,7 +98,7 @@ function send(res: ServerResponse, reply: Reply): void {
 const fail = (status: number, error: string, headers?: Record<string, string>): Reply => ({ status, body: { error }, headers });
 
 export function createCloudServer(o: HttpServerOptions): Server {
-  async function handle(req: IncomingMessage, path: string, note: { user?: string; terminal?: string }): Promise<Reply> {
+  async function handle(req: IncomingMessage, path: string, search: URLSearchParams, note: { user?: string; terminal?: string }): Promise<Reply> {
     let route: Route | undefined, params: string[] = [];
     const allowed: string[] = [];
     for (const r of o.routes) {
@@ -136,7 +139,8 @@ export function createCloudServer(o: HttpServerOptions): Server {
 
     try {
       const header = (name: string) => { const v = req.headers[name]; return typeof v === "string" ? v : undefined; };
-      const reply = await route.handle({ params, body, caller, source: sourceKey(req.socket.remoteAddress), header });
+      const query = (name: string) => { const v = search.getAll(name); return v.length === 1 ? v[0] : undefined; };
+      const reply = await route.handle({ params, body, caller, source: sourceKey(req.socket.remoteAddress), header, query });
       if (reply.user) note.user = reply.user;
       return reply;
     } catch (err) {
@@ -148,14 +152,15 @@ export function createCloudServer(o: HttpServerOptions): Server {
 
   return createServer({ cert: o.tls.cert, key: o.tls.key, ca: o.tls.ca }, (req, res) => {
     const note: { user?: string; terminal?: string } = {};
-    const path = (req.url ?? "/").split("?")[0];
+    const url = req.url ?? "/", at = url.indexOf("?");
+    const path = at < 0 ? url : url.slice(0, at), search = at < 0 ? "" : url.slice(at + 1);
     // The event is emitted as the answer is written (not on "finish"), so it is in the
     // log before the client can act on the answer: the home view's order is causal.
     const answer = (reply: Reply) => {
       o.events.emitEvent({ kind: "http", t: o.now(), method: req.method ?? "?", path, status: reply.status, ...note });
       send(res, reply);
     };
-    handle(req, path, note).then(answer, (err: Error) => {
+    handle(req, path, new URLSearchParams(search), note).then(answer, (err: Error) => {
       o.events.emitEvent({ kind: "log", t: o.now(), message: `${req.method} ${path}: ${err.message}` });
       if (!res.headersSent) answer(fail(500, "internal error"));
     });
