@@ -12,7 +12,7 @@ import { E_AUTH, E_NOTFOUND, OK } from "../host-sim/board/abi-constants.ts";
 import { findBytes, readRecords } from "../host-sim/flash/record-store-image.ts";
 import { Item, ITEM_NAMES, decodeCapacities, decodeConnection, decodeSite, encodeCapacities, encodeConnection, encodePersonal, encodeSite, decodePersonal } from "../host-sim/appliances/power-conditioner/items.ts";
 import { requirement } from "./support/requirement.ts";
-import { PcsRig, CredentialKind, SUNLEASE_PPS, HIKARI_ENERGY, SITE, CAPACITIES, ITEM_RECORD, readingMac } from "./support/pcs-rig.ts";
+import { PcsRig, CredentialKind, SUNLEASE_PPS, HIKARI_ENERGY, SITE, CAPACITIES, ITEM_RECORD, readingMacOf, capOf } from "./support/pcs-rig.ts";
 
 const posixMissing = requirement("the posix power-conditioner board (build/posix/power-conditioner)", existsSync("build/posix/power-conditioner"), "npm run build");
 const HOSTS: HostName[] = ["ts", "posix"];
@@ -39,7 +39,7 @@ async function granted(r: PcsRig, issuer = SUNLEASE_PPS) {
 function checkReadings(r: PcsRig, co: number, deviceKey: Uint8Array): Record<string, unknown>[] {
   const got = r.readingsOf(co);
   assert.deepEqual(got.map((x) => x.rseq), got.map((_, i) => i + 1), "rseq 1, 2, 3 … without a gap");
-  for (const x of got) assert.equal(x.mac, readingMac(deviceKey, x), `reading ${x.rseq}'s MAC`);
+  for (const x of got) assert.equal(x.mac, readingMacOf(deviceKey, x), `reading ${x.rseq}'s MAC`);
   return got;
 }
 
@@ -54,7 +54,7 @@ for (const host of HOSTS) {
       assert.ok(got.length >= 9, `${got.length} readings from 09:30 to 14:00`);
       for (const x of got) {
         assert.equal(x.site, SITE);
-        assert.deepEqual(x.cap, [CAPACITIES.pvW, CAPACITIES.batteryWh, CAPACITIES.evWh]);
+        assert.deepEqual(capOf(x), [CAPACITIES.pvW, CAPACITIES.batteryWh, CAPACITIES.evWh]);
       }
       const noon = got.find((x) => x.t === Date.UTC(2026, 10, 22, 12, 30))!;
       assert.ok((noon.pv as number) > 1500, `PV in the half hour to 12:30: ${noon.pv} Wh`);
@@ -133,9 +133,9 @@ for (const host of HOSTS) {
       assert.deepEqual(decodeCapacities((await app.read(Item.CAPACITIES)).value), cap);
       await app.close();
       await r.runTo(Date.UTC(2026, 10, 22, 11, 1));
-      assert.deepEqual(r.readingsOf(SUNLEASE_PPS).at(-1)!.cap, [5500, 12800, 40000]);
+      assert.deepEqual(capOf(r.readingsOf(SUNLEASE_PPS).at(-1)!), [5500, 12800, 40000]);
       const ch = r.entries("change").at(-1)!;
-      assert.deepEqual([ch.item, ch.op, ch.cap], ["capacities", "set", [5500, 12800, 40000]]);
+      assert.deepEqual([ch.item, ch.op, capOf(ch)], ["capacities", "set", [5500, 12800, 40000]]);
     } finally { await r.close(); }
   });
 

@@ -10,7 +10,7 @@ import { EventKind, LinkId, type BoardEvent, type CallResult } from "../../host-
 import { provision } from "../../host-sim/clients/service-port.ts";
 import { Link } from "../../host-sim/board/abi-constants.ts";
 import { installRequest, maintenanceRequest, INSTALL, MAINTENANCE } from "../../host-sim/appliances/power-conditioner/install.ts";
-import { authInfoBody, credentialVerifier, maintenanceData } from "../../host-sim/appliances/power-conditioner/credential.ts";
+import { authInfoBody, credentialVerifier, maintenanceData } from "../../host-sim/appliances/power-conditioner/cloud/index.ts";
 import { encodeCapacities, encodePersonal, encodeSite } from "../../host-sim/appliances/power-conditioner/items.ts";
 import { BleMsg, PCS_BLE_LABEL } from "../../host-sim/appliances/power-conditioner/ble.ts";
 import type { Driver } from "./driver.ts";
@@ -64,7 +64,7 @@ async function online(d: Driver): Promise<void> {
 const selected = (screen: string) => screen.split("\n").find((l) => l.trimStart().startsWith(">")) ?? "";
 /** MENU → "Phone (BLE)" → OK: the PCS answers BLE for the next 5 minutes. */
 async function openBle(d: Driver): Promise<void> {
-  await d.press(BUTTON.MENU);
+  for (let i = 0; i < 3 && !selected(d.screen); i++) await d.press(BUTTON.MENU);
   for (let i = 0; i < 8 && !selected(d.screen).includes("BLE"); i++) await d.press(BUTTON.DOWN);
   if (!selected(d.screen).includes("BLE")) throw new Error(`no "Phone (BLE)" in the menu:\n${d.screen}`);
   await d.press(BUTTON.OK);
@@ -101,7 +101,7 @@ class Session {
 /** Authentication information number `serial` (1..6), signed (§2.1). */
 export function infoBody(serial: number): Buffer {
   const salt = Buffer.alloc(16, serial);
-  return authInfoBody({ issuer: serial % 3 ? PARTNER : OPERATOR, serial, issuedUtcMs: 1_795_000_000_000, lifetimeS: 0, uses: 0, failures: 0,
+  return authInfoBody({ issuer: serial % 3 ? PARTNER : OPERATOR, serial, issuedMs: 1_795_000_000_000, lifetimeS: 0, uses: 0, failures: 0,
     items: 0x1f, device: SERIAL, salt, verifier: credentialVerifier(SERIAL, salt, "0123456789") });
 }
 const signedInfo = (serial: number) => Buffer.concat([infoBody(serial), Buffer.from(SIGNATURES[serial - 1], "hex")]);

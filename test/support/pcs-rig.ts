@@ -7,18 +7,20 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { createHmac, generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
+import { generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
 import { powerOn, type HostName } from "../../host-sim/device/power-on.ts";
 import { EventKind, LinkId, type BoardEvent, type BoardTime, type CallResult, type DeviceHandle } from "../../host-sim/device/types.ts";
 import { jsonOutput } from "../../host-sim/scenario/format.ts";
 import { MeterModel, PCS_SUNNY_DAY } from "../../host-sim/meter-model/index.ts";
 import { provision } from "../../host-sim/clients/service-port.ts";
 import { PCS_SERIAL, SUNLEASE_PPS, HIKARI_ENERGY, PCS_OPERATOR } from "../../host-sim/appliances/power-conditioner/panel.ts";
-import { credentialDigits, credentialVerifier, maintenanceData, signAuthInfo, CredentialKind, MAINTENANCE_DIGITS, SERVER_DIGITS, type AuthInfoFields } from "../../host-sim/appliances/power-conditioner/credential.ts";
+import { CredentialKind } from "../../host-sim/appliances/power-conditioner/ble.ts";
 import { installRequest, maintenanceRequest, answerStatus, INSTALL, MAINTENANCE, type Installation } from "../../host-sim/appliances/power-conditioner/install.ts";
 import { ALL_ITEMS } from "../../host-sim/appliances/power-conditioner/items.ts";
 import { PcsApp, PcsBleSession, type BlePort } from "../../host-sim/phone/pcs-app.ts";
 import { seededRandom } from "../../host-sim/phone/seeded-random.ts";
+import { credentialVerifier, maintenanceData, newCredential, signAuthInfo, readingMac, ISSUED_DIGITS, MAINTENANCE_DIGITS,
+  type AuthInfoFields, type MacFields } from "../../host-sim/appliances/power-conditioner/cloud/index.ts";
 import { PAGE_SIZE, crc32, readPages } from "../../host-sim/flash/record-store-image.ts";
 
 export { PCS_SERIAL, SUNLEASE_PPS, HIKARI_ENERGY, PCS_OPERATOR, CredentialKind };
@@ -47,10 +49,10 @@ export class Issuer {
   }
   /** Authentication information for `device` and the 10 digits it guards. */
   issue(device: string, nowMs: number, o: Partial<AuthInfoFields> = {}): { blob: Buffer; digits: string; serial: number } {
-    const digits = credentialDigits(SERVER_DIGITS);
+    const digits = newCredential(ISSUED_DIGITS);
     const salt = randomBytes(16);
     const serial = o.serial ?? ++this.serial;
-    const blob = signAuthInfo({ issuer: this.code, serial, issuedUtcMs: nowMs, lifetimeS: 0, uses: 0, failures: 0, items: ALL_ITEMS,
+    const blob = signAuthInfo({ issuer: this.code, serial, issuedMs: nowMs, lifetimeS: 0, uses: 0, failures: 0, items: ALL_ITEMS,
       device, salt, verifier: credentialVerifier(device, salt, digits), ...o }, this.privateKey);
     return { blob, digits, serial };
   }
@@ -74,7 +76,7 @@ export class PcsRig {
   readonly operator = new Issuer(PCS_OPERATOR);
   /** The device key Sunlease issued at installation (the partner keeps it to check MACs). */
   readonly deviceKeys = new Map<number, Buffer>([[SUNLEASE_PPS, randomBytes(32)], [HIKARI_ENERGY, randomBytes(32)]]);
-  readonly maintenanceDigits = credentialDigits(MAINTENANCE_DIGITS);
+  readonly maintenanceDigits = newCredential(MAINTENANCE_DIGITS);
   private cmd = 0;
   private acked = 0;
   private maxSeq = 0;
@@ -255,7 +257,8 @@ export class PcsRig {
   selected(): string { return this.screen.split("\n").find((l) => l.trimStart().startsWith(">")) ?? ""; }
   /** MENU, then DOWN until the entry naming `label` is selected, then OK. */
   async menu(label: string): Promise<void> {
-    await this.press(B.MENU);
+    // MENU opens the menu from the main screen; elsewhere (the BLE window) it leaves first.
+    for (let i = 0; i < 3 && !this.selected(); i++) await this.press(B.MENU);
     for (let i = 0; i < 8 && !this.selected().includes(label); i++) await this.press(B.DOWN);
     if (!this.selected().includes(label)) throw new Error(`no menu entry "${label}" on:\n${this.screen}`);
     await this.press(B.OK);
@@ -267,6 +270,27 @@ export class PcsRig {
     await this.press(B.OK);
     return this.screen;
   }
+  /** On the change screen (or an item's choices), DOWN until the row naming `title` is
+   *  selected, then OK. */
+  async choose(title: string): Promise<void> {
+    for (let i = 0; i < 8 && !this.selected().includes(title); i++) await this.press(B.DOWN);
+    if (!this.selected().includes(title)) throw new Error(`no row "${title}" on:\n${this.screen}`);
+    await this.press(B.OK);
+  }
+  /** On the change screen: a new SITE (digits) or CAPACITIES (three numbers) typed on the
+   *  panel, or an item deleted; the screen after it. */
+  async panelSet(title: "Site id" | "Capacities", ...values: string[]): Promise<string> {
+    await this.choose(title);
+    await this.choose("New value");
+    for (const v of values) { await this.typeDigits(v); await this.press(B.OK); }
+    return this.screen;
+  }
+  async panelDelete(title: string): Promise<string> {
+    await this.choose(title);
+    await this.choose("Delete");
+    return this.screen;
+  }
+
   /** The user opens the PCS's BLE window (MENU → "Phone (BLE)"). */
   openBle(): Promise<void> { return this.menu("Phone (BLE)"); }
   /** BLE window, session, the code compared, AUTH: the session and the AUTH_RESULT. */
@@ -311,20 +335,20 @@ export class PcsRig {
 /** The JSON of a published payload ("up/history {…}" → {…}). */
 export const body = (p: string): Record<string, unknown> => JSON.parse(p.slice(p.indexOf("{")));
 
-/** The MAC a partner checks (§4.1). */
-export function readingMac(deviceKey: Uint8Array, r: Record<string, unknown>, serial = PCS_SERIAL): string {
-  const b = Buffer.alloc(4 + 4 + 1 + 8 + 12 + 12);
-  let o = 0;
-  b.writeUInt32LE(r.co as number, o); o += 4;
-  b.writeUInt32LE(r.rseq as number, o); o += 4;
-  b[o++] = r.q as number;
-  b.writeBigInt64LE(BigInt(r.t as number), o); o += 8;
-  for (const k of ["pv", "ch", "dis"]) { b.writeUInt32LE(r[k] as number, o); o += 4; }
-  for (const e of r.e as number[]) { b.writeUInt32LE(e, o); o += 4; }
-  const site = Buffer.from(r.site as string, "ascii");
-  const cap = Buffer.alloc(12);
-  (r.cap as number[]).forEach((c, i) => cap.writeUInt32LE(c, 4 * i));
-  return createHmac("sha256", deviceKey).update("pcs-reading-v1").update(serial).update(b).update(Buffer.of(site.length)).update(site).update(cap).digest("hex");
+/** A reading entry's fields in the cloud's flat form (`epv ech edis`, `cpv cbat cev`),
+ *  whichever form the PCS published (PROTOCOL.md §4.1 writes them as arrays `e`, `cap`). */
+export function readingFields(r: Record<string, unknown>): MacFields {
+  const e = (r.e as number[] | undefined) ?? [r.epv, r.ech, r.edis] as number[];
+  const cap = (r.cap as number[] | undefined) ?? [r.cpv, r.cbat, r.cev] as number[];
+  return { co: r.co as number, rseq: r.rseq as number, q: r.q as number, t: r.t as number, pv: r.pv as number, ch: r.ch as number, dis: r.dis as number,
+    epv: e[0], ech: e[1], edis: e[2], site: r.site as string, cpv: cap[0], cbat: cap[1], cev: cap[2] };
+}
+/** The capacities a reading or a change entry carries. */
+export const capOf = (r: Record<string, unknown>): number[] => (r.cap as number[] | undefined) ?? [r.cpv, r.cbat, r.cev] as number[];
+
+/** The MAC a partner checks (§4.1), by the cloud's own function. */
+export function readingMacOf(deviceKey: Uint8Array, r: Record<string, unknown>, serial = PCS_SERIAL): string {
+  return readingMac(deviceKey, serial, readingFields(r));
 }
 
 export { PAGE_SIZE };

@@ -15,6 +15,9 @@ export const BLE_FRAME_NAMES: Readonly<Record<number, string>> = {
   0x14: "CHANGE (sealed)", 0x15: "RESULT (sealed)", 0x16: "DELETE (sealed)", 0x17: "CLOSE (sealed)", 0xff: "ERROR",
 };
 
+/** AUTH's `kind` (§2.2): a server-issued credential or the factory maintenance one. */
+export const CredentialKind = { SERVER: 1, MAINTENANCE: 2 } as const;
+
 export interface AuthResult { status: number; items: number; usesLeft: number; triesLeft: number }
 export interface ItemAnswer { item: number; status: number; value: Uint8Array }
 export interface ItemResult { item: number; status: number }

@@ -1,11 +1,9 @@
 // The unique information's values (firmware/images/power-conditioner/PROTOCOL.md §1): the
 // same bytes in INSTALL, a BLE CHANGE and flash. Encoders check the protocol's bounds so
 // that a host never sends what the PCS must refuse, unless a test builds it by hand.
-export const Item = { PERSONAL: 0, HISTORY: 1, SITE: 2, CAPACITIES: 3, CONNECTION: 4 } as const;
-export type ItemName = "personal" | "history" | "site" | "capacities" | "connection";
-export const ITEM_NAMES: readonly ItemName[] = ["personal", "history", "site", "capacities", "connection"];
-/** Every item's bit (the `items` of authentication information and of a grant). */
-export const ALL_ITEMS = 0x1f;
+import { ITEM_NAMES, type ItemName } from "./cloud/types.ts";
+
+export { Item, ITEM_NAMES, ALL_ITEMS, type ItemName } from "./cloud/types.ts";
 
 export function itemNamed(word: string): number {
   const i = ITEM_NAMES.indexOf(word as ItemName);

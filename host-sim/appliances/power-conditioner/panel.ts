@@ -3,18 +3,8 @@
 // parties the seed names, and what the simulated home reads off its screen.
 import type { HomeDevice } from "../../home/home-device.ts";
 
-export const PCS_SERIAL = "PC-0001";
-
-/** The seeded parties (PROTOCOL.md, "Who is who"). */
-export const SUNLEASE_PPS = 0xd101;   // the original TPO contract partner
-export const HIKARI_ENERGY = 0xd202;  // the partner after ownership passes to the consumer
-export const PCS_OPERATOR = 0xe001;   // the credential operator (factory maintenance credential)
-
-/** Panel buttons by the names the home's `press pcs <button>` takes: 0-9 the digits. */
-export const PANEL_BUTTONS: Readonly<Record<string, number>> = {
-  ...Object.fromEntries(Array.from({ length: 10 }, (_, d) => [String(d), d])),
-  ok: 10, back: 11, menu: 12, up: 13, down: 14,
-};
+export { PCS_SERIAL, PCS_BUTTONS as PANEL_BUTTONS } from "./index.ts";
+export { SUNLEASE_PPS, HIKARI_ENERGY, PCS_OPERATOR } from "./cloud/types.ts";
 
 /** The presses that type `digits` on the panel (0-9 only). */
 export function digitPresses(digits: string): number[] {
