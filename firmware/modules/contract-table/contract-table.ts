@@ -15,6 +15,7 @@ import {
   ACTIVE_BYTES, ContractDeadline, ContractRecord, IMMEDIATE, METER_CODE_MAX, NO_COMPANY, PENDING_MAX_BYTES, ROLES, Role,
 } from "./ids";
 import { Table, validCompany, validTime } from "./table";
+import { Recipients } from "../metering/recipients";
 
 /** change()'s answers besides the board's negative errors. */
 export namespace Change {
@@ -31,7 +32,8 @@ export namespace Confirm {
 /** A failed switch is tried again this long after (a store error must not spin). */
 export const RETRY_MS: i64 = 60_000;
 
-export class ContractTable extends DeadlineOwner {
+/** The metering module's Recipients: who may receive the meter's readings. */
+export class ContractTable extends DeadlineOwner implements Recipients {
   /** Why the stored table could not be read (E_TAMPER, E_MALFORMED, a store error), or
    *  OK. While set, every change is refused with it and no company is in effect: a table
    *  that cannot be trusted sends nothing anywhere (fail closed). */

@@ -45,12 +45,23 @@ export const MAX_LANES: i32 = 8;
 /** Companies whose sequence numbers are remembered. */
 export const MAX_COMPANIES: i32 = 16;
 
+/** Measurement channels a reading may have (the power conditioner: PV, charge, discharge). */
+export const MAX_CHANNELS: i32 = 3;
+
+/** A one-channel chunk (the meter's): format u8 | first mseq u32 | count u8 */
 export const CHUNK_FORMAT: u8 = 1;
-/** format u8 | first mseq u32 | count u8 */
 export const CHUNK_HEADER: i32 = 6;
-/** slot end UTC minutes u32 | power W i32 | energy Wh u32 | slot Wh u32 | quality u8 */
+/** A chunk of n > 1 channels: format u8 | first mseq u32 | count u8 | channels u8 */
+export const CHUNK_FORMAT_CHANNELS: u8 = 2;
+export const CHUNK_HEADER_CHANNELS: i32 = 7;
+/** slot end UTC minutes u32 | power W i32 | energy Wh u32 | slot Wh u32 | quality u8 (channel 0) */
 export const READING_BYTES: i32 = 17;
-export const CHUNK_MAX_BYTES: i32 = CHUNK_HEADER + PER_CHUNK * READING_BYTES;
+/** Each further channel: power W i32 | energy Wh u32 | slot Wh u32 */
+export const CHANNEL_BYTES: i32 = 12;
+/** The largest chunk record of `channels` channels (142 bytes for one, 335 for three). */
+export function chunkMaxBytes(channels: i32): i32 {
+  return (channels == 1 ? CHUNK_HEADER : CHUNK_HEADER_CHANNELS) + PER_CHUNK * (READING_BYTES + (channels - 1) * CHANNEL_BYTES);
+}
 
 export const LANES_FORMAT: u8 = 1;
 /** format u8 | lost u32 | rseq floor u32 | companies u8 | lanes u8 */

@@ -8,11 +8,13 @@ import * as board from "../../board/index";
 import { E_MALFORMED, E_NOTFOUND, E_STATE, OK } from "../../core/errors";
 import { Attr, CredentialStore, READ_INTO_SLACK, ValueType } from "../credential-store/index";
 import { Clock, DeadlineOwner, Durability, Scheduler } from "../scheduler/index";
-import { ContractTable, DataType, NO_COMPANY } from "../contract-table/index";
+import { DataType, NO_COMPANY } from "../contract-table/ids";
 import { Handed, MeasureSource, MeteringConfig, MeteringEvents, ReadingSink, Sample } from "./api";
 import {
-  CHUNK_MAX_BYTES, LANES_MAX_BYTES, MAX_CHUNKS, MAX_LOG, MeteringDeadline, MeteringRecord, OPEN_END, PER_CHUNK, Quality,
+  LANES_MAX_BYTES, MAX_CHANNELS, MAX_CHUNKS, MAX_LOG, MeteringDeadline, MeteringRecord, OPEN_END, PER_CHUNK, Quality,
+  chunkMaxBytes,
 } from "./ids";
+import { Recipients } from "./recipients";
 import { CompanyFlag, Lanes } from "./lanes";
 import { ReadingLog } from "./reading-log";
 
@@ -44,10 +46,10 @@ export class Metering extends DeadlineOwner {
   readonly log: ReadingLog;
   private lanes: Lanes = new Lanes();
   private next: Lanes = new Lanes();
-  private chunkBuf: Uint8Array = new Uint8Array(CHUNK_MAX_BYTES + READ_INTO_SLACK);
+  private readonly chunkBuf: Uint8Array;
   private lanesBuf: Uint8Array = new Uint8Array(LANES_MAX_BYTES);
-  private sample: Sample = new Sample();
-  private handed: Handed = new Handed();
+  private readonly sample: Sample;
+  private readonly handed: Handed;
   private registered: i32 = OK;
   private booted: bool = false;
   private readonly intervalMs: i64;
@@ -60,13 +62,20 @@ export class Metering extends DeadlineOwner {
   private earlyAt: Int64Array = new Int64Array(EARLY_MAX);
 
   /** Registers deadlines 0x50 (measurement) and 0x51 (transmission); the image then calls
-   *  scheduler.boot(), table.boot() and this boot(). */
-  constructor(private store: CredentialStore, private scheduler: Scheduler, private table: ContractTable,
+   *  scheduler.boot(), the recipients' boot (a contract table's) and this boot().
+   *  `table`: who may receive readings (the meter's ContractTable, the power conditioner's
+   *  SoleRecipient); `source` measures `config.channels` channels. */
+  constructor(private store: CredentialStore, private scheduler: Scheduler, private table: Recipients,
     private source: MeasureSource, private events: MeteringEvents = new MeteringEvents(),
     private clock: Clock = new Clock(), config: MeteringConfig = new MeteringConfig()) {
     super();
     const n = config.logSize < PER_CHUNK ? PER_CHUNK : config.logSize > MAX_LOG ? MAX_LOG : config.logSize;
-    this.log = new ReadingLog(n);
+    const c = config.channels < 1 ? 1 : config.channels > MAX_CHANNELS ? MAX_CHANNELS : config.channels;
+    const log = new ReadingLog(n, c);
+    this.log = log;
+    this.chunkBuf = new Uint8Array(chunkMaxBytes(c) + READ_INTO_SLACK);
+    this.sample = new Sample(c);
+    this.handed = new Handed(log);
     this.intervalMs = <i64>validMinutes(config.intervalMin) * MINUTE;
     this.transmitMs = <i64>validMinutes(config.transmitMin) * MINUTE;
     let rc = scheduler.register(MeteringDeadline.MEASURE, this);
@@ -260,16 +269,23 @@ export class Metering extends DeadlineOwner {
     const prev = log.newest;
     const hasPrev = log.has(prev);
     const s = this.sample;
-    let power: i32 = 0, energy: u32 = hasPrev ? log.energy(prev) : 0, slot: u32 = 0;
     if (this.source.supplyOff()) q |= Quality.SUPPLY_OFF;
-    if (this.source.measure(s) == OK) {
-      power = s.powerW;
-      const e = <u32>s.energyWh;
-      slot = hasPrev ? e - energy : 0;
-      energy = e;
-    } else q |= Quality.FAULT;   // the register is carried, so the next slot's Wh is right
+    // A channel that fails faults the whole reading: every register is carried, so the
+    // next slot's Wh is right.
+    const measured = this.source.measure(s) == OK;
+    if (!measured) q |= Quality.FAULT;
+    for (let c = 0; c < log.channels; c++) {
+      let power: i32 = 0, energy: u32 = hasPrev ? log.energyAt(prev, c) : 0, slot: u32 = 0;
+      if (measured) {
+        power = s.powerW[c];
+        const e = <u32>s.energyWh[c];
+        slot = hasPrev ? e - energy : 0;
+        energy = e;
+      }
+      log.stage(c, power, energy, slot);
+    }
     const endMin = <u32>(endMs / MINUTE);
-    const n = log.encodeWith(this.chunkBuf, endMin, power, energy, slot, q);
+    const n = log.encodeWith(this.chunkBuf, endMin, q);
     const chunk = this.chunkBuf.subarray(0, n);
     const id = log.chunkId(prev + 1);
     let rc: i32;
@@ -285,7 +301,7 @@ export class Metering extends DeadlineOwner {
       board.compose().add("metering: reading not stored, rc ").num(rc).error();
       return rc;
     }
-    log.add(endMin, power, energy, slot, q);
+    log.add(endMin, q);
     this.events.onMeasured(log.newest);
     return OK;
   }
