@@ -12,9 +12,11 @@
 // (the MQTT_STATE event's argument), and mqtt_published / mqtt_last show what was
 // published; wifi_calls and wifi_last show the image's wifi_join / wifi_group calls (ABI
 // v1.2; the WIFI event's answer is the spec's to deliver); shown_count tells whether bytes (a
-// secret) appear in any log line or screen; flash_ops counts the flash writes and erases so far, and flash_cut makes
+// secret) appear in any log line or screen; ecdsa_sign signs as a server would (the board
+// only verifies), so that a spec can make signed messages for any key it picks; flash_ops counts the flash writes and erases so far, and flash_cut makes
 // power fail during a given one of the next (only part of it landing), so that a spec can
 // cut power at every write of an operation and reopen the store as the next boot would.
+import { createECDH, createPrivateKey, sign } from "node:crypto";
 import type { BoardOutput } from "../device/types.ts";
 import { KEY_SLOTS, SLOT_SEAL, simulatedSlotKey } from "./efuse.ts";
 import { E_IO, E_NOTFOUND, E_RANGE } from "./errors.ts";
@@ -66,6 +68,10 @@ export interface UnitTestBoard {
     udp_last(ptr: number, cap: number): number;
     udp_last_addr(): number;
     udp_last_port(): number;
+    /** ECDSA P-256 / SHA-256 of msg under the private scalar at priv (32 bytes), r ‖ s
+     *  (64 bytes) to sig: OK, or E_RANGE for a scalar that is no P-256 key. A server's
+     *  signature for specs: the board itself only verifies. */
+    ecdsa_sign(priv: number, msg: number, len: number, sig: number): number;
   };
   flash: NorFlash;
   /** Everything the module under test made the board do (logs, screens, timers, ...). */
@@ -137,6 +143,12 @@ export function createUnitTestBoard(): UnitTestBoard {
       udp_last: (ptr, cap) => { const u = lastUdp(); return u ? copyOut(u.data, ptr, cap) : E_NOTFOUND; },
       udp_last_addr: () => lastUdp()?.addr ?? E_NOTFOUND,
       udp_last_port: () => lastUdp()?.port ?? E_NOTFOUND,
+      ecdsa_sign: (priv, msg, len, sig) => {
+        const m = mem();
+        const d = m.slice(priv >>> 0, (priv >>> 0) + 32);
+        const signature = p256Sign(d, m.slice(msg >>> 0, (msg >>> 0) + len));
+        return signature === null ? E_RANGE : copyOut(signature, sig, 64) === 64 ? 0 : E_RANGE;
+      },
       wifi_calls: (which) => wifiCalls(which).length,
       wifi_last: (which, ptr, cap) => {
         const last = wifiCalls(which).at(-1);
@@ -186,5 +198,22 @@ class CuttableFlash extends NorFlash {
     if (--this.cutAt > 0) return false;
     this.off = true;
     return true;
+  }
+}
+
+/** r ‖ s of ECDSA P-256 / SHA-256 under the scalar d, or null when d is no key. */
+function p256Sign(d: Uint8Array, msg: Uint8Array): Uint8Array | null {
+  try {
+    const ecdh = createECDH("prime256v1");
+    ecdh.setPrivateKey(d);
+    const pub = ecdh.getPublicKey();
+    const b64 = (b: Uint8Array) => Buffer.from(b).toString("base64url");
+    const key = createPrivateKey({
+      key: { kty: "EC", crv: "P-256", d: b64(d), x: b64(pub.subarray(1, 33)), y: b64(pub.subarray(33, 65)) },
+      format: "jwk",
+    });
+    return sign("sha256", msg, { key, dsaEncoding: "ieee-p1363" });
+  } catch {
+    return null;
   }
 }

@@ -19,7 +19,7 @@ import { Metering, MeteringConfig, MeteringEvents, BoardSource, HandOff, SoleRec
 import { Item, UniqueInfo } from "../../modules/unique-info/index";
 import { AuthConfig, AuthEvents, AuthInfo, Kind, PartnerKey, Via } from "../../modules/auth-info/index";
 import { AUTH_BYTES, CHANGE_FIXED, Entry, Op, PcsOutboxFormat } from "./outbox-entries";
-import { CHANNELS, ReadingsToOutbox } from "./readings";
+import { ReadingsToOutbox } from "./readings";
 import { INSTALLED, OP_INSTALL, OP_MAINTENANCE, parseInstall, parseMaintenance } from "./install";
 import { checkCommand, stageCommand } from "./commands";
 import { BleLink, BleRequests, statusOnly } from "./ble";
@@ -45,7 +45,7 @@ export class PowerConditioner extends ConnectedAppliance {
   unique: UniqueInfo;
   auth: AuthInfo;
   metering: Metering;
-  recipient: SoleRecipient = new SoleRecipient();
+  recipient: SoleRecipient;
   ble: BleLink;
   keypad: Keypad;
   history: DayTotals;
@@ -67,11 +67,14 @@ export class PowerConditioner extends ConnectedAppliance {
     this.unique = unique;
     const partner = new Partner(unique);
     const events = new Events();
-    this.auth = new AuthInfo(store, scheduler, partner, events, config);
+    this.auth = new AuthInfo(store, scheduler, partner, events, config, clock);
     const mc = new MeteringConfig();
     mc.channels = 3;
     const measured = new Measured();
-    this.metering = new Metering(store, scheduler, this.recipient, BoardSource.over(CHANNELS), measured, clock, mc);
+    const recipient = new SoleRecipient();
+    this.recipient = recipient;
+    const metering = new Metering(store, scheduler, recipient, new BoardSource(Channel.PV, Channel.CHARGE, Channel.DISCHARGE), measured, clock, mc);
+    this.metering = metering;
     const requests = new Requests();
     this.sink = new ReadingsToOutbox(cloud, unique, store);
     this.ble = new BleLink(store, requests);
@@ -80,7 +83,7 @@ export class PowerConditioner extends ConnectedAppliance {
     const owner = new Deadlines();
     scheduler.register(PcsDeadline.BLE_WINDOW, owner);
     scheduler.register(PcsDeadline.DAY_END, owner);
-    this.history = new DayTotals(unique, this.metering, scheduler, PcsDeadline.DAY_END, clock);
+    this.history = new DayTotals(unique, metering, scheduler, PcsDeadline.DAY_END, clock);
     const erased = new Erased();
     events.p = this; measured.p = this; requests.p = this; actions.p = this; owner.p = this; erased.p = this;
     this.menu.erased = erased;
@@ -447,7 +450,7 @@ class Requests extends BleRequests {
     const v = item == Item.CONNECTION ? p.unique.readForLink(item) : p.unique.read(item);
     if (v === null) return statusOnly(p.unique.lastError);
     const b = new Uint8Array(1 + v.length);
-    b.set(v, 1);
+    b.set<Uint8Array>(v, 1);
     wipe(v);
     return b;
   }

@@ -4,7 +4,6 @@
 // issued, so the partner knows the relay did not change it. The module moves its mark
 // only after the entry is stored: a power cut in between hands it again, same rseq.
 import * as board from "../../board/index";
-import { Channel } from "../../board/index";
 import { putU32LE, wipe } from "../../core/codecs/bytes";
 import { OK, E_STATE } from "../../core/errors";
 import { CredentialStore } from "../../modules/credential-store/index";
@@ -13,8 +12,6 @@ import { Handed, ReadingSink } from "../../modules/metering/index";
 import { UniqueInfo } from "../../modules/unique-info/index";
 import { CAP_AT, Entry, MAC_AT, READING_FIXED, SITE_AT, putI64 } from "./outbox-entries";
 
-/** The metering channels in the reading's order: pv, ch, dis. */
-export const CHANNELS: i32[] = [Channel.PV, Channel.CHARGE, Channel.DISCHARGE];
 const LABEL = "pcs-reading-v1";
 const MAX_SITE: i32 = 20;
 
