@@ -21,9 +21,11 @@ async function installed(host: HostName): Promise<PcsRig> {
   await r.setUp();
   return r;
 }
-const authEvents = (r: PcsRig, event?: string) => r.entries("auth").filter((e) => event === undefined || e.event === event);
-/** The PCS holds authentication information (its `up/state`'s `auth`). */
-const holds = (r: PcsRig) => r.state()?.auth;
+/** The `auth` entries the PCS reported (the cloud acknowledging until all are out). */
+async function authEvents(r: PcsRig, event?: string) {
+  await r.drain();
+  return r.entries("auth").filter((e) => event === undefined || e.event === event);
+}
 
 for (const host of HOSTS) {
   const skip = host === "posix" && posixMissing;
@@ -41,7 +43,7 @@ for (const host of HOSTS) {
         // At the expiry the PCS erases the information itself (deadline 0x60): afterwards
         // there is nothing to check against.
         assert.equal(status, expect, `a check at 24 h ${offset > 0 ? "+" : "−"} 1 s`);
-        assert.equal(authEvents(r, "expired").length, expect === 0 ? 0 : 1, "the expiry is reported once");
+        assert.equal((await authEvents(r, "expired")).length, expect === 0 ? 0 : 1, "the expiry is reported once");
         await app.close();
       } finally { await r.close(); }
     }
@@ -57,7 +59,7 @@ for (const host of HOSTS) {
         assert.equal(x.usesLeft, left);
         await x.app.close();
       }
-      assert.equal(authEvents(r, "used-up").length, 1);
+      assert.equal((await authEvents(r, "used-up")).length, 1);
       const after = await r.appAuth(SERVER, a.digits);
       assert.equal(after.status, E_NOTFOUND, "used up: nothing to check against");
       await after.app.close();
@@ -69,8 +71,8 @@ for (const host of HOSTS) {
       const tries = [x.triesLeft];
       for (let i = 0; i < 2; i++) tries.push((await x.app.auth(SERVER, wrong)).triesLeft);
       assert.deepEqual(tries, [2, 1, 0]);
-      assert.equal(authEvents(r, "mismatch").length, 3);
-      assert.equal(authEvents(r, "locked").length, 1);
+      assert.equal((await authEvents(r, "mismatch")).length, 3);
+      assert.equal((await authEvents(r, "locked")).length, 1);
       assert.equal((await x.app.auth(SERVER, b.digits)).status, E_NOTFOUND, "the right code after the M-th failure finds nothing");
       await x.app.close();
     } finally { await r.close(); }
@@ -85,12 +87,52 @@ for (const host of HOSTS) {
       assert.equal(x.triesLeft, 1);
       await r.powerCycle(5000);
       const y = await r.appAuth(SERVER, wrong);
-      assert.equal(y.status, E_AUTH);
+      // The M-th failure: refused, and the information erased (`locked`).
+      assert.ok(y.status === E_AUTH || y.status === E_LOCKED, `status ${y.status}`);
       assert.equal(y.triesLeft, 0, "the failure before the cut still counts");
+      assert.equal((await authEvents(r, "locked")).length, 1);
       await r.powerCycle(5000);
       const z = await r.appAuth(SERVER, a.digits);
       assert.equal(z.status, E_NOTFOUND, "locked and erased across the cut");
     } finally { await r.close(); }
+  });
+
+  // A power cut at every flash operation of a wrong check (the board's cutAt): whatever
+  // the point, the guesses answered before and after it never exceed M, and a check cut
+  // after its failure was written counts.
+  test(`${host}: a power cut at any flash operation of a check never gives more than M guesses`, { skip }, async () => {
+    const M = 3;
+    let counted = 0;
+    for (let k = 1; k < 200; k++) {
+      const r = await installed(host);
+      try {
+        const a = await r.issue(r.partner(SUNLEASE_PPS), { failures: M });
+        const wrong = a.digits.replace(/.$/, (d) => String((Number(d) + 1) % 10));
+        await r.off(1000);
+        await r.boot(k);
+        let answered = 0;
+        try {
+          if (!r.dead) await r.openBle();
+          const s = r.dead ? null : await r.bleSession();
+          const d = Buffer.from(wrong, "ascii");
+          if (s && !r.dead) { await s.call(0x10, Buffer.concat([Buffer.of(SERVER, d.length), d]), 0x11, "AUTH"); answered++; }
+        } catch { /* the power failed mid-way */ }
+        const wasCut = r.dead;
+        await r.off(1000);
+        await r.boot();
+        await r.online();
+        for (let i = 0; i < M + 2; i++) {
+          const x = await r.appAuth(SERVER, wrong);
+          await x.app.close();
+          if (x.status === E_NOTFOUND) break;
+          answered++;
+        }
+        assert.ok(answered <= M, `cut at flash operation ${k}: ${answered} guesses answered`);
+        if (wasCut && answered === M - 1) counted++;
+        if (!wasCut) break;
+      } finally { await r.close(); }
+    }
+    assert.ok(counted > 0, "some cut check counted as a failure");
   });
 
   test(`${host}: replayed, forged and another device's authentication information are refused and change nothing`, { skip }, async () => {
@@ -99,7 +141,7 @@ for (const host of HOSTS) {
       const sunlease = r.partner(SUNLEASE_PPS);
       const held = await r.issue(sunlease);
       assert.equal(held.status, 0);
-      const refusals = () => authEvents(r, "refused").map((e) => e.reason);
+      const refusals = async () => (await authEvents(r, "refused")).map((e) => e.reason);
       assert.equal(await r.deliverAuth(held.blob), E_AUTH, "the same bytes again");
       const forgedKey = new Issuer(SUNLEASE_PPS).issue("PC-0001", r.wall, { serial: 50 }).blob;
       assert.equal(await r.deliverAuth(forgedKey), E_AUTH, "signed with another key");
@@ -110,7 +152,7 @@ for (const host of HOSTS) {
       assert.equal(await r.deliverAuth(unsigned), E_MALFORMED, "no signature");
       assert.equal(await r.deliverAuth(sunlease.issue("PC-0002", r.wall, { serial: 70 }).blob), E_AUTH, "for another PCS");
       assert.equal(await r.deliverAuth(r.partner(HIKARI_ENERGY).issue("PC-0001", r.wall).blob), E_AUTH, "not the partner in effect");
-      assert.deepEqual(refusals(), ["replayed", "bad-signature", "bad-signature", "malformed", "other-device", "unknown-issuer"]);
+      assert.deepEqual(await refusals(), ["replayed", "bad-signature", "bad-signature", "malformed", "other-device", "unknown-issuer"]);
       // Nothing changed: the information held still opens a grant with its own digits.
       const x = await r.appAuth(SERVER, held.digits);
       assert.equal(x.status, 0, "the held information still works");
@@ -127,7 +169,7 @@ for (const host of HOSTS) {
       const theirs = sunlease.issue("PC-0002", r.wall);
       const x = await r.appAuth(SERVER, theirs.digits);
       assert.equal(x.status, E_AUTH);
-      assert.equal(authEvents(r, "mismatch").length, 1);
+      assert.equal((await authEvents(r, "mismatch")).length, 1);
       assert.equal((await x.app.auth(SERVER, mine.digits)).status, 0);
       await x.app.close();
     } finally { await r.close(); }
@@ -151,7 +193,7 @@ for (const host of HOSTS) {
       assert.equal(op.status, 0);
       const y = await r.appAuth(SERVER, op.digits);
       assert.equal(y.status, 0);
-      assert.equal(authEvents(r, "stored").at(-1)?.issuer, PCS_OPERATOR);
+      assert.equal((await authEvents(r, "stored")).at(-1)?.issuer, PCS_OPERATOR);
       assert.equal((await y.app.auth(MAINTENANCE, r.maintenanceDigits)).status, 0, "unlocked");
       await y.app.close();
     } finally { await r.close(); }

@@ -93,6 +93,7 @@ export class PcsRig {
   time(): BoardTime { return { nowMs: this.now, wallMs: this.wall, meter: this.load.sample(this.wall) }; }
 
   private note(what: string, r: CallResult): CallResult {
+    if (r.result === null) this.dead = true;
     this.trace.push(`${what} -> ${r.result} ${JSON.stringify(r.outputs.map(jsonOutput))}`);
     for (const o of r.outputs) {
       if (o.t === "timer_set") this.timers.set(o.id, this.now + o.delayMs);
@@ -110,16 +111,21 @@ export class PcsRig {
     return r;
   }
 
-  async boot(): Promise<void> {
+  /** The board went down in the last call (a power cut set up by boot's cutAt). */
+  dead = false;
+
+  /** Power on (cutAt: the power fails during that flash operation of this power-on). */
+  async boot(cutAt?: number): Promise<void> {
     this.timers.clear();
-    this.dev = await powerOn(this.host, { image: this.image, flashFile: this.flashFile });
+    this.dead = false;
+    this.dev = await powerOn(this.host, { image: this.image, flashFile: this.flashFile, ...(cutAt ? { cutAt } : {}) });
     this.note("boot", await this.dev.boot(this.time()));
   }
   /** Power off for `ms` of wall time (the board clock starts again from 0 at boot). */
   async off(ms: number): Promise<void> { await this.dev.close(); this.wall += ms; this.now = 0; }
   async close(): Promise<void> { await this.dev.close(); }
-  /** Power cut and boot again after `ms`. */
-  async powerCycle(ms = 1000): Promise<void> { await this.off(ms); await this.boot(); }
+  /** Power cut and boot again after `ms`; the broker link comes back. */
+  async powerCycle(ms = 1000): Promise<void> { await this.off(ms); await this.boot(); await this.online(); await this.drain(); }
 
   async send(ev: BoardEvent, what: string, dt = 10): Promise<CallResult> {
     this.now += dt; this.wall += dt;
@@ -134,6 +140,15 @@ export class PcsRig {
   async ack(): Promise<void> {
     if (this.maxSeq > this.acked) { this.acked = this.maxSeq; await this.down(`{"ack":${this.acked}}`); }
   }
+  /** The cloud acknowledges until the outbox has published everything it holds (it
+   *  publishes one entry after the acknowledgement of the one before). */
+  async drain(): Promise<void> {
+    for (let i = 0; i < 200; i++) {
+      const before = this.maxSeq;
+      await this.ack();
+      if (this.maxSeq === before) return;
+    }
+  }
   /** The status the PCS answered command `n` with (its `reply` outbox entry). */
   status(n: number): number | undefined {
     return this.entries("reply").find((b) => b.cmd === n)?.status as number | undefined
@@ -143,7 +158,7 @@ export class PcsRig {
   async deliverAuth(blob: Uint8Array): Promise<number | undefined> {
     const n = ++this.cmd;
     await this.down(`{"cmd":${n},"auth":"${Buffer.from(blob).toString("base64")}"}`);
-    for (let i = 0; i < 3 && this.status(n) === undefined; i++) await this.ack();
+    await this.drain();
     return this.status(n);
   }
   /** `issuer` signs authentication information for this PCS and the cloud relays it. */
