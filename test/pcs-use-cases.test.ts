@@ -10,7 +10,7 @@ import { existsSync } from "node:fs";
 import type { HostName } from "../host-sim/device/power-on.ts";
 import { E_AUTH, E_NOTFOUND, OK } from "../host-sim/board/abi-constants.ts";
 import { findBytes, readRecords } from "../host-sim/flash/record-store-image.ts";
-import { Item, ITEM_NAMES, decodeCapacities, decodeConnection, decodeSite, encodeCapacities, encodeConnection, encodePersonal, encodeSite, decodePersonal } from "../host-sim/appliances/power-conditioner/items.ts";
+import { Item, ITEM_NAMES, decodeCapacities, decodeConnection, decodeSite, encodeCapacities, encodeConnection, encodePersonal, encodeSite, decodePersonal, decodeHistory } from "../host-sim/appliances/power-conditioner/items.ts";
 import { requirement } from "./support/requirement.ts";
 import { PcsRig, CredentialKind, SUNLEASE_PPS, HIKARI_ENERGY, SITE, CAPACITIES, ITEM_RECORD, readingMacOf, capOf } from "./support/pcs-rig.ts";
 
@@ -68,7 +68,12 @@ for (const host of HOSTS) {
   test(`${host}: the house is sold: the new owner's personal data over BLE, the old one's gone`, { skip }, async () => {
     const r = await installed(host);
     try {
+      // A day's end: the seller's usage history holds one day.
+      await r.runTo(Date.UTC(2026, 10, 23, 0, 5));
       const { app } = await granted(r);
+      const history = decodeHistory((await app.read(Item.HISTORY)).value);
+      assert.equal(history?.length, 1, "one day of history");
+      assert.ok(history![0].pvWh > 10_000 && history![0].chargeWh > 0, `the day's totals ${JSON.stringify(history)}`);
       const buyer = { name: "Kenji Sato", address: "1-2-3 Hikari-cho, Sendai" };
       assert.equal((await app.change(Item.PERSONAL, encodePersonal(buyer))).status, OK);
       assert.deepEqual(decodePersonal((await app.read(Item.PERSONAL)).value), buyer);
@@ -156,6 +161,7 @@ for (const host of HOSTS) {
       const stored = readRecords(r.flash());
       const before = ITEM_RECORD.map((k) => stored.get(k));
       await r.boot();
+      await r.online();
       const again = await granted(r);
       for (const item of [Item.PERSONAL, Item.HISTORY, Item.SITE, Item.CAPACITIES, Item.CONNECTION]) {
         const s = (await again.app.delete(item)).status;

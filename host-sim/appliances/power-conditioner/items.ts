@@ -1,7 +1,7 @@
 // The unique information's values (firmware/images/power-conditioner/PROTOCOL.md §1): the
 // same bytes in INSTALL, a BLE CHANGE and flash. Encoders check the protocol's bounds so
 // that a host never sends what the PCS must refuse, unless a test builds it by hand.
-import { ITEM_NAMES, type ItemName } from "./cloud/types.ts";
+import { ITEM_NAMES, Item, type ItemName } from "./cloud/types.ts";
 
 export { Item, ITEM_NAMES, ALL_ITEMS, type ItemName } from "./cloud/types.ts";
 
