@@ -12,7 +12,7 @@ import { E_AUTH, E_NOTFOUND, OK } from "../host-sim/board/abi-constants.ts";
 import { findBytes, readRecords } from "../host-sim/flash/record-store-image.ts";
 import { Item, ITEM_NAMES, decodeCapacities, decodeConnection, decodeSite, encodeCapacities, encodeConnection, encodePersonal, encodeSite, decodePersonal, decodeHistory } from "../host-sim/appliances/power-conditioner/items.ts";
 import { requirement } from "./support/requirement.ts";
-import { PcsRig, CredentialKind, SUNLEASE_PPS, HIKARI_ENERGY, SITE, CAPACITIES, ITEM_RECORD, readingMacOf, capOf } from "./support/pcs-rig.ts";
+import { PcsRig, CredentialKind, SUNLEASE_PPS, HIKARI_ENERGY, SITE, CAPACITIES, ITEM_RECORD, readingMacOf, capOf, B } from "./support/pcs-rig.ts";
 
 const posixMissing = requirement("the posix power-conditioner board (build/posix/power-conditioner)", existsSync("build/posix/power-conditioner"), "npm run build");
 const HOSTS: HostName[] = ["ts", "posix"];
@@ -202,6 +202,64 @@ for (const host of HOSTS) {
       const got = checkReadings(r, SUNLEASE_PPS, r.deviceKeys.get(SUNLEASE_PPS)!);
       assert.ok(got.length >= handed + 3, "the held readings go out after the repair");
       assert.doesNotMatch(r.screen, /TAMPER/i);
+    } finally { await r.close(); }
+  });
+
+  // Operation example 1: the credential typed on the panel opens the change screen.
+  test(`${host}: on the panel: the house is sold (personal data and history deleted), the system moves house (site id typed), the battery is replaced (capacities typed)`, { skip }, async () => {
+    const r = await installed(host);
+    try {
+      await r.runTo(Date.UTC(2026, 10, 23, 0, 5));
+      const a = await r.issue(r.partner(SUNLEASE_PPS));
+      assert.equal(a.status, OK);
+      assert.match(await r.panelCode(SERVER, a.digits), /Change data/, "the change screen opens");
+      assert.match(await r.panelDelete("Personal data"), /Done/);
+      assert.match(await r.panelDelete("Usage history"), /Done/);
+      assert.match(await r.panelSet("Site id", "0407771234"), /Done/);
+      assert.match(await r.panelSet("Capacities", "5500", "13500", "40000"), /Done/);
+      await r.press(B.BACK);
+      assert.match(r.screen, /Site 0407771234/, "the main screen shows the new site id");
+      await r.drain();
+      const changes = r.entries("change").map((c) => [c.item, c.op, c.via]);
+      assert.deepEqual(changes, [["personal", "delete", "panel"], ["history", "delete", "panel"], ["site", "set", "panel"], ["capacities", "set", "panel"]]);
+      await r.runTo(Date.UTC(2026, 10, 23, 1, 1));
+      const last = r.readingsOf(SUNLEASE_PPS).at(-1)!;
+      assert.equal(last.site, "0407771234");
+      assert.deepEqual(capOf(last), [5500, 13500, 40000]);
+      checkReadings(r, SUNLEASE_PPS, r.deviceKeys.get(SUNLEASE_PPS)!);
+    } finally { await r.close(); }
+  });
+
+  test(`${host}: on the panel, a wrong code is refused and counted; BACK closes the change screen and the grant`, { skip }, async () => {
+    const r = await installed(host);
+    try {
+      const a = await r.issue(r.partner(SUNLEASE_PPS));
+      const wrong = a.digits.replace(/^./, (d) => String((Number(d) + 1) % 10));
+      assert.match(await r.panelCode(SERVER, wrong), /Wrong code.*4 tries left/);
+      assert.match(await r.panelCode(SERVER, a.digits), /Change data/);
+      await r.press(B.BACK);
+      assert.doesNotMatch(r.screen, /Change data/);
+      await r.drain();
+      assert.deepEqual(r.entries("auth").map((e) => [e.event, e.via]), [["stored", "cloud"], ["mismatch", "panel"], ["match", "panel"]]);
+      // The grant went with the screen: the phone cannot use it.
+      await r.openBle();
+      const app = r.app();
+      await app.connect();
+      assert.equal((await app.change(Item.SITE, encodeSite("JP-EVIL-1"))).status, E_AUTH);
+      await app.close();
+    } finally { await r.close(); }
+  });
+
+  test(`${host}: the worker's factory maintenance credential on the panel opens every item and the erase rows`, { skip }, async () => {
+    const r = await installed(host);
+    try {
+      const screen = await r.panelCode(CredentialKind.MAINTENANCE, r.maintenanceDigits);
+      assert.match(screen, /Partner connection[\s\S]*Initialize[\s\S]*Factory reset/);
+      assert.match(await r.panelSet("Capacities", "6000", "9800", "0"), /Done/);
+      await r.press(B.BACK);
+      await r.drain();
+      const ch = r.entries("change").at(-1)!;
+      assert.deepEqual([ch.item, ch.by, ch.via], ["capacities", "maintenance", "panel"]);
     } finally { await r.close(); }
   });
 
