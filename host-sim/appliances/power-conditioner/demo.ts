@@ -8,7 +8,7 @@
 // app; the readings follow). Used by `npm run demo -- pcs` and the home's `demo pcs`.
 import type { Home } from "../../home/world.ts";
 import { pcsCommand } from "../../home/pcs-console.ts";
-import { HIKARI_ENERGY, SUNLEASE_PPS } from "./cloud/types.ts";
+import { HIKARI_ENERGY, PCS_OPERATOR, SUNLEASE_PPS } from "./cloud/types.ts";
 import { PCS_SERIAL } from "./panel.ts";
 
 /** Moves the PCS's time in steps (its timers fire, the broker and the cloud answer in
@@ -34,8 +34,14 @@ export async function playPcsDemo(home: Home, say: (s: string) => void = () => {
     return out;
   };
   const readings = (code: number) => cloud.partner(code)!.readings(PCS_SERIAL).length;
-  const holds = () => /Authentication info: until/.test(pcs.screen);
-  const waitForInformation = () => until(home, "the authentication information reaching the power conditioner", holds);
+  /** The PCS stored the authentication information `issuer` made last (its reply reached
+   *  the issuer through the cloud). */
+  const waitForInformation = async (issuer: number) => {
+    const who = issuer === PCS_OPERATOR ? cloud.operator : cloud.partner(issuer)!;
+    await until(home, "the authentication information reaching the power conditioner", () => who.authRequests(PCS_SERIAL).at(-1)?.state !== "made");
+    const state = who.authRequests(PCS_SERIAL).at(-1)?.state;
+    if (state !== "stored") throw new Error(`demo: the power conditioner answered the authentication information: ${state}`);
+  };
   const panel = () => pcs.screen.split("\n").slice(1).join(" / ");
 
   say("1. The factory made the operator's maintenance credential (on the worker's sheet); Sunlease PPS's installer installs the unit.");
@@ -45,7 +51,7 @@ export async function playPcsDemo(home: Home, say: (s: string) => void = () => {
 
   say("2. The house is sold. Alice asks Sunlease for a code for her personal data and usage history, and enters it on the panel (operation example 1).");
   say(`   ${await run("alice request personal history")}`);
-  await waitForInformation();
+  await waitForInformation(SUNLEASE_PPS);
   const aliceCode = await home.pcsClouds.alice.newestCredential("alice@example.com");
   say(`   Alice's mailbox: ${(await home.pcsClouds.alice.inbox("alice@example.com")).at(-1)?.text}`);
   await run(`pcs code ${aliceCode}`);
@@ -63,7 +69,7 @@ export async function playPcsDemo(home: Home, say: (s: string) => void = () => {
 
   say("3. The system moves house: a code for the site id, and the new id typed on the panel.");
   say(`   ${await run("alice request site")}`);
-  await waitForInformation();
+  await waitForInformation(SUNLEASE_PPS);
   await run(`pcs code ${await home.pcsClouds.alice.newestCredential("alice@example.com")}`);
   await run("pcs set site 0407771234");
   await run("press pcs back");
@@ -72,7 +78,7 @@ export async function playPcsDemo(home: Home, say: (s: string) => void = () => {
   say("4. The battery is replaced. The operator's worker comes, asks the operator for a code (the seed's other operator) and uses the app over BLE (operation example 2).");
   await run("worker visit");
   say(`   ${await run("worker request capacities")}`);
-  await waitForInformation();
+  await waitForInformation(PCS_OPERATOR);
   await run("pcs ble");
   say(`   ${await run("worker ble connect")}`);
   say(`   ${await run("worker ble code")}`);
@@ -84,7 +90,7 @@ export async function playPcsDemo(home: Home, say: (s: string) => void = () => {
   say("5. Ownership passes to the consumer: Alice enrols the unit with Hikari Energy, gets a code from Sunlease, and writes Hikari's connection and key from the app.");
   say(`   ${await run("alice enrol hikari")}`);
   say(`   ${await run("alice request connection")}`);
-  await waitForInformation();
+  await waitForInformation(SUNLEASE_PPS);
   await run("pcs ble");
   say(`   ${await run("alice ble connect")}`);
   say(`   ${await run("alice ble code")}`);
