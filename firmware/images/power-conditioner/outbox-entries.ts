@@ -77,11 +77,6 @@ export function byName(issuer: u32, serial: u32): string {
   return s.substring(i) + ":" + String.UTF8.decodeUnsafe(d.dataStart + <usize>(10 - n), <usize>n);
 }
 
-/** CAPACITIES as flat fields (`cpv cbat cev`): the cloud takes flat JSON objects only. */
-function capacities(w: JsonWriter, b: Uint8Array, at: i32): void {
-  w.num("cpv", getU32LE(b, at)).num("cbat", getU32LE(b, at + 4)).num("cev", getU32LE(b, at + 8));
-}
-
 export class PcsOutboxFormat extends OutboxFormat {
   topicKind(kind: u8): string { return kind == Entry.REPLY ? "reply" : "history"; }
 
@@ -92,9 +87,9 @@ export class PcsOutboxFormat extends OutboxFormat {
     if (kind == Entry.READING && n >= READING_FIXED && n == READING_FIXED + <i32>b[SITE_AT]) {
       w.str("kind", "reading").num("co", getU32LE(b, 0)).num("rseq", getU32LE(b, 4)).num("q", b[8]).num("t", getI64(b, 9))
         .num("pv", getU32LE(b, 17)).num("ch", getU32LE(b, 21)).num("dis", getU32LE(b, 25))
-        .num("epv", getU32LE(b, 29)).num("ech", getU32LE(b, 33)).num("edis", getU32LE(b, 37))
-        .str("site", String.UTF8.decodeUnsafe(b.dataStart + <usize>(SITE_AT + 1), <usize>b[SITE_AT]));
-      capacities(w, b, CAP_AT);
+        .three("e", getU32LE(b, 29), getU32LE(b, 33), getU32LE(b, 37))
+        .str("site", String.UTF8.decodeUnsafe(b.dataStart + <usize>(SITE_AT + 1), <usize>b[SITE_AT]))
+        .three("cap", getU32LE(b, CAP_AT), getU32LE(b, CAP_AT + 4), getU32LE(b, CAP_AT + 8));
       return w.str("mac", hex(b, MAC_AT, 32)).toString();
     }
     if (kind == Entry.AUTH && n == AUTH_BYTES) {
@@ -111,7 +106,7 @@ export class PcsOutboxFormat extends OutboxFormat {
       if (item == 2 && rest >= 1 && rest == 1 + <i32>b[CHANGE_FIXED]) {
         w.str("site", String.UTF8.decodeUnsafe(b.dataStart + <usize>(CHANGE_FIXED + 1), <usize>(rest - 1)));
       } else if (item == 3 && rest == 12) {
-        capacities(w, b, CHANGE_FIXED);
+        w.three("cap", getU32LE(b, CHANGE_FIXED), getU32LE(b, CHANGE_FIXED + 4), getU32LE(b, CHANGE_FIXED + 8));
       } else if (item == 4 && rest == 4) w.num("to", getU32LE(b, CHANGE_FIXED));
       return w.toString();
     }

@@ -58,7 +58,7 @@ describe("the phone over BLE", () => {
     expect(r.pcs.unique.capacity(1)).toBe(13500);
     expect(r.pcs.unique.present(Item.PERSONAL)).toBe(false);
     const c = r.entriesOf("change");
-    expectHas(c[0], '"item":"capacities","op":"set","by":"D101:3","via":"ble","cpv":6000,"cbat":13500,"cev":60000');
+    expectHas(c[0], '"item":"capacities","op":"set","by":"D101:3","via":"ble","cap":[6000,13500,60000]');
     expectHas(c[1], '"item":"personal","op":"delete","by":"D101:3","via":"ble"');
   });
 
