@@ -67,8 +67,10 @@ export interface ErrorResponse { error: string }
 
 // ---------------------------------------------------------------- MQTT (§2)
 
-/** Every MQTT payload is a flat JSON object of at most 512 bytes (PROTOCOL.md §2). */
-export type FlatPayload = Record<string, number | string | boolean>;
+/** Every MQTT payload is a flat JSON object of at most 512 bytes (PROTOCOL.md §2): numbers,
+ *  strings, booleans, and short lists of numbers (at most 8: validate.ts MAX_ARRAY), no
+ *  nested objects. */
+export type FlatPayload = Record<string, number | string | boolean | number[]>;
 
 /** devices/<id>/up/hello, after every connect. */
 export interface HelloPayload { serial: string; fw?: string }

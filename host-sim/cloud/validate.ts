@@ -69,7 +69,13 @@ export function checkCreateRegistration(body: unknown): Checked<CreateRegistrati
 
 /** PROTOCOL.md §2: payloads are flat JSON objects of at most 512 bytes. */
 export const MAX_PAYLOAD_BYTES = 512;
+/** The longest array a field may be: a few numbers of one reading (the power
+ *  conditioner's three channels and three capacities), never a list of records. */
+export const MAX_ARRAY = 8;
 type Flat = FlatPayload;
+
+const isNumberList = (x: unknown): x is number[] =>
+  Array.isArray(x) && x.length >= 1 && x.length <= MAX_ARRAY && x.every((n) => typeof n === "number" && Number.isFinite(n));
 
 export function parseFlatJson(payload: Buffer | string): Checked<Flat> {
   const bytes = typeof payload === "string" ? Buffer.byteLength(payload) : payload.length;
@@ -79,7 +85,7 @@ export function parseFlatJson(payload: Buffer | string): Checked<Flat> {
   if (!isObject(v)) return bad("payload is not a JSON object");
   for (const [k, x] of Object.entries(v)) {
     const t = typeof x;
-    if (t !== "number" && t !== "string" && t !== "boolean") return bad(`field ${k} is not a number, string or boolean`);
+    if (t !== "number" && t !== "string" && t !== "boolean" && !isNumberList(x)) return bad(`field ${k} is not a number, string, boolean or list of 1..${MAX_ARRAY} numbers`);
   }
   return ok(v as Flat);
 }

@@ -79,7 +79,7 @@ export class BleLink {
       return OK;
     }
     if (!this.session.isOpen) return this.refuse(E_STATE);
-    if (type < Ble.AUTH || type > Ble.CLOSE || (type & 1) != 0) return this.refuse(E_MALFORMED);
+    if (type != Ble.AUTH && type != Ble.READ && type != Ble.CHANGE && type != Ble.DELETE && type != Ble.CLOSE) return this.refuse(E_MALFORMED);
     const body = this.session.openFrame(frame);
     if (body === null) return this.refuse(this.session.refusal == OK ? E_AUTH : this.session.refusal);
     const rc = this.dispatch(type, body);

@@ -108,6 +108,13 @@ export class PowerConditioner extends ConnectedAppliance {
     this.followConnection();
     rc = this.metering.boot();
     if (rc != OK) board.compose().add("measurement log unreadable: ").num(rc).error();
+    // The metering follows the partner at boot; a power cut right after a new CONNECTION
+    // was written may have kept it from hearing that the partner issued the key.
+    const code = this.recipient.company;
+    if (code != 0 && !this.metering.mayHand(code)) {
+      rc = this.metering.confirmed(code);
+      if (rc != OK) board.compose().add("readings not released to the partner: ").num(rc).error();
+    }
     this.history.boot();
   }
 

@@ -278,7 +278,12 @@ export class AuthInfo extends DeadlineOwner {
 
   // ------------------------------------------------------------------ for screens and state
 
-  held(): bool { return this.holding; }
+  /** Information is held and not yet expired (its deadline's TIMER event may be pending). */
+  held(): bool {
+    if (!this.holding) return false;
+    const wall = this.clock.wallMs();
+    return wall < 0 || wall < this.expiry;
+  }
   /** When the information held expires (UTC ms), -1 when none is held. */
   expiresUtcMs(): i64 { return this.holding ? this.expiry : -1; }
   usesLeft(): i32 { return this.holding ? this.maxUses - this.uses : 0; }

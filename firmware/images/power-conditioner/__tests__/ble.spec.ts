@@ -25,7 +25,7 @@ describe("the phone over BLE", () => {
     expect(p.connect()).toBe(E_STATE);
     const f = lastSent(Link.BLE);
     expect(f[0]).toBe(Ble.ERROR);
-    expect(<i8>f[1]).toBe(<i8>E_STATE);
+    expect(<i32><i8>f[1]).toBe(E_STATE);
   });
 
   test("the handshake: the PCS shows the code the app computed", () => {
@@ -40,18 +40,18 @@ describe("the phone over BLE", () => {
   test("AUTH with the e-mailed code opens the grant; READ of the connection has no device key", () => {
     const p = withPhone();
     const a = p.auth(DIGITS);
-    expect(<i8>a[0]).toBe(OK);
+    expect(<i32><i8>a[0]).toBe(OK);
     expect(a[1]).toBe(0x1f);
     expect(a[2]).toBe(2);   // uses left
     const c = p.read(<u8>Item.CONNECTION);
-    expect(<i8>c[1]).toBe(OK);
+    expect(<i32><i8>c[1]).toBe(OK);
     expect(c.length).toBe(2 + 4 + 65);
     expect(c[2]).toBe(<u8>PARTNER);
   });
 
   test("CHANGE and DELETE under the grant are stored and reported as via ble", () => {
     const p = withPhone();
-    expect(<i8>p.auth(DIGITS)[0]).toBe(OK);
+    expect(<i32><i8>p.auth(DIGITS)[0]).toBe(OK);
     expect(p.change(<u8>Item.CAPACITIES, capacitiesValue(6000, 13500, 60000))).toBe(OK);
     expect(p.change(<u8>Item.PERSONAL, null)).toBe(OK);
     const r = p.rigOf();
@@ -65,7 +65,7 @@ describe("the phone over BLE", () => {
   test("without AUTH a change is refused, and a malformed value changes nothing", () => {
     const p = withPhone();
     expect(p.change(<u8>Item.PERSONAL, null)).toBe(E_AUTH);
-    expect(<i8>p.auth(DIGITS)[0]).toBe(OK);
+    expect(<i32><i8>p.auth(DIGITS)[0]).toBe(OK);
     const bad = new Uint8Array(5);
     expect(p.change(<u8>Item.CAPACITIES, bad)).toBe(E_MALFORMED);
     expect(p.rigOf().pcs.unique.capacity(1)).toBe(9800);
@@ -73,7 +73,7 @@ describe("the phone over BLE", () => {
 
   test("CLOSE ends the session and the grant", () => {
     const p = withPhone();
-    expect(<i8>p.auth(DIGITS)[0]).toBe(OK);
+    expect(<i32><i8>p.auth(DIGITS)[0]).toBe(OK);
     const r = p.rigOf();
     expect(r.pcs.auth.grant.isOpen()).toBe(true);
     r.pcs.onLink(Link.BLE, p.session.seal(Ble.CLOSE, new Uint8Array(0))!);

@@ -35,7 +35,7 @@ describe("authentication information and the panel's credential", () => {
     expect(r.authFrom(7)).toBe(OK);
     r.enterCode(DIGITS);
     expect(r.pcs.auth.grant.isOpen()).toBe(true);
-    expect(shown(board.utf8("Change data\n  Personal data\n  Usage history\n  Site id"))).toBeGreaterThan(0);
+    expect(shown(board.utf8("Change data\n> Personal data\n  Usage history\n  Site id"))).toBeGreaterThan(0);
     // DOWN twice to Site id, OK, New value, the digits, OK.
     r.press(Button.DOWN); r.press(Button.DOWN); r.press(Button.OK); r.press(Button.OK);
     r.type("4711");

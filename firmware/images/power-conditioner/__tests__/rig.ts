@@ -287,7 +287,7 @@ export class Phone {
   change(item: u8, value: Uint8Array | null): i32 {
     const b = new Uint8Array(1 + (value === null ? 0 : value.length));
     b[0] = item;
-    if (value !== null) b.set(value, 1);
+    if (value !== null) b.set<Uint8Array>(value, 1);
     const r = this.call(value === null ? Ble.DELETE : Ble.CHANGE, b, Ble.RESULT)!;
     expect(r[0]).toBe(item);
     return <i32><i8>r[1];

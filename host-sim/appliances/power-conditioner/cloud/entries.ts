@@ -4,7 +4,7 @@ import { bad, ok, type Checked } from "../../../cloud/index.ts";
 import type { FlatPayload } from "../../../cloud/types.ts";
 import {
   ITEM_NAMES, type AuthEntry, type AuthEventName, type ChangeEntry, type ItemName, type ReadingEntry, type RefusalReason,
-  type TamperEntry, type Via,
+  type TamperEntry, type Triple, type Via,
 } from "./types.ts";
 
 type Entry = FlatPayload & { seq: number };
@@ -23,20 +23,21 @@ export const isSite = (v: unknown): v is string => typeof v === "string" && /^[0
 /** `D101:7` (issuer hex, serial) or `maintenance`. */
 const isBy = (v: unknown): v is string => v === "maintenance" || (typeof v === "string" && /^[0-9A-F]{1,8}:[0-9]{1,10}$/.test(v));
 
+/** Three u32s (a reading's channels or capacities). */
+const triple = (v: unknown): v is Triple => Array.isArray(v) && v.length === 3 && v.every((n) => int(n, 0, U32));
+
 export function checkReading(e: Entry): Checked<ReadingEntry> {
-  const { co, rseq, q, t, pv, ch, dis, epv, ech, edis, site, cpv, cbat, cev, mac } = e;
+  const { co, rseq, q, t, pv, ch, dis, site, mac } = e;
   if (!int(co, 1, U32)) return bad("reading: co is not a partner code");
   if (!int(rseq, 1, U32)) return bad("reading: rseq 1..2^32-1");
   if (!int(q, 0, 15)) return bad("reading: q quality bits 0..15");
   if (!int(t, 0, Number.MAX_SAFE_INTEGER)) return bad("reading: t UTC ms");
-  for (const [k, v] of Object.entries({ pv, ch, dis, epv, ech, edis, cpv, cbat, cev })) if (!int(v, 0, U32)) return bad(`reading: ${k} a u32`);
+  if (!int(pv, 0, U32) || !int(ch, 0, U32) || !int(dis, 0, U32)) return bad("reading: pv, ch, dis u32 Wh");
+  if (!triple(e.e)) return bad("reading: e three u32 registers");
   if (!isSite(site)) return bad("reading: site 1..20 of 0-9 A-Z -");
+  if (!triple(e.cap)) return bad("reading: cap three u32 capacities");
   if (typeof mac !== "string" || !/^[0-9a-fA-F]{64}$/.test(mac)) return bad("reading: mac 64 hex digits");
-  return ok({
-    seq: e.seq, kind: "reading", co, rseq, q, t,
-    pv: pv as number, ch: ch as number, dis: dis as number, epv: epv as number, ech: ech as number, edis: edis as number,
-    site, cpv: cpv as number, cbat: cbat as number, cev: cev as number, mac: mac.toLowerCase(),
-  });
+  return ok({ seq: e.seq, kind: "reading", co, rseq, q, t, pv, ch, dis, e: [...e.e], site, cap: [...e.cap], mac: mac.toLowerCase() });
 }
 
 export function checkAuth(e: Entry): Checked<AuthEntry> {
@@ -49,7 +50,7 @@ export function checkAuth(e: Entry): Checked<AuthEntry> {
 }
 
 export function checkChange(e: Entry): Checked<ChangeEntry> {
-  const { item, op, by, via, site, cpv, cbat, cev, to } = e;
+  const { item, op, by, via, site, cap, to } = e;
   if (!isItem(item)) return bad(`change: item one of ${ITEM_NAMES.join(", ")}`);
   if (op !== "set" && op !== "delete") return bad("change: op set or delete");
   if (!isBy(by)) return bad("change: by issuer:serial or maintenance");
@@ -61,9 +62,9 @@ export function checkChange(e: Entry): Checked<ChangeEntry> {
     out.site = site;
   } else if (site !== undefined) return bad("change: site only with a site set");
   if (set && item === "capacities") {
-    if (!int(cpv, 0, U32) || !int(cbat, 0, U32) || !int(cev, 0, U32)) return bad("change: capacities set carries cpv, cbat, cev");
-    Object.assign(out, { cpv, cbat, cev });
-  } else if (cpv !== undefined || cbat !== undefined || cev !== undefined) return bad("change: cpv, cbat, cev only with a capacities set");
+    if (!triple(cap)) return bad("change: capacities set carries cap, three u32");
+    out.cap = [...cap];
+  } else if (cap !== undefined) return bad("change: cap only with a capacities set");
   if (set && item === "connection") {
     if (!int(to, 1, U32)) return bad("change: connection set carries to, the new partner");
     out.to = to;

@@ -16,7 +16,7 @@ import { HIKARI_ENERGY, PCS_APPLIANCE, PCS_OPERATOR, SUNLEASE_PPS, type Contact 
 export * from "./types.ts";
 export * from "./auth-info.ts";
 export * from "./keys.ts";
-export { readingMac, readingMacInput, readingMacValid, type MacFields } from "./reading-mac.ts";
+export { macFields, readingMac, readingMacInput, readingMacValid, type MacFields } from "./reading-mac.ts";
 export { PartnerServer } from "./partner.ts";
 export { CredentialOperator, type OperatorConfig } from "./operator.ts";
 export { MessageOutbox, isAddress } from "./messages.ts";
@@ -119,3 +119,4 @@ export function createPcsCloud(options: PcsCloudOptions = {}): PcsCloud {
     },
   };
 }
+export { PcsCloudClient } from "./client.ts";

@@ -16,8 +16,8 @@ CREATE TABLE IF NOT EXISTS identity (
   private_key TEXT NOT NULL
 );
 -- Authentication information made (§2.1): its serial is the row id (AUTOINCREMENT: never
--- reused, so each is above every earlier one). The command that carried it and the PCS's
--- reply.
+-- reused, so each is above every earlier one), committed before it is sent. The command
+-- that carried it and the PCS's reply.
 CREATE TABLE IF NOT EXISTS auth_requests (
   id        INTEGER PRIMARY KEY AUTOINCREMENT,
   pcs       TEXT NOT NULL,
@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS auth_requests (
   device    TEXT,                   -- the registration the command went to
   cmd       INTEGER,
   status    INTEGER,                -- the PCS's reply, NULL until it came
+  unsent    INTEGER NOT NULL DEFAULT 0, -- 1: the cloud had no registration of the PCS
   created   INTEGER NOT NULL,
   updated   INTEGER NOT NULL
 );

@@ -30,11 +30,11 @@ export interface AuthAsk { items: number; to: string; lifetimeS?: number; uses?:
 
 interface RequestRow {
   id: number; pcs: string; items: number; address: string; by: string; device: string | null; cmd: number | null;
-  status: number | null; created: number; updated: number;
+  status: number | null; unsent: number; created: number; updated: number;
 }
 
-const stateOf = (status: number | null): AuthRequestState =>
-  status === null ? "made" : status === 0 ? "stored" : status === -6 ? "refused" : status === -10 ? "malformed" : status === -3 ? "no-time" : "failed";
+const stateOf = (r: RequestRow): AuthRequestState =>
+  r.unsent ? "unsent" : r.status === null ? "made" : r.status === 0 ? "stored" : r.status === -6 ? "refused" : r.status === -10 ? "malformed" : r.status === -3 ? "no-time" : "failed";
 
 export const codeHex = (code: number) => code.toString(16).toUpperCase().padStart(4, "0");
 
@@ -68,8 +68,9 @@ export abstract class Issuer implements IssuerEndpoint {
       putRequest: p(`INSERT INTO auth_requests (pcs, items, lifetime, uses, failures, salt, verifier, address, by, created, updated)
                      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       sent: p("UPDATE auth_requests SET device = ?, cmd = ? WHERE id = ?"),
+      unsent: p("UPDATE auth_requests SET unsent = 1, updated = ? WHERE id = ?"),
       reply: p("UPDATE auth_requests SET status = ?, updated = ? WHERE device = ? AND cmd = ? AND status IS NULL"),
-      requests: p("SELECT id, pcs, items, address, by, device, cmd, status, created, updated FROM auth_requests WHERE pcs = ? ORDER BY id"),
+      requests: p("SELECT id, pcs, items, address, by, device, cmd, status, unsent, created, updated FROM auth_requests WHERE pcs = ? ORDER BY id"),
       putEvent: p("INSERT OR IGNORE INTO events (ref, pcs, kind, fields, received) VALUES (?, ?, ?, ?, ?)"),
       events: p("SELECT ref, pcs, kind, fields, received FROM events WHERE pcs = ? ORDER BY rowid"),
     };
@@ -111,30 +112,29 @@ export abstract class Issuer implements IssuerEndpoint {
 
   /** Makes authentication information for `pcs`, sends it through the relay, and the
    *  credential to `ask.to` (which the route checked is one of contacts(pcs), read by the
-   *  caller). Undefined when the cloud has no registration of that PCS (nothing is kept). */
+   *  caller). Undefined when the cloud has no registration of that PCS: the request is
+   *  kept as unsent and no credential goes out. */
   requestAuth(pcs: string, ask: AuthAsk, by: string): AuthRequestRecord | undefined {
     if (!this.port) throw new Error(`${this.name}: not attached to a relay`);
-    const port = this.port;
     const digits = newCredential(ISSUED_DIGITS);
     const salt = randomBytes(SALT_BYTES);
     const verifier = credentialVerifier(pcs, salt, digits);
     const now = this.now();
     const lifetimeS = ask.lifetimeS ?? 0, uses = ask.uses ?? 0, failures = ask.failures ?? 0;
-    const id = this.db.transaction((): number | undefined => {
-      const r = this.iq.putRequest.run(pcs, ask.items, lifetimeS, uses, failures, salt.toString("hex"), verifier.toString("hex"), ask.to, by, now, now);
-      const serial = Number(r.lastInsertRowid);
-      const blob = signAuthInfo({ issuer: this.code, serial, issuedMs: now, lifetimeS, uses, failures, items: ask.items, device: pcs, salt, verifier }, this.keys.privateKey);
-      // Last in the transaction: the command is published as it is stored.
-      const sent = port.sendAuth(pcs, blob);
-      if (!sent) throw new Unsent();
-      this.iq.sent.run(sent.device, sent.cmd, serial);
-      return serial;
-    });
-    let serial: number | undefined;
-    try { serial = id(); } catch (err) { if (err instanceof Unsent) return undefined; throw err; }
+    // The serial is committed before anything is sent: a serial that reached a PCS is
+    // never made again, whatever fails after (the PCS would refuse it as replayed).
+    const r = this.iq.putRequest.run(pcs, ask.items, lifetimeS, uses, failures, salt.toString("hex"), verifier.toString("hex"), ask.to, by, now, now);
+    const serial = Number(r.lastInsertRowid);
+    const blob = signAuthInfo({ issuer: this.code, serial, issuedMs: now, lifetimeS, uses, failures, items: ask.items, device: pcs, salt, verifier }, this.keys.privateKey);
+    const sent = this.port.sendAuth(pcs, blob);
+    if (!sent) {
+      this.iq.unsent.run(this.now(), serial);
+      return undefined;
+    }
+    this.iq.sent.run(sent.device, sent.cmd, serial);
     // The credential leaves here for the requester's mailbox and is kept nowhere.
-    this.messages.send(`${this.name} (${codeHex(this.code)})`, ask.to, credentialText(pcs, digits, serial!, ask));
-    return this.authRequests(pcs).find((r) => r.id === serial);
+    this.messages.send(`${this.name} (${codeHex(this.code)})`, ask.to, credentialText(pcs, digits, serial, ask));
+    return this.authRequests(pcs).find((x) => x.id === serial);
   }
 
   // ---------------------------------------------------------------- queries
@@ -142,7 +142,7 @@ export abstract class Issuer implements IssuerEndpoint {
   authRequests(pcs: string): AuthRequestRecord[] {
     return (this.iq.requests.all(pcs) as RequestRow[]).map((r) => ({
       id: r.id, pcs: r.pcs, authSerial: r.id, items: r.items, to: r.address, by: r.by,
-      state: stateOf(r.status), status: r.status, device: r.device ?? "", cmd: r.cmd ?? 0, created: r.created, updated: r.updated,
+      state: stateOf(r), status: r.status, device: r.device ?? "", cmd: r.cmd ?? 0, created: r.created, updated: r.updated,
     }));
   }
 
@@ -155,8 +155,6 @@ export abstract class Issuer implements IssuerEndpoint {
 
   close(): void { this.db.close(); }
 }
-
-class Unsent extends Error {}
 
 const ITEM_WORDS = ["personal data", "usage history", "site id", "capacities", "connection"];
 

@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { Issuer, type IssuerConfig } from "./issuer.ts";
 import { DEVICE_KEY_BYTES } from "./keys.ts";
-import { readingMacValid } from "./reading-mac.ts";
+import { macFields, readingMacValid } from "./reading-mac.ts";
 import type { ConnectionFields, Contact, ReadingDelivery, RefusedReading, StoredReading } from "./types.ts";
 
 const OWN = `
@@ -125,17 +125,18 @@ export class PartnerServer extends Issuer {
   // ---------------------------------------------------------------- readings
 
   protected override onReading(m: ReadingDelivery): void {
-    const { ref, pcs, mac, kind: _k, ...fields } = m;
+    const { ref, pcs, mac, kind: _k, ...entry } = m;
+    const fields = macFields(entry);
     const keys = (this.q.keys.all(pcs) as { key: string }[]).map((k) => Buffer.from(k.key, "hex"));
     const valid = keys.some((k) => readingMacValid(k, pcs, fields, mac));
     if (!valid) {
-      this.q.putRefused.run(ref, pcs, m.rseq, keys.length === 0 ? "no-key" : "bad-mac", JSON.stringify({ ...fields, mac }), this.now());
+      this.q.putRefused.run(ref, pcs, m.rseq, keys.length === 0 ? "no-key" : "bad-mac", JSON.stringify({ ...entry, mac }), this.now());
       return;
     }
     const r = this.q.putReading.run({ ...fields, pcs, ref, received: this.now() });
     if (r.changes === 1) return;
     const stored = this.q.reading.get(pcs, m.rseq) as Record<string, unknown>;
-    if (VALUES.some((k) => stored[k] !== fields[k])) this.q.putConflict.run(ref, pcs, m.rseq, JSON.stringify(fields), this.now());
+    if (VALUES.some((k) => stored[k] !== fields[k])) this.q.putConflict.run(ref, pcs, m.rseq, JSON.stringify(entry), this.now());
   }
 
   readings(pcs: string): StoredReading[] { return this.q.readings.all(pcs) as StoredReading[]; }

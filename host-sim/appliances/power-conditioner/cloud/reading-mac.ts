@@ -6,7 +6,19 @@ import type { ReadingEntry } from "./types.ts";
 
 const LABEL = "pcs-reading-v1";
 
-export type MacFields = Omit<ReadingEntry, "seq" | "kind" | "mac">;
+/** What the MAC covers, by name (the entry's `e` and `cap` as three fields each). */
+export interface MacFields {
+  co: number; rseq: number; q: number; t: number; pv: number; ch: number; dis: number;
+  epv: number; ech: number; edis: number; site: string; cpv: number; cbat: number; cev: number;
+}
+
+/** The MAC's fields of a reading entry. */
+export function macFields(r: Omit<ReadingEntry, "seq" | "kind" | "mac">): MacFields {
+  return {
+    co: r.co, rseq: r.rseq, q: r.q, t: r.t, pv: r.pv, ch: r.ch, dis: r.dis,
+    epv: r.e[0], ech: r.e[1], edis: r.e[2], site: r.site, cpv: r.cap[0], cbat: r.cap[1], cev: r.cap[2],
+  };
+}
 
 /** "pcs-reading-v1" ‖ serial ‖ co u32 ‖ rseq u32 ‖ q u8 ‖ t i64 ‖ pv ch dis u32 ‖
  *  epv ech edis u32 ‖ site len u8 ‖ site ‖ cpv cbat cev u32, little-endian. */

@@ -35,8 +35,11 @@ export type Via = "cloud" | "panel" | "ble";
 export type AuthEventName = "stored" | "refused" | "match" | "mismatch" | "expired" | "used-up" | "locked";
 export type RefusalReason = "malformed" | "other-device" | "unknown-issuer" | "bad-signature" | "replayed" | "no-time";
 
-/** One reporting interval's amounts. Payloads are flat JSON (the cloud link's codec has no
- *  arrays): the registers are `epv ech edis`, the capacities `cpv cbat cev`. */
+/** Three numbers: a reading's channels (PV, charge, discharge) or capacities (PV W,
+ *  battery Wh, EV Wh). The only lists in a payload. */
+export type Triple = [number, number, number];
+
+/** One reporting interval's amounts. */
 export interface ReadingEntry {
   seq: number; kind: "reading";
   /** The partner it is for, the one in force at the slot's last instant. */
@@ -49,12 +52,12 @@ export interface ReadingEntry {
   t: number;
   /** Wh in the slot: generated, charged, discharged. */
   pv: number; ch: number; dis: number;
-  /** The registers, Wh. */
-  epv: number; ech: number; edis: number;
+  /** The registers, Wh: PV, charge, discharge. */
+  e: Triple;
   /** SITE and CAPACITIES in force when it was handed. */
   site: string;
-  cpv: number; cbat: number; cev: number;
-  /** hex HMAC-SHA-256 under the device key (readingMac). */
+  cap: Triple;
+  /** hex HMAC-SHA-256 under the device key (reading-mac.ts). */
   mac: string;
 }
 export interface AuthEntry {
@@ -72,7 +75,7 @@ export interface ChangeEntry {
   /** SITE set: the new site id. */
   site?: string;
   /** CAPACITIES set: the new capacities. */
-  cpv?: number; cbat?: number; cev?: number;
+  cap?: Triple;
   /** CONNECTION set: the new partner. */
   to?: number;
 }
@@ -132,16 +135,21 @@ export interface IssuerEndpoint {
  *  the cloud user who reads that mailbox (the simulation's mail or SMS account). */
 export interface Contact { to: string; user: string }
 
-/** A stored reading (its MAC checked). */
-export interface StoredReading extends Omit<ReadingDelivery, "kind" | "ref" | "mac"> { received: number }
+/** A stored reading (its MAC checked), as a partner's table row: the registers `epv ech
+ *  edis`, the capacities `cpv cbat cev`. */
+export interface StoredReading {
+  pcs: string; rseq: number; co: number; q: number; t: number; pv: number; ch: number; dis: number;
+  epv: number; ech: number; edis: number; site: string; cpv: number; cbat: number; cev: number; received: number;
+}
 /** A reading whose MAC did not verify under any device key this partner issued for the
  *  PCS: kept (never counted), acknowledged (the PCS would send the same bytes again). */
 export interface RefusedReading { ref: string; pcs: string; rseq: number; reason: "bad-mac" | "no-key"; body: string; received: number }
 export type IssuerEventKind = "auth" | "change" | "tamper";
-export interface IssuerEvent { ref: string; pcs: string; kind: IssuerEventKind; fields: Record<string, string | number>; received: number }
-/** made: the command is queued; then the PCS's reply: stored, refused (-6), malformed
- *  (-10), no-time (-3), or failed (another status); unsent: no registration of the PCS. */
-export type AuthRequestState = "made" | "stored" | "refused" | "malformed" | "no-time" | "failed";
+export interface IssuerEvent { ref: string; pcs: string; kind: IssuerEventKind; fields: Record<string, string | number | number[]>; received: number }
+/** made: the command is queued; then the PCS's reply: stored (0), refused (-6), malformed
+ *  (-10), no-time (-3), or failed (another status); unsent: the cloud had no registration
+ *  of the PCS (no credential went out). */
+export type AuthRequestState = "made" | "stored" | "refused" | "malformed" | "no-time" | "failed" | "unsent";
 export interface AuthRequestRecord {
   id: number; pcs: string; authSerial: number; items: number; to: string; by: string;
   state: AuthRequestState; status: number | null; device: string; cmd: number; created: number; updated: number;
