@@ -15,7 +15,7 @@ import { Home } from "../host-sim/home/world.ts";
 import { playPcsDemo } from "../host-sim/appliances/power-conditioner/demo.ts";
 import { PCS_SERIAL } from "../host-sim/appliances/power-conditioner/panel.ts";
 import { HIKARI_ENERGY, SUNLEASE_PPS } from "../host-sim/appliances/power-conditioner/cloud/index.ts";
-import { credentialIn } from "../host-sim/phone/pcs-cloud.ts";
+import { credentialIn } from "../host-sim/phone/pcs-mail.ts";
 import { pcsCommand } from "../host-sim/home/pcs-console.ts";
 import type { HostName } from "../host-sim/device/power-on.ts";
 import { requirement } from "./support/requirement.ts";

@@ -18,6 +18,7 @@ import { ALICE_MAIL, WORKER_MAIL } from "./world.ts";
 import { PANEL_BUTTONS, PCS_SERIAL } from "../appliances/power-conditioner/panel.ts";
 import { CredentialKind } from "../appliances/power-conditioner/ble.ts";
 import { ALL_ITEMS, ITEM_NAMES, Item, itemNamed, encodeCapacities, encodeConnection, encodePersonal, encodeSite, showItem } from "../appliances/power-conditioner/items.ts";
+import { newestCredential } from "../phone/pcs-mail.ts";
 import { HIKARI_ENERGY, PCS_OPERATOR, SUNLEASE_PPS, type ConnectionFields } from "../appliances/power-conditioner/cloud/types.ts";
 
 export const PCS_HELP = `  install pcs                                  Sunlease PPS's installer: registers the power conditioner and installs it
@@ -162,7 +163,7 @@ export async function pcsCommand(home: Home, words: string[]): Promise<string | 
     return `${who}: ${issuer.toString(16).toUpperCase()} made authentication information ${r.authSerial} (command ${r.cmd}); the code goes to ${MAILBOX[who]}`;
   }
   if (verb === "inbox") {
-    const box = await api.inbox(MAILBOX[who]);
+    const box = await api.messages(MAILBOX[who]);
     return box.map((m) => `${new Date(m.time).toISOString().slice(11, 19)} ${m.channel} from ${m.from}: ${m.text}`).join("\n") || "(empty)";
   }
   if (verb === "enrol") {
@@ -176,7 +177,7 @@ export async function pcsCommand(home: Home, words: string[]): Promise<string | 
     const [op, a, ...more] = rest;
     if (op === "connect") return `${who}'s app: code ${await app.connect()} (compared with the panel)`;
     if (op === "code") {
-      const digits = a ?? await api.newestCredential(MAILBOX[who]);
+      const digits = a ?? await newestCredential(api, MAILBOX[who]);
       if (!digits) throw new Error(`no code in ${MAILBOX[who]}`);
       const r = await app.auth(digits.length === 12 ? CredentialKind.MAINTENANCE : CredentialKind.SERVER, digits);
       return `${who}'s app: status ${r.status}, ${r.usesLeft} uses left, ${r.triesLeft} tries left`;

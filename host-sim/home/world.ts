@@ -37,7 +37,7 @@ import { createPcsCloud, type PcsCloud } from "../appliances/power-conditioner/c
 import { factoryMaintenance, installPcs } from "../appliances/power-conditioner/installer.ts";
 import { PCS_SERIAL, shownCode } from "../appliances/power-conditioner/panel.ts";
 import { PcsApp } from "../phone/pcs-app.ts";
-import { PcsCloudApi } from "../phone/pcs-cloud.ts";
+import { PcsCloudClient } from "../appliances/power-conditioner/cloud/client.ts";
 import { CloudClient } from "../phone/cloud-client.ts";
 
 export interface HomeOptions {
@@ -138,7 +138,7 @@ export class Home {
   /** Each person's power-conditioner app (BLE) and cloud routes: alice, the resident the
    *  partner knows; worker, the operator's dispatched worker. */
   readonly pcsApps: Record<string, PcsApp> = {};
-  readonly pcsClouds: Record<string, PcsCloudApi> = {};
+  readonly pcsClouds: Record<string, PcsCloudClient> = {};
   /** The current tenant and the previous tenant. */
   alice!: MakerApp;
   bob!: MakerApp;
@@ -234,8 +234,8 @@ export class Home {
     const r = await worker.call("POST", "/api/users", { user: "worker", password: "worker-app-password" }, false);
     if (r.status !== 201 && r.status !== 409) throw new Error(`the worker's cloud account: ${r.status}`);
     await worker.login();
-    this.pcsClouds.alice = new PcsCloudApi(this.alice.cloud);
-    this.pcsClouds.worker = new PcsCloudApi(worker);
+    this.pcsClouds.alice = new PcsCloudClient(this.alice.cloud);
+    this.pcsClouds.worker = new PcsCloudClient(worker);
     for (const name of ["alice", "worker"]) {
       this.pcsApps[name] = new PcsApp({
         name, random: this.o.seeded ? seededRandom(`${name}-pcs`) : { bytes: (n) => randomBytes(n) },

@@ -19,8 +19,8 @@ import { installRequest, maintenanceRequest, answerStatus, INSTALL, MAINTENANCE,
 import { ALL_ITEMS } from "../../host-sim/appliances/power-conditioner/items.ts";
 import { PcsApp, PcsBleSession, type BlePort } from "../../host-sim/phone/pcs-app.ts";
 import { seededRandom } from "../../host-sim/phone/seeded-random.ts";
-import { credentialVerifier, maintenanceData, newCredential, signAuthInfo, readingMac, ISSUED_DIGITS, MAINTENANCE_DIGITS,
-  type AuthInfoFields, type MacFields } from "../../host-sim/appliances/power-conditioner/cloud/index.ts";
+import { credentialVerifier, maintenanceData, newCredential, signAuthInfo, readingMac, macFields, ISSUED_DIGITS, MAINTENANCE_DIGITS,
+  type AuthInfoFields, type ReadingEntry } from "../../host-sim/appliances/power-conditioner/cloud/index.ts";
 import { PAGE_SIZE, crc32, readPages } from "../../host-sim/flash/record-store-image.ts";
 
 export { PCS_SERIAL, SUNLEASE_PPS, HIKARI_ENERGY, PCS_OPERATOR, CredentialKind };
@@ -350,20 +350,12 @@ export class PcsRig {
 /** The JSON of a published payload ("up/history {…}" → {…}). */
 export const body = (p: string): Record<string, unknown> => JSON.parse(p.slice(p.indexOf("{")));
 
-/** A reading entry's fields in the cloud's flat form (`epv ech edis`, `cpv cbat cev`),
- *  whichever form the PCS published (PROTOCOL.md §4.1 writes them as arrays `e`, `cap`). */
-export function readingFields(r: Record<string, unknown>): MacFields {
-  const e = (r.e as number[] | undefined) ?? [r.epv, r.ech, r.edis] as number[];
-  const cap = (r.cap as number[] | undefined) ?? [r.cpv, r.cbat, r.cev] as number[];
-  return { co: r.co as number, rseq: r.rseq as number, q: r.q as number, t: r.t as number, pv: r.pv as number, ch: r.ch as number, dis: r.dis as number,
-    epv: e[0], ech: e[1], edis: e[2], site: r.site as string, cpv: cap[0], cbat: cap[1], cev: cap[2] };
-}
 /** The capacities a reading or a change entry carries. */
-export const capOf = (r: Record<string, unknown>): number[] => (r.cap as number[] | undefined) ?? [r.cpv, r.cbat, r.cev] as number[];
+export const capOf = (r: Record<string, unknown>): number[] => r.cap as number[];
 
 /** The MAC a partner checks (§4.1), by the cloud's own function. */
 export function readingMacOf(deviceKey: Uint8Array, r: Record<string, unknown>, serial = PCS_SERIAL): string {
-  return readingMac(deviceKey, serial, readingFields(r));
+  return readingMac(deviceKey, serial, macFields(r as unknown as Omit<ReadingEntry, "seq" | "kind" | "mac">));
 }
 
 export { PAGE_SIZE };

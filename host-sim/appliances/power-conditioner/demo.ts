@@ -10,6 +10,7 @@ import type { Home } from "../../home/world.ts";
 import { pcsCommand } from "../../home/pcs-console.ts";
 import { HIKARI_ENERGY, PCS_OPERATOR, SUNLEASE_PPS } from "./cloud/types.ts";
 import { PCS_SERIAL } from "./panel.ts";
+import { newestCredential } from "../../phone/pcs-mail.ts";
 
 /** Moves the PCS's time in steps (its timers fire, the broker and the cloud answer in
  *  between) until `done` holds; throws after `limitMs` of its time. */
@@ -52,8 +53,8 @@ export async function playPcsDemo(home: Home, say: (s: string) => void = () => {
   say("2. The house is sold. Alice asks Sunlease for a code for her personal data and usage history, and enters it on the panel (operation example 1).");
   say(`   ${await run("alice request personal history")}`);
   await waitForInformation(SUNLEASE_PPS);
-  const aliceCode = await home.pcsClouds.alice.newestCredential("alice@example.com");
-  say(`   Alice's mailbox: ${(await home.pcsClouds.alice.inbox("alice@example.com")).at(-1)?.text}`);
+  const aliceCode = await newestCredential(home.pcsClouds.alice, "alice@example.com");
+  say(`   Alice's mailbox: ${(await home.pcsClouds.alice.messages("alice@example.com")).at(-1)?.text}`);
   await run(`pcs code ${aliceCode}`);
   say(`   the panel: ${panel()}`);
   await run("pcs delete personal");
@@ -70,7 +71,7 @@ export async function playPcsDemo(home: Home, say: (s: string) => void = () => {
   say("3. The system moves house: a code for the site id, and the new id typed on the panel.");
   say(`   ${await run("alice request site")}`);
   await waitForInformation(SUNLEASE_PPS);
-  await run(`pcs code ${await home.pcsClouds.alice.newestCredential("alice@example.com")}`);
+  await run(`pcs code ${await newestCredential(home.pcsClouds.alice, "alice@example.com")}`);
   await run("pcs set site 0407771234");
   await run("press pcs back");
   say(`   the panel: ${panel()}`);

@@ -7,8 +7,8 @@
 // device password and the device key go from the tool into the frame and nowhere else.
 import { randomBytes, randomUUID } from "node:crypto";
 import { CloudClient, CloudError } from "../../phone/cloud-client.ts";
-import type { CreateRegistrationRequest, CreateRegistrationResponse } from "../../cloud/types.ts";
-import { FACTORY_USER, PCS_APPLIANCE, SUNLEASE_PPS, type Contact, type FactoryRequest, type FactoryResponse, type InstallationRequest, type InstallationResponse } from "./cloud/index.ts";
+import { FACTORY_USER, SUNLEASE_PPS, type Contact } from "./cloud/index.ts";
+import { PcsCloudClient } from "./cloud/client.ts";
 import { ServiceStatus, type Installation } from "./install.ts";
 import type { Capacities, Personal } from "./items.ts";
 import { PCS_SERIAL } from "./index.ts";
@@ -27,19 +27,18 @@ export interface ToolOptions {
 }
 
 /** A tool's account at the maker's cloud (made on first use). */
-async function account(o: ToolOptions): Promise<CloudClient> {
+async function account(o: ToolOptions): Promise<PcsCloudClient> {
   const password = `${o.user}-tool-password`;
   const cloud = new CloudClient(o.cloudUrl, o.ca, { user: o.user, password, terminalId: `${o.user}-tool` });
   const r = await cloud.call("POST", "/api/users", { user: o.user, password }, false);
   if (r.status !== 201 && r.status !== 409) throw new CloudError(r.status, JSON.stringify(r.json), `${o.user} account`);
-  return cloud;
+  return new PcsCloudClient(cloud);
 }
 
 /** The factory line: the maintenance credential's sheet for the worker, once per PCS. */
 export async function factoryMaintenance(pcs: ServiceTarget, o: Partial<ToolOptions> & Pick<ToolOptions, "cloudUrl" | "ca">): Promise<{ digits: string }> {
   const cloud = await account({ user: FACTORY_USER, ...o });
-  const req: FactoryRequest = { serial: PCS_SERIAL };
-  const made = await cloud.expect<FactoryResponse>(201, "POST", "/api/pcs/factory", req);
+  const made = await cloud.factory(PCS_SERIAL);
   const status = await pcs.maintenance(Buffer.from(made.data, "hex"));
   o.note?.(`factory writes operator ${made.operator.toString(16).toUpperCase()}'s key and the maintenance verifier (MAINTENANCE) -> ${status}`);
   if (status !== ServiceStatus.OK) throw new Error(`the power conditioner refused MAINTENANCE: ${status}`);
@@ -60,10 +59,8 @@ export async function installPcs(pcs: ServiceTarget, visit: InstallVisit, o: Par
   const cloud = await account({ user: "pcs-installer", ...o });
   const deviceId = randomUUID();
   const password = randomBytes(18).toString("base64url");
-  const reg: CreateRegistrationRequest = { deviceId, devicePassword: password, serial: PCS_SERIAL, appliance: PCS_APPLIANCE };
-  await cloud.expect<CreateRegistrationResponse>(201, "POST", "/api/registrations", reg);
-  const ask: InstallationRequest = { deviceId, partner: visit.partner ?? SUNLEASE_PPS, contacts: visit.contacts };
-  const c = await cloud.expect<InstallationResponse>(201, "POST", "/api/pcs/installations", ask);
+  await cloud.register(deviceId, password, PCS_SERIAL);
+  const c = await cloud.install(deviceId, visit.partner ?? SUNLEASE_PPS, visit.contacts);
   o.note?.(`installer registers the power conditioner (${deviceId}); partner ${c.partner.toString(16).toUpperCase()} issues its device key`);
   const status = await pcs.install({
     deviceId, password, personal: visit.personal, site: visit.site, capacities: visit.capacities,
