@@ -168,7 +168,12 @@ export class PowerConditioner extends ConnectedAppliance {
   /** The service port: MAINTENANCE (factory) and INSTALL (installer), PROVISION as every image. */
   onLink(link: i32, frame: Uint8Array): i32 {
     const op = frame.length > 0 ? frame[0] : 0;
-    if (link != Link.SERVICE || (op != OP_INSTALL && op != OP_MAINTENANCE)) return super.onLink(link, frame);
+    if (link != Link.SERVICE || (op != OP_INSTALL && op != OP_MAINTENANCE)) {
+      // PROVISION gives the serial the screen's title shows.
+      const provisioned = super.onLink(link, frame);
+      if (link == Link.SERVICE) this.render();
+      return provisioned;
+    }
     let rc = E_INVAL;
     if (op == OP_MAINTENANCE) {
       const m = parseMaintenance(frame);
