@@ -3,6 +3,12 @@
 // partners' servers, the credential operator, the message outbox), its panel helpers,
 // installer and phone app live beside this file as they land.
 import type { Appliance } from "../types.ts";
+import { createPcsCloud, type PcsCloud } from "./cloud/index.ts";
+
+/** The standalone cloud's (host-sim/cloud/main.ts) power-conditioner part: the seeded
+ *  partners and operator on in-memory databases, made when first asked for. A home makes
+ *  its own (host-sim/home/world.ts). */
+let standalone: PcsCloud | undefined;
 
 export const PCS_SERIAL = "PC-0001";
 
@@ -17,6 +23,7 @@ export const powerConditioner: Appliance = {
   title: "power conditioner",
   image: "power-conditioner",
   scenarios: {},
+  get cloud() { return (standalone ??= createPcsCloud()).service; },
   local: { buttons: PCS_BUTTONS },
   serial: PCS_SERIAL,
 };
