@@ -1,7 +1,8 @@
-// The smart meter's metering (seed 003; SPEC §M4; PROTOCOL.md §3.1): a measurement at
+// The metering of the smart meter (seed 003; SPEC §M4; its PROTOCOL.md §3.1) and of the
+// power conditioner (seed 002; its PROTOCOL.md §4.1): a measurement of 1 to 3 channels at
 // every interval boundary (UTC), kept in a ring of chunk records, and the hand-off of
-// each reading to every company that owns it (the one in effect in its role at the
-// slot's last instant), numbered per company, only the types of that company's scope,
+// each reading to every company that owns it (the one the recipients name in its role at
+// the slot's last instant), numbered per company, only the types of that company's scope,
 // only once it confirmed, and each hand-off's mark persisted after the outbox took the
 // reading (rule 7: a power cut in between hands it again, with the same rseq and content).
 import * as board from "../../board/index";
@@ -63,9 +64,9 @@ export class Metering extends DeadlineOwner {
 
   /** Registers deadlines 0x50 (measurement) and 0x51 (transmission); the image then calls
    *  scheduler.boot(), the recipients' boot (a contract table's) and this boot().
-   *  `table`: who may receive readings (the meter's ContractTable, the power conditioner's
+   *  `recipients`: who may receive readings (the meter's ContractTable, the power conditioner's
    *  SoleRecipient); `source` measures `config.channels` channels. */
-  constructor(private store: CredentialStore, private scheduler: Scheduler, private table: Recipients,
+  constructor(private store: CredentialStore, private scheduler: Scheduler, private recipients: Recipients,
     private source: MeasureSource, private events: MeteringEvents = new MeteringEvents(),
     private clock: Clock = new Clock(), config: MeteringConfig = new MeteringConfig()) {
     super();
@@ -83,7 +84,7 @@ export class Metering extends DeadlineOwner {
     this.registered = rc;
   }
 
-  /** After the contract table's boot(): reads the log and the lanes, follows switches the
+  /** After the contract table's boot() (the recipients'): reads the log and the lanes, follows switches the
    *  lanes missed, takes the reading of a boundary that passed while the meter was off
    *  (LATE; GAP when more than one) and arms both deadlines. OK or the boot failure. */
   boot(): i32 {
@@ -132,14 +133,14 @@ export class Metering extends DeadlineOwner {
   /** Whether the company confirmed and is not blocked by a security error. */
   mayHand(code: u32): bool { return this.lanes.mayHand(code); }
 
-  // ------------------------------------------------------------------ the contract table
+  // ------------------------------------------------------------------ the recipients (contract table)
 
   /** The table switched `role` from `oldCode` to `newCode` (0: abolished) at `atUtc`
    *  (-1: immediate without wall time: the readings taken so far stay the old company's).
    *  `types`: the new company's data types (by default the table's for `role` now, when
    *  it still names `newCode`). Closes the old lane at `atUtc`, opens the new one. */
   onSwitched(role: u8, oldCode: u32, newCode: u32, atUtc: i64, types: u32 = 0xffffffff /* UNKNOWN_TYPES */): i32 {
-    if (types == UNKNOWN_TYPES) types = this.table.code(role) == newCode ? this.table.types(role) : 0;
+    if (types == UNKNOWN_TYPES) types = this.recipients.code(role) == newCode ? this.recipients.types(role) : 0;
     if (!this.booted) {
       if (this.earlyCount == EARLY_MAX) return E_STATE;   // boot()'s sync follows the table
       const i = this.earlyCount++;
@@ -175,7 +176,7 @@ export class Metering extends DeadlineOwner {
    *  sink's error (the rest waits for the next transmission); a store error. */
   handOff(sink: ReadingSink, max: i32 = 4 /* HAND_BATCH */): i32 {
     if (this.lanesFailure != OK) return this.lanesFailure;
-    if (this.table.failure != OK) return this.table.failure;
+    if (this.recipients.failure != OK) return this.recipients.failure;
     this.sync();
     const log = this.log;
     let done = 0;
@@ -349,7 +350,7 @@ export class Metering extends DeadlineOwner {
     if (this.lanes.tos[k] != OPEN_END) return types;
     const code = this.lanes.codes[k];
     for (let t: u32 = 1; t <= DataType.HISTORY; t <<= 1) {
-      if ((types & t) != 0 && !this.table.mayReceive(code, t)) types &= ~t;
+      if ((types & t) != 0 && !this.recipients.mayReceive(code, t)) types &= ~t;
     }
     return types;
   }
@@ -358,13 +359,13 @@ export class Metering extends DeadlineOwner {
    *  commit, before its event): an open lane that no longer matches is closed, and the
    *  company in effect gets one, at the newest reading's end. */
   private sync(): void {
-    if (this.lanesFailure != OK || this.table.failure != OK) return;
+    if (this.lanesFailure != OK || this.recipients.failure != OK) return;
     const next = this.next;
     next.copyFrom(this.lanes);
     let changed = false;
     const at = this.newestEndMs();
     for (let r: u8 = 0; r < 2; r++) {
-      if (this.switchIn(next, r, this.table.code(r), this.table.types(r), at)) changed = true;
+      if (this.switchIn(next, r, this.recipients.code(r), this.recipients.types(r), at)) changed = true;
     }
     if (changed && this.commitLanes() != OK) board.compose().add("metering: lanes not stored").error();
   }

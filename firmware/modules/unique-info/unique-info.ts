@@ -34,11 +34,14 @@ export class UniqueInfo {
   boot(): i32 {
     this.tampered = 0;
     this.cached = false;
-    for (let item = 0; item < Item.COUNT; item++) {
+    for (let item = 0; item < Item.SITE; item++) {
       if (!this.store.records.has(recordOf(item))) continue;
       const v = this.read(item);
       if (v !== null) wipe(v);
     }
+    // SITE, CAPACITIES and CONNECTION are read into the cache: the first reading after
+    // boot reads nothing again.
+    this.load();
     return OK;
   }
 

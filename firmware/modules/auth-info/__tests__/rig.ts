@@ -5,7 +5,8 @@
 // through the test board's ecdsa_sign (the board itself only verifies).
 import * as board from "../../../board/index";
 import * as abi from "../../../board/abi";
-import { putU32LE } from "../../../core/codecs/bytes";
+import { getU16LE, getU32LE, putU32LE } from "../../../core/codecs/bytes";
+import { PAGE_HEADER, PAGE_MAGIC, REC_COMMITTED, REC_FREE, REC_HEADER, recordSize } from "../../../storage/layout";
 import { OK } from "../../../core/errors";
 import { RecordStore } from "../../../storage/record-store";
 import { Keyspace } from "../../../storage/keyspace";
@@ -268,4 +269,38 @@ export function same(a: Uint8Array, b: Uint8Array): bool {
   if (a.length != b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] != b[i]) return false;
   return true;
+}
+
+/** Flash address of the data of `key`'s newest committed record (FORMAT.md), or -1: where
+ *  a spec doctors a record or looks for its bytes. */
+export function recordData(key: u32): i32 {
+  const ps = board.flashPageSize();
+  const h = new Uint8Array(REC_HEADER);
+  let found = -1, seq: u32 = 0;
+  for (let p = 0; p < board.flashPageCount(); p++) {
+    board.flashRead(p * ps, h, 0, 4);
+    if (getU32LE(h, 0) != PAGE_MAGIC) continue;
+    let off = PAGE_HEADER;
+    while (off + REC_HEADER <= ps) {
+      board.flashRead(p * ps + off, h, 0, REC_HEADER);
+      if (h[0] == REC_FREE) break;
+      if (h[0] == REC_COMMITTED && getU16LE(h, 2) == key && getU32LE(h, 4) >= seq) {
+        seq = getU32LE(h, 4);
+        found = p * ps + off + REC_HEADER;
+      }
+      off += recordSize(<i32>getU16LE(h, 8));
+    }
+  }
+  return found;
+}
+
+/** The stored bytes (as in flash) of `key`'s newest record. */
+export function storedBytes(key: u32): Uint8Array {
+  const at = recordData(key);
+  expect(at).toBeGreaterThan(0);
+  const h = new Uint8Array(REC_HEADER);
+  board.flashRead(at - REC_HEADER, h, 0, REC_HEADER);
+  const d = new Uint8Array(<i32>getU16LE(h, 8));
+  board.flashRead(at, d, 0, d.length);
+  return d;
 }
