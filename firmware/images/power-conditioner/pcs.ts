@@ -410,6 +410,9 @@ export class PowerConditioner extends ConnectedAppliance {
 
   /** After an initialization or factory reset: what is left is read again. */
   onErased(): void {
+    // The change screen that started it is gone with what it guarded.
+    this.auth.closeGrant();
+    this.keypad.go(Mode.MAIN);
     this.scheduler.boot();
     this.tamperReported = 0;
     this.restore();
