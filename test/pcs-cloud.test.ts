@@ -8,15 +8,17 @@
 //   npx tsx --test test/pcs-cloud.test.ts
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createHash, createHmac, createPublicKey, randomBytes, randomUUID, verify, type KeyObject } from "node:crypto";
+import { createHash, createHmac, createPublicKey, generateKeyPairSync, randomBytes, randomUUID, verify, type KeyObject } from "node:crypto";
 import Database from "better-sqlite3";
 import { join } from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
 import type { BrokerKind } from "../host-sim/net/broker.ts";
 import { findMosquitto } from "../host-sim/net/broker-mosquitto.ts";
 import {
-  createPcsCloud, FACTORY_USER, HIKARI_ENERGY, PCS_OPERATOR, PcsCloudClient, SUNLEASE_PPS, type PcsCloud,
+  createPcsCloud, FACTORY_USER, HIKARI_ENERGY, INSTALLER_USER, PCS_OPERATOR, PcsCloudClient, SUNLEASE_PPS, type PcsCloud,
 } from "../host-sim/appliances/power-conditioner/cloud/index.ts";
+import { checkAuth, checkChange, checkReading, checkTamper } from "../host-sim/appliances/power-conditioner/cloud/entries.ts";
+import { parseAuthInfo, signAuthInfo } from "../host-sim/appliances/power-conditioner/cloud/auth-info.ts";
 import { CloudClient, CloudError } from "../host-sim/phone/cloud-client.ts";
 import { requirement } from "./support/requirement.ts";
 import { startCloudWorld, type CloudWorld } from "./support/cloud.ts";
@@ -89,7 +91,7 @@ async function pcsWorld(kind: BrokerKind) {
   const pcsCloud: PcsCloud = createPcsCloud();
   const world: CloudWorld = await startCloudWorld(kind, {}, [pcsCloud.service]);
   const client = (user: string) => new PcsCloudClient(new CloudClient(world.cloud.url, world.pki.ca, { user, password: `${user}-password-1`, terminalId: `${user}-phone` }));
-  const users = ["installer", "alice", "bob", "worker", FACTORY_USER];
+  const users = [INSTALLER_USER, "alice", "bob", "worker", FACTORY_USER];
   const [installer, alice, bob, worker, factory] = users.map(client);
   for (const user of users) await installer.cloud.expect(201, "POST", "/api/users", { user, password: `${user}-password-1` }, false);
 
@@ -139,6 +141,41 @@ async function pcsWorld(kind: BrokerKind) {
 async function status(p: Promise<unknown>): Promise<number> {
   try { await p; return 0; } catch (e) { if (e instanceof CloudError) return e.status; throw e; }
 }
+
+describe("power conditioner cloud parsers", () => {
+  it("the entry checks and the §2.1 parser take any input without throwing, and refuse what is not well formed", () => {
+    // A fixed-seed generator: the same inputs on every run.
+    let x = 0x2545f491;
+    const next = () => { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; return (x >>> 0) / 2 ** 32; };
+    const pick = <T>(l: readonly T[]) => l[Math.floor(next() * l.length)];
+    const values: unknown[] = [0, -1, 1.5, 2 ** 32, 2 ** 53, "", "reading", "JP-13-0042", "D101:1", "maintenance", "ble", true, [1, 2, 3], [1, 2], [-1, 0, 0], "a".repeat(64), "0".repeat(64)];
+    const keys = ["co", "rseq", "q", "t", "pv", "ch", "dis", "e", "site", "cap", "mac", "event", "issuer", "serial", "via", "reason", "item", "op", "by", "to"];
+    const key = "00".repeat(32);
+    const good = reading(key, SUNLEASE_PPS, 1);
+    let accepted = 0;
+    for (let i = 0; i < 3000; i++) {
+      const e: Record<string, unknown> = next() < 0.5 ? { ...good } : {};
+      for (let k = 0; k < 4; k++) e[pick(keys)] = pick(values);
+      const entry = { seq: i + 1, ...e } as Parameters<typeof checkReading>[0];
+      for (const check of [checkReading, checkAuth, checkChange, checkTamper]) {
+        const c = check(entry);
+        if (c.ok) accepted++;
+      }
+    }
+    assert.ok(accepted > 0, "some inputs are well formed");
+    assert.equal(checkReading({ seq: 1, ...good } as Parameters<typeof checkReading>[0]).ok, true);
+    const priv = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey;
+    const blob = signAuthInfo({ issuer: 1, serial: 1, issuedMs: T, lifetimeS: 0, uses: 0, failures: 0, items: 1, device: SERIAL, salt: Buffer.alloc(16), verifier: Buffer.alloc(32) }, priv);
+    assert.ok(parseAuthInfo(blob));
+    for (let n = 0; n < blob.length; n++) assert.equal(parseAuthInfo(blob.subarray(0, n)), null, `${n} bytes`);
+    for (let i = 0; i < 500; i++) {
+      const b = Buffer.from(blob);
+      b[Math.floor(next() * 27)] = Math.floor(next() * 256);
+      const f = parseAuthInfo(b);
+      if (f) assert.equal(b.length, 27 + f.device.length + 16 + 32 + 64);
+    }
+  });
+});
 
 for (const kind of ["embedded", "mosquitto"] as BrokerKind[]) {
   describe(`power conditioner cloud over the ${kind} broker`, { skip: kind === "mosquitto" && mosquittoMissing }, () => {
@@ -204,6 +241,10 @@ for (const kind of ["embedded", "mosquitto"] as BrokerKind[]) {
         assert.equal(data.subarray(4, 69).toString("hex"), s.operatorPublicKey);
         assert.deepEqual(data.subarray(85), verifierOf(SERIAL, data.subarray(69, 85), s.digits), "MAINTENANCE's verifier is the sheet's digits'");
         assert.equal(await status(w.phone.factory.factory(SERIAL)), 409, "made once");
+        const sheet = await w.phone.worker.messages(WORKER);
+        assert.equal(sheet.length, 1);
+        assert.match(sheet[0].text, new RegExp(`power conditioner ${SERIAL}: the maintenance code is ${s.digits}\\.`), "the workers get the sheet");
+        assert.equal(sheet[0].from, "PCS Service Operator (E001)");
         assert.equal(await status(w.phone.alice.factory("PC-0002")), 403, "only the factory's account");
 
         // The operator issues for the PCSs it made, to its workers.
@@ -241,13 +282,21 @@ for (const kind of ["embedded", "mosquitto"] as BrokerKind[]) {
           ["uses beyond a byte", () => alice.requestAuth(SERIAL, { issuer: SUNLEASE_PPS, items: 1, to: ALICE, uses: 256 }), 400],
           ["another user's mailbox", () => bob.messages(ALICE), 403],
           ["an installation by someone not on the registration", () => bob.install(w.id, SUNLEASE_PPS, [{ to: BOB, user: "bob" }]), 403],
+          ["an installation of a claimed serial by someone not the partner's installer", async () => {
+            const claim = randomUUID();
+            await bob.register(claim, randomBytes(16).toString("hex"), SERIAL);
+            return bob.install(claim, SUNLEASE_PPS, [{ to: BOB, user: "bob" }]);
+          }, 403],
           ["a mailbox that is another user's", () => w.phone.installer.install(w.id, SUNLEASE_PPS, [{ to: ALICE, user: "bob" }]), 409],
           ["an enrolment of a PCS the cloud does not know", () => bob.enrol(HIKARI_ENERGY, "PC-0002", BOB), 409],
+          ["an enrolment by someone the partner in effect does not know", () => bob.enrol(HIKARI_ENERGY, SERIAL, BOB), 403],
+          ["an enrolment with the partner in effect", () => alice.enrol(SUNLEASE_PPS, SERIAL, ALICE), 409],
           ["readings by a stranger", () => bob.readings(SERIAL, SUNLEASE_PPS), 403],
         ];
         for (const [what, call, expected] of cases) assert.equal(await status(call()), expected, what);
         for (const p of w.pcsCloud.partners) assert.deepEqual(p.authRequests(SERIAL), [], `${p.name} made nothing`);
-        assert.deepEqual(w.pcsCloud.messages.all(), [], "no message went out");
+        assert.ok(!w.partner(HIKARI_ENERGY).serves(SERIAL), "no enrolment issued a key");
+        assert.deepEqual(w.pcsCloud.messages.all().map((m) => [m.to, m.text.slice(0, 17)]), [[WORKER, "Maintenance sheet"]], "no message but the factory's sheet");
         await w.entries(); // a barrier: everything sent down before it has arrived
         assert.deepEqual(w.commands(), [], "no command went down");
       } finally {
@@ -326,6 +375,9 @@ for (const kind of ["embedded", "mosquitto"] as BrokerKind[]) {
           { kind: "tamper", item: "capacities" },
           { kind: "auth", event: "refused", issuer: 0xd999, serial: 5, via: "cloud", reason: "unknown-issuer" },
         );
+        // A QoS redelivery of an entry already applied, and a resend under its own seq.
+        await w.pub("history", { seq: 1, kind: "auth", event: "stored", issuer: SUNLEASE_PPS, serial: 1, via: "cloud" });
+        await w.entries();
         const kinds = (s: typeof sun | typeof op) => s.events(SERIAL).map((e) => `${e.kind}:${e.fields.event ?? e.fields.item}`);
         assert.deepEqual(kinds(sun), ["auth:stored", "auth:match", "change:site", "change:capacities", "change:connection"]);
         assert.deepEqual(kinds(hikari), ["change:connection", "tamper:capacities", "auth:refused"], "the new partner from its change on");
@@ -393,7 +445,7 @@ for (const kind of ["embedded", "mosquitto"] as BrokerKind[]) {
         await w.pub("reply", { seq: w.nextSeq(), cmd: asked.cmd, status: 0 });
         await w.entries();
         const secrets = [await w.credential(w.phone.alice, ALICE), await w.credential(w.phone.worker, WORKER), w.sheet.digits];
-        assert.ok(dump(w.pcsCloud.messages.db).includes(secrets[0]) && dump(w.pcsCloud.messages.db).includes(secrets[1]), "the outbox holds them");
+        for (const s of secrets) assert.ok(dump(w.pcsCloud.messages.db).includes(s), "the outbox holds them");
         const cloudDb = new Database(join(w.world.dir, "cloud.db"), { readonly: true });
         try {
           const places: [string, string][] = [

@@ -3,10 +3,9 @@
 // verifier, once) and the partner installer's INSTALL (the cloud registration and the
 // unique information, once, in one transaction). Parsers are bounded: a field that runs
 // past the frame or a value unique-info refuses is a malformed request (-1), nothing stored.
-import { OK, E_INVAL } from "../../core/errors";
+import { OK } from "../../core/errors";
 import { FieldReader } from "../../core/codecs/fields";
-import { slice, wipe } from "../../core/codecs/bytes";
-import { getU32LE } from "../../core/codecs/bytes";
+import { getU32LE, slice, wipe } from "../../core/codecs/bytes";
 import { parseRequest } from "../../modules/service-port/index";
 import { validDeviceId } from "../../modules/cloud-link/index";
 import { Item, UniqueInfo } from "../../modules/unique-info/index";
@@ -75,8 +74,3 @@ export function parseMaintenance(frame: Uint8Array): Maintenance | null {
   if (op == 0) return null;
   return new Maintenance(op, slice(d, 4, KEY_BYTES), slice(d, 4 + KEY_BYTES, SALT_BYTES), slice(d, 4 + KEY_BYTES + SALT_BYTES, VERIFIER_BYTES));
 }
-
-export function opOf(frame: Uint8Array): i32 { return frame.length > 0 ? <i32>frame[0] : -1; }
-
-/** A service-port answer's status for a malformed request. */
-export const MALFORMED: i32 = E_INVAL;

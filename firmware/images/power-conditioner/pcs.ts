@@ -177,7 +177,11 @@ export class PowerConditioner extends ConnectedAppliance {
     let rc = E_INVAL;
     if (op == OP_MAINTENANCE) {
       const m = parseMaintenance(frame);
-      if (m !== null) { rc = this.auth.installMaintenance(m.operator, m.key, m.salt, m.verifier); wipe(m.verifier); }
+      if (m !== null) {
+        rc = this.auth.installMaintenance(m.operator, m.key, m.salt, m.verifier);
+        wipe(m.verifier);
+        if (rc == E_MALFORMED) rc = E_INVAL;   // §5: -1 for a malformed request
+      }
     } else {
       const req = parseInstall(frame, this.unique);
       if (req !== null) { rc = this.install(req.deviceId, req.password, req.values); req.wipe(); }
@@ -254,7 +258,7 @@ export class PowerConditioner extends ConnectedAppliance {
     if (item < 0 || item >= Item.COUNT) return E_MALFORMED;
     if (!g.isOpen() || g.via != via || !g.allows(item)) return E_AUTH;
     if (value !== null && this.unique.validate(item, value) != OK) return E_MALFORMED;
-    if (value === null && !this.unique.present(item) && (this.unique.tampered & (1 << item)) == 0) return E_NOTFOUND;
+    if (value === null && !this.unique.present(item)) return E_NOTFOUND;
     // The identifiers a reading carries: every reading measured so far goes with the old ones.
     if ((item == Item.SITE || item == Item.CAPACITIES || item == Item.CONNECTION) && !this.handAll()) return E_BUSY;
     const oldPartner = this.unique.partnerCode();
@@ -411,6 +415,9 @@ export class PowerConditioner extends ConnectedAppliance {
 
   /** After an initialization or factory reset: what is left is read again. */
   onErased(): void {
+    // The change screen that started it is gone with what it guarded.
+    this.auth.closeGrant();
+    this.keypad.go(Mode.MAIN);
     this.scheduler.boot();
     this.tamperReported = 0;
     this.restore();

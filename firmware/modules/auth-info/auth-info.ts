@@ -164,7 +164,9 @@ export class AuthInfo extends DeadlineOwner {
   }
 
   private checkServer(digits: Uint8Array, via: i32): i32 {
-    if (!this.holding) return E_NOTFOUND;
+    // Information from an issuer that is no longer trusted (the partner changed, or its
+    // CONNECTION is tampered) is not used; kept, it serves again if that partner returns.
+    if (!this.holding || !this.trusted(this.issuer)) return E_NOTFOUND;
     const wall = this.clock.wallMs();
     if (wall < 0) return E_STATE;
     if (wall >= this.expiry) { this.invalidate(AuthEvent.EXPIRED, via); return E_AUTH; }
@@ -278,9 +280,10 @@ export class AuthInfo extends DeadlineOwner {
 
   // ------------------------------------------------------------------ for screens and state
 
-  /** Information is held and not yet expired (its deadline's TIMER event may be pending). */
+  /** Information is held, not yet expired (its deadline's TIMER event may be pending) and
+   *  from an issuer still trusted (the partner in effect or the factory operator). */
   held(): bool {
-    if (!this.holding) return false;
+    if (!this.holding || !this.trusted(this.issuer)) return false;
     const wall = this.clock.wallMs();
     return wall < 0 || wall < this.expiry;
   }
@@ -312,6 +315,11 @@ export class AuthInfo extends DeadlineOwner {
   }
 
   // ------------------------------------------------------------------ internals
+
+  /** Whether `issuer` is the partner in effect or the factory operator. */
+  private trusted(issuer: u32): bool {
+    return issuer != 0 && (issuer == this.partner.code() || issuer == this.operator);
+  }
 
   /** The key authentication information from `issuer` must verify under, or null. */
   private keyOf(issuer: u32): Uint8Array | null {

@@ -316,8 +316,12 @@ export class CredentialStore {
 
   /** Stores this registration's device id and password in one record. */
   setRegistration(deviceId: string, password: Uint8Array): i32 {
-    const v = registrationValue(deviceId, password);
-    if (v === null) return E_INVAL;
+    const id = board.utf8(deviceId);
+    if (id.length == 0 || id.length > 64 || password.length < 8 || password.length > 64) return E_INVAL;
+    const v = new Uint8Array(1 + id.length + password.length);
+    v[0] = <u8>id.length;
+    v.set(id, 1);
+    v.set(password, 1 + id.length);
     const rc = this.put(RecordId.REGISTRATION, ValueType.BYTES, Attr.SECRET, v);
     wipe(v);
     return rc;
@@ -461,7 +465,9 @@ export class CredentialTransaction {
 const ERASE_INITIALIZE: u32 = 0x04;
 const ERASE_FACTORY: u32 = 0x0c;
 
-/** id length ‖ device id ‖ password, or null when either is out of range. */
+/** id length ‖ device id ‖ password (setRegistration's value), or null when either is out
+ *  of range. setRegistration keeps its own copy: the images that never install in a
+ *  transaction stay byte for byte as they were. */
 function registrationValue(deviceId: string, password: Uint8Array): Uint8Array | null {
   const id = board.utf8(deviceId);
   if (id.length == 0 || id.length > 64 || password.length < 8 || password.length > 64) return null;

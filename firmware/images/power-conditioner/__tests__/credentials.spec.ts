@@ -82,4 +82,21 @@ describe("authentication information and the panel's credential", () => {
     expect(r.pcs.auth.grant.isOpen()).toBe(false);
     expect(r.pcs.keypad.mode).toBe(0);
   });
+
+  test("behind a grant for every item, Initialize erases the personal data and the registration, and closes the grant", () => {
+    const r = fresh().installed();
+    r.enterCode(MAINTENANCE_DIGITS, true);
+    // Rows: the five items, Initialize, Factory reset.
+    for (let i = 0; i < 5; i++) r.press(Button.DOWN);
+    r.press(Button.OK);
+    expect(r.pcs.menu.active).toBe(true);
+    r.ackAll();
+    r.press(Button.OK);                       // Initialize? OK: the cloud is told first
+    r.pcs.onMqttMessage("devices/pcs-dev-1/down", board.utf8('{"retired":1}'));
+    expect(r.store.registered()).toBe(false);
+    expect(r.pcs.unique.present(Item.PERSONAL)).toBe(false);
+    expect(r.pcs.unique.site()).toBe(SITE);
+    expect(r.pcs.auth.grant.isOpen()).toBe(false);
+    expect(r.pcs.keypad.mode).toBe(0);
+  });
 });

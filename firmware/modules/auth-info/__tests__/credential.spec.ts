@@ -4,7 +4,11 @@
 import * as board from "../../../board/index";
 import { OK, E_AUTH, E_INVAL, E_LOCKED, E_MALFORMED, E_NOTFOUND, E_STATE } from "../../../core/errors";
 import { AuthConfig, AuthDeadline, AuthEvent, Kind, Via } from "..";
-import { Claim, DIGITS, HOUR, MINUTE, OTHER_DIGITS, PARTNER, PARTNER_KEY, SECOND, T0, freshRig, information } from "./rig";
+import { Item } from "../../unique-info/index";
+import {
+  Claim, DIGITS, HOUR, MINUTE, NEW_PARTNER, NEW_PARTNER_KEY, OTHER_DIGITS, PARTNER, PARTNER_KEY, SECOND, T0, connection,
+  freshRig, information,
+} from "./rig";
 
 describe("a server-issued credential", () => {
   it("matches, opens the grant for the items the information allows and reports the match", () => {
@@ -171,5 +175,25 @@ describe("the grant", () => {
     rig = rig.reboot(SECOND);
     expect(rig.auth.grant.isOpen()).toBe(false);
     expect(rig.auth.usesLeft()).toBe(1);
+  });
+});
+
+describe("after the partner changes", () => {
+  it("information the former partner issued no longer opens anything; the operator's does", () => {
+    let rig = freshRig();
+    expect(rig.receive(PARTNER_KEY, PARTNER, 1)).toBe(OK);
+    expect(rig.check(DIGITS)).toBe(OK);
+    expect(rig.unique.change(rig.auth.grant, Item.CONNECTION, connection(NEW_PARTNER, NEW_PARTNER_KEY, 9))).toBe(OK);
+    expect(rig.auth.grant.isOpen()).toBe(true);   // the session that made the change goes on
+    rig.auth.closeGrant();
+    expect(rig.auth.held()).toBe(false);
+    expect(rig.check(DIGITS)).toBe(E_NOTFOUND);
+    expect(rig.auth.grant.isOpen()).toBe(false);
+    rig = rig.reboot(SECOND);
+    expect(rig.check(DIGITS)).toBe(E_NOTFOUND);
+    // The new partner's information verifies under the new key.
+    expect(rig.receive(NEW_PARTNER_KEY, NEW_PARTNER, 1)).toBe(OK);
+    expect(rig.check(DIGITS)).toBe(OK);
+    expect(rig.auth.grant.issuer).toBe(NEW_PARTNER);
   });
 });

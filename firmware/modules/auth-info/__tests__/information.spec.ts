@@ -197,3 +197,28 @@ describe("authentication information", () => {
     refused(rig, information(OPERATOR_KEY, new Claim(OPERATOR, 1)), E_AUTH, Reason.UNKNOWN_ISSUER);
   });
 });
+
+describe("bounded parsing", () => {
+  it("random changes to good information are refused, never stored, never a trap", () => {
+    const rig = freshRig();
+    const good = information(PARTNER_KEY, new Claim(PARTNER, 1));
+    const before = snapshotFlash();
+    let x: u32 = 0x9e3779b9;   // xorshift: the same cases every run
+    for (let n = 0; n < 300; n++) {
+      x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+      // A cut, a longer copy or flipped bytes.
+      const len = (x & 3) == 0 ? <i32>(x >>> 8) % good.length : (x & 3) == 1 ? good.length + 1 + <i32>(x >>> 8) % 40 : good.length;
+      const b = new Uint8Array(len);
+      for (let i = 0; i < len; i++) b[i] = i < good.length ? good[i] : <u8>(x >>> (i & 15));
+      const flips = 1 + <i32>(x >>> 28);
+      for (let f = 0; f < flips; f++) {
+        x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+        if (len > 0) b[<i32>(x % <u32>len)] ^= <u8>(1 + (x >>> 24) % 255);
+      }
+      const rc = rig.auth.receive(b, 0);
+      expect(rc == E_MALFORMED || rc == E_AUTH).toBe(true);
+    }
+    expect(same(snapshotFlash(), before)).toBe(true);
+    expect(rig.auth.held()).toBe(false);
+  });
+});

@@ -152,6 +152,21 @@ describe("metering: three channels (the power conditioner)", () => {
     expect(d.metering.laneCount()).toBe(1);                       // the old lane left once handed
   });
 
+  it("installed at 10:10: readings before belong to nobody, the 10:30 one is the partner's", () => {
+    eraseFlash();
+    const clock = new TestClock();
+    clock.wall = T0 + 9 * HOUR + 45 * MINUTE;
+    const d = new Conditioner(clock, new Sink(), config3(), 0);   // no connection yet
+    d.runToWall(T0 + 10 * HOUR + 10 * MINUTE);                    // 10:00 measured
+    d.recipient.company = PARTNER;                                // INSTALL stored the connection
+    expect(d.metering.onSwitched(Role.CONTRACT, 0, PARTNER, d.clock.wall)).toBe(OK);
+    expect(d.metering.confirmed(PARTNER)).toBe(OK);
+    d.runToWall(T0 + 11 * HOUR);
+    expect(handAll3(d.metering, d.sink)).toBe(2);
+    expect(d.sink.lines[0]).toBe(onTime(PARTNER, 1, T0 + 10 * HOUR + 30 * MINUTE, 1));
+    expect(d.sink.lines[1]).toBe(onTime(PARTNER, 2, T0 + 11 * HOUR, 1));
+  });
+
   it("a recipient that cannot be trusted holds the readings back; none is lost or repeated", () => {
     const d = freshConditioner(T0 + 10 * HOUR + 5 * MINUTE);
     d.runToWall(T0 + 10 * HOUR + 30 * MINUTE);

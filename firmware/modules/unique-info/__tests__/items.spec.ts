@@ -216,3 +216,50 @@ describe("history", () => {
     expect(getU32LE(v, 1 + 30 * 16 + 12)).toBe(1200);
   });
 });
+
+describe("bounded parsing", () => {
+  it("random bytes are a value of an item or E_MALFORMED, never a trap", () => {
+    const u = freshRig().unique;
+    let x: u32 = 0x2545f491;
+    let accepted = 0;
+    for (let n = 0; n < 400; n++) {
+      x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+      const item = <i32>(x % 5);
+      const len = <i32>((x >>> 8) % 140);
+      const b = new Uint8Array(len);
+      for (let i = 0; i < len; i++) { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; b[i] = <u8>x; }
+      // Lengths that fit the item often enough to reach the inner checks.
+      if (len > 0 && (n & 1) == 0) b[0] = <u8>(len - 1 < 64 ? len - 1 : 20);
+      const rc = u.validate(item, b);
+      expect(rc == OK || rc == E_MALFORMED).toBe(true);
+      if (rc == OK) accepted++;
+    }
+    expect(accepted).toBeLessThan(400);
+  });
+});
+
+describe("resets", () => {
+  it("initialization erases personal data and history; a factory reset every item and the information held", () => {
+    const rig = freshRig();
+    expect(rig.unique.appendHistoryDay(20400, 1, 2, 3)).toBe(OK);
+    expect(rig.receive(PARTNER_KEY, PARTNER, 1)).toBe(OK);
+    expect(rig.store.initialize()).toBe(OK);
+    expect(rig.unique.boot()).toBe(OK);
+    expect(rig.auth.boot()).toBe(OK);
+    expect(rig.unique.present(Item.PERSONAL)).toBe(false);
+    expect(rig.unique.present(Item.HISTORY)).toBe(false);
+    expect(rig.unique.installed()).toBe(true);
+    expect(rig.unique.site()).toBe("GS-2026-0042");
+    expect(rig.auth.held()).toBe(true);
+    expect(rig.store.factoryReset()).toBe(OK);
+    expect(rig.unique.boot()).toBe(OK);
+    expect(rig.auth.boot()).toBe(OK);
+    for (let item = 0; item < Item.COUNT; item++) expect(rig.unique.present(item)).toBe(false);
+    expect(rig.unique.partnerCode()).toBe(0);
+    expect(rig.auth.held()).toBe(false);
+    expect(rig.check(DIGITS)).toBe(E_NOTFOUND);
+    // The factory's maintenance credential and the replay floors stay.
+    expect(rig.auth.operatorCode()).not.toBe(0);
+    expect(rig.check("271828182845", 2)).toBe(OK);
+  });
+});

@@ -17,7 +17,7 @@ export * from "./types.ts";
 export * from "./auth-info.ts";
 export * from "./keys.ts";
 export { macFields, readingMac, readingMacInput, readingMacValid, type MacFields } from "./reading-mac.ts";
-export { PartnerServer } from "./partner.ts";
+export { PartnerServer, type PartnerConfig } from "./partner.ts";
 export { CredentialOperator, type OperatorConfig } from "./operator.ts";
 export { MessageOutbox, isAddress } from "./messages.ts";
 export { codeHex, type IssuerConfig, type AuthAsk } from "./issuer.ts";
@@ -33,6 +33,8 @@ export const SEEDED_OPERATOR = { code: PCS_OPERATOR, name: "PCS Service Operator
 export const DEFAULT_WORKERS: readonly Contact[] = [{ to: "worker@pcs-service.example", user: "worker" }];
 /** The factory line's cloud account. */
 export const FACTORY_USER = "factory";
+/** The partners' installers' cloud account. */
+export const INSTALLER_USER = "pcs-installer";
 
 export interface PcsCloudOptions {
   /** Each server on its own file under this folder (partner-d101.db, operator-e001.db,
@@ -42,6 +44,8 @@ export interface PcsCloudOptions {
   now?: () => number;
   workers?: Contact[];
   factoryUsers?: string[];
+  /** Every partner's installers (cloud users); default [INSTALLER_USER]. */
+  installers?: string[];
 }
 
 /** The relay's view of its PCSs, once the cloud has started. */
@@ -69,7 +73,8 @@ export function createPcsCloud(options: PcsCloudOptions = {}): PcsCloud {
   const file = (name: string) => (options.dataDir ? `${options.dataDir}/${name}.db` : ":memory:");
   const now = options.now;
   const messages = new MessageOutbox(file("messages"), now);
-  const partners = SEEDED_PARTNERS.map((p) => new PartnerServer({ ...p, messages, now, dbPath: file(`partner-${p.code.toString(16)}`) }));
+  const installers = options.installers ?? [INSTALLER_USER];
+  const partners = SEEDED_PARTNERS.map((p) => new PartnerServer({ ...p, messages, now, installers, dbPath: file(`partner-${p.code.toString(16)}`) }));
   const operator = new CredentialOperator({
     ...SEEDED_OPERATOR, messages, now, dbPath: file(`operator-${SEEDED_OPERATOR.code.toString(16)}`),
     workers: options.workers ?? [...DEFAULT_WORKERS], factoryUsers: options.factoryUsers ?? [FACTORY_USER],

@@ -73,11 +73,18 @@ CREATE TABLE IF NOT EXISTS refused_readings (
 
 const VALUES = ["co", "q", "t", "pv", "ch", "dis", "epv", "ech", "edis", "site", "cpv", "cbat", "cev"] as const;
 
+export interface PartnerConfig extends IssuerConfig {
+  /** The cloud users of the partner's installers: only they install its PCSs. */
+  installers: readonly string[];
+}
+
 export class PartnerServer extends Issuer {
+  readonly installers: readonly string[];
   private readonly q;
 
-  constructor(config: IssuerConfig) {
+  constructor(config: PartnerConfig) {
     super(config, OWN);
+    this.installers = config.installers;
     const p = (sql: string) => this.db.prepare(sql);
     this.q = {
       putKey: p("INSERT INTO device_keys (pcs, key, via, device, issued) VALUES (?, ?, ?, ?, ?)"),

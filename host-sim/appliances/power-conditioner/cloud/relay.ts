@@ -66,8 +66,6 @@ export class Relay {
       current: p(`SELECT device_id FROM registrations WHERE serial = ? AND appliance = ? AND retired_at IS NULL
                   ORDER BY serial_verified DESC, created DESC, device_id LIMIT 1`),
       isMember: p("SELECT 1 FROM registration_users WHERE device_id = ? AND user = ? AND terminal = ?"),
-      isMemberOfSerial: p(`SELECT 1 FROM registration_users u JOIN registrations r ON r.device_id = u.device_id
-                           WHERE r.serial = ? AND r.appliance = ? AND u.user = ? AND u.terminal = ? LIMIT 1`),
       userExists: p("SELECT 1 FROM users WHERE user = ?"),
     };
     for (const s of [...partners, operator]) {
@@ -160,6 +158,13 @@ export class Relay {
     return typeof p === "number" && Number.isInteger(p) && p > 0 ? p : 0;
   }
 
+  /** The partner in effect for the PCS `pcs` (its current registration's; 0: none). */
+  partnerOfSerial(pcs: string): number {
+    const device = this.currentDevice(pcs);
+    const reg = device === undefined ? undefined : this.ctx.registration(device);
+    return reg ? this.partnerOf(reg) : 0;
+  }
+
   /** An installation made `partner` the PCS's partner. */
   installed(pcs: string, partner: number): void { this.q.setPartner.run(pcs, partner, this.ctx.now()); }
 
@@ -169,8 +174,6 @@ export class Relay {
   /** A current registration of the PCS `pcs`, if the cloud has one. */
   currentDevice(pcs: string): string | undefined { return (this.q.current.get(pcs, PCS_APPLIANCE) as { device_id: string } | undefined)?.device_id; }
   isMember(deviceId: string, user: string, terminal: string): boolean { return this.q.isMember.get(deviceId, user, terminal) !== undefined; }
-  /** A member of any registration of the PCS `pcs` (its installer). */
-  isMemberOfSerial(pcs: string, user: string, terminal: string): boolean { return this.q.isMemberOfSerial.get(pcs, PCS_APPLIANCE, user, terminal) !== undefined; }
   userExists(user: string): boolean { return this.q.userExists.get(user) !== undefined; }
 }
 

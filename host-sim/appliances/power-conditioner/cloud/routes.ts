@@ -1,9 +1,10 @@
 // The power conditioner's HTTPS routes (PROTOCOL.md §7): the partner's installer's
 // installation, authentication requests, the mailbox, a new partner's enrolment, a
 // partner's readings and the factory's maintenance record. Every route needs a session.
-import { HttpError, isObject, type Caller, type RequestContext, type Route } from "../../../cloud/index.ts";
+import { HttpError, isObject, type Caller, type RequestContext, type Route, type ServiceContext } from "../../../cloud/index.ts";
 import { isDeviceId, isSerial, isUserName } from "../../../cloud/validate.ts";
 import { isAddress, type MessageOutbox } from "./messages.ts";
+import type { Issuer } from "./issuer.ts";
 import type { CredentialOperator } from "./operator.ts";
 import type { PartnerServer } from "./partner.ts";
 import type { Relay } from "./relay.ts";
@@ -11,8 +12,6 @@ import {
   ALL_ITEMS, PCS_APPLIANCE, type AuthRequestBody, type AuthRequestResponse, type Contact, type EnrolmentResponse,
   type FactoryResponse, type InstallationResponse, type MessagesResponse, type ReadingsResponse,
 } from "./types.ts";
-import type { Issuer } from "./issuer.ts";
-import type { ServiceContext } from "../../../cloud/index.ts";
 
 const SERIAL = "([A-Za-z0-9][A-Za-z0-9._-]{0,31})";
 const MAX_CONTACTS = 4;
@@ -80,6 +79,9 @@ export function pcsRoutes(o: PcsRouteParts): Route[] {
         if (reg.retiredAt !== null) throw new HttpError(410, "registration retired");
         const p = partner(code(b.partner, "partner"));
         if (!p) throw new HttpError(404, "no such partner");
+        // Anyone may register a device id claiming a serial; only the partner's own
+        // installer makes it the partner's PCS and puts its residents on file.
+        if (!p.installers.includes(caller.user)) throw new HttpError(403, "not an installer of this partner");
         const list = contacts(b.contacts);
         const fields = p.install(reg.serial!, reg.deviceId, list);
         relay.installed(reg.serial!, p.code);
@@ -134,6 +136,11 @@ export function pcsRoutes(o: PcsRouteParts): Route[] {
         if (!isSerial(b.serial)) throw new HttpError(400, "serial: a power conditioner's serial");
         const pcs = b.serial;
         if (relay.currentDevice(pcs) === undefined) throw new HttpError(409, "the power conditioner has no registration with the cloud");
+        // Only the consumer the partner in effect knows (its contact for this PCS) takes
+        // the PCS elsewhere: a stranger must not become a partner's contact for it.
+        const current = relay.partnerOfSerial(pcs);
+        if (!partner(current)?.contacts(pcs).some((c) => c.user === caller.user)) throw new HttpError(403, "not a contact of this power conditioner's partner");
+        if (current === p.code) throw new HttpError(409, "already the power conditioner's partner");
         const list = contacts([{ to: b.to, user: caller.user }]);
         return { status: 201, body: { serial: pcs, ...p.enrol(pcs, list) } satisfies EnrolmentResponse };
       },
@@ -146,7 +153,10 @@ export function pcsRoutes(o: PcsRouteParts): Route[] {
         const c = Number(rc.query("partner"));
         const p = Number.isInteger(c) ? partner(c) : undefined;
         if (!p) throw new HttpError(404, "partner: a partner's code");
-        const allowed = relay.isMemberOfSerial(pcs, caller.user, caller.terminal) || p.contacts(pcs).some((k) => k.user === caller.user);
+        // A member of the PCS's current registration (the one it logged in with before any
+        // that only claims its serial), or one of the partner's contacts for it.
+        const device = relay.currentDevice(pcs);
+        const allowed = (device !== undefined && relay.isMember(device, caller.user, caller.terminal)) || p.contacts(pcs).some((k) => k.user === caller.user);
         if (!allowed) throw new HttpError(403, "not a power conditioner of this user");
         return { status: 200, body: p.readings(pcs) satisfies ReadingsResponse };
       },
