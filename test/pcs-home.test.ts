@@ -68,12 +68,19 @@ for (const host of ["ts", "posix"] as HostName[]) {
   });
 }
 
-test("ts: the console's inbox shows a person only their own mailbox; a request for a PCS the caller is no contact of is refused", async () => {
+test("ts: each person's mailbox holds their own codes only; the worker's maintenance sheet opens the panel; a request for a PCS the caller is no contact of is refused", async () => {
   await withPcsHome("ts", async (home) => {
     await pcsCommand(home, ["install", "pcs"]);
     await pcsCommand(home, ["alice", "request", "site"]);
-    assert.match((await pcsCommand(home, ["alice", "inbox"]))!, /your code is \d{10}/);
-    assert.equal(await pcsCommand(home, ["worker", "inbox"]), "(empty)");
+    const alice = (await pcsCommand(home, ["alice", "inbox"]))!;
+    const code = /your code is (\d{10})/.exec(alice)?.[1];
+    assert.ok(code, alice);
+    const worker = (await pcsCommand(home, ["worker", "inbox"]))!;
+    assert.match(worker, /maintenance code is \d{12}/, "the factory's sheet");
+    assert.equal(worker.includes(code), false, "alice's code is not in the worker's mailbox");
+    assert.doesNotMatch(alice, /maintenance code/);
     await assert.rejects(home.pcsClouds.worker.requestAuth(PCS_SERIAL, { issuer: SUNLEASE_PPS, items: 0x1f, to: "alice@example.com" }), /403/);
+    await pcsCommand(home, ["pcs", "maintenance"]);
+    assert.match(home.requirePcs().device.screen, /Change data[\s\S]*Factory reset/, "the sheet's code opened every item");
   });
 });

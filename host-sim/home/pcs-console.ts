@@ -4,7 +4,7 @@
 // BLE app, and the partners' servers.
 //   install pcs                                 Sunlease PPS's installer (PROTOCOL.md §5, §7)
 //   press pcs <0-9|ok|back|menu|up|down> [...]  the panel
-//   pcs code <digits> | pcs maintenance | pcs ble   the panel's code entry, the worker's sheet, the BLE window
+//   pcs code <digits> | pcs maintenance | pcs ble   the panel's code entry, the worker's sheet (from its mailbox), the BLE window
 //   pcs set site <digits> | pcs set capacities <pvW> <batWh> <evWh> | pcs delete <item>   on the change screen
 //   <alice|worker> request <item...|all>        asks its issuer (alice: the partner in effect; worker: the operator)
 //   <alice|worker> inbox                        the mailbox: the credential is there and only there
@@ -18,7 +18,7 @@ import { ALICE_MAIL, WORKER_MAIL } from "./world.ts";
 import { PANEL_BUTTONS, PCS_SERIAL } from "../appliances/power-conditioner/panel.ts";
 import { CredentialKind } from "../appliances/power-conditioner/ble.ts";
 import { ALL_ITEMS, ITEM_NAMES, Item, itemNamed, encodeCapacities, encodeConnection, encodePersonal, encodeSite, showItem } from "../appliances/power-conditioner/items.ts";
-import { newestCredential } from "../phone/pcs-mail.ts";
+import { maintenanceCode, newestCredential } from "../phone/pcs-mail.ts";
 import { HIKARI_ENERGY, PCS_OPERATOR, SUNLEASE_PPS, type ConnectionFields } from "../appliances/power-conditioner/cloud/types.ts";
 
 export const PCS_HELP = `  install pcs                                  Sunlease PPS's installer: registers the power conditioner and installs it
@@ -117,8 +117,8 @@ export async function pcsCommand(home: Home, words: string[]): Promise<string | 
   if (who === "pcs") {
     const d = home.requirePcs().device;
     if (verb === "code" || verb === "maintenance") {
-      const digits = verb === "code" ? rest[0] ?? "" : home.workerSheet;
-      if (!digits) throw new Error(verb === "code" ? "pcs code <digits>" : "the worker has no maintenance sheet (the factory made it at the first power-on)");
+      const digits = verb === "code" ? rest[0] ?? "" : await maintenanceCode(home.pcsClouds.worker, WORKER_MAIL);
+      if (!digits) throw new Error(verb === "code" ? "pcs code <digits>" : "no maintenance sheet in the worker's mailbox (the factory makes it at the first power-on)");
       await menu(home, verb === "code" ? "Change data" : "Maintenance");
       await typeDigits(home, digits);
       await d.press(PANEL_BUTTONS.ok);

@@ -132,9 +132,6 @@ export class Home {
   pcsCloud: PcsCloud | null = null;
   /** Its registration, once the partner's installer has been. */
   pcsDeviceId: string | null = null;
-  /** The maintenance credential's sheet the factory gave the operator's worker (in memory:
-   *  a sheet of paper, not a file). */
-  workerSheet: string | null = null;
   /** Each person's power-conditioner app (BLE) and cloud routes: alice, the resident the
    *  partner knows; worker, the operator's dispatched worker. */
   readonly pcsApps: Record<string, PcsApp> = {};
@@ -228,8 +225,9 @@ export class Home {
     });
     const { firstPowerOn } = await this.pcs.start();
     const tool = { cloudUrl: this.cloud.url, ca: this.pki.ca, note: (t: string) => this.note("HOME", t) };
-    // The factory's step on a new unit: the operator's maintenance credential.
-    if (firstPowerOn) this.workerSheet = (await factoryMaintenance(this.pcs, tool)).digits;
+    // The factory's step on a new unit: the operator's maintenance credential (its sheet
+    // goes to the operator's workers' mailboxes).
+    if (firstPowerOn) await factoryMaintenance(this.pcs, tool);
     const worker = new CloudClient(this.cloud.url, this.pki.ca, { user: "worker", password: "worker-app-password", terminalId: "worker-phone" });
     const r = await worker.call("POST", "/api/users", { user: "worker", password: "worker-app-password" }, false);
     if (r.status !== 201 && r.status !== 409) throw new Error(`the worker's cloud account: ${r.status}`);

@@ -14,3 +14,10 @@ export async function newestCredential(client: PcsCloudClient, to: string): Prom
   for (const m of [...box].reverse()) { const d = credentialIn(m); if (d) return d; }
   return null;
 }
+
+/** The maintenance code of the operator's newest sheet in the mailbox `to` (a worker's). */
+export async function maintenanceCode(client: PcsCloudClient, to: string): Promise<string | null> {
+  const box = await client.messages(to);
+  for (const m of [...box].reverse()) { const d = /\bmaintenance code is (\d{12})\b/.exec(m.text)?.[1]; if (d) return d; }
+  return null;
+}

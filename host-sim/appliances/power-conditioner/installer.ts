@@ -1,13 +1,13 @@
 // The factory's and the contract partner's tools (firmware/images/power-conditioner/
 // PROTOCOL.md §5, §7). The factory's line has the credential operator make the PCS's
 // maintenance credential and writes its verifier into the PCS (MAINTENANCE); the digits
-// go on the worker's sheet, which the tool hands back and keeps nowhere. The partner's
+// go on the worker's sheet (the operator mails it to its workers). The partner's
 // installer registers the PCS with the maker's cloud, has the partner issue its device
 // key, and writes the cloud login and the unique information into the PCS (INSTALL). The
 // device password and the device key go from the tool into the frame and nowhere else.
 import { randomBytes, randomUUID } from "node:crypto";
 import { CloudClient, CloudError } from "../../phone/cloud-client.ts";
-import { FACTORY_USER, SUNLEASE_PPS, type Contact } from "./cloud/index.ts";
+import { FACTORY_USER, INSTALLER_USER, SUNLEASE_PPS, type Contact } from "./cloud/index.ts";
 import { PcsCloudClient } from "./cloud/client.ts";
 import { ServiceStatus, type Installation } from "./install.ts";
 import type { Capacities, Personal } from "./items.ts";
@@ -35,14 +35,14 @@ async function account(o: ToolOptions): Promise<PcsCloudClient> {
   return new PcsCloudClient(cloud);
 }
 
-/** The factory line: the maintenance credential's sheet for the worker, once per PCS. */
-export async function factoryMaintenance(pcs: ServiceTarget, o: Partial<ToolOptions> & Pick<ToolOptions, "cloudUrl" | "ca">): Promise<{ digits: string }> {
+/** The factory line: the operator makes the maintenance credential (once per PCS) and
+ *  the tool writes its verifier into the PCS; the digits stay on the workers' sheet. */
+export async function factoryMaintenance(pcs: ServiceTarget, o: Partial<ToolOptions> & Pick<ToolOptions, "cloudUrl" | "ca">): Promise<void> {
   const cloud = await account({ user: FACTORY_USER, ...o });
   const made = await cloud.factory(PCS_SERIAL);
   const status = await pcs.maintenance(Buffer.from(made.data, "hex"));
   o.note?.(`factory writes operator ${made.operator.toString(16).toUpperCase()}'s key and the maintenance verifier (MAINTENANCE) -> ${status}`);
   if (status !== ServiceStatus.OK) throw new Error(`the power conditioner refused MAINTENANCE: ${status}`);
-  return { digits: made.digits };
 }
 
 export interface InstallVisit {
@@ -56,7 +56,7 @@ export interface InstallVisit {
 
 /** The partner's installer: registration, device key, INSTALL; the registration's id. */
 export async function installPcs(pcs: ServiceTarget, visit: InstallVisit, o: Partial<ToolOptions> & Pick<ToolOptions, "cloudUrl" | "ca">): Promise<string> {
-  const cloud = await account({ user: "pcs-installer", ...o });
+  const cloud = await account({ user: INSTALLER_USER, ...o });
   const deviceId = randomUUID();
   const password = randomBytes(18).toString("base64url");
   await cloud.register(deviceId, password, PCS_SERIAL);
