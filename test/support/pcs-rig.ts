@@ -151,8 +151,7 @@ export class PcsRig {
   }
   /** The status the PCS answered command `n` with (its `reply` outbox entry). */
   status(n: number): number | undefined {
-    return this.entries("reply").find((b) => b.cmd === n)?.status as number | undefined
-      ?? this.published.filter((p) => p.startsWith("up/reply")).map(body).find((b) => b.cmd === n)?.status as number | undefined;
+    return this.published.filter((p) => p.startsWith("up/reply")).map(body).find((b) => b.cmd === n)?.status as number | undefined;
   }
   /** Authentication information relayed by the cloud (§4.2); the status it was answered with. */
   async deliverAuth(blob: Uint8Array): Promise<number | undefined> {
