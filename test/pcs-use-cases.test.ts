@@ -12,6 +12,8 @@ import { E_AUTH, E_NOTFOUND, OK } from "../host-sim/board/abi-constants.ts";
 import { findBytes, readRecords } from "../host-sim/flash/record-store-image.ts";
 import { Item, ITEM_NAMES, decodeCapacities, decodeConnection, decodeSite, encodeCapacities, encodeConnection, encodePersonal, encodeSite, decodePersonal, decodeHistory } from "../host-sim/appliances/power-conditioner/items.ts";
 import { requirement } from "./support/requirement.ts";
+import { CodeMismatch, PcsApp } from "../host-sim/phone/pcs-app.ts";
+import { seededRandom } from "../host-sim/phone/seeded-random.ts";
 import { PcsRig, CredentialKind, SUNLEASE_PPS, HIKARI_ENERGY, SITE, CAPACITIES, ITEM_RECORD, readingMacOf, capOf, B } from "./support/pcs-rig.ts";
 
 const posixMissing = requirement("the posix power-conditioner board (build/posix/power-conditioner)", existsSync("build/posix/power-conditioner"), "npm run build");
@@ -260,6 +262,22 @@ for (const host of HOSTS) {
       await r.drain();
       const ch = r.entries("change").at(-1)!;
       assert.deepEqual([ch.item, ch.by, ch.via], ["capacities", "maintenance", "panel"]);
+    } finally { await r.close(); }
+  });
+
+  test(`${host}: the app sends no credential when its user sees another code on the panel`, { skip }, async () => {
+    const r = await installed(host);
+    try {
+      assert.equal((await r.issue(r.partner(SUNLEASE_PPS))).status, OK);
+      await r.openBle();
+      const sent: number[] = [];
+      const port = r.blePort();
+      const app = new PcsApp({ name: "alice", random: seededRandom("mitm-victim"), confirmCode: async () => false,
+        ble: () => ({ request: (f, t) => { sent.push(f[0]); return port.request(f, t); }, send: (f) => { sent.push(f[0]); return port.send(f); } }) });
+      await assert.rejects(app.connect(), CodeMismatch);
+      assert.deepEqual(sent, [0x01, 0x03, 0x17], "NONCE_REQUEST, HELLO, CLOSE: no AUTH");
+      await r.drain();
+      assert.deepEqual(r.entries("auth").map((e) => e.event), ["stored"], "no check happened");
     } finally { await r.close(); }
   });
 
