@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
+import { createECDH, createPrivateKey, randomBytes, type KeyObject } from "node:crypto";
 import { powerOn, type HostName } from "../../host-sim/device/power-on.ts";
 import { EventKind, LinkId, type BoardEvent, type BoardTime, type CallResult, type DeviceHandle } from "../../host-sim/device/types.ts";
 import { jsonOutput } from "../../host-sim/scenario/format.ts";
@@ -18,8 +18,8 @@ import { CredentialKind } from "../../host-sim/appliances/power-conditioner/ble.
 import { installRequest, maintenanceRequest, answerStatus, INSTALL, MAINTENANCE, type Installation } from "../../host-sim/appliances/power-conditioner/install.ts";
 import { ALL_ITEMS } from "../../host-sim/appliances/power-conditioner/items.ts";
 import { PcsApp, PcsBleSession, type BlePort } from "../../host-sim/phone/pcs-app.ts";
-import { seededRandom } from "../../host-sim/phone/seeded-random.ts";
-import { credentialVerifier, maintenanceData, newCredential, signAuthInfo, readingMac, macFields, ISSUED_DIGITS, MAINTENANCE_DIGITS,
+import { seededRandom, type RandomSource } from "../../host-sim/phone/seeded-random.ts";
+import { credentialVerifier, maintenanceData, signAuthInfo, readingMac, macFields, ISSUED_DIGITS, MAINTENANCE_DIGITS,
   type AuthInfoFields, type ReadingEntry } from "../../host-sim/appliances/power-conditioner/cloud/index.ts";
 import { PAGE_SIZE, crc32, readPages } from "../../host-sim/flash/record-store-image.ts";
 
@@ -35,22 +35,36 @@ export const ITEM_RECORD = [0x0901, 0x0902, 0x0903, 0x0904, 0x0905] as const;
 /** Panel buttons (PROTOCOL.md §6). */
 export const B = { OK: 10, BACK: 11, MENU: 12, UP: 13, DOWN: 14 } as const;
 
-/** A server that signs authentication information: a partner or the operator. */
+const OS_RANDOM: RandomSource = { bytes: (n) => randomBytes(n) };
+
+/** `n` decimal digits drawn from `random` (every digit equally likely). */
+function digitsFrom(random: RandomSource, n: number): string {
+  let s = "";
+  while (s.length < n) for (const b of random.bytes(n)) if (b < 250 && s.length < n) s += String(b % 10);
+  return s;
+}
+
+/** A server that signs authentication information: a partner or the operator. Its key,
+ *  salts and digits come from `random` (seeded: the same bytes on every engine). */
 export class Issuer {
   readonly privateKey: KeyObject;
   /** 0x04 ‖ X ‖ Y. */
   readonly publicKey: Buffer;
   private serial = 0;
-  constructor(readonly code: number) {
-    const kp = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
-    this.privateKey = kp.privateKey;
-    const jwk = kp.publicKey.export({ format: "jwk" });
-    this.publicKey = Buffer.concat([Buffer.of(4), Buffer.from(jwk.x!, "base64url"), Buffer.from(jwk.y!, "base64url")]);
+  constructor(readonly code: number, private readonly random: RandomSource = OS_RANDOM) {
+    for (;;) {
+      const d = random.bytes(32), e = createECDH("prime256v1");
+      try { e.setPrivateKey(d); } catch { continue; /* out of range: draw again */ }
+      this.publicKey = e.getPublicKey();
+      const b64 = (b: Buffer) => b.toString("base64url");
+      this.privateKey = createPrivateKey({ key: { kty: "EC", crv: "P-256", d: b64(d), x: b64(this.publicKey.subarray(1, 33)), y: b64(this.publicKey.subarray(33)) }, format: "jwk" });
+      break;
+    }
   }
   /** Authentication information for `device` and the 10 digits it guards. */
   issue(device: string, nowMs: number, o: Partial<AuthInfoFields> = {}): { blob: Buffer; digits: string; serial: number } {
-    const digits = newCredential(ISSUED_DIGITS);
-    const salt = randomBytes(16);
+    const digits = digitsFrom(this.random, ISSUED_DIGITS);
+    const salt = this.random.bytes(16);
     const serial = o.serial ?? ++this.serial;
     const blob = signAuthInfo({ issuer: this.code, serial, issuedMs: nowMs, lifetimeS: 0, uses: 0, failures: 0, items: ALL_ITEMS,
       device, salt, verifier: credentialVerifier(device, salt, digits), ...o }, this.privateKey);
@@ -72,18 +86,30 @@ export class PcsRig {
   screen = "";
   /** Answer the outbox after each timer event, as a cloud that is online. */
   autoAck = true;
-  readonly partners = new Map<number, Issuer>([[SUNLEASE_PPS, new Issuer(SUNLEASE_PPS)], [HIKARI_ENERGY, new Issuer(HIKARI_ENERGY)]]);
-  readonly operator = new Issuer(PCS_OPERATOR);
-  /** The device key Sunlease issued at installation (the partner keeps it to check MACs). */
-  readonly deviceKeys = new Map<number, Buffer>([[SUNLEASE_PPS, randomBytes(32)], [HIKARI_ENERGY, randomBytes(32)]]);
-  readonly maintenanceDigits = newCredential(MAINTENANCE_DIGITS);
+  readonly partners: Map<number, Issuer>;
+  readonly operator: Issuer;
+  /** The device keys the partners issued (each keeps its own to check MACs). */
+  readonly deviceKeys: Map<number, Buffer>;
+  readonly maintenanceDigits: string;
+  /** Where the parties' keys, salts and digits come from. */
+  private readonly random: RandomSource;
   private cmd = 0;
   private acked = 0;
   private maxSeq = 0;
   private bleAnswers: Uint8Array[] = [];
   readonly flashFile = join(mkdtempSync(join(tmpdir(), "pcs-rig-")), "flash.bin");
+  readonly image: string;
 
-  constructor(readonly host: HostName, readonly start: number, readonly image = "power-conditioner") {
+  /** `seed`: every key, salt and digit from a seeded source, so that two rigs (on two
+   *  engines) given the same steps feed their PCSs the same bytes (signatures aside:
+   *  ECDSA draws its own nonce). */
+  constructor(readonly host: HostName, readonly start: number, o: { image?: string; seed?: string } = {}) {
+    this.image = o.image ?? "power-conditioner";
+    this.random = o.seed ? seededRandom(o.seed) : OS_RANDOM;
+    this.partners = new Map([SUNLEASE_PPS, HIKARI_ENERGY].map((c) => [c, new Issuer(c, this.random)]));
+    this.operator = new Issuer(PCS_OPERATOR, this.random);
+    this.deviceKeys = new Map([[SUNLEASE_PPS, this.random.bytes(32)], [HIKARI_ENERGY, this.random.bytes(32)]]);
+    this.maintenanceDigits = digitsFrom(this.random, MAINTENANCE_DIGITS);
     this.wall = start;
     this.load = new MeterModel(PCS_SUNNY_DAY, { originUtcMs: start });
   }
@@ -182,7 +208,7 @@ export class PcsRig {
   /** The factory: PROVISION and the operator's MAINTENANCE record (§5). */
   async factory(): Promise<number | null> {
     await this.link(LinkId.SERVICE, provision(PCS_SERIAL), "provision");
-    const salt = randomBytes(16);
+    const salt = this.random.bytes(16);
     const data = maintenanceData(PCS_OPERATOR, this.operator.publicKey, salt, credentialVerifier(PCS_SERIAL, salt, this.maintenanceDigits));
     return this.serviceStatus(MAINTENANCE, maintenanceRequest(data), "maintenance");
   }
