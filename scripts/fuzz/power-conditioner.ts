@@ -22,6 +22,8 @@ import { sameBesideOutbox } from "./water-heater.ts";
 const SERIAL = "PC-0001";
 const DEVICE_ID = "pcs-fuzz-1";
 const REPREPARE_EVERY = 2000;
+/** The date the MQTT entry point's board is told (the signed information's issue date). */
+const WALL_START = 1_795_000_000_000;
 const PARTNER = 0xd101, OPERATOR = 0xe001;
 const BINDING = `${PCS_BLE_LABEL} link ${Link.BLE}`;
 const BUTTON = { OK: 10, MENU: 12, DOWN: 14 } as const;
@@ -167,7 +169,8 @@ function commands(): EntryPoint {
   const down = (c: number) => [`{"cmd":${c},"auth":"${info(c)}"}`, `{"cmd":${c},"auth":"UEEB"}`, `{"cmd":${c},"auth":""}`, `{"ack":${c}}`, `{"cmd":${c},"set":"x","value":1}`];
   return {
     name: "MQTT_MESSAGE",
-    async prepare(d) { n = 0; cmd = 1; await online(d); },
+    // The PCS takes authentication information only when it knows the date (§2.1).
+    async prepare(d) { n = 0; cmd = 1; d.wallStartMs = WALL_START; await online(d); },
     async input(r, d) {
       if (++n % REPREPARE_EVERY === 0 || !d.mqttUp) { await d.powerOn(); await online(d); }
       const c = cmd++;
