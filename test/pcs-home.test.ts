@@ -19,12 +19,15 @@ import { credentialIn } from "../host-sim/phone/pcs-mail.ts";
 import { pcsCommand } from "../host-sim/home/pcs-console.ts";
 import type { HostName } from "../host-sim/device/power-on.ts";
 import { requirement } from "./support/requirement.ts";
+import { findMosquitto } from "../host-sim/net/broker-mosquitto.ts";
+import type { BrokerKind } from "../host-sim/net/broker.ts";
 
 const posixMissing = requirement("the posix power-conditioner board (build/posix/power-conditioner)", existsSync("build/posix/power-conditioner"), "npm run build");
+const mosquittoMissing = requirement("mosquitto", findMosquitto() !== null, "apt-get install mosquitto");
 
-async function withPcsHome(host: HostName, fn: (home: Home, dataDir: string) => Promise<void>): Promise<void> {
+async function withPcsHome(host: HostName, fn: (home: Home, dataDir: string) => Promise<void>, broker: BrokerKind = "embedded"): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), "pcs-home-"));
-  const home = new Home({ dataDir, broker: "embedded", heaterHost: "ts", pcsHost: host, fresh: true, seeded: true, pcs: true, clock: "virtual" });
+  const home = new Home({ dataDir, broker, heaterHost: "ts", pcsHost: host, fresh: true, seeded: true, pcs: true, clock: "virtual" });
   try {
     await home.start();
     await fn(home, dataDir);
@@ -33,8 +36,9 @@ async function withPcsHome(host: HostName, fn: (home: Home, dataDir: string) => 
   }
 }
 
-for (const host of ["ts", "posix"] as HostName[]) {
-  test(`${host}: the four use cases in the home: readings to the partner in force, once each, with the identifiers in force; credentials only in the message outbox`, { skip: host === "posix" && posixMissing }, async () => {
+for (const [host, broker] of [["ts", "embedded"], ["posix", "embedded"], ["ts", "mosquitto"]] as [HostName, BrokerKind][]) {
+  const skip = (host === "posix" && posixMissing) || (broker === "mosquitto" && mosquittoMissing);
+  test(`${host}, ${broker}: the four use cases in the home: readings to the partner in force, once each, with the identifiers in force; credentials only in the message outbox`, { skip }, async () => {
     await withPcsHome(host, async (home, dataDir) => {
       const steps: string[] = [];
       await playPcsDemo(home, (s) => steps.push(s));
@@ -67,7 +71,7 @@ for (const host of ["ts", "posix"] as HostName[]) {
       for (const l of home.flow) assert.doesNotMatch(l.text, /"auth":"[A-Za-z0-9+/=]{16,}"/, l.text);
       for (const p of home.requirePcs().passwords) assert.equal(home.requirePcs().log.join("\n").includes(p), false);
       assert.equal(steps.length >= 5, true);
-    });
+    }, broker);
   });
 }
 
