@@ -232,6 +232,38 @@ for (const host of HOSTS) {
     } finally { await r.close(); }
   });
 
+  // Ownership passes, starting at the panel: the consumer deletes Sunlease's connection
+  // (the panel cannot type key material); with no partner the readings are held, and only
+  // the operator can issue information; its code lets the app write Hikari's connection.
+  test(`${host}: on the panel the old partner's connection is deleted; the operator's code then writes the new one from the app`, { skip }, async () => {
+    const r = await installed(host);
+    try {
+      await r.runTo(Date.UTC(2026, 10, 22, 10, 1));
+      const a = await r.issue(r.partner(SUNLEASE_PPS));
+      await r.panelCode(SERVER, a.digits);
+      assert.match(await r.panelDelete("Partner connection"), /Done/);
+      await r.press(B.BACK);
+      await r.drain();
+      const toSunlease = r.readingsOf(SUNLEASE_PPS).length;
+      await r.runTo(Date.UTC(2026, 10, 22, 11, 31));
+      assert.equal(r.readingsOf(SUNLEASE_PPS).length, toSunlease, "no partner: the readings are held");
+      assert.equal((await r.issue(r.partner(SUNLEASE_PPS))).status, E_AUTH, "the former partner can issue nothing");
+      const op = await r.issue(r.operator);
+      assert.equal(op.status, OK);
+      const x = await r.appAuth(SERVER, op.digits);
+      assert.equal(x.status, OK);
+      const hikariKey = r.deviceKeys.get(HIKARI_ENERGY)!;
+      assert.equal((await x.app.change(Item.CONNECTION, encodeConnection({ partner: HIKARI_ENERGY, publicKey: r.partner(HIKARI_ENERGY).publicKey, deviceKey: hikariKey }))).status, OK);
+      await x.app.close();
+      await r.runTo(Date.UTC(2026, 10, 22, 12, 31));
+      const got = checkReadings(r, HIKARI_ENERGY, hikariKey);
+      assert.ok(got.length >= 2, `${got.length} readings to Hikari`);
+      checkReadings(r, SUNLEASE_PPS, r.deviceKeys.get(SUNLEASE_PPS)!);
+      await r.drain();
+      assert.deepEqual(r.entries("change").map((c) => [c.item, c.op, c.via]), [["connection", "delete", "panel"], ["connection", "set", "ble"]]);
+    } finally { await r.close(); }
+  });
+
   test(`${host}: on the panel, a wrong code is refused and counted; BACK closes the change screen and the grant`, { skip }, async () => {
     const r = await installed(host);
     try {
