@@ -14,7 +14,7 @@ import { EraseListener, EraseMenu, Key, Step } from "../../modules/onboarding/in
 import { Clock, DeadlineOwner, Scheduler } from "../../modules/scheduler/index";
 import { ConnectedAppliance, Identity } from "../../modules/appliance/index";
 import { reply } from "../../modules/service-port/index";
-import { Role } from "../../modules/contract-table/index";
+import { DataType, Role } from "../../modules/contract-table/index";
 import { Metering, MeteringConfig, MeteringEvents, BoardSource, HandOff, SoleRecipient } from "../../modules/metering/index";
 import { Item, UniqueInfo } from "../../modules/unique-info/index";
 import { AuthConfig, AuthEvents, AuthInfo, Kind, PartnerKey, Via } from "../../modules/auth-info/index";
@@ -293,7 +293,9 @@ export class PowerConditioner extends ConnectedAppliance {
     const code = this.unique.partnerCode();
     this.followConnection();
     if (code == oldCode) return;
-    let rc = this.metering.onSwitched(Role.CONTRACT, oldCode, code, this.clock.wallMs());
+    // Every data type from now, also while SITE or CAPACITIES hold the readings back (the
+    // recipient then names nobody, and the default would be none until a later resync).
+    let rc = this.metering.onSwitched(Role.CONTRACT, oldCode, code, this.clock.wallMs(), code != 0 ? DataType.ALL : 0);
     if (rc == OK && code != 0) rc = this.metering.confirmed(code);
     if (rc != OK) board.compose().add("readings did not follow the partner: ").num(rc).error();
   }

@@ -8,7 +8,7 @@ import { OK } from "../../../core/errors";
 import { Item } from "../../../modules/unique-info/index";
 import { findInFlash, doctorRecord } from "../../../testing/flash";
 import { Entry, MAC_AT, SITE_AT, CAP_AT, hex } from "../outbox-entries";
-import { fresh, sunny, expectHas, shown, Phone, Rig, connection, siteValue, DIGITS, MINUTE, T0, SERIAL, SITE,
+import { fresh, sunny, expectHas, shown, Phone, Rig, connection, siteValue, DIGITS, MAINTENANCE_DIGITS, MINUTE, T0, SERIAL, SITE,
   PARTNER, PARTNER_KEY, NEW_PARTNER, NEW_PARTNER_KEY } from "./rig";
 
 /** 10:30 UTC on T0's day (T0 is 10:07). */
@@ -116,5 +116,23 @@ describe("readings to the partner", () => {
     expectHas(t[0], '"item":"site"');
     expect(shown(board.utf8("TAMPER: site - data refused"))).toBeGreaterThan(0);
     expectHas(r.pcs.stateJson(), '"tamper":4');
+  });
+
+  test("a new partner written while the site id is deleted gets every value once the site is back", () => {
+    const r = fresh().installed();
+    r.runTo(r.clock.now + 23 * MINUTE + 1000);
+    r.menu(2);
+    const p = new Phone(r);
+    expect(p.connect()).toBe(OK);
+    expect(<i32><i8>p.auth(MAINTENANCE_DIGITS, 2)[0]).toBe(OK);
+    expect(p.change(<u8>Item.SITE, null)).toBe(OK);
+    expect(p.change(<u8>Item.CONNECTION, connection(NEW_PARTNER, NEW_PARTNER_KEY, 40))).toBe(OK);
+    expect(p.change(<u8>Item.SITE, siteValue("GS-2027-0001"))).toBe(OK);
+    sunny(2500, 400, 100, 900);
+    r.runTo(r.clock.now + 30 * MINUTE);
+    const e = r.entriesOf("reading");
+    expect(e.length).toBe(2);
+    expectHas(e[1], '"co":53762,"rseq":1');
+    expectHas(e[1], '"pv":900,"ch":225,"dis":0,"e":[10900,2225,1000],"site":"GS-2027-0001","cap":[5500,9800,40000]');
   });
 });
