@@ -6,12 +6,6 @@ import type { HomeDevice } from "../../home/home-device.ts";
 export { PCS_SERIAL, PCS_BUTTONS as PANEL_BUTTONS } from "./index.ts";
 export { SUNLEASE_PPS, HIKARI_ENERGY, PCS_OPERATOR } from "./cloud/types.ts";
 
-/** The presses that type `digits` on the panel (0-9 only). */
-export function digitPresses(digits: string): number[] {
-  if (!/^\d+$/.test(digits)) throw new Error(`the panel types digits only, not "${digits}"`);
-  return [...digits].map(Number);
-}
-
 /** The six-digit pairing code the PCS shows during a BLE session (PROTOCOL.md §3), or
  *  null when its screen shows none. */
 export function shownCode(pcs: HomeDevice): string | null {
