@@ -9,5 +9,5 @@ export { SUNLEASE_PPS, HIKARI_ENERGY, PCS_OPERATOR } from "./cloud/types.ts";
 /** The six-digit pairing code the PCS shows during a BLE session (PROTOCOL.md §3), or
  *  null when its screen shows none. */
 export function shownCode(pcs: HomeDevice): string | null {
-  return /\b(\d{6})\b/.exec(pcs.screen)?.[1] ?? null;
+  return /^Code (\d{6})$/m.exec(pcs.screen)?.[1] ?? null;
 }
