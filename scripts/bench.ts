@@ -21,6 +21,7 @@
 //   BENCH_WALL=1          skip valgrind: wall time for both hosts
 //   BENCH_NO_FLEET=1      skip the fleet row (1,000 water heaters on the TS host)
 //   BENCH_NO_METER=1      skip the meter's cost per reading and its day in the home
+//   BENCH_NO_PCS=1        skip the power conditioner's cost per credential check
 //   BENCH_NO_HOME=1       skip the simulated-home parts (water heater, meter)
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, existsSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
@@ -318,6 +319,11 @@ if (runnable.includes("meter") && !process.env.BENCH_NO_METER) {
   const { meterCosts, printMeterCosts, benchMeterHome, printMeterHome } = await import("./bench/meter.ts");
   printMeterCosts(await meterCosts(useCallgrind));
   if (!process.env.BENCH_NO_HOME) printMeterHome(await benchMeterHome());
+}
+// The power conditioner: one credential check per event on every engine (scripts/bench/pcs.ts).
+if (runnable.includes("power-conditioner") && !process.env.BENCH_NO_PCS) {
+  const { pcsCheckCosts, printPcsCheckCosts } = await import("./bench/pcs.ts");
+  printPcsCheckCosts(await pcsCheckCosts(useCallgrind));
 }
 // The TypeScript host carrying a fleet: 1,000 water heaters in one process, virtual time.
 if (runnable.includes("water-heater") && !process.env.BENCH_NO_FLEET) {

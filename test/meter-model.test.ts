@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Channel, E_IO, OK, Pin } from "../host-sim/board/abi-constants.ts";
-import { DAY_MS, MeterModel, SLOT_MS, TYPICAL_HOME, profileProblem, type LoadProfile } from "../host-sim/meter-model/index.ts";
+import { DAY_MS, MeterModel, PCS_SUNNY_DAY, SLOT_MS, TYPICAL_HOME, profileProblem, type LoadProfile } from "../host-sim/meter-model/index.ts";
 
 const MIDNIGHT = Date.UTC(2026, 10, 22);
 const ramp = Array.from({ length: 48 }, (_, k) => 100 * (k + 1)); // 100 W .. 4800 W
@@ -79,4 +79,22 @@ test("refused: a malformed profile, and time going backwards", () => {
   m.sample(MIDNIGHT + 10);
   assert.throws(() => m.sample(MIDNIGHT + 9), /before/);
   assert.throws(() => new MeterModel(PROFILE, { originUtcMs: MIDNIGHT }).sample(MIDNIGHT - 1), /before/);
+});
+
+test("the power conditioner's sunny day: PV only by day, charge at noon, discharge in the evening, the grid balances them", () => {
+  assert.equal(profileProblem(PCS_SUNNY_DAY), null);
+  const m = new MeterModel(PCS_SUNNY_DAY, { originUtcMs: MIDNIGHT });
+  const at = (h: number) => m.sample(MIDNIGHT + h * 3_600_000);
+  assert.equal(at(3).map((s) => s.powerW)[Channel.PV], 0, "no sun at 03:00");
+  const noon = at(12).map((s) => s.powerW);
+  assert.ok(noon[Channel.PV] > 3500, `PV at noon ${noon[Channel.PV]} W`);
+  assert.equal(noon[Channel.CHARGE], 1500);
+  assert.equal(noon[Channel.DISCHARGE], 0);
+  assert.ok(noon[Channel.EXPORT] > 0 && noon[Channel.IMPORT] === 0, "the noon surplus goes to the grid");
+  const evening = at(19).map((s) => s.powerW);
+  assert.deepEqual([evening[Channel.PV], evening[Channel.CHARGE], evening[Channel.DISCHARGE]], [0, 0, 1200]);
+  assert.equal(evening[Channel.IMPORT], 2400 - 1200, "the battery covers half the evening peak");
+  const day = m.sample(MIDNIGHT + DAY_MS);
+  assert.equal(day[Channel.CHARGE].energyWh, 6000, "4 h at 1.5 kW");
+  assert.equal(day[Channel.DISCHARGE].energyWh, 4800, "4 h at 1.2 kW");
 });

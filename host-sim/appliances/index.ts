@@ -7,6 +7,7 @@ import { boardConformance } from "./board-conformance/index.ts";
 import { smartPlug } from "./smart-plug/index.ts";
 import { printer } from "./printer/index.ts";
 import { meter } from "./meter/index.ts";
+import { powerConditioner } from "./power-conditioner/index.ts";
 
 export type { Appliance, LocalActions, PhoneAction } from "./types.ts";
 
@@ -17,6 +18,7 @@ export const APPLIANCES: readonly Appliance[] = [
   smartPlug,
   printer,
   meter,
+  powerConditioner,
 ];
 
 export function appliance(name: string): Appliance {

@@ -4,7 +4,9 @@
 // uses Debian's Mosquitto; `--fresh` starts from erased flash and an empty cloud;
 // `--speed N` runs device time N times faster than real time. The smart meter is in the
 // home too (`--no-meter` leaves it out); `--home meter` is the meter's home without the
-// printer, and `--demo meter` plays the meter's demo.
+// printer, and `--demo meter` plays the meter's demo. The power conditioner is in the home
+// too (`--no-pcs` leaves it out); `--home pcs` is its home beside the water heater alone,
+// and `--demo pcs` plays the seed's four use cases.
 import { createInterface } from "node:readline";
 import { Home } from "./world.ts";
 import { playDemo } from "../appliances/water-heater/demo.ts";
@@ -16,6 +18,8 @@ import { PRINTER_APPLIANCE } from "./home-printer.ts";
 import { playPrinterDemo } from "../appliances/printer/demo.ts";
 import { meterCommand } from "./meter-console.ts";
 import { playMeterDemo } from "../appliances/meter/demo.ts";
+import { pcsCommand } from "./pcs-console.ts";
+import { playPcsDemo } from "../appliances/power-conditioner/demo.ts";
 
 const args = process.argv.slice(2);
 const flag = (f: string) => args.includes(f);
@@ -23,7 +27,9 @@ const value = (f: string) => { const i = args.indexOf(f); return i >= 0 ? args[i
 const demo = flag("--demo");
 const printerDemo = demo && value("--demo") === "printer";
 const meterDemo = demo && value("--demo") === "meter";
+const pcsDemo = demo && value("--demo") === "pcs";
 const meterHome = value("--home") === "meter" || meterDemo;
+const pcsHome = value("--home") === "pcs" || pcsDemo;
 const interactive = process.stdin.isTTY && !demo;
 
 const home = new Home({
@@ -31,11 +37,12 @@ const home = new Home({
   broker: (value("--broker") as BrokerKind | undefined) ?? brokerKindFromEnv(),
   heaterHost: flag("--posix") ? "posix" : "ts",
   fresh: flag("--fresh") || demo,
-  printer: !flag("--no-printer") && !meterHome,
-  meter: meterHome || (!demo && !flag("--no-meter")),
+  printer: !flag("--no-printer") && !meterHome && !pcsHome,
+  meter: meterHome || (!demo && !pcsHome && !flag("--no-meter")),
+  pcs: pcsHome || (!demo && !meterHome && !flag("--no-pcs")),
   speed: Number(value("--speed") ?? 1),
   // The meter's demo plays hours of its time: its clock moves only as the demo moves it.
-  clock: meterDemo ? "virtual" : "real",
+  clock: meterDemo || pcsDemo ? "virtual" : "real",
   onFlow: (l) => { if (!interactive) console.log(flowText(l)); },
 });
 
@@ -46,8 +53,12 @@ async function command(line: string): Promise<string> {
   if (who === "view") return render(home);
   const forMeter = await meterCommand(home, [who, verb, ...rest]);
   if (forMeter !== undefined) return `${render(home)}${forMeter ? `\n${forMeter}` : ""}`;
+  if (who === "power" && verb === "pcs") { await home.powerCyclePcs(); return render(home); }
+  const forPcs = home.pcs ? await pcsCommand(home, [who, verb, ...rest]) : undefined;
+  if (forPcs !== undefined) return `${render(home)}${forPcs ? `\n${forPcs}` : ""}`;
   if (who === "demo") {
     if (verb === "meter") await playMeterDemo(home, (s) => home.note("HOME", s));
+    else if (verb === "pcs") await playPcsDemo(home, (s) => home.note("HOME", s));
     else if (verb === "printer") await playPrinterDemo(home, (s) => home.note("HOME", s));
     else await playDemo(home, (s) => home.note("HOME", s));
     return render(home);
@@ -99,6 +110,13 @@ async function main(): Promise<void> {
     await home.stop();
     return;
   }
+  if (pcsDemo) {
+    const r = await playPcsDemo(home, (s) => console.log(`\n== ${s}`));
+    console.log(`\n${render(home, 0)}`);
+    console.log(`\n${r}`);
+    await home.stop();
+    return;
+  }
   if (demo) {
     const r = await playDemo(home, (s) => console.log(`\n== ${s}`));
     console.log(`\n${render(home, 0)}`);
@@ -107,6 +125,7 @@ async function main(): Promise<void> {
     return;
   }
   if (home.meter && home.meterDeviceId === null) home.note("HOME", "the smart meter is not installed yet: `install meter` is the utility installer's visit (or `demo meter` plays the whole story)");
+  if (home.pcs && home.pcsDeviceId === null) home.note("HOME", "the power conditioner is not installed yet: `install pcs` is Sunlease PPS's installer (or `demo pcs` plays the use cases)");
   if (!interactive) console.log("(not a terminal: reading commands from standard input)");
   console.log(render(home));
   console.log(`\n${HELP}`);

@@ -4,6 +4,8 @@ import { HEATER_APPLIANCE, type Home, type FlowLine } from "./world.ts";
 import { PRINTER_APPLIANCE } from "./home-printer.ts";
 import { meterTexts } from "./meter-view.ts";
 import { METER_HELP } from "./meter-console.ts";
+import { pcsTexts } from "./pcs-view.ts";
+import { PCS_HELP } from "./pcs-console.ts";
 
 const WIDTH = 38;
 
@@ -54,6 +56,8 @@ export function render(home: Home, flowLines = 12): string {
   }
   const meterBoxes = meterTexts(home).map((b) => box(b.title, b.text, 7));
   if (meterBoxes.length > 0) rows.push(...meterBoxes[0].map((_, i) => meterBoxes.map((b) => b[i]).join(" ")));
+  const pcsBoxes = pcsTexts(home).map((b) => box(b.title, b.text, 7));
+  if (pcsBoxes.length > 0) rows.push(...pcsBoxes[0].map((_, i) => pcsBoxes.map((b) => b[i]).join(" ")));
   const flow = (flowLines > 0 ? home.flow.slice(-flowLines) : []).map(flowText);
   return [...rows, `Message flow (broker: ${home.o.broker}):`, ...flow.map((l) => "  " + l)].join("\n");
 }
@@ -73,8 +77,9 @@ ${printerHelp.join("\n")}
   <alice|bob> history | devices | state        what that user can read in the cloud
   <alice|bob> leave | home                     the phone leaves / joins the home network
 ${METER_HELP}
+${PCS_HELP}
   power [printer]                              power cut and restart of the water heater (or the printer)
   broker down | broker up                      an outage of the MQTT broker
   cloud down | cloud up                        an outage of the cloud (the broker keeps its session)
-  demo [printer|meter]                         the three registration flows (or the printer's life, the meter's), scripted
+  demo [printer|meter|pcs]                     the three registration flows (or the printer's life, the meter's, the power conditioner's use cases), scripted
   view | help | quit`;

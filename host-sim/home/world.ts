@@ -30,6 +30,15 @@ import { MeterModel, TYPICAL_HOME } from "../meter-model/index.ts";
 import { createMeterCloud, type MeterCloud } from "../appliances/meter/cloud/index.ts";
 import { METER_SERIAL } from "../appliances/meter/panel.ts";
 import { InstallerTool } from "../appliances/meter/installer.ts";
+import { HomePcs, PCS } from "./home-pcs.ts";
+import { BLE_FRAME_NAMES as PCS_BLE_FRAME_NAMES } from "../appliances/power-conditioner/ble.ts";
+import { PCS_SUNNY_DAY } from "../meter-model/index.ts";
+import { createPcsCloud, type PcsCloud } from "../appliances/power-conditioner/cloud/index.ts";
+import { factoryMaintenance, installPcs } from "../appliances/power-conditioner/installer.ts";
+import { PCS_SERIAL, shownCode } from "../appliances/power-conditioner/panel.ts";
+import { PcsApp } from "../phone/pcs-app.ts";
+import { PcsCloudClient } from "../appliances/power-conditioner/cloud/client.ts";
+import { CloudClient } from "../phone/cloud-client.ts";
 
 export interface HomeOptions {
   dataDir: string;
@@ -50,6 +59,11 @@ export interface HomeOptions {
    *  head-end and company servers in the cloud and a HEMS on the home LAN. */
   meter?: boolean;
   meterHost?: HostName;
+  /** Run the power conditioner in the home (on `pcsHost`, default the heater's host), with
+   *  its partners' servers, the credential operator and the message outbox in the cloud, a
+   *  dispatched worker's phone beside the tenants'. */
+  pcs?: boolean;
+  pcsHost?: HostName;
   /** Where flow lines go (the terminal view, a test's capture). */
   onFlow?: (line: FlowLine) => void;
 }
@@ -65,9 +79,14 @@ function radioLine(f: RadioFlow): { via: FlowLine["via"]; text: string } {
   if (f.kind === "group") return { via: "WFD", text: `${f.device}'s group ${f.ssid ?? "ended"}${f.ssid ? ` (${f.members} joined)` : ""}` };
   const via = f.link === "WIFI_DIRECT" ? "WFD" : f.link;
   const what = f.link === "NFC" ? (f.bytes ? "NDEF" : "touch") : f.type === undefined ? "(empty)"
-    : f.link === "WIFI_DIRECT" ? PRINTER_FRAME_NAMES[f.type] ?? `0x${f.type.toString(16)}` : `0x${f.type.toString(16)}`;
+    : f.link === "WIFI_DIRECT" ? PRINTER_FRAME_NAMES[f.type] ?? `0x${f.type.toString(16)}`
+    : f.link === "BLE" && (f.to === PCS || f.from === PCS) ? PCS_BLE_FRAME_NAMES[f.type] ?? `0x${f.type.toString(16)}` : `0x${f.type.toString(16)}`;
   return { via, text: `${f.from} -> ${f.to}  ${what} (${f.bytes} B)${f.refused ? `  REFUSED: ${f.refused}` : ""}` };
 }
+
+/** The mailboxes the power conditioner's issuers send credentials to. */
+export const ALICE_MAIL = "alice@example.com";
+export const WORKER_MAIL = "worker@pcs-service.example";
 
 export const HEATER = "heater";
 export const HEATER_SERIAL = "WH-0001";
@@ -106,6 +125,17 @@ export class Home {
   meterCloud: MeterCloud | null = null;
   /** The meter's registration, once the installer has been. */
   meterDeviceId: string | null = null;
+  /** The power conditioner, when the home has one (`pcs` option), its sun and battery. */
+  pcs: HomePcs | null = null;
+  pcsLoad: MeterModel | null = null;
+  /** Its partners' servers, the credential operator and the message outbox. */
+  pcsCloud: PcsCloud | null = null;
+  /** Its registration, once the partner's installer has been. */
+  pcsDeviceId: string | null = null;
+  /** Each person's power-conditioner app (BLE) and cloud routes: alice, the resident the
+   *  partner knows; worker, the operator's dispatched worker. */
+  readonly pcsApps: Record<string, PcsApp> = {};
+  readonly pcsClouds: Record<string, PcsCloudClient> = {};
   /** The current tenant and the previous tenant. */
   alice!: MakerApp;
   bob!: MakerApp;
@@ -125,10 +155,9 @@ export class Home {
     mkdirSync(join(d, "devices"), { recursive: true });
     this.pki = loadOrCreatePki(join(d, "pki"));
     await this.startBroker();
-    if (this.o.meter) {
-      mkdirSync(join(d, "companies"), { recursive: true });
-      this.meterCloud = createMeterCloud({ dataDir: join(d, "companies") });
-    }
+    if (this.o.meter || this.o.pcs) mkdirSync(join(d, "companies"), { recursive: true });
+    if (this.o.meter) this.meterCloud = createMeterCloud({ dataDir: join(d, "companies") });
+    if (this.o.pcs) this.pcsCloud = createPcsCloud({ dataDir: join(d, "companies") });
     await this.startCloudService();
 
     const flashFile = join(d, "devices", "heater.flash");
@@ -172,6 +201,88 @@ export class Home {
     await this.bob.createAccount();
     if (this.o.printer) await this.startPrinter();
     if (this.o.meter) await this.startMeter();
+    if (this.o.pcs) await this.startPcs();
+  }
+
+  private async startPcs(): Promise<void> {
+    const devices = join(this.o.dataDir, "devices");
+    mkdirSync(devices, { recursive: true });
+    const wallStartMs = Date.now();
+    this.pcsWallStartMs = wallStartMs;
+    // The sun and the battery go on while the simulator is closed: one origin per home.
+    const loadFile = join(devices, "pcs.load.json");
+    const load: { originUtcMs: number } = existsSync(loadFile) ? JSON.parse(readFileSync(loadFile, "utf8")) : { originUtcMs: wallStartMs };
+    if (!existsSync(loadFile)) writeFileSync(loadFile, JSON.stringify(load));
+    this.pcsLoad = new MeterModel(PCS_SUNNY_DAY, { originUtcMs: load.originUtcMs });
+    const installed = join(devices, "pcs.install.json");
+    if (existsSync(installed)) this.pcsDeviceId = (JSON.parse(readFileSync(installed, "utf8")) as { deviceId: string }).deviceId;
+    this.pcs = new HomePcs({
+      host: this.o.pcsHost ?? this.o.heaterHost, dataDir: this.o.dataDir, clock: this.o.clock ?? "real", speed: this.o.speed,
+      wallStartMs, air: this.air, load: this.pcsLoad,
+      identity: () => this.pcsIdentity,
+      broker: () => ({ url: `mqtts://127.0.0.1:${this.brokerPort}`, ca: this.pki.ca }),
+      note: (via, text) => this.note(via, text),
+    });
+    const { firstPowerOn } = await this.pcs.start();
+    const tool = { cloudUrl: this.cloud.url, ca: this.pki.ca, note: (t: string) => this.note("HOME", t) };
+    // The factory's step on a new unit: the operator's maintenance credential (its sheet
+    // goes to the operator's workers' mailboxes).
+    if (firstPowerOn) await factoryMaintenance(this.pcs, tool);
+    const worker = new CloudClient(this.cloud.url, this.pki.ca, { user: "worker", password: "worker-app-password", terminalId: "worker-phone" });
+    const r = await worker.call("POST", "/api/users", { user: "worker", password: "worker-app-password" }, false);
+    if (r.status !== 201 && r.status !== 409) throw new Error(`the worker's cloud account: ${r.status}`);
+    await worker.login();
+    this.pcsClouds.alice = new PcsCloudClient(this.alice.cloud);
+    this.pcsClouds.worker = new PcsCloudClient(worker);
+    for (const name of ["alice", "worker"]) {
+      this.pcsApps[name] = new PcsApp({
+        name, random: this.o.seeded ? seededRandom(`${name}-pcs`) : { bytes: (n) => randomBytes(n) },
+        ble: () => this.air.phone(name).ble("pcs"),
+        // The person compares the app's code with the one on the power conditioner's panel.
+        confirmCode: async (code) => {
+          const shown = shownCode(this.requirePcs().device);
+          this.note("HOME", `${name} compares the app's code ${code} with the power conditioner's ${shown ?? "(none shown)"}: ${shown === code ? "same" : "different"}`);
+          return shown === code;
+        },
+      });
+    }
+    this.setAtHome("alice", true);
+    // The worker is dispatched: at the house only for a visit (`worker visit`).
+    this.air.phone("worker").setAtHome(false);
+  }
+
+  /** The power conditioner's factory identity (CN = its serial). */
+  get pcsIdentity(): KeyAndCert {
+    this.pcsId ??= this.pki.deviceIdentity(join(this.o.dataDir, "devices", "pcs.identity"), PCS_SERIAL);
+    return this.pcsId;
+  }
+  private pcsId: KeyAndCert | undefined;
+
+  requirePcs(): HomePcs {
+    if (!this.pcs) throw new Error("this home has no power conditioner (start it with the pcs option)");
+    return this.pcs;
+  }
+
+  /** The partner's installer's visit (PROTOCOL.md §5, §7): Sunlease PPS registers the
+   *  power conditioner, issues its device key and installs it; alice is its contact. */
+  async installPcs(site = "JP-04-SENDAI-0042"): Promise<string> {
+    const deviceId = await installPcs(this.requirePcs(), {
+      contacts: [{ to: ALICE_MAIL, user: "alice" }],
+      personal: { name: "Alice Sato", address: "1-2-3 Hikari-cho, Aoba-ku, Sendai" },
+      site, capacities: { pvW: 5500, batteryWh: 9800, evWh: 40000 },
+    }, { cloudUrl: this.cloud.url, ca: this.pki.ca, note: (t) => this.note("HOME", t) });
+    this.pcsDeviceId = deviceId;
+    writeFileSync(join(this.o.dataDir, "devices", "pcs.install.json"), JSON.stringify({ deviceId }));
+    return deviceId;
+  }
+
+  /** The power conditioner's wall clock now (UTC ms): its board's, and its sun's. */
+  pcsWallMs(): number { return Math.floor(this.pcsWallStartMs + this.requirePcs().device.simMs()); }
+  private pcsWallStartMs = 0;
+
+  async powerCyclePcs(): Promise<void> {
+    await this.requirePcs().powerCycle();
+    this.note("HOME", "power conditioner power cycled");
   }
 
   private async startMeter(): Promise<void> {
@@ -318,6 +429,7 @@ export class Home {
   }
 
   async stop(): Promise<void> {
+    await this.pcs?.stop().catch(() => undefined);
     await this.meter?.stop().catch(() => undefined);
     await this.printer?.stop().catch(() => undefined);
     await this.heater?.stop().catch(() => undefined);
@@ -325,6 +437,7 @@ export class Home {
     await this.cloud?.stop().catch(() => undefined);
     await this.broker?.stop().catch(() => undefined);
     this.meterCloud?.close();
+    this.pcsCloud?.close();
   }
 
   private cloudPort = 0;
@@ -334,7 +447,7 @@ export class Home {
     const server = this.pki.server;
     this.cloud = await startCloud({
       // The heater's first: registrations that name no appliance are the heater's.
-      services: [HEATER_APPLIANCE.cloud!, ...(this.o.printer ? [appliance("printer").cloud!] : []), ...(this.meterCloud ? [this.meterCloud.service] : [])],
+      services: [HEATER_APPLIANCE.cloud!, ...(this.o.printer ? [appliance("printer").cloud!] : []), ...(this.meterCloud ? [this.meterCloud.service] : []), ...(this.pcsCloud ? [this.pcsCloud.service] : [])],
       tls: { cert: server.cert, key: server.key, ca: this.pki.ca },
       dbPath: join(this.o.dataDir, "cloud.db"),
       httpsPort,

@@ -35,3 +35,26 @@ export const TYPICAL_HOME: LoadProfile = {
   channels: [Array.from({ length: SLOTS_PER_DAY }, (_, k) =>
     k >= 12 && k < 16 ? 1800 : k >= 36 && k < 44 ? 2400 : k >= 14 && k < 36 ? 600 : 300)],
 };
+
+const half = (hour: number) => hour * 2;
+const each = (f: (k: number) => number) => Array.from({ length: SLOTS_PER_DAY }, (_, k) => f(k));
+
+/** A sunny day's PV: nothing before 06:00 or after 18:00, a sine up to 4 kW at noon
+ *  (whole watts: the model counts W·ms exactly). */
+const SUNNY_PV = each((k) => {
+  const x = (k + 0.5 - half(6)) / (half(18) - half(6));
+  return x <= 0 || x >= 1 ? 0 : Math.round(4000 * Math.sin(Math.PI * x));
+});
+/** The storage battery charges around noon (10:00-14:00, 1.5 kW) and discharges in the
+ *  evening (17:00-21:00, 1.2 kW). */
+const NOON_CHARGE = each((k) => (k >= half(10) && k < half(14) ? 1500 : 0));
+const EVENING_DISCHARGE = each((k) => (k >= half(17) && k < half(21) ? 1200 : 0));
+
+/** The power conditioner's home (seed 002): TYPICAL_HOME's household with a sunny day's
+ *  PV, a battery charging at noon and discharging in the evening, and the grid side
+ *  that follows from them (IMPORT what the house lacks, EXPORT the surplus). */
+export const PCS_SUNNY_DAY: LoadProfile = (() => {
+  const house = TYPICAL_HOME.channels[0];
+  const net = each((k) => house[k] - SUNNY_PV[k] + NOON_CHARGE[k] - EVENING_DISCHARGE[k]);
+  return { channels: [net.map((w) => Math.max(0, w)), net.map((w) => Math.max(0, -w)), SUNNY_PV, NOON_CHARGE, EVENING_DISCHARGE] };
+})();

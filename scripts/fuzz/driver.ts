@@ -53,7 +53,12 @@ export class Driver {
     if (r.result !== 0) throw new Error(`boot failed: ${r.result}`);
   }
 
-  private time() { this.nowMs += 10; return { nowMs: this.nowMs, wallMs: -1 }; }
+  /** The wall clock (UTC ms) at board time 0 that every power-on is told, or -1 (the
+   *  default): the board does not know the date. An entry point whose inputs need the date
+   *  (signed information with a lifetime) sets it in prepare. */
+  wallStartMs = -1;
+
+  private time() { this.nowMs += 10; return { nowMs: this.nowMs, wallMs: this.wallStartMs < 0 ? -1 : this.wallStartMs + this.nowMs }; }
 
   /** The board time of the last event (each event is 10 ms after the one before). */
   get now(): number { return this.nowMs; }

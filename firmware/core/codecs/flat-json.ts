@@ -158,6 +158,27 @@ export class JsonWriter {
     return this;
   }
 
+  /** `"key":[a,b,c]`: the one array shape an entry carries (the power conditioner's
+   *  three channels and three capacities). */
+  three(key: string, a: i64, b: i64, c: i64): JsonWriter {
+    this.key(key);
+    this.byte(0x5b);
+    this.digits(a);
+    this.byte(0x2c);
+    this.digits(b);
+    this.byte(0x2c);
+    this.digits(c);
+    this.byte(0x5d);
+    return this;
+  }
+
+  private digits(v: i64): void {
+    const n = decimalLength(v);
+    this.room(n);
+    writeDecimal(this.buf.dataStart + <usize>this.n, v, n);
+    this.n += n;
+  }
+
   bool(key: string, v: bool): JsonWriter { this.key(key); this.text(v ? "true" : "false", false); return this; }
 
   str(key: string, v: string): JsonWriter {

@@ -438,6 +438,16 @@ export class CredentialTransaction {
     return this.put(id, ValueType.U32, attrs, b);
   }
 
+  /** The registration as setRegistration() stores it, inside this transaction (an
+   *  installation that stores it together with the data it installs). */
+  putRegistration(deviceId: string, password: Uint8Array): i32 {
+    const v = registrationValue(deviceId, password);
+    if (v === null) return this.t.fail(E_INVAL);
+    const rc = this.put(RecordId.REGISTRATION, ValueType.BYTES, Attr.SECRET, v);
+    wipe(v);
+    return rc;
+  }
+
   erase(id: u32): i32 {
     const rc = this.store.checkErase(id);
     return rc < 0 ? this.t.fail(rc) : this.t.remove(id);
@@ -454,6 +464,19 @@ export class CredentialTransaction {
 // registration, bit 3: user data), so an intent written by older firmware still finishes.
 const ERASE_INITIALIZE: u32 = 0x04;
 const ERASE_FACTORY: u32 = 0x0c;
+
+/** id length ‖ device id ‖ password (setRegistration's value), or null when either is out
+ *  of range. setRegistration keeps its own copy: the images that never install in a
+ *  transaction stay byte for byte as they were. */
+function registrationValue(deviceId: string, password: Uint8Array): Uint8Array | null {
+  const id = board.utf8(deviceId);
+  if (id.length == 0 || id.length > 64 || password.length < 8 || password.length > 64) return null;
+  const v = new Uint8Array(1 + id.length + password.length);
+  v[0] = <u8>id.length;
+  v.set(id, 1);
+  v.set(password, 1 + id.length);
+  return v;
+}
 
 /** HMAC(key, id ‖ the record's first len bytes): type ‖ attrs ‖ value. */
 function recordTag(key: Uint8Array, id: u32, rec: Uint8Array, len: i32): Uint8Array {
