@@ -119,9 +119,12 @@ export async function startBookingService(o: BookingServiceOptions): Promise<Boo
   }
   await new Promise<void>((resolve, reject) => { server.once("error", reject); server.listen(o.port ?? 0, "127.0.0.1", () => { server.off("error", reject); resolve(); }); });
   const port = (server.address() as AddressInfo).port;
+  let stopped = false;
   return {
     url: `https://127.0.0.1:${port}`, store, events,
     async stop() {
+      if (stopped) return;
+      stopped = true;
       await new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); });
       store.close();
     },

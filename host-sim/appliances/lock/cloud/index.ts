@@ -40,7 +40,7 @@ export function createLockCloud(options: LockCloudOptions = {}): LockCloud {
       (reg: Registration, e: FlatPayload & { seq: number }): string | null => {
         const c = check(e);
         if (!c.ok) return c.error;
-        k.storeEvent(serial(reg), c.value);
+        k.storeEvent(reg, c.value);
         return null;
       };
     return {

@@ -7,7 +7,7 @@ import type { Registration, ServiceContext } from "../../../cloud/index.ts";
 import { verifyPassword } from "../../../net/password-hash.ts";
 import { rawPublicKey } from "../../power-conditioner/cloud/keys.ts";
 import { grantBytes, MAX_REVOKED, revocationBytes, revocationVersion, timeBytes } from "./blobs.ts";
-import { GRANT_TYPE_CODES, LOCK_APPLIANCE, type GrantType, type LockEvent } from "./types.ts";
+import { GRANT_TYPE_CODES, type GrantType, type LockEvent } from "./types.ts";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS lock_maker_key (id INTEGER PRIMARY KEY CHECK (id = 1), pem TEXT NOT NULL);
@@ -17,11 +17,13 @@ CREATE TABLE IF NOT EXISTS lock_locks (
 CREATE TABLE IF NOT EXISTS lock_bookings (
   ticket_hash TEXT PRIMARY KEY, serial TEXT NOT NULL, account TEXT NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,
   type INTEGER NOT NULL, timeout_s INTEGER NOT NULL, cancelled INTEGER NOT NULL DEFAULT 0,
-  phone_key TEXT, grant_id INTEGER);
+  phone_key TEXT, grant_id INTEGER, grant BLOB);
 CREATE INDEX IF NOT EXISTS lock_bookings_by_lock ON lock_bookings(serial, start);
 CREATE TABLE IF NOT EXISTS lock_grants (id INTEGER PRIMARY KEY AUTOINCREMENT, serial TEXT NOT NULL, end INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS lock_revoked (serial TEXT NOT NULL, grant_id INTEGER NOT NULL, end INTEGER NOT NULL, PRIMARY KEY (serial, grant_id));
-CREATE TABLE IF NOT EXISTS lock_events (serial TEXT NOT NULL, seq INTEGER NOT NULL, body TEXT NOT NULL, received INTEGER NOT NULL, PRIMARY KEY (serial, seq));
+CREATE TABLE IF NOT EXISTS lock_events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, serial TEXT NOT NULL, device_id TEXT NOT NULL, seq INTEGER NOT NULL, body TEXT NOT NULL,
+  received INTEGER NOT NULL, UNIQUE (device_id, seq));
 `;
 
 export interface LockRow { serial: string; deviceId: string; lockRef: string }
@@ -58,8 +60,12 @@ export class KeyServer {
   register(reg: Registration, password: string): { lock: LockRow; data: Buffer } | null {
     if (!verifyPassword(password, reg.passwordHash)) return null;
     const serial = reg.serial!;
+    // A new registration of a lock known is the lock after a factory reset: it holds no
+    // list any more, so the next hello sends the current one.
     this.ctx.db.prepare(`INSERT INTO lock_locks (serial, device_id, lock_ref) VALUES (?, ?, ?)
-      ON CONFLICT (serial) DO UPDATE SET device_id = excluded.device_id`).run(serial, reg.deviceId, hex16());
+      ON CONFLICT (serial) DO UPDATE SET device_id = excluded.device_id,
+        rev_held = CASE WHEN device_id = excluded.device_id THEN rev_held ELSE 0 END,
+        rev_sent = CASE WHEN device_id = excluded.device_id THEN rev_sent ELSE 0 END`).run(serial, reg.deviceId, hex16());
     const id = Buffer.from(reg.deviceId, "latin1"), pw = Buffer.from(password, "utf8");
     if (id.length > 255 || pw.length > 255) return null;
     const data = Buffer.concat([Buffer.from([id.length]), id, Buffer.from([pw.length]), pw, this.makerPublic]);
@@ -95,13 +101,11 @@ export class KeyServer {
       if (b.cancelled) return { ok: false, status: 410, reason: "the booking was cancelled" };
       const key = phoneKey.toString("hex");
       if (b.phone_key !== null && b.phone_key !== key) return { ok: false, status: 409, reason: "the ticket is bound to another phone key" };
-      let id = b.grant_id;
-      if (id === null) {
-        id = Number(this.ctx.db.prepare("INSERT INTO lock_grants (serial, end) VALUES (?, ?)").run(b.serial, b.end).lastInsertRowid);
-        this.ctx.db.prepare("UPDATE lock_bookings SET phone_key = ?, grant_id = ? WHERE ticket_hash = ?").run(key, id, b.ticket_hash);
-      }
-      // Signed again each time from what is stored: the key server keeps no grant bytes.
+      if (b.grant_id !== null && b.grant !== null) return { ok: true, grant: b.grant, grantId: b.grant_id, serial: b.serial, start: b.start, end: b.end };
+      const id = Number(this.ctx.db.prepare("INSERT INTO lock_grants (serial, end) VALUES (?, ?)").run(b.serial, b.end).lastInsertRowid);
       const grant = grantBytes(this.makerKey, { grantId: id, serial: b.serial, type: b.type, timeoutS: b.timeout_s, schedules: [{ start: b.start, end: b.end }], phoneKey });
+      // Kept, so that the same phone asking again gets the very same bytes.
+      this.ctx.db.prepare("UPDATE lock_bookings SET phone_key = ?, grant_id = ?, grant = ? WHERE ticket_hash = ?").run(key, id, grant, b.ticket_hash);
       return { ok: true, grant, grantId: id, serial: b.serial, start: b.start, end: b.end };
     })();
   }
@@ -129,7 +133,8 @@ export class KeyServer {
     if (!grant) return -1;
     const version = this.ctx.db.transaction(() => {
       this.ctx.db.prepare("DELETE FROM lock_revoked WHERE serial = ? AND end <= ?").run(serial, now);
-      this.ctx.db.prepare("INSERT OR IGNORE INTO lock_revoked (serial, grant_id, end) VALUES (?, ?, ?)").run(serial, grantId, grant.end);
+      // A grant whose slot is over is refused by the lock anyway (outside-schedule).
+      if (grant.end > now) this.ctx.db.prepare("INSERT OR IGNORE INTO lock_revoked (serial, grant_id, end) VALUES (?, ?, ?)").run(serial, grantId, grant.end);
       if (this.revoked(serial).length > MAX_REVOKED) throw new ListFull();
       this.ctx.db.prepare("UPDATE lock_locks SET rev_version = rev_version + 1 WHERE serial = ?").run(serial);
       return (this.ctx.db.prepare("SELECT rev_version AS v FROM lock_locks WHERE serial = ?").get(serial) as { v: number }).v;
@@ -181,21 +186,24 @@ export class KeyServer {
     this.ctx.sendCommand(reg.deviceId, { time: blob.toString("base64") });
   }
 
-  /** §3.2: each entry once per (lock, seq). */
-  storeEvent(serial: string, e: LockEvent): void {
-    this.ctx.db.prepare("INSERT OR IGNORE INTO lock_events (serial, seq, body, received) VALUES (?, ?, ?, ?)").run(serial, e.seq, JSON.stringify(e), this.ctx.now());
+  /** §3.2: each entry once per (lock, seq); a lock's outbox is its registration's (a
+   *  factory reset starts a new registration and a new sequence). */
+  storeEvent(reg: Registration, e: LockEvent): void {
+    this.ctx.db.prepare("INSERT OR IGNORE INTO lock_events (serial, device_id, seq, body, received) VALUES (?, ?, ?, ?, ?)")
+      .run(reg.serial ?? reg.deviceId, reg.deviceId, e.seq, JSON.stringify(e), this.ctx.now());
   }
 
+  /** The lock's event log: by registration in the order they came, each by seq. */
   events(serial: string): LockEvent[] {
-    return (this.ctx.db.prepare("SELECT body FROM lock_events WHERE serial = ? ORDER BY seq").all(serial) as { body: string }[]).map((r) => JSON.parse(r.body) as LockEvent);
+    return (this.ctx.db.prepare(`SELECT body FROM lock_events e WHERE serial = ?
+      ORDER BY (SELECT min(id) FROM lock_events f WHERE f.device_id = e.device_id), seq`).all(serial) as { body: string }[]).map((r) => JSON.parse(r.body) as LockEvent);
   }
 
-  static get appliance() { return LOCK_APPLIANCE; }
 }
 
 class ListFull extends Error {}
 
 interface BookingRow {
   ticket_hash: string; serial: string; account: string; start: number; end: number; type: number; timeout_s: number;
-  cancelled: number; phone_key: string | null; grant_id: number | null;
+  cancelled: number; phone_key: string | null; grant_id: number | null; grant: Buffer | null;
 }
