@@ -9,10 +9,10 @@ import { FlatJson, JsonWriter } from "../../core/codecs/flat-json";
 import { CredentialStore, CredentialTransaction } from "../../modules/credential-store/index";
 import { CloudLink, TopicSchema } from "../../modules/cloud-link/index";
 import { EraseMenu } from "../../modules/onboarding/index";
-import { DeadlineOwner, Scheduler } from "../../modules/scheduler/index";
+import { Clock, DeadlineOwner, Scheduler } from "../../modules/scheduler/index";
 import { ConnectedAppliance, Identity } from "../../modules/appliance/index";
 import { reply } from "../../modules/service-port/index";
-import { Action, Decision, Grants, Reason } from "../../modules/grants/index";
+import { Action, Decision, Grants, GrantsConfig, Reason } from "../../modules/grants/index";
 import { By, Entry, LockOutboxFormat, accessEntry } from "./outbox-entries";
 import { OP_INSTALL, parseInstall } from "./install";
 import { checkCommand, stageCommand } from "./commands";
@@ -47,7 +47,8 @@ export class Lock extends ConnectedAppliance {
   private stateDirty: bool = false;
   private view: PanelView = new PanelView();
 
-  constructor(store: CredentialStore, scheduler: Scheduler) {
+  /** clock: the scheduler's (specs move it by hand). */
+  constructor(store: CredentialStore, scheduler: Scheduler, private clock: Clock = new Clock()) {
     const cloud = new CloudLink(store, TOPICS, scheduler, new LockOutboxFormat());
     super(IDENTITY, store, scheduler, cloud, new EraseMenu(store, cloud, scheduler), Entry.REPLY);
     const requests = new Requests();
@@ -77,7 +78,7 @@ export class Lock extends ConnectedAppliance {
     if (this.grants !== null) return;
     const serial = this.store.serial();
     if (serial === null) return;
-    const g = new Grants(this.store, this.scheduler, serial);
+    const g = new Grants(this.store, this.scheduler, serial, new GrantsConfig(), this.clock);
     const rc = g.boot();
     if (rc != OK) board.compose().add("grants unreadable: ").num(rc).error();
     this.grants = g;
