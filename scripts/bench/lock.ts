@@ -14,7 +14,9 @@
 // outbox entry; the wall time counts the OPERATE events alone. On the posix board under
 // callgrind, instructions of the whole board process for K1 and K2 operations:
 // (I(K2) - I(K1)) / (K2 - K1), so start-up, set-up and the handshake cancel; that figure
-// holds the whole operation (the challenge and the ack are small beside two verifies).
+// holds the whole operation; callgrind_annotate's inclusive count of the board's
+// ecdsa_p256_verify over the same difference gives one verify's share.
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -112,14 +114,26 @@ export async function lockOperations(host: HostName, operations: number, open?: 
   }
 }
 
-async function irOfOperations(host: NativeHostName, operations: number, work: string): Promise<number> {
+/** The whole process's instructions, and those inside the board's ecdsa_p256_verify
+ *  (inclusive, by callgrind_annotate; null when it is not installed). */
+async function irOfOperations(host: NativeHostName, operations: number, work: string): Promise<{ total: number; verify: number | null }> {
   const out = join(work, `${host}-${operations}.cg`);
   const wrapper = callgrindWrapper(work, `${host}-${operations}-wrap`, posixExecutable("lock", host), out);
   await lockOperations(host, operations, (flashFile) => PosixDevice.create({ image: wrapper, flashFile }, { answerMs: 300_000, quitMs: 300_000 }, host));
-  return callgrindTotal(out);
+  const a = spawnSync("callgrind_annotate", ["--inclusive=yes", out], { encoding: "utf8" });
+  const m = a.status === 0 ? /^\s*([\d,]+)\s.*\bboard_ecdsa_p256_verify\b/m.exec(a.stdout) : null;
+  return { total: callgrindTotal(out), verify: m ? Number(m[1].replace(/,/g, "")) : null };
 }
 
-export interface LockOperateCost { host: HostName; irPerOperation: number | null; usPerOperate: number; flashOpsPerOperation: number; statuses: Record<string, number> }
+export interface LockOperateCost {
+  host: HostName;
+  irPerOperation: number | null;
+  /** Instructions of one ecdsa_p256_verify through the board (posix, callgrind). */
+  irPerVerify: number | null;
+  usPerOperate: number;
+  flashOpsPerOperation: number;
+  statuses: Record<string, number>;
+}
 
 export async function lockOperateCosts(callgrind = true): Promise<LockOperateCost[]> {
   const hosts: HostName[] = ["ts", ...NATIVE_HOSTS.filter((h) => existsSync(posixExecutable("lock", h)))];
@@ -128,9 +142,14 @@ export async function lockOperateCosts(callgrind = true): Promise<LockOperateCos
   try {
     for (const host of hosts) {
       const run = await lockOperations(host, K2);
-      let ir: number | null = null;
-      if (callgrind && host === "posix" && valgrindAvailable()) ir = (await irOfOperations(host, K2, work) - await irOfOperations(host, K1, work)) / (K2 - K1);
-      rows.push({ host, irPerOperation: ir, usPerOperate: (run.wallMs * 1000) / K2, flashOpsPerOperation: run.flashOps / K2, statuses: run.statuses });
+      let ir: number | null = null, verify: number | null = null;
+      if (callgrind && host === "posix" && valgrindAvailable()) {
+        const a = await irOfOperations(host, K2, work), b = await irOfOperations(host, K1, work);
+        ir = (a.total - b.total) / (K2 - K1);
+        // Two verifies per OPERATE (the grant, the proof) and one for the time blob.
+        if (a.verify !== null && b.verify !== null) verify = (a.verify - b.verify) / (2 * (K2 - K1));
+      }
+      rows.push({ host, irPerOperation: ir, irPerVerify: verify, usPerOperate: (run.wallMs * 1000) / K2, flashOpsPerOperation: run.flashOps / K2, statuses: run.statuses });
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -141,7 +160,8 @@ export async function lockOperateCosts(callgrind = true): Promise<LockOperateCos
 export function printLockOperateCosts(rows: LockOperateCost[]): void {
   console.log("\nlock: one OPERATE (grant verify + proof verify through the board, granted; scripts/bench/lock.ts):");
   for (const r of rows) {
-    const ir = r.irPerOperation === null ? "" : `${Math.round(r.irPerOperation).toLocaleString("en")} instructions per operation (callgrind, whole board process: challenge, OPERATE, ack), `;
+    const ir = r.irPerOperation === null ? "" : `${Math.round(r.irPerOperation).toLocaleString("en")} instructions per operation (callgrind, whole board process: challenge, OPERATE, ack), `
+      + (r.irPerVerify === null ? "" : `${Math.round(r.irPerVerify).toLocaleString("en")} of them per ECDSA verify through the board (two per OPERATE), `);
     console.log(`  ${r.host.padEnd(13)} ${ir}${r.usPerOperate.toFixed(0)} µs wall per OPERATE event, ${r.flashOpsPerOperation.toFixed(1)} flash operations per operation; reasons ${JSON.stringify(r.statuses)}`);
   }
 }
