@@ -209,7 +209,11 @@ export class Lock extends ConnectedAppliance {
       if (d.action == Action.UNLOCK) this.unlock(By.GRANT);
       else this.lock(By.GRANT);
     }
-    this.record(Entry.ACCESS, accessEntry(d.grantId, d.action, granted, d.reason, g.clock.nowUtcMs()));
+    // A refusal before the fields parsed (a lockout, a malformed grant) still names the
+    // action asked for when its byte is one; `unknown` only when it is not.
+    let asked = d.action;
+    if (asked == 0 && fields.length > 0 && (fields[0] == Action.UNLOCK || fields[0] == Action.LOCK)) asked = <i32>fields[0];
+    this.record(Entry.ACCESS, accessEntry(d.grantId, asked, granted, d.reason, g.clock.nowUtcMs()));
     const v = this.view;
     v.last = !granted ? Last.DENIED : d.action == Action.UNLOCK ? Last.UNLOCKED : Last.LOCKED;
     v.lastGrant = d.grantId;

@@ -148,6 +148,8 @@ describe("the lock image", () => {
     const res = r.operate(UNLOCK, slot(), 7);
     expect(res[1]).toBe(<u8>Reason.LOCKED_OUT);
     expect(shown("LOCKED OUT 30 s")).toBeGreaterThan(0);
+    const a = r.entriesOf("access");
+    expectHas(a[a.length - 1], '"grant":0,"action":"unlock","result":"denied","reason":"locked-out"');
     r.press();
     expect(r.lock.locked).toBe(false);
   });
