@@ -305,9 +305,9 @@ function hex(b: Uint8Array): string {
 // modules' callbacks on to it, once it is made.
 class Requests extends BleRequests {
   p: Lock | null = null;
-  challenge(): Uint8Array {
+  challenge(): Uint8Array | null {
     const g = this.p!.grants;
-    return g !== null ? g.challenge() : new Uint8Array(16);
+    return g !== null ? g.challenge() : null;
   }
   operate(fields: Uint8Array): Uint8Array {
     const p = this.p!;
