@@ -12,6 +12,7 @@ import { MqttBridge } from "../bridge/mqtt-bridge.ts";
 import { provision, request, parseAnswer } from "../clients/service-port.ts";
 import type { HostName } from "../device/power-on.ts";
 import { EventKind } from "../device/types.ts";
+import { E_IO } from "../board/abi-constants.ts";
 import type { KeyAndCert } from "../net/pki.ts";
 import type { Airspace } from "../radio/index.ts";
 import { CloudClient, CloudError } from "../phone/cloud-client.ts";
@@ -20,7 +21,7 @@ import { LockCloudClient } from "../appliances/lock/cloud/client.ts";
 import { BOOKING_ACCOUNT } from "../appliances/lock/cloud/types.ts";
 import { startBookingService, type BookingService, type ReceivedRequest } from "../booking/index.ts";
 import { BookingApp } from "../phone/booking-app/index.ts";
-import { MakerSdk } from "../phone/maker-sdk/index.ts";
+import { MakerSdk, type BlePort } from "../phone/maker-sdk/index.ts";
 
 export const LOCK = "lock";
 /** INSTALL's op on the service port (PROTOCOL.md §4). */
@@ -64,6 +65,9 @@ export class HomeLock {
   /** The booking service's id of the lock, once listed. */
   listed: string | null = null;
   deviceId: string | null = null;
+  /** Someone listening on the air (tests capture frames to replay them): every BLE frame a
+   *  booking app's SDK sends ("out") and receives ("in"), as it went over the air. */
+  onBleFrame: ((who: string, dir: "out" | "in", frame: Uint8Array) => void) | null = null;
   private bridge: MqttBridge | null = null;
   private readonly flashFile: string;
   private readonly stateFile: string;
@@ -81,7 +85,10 @@ export class HomeLock {
         o.note("MQTT", `lock connects as ${out.client}`);
       }
       if (out.t === "mqtt_publish") o.note("MQTT", `lock -> ${out.topic} ${Buffer.from(out.payload).toString()}`);
-      if (out.t.startsWith("mqtt_")) this.bridge?.handle(out);
+      if (out.t.startsWith("mqtt_") && this.bridge) this.bridge.handle(out);
+      // Offline: a connect reaches no broker, and the board says so as for any network
+      // failure (the lock retries on its own backoff).
+      else if (out.t === "mqtt_connect") setImmediate(() => { void this.device.deliver({ kind: EventKind.MQTT_STATE, arg: E_IO }); });
     });
   }
 
@@ -168,8 +175,17 @@ export class HomeLock {
   private app(name: string): BookingApp {
     const { url, ca } = this.o.cloud();
     const sdk = new MakerSdk({ storeDir: this.sdkDir(name), keyServer: { url, ca }, now: () => this.now(),
-      ble: (serial) => { if (serial !== LOCK_SERIAL) throw new Error(`no lock ${serial} in range`); return this.o.air.phone(name).ble(LOCK); } });
+      ble: (serial) => { if (serial !== LOCK_SERIAL) throw new Error(`no lock ${serial} in range`); return this.overheard(name, this.o.air.phone(name).ble(LOCK)); } });
     return new BookingApp({ name, bookingUrl: this.booking.url, ca, storeDir: this.appDir(name), sdk });
+  }
+
+  /** The port as it is, with whatever crosses it also heard by onBleFrame. */
+  private overheard(who: string, port: BlePort): BlePort {
+    const hear = (dir: "out" | "in", f: Uint8Array) => this.onBleFrame?.(who, dir, Uint8Array.from(f));
+    return {
+      request: async (frame, timeoutMs) => { hear("out", frame); const a = await port.request(frame, timeoutMs); hear("in", a); return a; },
+      send: (frame) => { hear("out", frame); return port.send(frame); },
+    };
   }
 
   private newBridge(): MqttBridge {
