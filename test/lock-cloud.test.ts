@@ -255,6 +255,42 @@ for (const kind of ["embedded", "mosquitto"] as BrokerKind[]) {
       } finally { await w.stop(); }
     });
 
+    it("a lock registered again after a factory reset gets the current revocation list on its first hello", async () => {
+      const w = await lockWorld(kind);
+      try {
+        const alice = await w.user();
+        const a = await alice.book({ lock: w.lock, start: T, end: T + HOUR });
+        const g = await w.sdk.grant({ ticket: a.ticket, phoneKey: phoneKey().hex });
+        await alice.cancel(a.booking);
+        const sent = await until("revocations", () => w.commands("revocations")[0]);
+        await w.pub("reply", { seq: w.nextSeq(), cmd: sent.cmd, status: 0 });
+        await w.entries({ kind: "door", state: "open" });
+        await w.disconnect();
+
+        // The reset lock: a new device id and password, the same serial and certificate.
+        const id = randomUUID(), password = randomBytes(16).toString("hex");
+        await w.owner.register(id, password, SERIAL);
+        const again = await w.owner.registerLock(id, password);
+        assert.equal(again.lockRef, w.installed.lockRef, "the booking services' name for it stays");
+        assert.equal(await status(w.owner.registerLock(id, "not-the-password")), 403);
+        const c = mqtt.connect(w.world.broker.url, { clientId: id, username: id, password, ca: w.world.pki.ca, ...w.world.pki.clientCert(SERIAL), reconnectPeriod: 0, connectTimeout: 5000 });
+        try {
+          await new Promise<void>((resolve, reject) => { c.once("connect", () => resolve()); c.once("error", reject); });
+          const down: Down[] = [];
+          c.on("message", (_t, p) => down.push(JSON.parse(p.toString()) as Down));
+          await c.subscribeAsync(`devices/${id}/down`, { qos: 1 });
+          await c.publishAsync(`devices/${id}/up/hello`, JSON.stringify({ serial: SERIAL, fw: "lock 1" }), { qos: 1 });
+          const list = await until("the list after the reset", () => down.find((m) => typeof m.revocations === "string"));
+          const r = revocationFields(Buffer.from(list.revocations as string, "base64"));
+          assert.deepEqual([r.version, r.ids], [1, [g.grantId]]);
+          // Its own sequence starts again at 1 and is kept beside the old one.
+          await c.publishAsync(`devices/${id}/up/history`, JSON.stringify({ seq: 1, kind: "door", state: "closed" }), { qos: 1 });
+          await until("ack 1", () => down.find((m) => m.ack === 1));
+          assert.deepEqual((await w.owner.events(SERIAL)).map((e) => [e.seq, e.kind, (e as { state: string }).state]), [[2, "door", "open"], [1, "door", "closed"]]);
+        } finally { c.end(true); }
+      } finally { await w.stop(); }
+    });
+
     it("answers up/time with a signed time carrying the lock's nonce", async () => {
       const w = await lockWorld(kind);
       try {
