@@ -402,6 +402,9 @@ for (const kind of ["embedded", "mosquitto"] as BrokerKind[]) {
           assert.equal(leaks(secret, stored), 0, `${what} in the booking service's database`);
           assert.equal(leaks(secret, requests), 0, `${what} in a request the booking service received`);
         }
+        // Nor does the cloud's event log (the home's message-flow view) show the grant.
+        const cloudLog = Buffer.from(JSON.stringify(w.world.events));
+        assert.equal(leaks(grant, cloudLog), 0, "grant in the cloud's event log");
         // The scan finds what is there: the ticket, which the service does hold.
         assert.ok(leaks(Buffer.from(b.ticket), stored) > 0);
         assert.ok(leaks(grant, Buffer.from(g.grant)) > 0 && leaks(grant, grant) > 0);
