@@ -12,7 +12,8 @@ import { join } from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
 import type { BrokerKind } from "../host-sim/net/broker.ts";
 import { findMosquitto } from "../host-sim/net/broker-mosquitto.ts";
-import { BOOKING_ACCOUNT, createLockCloud, LockCloudClient, type LockEvent } from "../host-sim/appliances/lock/cloud/index.ts";
+import { BOOKING_ACCOUNT, createLockCloud, grantBytes, LockCloudClient, revocationBytes, timeBytes, type LockEvent } from "../host-sim/appliances/lock/cloud/index.ts";
+import { checkAccess, checkBolt, checkDoor } from "../host-sim/appliances/lock/cloud/entries.ts";
 import { BookingClient, BookingError, startBookingService, type BookingService, type ReceivedRequest } from "../host-sim/booking/index.ts";
 import { CloudClient, CloudError } from "../host-sim/phone/cloud-client.ts";
 import { requirement } from "./support/requirement.ts";
@@ -152,6 +153,47 @@ function leaks(secret: Buffer, haystack: Buffer): number {
   return hits;
 }
 
+describe("lock key server parsers and blobs", () => {
+  it("the entry checks take any input without throwing and keep only well-formed entries", () => {
+    let x = 0x1d872b41;
+    const next = () => { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; return (x >>> 0) / 2 ** 32; };
+    const pick = <T>(l: readonly T[]) => l[Math.floor(next() * l.length)];
+    const values: unknown[] = [0, -1, -2, 1.5, 2 ** 32, 2 ** 53, "", "unlock", "lock", "granted", "denied", "none", "replayed", "locked", "unlocked", "grant", "owner", "auto", "open", "closed", null, [1], {}];
+    const keys = ["grant", "action", "result", "reason", "t", "state", "by"];
+    const good = { grant: 7, action: "unlock", result: "granted", reason: "none", t: T };
+    let accepted = 0;
+    for (let i = 0; i < 3000; i++) {
+      const e: Record<string, unknown> = next() < 0.5 ? { ...good } : {};
+      for (let k = 0; k < 3; k++) e[pick(keys)] = pick(values);
+      const entry = { seq: i + 1, ...e } as Parameters<typeof checkAccess>[0];
+      for (const check of [checkAccess, checkBolt, checkDoor]) if (check(entry).ok) accepted++;
+    }
+    assert.ok(accepted > 0);
+    const access = (over: Record<string, unknown>) => checkAccess({ seq: 1, ...good, ...over } as Parameters<typeof checkAccess>[0]).ok;
+    assert.equal(access({}), true);
+    assert.equal(access({ result: "denied" }), false, "denied needs a reason");
+    assert.equal(access({ reason: "used" }), false, "granted has none");
+    assert.equal(access({ result: "denied", reason: "storage", t: -1, grant: 0 }), true);
+    assert.equal(access({ t: -2 }), false);
+  });
+
+  it("the blobs are bounded: §1.1 at most 239 bytes, and out-of-range fields are refused", () => {
+    const key = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey;
+    const phone = phoneKey().raw;
+    const schedules = [0, 1, 2, 3].map((i) => ({ start: T + i * HOUR, end: T + (i + 1) * HOUR }));
+    const serial = "S".repeat(32);
+    assert.equal(grantBytes(key, { grantId: 0xffffffff, serial, type: 3, timeoutS: 0xffffffff, schedules, phoneKey: phone }).length, 239);
+    const bad = [
+      { grantId: 0 }, { type: 0 }, { type: 4 }, { schedules: [...schedules, schedules[0]] }, { schedules: [{ start: T, end: T }] },
+      { serial: "" }, { serial: "S".repeat(33) }, { serial: "LK 1" }, { phoneKey: phone.subarray(1) }, { timeoutS: -1 },
+    ];
+    for (const over of bad) assert.throws(() => grantBytes(key, { grantId: 1, serial: SERIAL, type: 1, timeoutS: 0, schedules, phoneKey: phone, ...over }), RangeError, JSON.stringify(Object.keys(over)));
+    assert.throws(() => timeBytes(key, SERIAL, Buffer.alloc(15), T), RangeError);
+    assert.throws(() => revocationBytes(key, SERIAL, 1, Array.from({ length: 33 }, (_, i) => i + 1)), RangeError);
+    assert.equal(revocationBytes(key, SERIAL, 1, Array.from({ length: 32 }, (_, i) => i + 1)).length, 3 + 8 + 4 + 1 + 128 + 64);
+  });
+});
+
 for (const kind of ["embedded", "mosquitto"] as BrokerKind[]) {
   describe(`lock key server and booking service over the ${kind} broker`, { skip: kind === "mosquitto" && mosquittoMissing }, () => {
     it("INSTALL carries the maker key; a grant is §1.1 byte for byte, bound to the SDK's phone key and signed by the maker key", async () => {
@@ -186,6 +228,10 @@ for (const kind of ["embedded", "mosquitto"] as BrokerKind[]) {
         assert.deepEqual([again.grantId, again.grant], [g.grantId, g.grant], "the very same bytes");
         assert.equal(await status(w.sdk.grant({ ticket: b.ticket, phoneKey: phoneKey().hex })), 409);
         assert.equal(await status(w.sdk.grant({ ticket: randomBytes(16).toString("hex"), phoneKey: phone.hex })), 404);
+        assert.equal(await status(w.sdk.grant({ ticket: "zz", phoneKey: phone.hex })), 400);
+        assert.equal(await status(w.sdk.grant({ ticket: b.ticket, phoneKey: phone.hex.slice(2) })), 400);
+        assert.equal(await status(alice.book({ lock: w.lock, start: T + 9 * HOUR, end: T + 9 * HOUR })), 400);
+        assert.equal(await status(alice.book({ lock: w.lock, start: T + 9 * HOUR, end: T + 10 * HOUR, type: "expiring" })), 400, "expiring needs a timeout");
 
         // Disposable and expiring bookings carry their type and timeout.
         const d = await alice.book({ lock: w.lock, start: T + 5 * HOUR, end: T + 6 * HOUR, type: "expiring", timeoutS: 600 });
@@ -255,6 +301,42 @@ for (const kind of ["embedded", "mosquitto"] as BrokerKind[]) {
       } finally { await w.stop(); }
     });
 
+    it("a lock registered again after a factory reset gets the current revocation list on its first hello", async () => {
+      const w = await lockWorld(kind);
+      try {
+        const alice = await w.user();
+        const a = await alice.book({ lock: w.lock, start: T, end: T + HOUR });
+        const g = await w.sdk.grant({ ticket: a.ticket, phoneKey: phoneKey().hex });
+        await alice.cancel(a.booking);
+        const sent = await until("revocations", () => w.commands("revocations")[0]);
+        await w.pub("reply", { seq: w.nextSeq(), cmd: sent.cmd, status: 0 });
+        await w.entries({ kind: "door", state: "open" });
+        await w.disconnect();
+
+        // The reset lock: a new device id and password, the same serial and certificate.
+        const id = randomUUID(), password = randomBytes(16).toString("hex");
+        await w.owner.register(id, password, SERIAL);
+        const again = await w.owner.registerLock(id, password);
+        assert.equal(again.lockRef, w.installed.lockRef, "the booking services' name for it stays");
+        assert.equal(await status(w.owner.registerLock(id, "not-the-password")), 403);
+        const c = mqtt.connect(w.world.broker.url, { clientId: id, username: id, password, ca: w.world.pki.ca, ...w.world.pki.clientCert(SERIAL), reconnectPeriod: 0, connectTimeout: 5000 });
+        try {
+          await new Promise<void>((resolve, reject) => { c.once("connect", () => resolve()); c.once("error", reject); });
+          const down: Down[] = [];
+          c.on("message", (_t, p) => down.push(JSON.parse(p.toString()) as Down));
+          await c.subscribeAsync(`devices/${id}/down`, { qos: 1 });
+          await c.publishAsync(`devices/${id}/up/hello`, JSON.stringify({ serial: SERIAL, fw: "lock 1" }), { qos: 1 });
+          const list = await until("the list after the reset", () => down.find((m) => typeof m.revocations === "string"));
+          const r = revocationFields(Buffer.from(list.revocations as string, "base64"));
+          assert.deepEqual([r.version, r.ids], [1, [g.grantId]]);
+          // Its own sequence starts again at 1 and is kept beside the old one.
+          await c.publishAsync(`devices/${id}/up/history`, JSON.stringify({ seq: 1, kind: "door", state: "closed" }), { qos: 1 });
+          await until("ack 1", () => down.find((m) => m.ack === 1));
+          assert.deepEqual((await w.owner.events(SERIAL)).map((e) => [e.seq, e.kind, (e as { state: string }).state]), [[2, "door", "open"], [1, "door", "closed"]]);
+        } finally { c.end(true); }
+      } finally { await w.stop(); }
+    });
+
     it("answers up/time with a signed time carrying the lock's nonce", async () => {
       const w = await lockWorld(kind);
       try {
@@ -320,6 +402,9 @@ for (const kind of ["embedded", "mosquitto"] as BrokerKind[]) {
           assert.equal(leaks(secret, stored), 0, `${what} in the booking service's database`);
           assert.equal(leaks(secret, requests), 0, `${what} in a request the booking service received`);
         }
+        // Nor does the cloud's event log (the home's message-flow view) show the grant.
+        const cloudLog = Buffer.from(JSON.stringify(w.world.events));
+        assert.equal(leaks(grant, cloudLog), 0, "grant in the cloud's event log");
         // The scan finds what is there: the ticket, which the service does hold.
         assert.ok(leaks(Buffer.from(b.ticket), stored) > 0);
         assert.ok(leaks(grant, Buffer.from(g.grant)) > 0 && leaks(grant, grant) > 0);

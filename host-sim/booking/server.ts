@@ -39,10 +39,15 @@ const body = (rc: RequestContext): Record<string, unknown> => {
 };
 const userOf = (rc: RequestContext): string => { if (!rc.caller) throw new Error("route needs a session"); return rc.caller.user; };
 
-/** A key server refusal as this service's answer. */
+/** What a key server refusal means to this service's caller; anything else is this
+ *  service's own failure (500). */
+const REFUSALS: Readonly<Record<number, string>> = {
+  400: "the key server refused the booking's fields", 404: "the key server knows no such lock or booking",
+  409: "the slot overlaps a booking held for this lock", 410: "cancelled already",
+};
 async function relayed<T>(p: Promise<T>): Promise<T> {
   try { return await p; } catch (e) {
-    if (e instanceof CloudError && (e.status === 404 || e.status === 409 || e.status === 410)) throw new HttpError(e.status, `key server: ${e.status === 409 ? "the slot overlaps a booking held for this lock" : e.status === 404 ? "no such lock" : "gone"}`);
+    if (e instanceof CloudError && REFUSALS[e.status]) throw new HttpError(e.status, `key server: ${REFUSALS[e.status]}`);
     throw e;
   }
 }

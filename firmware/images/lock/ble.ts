@@ -28,8 +28,9 @@ export namespace Ble {
 
 /** What the sealed requests ask of the lock. */
 export abstract class BleRequests {
-  /** CHALLENGE_REQUEST: a fresh nonce for this session (replacing the one held). */
-  abstract challenge(): Uint8Array;
+  /** CHALLENGE_REQUEST: a fresh nonce for this session (replacing the one held); null
+   *  while the lock cannot check grants (not provisioned). */
+  abstract challenge(): Uint8Array | null;
   /** OPERATE's fields after the type byte: RESULT's body (status, reason, bolt). */
   abstract operate(fields: Uint8Array): Uint8Array;
   /** The session ended (CLOSE, a new handshake): its challenge is forgotten. */
@@ -78,7 +79,9 @@ export class BleLink {
     }
     if (type == Ble.CHALLENGE_REQUEST) {
       if (body.length != 0) return this.refuse(E_MALFORMED);
-      this.session.send(Ble.CHALLENGE, this.requests.challenge());
+      const nonce = this.requests.challenge();
+      if (nonce === null) return this.refuse(E_STATE);
+      this.session.send(Ble.CHALLENGE, nonce);
       return OK;
     }
     const answer = this.requests.operate(body);

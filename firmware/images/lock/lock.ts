@@ -9,10 +9,10 @@ import { FlatJson, JsonWriter } from "../../core/codecs/flat-json";
 import { CredentialStore, CredentialTransaction } from "../../modules/credential-store/index";
 import { CloudLink, TopicSchema } from "../../modules/cloud-link/index";
 import { EraseMenu } from "../../modules/onboarding/index";
-import { DeadlineOwner, Scheduler } from "../../modules/scheduler/index";
+import { Clock, DeadlineOwner, Scheduler } from "../../modules/scheduler/index";
 import { ConnectedAppliance, Identity } from "../../modules/appliance/index";
 import { reply } from "../../modules/service-port/index";
-import { Action, Decision, Grants, Reason } from "../../modules/grants/index";
+import { Action, Decision, Grants, GrantsConfig, Reason } from "../../modules/grants/index";
 import { By, Entry, LockOutboxFormat, accessEntry } from "./outbox-entries";
 import { OP_INSTALL, parseInstall } from "./install";
 import { checkCommand, stageCommand } from "./commands";
@@ -47,7 +47,8 @@ export class Lock extends ConnectedAppliance {
   private stateDirty: bool = false;
   private view: PanelView = new PanelView();
 
-  constructor(store: CredentialStore, scheduler: Scheduler) {
+  /** clock: the scheduler's (specs move it by hand). */
+  constructor(store: CredentialStore, scheduler: Scheduler, private clock: Clock = new Clock()) {
     const cloud = new CloudLink(store, TOPICS, scheduler, new LockOutboxFormat());
     super(IDENTITY, store, scheduler, cloud, new EraseMenu(store, cloud, scheduler), Entry.REPLY);
     const requests = new Requests();
@@ -77,7 +78,7 @@ export class Lock extends ConnectedAppliance {
     if (this.grants !== null) return;
     const serial = this.store.serial();
     if (serial === null) return;
-    const g = new Grants(this.store, this.scheduler, serial);
+    const g = new Grants(this.store, this.scheduler, serial, new GrantsConfig(), this.clock);
     const rc = g.boot();
     if (rc != OK) board.compose().add("grants unreadable: ").num(rc).error();
     this.grants = g;
@@ -208,7 +209,11 @@ export class Lock extends ConnectedAppliance {
       if (d.action == Action.UNLOCK) this.unlock(By.GRANT);
       else this.lock(By.GRANT);
     }
-    this.record(Entry.ACCESS, accessEntry(d.grantId, d.action, granted, d.reason, g.clock.nowUtcMs()));
+    // A refusal before the fields parsed (a lockout, a malformed grant) still names the
+    // action asked for when its byte is one; `unknown` only when it is not.
+    let asked = d.action;
+    if (asked == 0 && fields.length > 0 && (fields[0] == Action.UNLOCK || fields[0] == Action.LOCK)) asked = <i32>fields[0];
+    this.record(Entry.ACCESS, accessEntry(d.grantId, asked, granted, d.reason, g.clock.nowUtcMs()));
     const v = this.view;
     v.last = !granted ? Last.DENIED : d.action == Action.UNLOCK ? Last.UNLOCKED : Last.LOCKED;
     v.lastGrant = d.grantId;
@@ -300,9 +305,9 @@ function hex(b: Uint8Array): string {
 // modules' callbacks on to it, once it is made.
 class Requests extends BleRequests {
   p: Lock | null = null;
-  challenge(): Uint8Array {
+  challenge(): Uint8Array | null {
     const g = this.p!.grants;
-    return g !== null ? g.challenge() : new Uint8Array(16);
+    return g !== null ? g.challenge() : null;
   }
   operate(fields: Uint8Array): Uint8Array {
     const p = this.p!;

@@ -126,6 +126,8 @@ export class Grants extends DeadlineOwner {
     if (n < 0) return deny(d, E_IO, Reason.STORAGE);
     this.failCount = n;
     this.armLockout();
+    // A counter that cannot be read cannot be counted on: nothing is verified under it.
+    if (n == EXHAUSTED) return deny(d, E_IO, Reason.STORAGE);
     // 3. Fields.
     const g = this.grant;
     if (fields.length < 2) return deny(d, E_MALFORMED, Reason.MALFORMED);
