@@ -68,6 +68,7 @@ export class HomeLock {
   /** Someone listening on the air (tests capture frames to replay them): every BLE frame a
    *  booking app's SDK sends ("out") and receives ("in"), as it went over the air. */
   onBleFrame: ((who: string, dir: "out" | "in", frame: Uint8Array) => void) | null = null;
+  private readonly sdks = new Map<string, MakerSdk>();
   private bridge: MqttBridge | null = null;
   private readonly flashFile: string;
   private readonly stateFile: string;
@@ -141,6 +142,13 @@ export class HomeLock {
     return deviceId;
   }
 
+  /** The maker SDK on `name`'s phone, as its booking app embeds it. */
+  sdk(name: string): MakerSdk {
+    const s = this.sdks.get(name);
+    if (!s) throw new Error(`no phone ${name} with the maker SDK`);
+    return s;
+  }
+
   /** The owner's button inside. */
   pressOwner() { return this.device.press(LOCK_BUTTONS.owner); }
   /** The door opens (1) or closes (0): the door sensor's input change. */
@@ -176,6 +184,7 @@ export class HomeLock {
     const { url, ca } = this.o.cloud();
     const sdk = new MakerSdk({ storeDir: this.sdkDir(name), keyServer: { url, ca }, now: () => this.now(),
       ble: (serial) => { if (serial !== LOCK_SERIAL) throw new Error(`no lock ${serial} in range`); return this.overheard(name, this.o.air.phone(name).ble(LOCK)); } });
+    this.sdks.set(name, sdk);
     return new BookingApp({ name, bookingUrl: this.booking.url, ca, storeDir: this.appDir(name), sdk });
   }
 

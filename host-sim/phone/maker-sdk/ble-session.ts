@@ -36,7 +36,11 @@ export class LockBleSession {
   #sendCounter = 0;
   #recvCounter = 0;
 
-  constructor(private readonly port: BlePort, private readonly timeoutMs = 5000) { this.#ecdh.generateKeys(); }
+  /** `ephemeral`: the session's private key (a seeded test phone); by default the OS's. */
+  constructor(private readonly port: BlePort, private readonly timeoutMs = 5000, ephemeral?: Uint8Array) {
+    if (ephemeral) this.#ecdh.setPrivateKey(ephemeral);
+    else this.#ecdh.generateKeys();
+  }
 
   /** NONCE_REQUEST, NONCE, HELLO, HELLO_REPLY; the serial the lock named in its sealed reply. */
   async open(): Promise<string> {
