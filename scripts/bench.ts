@@ -22,6 +22,7 @@
 //   BENCH_NO_FLEET=1      skip the fleet row (1,000 water heaters on the TS host)
 //   BENCH_NO_METER=1      skip the meter's cost per reading and its day in the home
 //   BENCH_NO_PCS=1        skip the power conditioner's cost per credential check
+//   BENCH_NO_LOCK=1       skip the lock's cost per OPERATE (two ECDSA verifies through the board)
 //   BENCH_NO_HOME=1       skip the simulated-home parts (water heater, meter)
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, existsSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
@@ -324,6 +325,11 @@ if (runnable.includes("meter") && !process.env.BENCH_NO_METER) {
 if (runnable.includes("power-conditioner") && !process.env.BENCH_NO_PCS) {
   const { pcsCheckCosts, printPcsCheckCosts } = await import("./bench/pcs.ts");
   printPcsCheckCosts(await pcsCheckCosts(useCallgrind));
+}
+// The lock: one OPERATE (two ECDSA verifies through the board) on every engine (scripts/bench/lock.ts).
+if (runnable.includes("lock") && !process.env.BENCH_NO_LOCK) {
+  const { lockOperateCosts, printLockOperateCosts } = await import("./bench/lock.ts");
+  printLockOperateCosts(await lockOperateCosts(useCallgrind));
 }
 // The TypeScript host carrying a fleet: 1,000 water heaters in one process, virtual time.
 if (runnable.includes("water-heater") && !process.env.BENCH_NO_FLEET) {

@@ -22,6 +22,7 @@ const IMAGES: Record<string, string> = {
   "printer": new URL("./fuzz/printer.ts", import.meta.url).href,
   "meter": new URL("./fuzz/meter.ts", import.meta.url).href,
   "power-conditioner": new URL("./fuzz/power-conditioner.ts", import.meta.url).href,
+  "lock": new URL("./fuzz/lock.ts", import.meta.url).href,
 };
 /** Inputs per entry point when --inputs is not given: V8 runs an input in process, a
  *  native board answers over its device link. */

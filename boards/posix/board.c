@@ -1,4 +1,4 @@
-/* The board ABI v1.3 (boards/ABI.md), engine-neutral: board_<name> for every function of
+/* The board ABI v1.4 (boards/ABI.md), engine-neutral: board_<name> for every function of
  * boards/abi/v1.json. abi_v1.h (generated from it) declares their prototypes, so a
  * signature that drifts from the JSON fails to compile, and the table at the end fails to
  * link if one is missing. Each engine's glue binds the image's imports to these
@@ -174,8 +174,9 @@ u32 board_display_show(B *b, u32 ptr, u32 len)
 
 u32 board_gpio_write(B *b, u32 pin, u32 level)
 {
-    /* Only the logical output pins; TAMPER_SWITCH is an input. Any non-zero level is high. */
-    if (pin >= ABI_PIN_COUNT || pin == ABI_PIN_TAMPER_SWITCH) return ret(E_INVAL);
+    /* Only the logical output pins; TAMPER_SWITCH and DOOR_SENSOR (v1.4) are inputs. Any
+     * non-zero level is high. */
+    if (pin >= ABI_PIN_COUNT || pin == ABI_PIN_TAMPER_SWITCH || pin == ABI_PIN_DOOR_SENSOR) return ret(E_INVAL);
     b->gpio[pin] = level != 0;
     uint8_t p[2] = { (uint8_t)pin, b->gpio[pin] };
     link_send(MSG_GPIO, p, 2);

@@ -8,6 +8,7 @@ import { smartPlug } from "./smart-plug/index.ts";
 import { printer } from "./printer/index.ts";
 import { meter } from "./meter/index.ts";
 import { powerConditioner } from "./power-conditioner/index.ts";
+import { lock } from "./lock/index.ts";
 
 export type { Appliance, LocalActions, PhoneAction } from "./types.ts";
 
@@ -19,6 +20,7 @@ export const APPLIANCES: readonly Appliance[] = [
   printer,
   meter,
   powerConditioner,
+  lock,
 ];
 
 export function appliance(name: string): Appliance {

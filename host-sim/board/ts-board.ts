@@ -1,4 +1,4 @@
-// The board side of ABI v1.3 in TypeScript: what each import does and what it reports.
+// The board side of ABI v1.4 in TypeScript: what each import does and what it reports.
 // The posix C host implements the same rules; both hosts' traces must compare equal, so
 // every field recorded here is what the device-link frame for it can carry (u8 levels,
 // u8 qos, text decoded from the bytes the image passed).
@@ -24,7 +24,7 @@ export const LINK_MAX = abi.MAX_LINK_FRAME;
 export const LINK_COUNT = abi.Link.COUNT;
 export const TIMER_COUNT = abi.TIMER_COUNT;
 export const PIN_COUNT = abi.Pin.COUNT;
-export const INPUT_PINS: ReadonlySet<number> = new Set([abi.Pin.TAMPER_SWITCH]);
+export const INPUT_PINS: ReadonlySet<number> = new Set([abi.Pin.TAMPER_SWITCH, abi.Pin.DOOR_SENSOR]);
 export const MQTT_MAX_QOS = abi.Qos.LAST;
 export const MQTT_MAX_TOPIC = abi.MAX_TOPIC;
 export const MQTT_MAX_PAYLOAD = abi.MAX_PAYLOAD;
@@ -87,7 +87,7 @@ export class TsBoard {
     return this.lastPid;
   }
 
-  /** The `board` import object: exactly the functions of ABI v1.3. */
+  /** The `board` import object: exactly the functions of ABI v1.4. */
   imports(): Record<string, (...args: never[]) => unknown> {
     const out = (o: BoardOutput) => { this.outputs.push(o); };
     return {

@@ -9,7 +9,7 @@
 // tests can doctor what a module stored; link_last hands a spec the last frame the module
 // sent on a link, so that a spec can play the phone or the peer the module talks to;
 // mqtt_state reports the broker connection up or down as the host's MQTT client would
-// (the MQTT_STATE event's argument), and mqtt_published / mqtt_last show what was
+// (the MQTT_STATE event's argument), gpio_input sets an input pin (the door sensor) as a GPIO event would, and mqtt_published / mqtt_last show what was
 // published; wifi_calls and wifi_last show the image's wifi_join / wifi_group calls (ABI
 // v1.2; the WIFI event's answer is the spec's to deliver); shown_count tells whether bytes (a
 // secret) appear in any log line or screen; ecdsa_sign signs as a server would (the board
@@ -39,6 +39,9 @@ export interface UnitTestBoard {
     link_last(link: number, ptr: number, cap: number): number;
     /** The MQTT client's state as the MQTT_STATE event reports it: 1 connected. */
     mqtt_state(arg: number): void;
+    /** An input pin changes level as the GPIO event reports it (arg = pin | level << 8):
+     *  what gpio_read returns from now on (the spec then delivers the event itself). */
+    gpio_input(arg: number): void;
     /** Flash writes and erases since the board was made (each is one operation). */
     flash_ops(): number;
     /** Power fails during the `at`-th flash operation from now (1-based): only its first
@@ -117,6 +120,7 @@ export function createUnitTestBoard(): UnitTestBoard {
         return last && last.t === "link" ? copyOut(last.data, ptr, cap) : E_NOTFOUND;
       },
       mqtt_state: (arg) => { ts.mqttState(arg); },
+      gpio_input: (arg) => { ts.gpioEvent(arg); },
       mqtt_published: () => ts.outputs.filter((o) => o.t === "mqtt_publish").length,
       mqtt_last: (ptr, cap) => {
         const sent = ts.outputs.filter((o) => o.t === "mqtt_publish");

@@ -6,7 +6,9 @@
 // home too (`--no-meter` leaves it out); `--home meter` is the meter's home without the
 // printer, and `--demo meter` plays the meter's demo. The power conditioner is in the home
 // too (`--no-pcs` leaves it out); `--home pcs` is its home beside the water heater alone,
-// and `--demo pcs` plays the seed's four use cases.
+// and `--demo pcs` plays the seed's four use cases. The lock is in the home too
+// (`--no-lock` leaves it out); `--home lock` is its home beside the water heater alone, and
+// `--demo lock` plays two users' slots and a revocation.
 import { createInterface } from "node:readline";
 import { Home } from "./world.ts";
 import { playDemo } from "../appliances/water-heater/demo.ts";
@@ -20,6 +22,8 @@ import { meterCommand } from "./meter-console.ts";
 import { playMeterDemo } from "../appliances/meter/demo.ts";
 import { pcsCommand } from "./pcs-console.ts";
 import { playPcsDemo } from "../appliances/power-conditioner/demo.ts";
+import { lockCommand } from "./lock-console.ts";
+import { playLockDemo } from "../appliances/lock/demo.ts";
 
 const args = process.argv.slice(2);
 const flag = (f: string) => args.includes(f);
@@ -28,6 +32,8 @@ const demo = flag("--demo");
 const printerDemo = demo && value("--demo") === "printer";
 const meterDemo = demo && value("--demo") === "meter";
 const pcsDemo = demo && value("--demo") === "pcs";
+const lockDemo = demo && value("--demo") === "lock";
+const lockHome = value("--home") === "lock" || lockDemo;
 const meterHome = value("--home") === "meter" || meterDemo;
 const pcsHome = value("--home") === "pcs" || pcsDemo;
 const interactive = process.stdin.isTTY && !demo;
@@ -37,12 +43,13 @@ const home = new Home({
   broker: (value("--broker") as BrokerKind | undefined) ?? brokerKindFromEnv(),
   heaterHost: flag("--posix") ? "posix" : "ts",
   fresh: flag("--fresh") || demo,
-  printer: !flag("--no-printer") && !meterHome && !pcsHome,
-  meter: meterHome || (!demo && !pcsHome && !flag("--no-meter")),
-  pcs: pcsHome || (!demo && !meterHome && !flag("--no-pcs")),
+  printer: !flag("--no-printer") && !meterHome && !pcsHome && !lockHome,
+  meter: meterHome || (!demo && !pcsHome && !lockHome && !flag("--no-meter")),
+  pcs: pcsHome || (!demo && !meterHome && !lockHome && !flag("--no-pcs")),
+  lock: lockHome || (!demo && !meterHome && !pcsHome && !flag("--no-lock")),
   speed: Number(value("--speed") ?? 1),
   // The meter's demo plays hours of its time: its clock moves only as the demo moves it.
-  clock: meterDemo || pcsDemo ? "virtual" : "real",
+  clock: meterDemo || pcsDemo || lockDemo ? "virtual" : "real",
   onFlow: (l) => { if (!interactive) console.log(flowText(l)); },
 });
 
@@ -54,11 +61,14 @@ async function command(line: string): Promise<string> {
   const forMeter = await meterCommand(home, [who, verb, ...rest]);
   if (forMeter !== undefined) return `${render(home)}${forMeter ? `\n${forMeter}` : ""}`;
   if (who === "power" && verb === "pcs") { await home.powerCyclePcs(); return render(home); }
+  const forLock = await lockCommand(home, [who, verb, ...rest]);
+  if (forLock !== undefined) return `${render(home)}${forLock ? `\n${forLock}` : ""}`;
   const forPcs = home.pcs ? await pcsCommand(home, [who, verb, ...rest]) : undefined;
   if (forPcs !== undefined) return `${render(home)}${forPcs ? `\n${forPcs}` : ""}`;
   if (who === "demo") {
     if (verb === "meter") await playMeterDemo(home, (s) => home.note("HOME", s));
     else if (verb === "pcs") await playPcsDemo(home, (s) => home.note("HOME", s));
+    else if (verb === "lock") await playLockDemo(home, (s) => home.note("HOME", s));
     else if (verb === "printer") await playPrinterDemo(home, (s) => home.note("HOME", s));
     else await playDemo(home, (s) => home.note("HOME", s));
     return render(home);
@@ -112,6 +122,13 @@ async function main(): Promise<void> {
   }
   if (pcsDemo) {
     const r = await playPcsDemo(home, (s) => console.log(`\n== ${s}`));
+    console.log(`\n${render(home, 0)}`);
+    console.log(`\n${r}`);
+    await home.stop();
+    return;
+  }
+  if (lockDemo) {
+    const r = await playLockDemo(home, (s) => console.log(`\n== ${s}`));
     console.log(`\n${render(home, 0)}`);
     console.log(`\n${r}`);
     await home.stop();

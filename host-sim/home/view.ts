@@ -6,6 +6,8 @@ import { meterTexts } from "./meter-view.ts";
 import { METER_HELP } from "./meter-console.ts";
 import { pcsTexts } from "./pcs-view.ts";
 import { PCS_HELP } from "./pcs-console.ts";
+import { lockTexts } from "./lock-view.ts";
+import { LOCK_HELP } from "./lock-console.ts";
 
 const WIDTH = 38;
 
@@ -58,6 +60,8 @@ export function render(home: Home, flowLines = 12): string {
   if (meterBoxes.length > 0) rows.push(...meterBoxes[0].map((_, i) => meterBoxes.map((b) => b[i]).join(" ")));
   const pcsBoxes = pcsTexts(home).map((b) => box(b.title, b.text, 7));
   if (pcsBoxes.length > 0) rows.push(...pcsBoxes[0].map((_, i) => pcsBoxes.map((b) => b[i]).join(" ")));
+  const lockBoxes = lockTexts(home).map((b) => box(b.title, b.text, 8));
+  if (lockBoxes.length > 0) rows.push(...lockBoxes[0].map((_, i) => lockBoxes.map((b) => b[i]).join(" ")));
   const flow = (flowLines > 0 ? home.flow.slice(-flowLines) : []).map(flowText);
   return [...rows, `Message flow (broker: ${home.o.broker}):`, ...flow.map((l) => "  " + l)].join("\n");
 }
@@ -78,8 +82,9 @@ ${printerHelp.join("\n")}
   <alice|bob> leave | home                     the phone leaves / joins the home network
 ${METER_HELP}
 ${PCS_HELP}
+${LOCK_HELP}
   power [printer]                              power cut and restart of the water heater (or the printer)
   broker down | broker up                      an outage of the MQTT broker
   cloud down | cloud up                        an outage of the cloud (the broker keeps its session)
-  demo [printer|meter|pcs]                     the three registration flows (or the printer's life, the meter's, the power conditioner's use cases), scripted
+  demo [printer|meter|pcs|lock]                the three registration flows (or the printer's life, the meter's, the power conditioner's use cases, the lock's slots), scripted
   view | help | quit`;

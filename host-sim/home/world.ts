@@ -39,6 +39,9 @@ import { PCS_SERIAL, shownCode } from "../appliances/power-conditioner/panel.ts"
 import { PcsApp } from "../phone/pcs-app.ts";
 import { PcsCloudClient } from "../appliances/power-conditioner/cloud/client.ts";
 import { CloudClient } from "../phone/cloud-client.ts";
+import { HomeLock, LOCK } from "./home-lock.ts";
+import { createLockCloud, type LockCloud } from "../appliances/lock/cloud/index.ts";
+import { LOCK_BLE_FRAME_NAMES } from "../phone/maker-sdk/index.ts";
 
 export interface HomeOptions {
   dataDir: string;
@@ -64,6 +67,11 @@ export interface HomeOptions {
    *  dispatched worker's phone beside the tenants'. */
   pcs?: boolean;
   pcsHost?: HostName;
+  /** Run the lock (seed 004) in the home (on `lockHost`, default the heater's host), with
+   *  the maker's key server in the cloud, the booking service beside it, the owner and the
+   *  booking apps of alice and bob. The cloud then runs on the lock's clock. */
+  lock?: boolean;
+  lockHost?: HostName;
   /** Where flow lines go (the terminal view, a test's capture). */
   onFlow?: (line: FlowLine) => void;
 }
@@ -80,7 +88,8 @@ function radioLine(f: RadioFlow): { via: FlowLine["via"]; text: string } {
   const via = f.link === "WIFI_DIRECT" ? "WFD" : f.link;
   const what = f.link === "NFC" ? (f.bytes ? "NDEF" : "touch") : f.type === undefined ? "(empty)"
     : f.link === "WIFI_DIRECT" ? PRINTER_FRAME_NAMES[f.type] ?? `0x${f.type.toString(16)}`
-    : f.link === "BLE" && (f.to === PCS || f.from === PCS) ? PCS_BLE_FRAME_NAMES[f.type] ?? `0x${f.type.toString(16)}` : `0x${f.type.toString(16)}`;
+    : f.link === "BLE" && (f.to === PCS || f.from === PCS) ? PCS_BLE_FRAME_NAMES[f.type] ?? `0x${f.type.toString(16)}`
+    : f.link === "BLE" && (f.to === LOCK || f.from === LOCK) ? LOCK_BLE_FRAME_NAMES[f.type] ?? `0x${f.type.toString(16)}` : `0x${f.type.toString(16)}`;
   return { via, text: `${f.from} -> ${f.to}  ${what} (${f.bytes} B)${f.refused ? `  REFUSED: ${f.refused}` : ""}` };
 }
 
@@ -136,6 +145,11 @@ export class Home {
    *  partner knows; worker, the operator's dispatched worker. */
   readonly pcsApps: Record<string, PcsApp> = {};
   readonly pcsClouds: Record<string, PcsCloudClient> = {};
+  /** The lock, when the home has one (`lock` option): the device, the booking service and
+   *  the apps around it. */
+  lock: HomeLock | null = null;
+  /** The maker's key server (the lock's part of the cloud). */
+  lockCloud: LockCloud | null = null;
   /** The current tenant and the previous tenant. */
   alice!: MakerApp;
   bob!: MakerApp;
@@ -158,6 +172,7 @@ export class Home {
     if (this.o.meter || this.o.pcs) mkdirSync(join(d, "companies"), { recursive: true });
     if (this.o.meter) this.meterCloud = createMeterCloud({ dataDir: join(d, "companies") });
     if (this.o.pcs) this.pcsCloud = createPcsCloud({ dataDir: join(d, "companies") });
+    if (this.o.lock) this.lockCloud = createLockCloud();
     await this.startCloudService();
 
     const flashFile = join(d, "devices", "heater.flash");
@@ -202,6 +217,36 @@ export class Home {
     if (this.o.printer) await this.startPrinter();
     if (this.o.meter) await this.startMeter();
     if (this.o.pcs) await this.startPcs();
+    if (this.o.lock) await this.startLock();
+  }
+
+  private async startLock(): Promise<void> {
+    this.lock = new HomeLock({
+      host: this.o.lockHost ?? this.o.heaterHost, dataDir: this.o.dataDir, clock: this.o.clock ?? "real", speed: this.o.speed,
+      wallStartMs: this.lockWallStartMs, air: this.air,
+      identity: () => this.lockIdentity,
+      broker: () => ({ url: `mqtts://127.0.0.1:${this.brokerPort}`, ca: this.pki.ca }),
+      cloud: () => ({ url: this.cloud.url, ca: this.pki.ca }),
+      tls: { cert: this.pki.server.cert, key: this.pki.server.key },
+      note: (via, text) => this.note(via, text),
+    });
+    await this.lock.start();
+    for (const n of ["owner", "alice", "bob"]) this.air.phone(n).setAtHome(true);
+  }
+
+  /** The lock's factory identity (CN = its serial). */
+  get lockIdentity(): KeyAndCert {
+    this.lockId ??= this.pki.deviceIdentity(join(this.o.dataDir, "devices", "lock.identity"), appliance("lock").serial!);
+    return this.lockId;
+  }
+  private lockId: KeyAndCert | undefined;
+  /** The lock's clock at its simulated time 0; the cloud and the booking service run on
+   *  the lock's clock (it is the home's clock for everything about slots). */
+  private readonly lockWallStartMs = Date.now();
+
+  requireLock(): HomeLock {
+    if (!this.lock) throw new Error("this home has no lock (start it with the lock option)");
+    return this.lock;
   }
 
   private async startPcs(): Promise<void> {
@@ -429,6 +474,7 @@ export class Home {
   }
 
   async stop(): Promise<void> {
+    await this.lock?.stop().catch(() => undefined);
     await this.pcs?.stop().catch(() => undefined);
     await this.meter?.stop().catch(() => undefined);
     await this.printer?.stop().catch(() => undefined);
@@ -447,7 +493,8 @@ export class Home {
     const server = this.pki.server;
     this.cloud = await startCloud({
       // The heater's first: registrations that name no appliance are the heater's.
-      services: [HEATER_APPLIANCE.cloud!, ...(this.o.printer ? [appliance("printer").cloud!] : []), ...(this.meterCloud ? [this.meterCloud.service] : []), ...(this.pcsCloud ? [this.pcsCloud.service] : [])],
+      services: [HEATER_APPLIANCE.cloud!, ...(this.o.printer ? [appliance("printer").cloud!] : []), ...(this.meterCloud ? [this.meterCloud.service] : []), ...(this.pcsCloud ? [this.pcsCloud.service] : []), ...(this.lockCloud ? [this.lockCloud.service] : [])],
+      ...(this.o.lock ? { now: () => this.lock?.now() ?? Date.now() } : {}),
       tls: { cert: server.cert, key: server.key, ca: this.pki.ca },
       dbPath: join(this.o.dataDir, "cloud.db"),
       httpsPort,
