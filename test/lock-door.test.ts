@@ -1,4 +1,5 @@
-// ABI v1.4's DOOR_SENSOR (pin 5, in) on both hosts, through the lock image: the bolt is
+// ABI v1.4's DOOR_SENSOR (pin 5, in) on every engine (V8, wasm2c, WAMR fast and classic
+// when WAMR's sources are here), through the lock image: the bolt is
 // thrown at boot (fail secure), a GPIO event on pin 5 is what the image reads and shows,
 // and the owner's button moves the bolt on the output pin. The grant checks are the
 // specs' (firmware/modules/grants, firmware/images/lock/__tests__) and the end-to-end
@@ -15,15 +16,16 @@ import { provision } from "../host-sim/clients/service-port.ts";
 import { Pin } from "../host-sim/board/abi-constants.ts";
 import { LOCK_SERIAL, LOCK_BUTTONS, DOOR_SENSOR_PIN } from "../host-sim/appliances/lock/index.ts";
 import { requirement } from "./support/requirement.ts";
+import { nativeEngines } from "./support/engines.ts";
 
-const posixMissing = requirement("the posix lock board (build/posix/lock)", existsSync(posixExecutable("lock")), "npm run build");
 const T: BoardTime = { nowMs: 1000, wallMs: -1 };
 
 const screen = (outs: BoardOutput[]) => outs.filter((o) => o.t === "display").map((o) => (o as { text: string }).text).at(-1) ?? "";
 const pins = (outs: BoardOutput[]) => outs.filter((o) => o.t === "gpio").map((o) => { const g = o as { pin: number; level: number }; return [g.pin, g.level]; });
 
-for (const host of ["ts", "posix"] as HostName[]) {
-  test(`${host}: the lock throws its bolt at boot and follows the door sensor (ABI v1.4 pin 5)`, { skip: host === "posix" ? posixMissing : false }, async () => {
+for (const host of ["ts", ...nativeEngines()] as HostName[]) {
+  const missing = host === "ts" ? false : requirement(`the ${host} lock board`, existsSync(posixExecutable("lock", host)), "npm run build");
+  test(`${host}: the lock throws its bolt at boot and follows the door sensor (ABI v1.4 pin 5)`, { skip: missing }, async () => {
     assert.equal(Pin.DOOR_SENSOR, DOOR_SENSOR_PIN);
     const dir = mkdtempSync(join(tmpdir(), "lock-door-"));
     const dev = await powerOn(host, { image: "lock", flashFile: join(dir, "flash.bin") });

@@ -172,10 +172,11 @@ export class Lock extends ConnectedAppliance {
     const t = this.store.begin();
     let rc = t.putRegistration(deviceId, password);
     if (rc == OK) rc = g.installMakerKey(t, makerKey);
-    if (rc != OK) { t.discard(); return rc; }
-    rc = t.commit();
-    if (rc != OK) return rc;
+    if (rc == OK) rc = t.commit();
+    else t.discard();
+    // grants reads what flash holds: a key staged but not committed is not in force.
     g.boot();
+    if (rc != OK) return rc;
     board.compose().add("installed; registered as ").add(deviceId).info();
     this.cloud.start();
     this.stateDirty = true;
