@@ -72,6 +72,14 @@ for (const host of ["ts", "posix"] as HostName[]) {
       assert.deepEqual(hits, [], "no byte of a grant or a phone key where the booking app or service can reach it");
       assert.ok(objects > 20 && files >= 6, `${objects} objects, ${files} files scanned`);
 
+      // The walk can fail: a grant's bytes put where a careless app would keep them (in a
+      // Map in an array, as base64url in a Set, a slice of a buffer) are found; behind a
+      // #private field they are not (that is where the SDK keeps its state).
+      const g = Buffer.from((JSON.parse(readFileSync(join(lock.sdkDir("alice"), "grants.json"), "utf8")) as StoredGrant[])[0].grant, "base64");
+      const careless = { cache: [new Map([["grant", g.subarray(5, 14).toString("hex")]])], seen: new Set([g.subarray(40, 52).toString("base64url")]), raw: g.subarray(100, 110) };
+      for (const [k, v] of Object.entries(careless)) assert.ok(scanObjects(k, { [k]: v }, secrets).hits.length > 0, `the walk finds the grant kept as ${k}`);
+      class Careful { readonly #g = g; size() { return this.#g.length; } }
+      assert.deepEqual(scanObjects("careful", new Careful(), secrets).hits, []);
       // The scan can fail: over the SDKs' own stores it finds every secret.
       const control = new Set<string>();
       for (const who of ["alice", "bob"]) for (const f of filesUnder(lock.sdkDir(who))) for (const h of scanBytes(who, f.bytes, secrets)) control.add(h.replace(/^\w+ holds /, ""));

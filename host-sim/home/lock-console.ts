@@ -54,7 +54,8 @@ export async function lockCommand(home: Home, words: string[]): Promise<string |
   const app = lock.apps[who];
   if (verb === "book") {
     const [inMin, minutes, type, timeout] = rest;
-    const start = Math.ceil(lock.now() / 1000) * 1000 + Number(inMin) * 60_000, end = start + Number(minutes) * 60_000;
+    // On whole seconds, from the second now is in: "book 0 5" covers now.
+    const start = Math.floor(lock.now() / 1000) * 1000 + Number(inMin) * 60_000, end = start + Number(minutes) * 60_000;
     if (!(Number(minutes) > 0) || !(Number(inMin) >= 0)) throw new Error("<alice|bob> book <in-min> <minutes> [type [timeout-s]]");
     if (!app.user) await app.signUp();
     const b = await app.book(lock.listed ?? "", start, end, type as BookingGrantType | undefined, timeout ? Number(timeout) : undefined);

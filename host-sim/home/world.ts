@@ -165,7 +165,7 @@ export class Home {
 
   async start(): Promise<void> {
     const d = this.o.dataDir;
-    if (this.o.fresh) for (const f of ["devices", "cloud.db", "cloud.db-wal", "cloud.db-shm", "broker", "companies"]) rmSync(join(d, f), { recursive: true, force: true });
+    if (this.o.fresh) for (const f of ["devices", "cloud.db", "cloud.db-wal", "cloud.db-shm", "broker", "companies", "booking", "phones"]) rmSync(join(d, f), { recursive: true, force: true });
     mkdirSync(join(d, "devices"), { recursive: true });
     this.pki = loadOrCreatePki(join(d, "pki"));
     await this.startBroker();

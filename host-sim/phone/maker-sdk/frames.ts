@@ -50,6 +50,6 @@ export function operateFields(action: number, grant: Uint8Array, proof: Uint8Arr
 
 /** RESULT's body: status i8 | reason u8 | bolt u8. */
 export function readResult(body: Uint8Array): OperateResult {
-  if (body.length !== 3) throw new Error("the lock's RESULT is malformed");
-  return { status: (body[0] << 24) >> 24, reason: REASON_NAMES[body[1]] ?? "malformed", bolt: body[2] === 1 ? "locked" : "unlocked" };
+  if (body.length !== 3 || body[1] >= REASON_NAMES.length || body[2] > 1) throw new Error("the lock's RESULT is malformed");
+  return { status: (body[0] << 24) >> 24, reason: REASON_NAMES[body[1]], bolt: body[2] === 1 ? "locked" : "unlocked" };
 }
