@@ -13,95 +13,25 @@ import { createInterface } from "node:readline";
 import { Home } from "./world.ts";
 import { playDemo } from "../appliances/water-heater/demo.ts";
 import { render, flowText, HELP } from "./view.ts";
-import type { MakerApp } from "../phone/app.ts";
-import { HEATER, HEATER_APPLIANCE } from "./world.ts";
-import { brokerKindFromEnv, type BrokerKind } from "../net/broker.ts";
-import { PRINTER_APPLIANCE } from "./home-printer.ts";
 import { playPrinterDemo } from "../appliances/printer/demo.ts";
-import { meterCommand } from "./meter-console.ts";
 import { playMeterDemo } from "../appliances/meter/demo.ts";
-import { pcsCommand } from "./pcs-console.ts";
 import { playPcsDemo } from "../appliances/power-conditioner/demo.ts";
-import { lockCommand } from "./lock-console.ts";
 import { playLockDemo } from "../appliances/lock/demo.ts";
+import { parseHomeArgs } from "./options.ts";
+import { runCommand } from "./commands.ts";
 
-const args = process.argv.slice(2);
-const flag = (f: string) => args.includes(f);
-const value = (f: string) => { const i = args.indexOf(f); return i >= 0 ? args[i + 1] : undefined; };
-const demo = flag("--demo");
-const printerDemo = demo && value("--demo") === "printer";
-const meterDemo = demo && value("--demo") === "meter";
-const pcsDemo = demo && value("--demo") === "pcs";
-const lockDemo = demo && value("--demo") === "lock";
-const lockHome = value("--home") === "lock" || lockDemo;
-const meterHome = value("--home") === "meter" || meterDemo;
-const pcsHome = value("--home") === "pcs" || pcsDemo;
-const interactive = process.stdin.isTTY && !demo;
+const interactive = process.stdin.isTTY && !process.argv.includes("--demo");
+const cli = parseHomeArgs(process.argv.slice(2), (l) => { if (!interactive) console.log(flowText(l)); });
+const home = new Home(cli.home);
+const printerDemo = cli.demo === "printer", meterDemo = cli.demo === "meter", pcsDemo = cli.demo === "pcs", lockDemo = cli.demo === "lock";
+const demo = cli.demo !== null;
 
-const home = new Home({
-  dataDir: value("--data") ?? "data",
-  broker: (value("--broker") as BrokerKind | undefined) ?? brokerKindFromEnv(),
-  heaterHost: flag("--posix") ? "posix" : "ts",
-  fresh: flag("--fresh") || demo,
-  printer: !flag("--no-printer") && !meterHome && !pcsHome && !lockHome,
-  meter: meterHome || (!demo && !pcsHome && !lockHome && !flag("--no-meter")),
-  pcs: pcsHome || (!demo && !meterHome && !lockHome && !flag("--no-pcs")),
-  lock: lockHome || (!demo && !meterHome && !pcsHome && !flag("--no-lock")),
-  speed: Number(value("--speed") ?? 1),
-  // The meter's demo plays hours of its time: its clock moves only as the demo moves it.
-  clock: meterDemo || pcsDemo || lockDemo ? "virtual" : "real",
-  onFlow: (l) => { if (!interactive) console.log(flowText(l)); },
-});
-
+/** The terminal's answer to a line: the view, then what the command said. */
 async function command(line: string): Promise<string> {
-  const [who, verb, ...rest] = line.trim().split(/\s+/);
-  if (!who) return "";
-  if (who === "help") return HELP;
-  if (who === "view") return render(home);
-  const forMeter = await meterCommand(home, [who, verb, ...rest]);
-  if (forMeter !== undefined) return `${render(home)}${forMeter ? `\n${forMeter}` : ""}`;
-  if (who === "power" && verb === "pcs") { await home.powerCyclePcs(); return render(home); }
-  const forLock = await lockCommand(home, [who, verb, ...rest]);
-  if (forLock !== undefined) return `${render(home)}${forLock ? `\n${forLock}` : ""}`;
-  const forPcs = home.pcs ? await pcsCommand(home, [who, verb, ...rest]) : undefined;
-  if (forPcs !== undefined) return `${render(home)}${forPcs ? `\n${forPcs}` : ""}`;
-  if (who === "demo") {
-    if (verb === "meter") await playMeterDemo(home, (s) => home.note("HOME", s));
-    else if (verb === "pcs") await playPcsDemo(home, (s) => home.note("HOME", s));
-    else if (verb === "lock") await playLockDemo(home, (s) => home.note("HOME", s));
-    else if (verb === "printer") await playPrinterDemo(home, (s) => home.note("HOME", s));
-    else await playDemo(home, (s) => home.note("HOME", s));
-    return render(home);
-  }
-  if (who === "power") { await (verb === "printer" ? home.powerCyclePrinter() : verb === "meter" ? home.powerCycleMeter() : home.powerCycle()); return render(home); }
-  if (who === "broker") { await (verb === "down" ? home.brokerDown() : home.brokerUp()); return render(home); }
-  if (who === "cloud") { await (verb === "down" ? home.cloudDown() : home.cloudUp()); return render(home); }
-  if (who === "press") {
-    const atPrinter = verb === "printer";
-    const buttons = (atPrinter ? PRINTER_APPLIANCE : HEATER_APPLIANCE).local!.buttons;
-    const device = atPrinter ? home.requirePrinter().device : home.heater;
-    for (const b of atPrinter ? rest : [verb, ...rest]) {
-      if (!(b in buttons)) return `no button "${b}"; buttons: ${Object.keys(buttons).join(" ")}`;
-      await device.press(buttons[b]);
-    }
-    return render(home);
-  }
-  const phone: MakerApp | undefined = who === "alice" ? home.alice : who === "bob" ? home.bob : undefined;
-  if (!phone) return `unknown command "${who}" (try help)`;
-  const printerAction = PRINTER_APPLIANCE.apps?.[verb];
-  if (printerAction) {
-    home.requirePrinter();
-    return `${render(home)}\n${who}: ${await printerAction.run(home.printerApps[who], rest)}`;
-  }
-  if (verb === "wifi-key") { (home.typedRouterKeys[who] ??= []).push(rest.join(" ")); return `${who} will type that key when an app asks for the router's`; }
-  if (verb === "register") { const r = await phone.register(HEATER); return `${render(home)}\n${who}: ${r.kind} registration of ${r.deviceId}`; }
-  const action = HEATER_APPLIANCE.phone?.[verb];
-  if (action) { const r = await action.run(phone, rest); return `${render(home)}\n${who}: command ${r.cmd} -> status ${r.status}`; }
-  if (verb === "history") return JSON.stringify(await phone.history(rest[0]), null, 1);
-  if (verb === "devices") return JSON.stringify(await phone.devices(), null, 1);
-  if (verb === "state") return JSON.stringify(await phone.state(rest[0]));
-  if (verb === "leave" || verb === "home") { home.setAtHome(who, verb === "home"); return render(home); }
-  return `unknown command for ${who}: ${verb}`;
+  const [who, verb] = line.trim().split(/\s+/);
+  const reply = await runCommand(home, line);
+  if (who === "help" || verb === "history" || verb === "devices" || verb === "state") return reply;
+  return reply ? `${render(home)}\n${reply}` : render(home);
 }
 
 async function main(): Promise<void> {
