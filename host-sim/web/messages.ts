@@ -93,9 +93,8 @@ export interface SeriesView { name: string; unit: string; x: number[]; y: number
 
 export interface ClockView { speed: number; paused: boolean; homeMs: number; brokerUp: boolean; cloudUp: boolean; recording: boolean }
 
-/** Simulation -> page. */
+/** Simulation -> page. A page that connects first gets every feed's `initial()`. */
 export type ServerMessage =
-  | { t: "hello"; panels: PanelView[]; phones: PhoneView[]; clock: ClockView; flow: FlowMessage[]; series: SeriesView[] }
   | { t: "panel"; panel: PanelView }
   | { t: "phone"; phone: PhoneView }
   | { t: "flow"; message: FlowMessage }
@@ -115,3 +114,36 @@ export type ClientMessage =
   | { t: "console"; id: number; device: string }
   | { t: "flash"; id: number; device: string }
   | { t: "record"; id: number; on: boolean };
+
+export interface Reply { text: string; error?: boolean }
+
+/** Distributes Omit over a union (each action without its id). */
+export type WithoutId<M> = M extends unknown ? Omit<M, "id"> : never;
+
+// ---- Server side (Node): host-sim/web/feeds/*.ts, listed in host-sim/web/feeds/index.ts.
+
+/** One feed of the page (panels, phones, clock, series, flow, console, flash, recorder),
+ *  attached to the running home. */
+export interface Feed {
+  /** Starts pushing: `push` sends a message to every connected page. Called once. */
+  attach(push: (m: ServerMessage) => void): void;
+  /** What a page that connects now gets first. */
+  initial(): ServerMessage[];
+  /** Answers an action this feed owns; undefined when the action is not its own. */
+  handle?(m: ClientMessage): Promise<Reply | undefined>;
+  /** The home is stopping. */
+  close?(): void;
+}
+
+// ---- Page side (browser): host-sim/web/page/views/*.ts, listed in host-sim/web/page/views.ts.
+
+/** How a view talks to the simulation (host-sim/web/page/connection.ts). */
+export interface PageConnection {
+  /** Sends an action; resolves with its reply. */
+  request(m: WithoutId<ClientMessage>): Promise<Reply>;
+  /** Calls `f` with every later message of kind `t`, and with those already received. */
+  on<T extends ServerMessage["t"]>(t: T, f: (m: Extract<ServerMessage, { t: T }>) => void): void;
+}
+
+/** One view of the page, mounted once into its own element (`data-view="<name>"`). */
+export interface PageView { name: "panels" | "phones" | "clock" | "plots" | "flow" | "console" | "flash" | "recorder"; mount(root: HTMLElement, conn: PageConnection): void }
