@@ -8,7 +8,9 @@
 // too (`--no-pcs` leaves it out); `--home pcs` is its home beside the water heater alone,
 // and `--demo pcs` plays the seed's four use cases. The lock is in the home too
 // (`--no-lock` leaves it out); `--home lock` is its home beside the water heater alone, and
-// `--demo lock` plays two users' slots and a revocation.
+// `--demo lock` plays two users' slots and a revocation. `--help` lists the options
+// (options.ts); a bad one is one line and exit code 2. One home per data folder
+// (data-lock.ts).
 import { createInterface } from "node:readline";
 import { Home } from "./world.ts";
 import { playDemo } from "../appliances/water-heater/demo.ts";
@@ -17,11 +19,28 @@ import { playPrinterDemo } from "../appliances/printer/demo.ts";
 import { playMeterDemo } from "../appliances/meter/demo.ts";
 import { playPcsDemo } from "../appliances/power-conditioner/demo.ts";
 import { playLockDemo } from "../appliances/lock/demo.ts";
-import { parseHomeArgs } from "./options.ts";
+import { parseHomeArgs, UsageError, USAGE, type HomeCommandLine } from "./options.ts";
 import { runCommand } from "./commands.ts";
+import { lockDataDir, DataDirBusy } from "./data-lock.ts";
 
 const interactive = process.stdin.isTTY && !process.argv.includes("--demo");
-const cli = parseHomeArgs(process.argv.slice(2), (l) => { if (!interactive) console.log(flowText(l)); });
+/** A command line or a data folder the home cannot start with: one line, exit code 2. */
+function refuse(message: string): never {
+  console.error(`npm start: ${message}`);
+  process.exit(2);
+}
+let cli: HomeCommandLine;
+try {
+  cli = parseHomeArgs(process.argv.slice(2), (l) => { if (!interactive) console.log(flowText(l)); });
+} catch (e) {
+  if (e instanceof UsageError) refuse(`${e.message} (--help lists the options)`);
+  throw e;
+}
+if (cli.help) { console.log(USAGE); process.exit(0); }
+try { lockDataDir(cli.home.dataDir); } catch (e) {
+  if (e instanceof DataDirBusy) refuse(e.message);
+  throw e;
+}
 const home = new Home(cli.home);
 const printerDemo = cli.demo === "printer", meterDemo = cli.demo === "meter", pcsDemo = cli.demo === "pcs", lockDemo = cli.demo === "lock";
 const demo = cli.demo !== null;
@@ -35,6 +54,7 @@ async function command(line: string): Promise<string> {
 }
 
 async function main(): Promise<void> {
+  if (demo) console.log(`demo: starting fresh: the devices, phones, cloud and broker in ${cli.home.dataDir}/ are erased first (--data <dir> plays it in another folder)`);
   await home.start();
   if (printerDemo) {
     const r = await playPrinterDemo(home, (s) => console.log(`\n== ${s}`));
