@@ -13,6 +13,8 @@ import { pcsCommand } from "./pcs-console.ts";
 import { playPcsDemo } from "../appliances/power-conditioner/demo.ts";
 import { lockCommand } from "./lock-console.ts";
 import { playLockDemo } from "../appliances/lock/demo.ts";
+import { buttonsToPress } from "./press-check.ts";
+import { commandOutcome } from "../phone/result-codes.ts";
 
 /** Runs one console line against the home and answers what the user should read (the
  *  view itself is not part of the answer: the terminal draws it, the page is live). */
@@ -37,16 +39,21 @@ export async function runCommand(home: Home, line: string): Promise<string> {
     return "";
   }
   if (who === "power") { await (verb === "printer" ? home.powerCyclePrinter() : verb === "meter" ? home.powerCycleMeter() : home.powerCycle()); return ""; }
-  if (who === "broker") { await (verb === "down" ? home.brokerDown() : home.brokerUp()); return ""; }
-  if (who === "cloud") { await (verb === "down" ? home.cloudDown() : home.cloudUp()); return ""; }
+  if (who === "broker" || who === "cloud") {
+    if (verb !== "up" && verb !== "down") return `${who} up | ${who} down`;
+    const up = who === "broker" ? home.brokerIsUp : home.cloudIsUp;
+    if (up === (verb === "up")) return `the ${who} is already ${verb}: nothing to do`;
+    if (who === "broker") await (verb === "down" ? home.brokerDown() : home.brokerUp());
+    else await (verb === "down" ? home.cloudDown() : home.cloudUp());
+    return "";
+  }
   if (who === "press") {
     const atPrinter = verb === "printer";
-    const buttons = (atPrinter ? PRINTER_APPLIANCE : HEATER_APPLIANCE).local!.buttons;
+    const buttons = atPrinter
+      ? buttonsToPress(rest, PRINTER_APPLIANCE.local!.buttons, "printer's panel", "press printer")
+      : buttonsToPress([verb, ...rest], HEATER_APPLIANCE.local!.buttons, `${HEATER_APPLIANCE.title}'s remote`, "press");
     const device = atPrinter ? home.requirePrinter().device : home.heater;
-    for (const b of atPrinter ? rest : [verb, ...rest]) {
-      if (!(b in buttons)) return `no button "${b}"; buttons: ${Object.keys(buttons).join(" ")}`;
-      await device.press(buttons[b]);
-    }
+    for (const b of buttons) await device.press(b);
     return "";
   }
   const phone: MakerApp | undefined = who === "alice" ? home.alice : who === "bob" ? home.bob : undefined;
@@ -59,7 +66,7 @@ export async function runCommand(home: Home, line: string): Promise<string> {
   if (verb === "wifi-key") { (home.typedRouterKeys[who] ??= []).push(rest.join(" ")); return `${who} will type that key when an app asks for the router's`; }
   if (verb === "register") { const r = await phone.register(HEATER); return `${who}: ${r.kind} registration of ${r.deviceId}`; }
   const action = HEATER_APPLIANCE.phone?.[verb];
-  if (action) { const r = await action.run(phone, rest); return `${who}: command ${r.cmd} -> status ${r.status}`; }
+  if (action) { const r = await action.run(phone, rest); return `${who}: command ${r.cmd}: ${commandOutcome(r.status)}`; }
   if (verb === "history") return JSON.stringify(await phone.history(rest[0]), null, 1);
   if (verb === "devices") return JSON.stringify(await phone.devices(), null, 1);
   if (verb === "state") return JSON.stringify(await phone.state(rest[0]));

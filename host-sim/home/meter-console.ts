@@ -14,6 +14,7 @@ import type { MakerApp } from "../phone/app.ts";
 import { CardRole, encodeCard } from "../card/index.ts";
 import { showMeter } from "../echonet/index.ts";
 import { PANEL_BUTTONS } from "../appliances/meter/panel.ts";
+import { buttonsToPress } from "./press-check.ts";
 import { IMMEDIATE, type CompanyServer, type MeterNoticesResponse, type SwitchOrderRequest, type SwitchOrderResponse } from "../appliances/meter/cloud/index.ts";
 import { METER_SERIAL } from "../appliances/meter/panel.ts";
 
@@ -74,10 +75,7 @@ export async function meterCommand(home: Home, words: string[]): Promise<string 
   }
   if (who === "press" && verb === "meter") {
     const meter = home.requireMeter();
-    for (const b of rest) {
-      if (!(b in PANEL_BUTTONS)) throw new Error(`no button "${b}"; buttons: ${Object.keys(PANEL_BUTTONS).join(" ")}`);
-      await meter.device.press(PANEL_BUTTONS[b as keyof typeof PANEL_BUTTONS]);
-    }
+    for (const b of buttonsToPress(rest, PANEL_BUTTONS, "meter's panel", "press meter")) await meter.device.press(b);
     await meter.cards.settled();
     return "";
   }

@@ -16,6 +16,7 @@
 import type { Home } from "./world.ts";
 import { ALICE_MAIL, WORKER_MAIL } from "./world.ts";
 import { PANEL_BUTTONS, PCS_SERIAL } from "../appliances/power-conditioner/panel.ts";
+import { buttonsToPress } from "./press-check.ts";
 import { CredentialKind } from "../appliances/power-conditioner/ble.ts";
 import { ALL_ITEMS, ITEM_NAMES, Item, itemNamed, encodeCapacities, encodeConnection, encodePersonal, encodeSite, showItem } from "../appliances/power-conditioner/items.ts";
 import { maintenanceCode, newestCredential } from "../phone/pcs-mail.ts";
@@ -108,10 +109,7 @@ export async function pcsCommand(home: Home, words: string[]): Promise<string | 
   }
   if (who === "press" && verb === "pcs") {
     const d = home.requirePcs().device;
-    for (const b of rest) {
-      if (!(b in PANEL_BUTTONS)) throw new Error(`no button "${b}"; buttons: ${Object.keys(PANEL_BUTTONS).join(" ")}`);
-      await d.press(PANEL_BUTTONS[b]);
-    }
+    for (const b of buttonsToPress(rest, PANEL_BUTTONS, "power conditioner's panel", "press pcs")) await d.press(b);
     return "";
   }
   if (who === "pcs") {

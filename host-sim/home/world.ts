@@ -202,6 +202,8 @@ export class Home {
       return new MakerApp({
         name, appliance: HEATER_APPLIANCE.title, terminalId: terminal, user, password: `${user}-app-password`, cloudUrl: this.cloud.url, ca: this.pki.ca,
         lan: this.router.port(name), random: this.o.seeded ? seededRandom(name) : undefined,
+        // Its device and session survive a restart of the home (erased by --fresh).
+        stateFile: join(this.o.dataDir, "phones", name, "maker-app.json"),
         // The tenant stands at the remote and compares its code with the app's.
         confirmCode: async (code) => {
           const same = await HEATER_APPLIANCE.local!.compareCodes!(this.heater, code);
@@ -421,8 +423,14 @@ export class Home {
   }
   private printerId: KeyAndCert | undefined;
 
+  /** Whether the broker runs (`broker down` stops it) and the cloud does (`cloud down`). */
+  get brokerIsUp(): boolean { return this.brokerRunning; }
+  get cloudIsUp(): boolean { return this.cloudRunning; }
+  private brokerRunning = false;
+
   /** Broker outage: the broker process goes away; devices and the cloud lose the link. */
   async brokerDown(): Promise<void> {
+    this.brokerRunning = false;
     await this.broker.stop();
     this.note("HOME", "broker stopped");
   }
@@ -514,6 +522,7 @@ export class Home {
   private async startBroker(port?: number): Promise<void> {
     this.broker = await createBroker(this.o.broker, { pkiDir: join(this.o.dataDir, "pki"), dataDir: join(this.o.dataDir, "broker"), port });
     this.brokerPort = this.broker.port;
+    this.brokerRunning = true;
     await this.broker.setService("cloud", hashPassword(this.cloudPassword));
   }
 

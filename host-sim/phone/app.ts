@@ -2,10 +2,12 @@
 // follows seed 000 FIG. 10 (S81..S89); commands and history go through the cloud. What a
 // command says is the appliance's: its actions are in host-sim/appliances/<name>/.
 import { CloudClient, CloudError, type CommandAccepted, type CommandResult, type DeviceSummary, type HistoryEntry } from "./cloud-client.ts";
-import { LanMsg, LanSession, RegistrationMode } from "./lan-messages.ts";
+import { LanMsg, LanRefused, LanSession, RegistrationMode } from "./lan-messages.ts";
 import { uuid, osRandom, type RandomSource } from "./seeded-random.ts";
 import type { LanPort } from "../home/router.ts";
 import type { CommandFields, CreateRegistrationRequest } from "../cloud/types.ts";
+import { AppStore, type SavedApp } from "./app-store.ts";
+import { commandOutcome } from "./result-codes.ts";
 
 export interface PhoneOptions {
   name: string;
@@ -28,6 +30,9 @@ export interface PhoneOptions {
   /** The app shows the LAN code and asks its user whether the appliance's screen shows
    *  the same; nothing is handed over unless this says yes. */
   confirmCode: ConfirmCode;
+  /** Where the app keeps its device and cloud session between runs (app-store.ts);
+   *  absent: it forgets both when it ends. */
+  stateFile?: string;
 }
 
 export type ConfirmCode = (code: string) => Promise<boolean>;
@@ -47,21 +52,38 @@ export interface RegistrationOutcome {
 export class MakerApp {
   /** What the phone's screen shows (FIG. 11 in spirit). */
   screen = "Maker app\nNot signed in";
-  /** The appliance this app controls (its current device ID). */
-  deviceId: string | null = null;
   readonly cloud: CloudClient;
   private readonly random: RandomSource;
+  private readonly store: AppStore | null;
+  private saved: SavedApp = { deviceId: null, session: null };
 
   constructor(readonly o: PhoneOptions) {
     this.cloud = new CloudClient(o.cloudUrl, o.ca, { user: o.user, password: o.password, terminalId: o.terminalId });
     this.random = o.random ?? osRandom;
+    this.store = o.stateFile ? new AppStore(o.stateFile) : null;
+    if (this.store) {
+      this.saved = this.store.load();
+      if (this.saved.session) this.cloud.resume(this.saved.session);
+      this.cloud.onSession = (session) => this.keep({ session });
+    }
   }
 
+  /** The appliance this app controls (its current device ID); kept across runs. */
+  get deviceId(): string | null { return this.saved.deviceId; }
+  set deviceId(id: string | null) { this.keep({ deviceId: id }); }
+
+  private keep(change: Partial<SavedApp>): void {
+    this.saved = { ...this.saved, ...change };
+    this.store?.save(this.saved);
+  }
+
+  /** The account exists (created the first time) and the app is signed in: a session
+   *  kept from an earlier run goes on, otherwise the app logs in. */
   async createAccount(): Promise<void> {
     const r = await this.cloud.call("POST", "/api/users", { user: this.o.user, password: this.o.password }, false);
     if (r.status !== 201 && r.status !== 409) throw new CloudError(r.status, JSON.stringify(r.json), "create account");
-    await this.cloud.login();
-    this.show(`Signed in as ${this.o.user}`);
+    if (!this.cloud.hasSession) await this.cloud.login();
+    this.showIdle();
   }
 
   /** Logout: the cloud revokes this phone's session. */
@@ -70,8 +92,24 @@ export class MakerApp {
     this.show("Not signed in");
   }
 
+  /** The app's home screen: who is signed in and the appliance it controls. */
+  private showIdle(): void {
+    this.show(`Signed in as ${this.o.user}\n${this.deviceId ? `${cap(this.o.appliance)} ${this.deviceId.slice(0, 8)}` : `No ${this.o.appliance} registered`}`);
+  }
+
   /** S81..S89 against the appliance `device` on the home LAN. The remote must be waiting. */
   async register(device: string): Promise<RegistrationOutcome> {
+    try {
+      return await this.registerSteps(device);
+    } catch (e) {
+      // The code comparison's own screen stays; any other failure returns to the home screen.
+      if (!(e instanceof CodeMismatch)) this.showIdle();
+      if (e instanceof LanRefused) throw new LanRefused(e.status, this.o.appliance);
+      throw e;
+    }
+  }
+
+  private async registerSteps(device: string): Promise<RegistrationOutcome> {
     const lan = this.o.lan;
     lan.clear();
     const session = new LanSession(this.random);
@@ -96,7 +134,7 @@ export class MakerApp {
       await this.step("S87 hand over credentials");
       await lan.send(device, session.credentials(deviceId, devicePassword));      // S87
       const status = session.status(await lan.next(this.lanTimeout()), LanMsg.STORED);
-      if (status !== 0) throw new Error(`the ${this.o.appliance} could not store its credentials (${status})`);
+      if (status !== 0) throw new LanRefused(status, this.o.appliance);
       this.deviceId = deviceId;
       this.show(`Registration complete\nThe ${this.o.appliance} is connected.`);
       return { kind: "new", deviceId };
@@ -108,7 +146,7 @@ export class MakerApp {
     await this.step("S89 notify added");
     await lan.send(device, session.added());                                      // S89
     const status = session.status(await lan.next(this.lanTimeout()), LanMsg.ADDED_ACK);
-    if (status !== 0) throw new Error(`the ${this.o.appliance} refused the addition (${status})`);
+    if (status !== 0) throw new LanRefused(status, this.o.appliance);
     this.deviceId = deviceId;
     this.show(`Phone added\nThis phone now controls the ${this.o.appliance}.`);
     return { kind: "additional", deviceId };
@@ -139,7 +177,7 @@ export class MakerApp {
     const deadline = Date.now() + 5000;
     for (;;) {
       const r = await this.cloud.expect<CommandResult>(200, "GET", `/api/devices/${deviceId}/commands/${cmd}`);
-      if (r.status !== null && r.status !== undefined) { this.show(`${what}: ${r.status === 0 ? "done" : "refused " + r.status}`); return r; }
+      if (r.status !== null && r.status !== undefined) { this.show(`${what}: ${commandOutcome(r.status)}`); return r; }
       if (Date.now() > deadline) return { cmd, status: null };
       await new Promise((res) => setTimeout(res, 50));
     }
@@ -150,7 +188,7 @@ export class MakerApp {
   state(deviceId = this.requireDevice()): Promise<Record<string, unknown>> { return this.cloud.expect(200, "GET", `/api/devices/${deviceId}/state`); }
 
   private requireDevice(): string {
-    if (!this.deviceId) throw new Error(`${this.o.name} has no ${this.o.appliance} registered`);
+    if (!this.deviceId) throw new Error(`${this.o.name} has no ${this.o.appliance} registered (the app registers it: \`${this.o.name} register\` while the remote waits for the app)`);
     return this.deviceId;
   }
 
@@ -159,3 +197,5 @@ export class MakerApp {
   private lanTimeout(): number { return this.o.lanTimeoutMs ?? 5000; }
   private show(s: string): void { this.screen = `Maker app (${this.o.user})\n${s}`; }
 }
+
+const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

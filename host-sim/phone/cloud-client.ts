@@ -35,6 +35,8 @@ export class CloudClient {
   private token: string | null = null;
   /** Logins made so far (a phone that keeps its session makes one). */
   logins = 0;
+  /** Told of every new session and of its end (the app keeps it across runs). */
+  onSession: ((token: string | null) => void) | null = null;
 
   constructor(private readonly baseUrl: string, private readonly ca: string, private readonly who: CloudCredentials) {}
 
@@ -47,12 +49,19 @@ export class CloudClient {
     if (r.status !== 201) throw new CloudError(r.status, JSON.stringify(r.json), "log in", r.retryAfterS);
     this.logins++;
     this.token = r.json.token;
+    this.onSession?.(this.token);
   }
+
+  /** Continues a session kept from an earlier run; if the cloud has ended it, the next
+   *  call logs in again (the 401 path of call()). */
+  resume(token: string): void { this.token = token; }
+  get hasSession(): boolean { return this.token !== null; }
 
   /** Ends the session at the cloud; the next call logs in again. */
   async logout(): Promise<void> {
     if (this.token) await this.send("DELETE", "/api/sessions/current");
     this.token = null;
+    this.onSession?.(null);
   }
 
   /** `extra`: more request headers (the printer's X-Service-Token). A 401 is answered by

@@ -2,6 +2,7 @@
 // (firmware/images/water-heater/PROTOCOL.md §1): message builders and the sealed session.
 import { createCipheriv, createDecipheriv, createECDH, createHash, createHmac } from "node:crypto";
 import type { RandomSource } from "./seeded-random.ts";
+import { registrationRefusal } from "./result-codes.ts";
 
 export const LanMsg = {
   HELLO: 0x01, CREDENTIALS: 0x02, ADDED: 0x03, NONCE_REQUEST: 0x04, ABORT: 0x05,
@@ -118,8 +119,10 @@ export class LanSession {
   }
 }
 
+/** The remote refused a frame (its ERROR), or answered STORED / ADDED_ACK with an error:
+ *  the message is the sentence the app shows for `status` (result-codes.ts). */
 export class LanRefused extends Error {
-  constructor(readonly status: number) { super(`the remote refused with status ${status}`); }
+  constructor(readonly status: number, appliance?: string) { super(registrationRefusal(status, appliance)); }
 }
 
 /** Throws the remote's ERROR frame as a LanRefused. */
