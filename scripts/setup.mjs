@@ -1,13 +1,14 @@
 // Runs before `npm start` and `npm test` (npm's pre-scripts), so that on a fresh clone
 // those two commands do all the set-up: Debian packages, npm packages, images and native
 // boards (posix; WAMR's when its sources are found: scripts/build-wamr.ts). Plain Node with no dependencies, because it runs before any are installed.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
 const quiet = process.argv.includes("--quiet");
 const say = (s) => { if (!quiet) console.log(`setup: ${s}`); };
+const APT_LOCK_WAIT_S = 600, HEARTBEAT_S = 20;
 
 // Debian packages the kit needs, and a file that shows each one is there.
 const debian = [
@@ -27,8 +28,13 @@ if (missing.length) {
   const names = missing.map(([n]) => n);
   if (process.getuid?.() === 0) {
     say(`installing Debian packages: ${names.join(" ")}`);
-    run("apt-get", ["update", "-qq"]);
-    run("apt-get", ["install", "-y", "-qq", ...names], { DEBIAN_FRONTEND: "noninteractive" });
+    // Another apt run (unattended upgrades on a new machine, a second terminal) holds the
+    // dpkg lock: wait for it rather than fail with "Could not get lock"; apt says
+    // "Waiting for cache lock ... held by process N" while it waits.
+    say(`(if another apt or dpkg run holds its lock, this waits for it, up to ${APT_LOCK_WAIT_S / 60} minutes)`);
+    const lockWait = ["-o", `DPkg::Lock::Timeout=${APT_LOCK_WAIT_S}`];
+    run("apt-get", [...lockWait, "update", "-q"]);
+    run("apt-get", [...lockWait, "install", "-y", "-q", ...names], { DEBIAN_FRONTEND: "noninteractive" });
   } else {
     console.error(`setup: missing Debian packages:\n${missing.map(([n, , why]) => `  ${n}: ${why}`).join("\n")}\n` +
       `install them with: sudo apt-get install ${names.join(" ")}`);
@@ -39,8 +45,8 @@ if (missing.length) {
 // npm packages: install when node_modules is missing or older than the lock file.
 const lock = join(root, "package-lock.json"), mods = join(root, "node_modules", ".package-lock.json");
 if (!existsSync(mods) || statSync(mods).mtimeMs < statSync(lock).mtimeMs) {
-  say("installing npm packages (npm ci)");
-  run("npm", ["ci", "--no-audit", "--no-fund"]);
+  say("installing npm packages (npm ci): about 3 minutes on a new clone, most of it compiling better-sqlite3's SQLite binding");
+  await runWithHeartbeat("npm", ["ci", "--no-audit", "--no-fund", "--foreground-scripts"], "npm ci");
 }
 
 // Images, posix boards and the mosquitto plugin: scripts/build.ts rebuilds only what an
@@ -48,6 +54,20 @@ if (!existsSync(mods) || statSync(mods).mtimeMs < statSync(lock).mtimeMs) {
 // "up to date" otherwise, so it can run every time. Under CI a generated ABI file that is
 // stale (boards/abi/v1.json changed without a build) fails instead of being rewritten.
 run("npx", ["tsx", "scripts/build.ts", ...(process.env.CI ? ["--check"] : [])]);
+
+/** Like run(), for a long step that may print nothing for minutes: a line every
+ *  HEARTBEAT_S seconds says it is still going and for how long. */
+function runWithHeartbeat(cmd, args, what) {
+  const started = Date.now();
+  const child = spawn(cmd, args, { cwd: root, stdio: quiet ? ["ignore", "ignore", "inherit"] : "inherit" });
+  const beat = quiet ? null : setInterval(() => say(`${what} still running (${Math.round((Date.now() - started) / 1000)} s)`), HEARTBEAT_S * 1000);
+  return new Promise((resolve) => child.on("close", (status) => {
+    if (beat) clearInterval(beat);
+    if (status !== 0) { console.error(`setup: ${cmd} ${args.join(" ")} failed`); process.exit(status ?? 1); }
+    say(`${what} done in ${Math.round((Date.now() - started) / 1000)} s`);
+    resolve();
+  }));
+}
 
 function run(cmd, args, env = {}) {
   const r = spawnSync(cmd, args, { cwd: root, stdio: quiet ? ["ignore", "ignore", "inherit"] : "inherit", env: { ...process.env, ...env } });
