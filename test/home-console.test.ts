@@ -41,6 +41,7 @@ test("console: refusals in words, whole press lines, no-op outages; phones keep 
     assert.equal(await runCommand(home, "broker down"), "the broker is already down: nothing to do");
     assert.equal(await runCommand(home, "broker up"), "");
     assert.equal(await runCommand(home, "cloud sideways"), "cloud up | cloud down");
+    assert.equal(await runCommand(home, "demo bogus"), 'no demo "bogus" (demo [printer|meter|pcs|lock])');
 
     registration = (await bobRegistered(home)).deviceId;
   } finally {

@@ -17,8 +17,10 @@ import { buttonsToPress } from "./press-check.ts";
 import { commandOutcome } from "../phone/result-codes.ts";
 
 /** Runs one console line against the home and answers what the user should read (the
- *  view itself is not part of the answer: the terminal draws it, the page is live). */
-export async function runCommand(home: Home, line: string): Promise<string> {
+ *  view itself is not part of the answer: the terminal draws it, the page is live).
+ *  `progress` hears a long command's step headings as each step begins (the terminal
+ *  prints them); without it they go to the message flow (the page shows it live). */
+export async function runCommand(home: Home, line: string, progress?: (heading: string) => void): Promise<string> {
   const [who, verb, ...rest] = line.trim().split(/\s+/);
   if (!who) return "";
   if (who === "help") return HELP;
@@ -31,11 +33,13 @@ export async function runCommand(home: Home, line: string): Promise<string> {
   const forPcs = home.pcs ? await pcsCommand(home, [who, verb, ...rest]) : undefined;
   if (forPcs !== undefined) return forPcs;
   if (who === "demo") {
-    if (verb === "meter") await playMeterDemo(home, (s) => home.note("HOME", s));
-    else if (verb === "pcs") await playPcsDemo(home, (s) => home.note("HOME", s));
-    else if (verb === "lock") await playLockDemo(home, (s) => home.note("HOME", s));
-    else if (verb === "printer") await playPrinterDemo(home, (s) => home.note("HOME", s));
-    else await playDemo(home, (s) => home.note("HOME", s));
+    const say = progress ?? ((s: string) => home.note("HOME", s));
+    if (verb === "meter") await playMeterDemo(home, say);
+    else if (verb === "pcs") await playPcsDemo(home, say);
+    else if (verb === "lock") await playLockDemo(home, say);
+    else if (verb === "printer") await playPrinterDemo(home, say);
+    else if (verb === undefined || verb === "water-heater") await playDemo(home, say);
+    else return `no demo "${verb}" (demo [printer|meter|pcs|lock])`;
     return "";
   }
   if (who === "power") { await (verb === "printer" ? home.powerCyclePrinter() : verb === "meter" ? home.powerCycleMeter() : home.powerCycle()); return ""; }

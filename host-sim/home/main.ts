@@ -24,6 +24,8 @@ import { runCommand } from "./commands.ts";
 import { lockDataDir, DataDirBusy } from "./data-lock.ts";
 
 const interactive = process.stdin.isTTY && !process.argv.includes("--demo");
+/** A demo typed at the console is playing: its headings and messages print as they happen. */
+let playing = false;
 /** A command line or a data folder the home cannot start with: one line, exit code 2. */
 function refuse(message: string): never {
   console.error(`npm start: ${message}`);
@@ -31,7 +33,7 @@ function refuse(message: string): never {
 }
 let cli: HomeCommandLine;
 try {
-  cli = parseHomeArgs(process.argv.slice(2), (l) => { if (!interactive) console.log(flowText(l)); });
+  cli = parseHomeArgs(process.argv.slice(2), (l) => { if (!interactive || playing) console.log(flowText(l)); });
 } catch (e) {
   if (e instanceof UsageError) refuse(`${e.message} (--help lists the options)`);
   throw e;
@@ -48,7 +50,12 @@ const demo = cli.demo !== null;
 /** The terminal's answer to a line: the view, then what the command said. */
 async function command(line: string): Promise<string> {
   const [who, verb] = line.trim().split(/\s+/);
-  const reply = await runCommand(home, line);
+  // A demo plays for a while: each step's heading as it begins, then its messages.
+  playing = who === "demo";
+  let reply: string;
+  try {
+    reply = await runCommand(home, line, playing ? (s) => console.log(`\n== ${s}`) : undefined);
+  } finally { playing = false; }
   if (who === "help" || verb === "history" || verb === "devices" || verb === "state") return reply;
   return reply ? `${render(home)}\n${reply}` : render(home);
 }
