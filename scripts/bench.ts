@@ -2,7 +2,10 @@
 // build/posix/<t>, built by the prebench step): wasm size against its budget (64 KiB; the printer's 32),
 // linear-memory pages, and the cost of one event on V8 (the TypeScript host in node) and
 // on the wasm2c posix board, and the cost of booting on blank flash (scripts/bench/boot.ts).
-// Nothing here asserts on a time or a count: it reports.
+// Nothing here asserts on a time or a count: it reports. On stderr it says up front which
+// parts it will run and about how long they take (the last run's times on this machine,
+// build/bench/timings.json, or rough figures), then each part as it starts (i of n) and
+// what it took (scripts/bench/progress.ts).
 //
 // Cost per event: valgrind --tool=callgrind instruction counts of the whole process, run
 // once with W + N and once with W + 2N events of the image's workload
@@ -36,6 +39,7 @@ import { callgrindProcess, callgrindTotal, callgrindWrapper, valgrindAvailable }
 import { runWorkload, type WorkloadRun } from "./bench/run.ts";
 import { memoryLimits } from "./bench/wasm-memory.ts";
 import { credentialUpdate, workloadFor } from "./bench/workloads.ts";
+import { BenchProgress, formatDuration, type BenchPart } from "./bench/progress.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const envInt = (name: string, dflt: number | null): number | null => {
@@ -190,14 +194,46 @@ const only = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 const runnable = images.filter((i) => existsSync(wasmImagePath(i)) && (only.length === 0 || only.includes(i)));
 for (const i of images) if (!runnable.includes(i) && (only.length === 0 || only.includes(i))) notes.push(`${i}: build/images/${i}.wasm missing (not built)`);
 
-const profiles = new Map<string, { peakPages: number; arena: number | null; usPerEvent: number; n: number }>();
-for (const image of runnable) {
-  const p = await tsProfile(image);
-  profiles.set(image, { ...p, n: chooseN(p.usPerEvent) });
-}
-
 const useCallgrind = !process.env.BENCH_WALL && valgrindAvailable();
 if (!useCallgrind) notes.push(process.env.BENCH_WALL ? "BENCH_WALL set: cost per event by wall time" : "valgrind not found: cost per event by wall time");
+
+// The parts this run will play, in order, with a rough time for each on a 2-core machine
+// (the estimate uses the last run's times instead once there is one: bench/progress.ts).
+// Parts whose time depends on the images measured are keyed by that list.
+const imageSet = runnable.join(",");
+const v8Runs = 2 * runnable.length, posixRuns = 2 * runnable.filter((i) => existsSync(posixExecutable(i))).length;
+const doWear = runnable.some((i) => WEAR_IMAGES.has(i));
+const doWamr = !process.env.BENCH_NO_WAMR;
+const doMeter = runnable.includes("meter") && !process.env.BENCH_NO_METER;
+const doPcs = runnable.includes("power-conditioner") && !process.env.BENCH_NO_PCS;
+const doLock = runnable.includes("lock") && !process.env.BENCH_NO_LOCK;
+const doFleet = runnable.includes("water-heater") && !process.env.BENCH_NO_FLEET;
+const doHome = images.includes("water-heater") && !process.env.BENCH_NO_HOME;
+const plan: BenchPart[] = [
+  { key: `profile:${imageSet}`, title: `TS host profile of ${runnable.length} image(s) (calibrates N)`, roughS: 3 * runnable.length },
+  useCallgrind
+    ? { key: `cost:${imageSet}`, title: `cost per event: ${v8Runs + posixRuns} valgrind runs, ${JOBS} at a time`, roughS: Math.ceil((v8Runs * 90 + posixRuns * 15) / JOBS) }
+    : { key: `cost-wall:${imageSet}`, title: "cost per event by wall time", roughS: 5 * runnable.length },
+  ...(doWear ? [{ key: "wear", title: "flash wear (devkit)", roughS: 10 }] : []),
+  ...(useCallgrind ? [{ key: "boot", title: "boot on blank flash (posix under callgrind)", roughS: 60 }] : []),
+  ...(doWamr ? [{ key: `wamr:${imageSet}`, title: "WAMR against wasm2c", roughS: 180 }] : []),
+  ...(doMeter ? [{ key: "meter", title: "meter: cost per reading, a day in the home", roughS: 240 }] : []),
+  ...(doPcs ? [{ key: "pcs", title: "power conditioner: cost per credential check", roughS: 90 }] : []),
+  ...(doLock ? [{ key: "lock", title: "lock: cost per OPERATE", roughS: 90 }] : []),
+  ...(doFleet ? [{ key: "fleet", title: "fleet: 1,000 water heaters in one process", roughS: 60 }] : []),
+  ...(doHome ? [{ key: "home", title: "water heater in the simulated home (registrations, bridge)", roughS: 90 }] : []),
+];
+const progress = new BenchProgress(join(ROOT, "build/bench/timings.json"), plan);
+progress.announce();
+
+const profiles = new Map<string, { peakPages: number; arena: number | null; usPerEvent: number; n: number }>();
+await progress.part(plan[0].key, async () => {
+  for (const [k, image] of runnable.entries()) {
+    progress.step(k + 1, runnable.length, image);
+    const p = await tsProfile(image);
+    profiles.set(image, { ...p, n: chooseN(p.usPerEvent) });
+  }
+});
 const driver = useCallgrind ? await v8DriverArgv() : null;
 
 // Valgrind runs of all images through one pool; V8 runs first, they are the long ones.
@@ -214,43 +250,49 @@ if (useCallgrind) {
     }
   }
 }
-const settled = await pool(jobs.map((j) => j.run), JOBS);
-const irOf = (image: string, host: "v8" | "posix") =>
-  jobs.map((j, k) => ({ j, r: settled[k] })).filter(({ j }) => j.image === image && j.host === host);
-
 interface Row { image: string; bytes: number; initial: number | null; peak: number; arena: number | null; n: number; v8: Cost | null; posix: Cost | null; method: string }
 const rows: Row[] = [];
 const raw: string[] = [];
-for (const image of runnable) {
-  const prof = profiles.get(image)!;
-  const n = prof.n;
-  const perEvent = (host: "v8" | "posix"): Cost | null => {
-    const rs = irOf(image, host);
-    if (rs.length !== 2) return null;
-    const failed = rs.find(({ r }) => r.status === "rejected");
-    if (failed) {
-      notes.push(`${image}: ${host} under callgrind failed: ${message((failed.r as PromiseRejectedResult).reason)}`);
-      return null;
+// Cost per event: the valgrind runs (or, without them, wall time) of every image.
+await progress.part(plan[1].key, async () => {
+  let finished = 0;
+  const settled = await pool(jobs.map((j) => async () => {
+    try { return await j.run(); } finally { progress.step(++finished, jobs.length, `${j.image} on ${j.host}, ${j.events} events`); }
+  }), JOBS);
+  const irOf = (image: string, host: "v8" | "posix") =>
+    jobs.map((j, k) => ({ j, r: settled[k] })).filter(({ j }) => j.image === image && j.host === host);
+
+  for (const image of runnable) {
+    const prof = profiles.get(image)!;
+    const n = prof.n;
+    const perEvent = (host: "v8" | "posix"): Cost | null => {
+      const rs = irOf(image, host);
+      if (rs.length !== 2) return null;
+      const failed = rs.find(({ r }) => r.status === "rejected");
+      if (failed) {
+        notes.push(`${image}: ${host} under callgrind failed: ${message((failed.r as PromiseRejectedResult).reason)}`);
+        return null;
+      }
+      const [a, b] = rs.map(({ r }) => (r as PromiseFulfilledResult<number>).value);
+      raw.push(`${image} ${host}: I(${W + n}) = ${a}, I(${W + 2 * n}) = ${b}`);
+      return { perEvent: (b - a) / n, unit: "Ir" };
+    };
+    let v8 = useCallgrind ? perEvent("v8") : null;
+    let posix = useCallgrind ? perEvent("posix") : null;
+    let method = "callgrind";
+    if (!v8) {
+      // Fall back to wall time for both hosts, so the ratio compares like with like.
+      method = "wall time";
+      v8 = { perEvent: await wallPerEvent("ts", image, n), unit: "us" };
+      posix = existsSync(posixExecutable(image)) ? { perEvent: await wallPerEvent("posix", image, n), unit: "us" } : null;
     }
-    const [a, b] = rs.map(({ r }) => (r as PromiseFulfilledResult<number>).value);
-    raw.push(`${image} ${host}: I(${W + n}) = ${a}, I(${W + 2 * n}) = ${b}`);
-    return { perEvent: (b - a) / n, unit: "Ir" };
-  };
-  let v8 = useCallgrind ? perEvent("v8") : null;
-  let posix = useCallgrind ? perEvent("posix") : null;
-  let method = "callgrind";
-  if (!v8) {
-    // Fall back to wall time for both hosts, so the ratio compares like with like.
-    method = "wall time";
-    v8 = { perEvent: await wallPerEvent("ts", image, n), unit: "us" };
-    posix = existsSync(posixExecutable(image)) ? { perEvent: await wallPerEvent("posix", image, n), unit: "us" } : null;
+    const bytes = statSync(wasmImagePath(image)).size;
+    const initial = memoryLimits(readFileSync(wasmImagePath(image)))?.initial ?? null;
+    rows.push({ image, bytes, initial, peak: prof.peakPages, arena: prof.arena, n, v8, posix, method });
   }
-  const bytes = statSync(wasmImagePath(image)).size;
-  const initial = memoryLimits(readFileSync(wasmImagePath(image)))?.initial ?? null;
-  rows.push({ image, bytes, initial, peak: prof.peakPages, arena: prof.arena, n, v8, posix, method });
-}
+});
 const wearLines: string[] = [];
-for (const image of runnable.filter((i) => WEAR_IMAGES.has(i))) wearLines.push(await wear(image));
+if (doWear) await progress.part("wear", async () => { for (const image of runnable.filter((i) => WEAR_IMAGES.has(i))) wearLines.push(await wear(image)); });
 
 // ---- report
 
@@ -300,46 +342,52 @@ for (const w of wearLines) console.log(`  ${w}`);
 
 // Boot on blank flash: scripts/bench/boot.ts (posix board under callgrind).
 if (useCallgrind) {
-  const { bootCosts, printBootCosts, BOOT_IMAGES } = await import("./bench/boot.ts");
-  const bootImages = BOOT_IMAGES.filter((i) => images.includes(i) && existsSync(posixExecutable(i)));
-  if (bootImages.length) printBootCosts(await bootCosts(bootImages));
+  await progress.part("boot", async () => {
+    const { bootCosts, printBootCosts, BOOT_IMAGES } = await import("./bench/boot.ts");
+    const bootImages = BOOT_IMAGES.filter((i) => images.includes(i) && existsSync(posixExecutable(i)));
+    if (bootImages.length) printBootCosts(await bootCosts(bootImages));
+  });
 } else {
   notes.push("boot on blank flash: needs valgrind (callgrind), not measured");
 }
 // WAMR: cost per event against wasm2c, smallest stack and pool (scripts/bench/wamr.ts).
-if (!process.env.BENCH_NO_WAMR) {
+if (doWamr) await progress.part(`wamr:${imageSet}`, async () => {
   const { benchWamrImage, printWamr, wamrBuilt } = await import("./bench/wamr.ts");
   const wamrImages = runnable.filter(wamrBuilt);
   const wamrRows = [];
-  for (const image of wamrImages) wamrRows.push(...(await benchWamrImage(image)));
+  for (const [k, image] of wamrImages.entries()) {
+    progress.step(k + 1, wamrImages.length, image);
+    wamrRows.push(...(await benchWamrImage(image)));
+  }
   if (wamrRows.length) printWamr(wamrRows);
   else notes.push("WAMR: no wamr-fast/wamr-classic boards built (WAMR_SOURCE, boards/wamr/README.md), not measured");
-}
+});
 // The meter: cost per reading on every engine, one simulated day in the home (scripts/bench/meter.ts).
-if (runnable.includes("meter") && !process.env.BENCH_NO_METER) {
+if (doMeter) await progress.part("meter", async () => {
   const { meterCosts, printMeterCosts, benchMeterHome, printMeterHome } = await import("./bench/meter.ts");
   printMeterCosts(await meterCosts(useCallgrind));
   if (!process.env.BENCH_NO_HOME) printMeterHome(await benchMeterHome());
-}
+});
 // The power conditioner: one credential check per event on every engine (scripts/bench/pcs.ts).
-if (runnable.includes("power-conditioner") && !process.env.BENCH_NO_PCS) {
+if (doPcs) await progress.part("pcs", async () => {
   const { pcsCheckCosts, printPcsCheckCosts } = await import("./bench/pcs.ts");
   printPcsCheckCosts(await pcsCheckCosts(useCallgrind));
-}
+});
 // The lock: one OPERATE (two ECDSA verifies through the board) on every engine (scripts/bench/lock.ts).
-if (runnable.includes("lock") && !process.env.BENCH_NO_LOCK) {
+if (doLock) await progress.part("lock", async () => {
   const { lockOperateCosts, printLockOperateCosts } = await import("./bench/lock.ts");
   printLockOperateCosts(await lockOperateCosts(useCallgrind));
-}
+});
 // The TypeScript host carrying a fleet: 1,000 water heaters in one process, virtual time.
-if (runnable.includes("water-heater") && !process.env.BENCH_NO_FLEET) {
+if (doFleet) await progress.part("fleet", async () => {
   const { benchFleet, describeFleet } = await import("./bench/fleet.ts");
+  const fleet = await benchFleet();
   console.log("\nTypeScript host, fleet in one process (wall time on this machine; scripts/bench/fleet.ts):");
-  console.log(`  ${describeFleet(await benchFleet())}`);
-}
+  console.log(`  ${describeFleet(fleet)}`);
+});
 
 // Water heater in the simulated home: registration time and bridge throughput.
-if (images.includes("water-heater") && !process.env.BENCH_NO_HOME) {
+if (doHome) await progress.part("home", async () => {
   const { benchHome } = await import("./bench/home.ts");
   const { findMosquitto } = await import("../host-sim/net/broker-mosquitto.ts");
   const kinds = (["embedded", "mosquitto"] as const).filter((k) => k === "embedded" || findMosquitto());
@@ -358,8 +406,9 @@ if (images.includes("water-heater") && !process.env.BENCH_NO_HOME) {
   console.log("  device ID; new registrations after initialization, one after another. messages: LAN frames, HTTP");
   console.log("  requests and MQTT messages in between (median). bridge: one device publishing QoS 1, 32 in flight,");
   console.log("  3000 messages, counted when the broker acknowledges them.");
-}
+});
 if (process.env.BENCH_RAW) for (const r of raw) console.log(`raw: ${r}`);
 for (const n of notes) console.log(`note: ${n}`);
-console.log(`bench took ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(0)} s` + (jobs.length ? ` (${JOBS} valgrind runs at a time)` : ""));
+progress.finish();
+console.log(`bench took ${formatDuration(Number(process.hrtime.bigint() - started) / 1e9)}` + (jobs.length ? ` (${JOBS} valgrind runs at a time)` : ""));
 rmSync(work, { recursive: true, force: true });
