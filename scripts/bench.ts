@@ -199,6 +199,8 @@ if (!useCallgrind) notes.push(process.env.BENCH_WALL ? "BENCH_WALL set: cost per
 
 // The parts this run will play, in order, with a rough time for each on a 2-core machine
 // (the estimate uses the last run's times instead once there is one: bench/progress.ts).
+// Measured for the rough figures: one V8 run under callgrind about 25 s, a posix one 3 s,
+// the boot part 4 s (smart-plug alone, 2 cores shared); the other parts are guesses.
 // Parts whose time depends on the images measured are keyed by that list.
 const imageSet = runnable.join(",");
 const v8Runs = 2 * runnable.length, posixRuns = 2 * runnable.filter((i) => existsSync(posixExecutable(i))).length;
@@ -212,10 +214,10 @@ const doHome = images.includes("water-heater") && !process.env.BENCH_NO_HOME;
 const plan: BenchPart[] = [
   { key: `profile:${imageSet}`, title: `TS host profile of ${runnable.length} image(s) (calibrates N)`, roughS: 3 * runnable.length },
   useCallgrind
-    ? { key: `cost:${imageSet}`, title: `cost per event: ${v8Runs + posixRuns} valgrind runs, ${JOBS} at a time`, roughS: Math.ceil((v8Runs * 90 + posixRuns * 15) / JOBS) }
+    ? { key: `cost:${imageSet}`, title: `cost per event: ${v8Runs + posixRuns} valgrind runs, ${JOBS} at a time`, roughS: Math.ceil((v8Runs * 30 + posixRuns * 5) / JOBS) }
     : { key: `cost-wall:${imageSet}`, title: "cost per event by wall time", roughS: 5 * runnable.length },
   ...(doWear ? [{ key: "wear", title: "flash wear (devkit)", roughS: 10 }] : []),
-  ...(useCallgrind ? [{ key: "boot", title: "boot on blank flash (posix under callgrind)", roughS: 60 }] : []),
+  ...(useCallgrind ? [{ key: "boot", title: "boot on blank flash (posix under callgrind)", roughS: 10 }] : []),
   ...(doWamr ? [{ key: `wamr:${imageSet}`, title: "WAMR against wasm2c", roughS: 180 }] : []),
   ...(doMeter ? [{ key: "meter", title: "meter: cost per reading, a day in the home", roughS: 240 }] : []),
   ...(doPcs ? [{ key: "pcs", title: "power conditioner: cost per credential check", roughS: 90 }] : []),

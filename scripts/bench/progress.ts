@@ -45,7 +45,7 @@ export class BenchProgress {
     const rough = all.filter((e) => !e.measured).length;
     const basis = rough === 0 ? "from the last run on this machine"
       : rough === all.length ? "a rough figure for a 2-core machine; the next run estimates from this one's times"
-      : `${rough} of them a rough figure (not run here before)`;
+      : `${rough} of them rough: not run here before`;
     say(`${all.length} parts, about ${formatDuration(total)} in all (${basis}):`);
     all.forEach((e, i) => say(`  ${i + 1}. ${e.p.title} (about ${formatDuration(e.s)}${e.measured ? "" : ", rough"})`));
   }
