@@ -45,7 +45,9 @@ if (missing.length) {
 // npm packages: install when node_modules is missing or older than the lock file.
 const lock = join(root, "package-lock.json"), mods = join(root, "node_modules", ".package-lock.json");
 if (!existsSync(mods) || statSync(mods).mtimeMs < statSync(lock).mtimeMs) {
-  say("installing npm packages (npm ci): about 3 minutes on a new clone, most of it compiling better-sqlite3's SQLite binding");
+  // better-sqlite3 downloads a prebuilt binding (prebuild-install) when GitHub is reachable
+  // and compiles SQLite otherwise: 2-3 minutes with nothing to show but its build output.
+  say("installing npm packages (npm ci): 2-3 minutes when better-sqlite3 compiles its SQLite binding (no prebuilt one reachable)");
   await runWithHeartbeat("npm", ["ci", "--no-audit", "--no-fund", "--foreground-scripts"], "npm ci");
 }
 
