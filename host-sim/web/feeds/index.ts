@@ -3,8 +3,12 @@ import type { Home } from "../../home/world.ts";
 import type { Feed } from "../messages.ts";
 import { panelsFeed } from "./panels.ts";
 import { phonesFeed } from "./phones.ts";
+import { clockFeed } from "./clock.ts";
+import { seriesFeed } from "./series.ts";
 
 export const FEEDS: readonly ((home: Home) => Feed)[] = [
   panelsFeed,
   phonesFeed,
+  clockFeed,
+  seriesFeed,
 ];
