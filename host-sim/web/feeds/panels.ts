@@ -48,10 +48,11 @@ class Panel {
       { name: "cloud", state: this.mqtt },
     ];
     if (a.installed) links.push({ name: "install", state: a.installed() ? "installed" : "not installed" });
+    const power = d.state.up && !this.restarting ? "on" : "off";
     return {
-      device: a.name, title: a.title, image: d.o.image, host: d.o.host,
-      power: d.state.up && !this.restarting ? "on" : "off",
-      screen: d.screen,
+      device: a.name, title: a.title, image: d.o.image, host: d.o.host, power,
+      // A board without power shows nothing (its last screen is kept for its next call).
+      screen: power === "on" ? d.screen : "",
       buttons: Object.entries(a.buttons).map(([name, id]) => ({ name, id, key: this.keys[name] })),
       pins: a.pins.map((p) => ({ ...p, level: (p.dir === "out" ? d.pins.get(p.pin) : this.inputs.get(p.pin)) ?? 0 })),
       links,
