@@ -22,7 +22,8 @@ export const plotsView: PageView = {
       const empty = c.box.querySelector<HTMLElement>(".empty")!;
       empty.hidden = s.x.length > 0;
       if (c.plot) { c.plot.setData(data); return; }
-      if (c.box.offsetParent === null) return; // hidden: drawn when its tab shows
+      // Hidden (drawn when its tab shows) or nothing to draw yet.
+      if (c.box.offsetParent === null || s.x.length === 0) return;
       c.plot = new uPlot({
         width: width(c), height: 180,
         scales: { x: { time: true } },
