@@ -10,7 +10,7 @@ export function clockFeed(home: Home): Feed {
   const sent = new LastSent<Omit<ClockView, "homeMs">>();
   const view = (): ClockView => ({
     speed: clock?.speed ?? 1, paused: clock?.paused ?? false,
-    homeMs: clock ? Math.floor(clock.originWallMs + clock.now()) : Date.now(),
+    homeMs: home.homeNow(),
     brokerUp: home.brokerUpNow, cloudUp: home.cloudUpNow, recording: false,
   });
   let push: (m: ServerMessage) => void = () => {};

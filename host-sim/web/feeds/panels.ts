@@ -45,7 +45,10 @@ class Panel {
       // A board without power shows nothing (its last screen is kept for its next call).
       screen: power === "on" ? d.screen : "",
       buttons: Object.entries(a.buttons).map(([name, id]) => ({ name, id, key: this.keys[name] })),
-      pins: a.pins.map((p) => ({ ...p, level: (p.dir === "out" ? d.pins : d.inputs).get(p.pin) ?? 0 })),
+      pins: a.pins.map(({ flip, ...p }) => {
+        const level = (p.dir === "out" ? d.pins : d.inputs).get(p.pin) ?? 0;
+        return { ...p, level, ...(flip ? { command: flip(level) } : {}) };
+      }),
       links,
     };
   }
