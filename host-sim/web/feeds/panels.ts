@@ -7,8 +7,8 @@ import type { HomeDevice } from "../../home/home-device.ts";
 import { homeAppliances, type HomeAppliance } from "./appliances.ts";
 import { LastSent } from "./changes.ts";
 
-/** The keyboard shortcut shown on a button: the arrows, Enter, Escape, digits, and the
- *  first free letter of its name otherwise. */
+/** The keyboard shortcut shown on a button: the arrows, Enter, Escape, digits, a name's
+ *  last digit, and the first free letter of its name otherwise. */
 export function shortcuts(names: readonly string[]): Record<string, string> {
   const fixed: Record<string, string> = { up: "ArrowUp", down: "ArrowDown", ok: "Enter", back: "Escape" };
   const keys: Record<string, string> = {};
@@ -16,6 +16,9 @@ export function shortcuts(names: readonly string[]): Record<string, string> {
   for (const n of names) if (fixed[n] || /^\d$/.test(n)) { keys[n] = fixed[n] ?? n; used.add(keys[n]); }
   for (const n of names) {
     if (keys[n]) continue;
+    // select1..select3: their digit.
+    const digit = /(\d)$/.exec(n)?.[1];
+    if (digit && !used.has(digit)) { keys[n] = digit; used.add(digit); continue; }
     const c = [...n.toLowerCase()].find((ch) => /[a-z]/.test(ch) && !used.has(ch));
     if (c) { keys[n] = c; used.add(c); }
   }
