@@ -5,7 +5,7 @@ import type { Home } from "../../home/world.ts";
 import type { Feed, PanelView, ServerMessage, ClientMessage, Reply } from "../messages.ts";
 import type { HomeDevice } from "../../home/home-device.ts";
 import { homeAppliances, type HomeAppliance } from "./appliances.ts";
-import { LastSent } from "./changes.ts";
+import { changesOf, LastSent } from "./changes.ts";
 
 /** The keyboard shortcut shown on a button: the arrows, Enter, Escape, digits, a name's
  *  last digit, and the first free letter of its name otherwise. */
@@ -68,8 +68,8 @@ export function panelsFeed(home: Home): Feed {
       push = p;
       for (const panel of panels) panel.a.device.onCall(() => show(panel));
       // Links and installations change without a call into the device (an installer's
-      // visit, a phone's tap that joins the printer to the router).
-      home.onNote(() => { for (const panel of panels) show(panel); });
+      // visit, the lock's network going).
+      changesOf(home).on(() => { for (const panel of panels) show(panel); });
     },
     initial: () => panels.map((p) => { const v = p.view(); sent.changed(v.device, v); return { t: "panel", panel: v } as const; }),
     async handle(m: ClientMessage): Promise<Reply | undefined> {
