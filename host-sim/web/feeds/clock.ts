@@ -11,7 +11,9 @@ export function clockFeed(home: Home): Feed {
   const view = (): ClockView => ({
     speed: clock?.speed ?? 1, paused: clock?.paused ?? false,
     homeMs: home.homeNow(),
-    brokerUp: home.brokerUpNow, cloudUp: home.cloudUpNow, recording: false,
+    brokerUp: home.brokerUpNow, cloudUp: home.cloudUpNow,
+    // Recording is the recorder's to tell (its own feed); the clock knows of none.
+    recording: false,
   });
   let push: (m: ServerMessage) => void = () => {};
   const show = (always: boolean) => {
