@@ -45,7 +45,7 @@ export async function runCommand(home: Home, line: string, progress?: (heading: 
   if (who === "power") { await (verb === "printer" ? home.powerCyclePrinter() : verb === "meter" ? home.powerCycleMeter() : home.powerCycle()); return ""; }
   if (who === "broker" || who === "cloud") {
     if (verb !== "up" && verb !== "down") return `${who} up | ${who} down`;
-    const up = who === "broker" ? home.brokerIsUp : home.cloudIsUp;
+    const up = who === "broker" ? home.brokerUpNow : home.cloudUpNow;
     if (up === (verb === "up")) return `the ${who} is already ${verb}: nothing to do`;
     if (who === "broker") await (verb === "down" ? home.brokerDown() : home.brokerUp());
     else await (verb === "down" ? home.cloudDown() : home.cloudUp());

@@ -3,9 +3,10 @@
 // powers it on again after a panic. Time is virtual (tests move it with advance) or real
 // (the live home, optionally faster than real time).
 import type { HostName } from "../device/power-on.ts";
-import { DeviceRunner, type DeviceCall, type DeviceRunnerOptions } from "../device/device-runner.ts";
+import { DeviceRunner, type DeviceCall, type DeviceRunnerOptions, type DeviceState } from "../device/device-runner.ts";
 import { EventKind, LinkId, type BoardEvent, type BoardOutput, type CallResult } from "../device/types.ts";
 import { Scheduler } from "../sim/scheduler.ts";
+import type { LiveClock } from "../sim/live-clock.ts";
 
 export interface HomeDeviceOptions {
   name: string;
@@ -18,6 +19,8 @@ export interface HomeDeviceOptions {
   clock: "virtual" | "real";
   /** Real clock only: device time runs this many times faster than real time. */
   speed?: number;
+  /** Real clock only: the home's shared clock (then `speed` is its own). */
+  live?: LiveClock;
   /** Wall clock the board knows at virtual time 0 (UTC ms), or -1. */
   wallStartMs?: number;
   /** (ABI v1.3) What the board's measure() reads at each call (DeviceRunnerOptions.meter). */
@@ -31,6 +34,11 @@ const NOT_RUN: CallResult = { outputs: [], result: null };
 export class HomeDevice {
   screen = "";
   readonly pins = new Map<number, number>();
+  /** Input pins as last changed (GPIO events: the lock's door sensor). */
+  readonly inputs = new Map<number, number>();
+  /** Its MQTT link as the board last told it: asked for (connecting), then MQTT_STATE's
+   *  connected, lost or refused (with the refusal's code); none since its last boot. */
+  mqtt: "none" | "connecting" | "connected" | "lost" | { refused: number } = "none";
   readonly log: { level: number; text: string }[] = [];
   private readonly listeners: OutputListener[] = [];
   private readonly sim = new Scheduler();
@@ -39,7 +47,7 @@ export class HomeDevice {
   constructor(readonly o: HomeDeviceOptions) {
     this.runner = new DeviceRunner({
       host: o.host, image: o.image, flashFile: o.flashFile, pages: o.pages, seed: o.seed, wallStartMs: o.wallStartMs, meter: o.meter,
-      clock: o.clock === "virtual" ? { scheduler: this.sim } : { speed: o.speed ?? 1 },
+      clock: o.clock === "virtual" ? { scheduler: this.sim } : o.live ? { live: o.live } : { speed: o.speed ?? 1 },
       restartAfterFailure: true,
     });
     this.runner.onCall((c) => this.show(c));
@@ -48,6 +56,9 @@ export class HomeDevice {
   onOutput(l: OutputListener): void { this.listeners.push(l); }
   /** Every call into the image with its cause (the radio model routes answers by it). */
   onCall(l: (c: DeviceCall) => void): void { this.runner.onCall(l); }
+
+  /** Up, or down and why (booting, power off, panicked). */
+  get state(): DeviceState { return this.runner.state; }
 
   /** Device time in ms since the simulation started. */
   simMs(): number { return this.runner.simMs(); }
@@ -76,7 +87,12 @@ export class HomeDevice {
   stop(): Promise<void> { return this.runner.close(); }
 
   private show(c: DeviceCall): void {
+    const i = c.input;
+    if (i.call === "boot") this.mqtt = "none";
+    else if (i.kind === EventKind.MQTT_STATE) this.mqtt = i.arg === 1 ? "connected" : i.arg === 0 ? "lost" : { refused: i.arg };
+    else if (i.kind === EventKind.GPIO) this.inputs.set(i.arg & 0xff, (i.arg >> 8) & 1);
     for (const o of c.outputs) {
+      if (o.t === "mqtt_connect") this.mqtt = "connecting";
       if (o.t === "display") this.screen = o.text;
       else if (o.t === "gpio") this.pins.set(o.pin, o.level);
       else if (o.t === "log") this.log.push({ level: o.level, text: o.text });

@@ -17,6 +17,10 @@ export interface HomeCommandLine {
   /** A demo to play from erased flash, then exit; null: the interactive home. */
   demo: DemoKind | null;
   home: HomeOptions;
+  /** "web": the page (`npm start`); "tui": the terminal view (`--tui`, and the demos). */
+  view: "web" | "tui";
+  /** The page's port (`--port N`, default 8080; 0: any free port). */
+  port: number;
 }
 
 /** A command line the home cannot act on; main.ts prints the message alone and exits 2. */
@@ -42,6 +46,8 @@ export const OPTIONS: readonly OptionRow[] = [
   { flag: "--no-meter", help: "leave the smart meter out" },
   { flag: "--no-pcs", help: "leave the power conditioner out" },
   { flag: "--no-lock", help: "leave the lock out" },
+  { flag: "--tui", help: "the terminal view instead of the web page (the demos always print to the terminal)" },
+  { flag: "--port", value: "<n>", help: "the web page's port (default 8080; a taken port is said and a free one taken; 0: any free port)" },
   { flag: "--demo", value: `[${DEMOS.slice(1).join("|")}]`, optional: true, help: "play a scripted demo from a fresh start (erases the data folder's devices and cloud), then exit; alone: the water heater's" },
 ];
 
@@ -81,12 +87,18 @@ export function parseHomeArgs(args: readonly string[], onFlow?: HomeOptions["onF
   let broker: BrokerKind;
   try { broker = (brokerArg as BrokerKind | undefined) ?? brokerKindFromEnv(); } catch (e) { throw new UsageError((e as Error).message); }
 
+  const portArg = value("--port");
+  const port = portArg === undefined ? 8080 : Number(portArg);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${portArg}: a port number from 0 to 65535 (0: any free port)`);
+
   const only = demo === "meter" || demo === "pcs" || demo === "lock" ? demo : homeArg;
   const lockHome = only === "lock", meterHome = only === "meter", pcsHome = only === "pcs";
   const anyDemo = demo !== null;
   return {
     help: flag("--help"),
     demo,
+    view: flag("--tui") || anyDemo ? "tui" : "web",
+    port,
     home: {
       dataDir: value("--data") ?? "data",
       broker,
