@@ -6,6 +6,7 @@ import type { HostName } from "../device/power-on.ts";
 import { DeviceRunner, type DeviceCall, type DeviceRunnerOptions } from "../device/device-runner.ts";
 import { EventKind, LinkId, type BoardEvent, type BoardOutput, type CallResult } from "../device/types.ts";
 import { Scheduler } from "../sim/scheduler.ts";
+import { DeviceConsole } from "./device-console.ts";
 
 export interface HomeDeviceOptions {
   name: string;
@@ -32,11 +33,14 @@ export class HomeDevice {
   screen = "";
   readonly pins = new Map<number, number>();
   readonly log: { level: number; text: string }[] = [];
+  /** Its firmware console: log lines and panics in device time (the page's console). */
+  readonly console: DeviceConsole;
   private readonly listeners: OutputListener[] = [];
   private readonly sim = new Scheduler();
   private readonly runner: DeviceRunner;
 
   constructor(readonly o: HomeDeviceOptions) {
+    this.console = new DeviceConsole(o.name);
     this.runner = new DeviceRunner({
       host: o.host, image: o.image, flashFile: o.flashFile, pages: o.pages, seed: o.seed, wallStartMs: o.wallStartMs, meter: o.meter,
       clock: o.clock === "virtual" ? { scheduler: this.sim } : { speed: o.speed ?? 1 },
@@ -76,6 +80,7 @@ export class HomeDevice {
   stop(): Promise<void> { return this.runner.close(); }
 
   private show(c: DeviceCall): void {
+    this.console.take(c);
     for (const o of c.outputs) {
       if (o.t === "display") this.screen = o.text;
       else if (o.t === "gpio") this.pins.set(o.pin, o.level);
