@@ -79,6 +79,9 @@ export class HomeDevice {
 
   stop(): Promise<void> { return this.runner.close(); }
 
+  /** Erases per page since the simulation started (every power-on of this device). */
+  wear(): Promise<number[]> { return this.runner.wear(); }
+
   private show(c: DeviceCall): void {
     this.console.take(c);
     for (const o of c.outputs) {
