@@ -124,6 +124,8 @@ export const RECORDS: readonly RecordName[] = [
   { key: 0x0601, name: "printer.ink", type: "bytes: ink %, pages", image: "printer" },
   { key: 0x0840, name: "meter.history_day", type: "u8 (ECHONET Lite E5)", image: "meter" },
   { key: 0x0841, name: "meter.location", type: "u8 (ECHONET Lite 81)", image: "meter" },
+  // the devkit: whatever its service port was told to write (host-sim/appliances/devkit)
+  { key: 0x0300, last: 0x03ff, name: "devkit.user_record", type: "", image: "devkit" },
 ];
 
 /** The record store's own key: a transaction's commit record (FORMAT.md). */
@@ -146,10 +148,9 @@ export function describeKey(key: number, image?: string): KeyDescription {
   const mine = <T extends { image?: string }>(x: T) => x.image === undefined || image === undefined || x.image === image;
   const inRange = (first: number, last: number) => key >= first && key <= last;
   // An image's own declaration wins over a module's range it reuses (devkit over onboarding).
-  const ranges = RANGES.filter((r) => mine(r) && inRange(r.first, r.last)).sort((a, b) => Number(b.image !== undefined) - Number(a.image !== undefined));
-  const range = ranges[0];
-  const record = RECORDS.find((r) => mine(r) && inRange(r.key, r.last ?? r.key)
-    && (range === undefined || range.image === undefined || r.image === range.image));
+  const ownFirst = (a: { image?: string }, b: { image?: string }) => Number(b.image !== undefined) - Number(a.image !== undefined);
+  const range = RANGES.filter((r) => mine(r) && inRange(r.first, r.last)).sort(ownFirst)[0];
+  const record = RECORDS.filter((r) => mine(r) && inRange(r.key, r.last ?? r.key)).sort(ownFirst)[0];
   const name = record === undefined ? hexId(key) : record.last === undefined ? record.name : `${record.name}[${key - record.key}]`;
   return { name, owner: range?.owner ?? "(no module)", type: record?.type ?? "", reset: range?.reset ?? "none", secret: record?.secret === true };
 }
