@@ -3,7 +3,7 @@
 // powers it on again after a panic. Time is virtual (tests move it with advance) or real
 // (the live home, optionally faster than real time).
 import type { HostName } from "../device/power-on.ts";
-import { DeviceRunner, type DeviceCall, type DeviceRunnerOptions } from "../device/device-runner.ts";
+import { DeviceRunner, type DeviceCall, type DeviceRunnerOptions, type DeviceState } from "../device/device-runner.ts";
 import { EventKind, LinkId, type BoardEvent, type BoardOutput, type CallResult } from "../device/types.ts";
 import { Scheduler } from "../sim/scheduler.ts";
 import { DeviceConsole } from "./device-console.ts";
@@ -52,6 +52,9 @@ export class HomeDevice {
   onOutput(l: OutputListener): void { this.listeners.push(l); }
   /** Every call into the image with its cause (the radio model routes answers by it). */
   onCall(l: (c: DeviceCall) => void): void { this.runner.onCall(l); }
+
+  /** Up, or down and why (booting, power off, panicked). */
+  get state(): DeviceState { return this.runner.state; }
 
   /** Device time in ms since the simulation started. */
   simMs(): number { return this.runner.simMs(); }

@@ -567,7 +567,12 @@ export class Home {
     this.flow.push(line);
     if (this.flow.length > 2000) this.flow.splice(0, 1000);
     this.o.onFlow?.(line);
+    for (const l of this.noteListeners) l(line);
   }
+
+  /** Follows every flow line from now on, beside onFlow (the web page's feeds). */
+  onNote(l: (line: FlowLine) => void): void { this.noteListeners.push(l); }
+  private readonly noteListeners: ((line: FlowLine) => void)[] = [];
 }
 
 function certOf(pki: Pki, name: string) {

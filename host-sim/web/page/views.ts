@@ -1,0 +1,9 @@
+// The page's views, one line each: each mounts into its `data-view` element.
+import type { PageView } from "../messages.ts";
+import { panelsView } from "./views/panels.ts";
+import { phonesView } from "./views/phones.ts";
+
+export const VIEWS: readonly PageView[] = [
+  panelsView,
+  phonesView,
+];
