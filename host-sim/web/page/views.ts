@@ -2,8 +2,14 @@
 import type { PageView } from "../messages.ts";
 import { panelsView } from "./views/panels.ts";
 import { phonesView } from "./views/phones.ts";
+import { flowView } from "./views/flow.ts";
+import { consoleView } from "./views/console.ts";
+import { flashView } from "./views/flash.ts";
 
 export const VIEWS: readonly PageView[] = [
   panelsView,
   phonesView,
+  flowView,
+  consoleView,
+  flashView,
 ];
