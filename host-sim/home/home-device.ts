@@ -7,6 +7,7 @@ import { DeviceRunner, type DeviceCall, type DeviceRunnerOptions, type DeviceSta
 import { EventKind, LinkId, type BoardEvent, type BoardOutput, type CallResult } from "../device/types.ts";
 import { Scheduler } from "../sim/scheduler.ts";
 import { DeviceConsole } from "./device-console.ts";
+import type { LiveClock } from "../sim/live-clock.ts";
 
 export interface HomeDeviceOptions {
   name: string;
@@ -19,6 +20,8 @@ export interface HomeDeviceOptions {
   clock: "virtual" | "real";
   /** Real clock only: device time runs this many times faster than real time. */
   speed?: number;
+  /** Real clock only: the home's shared clock (then `speed` is its own). */
+  live?: LiveClock;
   /** Wall clock the board knows at virtual time 0 (UTC ms), or -1. */
   wallStartMs?: number;
   /** (ABI v1.3) What the board's measure() reads at each call (DeviceRunnerOptions.meter). */
@@ -43,7 +46,7 @@ export class HomeDevice {
     this.console = new DeviceConsole(o.name);
     this.runner = new DeviceRunner({
       host: o.host, image: o.image, flashFile: o.flashFile, pages: o.pages, seed: o.seed, wallStartMs: o.wallStartMs, meter: o.meter,
-      clock: o.clock === "virtual" ? { scheduler: this.sim } : { speed: o.speed ?? 1 },
+      clock: o.clock === "virtual" ? { scheduler: this.sim } : o.live ? { live: o.live } : { speed: o.speed ?? 1 },
       restartAfterFailure: true,
     });
     this.runner.onCall((c) => this.show(c));

@@ -6,6 +6,8 @@ import { phonesFeed } from "./phones.ts";
 import { flowFeed } from "./flow.ts";
 import { consoleFeed } from "./console.ts";
 import { flashFeed } from "./flash.ts";
+import { clockFeed } from "./clock.ts";
+import { seriesFeed } from "./series.ts";
 
 export const FEEDS: readonly ((home: Home) => Feed)[] = [
   panelsFeed,
@@ -13,4 +15,6 @@ export const FEEDS: readonly ((home: Home) => Feed)[] = [
   flowFeed,
   consoleFeed,
   flashFeed,
+  clockFeed,
+  seriesFeed,
 ];

@@ -5,6 +5,8 @@ import { phonesView } from "./views/phones.ts";
 import { flowView } from "./views/flow.ts";
 import { consoleView } from "./views/console.ts";
 import { flashView } from "./views/flash.ts";
+import { clockView } from "./views/clock.ts";
+import { plotsView } from "./views/plots.ts";
 
 export const VIEWS: readonly PageView[] = [
   panelsView,
@@ -12,4 +14,6 @@ export const VIEWS: readonly PageView[] = [
   flowView,
   consoleView,
   flashView,
+  clockView,
+  plotsView,
 ];
