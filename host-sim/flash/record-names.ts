@@ -119,7 +119,7 @@ export const RECORDS: readonly RecordName[] = [
   { key: 0x0992, name: "grants.revocations", type: "bytes: revocation list" },
   { key: 0x0993, name: "grants.first_uses", type: "bytes: first uses" },
   // the images' own records
-  { key: 0x0301, name: "water-heater.settings", type: "string", image: "water-heater" },
+  { key: 0x0301, name: "water-heater.settings", type: "bytes: hot water °C, bath °C, fill ÷10 L", image: "water-heater" },
   { key: 0x0600, name: "printer.router", type: "bytes: SSID ‖ WPA2 key", secret: true, image: "printer" },
   { key: 0x0601, name: "printer.ink", type: "bytes: ink %, pages", image: "printer" },
   { key: 0x0840, name: "meter.history_day", type: "u8 (ECHONET Lite E5)", image: "meter" },

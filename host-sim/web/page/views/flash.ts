@@ -39,11 +39,13 @@ export const flashView: PageView = {
     const ask = async () => {
       if (!device.value) return;
       const r = await conn.request({ t: "flash", device: device.value });
-      note.textContent = r.text;
+      if (r.error) note.textContent = r.text;
       note.classList.toggle("error", !!r.error);
     };
 
     function draw(v: FlashView): void {
+      const live = v.records.filter((r) => r.state === "live").length;
+      note.textContent = `${live} live records, ${v.records.length - live} scrubbed or unreadable; ${v.pages.reduce((n, p) => n + p.eraseCount, 0)} page erases since the simulation started`;
       pages.replaceChildren(...v.pages.map((p) => {
         const pct = Math.round((100 * p.usedBytes) / p.sizeBytes);
         return el("div", { class: "flash-page", "data-page": String(p.index), "data-erases": String(p.eraseCount), title: `page ${p.index}: ${p.usedBytes} of ${p.sizeBytes} bytes used, erased ${p.eraseCount} times` },
