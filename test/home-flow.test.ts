@@ -23,6 +23,11 @@ test("a registration's flow has its actors and protocols, and no secret in any m
     // The device's publishes reach the cloud through the broker.
     assert.ok(messages.some((m) => m.protocol === "MQTT" && m.from === "heater" && m.to === "broker" && m.fields?.topic?.includes("/up/")));
     assert.ok(messages.some((m) => m.protocol === "MQTT" && m.from === "broker" && m.to === "cloud"));
+    // And back: Bob's setting goes cloud -> broker -> heater, and the heater's reply out again.
+    const down = messages.findIndex((m) => m.from === "cloud" && m.to === "broker" && m.fields?.topic?.endsWith("/down"));
+    const delivered = messages.findIndex((m, i) => i > down && m.from === "broker" && m.to === "heater" && m.fields?.topic?.endsWith("/down"));
+    assert.ok(down >= 0 && delivered > down, "the command reaches the heater through the broker");
+    assert.ok(messages.slice(delivered).some((m) => m.from === "heater" && m.to === "broker" && m.fields?.topic?.endsWith("/up/reply")), "its reply follows");
     const shown = JSON.stringify(home.flowLog.messages) + JSON.stringify(home.flow);
     for (const secret of [password, "bob-app-password", "alice-app-password", ...home.devicePasswords]) {
       assert.equal(shown.split(secret).length - 1, 0, "a secret reached the flow");

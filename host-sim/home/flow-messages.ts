@@ -134,3 +134,11 @@ const frameName = (type: number | undefined, names: Record<number, string>) =>
   type === undefined ? "(empty)" : names[type] ?? `0x${type.toString(16)}`;
 const hex = (n: number) => `0x${n.toString(16).padStart(2, "0")}`;
 const isErrorFrame = (name: string) => name === "ERROR" || name === "0xff";
+
+/** A message the broker delivered to a device: the board's MQTT_MESSAGE event (its
+ *  payload is topic ‖ message, arg the topic's length); null for any other call. */
+export function mqttDelivered(device: string, input: { kind: number; arg: number; payload?: Uint8Array }, mqttMessageKind: number, secrets: SecretFields): FlowDraft | null {
+  if (input.kind !== mqttMessageKind || !input.payload) return null;
+  const topic = Buffer.from(input.payload.subarray(0, input.arg)).toString();
+  return mqttPublish("broker", device, topic, input.payload.subarray(input.arg), secrets);
+}

@@ -70,7 +70,14 @@ export class HomeDevice {
   /** Power fails and stays off (time passes without the device) until powerCycle(). */
   powerOff(): Promise<void> { return this.runner.powerOff(); }
 
-  async deliver(ev: BoardEvent): Promise<CallResult> { return (await this.runner.deliver(ev)) ?? NOT_RUN; }
+  async deliver(ev: BoardEvent): Promise<CallResult> {
+    for (const l of this.deliveries) l(ev);
+    return (await this.runner.deliver(ev)) ?? NOT_RUN;
+  }
+
+  /** Every event given to the device, when it is given (before the device handles it). */
+  onDeliver(l: (ev: BoardEvent) => void): void { this.deliveries.push(l); }
+  private readonly deliveries: ((ev: BoardEvent) => void)[] = [];
 
   press(button: number) { return this.deliver({ kind: EventKind.BUTTON, arg: button }); }
   lan(frame: Uint8Array) { return this.deliver({ kind: EventKind.LINK, arg: LinkId.LAN, payload: frame }); }

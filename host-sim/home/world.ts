@@ -43,7 +43,8 @@ import { HomeLock, LOCK } from "./home-lock.ts";
 import { createLockCloud, type LockCloud } from "../appliances/lock/cloud/index.ts";
 import { LOCK_BLE_FRAME_NAMES } from "../phone/maker-sdk/index.ts";
 import { FlowLog, flowLine, flowNote, type FlowDraft, type FlowLine } from "./flow.ts";
-import { SecretFields, httpRequest, lanFrame, mqttConnect, mqttPublish, radioMessage, udpDatagram } from "./flow-messages.ts";
+import { SecretFields, httpRequest, lanFrame, mqttConnect, mqttDelivered, mqttPublish, radioMessage, udpDatagram } from "./flow-messages.ts";
+import { EventKind } from "../device/types.ts";
 import type { FlowProtocol } from "../web/messages.ts";
 import { LiveClock } from "../sim/live-clock.ts";
 
@@ -213,6 +214,7 @@ export class Home {
       if (o.t === "mqtt_publish") this.message(mqttPublish(HEATER, "broker", o.topic, o.payload, this.secrets));
       if (o.t.startsWith("mqtt_")) this.bridge.handle(o);
     });
+    this.followDeliveries(this.heater);
     await this.heater.start();
     if (firstPowerOn) await this.heater.service(provision(HEATER_SERIAL)); // the factory's step
 
@@ -250,6 +252,7 @@ export class Home {
       note: (via, text) => this.note(via, text), flow: this,
     });
     await this.lock.start();
+    this.followDeliveries(this.lock.device);
     for (const n of ["owner", "alice", "bob"]) this.air.phone(n).setAtHome(true);
   }
 
@@ -288,6 +291,7 @@ export class Home {
       note: (via, text) => this.note(via, text), flow: this,
     });
     const { firstPowerOn } = await this.pcs.start();
+    this.followDeliveries(this.pcs.device);
     const tool = { cloudUrl: this.cloud.url, ca: this.pki.ca, note: (t: string) => this.note("HOME", t) };
     // The factory's step on a new unit: the operator's maintenance credential (its sheet
     // goes to the operator's workers' mailboxes).
@@ -380,6 +384,7 @@ export class Home {
       note: (via, text) => this.note(via, text), flow: this,
     });
     await this.meter.start();
+    this.followDeliveries(this.meter.device);
     await this.lan.settled();
   }
 
@@ -427,6 +432,7 @@ export class Home {
     });
     this.router.attach(this.printer.device);
     await this.printer.start();
+    this.followDeliveries(this.printer.device);
     for (const [name, maker] of [["alice", this.alice], ["bob", this.bob]] as const) {
       const cloud = new PrinterCloudClient(maker.cloud);
       this.printerApps[name] = this.printer.phone(name, cloud, !!this.o.seeded, async (attempt) => {
@@ -575,6 +581,14 @@ export class Home {
     else if (e.kind === "retired" && e.by === e.deviceId) this.note("HOME", `cloud retired registration ${e.deviceId} (remote ${e.serial} is erasing it)`);
     else if (e.kind === "retired") this.note("HOME", `cloud retired registration ${e.deviceId} (same remote ${e.serial} now registered as ${e.by})`);
     else if (e.kind === "login-removed") this.note("HOME", `broker no longer accepts ${e.deviceId}`);
+  }
+
+  /** The flow shows what the broker delivers to a device (the cloud's commands, replies). */
+  private followDeliveries(d: HomeDevice): void {
+    d.onDeliver((ev) => {
+      const m = mqttDelivered(d.o.name, ev, EventKind.MQTT_MESSAGE, this.secrets);
+      if (m) this.message(m);
+    });
   }
 
   /** A note on the home's lane. */
