@@ -46,6 +46,8 @@ test("an MQTT payload's secret fields are masked: declared ones and passwords, k
   assert.equal(m.fields!.meterCode, MASK);
   assert.equal(m.fields!.seq, "7");
   assert.equal(m.fields!["inner.pages"], "3");
+  const ids = mqttPublish("lock", "broker", "t", JSON.stringify({ grantId: 17, publicKey: "04ab", grant_id: 3, grant: "g-secret" }), secrets).fields!;
+  assert.deepEqual([ids.grantId, ids.publicKey, ids.grant_id, ids.grant], ["17", "04ab", "3", MASK], "names and public keys are shown");
   const all = JSON.stringify(m);
   for (const secret of [st, "k3y-bytes-here", "0000-1111"]) assert.ok(!all.includes(secret), `${secret} shown`);
   // What the cloud already blanked is shown masked too.

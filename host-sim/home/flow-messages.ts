@@ -10,6 +10,8 @@ export const MASK = "•••";
 /** Field names that hold secrets whatever the appliance: passwords, keys, tokens, grants,
  *  codes, seals. Each cloud service adds the names it declares (CloudService.secretFields). */
 const SECRET_NAME = /pass(word)?|secret|token|key|grant|code|seal|auth|cred/i;
+/** ...but not what only names or identifies one (a grant's id, a public key). */
+const NOT_SECRET = /(^|_)ids?$|[a-z]Ids?$|public/i;
 /** What the cloud leaves where it blanked a secret (host-sim/cloud/services.ts). */
 const CLOUD_REDACTED = "<redacted>";
 
@@ -17,7 +19,7 @@ export class SecretFields {
   private readonly declared = new Set<string>();
   constructor(names: Iterable<string> = []) { this.add(names); }
   add(names: Iterable<string>): void { for (const n of names) this.declared.add(n); }
-  has(name: string): boolean { return this.declared.has(name) || SECRET_NAME.test(name); }
+  has(name: string): boolean { return this.declared.has(name) || (SECRET_NAME.test(name) && !NOT_SECRET.test(name)); }
 }
 
 /** A JSON payload's fields, flattened ("a.b"), secrets masked; null when it is not JSON. */
