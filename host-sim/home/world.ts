@@ -182,6 +182,9 @@ export class Home {
     if (this.clock) this.lockWallStartMs = this.clock.originWallMs;
   }
 
+  /** The home's wall clock (UTC ms): the live clock's, or the computer's. */
+  homeNow(): number { return this.clock ? Math.floor(this.clock.originWallMs + this.clock.now()) : Date.now(); }
+
   /** The wall clock (UTC ms) at device time 0: the live clock's start, or now for a
    *  virtual clock (each device's own from 0). */
   private wallAtZero(): number { return this.clock?.originWallMs ?? Date.now(); }
@@ -531,7 +534,9 @@ export class Home {
     this.cloud = await startCloud({
       // The heater's first: registrations that name no appliance are the heater's.
       services,
-      ...(this.o.lock ? { now: () => this.lock?.now() ?? Date.now() } : {}),
+      // The live home's clock (it pauses and steps with the devices), or the lock's
+      // virtual one: the cloud's time is the home's.
+      ...(this.clock ? { now: () => this.homeNow() } : this.o.lock ? { now: () => this.lock?.now() ?? Date.now() } : {}),
       tls: { cert: server.cert, key: server.key, ca: this.pki.ca },
       dbPath: join(this.o.dataDir, "cloud.db"),
       httpsPort,
@@ -596,7 +601,7 @@ export class Home {
 
   /** One message of the flow: to the page's log and, as a line, to the terminal's. */
   message(d: FlowDraft): void {
-    const line = flowLine({ ...this.flowLog.add(d), ...d, count: 1 });
+    const line = flowLine({ ...this.flowLog.add(d, this.homeNow()), ...d, count: 1 });
     this.flow.push(line);
     if (this.flow.length > 2000) this.flow.splice(0, 1000);
     this.o.onFlow?.(line);

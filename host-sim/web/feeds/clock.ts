@@ -10,8 +10,10 @@ export function clockFeed(home: Home): Feed {
   const sent = new LastSent<Omit<ClockView, "homeMs">>();
   const view = (): ClockView => ({
     speed: clock?.speed ?? 1, paused: clock?.paused ?? false,
-    homeMs: clock ? Math.floor(clock.originWallMs + clock.now()) : Date.now(),
-    brokerUp: home.brokerUpNow, cloudUp: home.cloudUpNow, recording: false,
+    homeMs: home.homeNow(),
+    brokerUp: home.brokerUpNow, cloudUp: home.cloudUpNow,
+    // Recording is the recorder's to tell (its own feed); the clock knows of none.
+    recording: false,
   });
   let push: (m: ServerMessage) => void = () => {};
   const show = (always: boolean) => {
