@@ -4,46 +4,20 @@
 // by record name with the registration masked. Screenshots go to test-artifacts/.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { chromium, type Page } from "playwright-core";
-import { Home } from "../host-sim/home/world.ts";
-import { startWebServer } from "../host-sim/web/server.ts";
-import { requirement } from "./support/requirement.ts";
+import type { Page } from "playwright-core";
+import type { Home } from "../host-sim/home/world.ts";
+import { chromiumMissing, screenshot, withPage } from "./support/browser.ts";
 import { bobRegistered } from "./support/home.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const skip = requirement("chromium", existsSync(CHROMIUM), "apt-get install chromium");
-const ARTIFACTS = join(import.meta.dirname, "..", "test-artifacts");
+const skip = chromiumMissing;
 const TIMEOUT = 20_000;
 
-async function withObservedHome(fn: (page: Page, home: Home) => Promise<void>): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), "web-observe-"));
-  const home = new Home({ dataDir, broker: "embedded", heaterHost: "ts", fresh: true, seeded: true });
-  await home.start();
-  const web = await startWebServer(home, { port: 0 });
-  const profile = mkdtempSync(join(tmpdir(), "chromium-"));
-  const browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, viewport: { width: 1400, height: 1000 },
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"] });
-  try {
-    const page = await browser.newPage();
-    await page.goto(web.url);
+/** The heater's home alone, its page open. */
+const withObservedHome = (fn: (page: Page, home: Home) => Promise<void>) =>
+  withPage({ meter: false, pcs: false, lock: false, printer: false }, async (page, home) => {
     await page.locator('[data-panel="heater"]').waitFor({ timeout: TIMEOUT });
     await fn(page, home);
-  } finally {
-    await browser.close();
-    await web.close();
-    await home.stop();
-    rmSync(profile, { recursive: true, force: true });
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-}
+  });
 
 test("the flow, the console and the flash of a registration, in the page", { skip }, async () => {
   await withObservedHome(async (page, home) => {
