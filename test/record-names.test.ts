@@ -30,24 +30,26 @@ test("every key range the firmware declares is in the table, with its owner, ids
   assert.ok(found >= 25, `found the declarations (${found})`);
 });
 
-test("every record a module's README lists in a table has a name", () => {
-  const modules = join(root, "firmware/modules");
+test("every record a module's or an image's README lists in a table has a name, and its secrets are secret", () => {
+  const readmes = ["modules", "images"].flatMap((kind) => readdirSync(join(root, "firmware", kind))
+    .map((name) => ({ kind, name, path: join(root, "firmware", kind, name, "README.md") })).filter((r) => existsSync(r.path)));
   let found = 0;
-  for (const m of readdirSync(modules)) {
-    const readme = join(modules, m, "README.md");
-    if (!existsSync(readme)) continue;
-    for (const line of readFileSync(readme, "utf8").split("\n")) {
+  for (const r of readmes) {
+    for (const line of readFileSync(r.path, "utf8").split("\n")) {
       if (!line.startsWith("|")) continue;
+      const cells = line.split("|").map((c) => c.trim());
       // A cell that is one record id (not a range, not an ECHONET class).
-      for (const cell of line.split("|").map((c) => c.trim())) {
+      for (const cell of cells) {
         if (!/^0x[0-9a-fA-F]{4}$/.test(cell)) continue;
         found++;
         const id = Number(cell);
-        assert.ok(RECORDS.some((r) => id >= r.key && id <= (r.last ?? r.key)), `${m}/README.md lists record ${cell}, which record-names.ts does not name`);
+        const named = RECORDS.find((x) => id >= x.key && id <= (x.last ?? x.key) && (r.kind === "modules" || x.image === r.name));
+        assert.ok(named, `${r.kind}/${r.name}/README.md lists record ${cell}, which record-names.ts does not name`);
+        if (cells.some((c) => /\bSECRET\b/.test(c))) assert.equal(named.secret, true, `${r.name}'s ${cell} is SECRET in its README`);
       }
     }
   }
-  assert.ok(found >= 30, `found the README records (${found})`);
+  assert.ok(found >= 35, `found the README records (${found})`);
 });
 
 test("a key is described in its image's keyspace", () => {

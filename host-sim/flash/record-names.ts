@@ -1,8 +1,8 @@
 // The names of flash records, for the page's flash view and `npm run flash:inspect`.
 // Images carry no names (scripts/key-owners.mjs), so the table is kept here by hand, from
 // the sources: RANGES is every `new KeyRange(...)` in firmware/ (which module owns an id,
-// which reset erases it), RECORDS every record a module's README lists (its name, value
-// type, whether it is a secret) and the images' own. test/record-names.test.ts fails when
+// which reset erases it), RECORDS every record a module's or an image's README lists (its
+// name, value type, whether it is a secret). test/record-names.test.ts fails when
 // a KeyRange or a README's record is missing here.
 
 export type ResetClassName = "KEPT" | "INITIALIZATION" | "FACTORY_RESET";
@@ -122,8 +122,8 @@ export const RECORDS: readonly RecordName[] = [
   { key: 0x0301, name: "water-heater.settings", type: "bytes: hot water °C, bath °C, fill ÷10 L", image: "water-heater" },
   { key: 0x0600, name: "printer.router", type: "bytes: SSID ‖ WPA2 key", secret: true, image: "printer" },
   { key: 0x0601, name: "printer.ink", type: "bytes: ink %, pages", image: "printer" },
-  { key: 0x0840, name: "meter.history_day", type: "u8 (ECHONET Lite E5)", image: "meter" },
-  { key: 0x0841, name: "meter.location", type: "u8 (ECHONET Lite 81)", image: "meter" },
+  { key: 0x0840, name: "meter.history_day", type: "ECHONET Lite E5: the day E2 answers for", image: "meter" },
+  { key: 0x0841, name: "meter.location", type: "ECHONET Lite 81: installation location", image: "meter" },
   // the devkit: whatever its service port was told to write (host-sim/appliances/devkit)
   { key: 0x0300, last: 0x03ff, name: "devkit.user_record", type: "", image: "devkit" },
 ];
