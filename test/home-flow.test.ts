@@ -72,3 +72,26 @@ test("identical errors in a row collapse into one message with a count", () => {
   log.add(note); log.add(note);
   assert.equal(log.messages.length, 5, "messages that are not errors never collapse");
 });
+
+test("a broker outage: the cloud's repeated connection errors are one message with a count", async () => {
+  await withHome("embedded", async (home) => {
+    const before = home.flowLog.messages.length;
+    await home.brokerDown();
+    const end = Date.now() + 20_000;
+    let repeated;
+    while (!(repeated = home.flowLog.messages.slice(before).find((m) => m.from === "cloud" && m.error && (m.count ?? 1) >= 3))) {
+      assert.ok(Date.now() < end, "the cloud's errors never repeated");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.match(repeated.summary, /^cloud: MQTT error: connect ECONNREFUSED/);
+    // The terminal still has each line.
+    assert.ok(home.flow.filter((l) => l.text === repeated.summary).length >= 3);
+    // Never two identical errors next to each other in the page's flow.
+    const msgs = home.flowLog.messages;
+    for (let i = 1; i < msgs.length; i++) {
+      const [a, b] = [msgs[i - 1], msgs[i]];
+      assert.ok(!(a.error && b.error && a.from === b.from && a.to === b.to && a.summary === b.summary), `${a.summary} twice in a row`);
+    }
+    await home.brokerUp();
+  });
+});

@@ -1,7 +1,8 @@
 // What the flow shows of each kind of message, made at its source: who sent it to whom,
 // its name and outcome, and its decoded fields with every secret masked. Never a key, a
 // password, a token or a frame's bytes.
-import type { FlowDraft } from "./flow.ts";
+import { flowNote, type FlowDraft } from "./flow.ts";
+import type { FlowProtocol } from "../web/messages.ts";
 import type { RadioFlow } from "../radio/index.ts";
 
 /** What a secret's value is shown as. */
@@ -143,4 +144,12 @@ export function mqttDelivered(device: string, input: { kind: number; arg: number
   if (input.kind !== mqttMessageKind || !input.payload) return null;
   const topic = Buffer.from(input.payload.subarray(0, input.arg)).toString();
   return mqttPublish("broker", device, topic, input.payload.subarray(input.arg), secrets);
+}
+
+/** Words of a log line that reports a failure (it is then an error: repeats collapse). */
+const FAILURE = /\b(error|refused|failed|lost|cannot|dropped|threw)\b/i;
+
+/** A line a part of the home logged (the cloud, a device's MQTT bridge), on its lane. */
+export function logLine(protocol: FlowProtocol, actor: string, text: string): FlowDraft {
+  return flowNote(protocol, text, actor, FAILURE.test(text));
 }

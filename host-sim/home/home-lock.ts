@@ -5,7 +5,7 @@
 // the maker's SDK in its own store. The home's clock for the lock is the lock's: the cloud
 // runs on it (home/world.ts) so that slots, time answers and the lock agree to the ms.
 import type { HomeFlow } from "./world.ts";
-import { mqttConnect, mqttPublish } from "./flow-messages.ts";
+import { logLine, mqttConnect, mqttPublish } from "./flow-messages.ts";
 import { join } from "node:path";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes, randomUUID } from "node:crypto";
@@ -210,7 +210,7 @@ export class HomeLock {
     return new MqttBridge({
       brokerUrl: b.url, ca: b.ca, clientCert: id.cert, clientKey: id.key,
       deliver: (ev) => { void this.device.deliver(ev); },
-      log: (line) => this.o.note("MQTT", `lock bridge: ${line}`),
+      log: (line) => this.o.flow.message(logLine("MQTT", "lock", `lock bridge: ${line}`)),
     });
   }
 }

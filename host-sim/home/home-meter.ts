@@ -4,7 +4,7 @@
 // its MQTT bridge to the head-end. Its Wi-Fi is board configuration: a meter is wired
 // into the home network by its installer, not paired by a resident.
 import type { HomeFlow } from "./world.ts";
-import { mqttConnect, mqttPublish } from "./flow-messages.ts";
+import { logLine, mqttConnect, mqttPublish } from "./flow-messages.ts";
 import { join } from "node:path";
 import { existsSync } from "node:fs";
 import { HomeDevice } from "./home-device.ts";
@@ -113,7 +113,7 @@ export class HomeMeter {
     return new MqttBridge({
       brokerUrl: b.url, ca: b.ca, clientCert: id.cert, clientKey: id.key,
       deliver: (ev) => { void this.device.deliver(ev); },
-      log: (line) => this.o.note("MQTT", `meter bridge: ${line}`),
+      log: (line) => this.o.flow.message(logLine("MQTT", "meter", `meter bridge: ${line}`)),
     });
   }
 }

@@ -4,7 +4,7 @@
 // cloud. Its Wi-Fi is board configuration: the partner's installer wires it up. The
 // factory's MAINTENANCE and the installer's INSTALL go over its service port.
 import type { HomeFlow } from "./world.ts";
-import { mqttConnect, mqttPublish } from "./flow-messages.ts";
+import { logLine, mqttConnect, mqttPublish } from "./flow-messages.ts";
 import { join } from "node:path";
 import { existsSync } from "node:fs";
 import { HomeDevice } from "./home-device.ts";
@@ -105,7 +105,7 @@ export class HomePcs {
     return new MqttBridge({
       brokerUrl: b.url, ca: b.ca, clientCert: id.cert, clientKey: id.key,
       deliver: (ev) => { void this.device.deliver(ev); },
-      log: (line) => this.o.note("MQTT", `pcs bridge: ${line}`),
+      log: (line) => this.o.flow.message(logLine("MQTT", "pcs", `pcs bridge: ${line}`)),
     });
   }
 }

@@ -2,7 +2,7 @@
 // behind the home router (no broker before it joined the router itself), and each
 // person's two printer apps on the home's radios.
 import type { HomeFlow } from "./world.ts";
-import { mqttConnect, mqttPublish } from "./flow-messages.ts";
+import { logLine, mqttConnect, mqttPublish } from "./flow-messages.ts";
 import { join } from "node:path";
 import { existsSync } from "node:fs";
 import { HomeDevice } from "./home-device.ts";
@@ -108,7 +108,7 @@ export class HomePrinter {
       // Off the home router there is no route to the broker.
       reachable: () => this.o.air.isOnLan(PRINTER),
       deliver: (ev) => { void this.device.deliver(ev); },
-      log: (line) => this.o.note("MQTT", `printer bridge: ${line}`),
+      log: (line) => this.o.flow.message(logLine("MQTT", "printer", `printer bridge: ${line}`)),
     });
   }
 }

@@ -43,7 +43,7 @@ import { HomeLock, LOCK } from "./home-lock.ts";
 import { createLockCloud, type LockCloud } from "../appliances/lock/cloud/index.ts";
 import { LOCK_BLE_FRAME_NAMES } from "../phone/maker-sdk/index.ts";
 import { FlowLog, flowLine, flowNote, type FlowDraft, type FlowLine } from "./flow.ts";
-import { SecretFields, httpRequest, lanFrame, mqttConnect, mqttDelivered, mqttPublish, radioMessage, udpDatagram } from "./flow-messages.ts";
+import { SecretFields, httpRequest, lanFrame, logLine, mqttConnect, mqttDelivered, mqttPublish, radioMessage, udpDatagram } from "./flow-messages.ts";
 import { EventKind } from "../device/types.ts";
 import type { FlowProtocol } from "../web/messages.ts";
 import { LiveClock } from "../sim/live-clock.ts";
@@ -547,7 +547,7 @@ export class Home {
         removeDevice: (id) => this.broker.removeDevice(id),
       },
       onEvent: (e) => this.cloudEvent(e),
-      log: (line) => this.note("HOME", `cloud: ${line}`),
+      log: (line) => this.message(logLine("HOME", "cloud", `cloud: ${line}`)),
     });
     this.cloudPort = this.cloud.httpsPort;
     this.cloudRunning = true;
@@ -575,7 +575,7 @@ export class Home {
     return new MqttBridge({
       brokerUrl: `mqtts://127.0.0.1:${this.brokerPort}`, ca: this.pki.ca, clientCert: cert.cert, clientKey: cert.key,
       deliver: (ev) => { void this.heater.deliver(ev); },
-      log: (line) => this.message(flowNote("MQTT", `bridge: ${line}`, HEATER)),
+      log: (line) => this.message(logLine("MQTT", HEATER, `bridge: ${line}`)),
     });
   }
 
