@@ -97,7 +97,8 @@ export class HomeDevice {
 
   stop(): Promise<void> { return this.runner.close(); }
 
-  /** Erases per page since the simulation started (every power-on of this device). */
+  /** Erases per page since the simulation started (every power-on of this device; a posix
+   *  board that panicked takes its last power-on's count with it). */
   wear(): Promise<number[]> { return this.runner.wear(); }
 
   private show(c: DeviceCall): void {

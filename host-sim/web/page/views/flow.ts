@@ -8,6 +8,8 @@ import { addStyle } from "./style.ts";
 
 const LANE = 120;
 const ROW = 26;
+/** Width of a character of the labels' 11px monospace. */
+const CHAR = 6.7;
 const KEEP = 1500;
 /** Lanes in the order people think of them; actors not listed follow as they appear. */
 const ORDER = ["alice", "bob", "owner", "worker", "heater", "printer", "meter", "pcs", "lock", "hems", "router", "broker", "cloud", "booking", "home"];
@@ -26,7 +28,9 @@ const CSS = `
 .flow-row.selected { background: #dbe6ff; }
 .flow-row .t { flex: none; width: 64px; font: 11px ui-monospace, monospace; color: #667; padding-left: 4px; }
 .flow-row svg { flex: none; overflow: visible; }
-.flow-row text { font: 11px ui-monospace, monospace; fill: #1f2937; }
+.flow-row text { font: 11px ui-monospace, monospace; fill: #1f2937; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
+.flow-row:hover text { stroke: #eef3ff; }
+.flow-row.selected text { stroke: #dbe6ff; }
 .flow-row.error text { fill: #b42318; }
 .flow-row line.lane { stroke: #d7dce5; }
 .flow-row line.arrow { stroke: #3b63c4; stroke-width: 1.4; }
@@ -95,11 +99,16 @@ export const flowView: PageView = {
       const x = (a: string) => lanes.indexOf(a) * LANE + LANE / 2;
       const s = svg("svg", { width: w, height: ROW });
       for (const l of lanes) s.append(svg("line", { class: "lane", x1: x(l), x2: x(l), y1: 0, y2: ROW }));
-      const label = m.summary.length > 60 ? m.summary.slice(0, 57) + "…" : m.summary;
+      // Device ids are long and all alike: their first group tells them apart here (the
+      // row's title and the click-through have them whole).
+      const short = m.summary.replace(/\b([0-9a-f]{8})-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, "$1…");
+      const fit = (text: string, chars: number) => text.length > chars ? text.slice(0, Math.max(chars - 1, 4)) + "…" : text;
+      const label = fit(short, 60);
       if (m.from === m.to) {
-        const width = Math.min(Math.max(label.length * 6.6 + 10, 40), w - x(m.from) + LANE / 2 - 4);
-        s.append(svg("rect", { class: "note", x: x(m.from) - 6, y: 3, width, height: ROW - 6, rx: 3 }));
-        s.append(svg("text", { x: x(m.from), y: ROW / 2 + 4 }, label));
+        const room = w - x(m.from) + LANE / 2 - 10;
+        const text = fit(short, Math.floor((room - 10) / CHAR));
+        s.append(svg("rect", { class: "note", x: x(m.from) - 6, y: 3, width: Math.max(text.length * CHAR + 10, 40), height: ROW - 6, rx: 3 }));
+        s.append(svg("text", { x: x(m.from), y: ROW / 2 + 4 }, text));
       } else {
         const x1 = x(m.from), x2 = x(m.to), dir = x2 > x1 ? 1 : -1, y = ROW - 6;
         s.append(svg("line", { class: "arrow", x1, x2, y1: y, y2: y }));
