@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { FlowLog, flowLine, flowNote } from "../host-sim/home/flow.ts";
-import { MASK, SecretFields, mqttPublish, httpRequest } from "../host-sim/home/flow-messages.ts";
+import { MASK, SecretFields, mqttPublish, httpRequest, udpDatagram } from "../host-sim/home/flow-messages.ts";
 import { bobRegistered, withHome } from "./support/home.ts";
 
 test("a registration's flow has its actors and protocols, and no secret in any message", async () => {
@@ -94,4 +94,13 @@ test("a broker outage: the cloud's repeated connection errors are one message wi
     }
     await home.brokerUp();
   });
+});
+
+test("a UDP datagram goes from its sender's lane to its receiver's, or the LAN's when several took it", () => {
+  const g = { sender: "hems", fromPort: 3610, toPort: 3610, data: new Uint8Array(14), reached: ["meter"] };
+  const one = udpDatagram(g, "192.168.1.2", "192.168.1.10");
+  assert.deepEqual([one.from, one.to, one.summary, one.error], ["hems", "meter", "192.168.1.2:3610 -> 192.168.1.10:3610  14 B (to meter)", undefined]);
+  assert.equal(udpDatagram({ ...g, reached: ["meter", "hems2"] }, "192.168.1.2", "224.0.23.0").to, "lan");
+  const lost = udpDatagram({ ...g, reached: [] }, "192.168.1.2", "192.168.1.99");
+  assert.deepEqual([lost.to, lost.error], ["(nobody)", true]);
 });

@@ -123,10 +123,11 @@ export function radioMessage(f: RadioFlow, names: (f: Extract<RadioFlow, { kind:
 }
 
 /** A UDP datagram on the home LAN (ECHONET Lite), between the named members. */
-export function udpDatagram(g: { from: number; fromPort: number; to: number; toPort: number; data: Uint8Array; reached: string[] }, from: string, fromAddr: string, toAddr: string): FlowDraft {
+export function udpDatagram(g: { sender: string; fromPort: number; toPort: number; data: Uint8Array; reached: string[] }, fromAddr: string, toAddr: string): FlowDraft {
+  // A multicast that several members took is drawn to the LAN's lane.
   const to = g.reached.length === 1 ? g.reached[0] : g.reached.length ? "lan" : "(nobody)";
   return {
-    protocol: "UDP", from, to,
+    protocol: "UDP", from: g.sender, to,
     summary: `${fromAddr}:${g.fromPort} -> ${toAddr}:${g.toPort}  ${g.data.length} B${g.reached.length ? ` (to ${g.reached.join(", ")})` : " (nobody)"}`,
     fields: { from: `${fromAddr}:${g.fromPort}`, to: `${toAddr}:${g.toPort}`, bytes: String(g.data.length), reached: g.reached.join(", ") || "(nobody)" },
     ...(g.reached.length ? {} : { error: true }),

@@ -357,11 +357,7 @@ export class Home {
   }
 
   private async startMeter(): Promise<void> {
-    const onLan = ["meter", "hems"];
-    this.lan.onDatagram((g) => {
-      const from = onLan.find((n) => this.lan.addressOf(n) === g.from) ?? formatIpv4(g.from);
-      this.message(udpDatagram(g, from, formatIpv4(g.from), formatIpv4(g.to)));
-    });
+    this.lan.onDatagram((g) => this.message(udpDatagram(g, formatIpv4(g.from), formatIpv4(g.to))));
     this.hems = new HemsController(this.lan.socket("hems", ECHONET_PORT, "192.168.1.2"));
     const wallStartMs = this.wallAtZero();
     this.meterWallStartMs = wallStartMs;
