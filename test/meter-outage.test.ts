@@ -150,7 +150,7 @@ for (const host of ["ts", "posix"] as HostName[]) {
         expected.ends.push(...boundaries(onlineFrom, home.meterWallMs()));
         await expected.runTo(home.meterWallMs() + 1_000);
         await home.brokerDown();
-        const sent = home.flow.filter((l) => l.t >= restartFlow && /^meter -> \S+\/up\/history /.test(l.text)).length;
+        const sent = home.flow.filter((l) => l.t >= restartFlow && /^meter -> broker  \S+\/up\/history /.test(l.text)).length;
         assert.ok(sent > 0, "the meter sent readings to the restarted broker (no company acknowledged them)");
         // Hour 36: a cut from 1 min before a boundary to 29 min after it.
         await expected.runTo(slotAfter(36) - MINUTE);

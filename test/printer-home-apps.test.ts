@@ -109,7 +109,7 @@ test("a user who gives up after a wrong key leaves the printer off the router an
     assert.equal(readTapAnswer((await home.air.phone("alice").tap(PRINTER))!).kind, "setup");
     const booted = home.flow.length;
     await home.powerCyclePrinter();
-    assert.ok(!home.flow.slice(booted).some((l) => l.via === "WLAN" && l.text.startsWith("printer joins")), "no router credential was kept: the boot joins nothing");
+    assert.ok(!home.flow.slice(booted).some((l) => l.via === "WLAN" && l.text.startsWith("printer -> router  joins")), "no router credential was kept: the boot joins nothing");
     assert.equal(home.air.isOnLan(PRINTER), false);
     assert.equal(readTapAnswer((await home.air.phone("alice").tap(PRINTER))!).kind, "setup");
   });

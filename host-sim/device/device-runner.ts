@@ -28,6 +28,7 @@ export class DeviceRunner {
   private opsBefore = 0;   // flash ops of earlier power-ons
   private opsNow = 0;      // flash ops of this power-on, as of the last call that returned
   private readonly counting: boolean;
+  private erasesBefore: number[] = []; // erases per page of earlier power-ons
 
   constructor(readonly o: DeviceRunnerOptions) {
     this.counting = o.countFlashOps === true || o.cutAt !== undefined;
@@ -71,6 +72,7 @@ export class DeviceRunner {
       this.device = null;
       this.down = POWER_OFF;
       this.timers.clear();
+      if (old) this.erasesBefore = addPages(this.erasesBefore, await erasesOf(old));
       await old?.close();
     });
   }
@@ -80,6 +82,11 @@ export class DeviceRunner {
 
   /** Flash operations (writes + erases) over every power-on so far. */
   flashOps(): number { return this.opsBefore + this.opsNow; }
+
+  /** Erases per page over every power-on of this runner (the flash view's wear). */
+  wear(): Promise<number[]> {
+    return this.enqueue(async () => addPages(this.erasesBefore, this.device && !this.down ? await erasesOf(this.device) : []));
+  }
 
   /** Waits for the calls asked for so far. */
   idle(): Promise<void> { return this.chain.then(() => undefined); }
@@ -105,6 +112,7 @@ export class DeviceRunner {
     if (old) {
       // A panicked posix board has exited: its last call's ops are then not counted.
       if (this.counting && this.down !== POWER_CUT) this.opsNow = await old.flashStats().then((st) => st.ops, () => this.opsNow);
+      this.erasesBefore = addPages(this.erasesBefore, await erasesOf(old));
       await old.close();
     }
     this.opsBefore += this.opsNow;
@@ -150,4 +158,14 @@ export class DeviceRunner {
     if (c.result === null && this.down !== POWER_CUT && this.o.restartAfterFailure) void this.powerOn();
     return c;
   }
+}
+
+/** A board's erases per page this power-on; none from a board that died (a panicked
+ *  posix process answers nothing). */
+function erasesOf(d: DeviceHandle): Promise<number[]> {
+  return d.flashStats().then((st) => st.erasesPerPage, () => []);
+}
+
+function addPages(a: readonly number[], b: readonly number[]): number[] {
+  return Array.from({ length: Math.max(a.length, b.length) }, (_, i) => (a[i] ?? 0) + (b[i] ?? 0));
 }

@@ -97,8 +97,15 @@ function counts(r: FlashRecord, commits: FlashRecord[]): boolean {
 
 /** The store's logical content: each key's newest committed, intact, non-removed value. */
 export function readRecords(image: Uint8Array, pageSize = PAGE_SIZE): Map<number, Uint8Array> {
+  const out = new Map<number, Uint8Array>();
+  for (const [k, r] of liveRecords(readPages(image, pageSize))) out.set(k, r.data);
+  return out;
+}
+
+/** Each key's record that mount takes as its value (newest committed, intact, not a
+ *  removal), from pages readPages() read. */
+export function liveRecords(pages: FlashPage[]): Map<number, FlashRecord> {
   const newest = new Map<number, FlashRecord>();
-  const pages = readPages(image, pageSize);
   const commits = pages.flatMap((p) => p.records).filter((r) => r.commit && r.state === "committed" && r.dataCrcOk && r.data.length === 8);
   for (const pg of pages) {
     for (const r of pg.records) {
@@ -107,9 +114,8 @@ export function readRecords(image: Uint8Array, pageSize = PAGE_SIZE): Map<number
       if (!cur || r.seq > cur.seq) newest.set(r.key, r);
     }
   }
-  const out = new Map<number, Uint8Array>();
-  for (const [k, r] of newest) if (!r.tombstone) out.set(k, r.data);
-  return out;
+  for (const [k, r] of newest) if (r.tombstone) newest.delete(k);
+  return newest;
 }
 
 /** Offsets where `needle` occurs anywhere in the image (headers, padding, free space). */

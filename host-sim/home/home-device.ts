@@ -6,6 +6,7 @@ import type { HostName } from "../device/power-on.ts";
 import { DeviceRunner, type DeviceCall, type DeviceRunnerOptions, type DeviceState } from "../device/device-runner.ts";
 import { EventKind, LinkId, type BoardEvent, type BoardOutput, type CallResult } from "../device/types.ts";
 import { Scheduler } from "../sim/scheduler.ts";
+import { DeviceConsole } from "./device-console.ts";
 import type { LiveClock } from "../sim/live-clock.ts";
 
 export interface HomeDeviceOptions {
@@ -40,11 +41,14 @@ export class HomeDevice {
    *  connected, lost or refused (with the refusal's code); none since its last boot. */
   mqtt: "none" | "connecting" | "connected" | "lost" | { refused: number } = "none";
   readonly log: { level: number; text: string }[] = [];
+  /** Its firmware console: log lines and panics in device time (the page's console). */
+  readonly console: DeviceConsole;
   private readonly listeners: OutputListener[] = [];
   private readonly sim = new Scheduler();
   private readonly runner: DeviceRunner;
 
   constructor(readonly o: HomeDeviceOptions) {
+    this.console = new DeviceConsole(o.name);
     this.runner = new DeviceRunner({
       host: o.host, image: o.image, flashFile: o.flashFile, pages: o.pages, seed: o.seed, wallStartMs: o.wallStartMs, meter: o.meter,
       clock: o.clock === "virtual" ? { scheduler: this.sim } : o.live ? { live: o.live } : { speed: o.speed ?? 1 },
@@ -71,7 +75,14 @@ export class HomeDevice {
   /** Power fails and stays off (time passes without the device) until powerCycle(). */
   powerOff(): Promise<void> { return this.runner.powerOff(); }
 
-  async deliver(ev: BoardEvent): Promise<CallResult> { return (await this.runner.deliver(ev)) ?? NOT_RUN; }
+  async deliver(ev: BoardEvent): Promise<CallResult> {
+    for (const l of this.deliveries) l(ev);
+    return (await this.runner.deliver(ev)) ?? NOT_RUN;
+  }
+
+  /** Every event given to the device, when it is given (before the device handles it). */
+  onDeliver(l: (ev: BoardEvent) => void): void { this.deliveries.push(l); }
+  private readonly deliveries: ((ev: BoardEvent) => void)[] = [];
 
   press(button: number) { return this.deliver({ kind: EventKind.BUTTON, arg: button }); }
   lan(frame: Uint8Array) { return this.deliver({ kind: EventKind.LINK, arg: LinkId.LAN, payload: frame }); }
@@ -86,7 +97,12 @@ export class HomeDevice {
 
   stop(): Promise<void> { return this.runner.close(); }
 
+  /** Erases per page since the simulation started (every power-on of this device; a posix
+   *  board that panicked takes its last power-on's count with it). */
+  wear(): Promise<number[]> { return this.runner.wear(); }
+
   private show(c: DeviceCall): void {
+    this.console.take(c);
     const i = c.input;
     if (i.call === "boot") this.mqtt = "none";
     else if (i.kind === EventKind.MQTT_STATE) this.mqtt = i.arg === 1 ? "connected" : i.arg === 0 ? "lost" : { refused: i.arg };

@@ -4,6 +4,8 @@
 // and SQLite database), the owner's tools and the booking apps of alice and bob, each with
 // the maker's SDK in its own store. The home's clock for the lock is the lock's: the cloud
 // runs on it (home/world.ts) so that slots, time answers and the lock agree to the ms.
+import type { HomeFlow } from "./world.ts";
+import { logLine, mqttConnect, mqttPublish } from "./flow-messages.ts";
 import { join } from "node:path";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes, randomUUID } from "node:crypto";
@@ -48,6 +50,8 @@ export interface HomeLockOptions {
   /** The booking service's TLS identity. */
   tls: { cert: string; key: string };
   note: (via: "MQTT" | "HOME" | "HTTP", text: string) => void;
+  /** Where its messages go (the Home): MQTT logins and publishes, secrets masked. */
+  flow: HomeFlow;
 }
 
 export class HomeLock {
@@ -86,9 +90,9 @@ export class HomeLock {
       if (out.t === "log") this.log.push(out.text);
       if (out.t === "mqtt_connect") {
         this.passwords.push(Buffer.from(out.pass).toString());
-        o.note("MQTT", `lock connects as ${out.client}`);
+        o.flow.message(mqttConnect("lock", out.client));
       }
-      if (out.t === "mqtt_publish") o.note("MQTT", `lock -> ${out.topic} ${Buffer.from(out.payload).toString()}`);
+      if (out.t === "mqtt_publish") o.flow.message(mqttPublish("lock", "broker", out.topic, out.payload, o.flow.secrets));
       if (out.t.startsWith("mqtt_") && this.bridge) this.bridge.handle(out);
       // Offline: a connect reaches no broker, and the board says so as for any network
       // failure (the lock retries on its own backoff).
@@ -206,7 +210,7 @@ export class HomeLock {
     return new MqttBridge({
       brokerUrl: b.url, ca: b.ca, clientCert: id.cert, clientKey: id.key,
       deliver: (ev) => { void this.device.deliver(ev); },
-      log: (line) => this.o.note("MQTT", `lock bridge: ${line}`),
+      log: (line) => this.o.flow.message(logLine("MQTT", "lock", `lock bridge: ${line}`)),
     });
   }
 }

@@ -3,6 +3,8 @@
 // three-slot card reader, its place on the home LAN (UDP, ECHONET Lite for the HEMS) and
 // its MQTT bridge to the head-end. Its Wi-Fi is board configuration: a meter is wired
 // into the home network by its installer, not paired by a resident.
+import type { HomeFlow } from "./world.ts";
+import { logLine, mqttConnect, mqttPublish } from "./flow-messages.ts";
 import { join } from "node:path";
 import { existsSync } from "node:fs";
 import { HomeDevice } from "./home-device.ts";
@@ -38,6 +40,8 @@ export interface HomeMeterOptions {
   identity: () => KeyAndCert;
   broker: () => { url: string; ca: string };
   note: (via: "MQTT" | "HOME", text: string) => void;
+  /** Where its messages go (the Home): MQTT logins and publishes, secrets masked. */
+  flow: HomeFlow;
 }
 
 export class HomeMeter {
@@ -68,9 +72,9 @@ export class HomeMeter {
       if (out.t === "link" && out.link === LinkId.CARD) void this.cards.onOutput(out);
       if (out.t === "mqtt_connect") {
         this.passwords.push(Buffer.from(out.pass).toString());
-        o.note("MQTT", `meter connects as ${out.client}`);
+        o.flow.message(mqttConnect("meter", out.client));
       }
-      if (out.t === "mqtt_publish") o.note("MQTT", `meter -> ${out.topic} ${Buffer.from(out.payload).toString()}`);
+      if (out.t === "mqtt_publish") o.flow.message(mqttPublish("meter", "broker", out.topic, out.payload, o.flow.secrets));
       if (out.t.startsWith("mqtt_")) this.bridge.handle(out);
     });
   }
@@ -109,7 +113,7 @@ export class HomeMeter {
     return new MqttBridge({
       brokerUrl: b.url, ca: b.ca, clientCert: id.cert, clientKey: id.key,
       deliver: (ev) => { void this.device.deliver(ev); },
-      log: (line) => this.o.note("MQTT", `meter bridge: ${line}`),
+      log: (line) => this.o.flow.message(logLine("MQTT", "meter", `meter bridge: ${line}`)),
     });
   }
 }

@@ -3,6 +3,8 @@
 // every call), on the home's air for the phones' BLE, and its MQTT bridge to the maker's
 // cloud. Its Wi-Fi is board configuration: the partner's installer wires it up. The
 // factory's MAINTENANCE and the installer's INSTALL go over its service port.
+import type { HomeFlow } from "./world.ts";
+import { logLine, mqttConnect, mqttPublish } from "./flow-messages.ts";
 import { join } from "node:path";
 import { existsSync } from "node:fs";
 import { HomeDevice } from "./home-device.ts";
@@ -35,6 +37,8 @@ export interface HomePcsOptions {
   identity: () => KeyAndCert;
   broker: () => { url: string; ca: string };
   note: (via: "MQTT" | "HOME", text: string) => void;
+  /** Where its messages go (the Home): MQTT logins and publishes, secrets masked. */
+  flow: HomeFlow;
 }
 
 export class HomePcs {
@@ -56,9 +60,9 @@ export class HomePcs {
       if (out.t === "log") this.log.push(out.text);
       if (out.t === "mqtt_connect") {
         this.passwords.push(Buffer.from(out.pass).toString());
-        o.note("MQTT", `pcs connects as ${out.client}`);
+        o.flow.message(mqttConnect("pcs", out.client));
       }
-      if (out.t === "mqtt_publish") o.note("MQTT", `pcs -> ${out.topic} ${Buffer.from(out.payload).toString()}`);
+      if (out.t === "mqtt_publish") o.flow.message(mqttPublish("pcs", "broker", out.topic, out.payload, o.flow.secrets));
       if (out.t.startsWith("mqtt_")) this.bridge.handle(out);
     });
   }
@@ -101,7 +105,7 @@ export class HomePcs {
     return new MqttBridge({
       brokerUrl: b.url, ca: b.ca, clientCert: id.cert, clientKey: id.key,
       deliver: (ev) => { void this.device.deliver(ev); },
-      log: (line) => this.o.note("MQTT", `pcs bridge: ${line}`),
+      log: (line) => this.o.flow.message(logLine("MQTT", "pcs", `pcs bridge: ${line}`)),
     });
   }
 }

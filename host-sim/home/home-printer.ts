@@ -1,6 +1,8 @@
 // The printer in the simulated home (seed 001): the device on its host, its MQTT bridge
 // behind the home router (no broker before it joined the router itself), and each
 // person's two printer apps on the home's radios.
+import type { HomeFlow } from "./world.ts";
+import { logLine, mqttConnect, mqttPublish } from "./flow-messages.ts";
 import { join } from "node:path";
 import { existsSync } from "node:fs";
 import { HomeDevice } from "./home-device.ts";
@@ -35,6 +37,8 @@ export interface HomePrinterOptions {
   identity: () => KeyAndCert;
   broker: () => { url: string; ca: string };
   note: (via: "MQTT" | "HOME", text: string) => void;
+  /** Where its messages go (the Home): MQTT logins and publishes, secrets masked. */
+  flow: HomeFlow;
 }
 
 export class HomePrinter {
@@ -57,9 +61,9 @@ export class HomePrinter {
       if (out.t === "log") this.log.push(out.text);
       if (out.t === "mqtt_connect") {
         this.passwords.push(Buffer.from(out.pass).toString());
-        o.note("MQTT", `printer connects as ${out.client}${o.air.isOnLan(PRINTER) ? "" : " (not on the home network: no route to the broker)"}`);
+        o.flow.message(mqttConnect(PRINTER, out.client, o.air.isOnLan(PRINTER) ? "" : " (not on the home network: no route to the broker)"));
       }
-      if (out.t === "mqtt_publish") o.note("MQTT", `printer -> ${out.topic} ${redactTokens(Buffer.from(out.payload).toString())}`);
+      if (out.t === "mqtt_publish") o.flow.message(mqttPublish(PRINTER, "broker", out.topic, out.payload, o.flow.secrets));
       if (out.t.startsWith("mqtt_")) this.bridge.handle(out);
     });
     // Leaving the router drops the broker connection with it.
@@ -104,13 +108,7 @@ export class HomePrinter {
       // Off the home router there is no route to the broker.
       reachable: () => this.o.air.isOnLan(PRINTER),
       deliver: (ev) => { void this.device.deliver(ev); },
-      log: (line) => this.o.note("MQTT", `printer bridge: ${line}`),
+      log: (line) => this.o.flow.message(logLine("MQTT", "printer", `printer bridge: ${line}`)),
     });
   }
-}
-
-/** The printer's ST and CWT travel in up/svwt and up/charge: the flow shows that they
- *  went, never their bytes. */
-export function redactTokens(json: string): string {
-  return json.replace(/"(st|cwt|svwt|exchanged)":"[^"]*"/g, '"$1":"<redacted>"');
 }

@@ -13,7 +13,7 @@ import { MqttBridge } from "../bridge/mqtt-bridge.ts";
 import { startCloud, type CloudHandle, type CloudEvent } from "../cloud/index.ts";
 import { HomeDevice } from "./home-device.ts";
 import { HomeRouter } from "./router.ts";
-import { Airspace, type RadioFlow, type RouterSettings } from "../radio/index.ts";
+import { Airspace, type RouterSettings } from "../radio/index.ts";
 import { HomePrinter, PRINTER } from "./home-printer.ts";
 import type { PrinterPhone } from "../appliances/printer/phone-actions.ts";
 import { PrinterCloudClient } from "../phone/printer-cloud-client.ts";
@@ -42,6 +42,10 @@ import { CloudClient } from "../phone/cloud-client.ts";
 import { HomeLock, LOCK } from "./home-lock.ts";
 import { createLockCloud, type LockCloud } from "../appliances/lock/cloud/index.ts";
 import { LOCK_BLE_FRAME_NAMES } from "../phone/maker-sdk/index.ts";
+import { FlowLog, flowLine, flowNote, type FlowDraft, type FlowLine } from "./flow.ts";
+import { SecretFields, httpRequest, lanFrame, logLine, mqttConnect, mqttDelivered, mqttPublish, radioMessage, udpDatagram } from "./flow-messages.ts";
+import { EventKind } from "../device/types.ts";
+import type { FlowProtocol } from "../web/messages.ts";
 import { LiveClock } from "../sim/live-clock.ts";
 
 export interface HomeOptions {
@@ -77,21 +81,24 @@ export interface HomeOptions {
   onFlow?: (line: FlowLine) => void;
 }
 
-export interface FlowLine { t: number; via: "LAN" | "MQTT" | "HTTP" | "HOME" | "NFC" | "BLE" | "WFD" | "WLAN" | "UDP"; text: string }
+export type { FlowLine } from "./flow.ts";
+
+/** Where an appliance's home part sends its messages (the Home). */
+export interface HomeFlow {
+  message(d: FlowDraft): void;
+  /** Field names the flow masks (every served appliance's declared secrets and more). */
+  readonly secrets: SecretFields;
+}
 
 /** The home router's network, as the tenants know it. */
 export const HOME_ROUTER: RouterSettings = { ssid: "HomeNet", key: "home-router-key-2026" };
 
-/** What the flow shows of one thing on the air (never a key or a frame's bytes). */
-function radioLine(f: RadioFlow): { via: FlowLine["via"]; text: string } {
-  if (f.kind === "station") return { via: "WLAN", text: `${f.device} joins ${f.ssid || "(leaves)"} -> ${f.result === 1 ? "joined" : f.result === 0 ? "left" : f.result === -6 ? "wrong key" : f.result === -5 ? "no such network" : f.result}` };
-  if (f.kind === "group") return { via: "WFD", text: `${f.device}'s group ${f.ssid ?? "ended"}${f.ssid ? ` (${f.members} joined)` : ""}` };
-  const via = f.link === "WIFI_DIRECT" ? "WFD" : f.link;
-  const what = f.link === "NFC" ? (f.bytes ? "NDEF" : "touch") : f.type === undefined ? "(empty)"
-    : f.link === "WIFI_DIRECT" ? PRINTER_FRAME_NAMES[f.type] ?? `0x${f.type.toString(16)}`
-    : f.link === "BLE" && (f.to === PCS || f.from === PCS) ? PCS_BLE_FRAME_NAMES[f.type] ?? `0x${f.type.toString(16)}`
-    : f.link === "BLE" && (f.to === LOCK || f.from === LOCK) ? LOCK_BLE_FRAME_NAMES[f.type] ?? `0x${f.type.toString(16)}` : `0x${f.type.toString(16)}`;
-  return { via, text: `${f.from} -> ${f.to}  ${what} (${f.bytes} B)${f.refused ? `  REFUSED: ${f.refused}` : ""}` };
+/** The frame names of the appliance at either end of a radio frame. */
+function radioFrameNames(f: { link: string; from: string; to: string }): Record<number, string> {
+  if (f.link === "WIFI_DIRECT") return PRINTER_FRAME_NAMES;
+  if (f.link === "BLE" && (f.to === PCS || f.from === PCS)) return PCS_BLE_FRAME_NAMES;
+  if (f.link === "BLE" && (f.to === LOCK || f.from === LOCK)) return LOCK_BLE_FRAME_NAMES;
+  return {};
 }
 
 /** The mailboxes the power conditioner's issuers send credentials to. */
@@ -154,7 +161,11 @@ export class Home {
   /** The current tenant and the previous tenant. */
   alice!: MakerApp;
   bob!: MakerApp;
+  /** The terminal's lines: every message of the flow as text, repeats not collapsed. */
   readonly flow: FlowLine[] = [];
+  /** The page's flow: the messages themselves (identical errors in a row collapsed). */
+  readonly flowLog = new FlowLog();
+  readonly secrets = new SecretFields();
   /** Everything the heater logged, for the no-secrets-in-logs check. */
   readonly heaterLog: string[] = [];
   private cloudPassword = randomBytes(18).toString("base64url");
@@ -196,19 +207,17 @@ export class Home {
     this.router.attach(this.heater);
     this.router.setReachable((d) => this.air.isOnLan(d));
     this.air.attach(this.heater, { wifi: HEATER_APPLIANCE.boardWifi === false ? "image" : "board" });
-    this.air.onFlow((f) => { const l = radioLine(f); this.note(l.via, l.text); });
-    this.router.onFlow((e) => {
-      // Frames name their type in the protocol of the appliance at either end.
-      const names = e.from === PRINTER || e.to === PRINTER ? PRINTER_FRAME_NAMES : LAN_NAMES;
-      this.note("LAN", `${e.from} -> ${e.to}  ${e.type === undefined ? "(empty)" : names[e.type] ?? "0x" + e.type.toString(16)} (${e.bytes} B)${e.refused ? "  REFUSED by the router" : ""}`);
-    });
+    this.air.onFlow((f) => this.message(radioMessage(f, radioFrameNames)));
+    // Frames name their type in the protocol of the appliance at either end.
+    this.router.onFlow((e) => this.message(lanFrame(e, e.from === PRINTER || e.to === PRINTER ? PRINTER_FRAME_NAMES : LAN_NAMES)));
     this.bridge = this.newBridge();
     this.heater.onOutput((o) => {
       if (o.t === "log") this.heaterLog.push(o.text);
-      if (o.t === "mqtt_connect") { this.devicePasswords.push(Buffer.from(o.pass).toString()); this.note("MQTT", `heater connects as ${o.client}`); }
-      if (o.t === "mqtt_publish") this.note("MQTT", `heater -> ${o.topic} ${Buffer.from(o.payload).toString()}`);
+      if (o.t === "mqtt_connect") { this.devicePasswords.push(Buffer.from(o.pass).toString()); this.message(mqttConnect(HEATER, o.client)); }
+      if (o.t === "mqtt_publish") this.message(mqttPublish(HEATER, "broker", o.topic, o.payload, this.secrets));
       if (o.t.startsWith("mqtt_")) this.bridge.handle(o);
     });
+    this.followDeliveries(this.heater);
     await this.heater.start();
     if (firstPowerOn) await this.heater.service(provision(HEATER_SERIAL)); // the factory's step
 
@@ -245,9 +254,10 @@ export class Home {
       broker: () => ({ url: `mqtts://127.0.0.1:${this.brokerPort}`, ca: this.pki.ca }),
       cloud: () => ({ url: this.cloud.url, ca: this.pki.ca }),
       tls: { cert: this.pki.server.cert, key: this.pki.server.key },
-      note: (via, text) => this.note(via, text),
+      note: (via, text) => this.note(via, text), flow: this,
     });
     await this.lock.start();
+    this.followDeliveries(this.lock.device);
     for (const n of ["owner", "alice", "bob"]) this.air.phone(n).setAtHome(true);
   }
 
@@ -283,9 +293,10 @@ export class Home {
       wallStartMs, air: this.air, load: this.pcsLoad,
       identity: () => this.pcsIdentity,
       broker: () => ({ url: `mqtts://127.0.0.1:${this.brokerPort}`, ca: this.pki.ca }),
-      note: (via, text) => this.note(via, text),
+      note: (via, text) => this.note(via, text), flow: this,
     });
     const { firstPowerOn } = await this.pcs.start();
+    this.followDeliveries(this.pcs.device);
     const tool = { cloudUrl: this.cloud.url, ca: this.pki.ca, note: (t: string) => this.note("HOME", t) };
     // The factory's step on a new unit: the operator's maintenance credential (its sheet
     // goes to the operator's workers' mailboxes).
@@ -348,7 +359,7 @@ export class Home {
   }
 
   private async startMeter(): Promise<void> {
-    this.lan.onDatagram((g) => this.note("UDP", `${formatIpv4(g.from)}:${g.fromPort} -> ${formatIpv4(g.to)}:${g.toPort}  ${g.data.length} B${g.reached.length ? ` (to ${g.reached.join(", ")})` : " (nobody)"}`));
+    this.lan.onDatagram((g) => this.message(udpDatagram(g, formatIpv4(g.from), formatIpv4(g.to))));
     this.hems = new HemsController(this.lan.socket("hems", ECHONET_PORT, "192.168.1.2"));
     const wallStartMs = this.wallAtZero();
     this.meterWallStartMs = wallStartMs;
@@ -371,9 +382,10 @@ export class Home {
       wallStartMs, lan: this.lan, load: this.meterLoad,
       identity: () => this.meterIdentity,
       broker: () => ({ url: `mqtts://127.0.0.1:${this.brokerPort}`, ca: this.pki.ca }),
-      note: (via, text) => this.note(via, text),
+      note: (via, text) => this.note(via, text), flow: this,
     });
     await this.meter.start();
+    this.followDeliveries(this.meter.device);
     await this.lan.settled();
   }
 
@@ -417,10 +429,11 @@ export class Home {
       air: this.air, lan: this.router, routerSsid: HOME_ROUTER.ssid,
       identity: () => this.printerIdentity,
       broker: () => ({ url: `mqtts://127.0.0.1:${this.brokerPort}`, ca: this.pki.ca }),
-      note: (via, text) => this.note(via, text),
+      note: (via, text) => this.note(via, text), flow: this,
     });
     this.router.attach(this.printer.device);
     await this.printer.start();
+    this.followDeliveries(this.printer.device);
     for (const [name, maker] of [["alice", this.alice], ["bob", this.bob]] as const) {
       const cloud = new PrinterCloudClient(maker.cloud);
       this.printerApps[name] = this.printer.phone(name, cloud, !!this.o.seeded, async (attempt) => {
@@ -514,9 +527,11 @@ export class Home {
 
   private async startCloudService(httpsPort?: number): Promise<void> {
     const server = this.pki.server;
+    const services = [HEATER_APPLIANCE.cloud!, ...(this.o.printer ? [appliance("printer").cloud!] : []), ...(this.meterCloud ? [this.meterCloud.service] : []), ...(this.pcsCloud ? [this.pcsCloud.service] : []), ...(this.lockCloud ? [this.lockCloud.service] : [])];
+    for (const s of services) this.secrets.add(s.secretFields ?? []);
     this.cloud = await startCloud({
       // The heater's first: registrations that name no appliance are the heater's.
-      services: [HEATER_APPLIANCE.cloud!, ...(this.o.printer ? [appliance("printer").cloud!] : []), ...(this.meterCloud ? [this.meterCloud.service] : []), ...(this.pcsCloud ? [this.pcsCloud.service] : []), ...(this.lockCloud ? [this.lockCloud.service] : [])],
+      services,
       // The live home's clock (it pauses and steps with the devices), or the lock's
       // virtual one: the cloud's time is the home's.
       ...(this.clock ? { now: () => this.homeNow() } : this.o.lock ? { now: () => this.lock?.now() ?? Date.now() } : {}),
@@ -530,7 +545,7 @@ export class Home {
         removeDevice: (id) => this.broker.removeDevice(id),
       },
       onEvent: (e) => this.cloudEvent(e),
-      log: (line) => this.note("HOME", `cloud: ${line}`),
+      log: (line) => this.message(logLine("HOME", "cloud", `cloud: ${line}`)),
     });
     this.cloudPort = this.cloud.httpsPort;
     this.cloudRunning = true;
@@ -558,20 +573,33 @@ export class Home {
     return new MqttBridge({
       brokerUrl: `mqtts://127.0.0.1:${this.brokerPort}`, ca: this.pki.ca, clientCert: cert.cert, clientKey: cert.key,
       deliver: (ev) => { void this.heater.deliver(ev); },
-      log: (line) => this.note("MQTT", `bridge: ${line}`),
+      log: (line) => this.message(logLine("MQTT", HEATER, `bridge: ${line}`)),
     });
   }
 
   private cloudEvent(e: CloudEvent): void {
-    if (e.kind === "http") this.note("HTTP", `${e.user ?? "-"} ${e.method} ${e.path} -> ${e.status}`);
-    else if (e.kind === "mqtt-out") this.note("MQTT", `cloud -> ${e.topic} ${e.payload}`);
+    if (e.kind === "http") this.message(httpRequest(e, this.secrets));
+    else if (e.kind === "mqtt-in") this.message(mqttPublish("broker", "cloud", e.topic, e.payload, this.secrets));
+    else if (e.kind === "mqtt-out") this.message(mqttPublish("cloud", "broker", e.topic, e.payload, this.secrets));
     else if (e.kind === "retired" && e.by === e.deviceId) this.note("HOME", `cloud retired registration ${e.deviceId} (remote ${e.serial} is erasing it)`);
     else if (e.kind === "retired") this.note("HOME", `cloud retired registration ${e.deviceId} (same remote ${e.serial} now registered as ${e.by})`);
     else if (e.kind === "login-removed") this.note("HOME", `broker no longer accepts ${e.deviceId}`);
   }
 
-  note(via: FlowLine["via"], text: string): void {
-    const line = { t: Date.now(), via, text };
+  /** The flow shows what the broker delivers to a device (the cloud's commands, replies). */
+  private followDeliveries(d: HomeDevice): void {
+    d.onDeliver((ev) => {
+      const m = mqttDelivered(d.o.name, ev, EventKind.MQTT_MESSAGE, this.secrets);
+      if (m) this.message(m);
+    });
+  }
+
+  /** A note on the home's lane. */
+  note(via: FlowProtocol, text: string): void { this.message(flowNote(via, text)); }
+
+  /** One message of the flow: to the page's log and, as a line, to the terminal's. */
+  message(d: FlowDraft): void {
+    const line = flowLine({ ...this.flowLog.add(d, this.homeNow()), ...d, count: 1 });
     this.flow.push(line);
     if (this.flow.length > 2000) this.flow.splice(0, 1000);
     this.o.onFlow?.(line);

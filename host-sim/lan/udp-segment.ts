@@ -19,7 +19,8 @@ export interface LanDevice {
 /** One datagram on the wire, for views and tests. */
 export interface Datagram {
   from: number; fromPort: number; to: number; toPort: number; data: Uint8Array;
-  /** Names of the members it reached. */
+  /** Names of the member that sent it and of the members it reached. */
+  sender: string;
   reached: string[];
 }
 
@@ -90,7 +91,7 @@ export class UdpSegment {
     if (data.length > MAX_DATAGRAM) throw new RangeError(`datagram of ${data.length} bytes (at most ${MAX_DATAGRAM})`);
     const targets = [...this.members.values()].filter((m) => m !== from && m.port === toPort && m.port !== 0 &&
       (isMulticast(to) ? m.group === (to >>> 0) : m.address === (to >>> 0)));
-    const d: Datagram = { from: from.address, fromPort: from.port, to: to >>> 0, toPort, data: data.slice(), reached: targets.map((t) => t.name) };
+    const d: Datagram = { from: from.address, sender: from.name, fromPort: from.port, to: to >>> 0, toPort, data: data.slice(), reached: targets.map((t) => t.name) };
     for (const l of this.listeners) l(d);
     return Promise.all(targets.map((t) => t.receive(from.address, from.port, d.data)));
   }

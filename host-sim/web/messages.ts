@@ -23,7 +23,9 @@ export interface FlowMessage {
   fields?: Record<string, string>;
   /** A refusal or error: the page colours it and collapses identical repeats. */
   error?: boolean;
-  /** Identical errors in a row collapse into one message: how many it stands for. */
+  /** Identical errors in a row collapse into one message: how many it stands for. Each
+   *  repeat pushes the message again under the same id with its count grown: the page
+   *  replaces the one it shows. */
   count?: number;
 }
 

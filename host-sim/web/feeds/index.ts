@@ -3,12 +3,18 @@ import type { Home } from "../../home/world.ts";
 import type { Feed } from "../messages.ts";
 import { panelsFeed } from "./panels.ts";
 import { phonesFeed } from "./phones.ts";
+import { flowFeed } from "./flow.ts";
+import { consoleFeed } from "./console.ts";
+import { flashFeed } from "./flash.ts";
 import { clockFeed } from "./clock.ts";
 import { seriesFeed } from "./series.ts";
 
 export const FEEDS: readonly ((home: Home) => Feed)[] = [
   panelsFeed,
   phonesFeed,
+  flowFeed,
+  consoleFeed,
+  flashFeed,
   clockFeed,
   seriesFeed,
 ];
