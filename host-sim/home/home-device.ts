@@ -49,6 +49,9 @@ export class HomeDevice {
   /** Every call into the image with its cause (the radio model routes answers by it). */
   onCall(l: (c: DeviceCall) => void): void { this.runner.onCall(l); }
 
+  /** Every power-on, before fw_boot, the flash file as it finds it (the recorder's start). */
+  onPowerOn(l: () => void): void { this.runner.onPowerOn(l); }
+
   /** Device time in ms since the simulation started. */
   simMs(): number { return this.runner.simMs(); }
 

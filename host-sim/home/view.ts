@@ -8,6 +8,7 @@ import { pcsTexts } from "./pcs-view.ts";
 import { PCS_HELP } from "./pcs-console.ts";
 import { lockTexts } from "./lock-view.ts";
 import { LOCK_HELP } from "./lock-console.ts";
+import { RECORD_HELP } from "./home-recorder.ts";
 
 const WIDTH = 38;
 
@@ -86,5 +87,6 @@ ${LOCK_HELP}
   power [printer]                              power cut and restart of the water heater (or the printer)
   broker down | broker up                      an outage of the MQTT broker
   cloud down | cloud up                        an outage of the cloud (the broker keeps its session)
+${RECORD_HELP}
   demo [printer|meter|pcs|lock]                the three registration flows (or the printer's life, the meter's, the power conditioner's use cases, the lock's slots), scripted
   view | help | quit`;

@@ -1,7 +1,7 @@
 // Runs a scenario on one host through the device runner: simulated time, power-ons on one
 // flash file, expectations, and an optional power cut. Everything a host does is recorded
 // in the trace, so two hosts can be compared call for call.
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { efuseFileFor } from "../board/efuse.ts";
 import { DeviceRunner, POWER_CUT, type DeviceCall } from "../device/device-runner.ts";
@@ -18,11 +18,13 @@ export async function runScenario(s: Scenario, opts: RunOptions): Promise<Scenar
   const flashFile = join(opts.dir, "flash.bin");
   rmSync(flashFile, { force: true }); // every run starts from erased flash
   rmSync(efuseFileFor(flashFile), { force: true }); // and a device burned with its key seed
+  if (s.flash) writeFileSync(flashFile, s.flash); // or from the flash a recording started on
   const run: ScenarioRun = { name: s.name, host: opts.host, calls: [], flashFile, failures: [], cut: false, flashOps: 0 };
   const sim = new Scheduler();
   const device = new DeviceRunner({
     host: opts.host, image: s.image, flashFile, pages: s.pages, seed: s.seed, keySeed: s.keySeed,
     wallStartMs: s.wallStartMs, clock: { scheduler: sim }, cutAt: opts.cutAt, cutKeep: opts.cutKeep, countFlashOps: true,
+    followTimers: s.timers !== "recorded",
     // The runner's meter clock is the world's UTC: the wall start, or simulated time from 0.
     ...(s.meter ? { meter: new MeterModel(s.meter.profile, { ...s.meter, originUtcMs: Math.max(0, s.wallStartMs ?? 0) }) } : {}),
   });

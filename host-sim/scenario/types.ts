@@ -19,6 +19,13 @@ export interface Scenario {
   /** (ABI v1.3) A meter's load: measure() reads this profile, integrated from the scenario's
    *  start (host-sim/meter-model), on every host alike. Absent: no channel is metered. */
   meter?: { profile: LoadProfile; startWh?: readonly number[]; breakerClosed?: boolean };
+  /** The flash image at the first boot (a recorded session starts from the device's flash
+   *  as it was); absent: erased flash. */
+  flash?: Uint8Array;
+  /** "scheduled" (default): timers fire as advance steps reach them. "recorded": the
+   *  runner arms none; TIMER events are steps like any other (a recorded session, whose
+   *  timers fired when the real clock got to them, a little after they were due). */
+  timers?: "scheduled" | "recorded";
   steps: Step[];
 }
 
@@ -36,6 +43,8 @@ export interface Expect {
   outputs?: Partial<BoardOutput>[];
   /** None of the call's outputs may match any of these. */
   absent?: Partial<BoardOutput>[];
+  /** `outputs` are all of the call's outputs, in order, one pattern each (a recording). */
+  exact?: boolean;
 }
 
 export interface RunOptions {

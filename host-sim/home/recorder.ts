@@ -1,0 +1,107 @@
+// Records one device of the live home as a scenario (host-sim/scenario/types.ts) that the
+// scenario runner replays on any host: from a power-on (the flash as that power-on found
+// it, its seed, the wall clock at its boot) every call into the image with its input, the
+// device time since the boot, and its outputs as the expected ones, exactly. Timers fired
+// on the real clock a little after they were due, so they are recorded as TIMER events at
+// the time they fired (the scenario's `timers: "recorded"`).
+import { existsSync, readFileSync } from "node:fs";
+import type { HomeDevice } from "./home-device.ts";
+import type { DeviceCall } from "../device/device-runner.ts";
+import { EventKind, LinkId, type BoardOutput, type EventKindName } from "../device/types.ts";
+import type { ButtonMap } from "../device/button-map.ts";
+import type { Scenario, Step } from "../scenario/types.ts";
+
+/** Output fields a recording leaves out of its expectations: the device's MQTT password
+ *  and the Wi-Fi keys it hands the radio. A pattern that does not name a field does not
+ *  check it; two hosts' replays still compare them in full. */
+const SECRET_FIELDS: Readonly<Record<string, readonly string[]>> = { mqtt_connect: ["pass"], wifi_join: ["key"], wifi_group: ["pass"] };
+
+function expected(o: BoardOutput): Partial<BoardOutput> {
+  const secret = SECRET_FIELDS[o.t] ?? [];
+  const r: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) if (!secret.includes(k)) r[k] = v instanceof Uint8Array ? v.slice() : v;
+  return r as Partial<BoardOutput>;
+}
+
+const kindName = (kind: number): EventKindName | number =>
+  (Object.keys(EventKind) as (keyof typeof EventKind)[]).find((k) => k !== "FIRST" && k !== "LAST" && EventKind[k] === kind) as EventKindName | undefined ?? kind;
+
+const linkName = (id: number) => (Object.keys(LinkId) as (keyof typeof LinkId)[]).find((k) => LinkId[k] === id) ?? String(id);
+
+export class DeviceRecorder {
+  private armed = false;
+  private steps: Step[] | null = null;
+  private flash: Uint8Array | undefined;
+  private t0 = 0;
+  private last = 0;
+  private seed = 0;
+  private wallStartMs = -1;
+  private readonly buttonNames: Map<number, string>;
+
+  constructor(readonly name: string, readonly device: HomeDevice, buttons: ButtonMap | null = null) {
+    this.buttonNames = new Map(Object.entries(buttons ?? {}).map(([n, id]) => [id, n]));
+    device.onPowerOn(() => this.poweringOn());
+    device.onCall((c) => this.call(c));
+  }
+
+  get recording(): boolean { return this.armed || this.steps !== null; }
+
+  /** The recording starts at the device's next power-on (the caller power-cycles it). A
+   *  metered device is refused: its load model is not part of a recording yet. */
+  arm(): void {
+    if (this.device.o.meter) throw new Error(`${this.name}: a metered device cannot be recorded yet (its load model is not in the scenario)`);
+    this.armed = true;
+    this.steps = null;
+  }
+
+  /** Ends the recording: the scenario, or null when the device never powered on meanwhile. */
+  stop(): Scenario | null {
+    const steps = this.steps;
+    this.armed = false;
+    this.steps = null;
+    if (!steps) return null;
+    const o = this.device.o;
+    return {
+      name: `${this.name} session`, image: o.image, pages: o.pages, seed: this.seed, wallStartMs: this.wallStartMs, keySeed: "",
+      ...(this.flash ? { flash: this.flash } : {}), timers: "recorded", steps,
+    };
+  }
+
+  private poweringOn(): void {
+    if (!this.armed) return;
+    this.armed = false;
+    const f = this.device.o.flashFile;
+    this.flash = existsSync(f) ? Uint8Array.from(readFileSync(f)) : undefined;
+    this.steps = [];
+  }
+
+  private call(c: DeviceCall): void {
+    const steps = this.steps;
+    if (!steps) return;
+    // Times are counted from the first power-on (the board's clock reads time since its
+    // power-on); a boot is placed at its power-on, when the board's clock started.
+    const at = c.input.call === "boot" ? c.simMs - c.time.nowMs : c.simMs;
+    if (steps.length === 0) {
+      if (c.input.call !== "boot") return;
+      this.t0 = at;
+      this.last = 0;
+      this.seed = c.input.seed;
+      this.wallStartMs = c.time.wallMs < 0 ? -1 : c.time.wallMs - c.time.nowMs;
+    }
+    const t = Math.round(at - this.t0);
+    if (t > this.last) steps.push({ advance: t - this.last });
+    this.last = Math.max(this.last, t);
+    const expect = { result: c.result, outputs: c.outputs.map(expected), exact: true };
+    if (c.input.call === "boot") { steps.push({ boot: true, expect, label: "boot" }); return; }
+    const { kind, arg, payload } = c.input;
+    steps.push({ event: { kind: kindName(kind), arg, payload: payload.slice() }, expect, label: this.label(kind, arg, payload) });
+  }
+
+  private label(kind: number, arg: number, payload: Uint8Array): string {
+    if (kind === EventKind.BUTTON) return `press ${this.buttonNames.get(arg) ?? arg}`;
+    if (kind === EventKind.TIMER) return `timer ${arg}`;
+    if (kind === EventKind.LINK) return `${linkName(arg)} frame (${payload.length} B)`;
+    if (kind === EventKind.MQTT_MESSAGE) return `MQTT message on ${new TextDecoder().decode(payload.subarray(0, arg))}`;
+    return `${kindName(kind)} ${arg}`;
+  }
+}
