@@ -32,7 +32,8 @@ export class DeviceRunner {
 
   constructor(readonly o: DeviceRunnerOptions) {
     this.counting = o.countFlashOps === true || o.cutAt !== undefined;
-    this.timers = new DeviceTimers("scheduler" in o.clock ? { scheduler: o.clock.scheduler } : { realTimeSpeed: o.clock.speed });
+    const c = o.clock;
+    this.timers = new DeviceTimers("scheduler" in c ? { scheduler: c.scheduler } : "live" in c ? { live: c.live } : { realTimeSpeed: c.speed });
   }
 
   /** Every call into the image, with what caused it, after its timers were followed. */
@@ -45,7 +46,7 @@ export class DeviceRunner {
   /** Time of the simulation in ms (virtual: the scheduler's clock). */
   simMs(): number {
     const c = this.o.clock;
-    return "scheduler" in c ? c.scheduler.nowMs : (Date.now() - this.realStart) * c.speed;
+    return "scheduler" in c ? c.scheduler.nowMs : "live" in c ? c.live.now() : (Date.now() - this.realStart) * c.speed;
   }
 
   /** What the board's clock says now: time since its power-on, and the wall clock. */

@@ -3,10 +3,12 @@
 import type { HostName } from "./power-on.ts";
 import type { BoardOutput, BoardTime, MeterSample } from "./types.ts";
 import type { Scheduler } from "../sim/scheduler.ts";
+import type { LiveClock } from "../sim/live-clock.ts";
 
 /** Virtual time: timers run on this scheduler, and time moves only when its owner runs it.
- *  Real time: timers fire on the wall clock, device time running `speed` times faster. */
-export type RunnerClock = { scheduler: Scheduler } | { speed: number };
+ *  Real time: timers fire on the wall clock, device time running `speed` times faster.
+ *  Live: real time on a clock shared with other devices, which may pause and step. */
+export type RunnerClock = { scheduler: Scheduler } | { speed: number } | { live: LiveClock };
 
 export interface DeviceRunnerOptions {
   host: HostName;

@@ -3,9 +3,10 @@
 // powers it on again after a panic. Time is virtual (tests move it with advance) or real
 // (the live home, optionally faster than real time).
 import type { HostName } from "../device/power-on.ts";
-import { DeviceRunner, type DeviceCall, type DeviceRunnerOptions } from "../device/device-runner.ts";
+import { DeviceRunner, type DeviceCall, type DeviceRunnerOptions, type DeviceState } from "../device/device-runner.ts";
 import { EventKind, LinkId, type BoardEvent, type BoardOutput, type CallResult } from "../device/types.ts";
 import { Scheduler } from "../sim/scheduler.ts";
+import type { LiveClock } from "../sim/live-clock.ts";
 
 export interface HomeDeviceOptions {
   name: string;
@@ -18,6 +19,8 @@ export interface HomeDeviceOptions {
   clock: "virtual" | "real";
   /** Real clock only: device time runs this many times faster than real time. */
   speed?: number;
+  /** Real clock only: the home's shared clock (then `speed` is its own). */
+  live?: LiveClock;
   /** Wall clock the board knows at virtual time 0 (UTC ms), or -1. */
   wallStartMs?: number;
   /** (ABI v1.3) What the board's measure() reads at each call (DeviceRunnerOptions.meter). */
@@ -39,7 +42,7 @@ export class HomeDevice {
   constructor(readonly o: HomeDeviceOptions) {
     this.runner = new DeviceRunner({
       host: o.host, image: o.image, flashFile: o.flashFile, pages: o.pages, seed: o.seed, wallStartMs: o.wallStartMs, meter: o.meter,
-      clock: o.clock === "virtual" ? { scheduler: this.sim } : { speed: o.speed ?? 1 },
+      clock: o.clock === "virtual" ? { scheduler: this.sim } : o.live ? { live: o.live } : { speed: o.speed ?? 1 },
       restartAfterFailure: true,
     });
     this.runner.onCall((c) => this.show(c));
@@ -51,6 +54,9 @@ export class HomeDevice {
 
   /** Every power-on, before fw_boot, the flash file as it finds it (the recorder's start). */
   onPowerOn(l: () => void): void { this.runner.onPowerOn(l); }
+
+  /** Up, or down and why (booting, power off, panicked). */
+  get state(): DeviceState { return this.runner.state; }
 
   /** Device time in ms since the simulation started. */
   simMs(): number { return this.runner.simMs(); }

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes, randomUUID } from "node:crypto";
 import { HomeDevice } from "./home-device.ts";
+import type { LiveClock } from "../sim/live-clock.ts";
 import { MqttBridge } from "../bridge/mqtt-bridge.ts";
 import { provision, request, parseAnswer } from "../clients/service-port.ts";
 import type { HostName } from "../device/power-on.ts";
@@ -34,6 +35,8 @@ export interface HomeLockOptions {
   dataDir: string;
   clock: "real" | "virtual";
   speed?: number;
+  /** The home's shared clock (real clock only). */
+  live?: LiveClock;
   /** The lock's wall clock at simulated time 0 (UTC ms). */
   wallStartMs: number;
   image?: string;
@@ -77,7 +80,7 @@ export class HomeLock {
     this.flashFile = join(o.dataDir, "devices", "lock.flash");
     this.stateFile = join(o.dataDir, "devices", "lock.install.json");
     this.device = new HomeDevice({ name: LOCK, host: o.host, image: o.image ?? "lock", flashFile: this.flashFile,
-      clock: o.clock, speed: o.speed, wallStartMs: o.wallStartMs, seed: 5 });
+      clock: o.clock, speed: o.speed, live: o.live, wallStartMs: o.wallStartMs, seed: 5 });
     o.air.attach(this.device, { wifi: "board" });
     this.device.onOutput((out) => {
       if (out.t === "log") this.log.push(out.text);

@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { existsSync } from "node:fs";
 import { HomeDevice } from "./home-device.ts";
+import type { LiveClock } from "../sim/live-clock.ts";
 import { MqttBridge } from "../bridge/mqtt-bridge.ts";
 import { CardReader } from "../card/index.ts";
 import { provision } from "../clients/service-port.ts";
@@ -24,6 +25,8 @@ export interface HomeMeterOptions {
   dataDir: string;
   clock: "real" | "virtual";
   speed?: number;
+  /** The home's shared clock (real clock only). */
+  live?: LiveClock;
   /** The wall clock at simulated time 0 (UTC ms): the board's clock and the load's. */
   wallStartMs: number;
   /** Its image: "meter" unless a test gives another. */
@@ -52,7 +55,7 @@ export class HomeMeter {
   constructor(private readonly o: HomeMeterOptions) {
     this.flashFile = join(o.dataDir, "devices", "meter.flash");
     this.device = new HomeDevice({ name: METER, host: o.host, image: o.image ?? "meter", flashFile: this.flashFile,
-      clock: o.clock, speed: o.speed, wallStartMs: o.wallStartMs, seed: 3, meter: o.load });
+      clock: o.clock, speed: o.speed, live: o.live, wallStartMs: o.wallStartMs, seed: 3, meter: o.load });
     this.cards = new CardReader((frame) => this.device.deliver({ kind: EventKind.LINK, arg: LinkId.CARD, payload: frame }));
     o.lan.attach(this.device);
     this.bridge = this.newBridge();

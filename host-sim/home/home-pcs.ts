@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { existsSync } from "node:fs";
 import { HomeDevice } from "./home-device.ts";
+import type { LiveClock } from "../sim/live-clock.ts";
 import { MqttBridge } from "../bridge/mqtt-bridge.ts";
 import { provision } from "../clients/service-port.ts";
 import type { HostName } from "../device/power-on.ts";
@@ -23,6 +24,8 @@ export interface HomePcsOptions {
   dataDir: string;
   clock: "real" | "virtual";
   speed?: number;
+  /** The home's shared clock (real clock only). */
+  live?: LiveClock;
   /** The wall clock at simulated time 0 (UTC ms): the board's clock and the load's. */
   wallStartMs: number;
   image?: string;
@@ -46,7 +49,7 @@ export class HomePcs {
   constructor(private readonly o: HomePcsOptions) {
     this.flashFile = join(o.dataDir, "devices", "pcs.flash");
     this.device = new HomeDevice({ name: PCS, host: o.host, image: o.image ?? "power-conditioner", flashFile: this.flashFile,
-      clock: o.clock, speed: o.speed, wallStartMs: o.wallStartMs, seed: 4, meter: o.load });
+      clock: o.clock, speed: o.speed, live: o.live, wallStartMs: o.wallStartMs, seed: 4, meter: o.load });
     o.air.attach(this.device, { wifi: "board" });
     this.bridge = this.newBridge();
     this.device.onOutput((out) => {

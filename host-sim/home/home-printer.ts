@@ -4,6 +4,7 @@
 import { join } from "node:path";
 import { existsSync } from "node:fs";
 import { HomeDevice } from "./home-device.ts";
+import type { LiveClock } from "../sim/live-clock.ts";
 import type { Airspace } from "../radio/index.ts";
 import type { HomeRouter } from "./router.ts";
 import { appRadio } from "./app-radio.ts";
@@ -26,6 +27,8 @@ export interface HomePrinterOptions {
   dataDir: string;
   clock: "real" | "virtual";
   speed?: number;
+  /** The home's shared clock (real clock only). */
+  live?: LiveClock;
   air: Airspace;
   lan: HomeRouter;
   routerSsid: string;
@@ -46,7 +49,7 @@ export class HomePrinter {
   constructor(private readonly o: HomePrinterOptions) {
     this.flashFile = join(o.dataDir, "devices", "printer.flash");
     this.device = new HomeDevice({ name: PRINTER, host: o.host, image: PRINTER_APPLIANCE.image, flashFile: this.flashFile,
-      clock: o.clock, speed: o.speed, wallStartMs: Date.now(), seed: 2 });
+      clock: o.clock, speed: o.speed, live: o.live, wallStartMs: o.live?.originWallMs ?? Date.now(), seed: 2 });
     // On the air before its first boot; its firmware joins the router itself.
     o.air.attach(this.device, { wifi: "image" });
     this.bridge = this.newBridge();

@@ -1,5 +1,6 @@
-// npm start: the simulated home in a terminal, the water heater and the printer side by
-// side. `--demo` plays the water heater's scripted demo and exits (`--demo printer`: the
+// npm start: the simulated home as a web page (it prints the URL; `--port N`, default 8080;
+// a taken port is said and another one taken), or in the terminal with `--tui`: the
+// water heater and the printer side by side. `--demo` plays the water heater's scripted demo and exits (`--demo printer`: the
 // printer's); `--posix` runs the appliances as native C processes; `--broker mosquitto`
 // uses Debian's Mosquitto; `--fresh` starts from erased flash and an empty cloud;
 // `--speed N` runs device time N times faster than real time. The smart meter is in the
@@ -19,9 +20,12 @@ import { playPcsDemo } from "../appliances/power-conditioner/demo.ts";
 import { playLockDemo } from "../appliances/lock/demo.ts";
 import { parseHomeArgs } from "./options.ts";
 import { runCommand } from "./commands.ts";
+import { startWebServer } from "../web/server.ts";
 
 const interactive = process.stdin.isTTY && !process.argv.includes("--demo");
-const cli = parseHomeArgs(process.argv.slice(2), (l) => { if (!interactive) console.log(flowText(l)); });
+const cli = parseHomeArgs(process.argv.slice(2));
+// The terminal prints the flow as it goes when it is not drawing the view itself; the page shows it.
+if (cli.view === "tui" && !interactive) cli.home.onFlow = (l) => console.log(flowText(l));
 const home = new Home(cli.home);
 const printerDemo = cli.demo === "printer", meterDemo = cli.demo === "meter", pcsDemo = cli.demo === "pcs", lockDemo = cli.demo === "lock";
 const demo = cli.demo !== null;
@@ -73,6 +77,7 @@ async function main(): Promise<void> {
   }
   if (home.meter && home.meterDeviceId === null) home.note("HOME", "the smart meter is not installed yet: `install meter` is the utility installer's visit (or `demo meter` plays the whole story)");
   if (home.pcs && home.pcsDeviceId === null) home.note("HOME", "the power conditioner is not installed yet: `install pcs` is Sunlease PPS's installer (or `demo pcs` plays the use cases)");
+  if (cli.view === "web") return servePage();
   if (!interactive) console.log("(not a terminal: reading commands from standard input)");
   console.log(render(home));
   console.log(`\n${HELP}`);
@@ -83,6 +88,19 @@ async function main(): Promise<void> {
     try { console.log(await command(line)); } catch (e) { console.log(`error: ${(e as Error).message}`); }
     rl.prompt();
   }
+  await home.stop();
+}
+
+/** The page until Ctrl-C (or the end of standard input when it is not a terminal). */
+async function servePage(): Promise<void> {
+  const web = await startWebServer(home, { port: cli.port, say: (l) => console.log(l) });
+  console.log(`The simulated home is at ${web.url}  (Ctrl-C stops it; --tui: the terminal view)`);
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  console.log("stopping the home…");
+  await web.close();
   await home.stop();
 }
 

@@ -10,6 +10,10 @@ export interface HomeCommandLine {
   /** A demo to play from erased flash, then exit; null: the interactive home. */
   demo: DemoKind | null;
   home: HomeOptions;
+  /** "web": the page (`npm start`); "tui": the terminal view (`--tui`, and the demos). */
+  view: "web" | "tui";
+  /** The page's port (`--port N`, default 8080; 0: any free port). */
+  port: number;
 }
 
 export function parseHomeArgs(args: readonly string[], onFlow?: HomeOptions["onFlow"]): HomeCommandLine {
@@ -23,6 +27,8 @@ export function parseHomeArgs(args: readonly string[], onFlow?: HomeOptions["onF
   const anyDemo = demo !== null;
   return {
     demo,
+    view: flag("--tui") || anyDemo ? "tui" : "web",
+    port: Number(value("--port") ?? 8080),
     home: {
       dataDir: value("--data") ?? "data",
       broker: (value("--broker") as BrokerKind | undefined) ?? brokerKindFromEnv(),

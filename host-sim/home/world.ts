@@ -42,6 +42,7 @@ import { CloudClient } from "../phone/cloud-client.ts";
 import { HomeLock, LOCK } from "./home-lock.ts";
 import { createLockCloud, type LockCloud } from "../appliances/lock/cloud/index.ts";
 import { LOCK_BLE_FRAME_NAMES } from "../phone/maker-sdk/index.ts";
+import { LiveClock } from "../sim/live-clock.ts";
 
 export interface HomeOptions {
   dataDir: string;
@@ -161,7 +162,18 @@ export class Home {
   readonly devicePasswords: string[] = [];
   private brokerPort = 0;
 
-  constructor(readonly o: HomeOptions) {}
+  /** The live home's one clock (real clock only): every device reads it, so speed, pause
+   *  and step act on all of them together (the page's time controls). */
+  readonly clock: LiveClock | null;
+
+  constructor(readonly o: HomeOptions) {
+    this.clock = (o.clock ?? "real") === "real" ? new LiveClock(o.speed ?? 1) : null;
+    if (this.clock) this.lockWallStartMs = this.clock.originWallMs;
+  }
+
+  /** The wall clock (UTC ms) at device time 0: the live clock's start, or now for a
+   *  virtual clock (each device's own from 0). */
+  private wallAtZero(): number { return this.clock?.originWallMs ?? Date.now(); }
 
   async start(): Promise<void> {
     const d = this.o.dataDir;
@@ -177,7 +189,7 @@ export class Home {
 
     const flashFile = join(d, "devices", "heater.flash");
     const firstPowerOn = !existsSync(flashFile);
-    this.heater = new HomeDevice({ name: HEATER, host: this.o.heaterHost, image: HEATER_APPLIANCE.image, flashFile, clock: this.o.clock ?? "real", speed: this.o.speed, wallStartMs: Date.now(), seed: 1 });
+    this.heater = new HomeDevice({ name: HEATER, host: this.o.heaterHost, image: HEATER_APPLIANCE.image, flashFile, clock: this.o.clock ?? "real", speed: this.o.speed, live: this.clock ?? undefined, wallStartMs: this.wallAtZero(), seed: 1 });
     this.router.attach(this.heater);
     this.router.setReachable((d) => this.air.isOnLan(d));
     this.air.attach(this.heater, { wifi: HEATER_APPLIANCE.boardWifi === false ? "image" : "board" });
@@ -222,7 +234,7 @@ export class Home {
 
   private async startLock(): Promise<void> {
     this.lock = new HomeLock({
-      host: this.o.lockHost ?? this.o.heaterHost, dataDir: this.o.dataDir, clock: this.o.clock ?? "real", speed: this.o.speed,
+      host: this.o.lockHost ?? this.o.heaterHost, dataDir: this.o.dataDir, clock: this.o.clock ?? "real", speed: this.o.speed, live: this.clock ?? undefined,
       wallStartMs: this.lockWallStartMs, air: this.air,
       identity: () => this.lockIdentity,
       broker: () => ({ url: `mqtts://127.0.0.1:${this.brokerPort}`, ca: this.pki.ca }),
@@ -242,7 +254,7 @@ export class Home {
   private lockId: KeyAndCert | undefined;
   /** The lock's clock at its simulated time 0; the cloud and the booking service run on
    *  the lock's clock (it is the home's clock for everything about slots). */
-  private readonly lockWallStartMs = Date.now();
+  private lockWallStartMs = Date.now();
 
   requireLock(): HomeLock {
     if (!this.lock) throw new Error("this home has no lock (start it with the lock option)");
@@ -252,7 +264,7 @@ export class Home {
   private async startPcs(): Promise<void> {
     const devices = join(this.o.dataDir, "devices");
     mkdirSync(devices, { recursive: true });
-    const wallStartMs = Date.now();
+    const wallStartMs = this.wallAtZero();
     this.pcsWallStartMs = wallStartMs;
     // The sun and the battery go on while the simulator is closed: one origin per home.
     const loadFile = join(devices, "pcs.load.json");
@@ -262,7 +274,7 @@ export class Home {
     const installed = join(devices, "pcs.install.json");
     if (existsSync(installed)) this.pcsDeviceId = (JSON.parse(readFileSync(installed, "utf8")) as { deviceId: string }).deviceId;
     this.pcs = new HomePcs({
-      host: this.o.pcsHost ?? this.o.heaterHost, dataDir: this.o.dataDir, clock: this.o.clock ?? "real", speed: this.o.speed,
+      host: this.o.pcsHost ?? this.o.heaterHost, dataDir: this.o.dataDir, clock: this.o.clock ?? "real", speed: this.o.speed, live: this.clock ?? undefined,
       wallStartMs, air: this.air, load: this.pcsLoad,
       identity: () => this.pcsIdentity,
       broker: () => ({ url: `mqtts://127.0.0.1:${this.brokerPort}`, ca: this.pki.ca }),
@@ -333,7 +345,7 @@ export class Home {
   private async startMeter(): Promise<void> {
     this.lan.onDatagram((g) => this.note("UDP", `${formatIpv4(g.from)}:${g.fromPort} -> ${formatIpv4(g.to)}:${g.toPort}  ${g.data.length} B${g.reached.length ? ` (to ${g.reached.join(", ")})` : " (nobody)"}`));
     this.hems = new HemsController(this.lan.socket("hems", ECHONET_PORT, "192.168.1.2"));
-    const wallStartMs = Date.now();
+    const wallStartMs = this.wallAtZero();
     this.meterWallStartMs = wallStartMs;
     // The register is the meter's hardware: a home started again on the same data goes on
     // from the same origin (the house drew power while the simulator was closed too), so
@@ -350,7 +362,7 @@ export class Home {
     const installed = join(devices, "meter.install.json");
     if (existsSync(installed)) this.meterDeviceId = (JSON.parse(readFileSync(installed, "utf8")) as { deviceId: string }).deviceId;
     this.meter = new HomeMeter({
-      host: this.o.meterHost ?? this.o.heaterHost, dataDir: this.o.dataDir, clock: this.o.clock ?? "real", speed: this.o.speed,
+      host: this.o.meterHost ?? this.o.heaterHost, dataDir: this.o.dataDir, clock: this.o.clock ?? "real", speed: this.o.speed, live: this.clock ?? undefined,
       wallStartMs, lan: this.lan, load: this.meterLoad,
       identity: () => this.meterIdentity,
       broker: () => ({ url: `mqtts://127.0.0.1:${this.brokerPort}`, ca: this.pki.ca }),
@@ -396,7 +408,7 @@ export class Home {
   private async startPrinter(): Promise<void> {
     const d = this.o.dataDir;
     this.printer = new HomePrinter({
-      host: this.o.printerHost ?? this.o.heaterHost, dataDir: d, clock: this.o.clock ?? "real", speed: this.o.speed,
+      host: this.o.printerHost ?? this.o.heaterHost, dataDir: d, clock: this.o.clock ?? "real", speed: this.o.speed, live: this.clock ?? undefined,
       air: this.air, lan: this.router, routerSsid: HOME_ROUTER.ssid,
       identity: () => this.printerIdentity,
       broker: () => ({ url: `mqtts://127.0.0.1:${this.brokerPort}`, ca: this.pki.ca }),
@@ -423,6 +435,7 @@ export class Home {
 
   /** Broker outage: the broker process goes away; devices and the cloud lose the link. */
   async brokerDown(): Promise<void> {
+    this.brokerRunning = false;
     await this.broker.stop();
     this.note("HOME", "broker stopped");
   }
@@ -488,6 +501,11 @@ export class Home {
 
   private cloudPort = 0;
   private cloudRunning = false;
+  private brokerRunning = false;
+
+  /** Whether the broker and the cloud run (outages stop them). */
+  get brokerUpNow(): boolean { return this.brokerRunning; }
+  get cloudUpNow(): boolean { return this.cloudRunning; }
 
   private async startCloudService(httpsPort?: number): Promise<void> {
     const server = this.pki.server;
@@ -514,6 +532,7 @@ export class Home {
   private async startBroker(port?: number): Promise<void> {
     this.broker = await createBroker(this.o.broker, { pkiDir: join(this.o.dataDir, "pki"), dataDir: join(this.o.dataDir, "broker"), port });
     this.brokerPort = this.broker.port;
+    this.brokerRunning = true;
     await this.broker.setService("cloud", hashPassword(this.cloudPassword));
   }
 
@@ -549,7 +568,12 @@ export class Home {
     this.flow.push(line);
     if (this.flow.length > 2000) this.flow.splice(0, 1000);
     this.o.onFlow?.(line);
+    for (const l of this.noteListeners) l(line);
   }
+
+  /** Follows every flow line from now on, beside onFlow (the web page's feeds). */
+  onNote(l: (line: FlowLine) => void): void { this.noteListeners.push(l); }
+  private readonly noteListeners: ((line: FlowLine) => void)[] = [];
 }
 
 function certOf(pki: Pki, name: string) {

@@ -3,11 +3,13 @@
 // scheduler may carry a whole fleet's timers); real time on the wall clock, optionally
 // sped up.
 import type { Scheduler } from "./scheduler.ts";
+import type { LiveClock } from "./live-clock.ts";
 
-export type TimerClock = { scheduler: Scheduler } | { realTimeSpeed: number };
+/** A LiveClock: the live home's shared clock (it can pause and step every device). */
+export type TimerClock = { scheduler: Scheduler } | { realTimeSpeed: number } | { live: LiveClock };
 
 export class DeviceTimers {
-  private readonly armed = new Map<number, { task?: number; real?: NodeJS.Timeout }>();
+  private readonly armed = new Map<number, { task?: number; real?: NodeJS.Timeout; live?: number }>();
 
   constructor(private readonly clock: TimerClock) {}
 
@@ -19,6 +21,9 @@ export class DeviceTimers {
     if ("scheduler" in this.clock) {
       const s = this.clock.scheduler;
       this.armed.set(id, { task: s.schedule(s.nowMs + delayMs, run) });
+    } else if ("live" in this.clock) {
+      const c = this.clock.live;
+      this.armed.set(id, { live: c.schedule(c.now() + delayMs, run) });
     } else {
       this.armed.set(id, { real: setTimeout(() => void run(), delayMs / this.clock.realTimeSpeed) });
     }
@@ -29,6 +34,7 @@ export class DeviceTimers {
     if (!t) return;
     if (t.task !== undefined && "scheduler" in this.clock) this.clock.scheduler.cancel(t.task);
     if (t.real) clearTimeout(t.real);
+    if (t.live !== undefined && "live" in this.clock) this.clock.live.cancel(t.live);
     this.armed.delete(id);
   }
 

@@ -1,0 +1,97 @@
+// The appliances' panels: each one's screen, buttons, pins, links and power, pushed
+// whenever a call into it changed any of them. Pressing a button and the power switch
+// are this feed's actions.
+import type { Home } from "../../home/world.ts";
+import type { Feed, PanelView, ServerMessage, ClientMessage, Reply } from "../messages.ts";
+import { EventKind } from "../../device/types.ts";
+import { homeAppliances, type HomeAppliance } from "./appliances.ts";
+import { LastSent } from "./changes.ts";
+
+/** The keyboard shortcut shown on a button: the arrows, Enter, Escape, digits, and the
+ *  first free letter of its name otherwise. */
+export function shortcuts(names: readonly string[]): Record<string, string> {
+  const fixed: Record<string, string> = { up: "ArrowUp", down: "ArrowDown", ok: "Enter", back: "Escape" };
+  const keys: Record<string, string> = {};
+  const used = new Set<string>();
+  for (const n of names) if (fixed[n] || /^\d$/.test(n)) { keys[n] = fixed[n] ?? n; used.add(keys[n]); }
+  for (const n of names) {
+    if (keys[n]) continue;
+    const c = [...n.toLowerCase()].find((ch) => /[a-z]/.test(ch) && !used.has(ch));
+    if (c) { keys[n] = c; used.add(c); }
+  }
+  return keys;
+}
+
+const MQTT_STATE: Record<number, string> = { 1: "MQTT connected", 0: "MQTT lost" };
+
+class Panel {
+  /** What its MQTT link last said, and the input pins as last changed. */
+  mqtt = "MQTT not connected";
+  readonly inputs = new Map<number, number>();
+  restarting = false;
+  readonly keys: Record<string, string>;
+
+  constructor(readonly a: HomeAppliance, private readonly home: Home) {
+    this.keys = shortcuts(Object.keys(a.buttons));
+    a.device.onCall((c) => {
+      if (c.input.call === "boot") this.mqtt = "MQTT not connected";
+      if (c.input.call === "event" && c.input.kind === EventKind.MQTT_STATE) this.mqtt = MQTT_STATE[c.input.arg] ?? `MQTT refused (${c.input.arg})`;
+      if (c.input.call === "event" && c.input.kind === EventKind.GPIO) this.inputs.set(c.input.arg & 0xff, (c.input.arg >> 8) & 1);
+      for (const o of c.outputs) if (o.t === "mqtt_connect") this.mqtt = "MQTT connecting";
+    });
+  }
+
+  view(): PanelView {
+    const { a } = this, d = a.device;
+    const links = [
+      { name: "network", state: a.network() },
+      { name: "cloud", state: this.mqtt },
+    ];
+    if (a.installed) links.push({ name: "install", state: a.installed() ? "installed" : "not installed" });
+    return {
+      device: a.name, title: a.title, image: d.o.image, host: d.o.host,
+      power: d.state.up && !this.restarting ? "on" : "off",
+      screen: d.screen,
+      buttons: Object.entries(a.buttons).map(([name, id]) => ({ name, id, key: this.keys[name] })),
+      pins: a.pins.map((p) => ({ ...p, level: (p.dir === "out" ? d.pins.get(p.pin) : this.inputs.get(p.pin)) ?? 0 })),
+      links,
+    };
+  }
+}
+
+export function panelsFeed(home: Home): Feed {
+  const panels = homeAppliances(home).map((a) => new Panel(a, home));
+  const sent = new LastSent<PanelView>();
+  let push: (m: ServerMessage) => void = () => {};
+  const show = (p: Panel) => { const v = p.view(); if (sent.changed(v.device, v)) push({ t: "panel", panel: v }); };
+  const find = (device: string) => panels.find((p) => p.a.name === device);
+  return {
+    attach(p) {
+      push = p;
+      for (const panel of panels) panel.a.device.onCall(() => show(panel));
+      // Links and installations change without a call into the device (an installer's
+      // visit, a phone's tap that joins the printer to the router).
+      home.onNote(() => { for (const panel of panels) show(panel); });
+    },
+    initial: () => panels.map((p) => { const v = p.view(); sent.changed(v.device, v); return { t: "panel", panel: v } as const; }),
+    async handle(m: ClientMessage): Promise<Reply | undefined> {
+      if (m.t === "press") {
+        const p = find(m.device);
+        if (!p) return { text: `no appliance "${m.device}"`, error: true };
+        const id = p.a.buttons[m.button];
+        if (id === undefined) return { text: `the ${p.a.title} has no button "${m.button}"`, error: true };
+        await p.a.device.press(id);
+        return { text: "" };
+      }
+      if (m.t === "power") {
+        const p = find(m.device);
+        if (!p) return { text: `no appliance "${m.device}"`, error: true };
+        p.restarting = true;
+        show(p);
+        try { await p.a.powerCycle(); } finally { p.restarting = false; show(p); }
+        return { text: `${p.a.title}: power cut and restarted` };
+      }
+      return undefined;
+    },
+  };
+}

@@ -1,0 +1,13 @@
+// The page's views, one line each: each mounts into its `data-view` element.
+import type { PageView } from "../messages.ts";
+import { panelsView } from "./views/panels.ts";
+import { phonesView } from "./views/phones.ts";
+import { clockView } from "./views/clock.ts";
+import { plotsView } from "./views/plots.ts";
+
+export const VIEWS: readonly PageView[] = [
+  panelsView,
+  phonesView,
+  clockView,
+  plotsView,
+];
