@@ -34,6 +34,7 @@ export class DeviceRecorder {
   private flash: Uint8Array | undefined;
   private t0 = 0;
   private last = 0;
+  private bootAt = 0;
   private seed = 0;
   private wallStartMs = -1;
   private readonly buttonNames: Map<number, string>;
@@ -78,19 +79,25 @@ export class DeviceRecorder {
   private call(c: DeviceCall): void {
     const steps = this.steps;
     if (!steps) return;
-    // Times are counted from the first power-on (the board's clock reads time since its
-    // power-on); a boot is placed at its power-on, when the board's clock started.
-    const at = c.input.call === "boot" ? c.simMs - c.time.nowMs : c.simMs;
-    if (steps.length === 0) {
-      if (c.input.call !== "boot") return;
-      this.t0 = at;
-      this.last = 0;
-      this.seed = c.input.seed;
-      this.wallStartMs = c.time.wallMs < 0 ? -1 : c.time.wallMs - c.time.nowMs;
-    }
-    const t = Math.round(at - this.t0);
+    // Times count from the first power-on. Each call is placed where the replay's board
+    // clock (time since its power-on) reads what this one read: its power-on's place plus
+    // the call's clock_now_ms. (Exact for a clock running at a whole speed; a fractional
+    // one may round a call a millisecond off.)
+    if (c.input.call === "boot") {
+      const powerOnAt = c.simMs - c.time.nowMs;
+      if (steps.length === 0) {
+        this.t0 = powerOnAt;
+        this.last = 0;
+        this.seed = c.input.seed;
+        this.wallStartMs = c.time.wallMs < 0 ? -1 : c.time.wallMs - c.time.nowMs;
+      }
+      this.bootAt = Math.max(this.last, Math.round(powerOnAt - this.t0));
+    } else if (steps.length === 0) return;
+    // A boot runs at its power-on (the replay's board reads 0 there, where a native board
+    // took a few ms to start).
+    const t = c.input.call === "boot" ? this.bootAt : Math.max(this.last, this.bootAt + c.time.nowMs);
     if (t > this.last) steps.push({ advance: t - this.last });
-    this.last = Math.max(this.last, t);
+    this.last = t;
     const expect = { result: c.result, outputs: c.outputs.map(expected), exact: true };
     if (c.input.call === "boot") { steps.push({ boot: true, expect, label: "boot" }); return; }
     const { kind, arg, payload } = c.input;
