@@ -20,6 +20,8 @@ export interface Recordable {
   name: string;
   device: HomeDevice;
   buttons: ButtonMap | null;
+  /** The image as a scenario names it (default the device's). */
+  image?: string;
   powerCycle(): Promise<void>;
 }
 
@@ -31,15 +33,9 @@ export function recordables(home: Home): Recordable[] {
   if (home.printer) list.push({ name: PRINTER, device: home.printer.device, buttons: PRINTER_APPLIANCE.local!.buttons, powerCycle: () => home.powerCyclePrinter() });
   const lock = home.lock;
   if (lock) list.push({ name: LOCK, device: lock.device, buttons: appliance("lock").local!.buttons, powerCycle: () => lock.powerCycle() });
-  for (const r of extraRecordables.get(home) ?? []) list.push(r);
+  const image = home.image;
+  if (image) list.push({ name: image.name, device: image.device, buttons: image.buttons, image: image.scenarioImage, powerCycle: () => image.powerCycle() });
   return list;
-}
-
-const extraRecordables = new WeakMap<Home, Recordable[]>();
-
-/** A device the home runs beside its appliances (the `--image` device) joins the list. */
-export function addRecordable(home: Home, r: Recordable): void {
-  extraRecordables.set(home, [...(extraRecordables.get(home) ?? []), r]);
 }
 
 export class HomeRecorder {
@@ -61,7 +57,7 @@ export class HomeRecorder {
     if (chosen.length === 0) return "nothing in this home can be recorded";
     for (const r of chosen) {
       let rec = this.recorders.get(r.name);
-      if (!rec) { rec = new DeviceRecorder(r.name, r.device, r.buttons); this.recorders.set(r.name, rec); }
+      if (!rec) { rec = new DeviceRecorder(r.name, r.device, r.buttons, r.image); this.recorders.set(r.name, rec); }
       rec.arm();
     }
     this.active = chosen.map((r) => r.name);

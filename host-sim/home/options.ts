@@ -2,6 +2,7 @@
 // user asked for, as data. main.ts acts on it; nothing here starts anything.
 import type { HomeOptions } from "./world.ts";
 import { brokerKindFromEnv, type BrokerKind } from "../net/broker.ts";
+import { withImageOption } from "./image-option.ts";
 
 /** The scripted stories `--demo [which]` plays. */
 export type DemoKind = "water-heater" | "printer" | "meter" | "pcs" | "lock";
@@ -25,7 +26,7 @@ export function parseHomeArgs(args: readonly string[], onFlow?: HomeOptions["onF
   const only = demo === "meter" || demo === "pcs" || demo === "lock" ? demo : value("--home");
   const lockHome = only === "lock", meterHome = only === "meter", pcsHome = only === "pcs";
   const anyDemo = demo !== null;
-  return {
+  return withImageOption({
     demo,
     view: flag("--tui") || anyDemo ? "tui" : "web",
     port: Number(value("--port") ?? 8080),
@@ -44,5 +45,5 @@ export function parseHomeArgs(args: readonly string[], onFlow?: HomeOptions["onF
       clock: demo === "meter" || demo === "pcs" || demo === "lock" ? "virtual" : "real",
       onFlow,
     },
-  };
+  }, args);
 }

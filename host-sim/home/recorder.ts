@@ -39,7 +39,9 @@ export class DeviceRecorder {
   private wallStartMs = -1;
   private readonly buttonNames: Map<number, string>;
 
-  constructor(readonly name: string, readonly device: HomeDevice, buttons: ButtonMap | null = null) {
+  /** `image`: what the scenario names as its image (an image name, or a .wasm's path);
+   *  default the device's own. */
+  constructor(readonly name: string, readonly device: HomeDevice, buttons: ButtonMap | null = null, private readonly image = device.o.image) {
     this.buttonNames = new Map(Object.entries(buttons ?? {}).map(([n, id]) => [id, n]));
     device.onPowerOn(() => this.poweringOn());
     device.onCall((c) => this.call(c));
@@ -63,7 +65,7 @@ export class DeviceRecorder {
     if (!steps) return null;
     const o = this.device.o;
     return {
-      name: `${this.name} session`, image: o.image, pages: o.pages, seed: this.seed, wallStartMs: this.wallStartMs, keySeed: "",
+      name: `${this.name} session`, image: this.image, pages: o.pages, seed: this.seed, wallStartMs: this.wallStartMs, keySeed: "",
       ...(this.flash ? { flash: this.flash } : {}), timers: "recorded", steps,
     };
   }
