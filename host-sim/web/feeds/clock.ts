@@ -4,6 +4,7 @@
 import type { Home } from "../../home/world.ts";
 import type { ClockView, Feed, ServerMessage, ClientMessage, Reply } from "../messages.ts";
 import { changesOf, LastSent } from "./changes.ts";
+import { recorderOf } from "../../home/home-recorder.ts";
 
 export function clockFeed(home: Home): Feed {
   const clock = home.clock;
@@ -11,7 +12,7 @@ export function clockFeed(home: Home): Feed {
   const view = (): ClockView => ({
     speed: clock?.speed ?? 1, paused: clock?.paused ?? false,
     homeMs: clock ? Math.floor(clock.originWallMs + clock.now()) : Date.now(),
-    brokerUp: home.brokerUpNow, cloudUp: home.cloudUpNow, recording: false,
+    brokerUp: home.brokerUpNow, cloudUp: home.cloudUpNow, recording: recorderOf(home).recording,
   });
   let push: (m: ServerMessage) => void = () => {};
   const show = (always: boolean) => {

@@ -5,10 +5,12 @@ import { panelsFeed } from "./panels.ts";
 import { phonesFeed } from "./phones.ts";
 import { clockFeed } from "./clock.ts";
 import { seriesFeed } from "./series.ts";
+import { recorderFeed } from "./recorder.ts";
 
 export const FEEDS: readonly ((home: Home) => Feed)[] = [
   panelsFeed,
   phonesFeed,
   clockFeed,
   seriesFeed,
+  recorderFeed,
 ];

@@ -4,10 +4,12 @@ import { panelsView } from "./views/panels.ts";
 import { phonesView } from "./views/phones.ts";
 import { clockView } from "./views/clock.ts";
 import { plotsView } from "./views/plots.ts";
+import { recorderView } from "./views/recorder.ts";
 
 export const VIEWS: readonly PageView[] = [
   panelsView,
   phonesView,
   clockView,
   plotsView,
+  recorderView,
 ];
