@@ -21,8 +21,12 @@ const debian = [
   ["python3", "/usr/bin/python3", "node-gyp, for the SQLite binding"],
   ["mosquitto-dev", "/usr/include/mosquitto_broker.h", "builds the mosquitto login plugin"],
   ["libmosquitto-dev", "/usr/include/mosquitto.h", "builds the mosquitto login plugin"],
+  // Only the tests drive a browser (the page's tests, with playwright-core): `npm start`
+  // does not need it.
+  ["chromium", "/usr/bin/chromium", "the page's tests run in headless Chromium", "tests"],
 ];
-const missing = debian.filter(([, file]) => !existsSync(file));
+const forTests = process.env.npm_lifecycle_event === "pretest" || !!process.env.CI;
+const missing = debian.filter(([, file, , only]) => !existsSync(file) && (only !== "tests" || forTests));
 if (missing.length) {
   const names = missing.map(([n]) => n);
   if (process.getuid?.() === 0) {

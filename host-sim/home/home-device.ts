@@ -34,6 +34,11 @@ const NOT_RUN: CallResult = { outputs: [], result: null };
 export class HomeDevice {
   screen = "";
   readonly pins = new Map<number, number>();
+  /** Input pins as last changed (GPIO events: the lock's door sensor). */
+  readonly inputs = new Map<number, number>();
+  /** Its MQTT link as the board last told it: asked for (connecting), then MQTT_STATE's
+   *  connected, lost or refused (with the refusal's code); none since its last boot. */
+  mqtt: "none" | "connecting" | "connected" | "lost" | { refused: number } = "none";
   readonly log: { level: number; text: string }[] = [];
   private readonly listeners: OutputListener[] = [];
   private readonly sim = new Scheduler();
@@ -85,7 +90,12 @@ export class HomeDevice {
   stop(): Promise<void> { return this.runner.close(); }
 
   private show(c: DeviceCall): void {
+    const i = c.input;
+    if (i.call === "boot") this.mqtt = "none";
+    else if (i.kind === EventKind.MQTT_STATE) this.mqtt = i.arg === 1 ? "connected" : i.arg === 0 ? "lost" : { refused: i.arg };
+    else if (i.kind === EventKind.GPIO) this.inputs.set(i.arg & 0xff, (i.arg >> 8) & 1);
     for (const o of c.outputs) {
+      if (o.t === "mqtt_connect") this.mqtt = "connecting";
       if (o.t === "display") this.screen = o.text;
       else if (o.t === "gpio") this.pins.set(o.pin, o.level);
       else if (o.t === "log") this.log.push({ level: o.level, text: o.text });

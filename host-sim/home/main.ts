@@ -24,6 +24,10 @@ import { startWebServer } from "../web/server.ts";
 
 const interactive = process.stdin.isTTY && !process.argv.includes("--demo");
 const cli = parseHomeArgs(process.argv.slice(2));
+if (!Number.isInteger(cli.port) || cli.port < 0 || cli.port > 65535) {
+  console.error(`--port takes a port number from 0 to 65535 (0: any free port), not "${process.argv[process.argv.indexOf("--port") + 1]}"`);
+  process.exit(2);
+}
 // The terminal prints the flow as it goes when it is not drawing the view itself; the page shows it.
 if (cli.view === "tui" && !interactive) cli.home.onFlow = (l) => console.log(flowText(l));
 const home = new Home(cli.home);

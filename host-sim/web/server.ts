@@ -54,21 +54,29 @@ function listen(server: Server, port: number): Promise<number> {
 
 export async function startWebServer(home: Home, o: WebServerOptions): Promise<WebServer> {
   const files = await pageFiles();
+  // Only this machine's own page: a request naming another host (DNS rebinding) or a
+  // WebSocket opened by another site's page (its Origin) would drive the home.
+  let port = 0;
+  const ownHosts = () => [`127.0.0.1:${port}`, `localhost:${port}`];
+  const fromHere = (req: IncomingMessage) => ownHosts().includes(req.headers.host ?? "");
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (!fromHere(req)) { res.writeHead(421, { "content-type": "text/plain" }).end("this page answers only at 127.0.0.1 or localhost"); return; }
     const path = (req.url ?? "/").split("?")[0];
     if (path === "/favicon.ico") { res.writeHead(204).end(); return; }
     const f = files.get(path);
     if (!f || req.method !== "GET") { res.writeHead(404, { "content-type": "text/plain" }).end("not found"); return; }
     res.writeHead(200, { "content-type": f.type, "cache-control": "no-store" }).end(f.body);
   });
-  let port: number;
   try { port = await listen(server, o.port); } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== "EADDRINUSE") throw e;
     port = await listen(server, 0);
     o.say?.(`port ${o.port} is taken: the page is on port ${port} instead`);
   }
 
-  const wss = new WebSocketServer({ server, path: "/ws" });
+  const wss = new WebSocketServer({
+    server, path: "/ws",
+    verifyClient: ({ req, origin }: { req: IncomingMessage; origin: string }) => fromHere(req) && ownHosts().some((h) => origin === `http://${h}`),
+  });
   const feeds: Feed[] = FEEDS.map((make) => make(home));
   const push = (m: ServerMessage) => {
     const text = JSON.stringify(m);

@@ -3,7 +3,7 @@
 // are this feed's actions.
 import type { Home } from "../../home/world.ts";
 import type { Feed, PanelView, ServerMessage, ClientMessage, Reply } from "../messages.ts";
-import { EventKind } from "../../device/types.ts";
+import type { HomeDevice } from "../../home/home-device.ts";
 import { homeAppliances, type HomeAppliance } from "./appliances.ts";
 import { LastSent } from "./changes.ts";
 
@@ -22,45 +22,37 @@ export function shortcuts(names: readonly string[]): Record<string, string> {
   return keys;
 }
 
-const MQTT_STATE: Record<number, string> = { 1: "MQTT connected", 0: "MQTT lost" };
+function mqttText(m: HomeDevice["mqtt"]): string {
+  return m === "none" ? "MQTT not connected" : typeof m === "string" ? `MQTT ${m}` : `MQTT refused (${m.refused})`;
+}
 
 class Panel {
-  /** What its MQTT link last said, and the input pins as last changed. */
-  mqtt = "MQTT not connected";
-  readonly inputs = new Map<number, number>();
   restarting = false;
   readonly keys: Record<string, string>;
 
-  constructor(readonly a: HomeAppliance, private readonly home: Home) {
-    this.keys = shortcuts(Object.keys(a.buttons));
-    a.device.onCall((c) => {
-      if (c.input.call === "boot") this.mqtt = "MQTT not connected";
-      if (c.input.call === "event" && c.input.kind === EventKind.MQTT_STATE) this.mqtt = MQTT_STATE[c.input.arg] ?? `MQTT refused (${c.input.arg})`;
-      if (c.input.call === "event" && c.input.kind === EventKind.GPIO) this.inputs.set(c.input.arg & 0xff, (c.input.arg >> 8) & 1);
-      for (const o of c.outputs) if (o.t === "mqtt_connect") this.mqtt = "MQTT connecting";
-    });
-  }
+  constructor(readonly a: HomeAppliance) { this.keys = shortcuts(Object.keys(a.buttons)); }
 
   view(): PanelView {
     const { a } = this, d = a.device;
     const links = [
       { name: "network", state: a.network() },
-      { name: "cloud", state: this.mqtt },
+      { name: "cloud", state: mqttText(d.mqtt) },
     ];
     if (a.installed) links.push({ name: "install", state: a.installed() ? "installed" : "not installed" });
+    const power = d.state.up && !this.restarting ? "on" : "off";
     return {
-      device: a.name, title: a.title, image: d.o.image, host: d.o.host,
-      power: d.state.up && !this.restarting ? "on" : "off",
-      screen: d.screen,
+      device: a.name, title: a.title, image: d.o.image, host: d.o.host, power,
+      // A board without power shows nothing (its last screen is kept for its next call).
+      screen: power === "on" ? d.screen : "",
       buttons: Object.entries(a.buttons).map(([name, id]) => ({ name, id, key: this.keys[name] })),
-      pins: a.pins.map((p) => ({ ...p, level: (p.dir === "out" ? d.pins.get(p.pin) : this.inputs.get(p.pin)) ?? 0 })),
+      pins: a.pins.map((p) => ({ ...p, level: (p.dir === "out" ? d.pins : d.inputs).get(p.pin) ?? 0 })),
       links,
     };
   }
 }
 
 export function panelsFeed(home: Home): Feed {
-  const panels = homeAppliances(home).map((a) => new Panel(a, home));
+  const panels = homeAppliances(home).map((a) => new Panel(a));
   const sent = new LastSent<PanelView>();
   let push: (m: ServerMessage) => void = () => {};
   const show = (p: Panel) => { const v = p.view(); if (sent.changed(v.device, v)) push({ t: "panel", panel: v }); };

@@ -23,7 +23,7 @@ function screens(home: Home, name: string): string[] {
 function actions(home: Home, name: string, atHome: boolean): PhoneView["actions"] {
   const a: PhoneView["actions"] = [];
   const tenant = name === "alice" || name === "bob";
-  if (tenant) a.push({ label: "register", command: `${name} register` }, { label: atHome ? "leave home" : "come home", command: `${name} ${atHome ? "leave" : "home"}` });
+  if (tenant) a.push({ label: "register heater", command: `${name} register` }, { label: atHome ? "leave home" : "come home", command: `${name} ${atHome ? "leave" : "home"}` });
   if (tenant && home.printer) a.push({ label: "tap printer (NFC)", command: `${name} tap printer` }, { label: "tap printer (BLE)", command: `${name} tap printer ble` }, { label: "print 1 page", command: `${name} print 1` });
   if (home.pcs && (name === "alice" || name === "worker")) a.push({ label: "BLE connect", command: `${name} ble connect` }, { label: "BLE code", command: `${name} ble code` }, { label: "inbox", command: `${name} inbox` });
   if (name === "worker") a.push({ label: atHome ? "leave" : "visit", command: `worker ${atHome ? "leave" : "visit"}` });

@@ -50,7 +50,10 @@ export function seriesFeed(home: Home): Feed {
   ];
   const all = () => [...own(), ...stored()];
 
-  const sent = new LastSent<SeriesView>();
+  // A series only grows or slides: its length and its ends tell whether it changed,
+  // without comparing every point.
+  const sent = new LastSent<string>();
+  const signature = (s: SeriesView) => `${s.x.length} ${s.x[0]} ${s.x.at(-1)} ${s.y[0]} ${s.y.at(-1)}`;
   return {
     attach(push: (m: ServerMessage) => void) {
       home.meter?.device.onCall((c) => {
@@ -70,8 +73,8 @@ export function seriesFeed(home: Home): Feed {
           balance.add(Math.floor(c.time.wallMs >= 0 ? c.time.wallMs : Date.now()), e.balance);
         }
       });
-      changesOf(home).on(() => { for (const s of all()) if (sent.changed(s.name, s)) push({ t: "series", series: s }); });
+      changesOf(home).on(() => { for (const s of all()) if (sent.changed(s.name, signature(s))) push({ t: "series", series: s }); });
     },
-    initial: () => all().map((s) => { sent.changed(s.name, s); return { t: "series", series: s } as const; }),
+    initial: () => all().map((s) => { sent.changed(s.name, signature(s)); return { t: "series", series: s } as const; }),
   };
 }

@@ -19,8 +19,11 @@ export const plotsView: PageView = {
       c.box.dataset.points = String(s.x.length);
       c.box.querySelector(".count")!.textContent = `${s.x.length} points`;
       const data: uPlot.AlignedData = [s.x.map((t) => t / 1000), s.y];
+      const empty = c.box.querySelector<HTMLElement>(".empty")!;
+      empty.hidden = s.x.length > 0;
       if (c.plot) { c.plot.setData(data); return; }
-      if (c.box.offsetParent === null) return; // hidden: drawn when its tab shows
+      // Hidden (drawn when its tab shows) or nothing to draw yet.
+      if (c.box.offsetParent === null || s.x.length === 0) return;
       c.plot = new uPlot({
         width: width(c), height: 180,
         scales: { x: { time: true } },
@@ -34,7 +37,8 @@ export const plotsView: PageView = {
       let c = charts.get(series.name);
       if (!c) {
         const box = el("figure", { class: "plot", "data-series": series.name },
-          el("figcaption", {}, `${series.name} `, el("small", { class: "count" })), el("div", { class: "chart" }));
+          el("figcaption", {}, `${series.name} `, el("small", { class: "count" })),
+          el("p", { class: "empty" }, "nothing received yet"), el("div", { class: "chart" }));
         root.append(box);
         c = { box, plot: null, series };
         charts.set(series.name, c);
