@@ -5,14 +5,15 @@
 // one. On its first power-on it gets the factory's PROVISION with a generated serial, so it
 // boots as the factory would leave it.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { HomeDevice } from "./home-device.ts";
 import type { HomeRouter } from "./router.ts";
 import type { Airspace } from "../radio/index.ts";
 import { MqttBridge } from "../bridge/mqtt-bridge.ts";
 import type { HostName } from "../device/power-on.ts";
-import { wasmImagePath } from "../device/power-on.ts";
+import { wasmImagePath, type NativeHostName } from "../device/power-on.ts";
+import { posixExecutable } from "../device/posix-device.ts";
 import type { KeyAndCert } from "../net/pki.ts";
 import type { LiveClock } from "../sim/live-clock.ts";
 import { provision } from "../clients/service-port.ts";
@@ -34,7 +35,9 @@ export function imageFiles(choice: ImageChoice): { name: string; wasm: string; r
   const name = basename(p).replace(/\.wasm$/, "");
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) throw new Error(`--image ${p}: an image file name of letters, digits, "-", "_" or "."`);
   const wasm = p.endsWith(".wasm") ? wasmImagePath(p) : wasmImagePath(name);
-  return { name, wasm, runnerImage: choice.host === "ts" ? wasm : p };
+  // An image where the build puts it goes by its name, as the home's appliances do.
+  const built = choice.host === "ts" ? wasm === wasmImagePath(name) : resolve(posixExecutable(p, choice.host as NativeHostName)) === resolve(posixExecutable(name, choice.host as NativeHostName));
+  return { name, wasm, runnerImage: built ? name : choice.host === "ts" ? wasm : p };
 }
 
 export interface HomeImageOptions {
