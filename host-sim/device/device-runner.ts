@@ -65,7 +65,7 @@ export class DeviceRunner {
   get state(): DeviceState { return this.down ? { up: false, why: this.down } : { up: true }; }
 
   /** Power fails (if it is on) and comes back: RAM and timers are lost, fw_boot runs. */
-  powerOn(): Promise<DeviceCall> { return this.enqueue(() => this.powerOnNow()); }
+  powerOn(startedMs = 0): Promise<DeviceCall> { return this.enqueue(() => this.powerOnNow(startedMs)); }
 
   /** Power fails and stays off until powerOn(): RAM and timers are lost, and events and
    *  time pass without it (a cut that spans a meter's boundary, say). */
@@ -103,7 +103,9 @@ export class DeviceRunner {
     return p;
   }
 
-  private async powerOnNow(): Promise<DeviceCall> {
+  /** `startedMs`: the board's clock reads this at fw_boot, as if power came that long before
+   *  (a replay of a board that took that long to start). */
+  private async powerOnNow(startedMs = 0): Promise<DeviceCall> {
     const old = this.device;
     this.device = null;
     if (old) {
@@ -115,7 +117,7 @@ export class DeviceRunner {
     this.opsNow = 0;
     this.timers.clear(); // timers do not survive power loss
     for (const l of this.bootListeners) l();
-    this.bootAt = this.simMs();
+    this.bootAt = this.simMs() - startedMs;
     const seed = (this.o.seed ?? 0) + this.boots++;
     const remaining = this.o.cutAt === undefined ? undefined : this.o.cutAt - this.opsBefore;
     this.device = await powerOn(this.o.host, {

@@ -25,12 +25,13 @@ export interface Recordable {
   powerCycle(): Promise<void>;
 }
 
-/** The home's recordable devices. The meter and the power conditioner read a load model
- *  (measure()) that a recording does not carry yet: they are left out. */
+/** The home's recordable devices: every device it runs. */
 export function recordables(home: Home): Recordable[] {
   const list: Recordable[] = [];
   if (home.heater) list.push({ name: HEATER, device: home.heater, buttons: HEATER_APPLIANCE.local!.buttons, powerCycle: () => home.powerCycle() });
   if (home.printer) list.push({ name: PRINTER, device: home.printer.device, buttons: PRINTER_APPLIANCE.local!.buttons, powerCycle: () => home.powerCyclePrinter() });
+  if (home.meter) list.push({ name: "meter", device: home.meter.device, buttons: appliance("meter").local!.buttons, powerCycle: () => home.powerCycleMeter() });
+  if (home.pcs) list.push({ name: "pcs", device: home.pcs.device, buttons: appliance("power-conditioner").local!.buttons, powerCycle: () => home.powerCyclePcs() });
   const lock = home.lock;
   if (lock) list.push({ name: LOCK, device: lock.device, buttons: appliance("lock").local!.buttons, powerCycle: () => lock.powerCycle() });
   const image = home.image;

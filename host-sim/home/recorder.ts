@@ -3,7 +3,8 @@
 // it, its seed, the wall clock at its boot) every call into the image with its input, the
 // device time since the boot, and its outputs as the expected ones, exactly. Timers fired
 // on the real clock a little after they were due, so they are recorded as TIMER events at
-// the time they fired (the scenario's `timers: "recorded"`).
+// the time they fired (the scenario's `timers: "recorded"`); a metered device's calls carry
+// what measure() read (`meterRecorded`).
 import { existsSync, readFileSync } from "node:fs";
 import type { HomeDevice } from "./home-device.ts";
 import type { DeviceCall } from "../device/device-runner.ts";
@@ -49,10 +50,8 @@ export class DeviceRecorder {
 
   get recording(): boolean { return this.armed || this.steps !== null; }
 
-  /** The recording starts at the device's next power-on (the caller power-cycles it). A
-   *  metered device is refused: its load model is not part of a recording yet. */
+  /** The recording starts at the device's next power-on (the caller power-cycles it). */
   arm(): void {
-    if (this.device.o.meter) throw new Error(`${this.name}: a metered device cannot be recorded yet (its load model is not in the scenario)`);
     this.armed = true;
     this.steps = null;
   }
@@ -66,7 +65,10 @@ export class DeviceRecorder {
     const o = this.device.o;
     return {
       name: `${this.name} session`, image: this.image, pages: o.pages, seed: this.seed, wallStartMs: this.wallStartMs, keySeed: "",
-      ...(this.flash ? { flash: this.flash } : {}), timers: "recorded", steps,
+      ...(this.flash ? { flash: this.flash } : {}), timers: "recorded",
+      // A metered device's load model (its sun, battery, breaker, grid outages) is not
+      // replayed: what measure() read at each call is.
+      ...(o.meter ? { meterRecorded: true } : {}), steps,
     };
   }
 
@@ -95,15 +97,15 @@ export class DeviceRecorder {
       }
       this.bootAt = Math.max(this.last, Math.round(powerOnAt - this.t0));
     } else if (steps.length === 0) return;
-    // A boot runs at its power-on (the replay's board reads 0 there, where a native board
-    // took a few ms to start).
-    const t = c.input.call === "boot" ? this.bootAt : Math.max(this.last, this.bootAt + c.time.nowMs);
+    const t = Math.max(this.last, this.bootAt + c.time.nowMs);
     if (t > this.last) steps.push({ advance: t - this.last });
     this.last = t;
     const expect = { result: c.result, outputs: c.outputs.map(expected), exact: true };
-    if (c.input.call === "boot") { steps.push({ boot: true, expect, label: "boot" }); return; }
+    const meter = this.device.o.meter ? { meter: (c.time.meter ?? []).map((m) => ({ ...m })) } : {};
+    // A board that took a few ms to start read that at fw_boot: the replay's reads the same.
+    if (c.input.call === "boot") { steps.push({ boot: true, expect, label: "boot", ...meter, ...(c.time.nowMs > 0 ? { startedMs: c.time.nowMs } : {}) }); return; }
     const { kind, arg, payload } = c.input;
-    steps.push({ event: { kind: kindName(kind), arg, payload: payload.slice() }, expect, label: this.label(kind, arg, payload) });
+    steps.push({ event: { kind: kindName(kind), arg, payload: payload.slice() }, expect, label: this.label(kind, arg, payload), ...meter });
   }
 
   private label(kind: number, arg: number, payload: Uint8Array): string {

@@ -3,7 +3,7 @@
 // every field it reads and names the step and field that is wrong.
 import { readFileSync, writeFileSync } from "node:fs";
 import { deflateRawSync, inflateRawSync } from "node:zlib";
-import type { BoardOutput, EventKindName } from "../device/types.ts";
+import type { BoardOutput, EventKindName, MeterSample } from "../device/types.ts";
 import { EventKind } from "../device/types.ts";
 import type { LoadProfile } from "../meter-model/load-profile.ts";
 import { hex } from "./format.ts";
@@ -24,12 +24,13 @@ export interface ScenarioFile {
   /** The flash at the first boot: raw DEFLATE of its bytes, in base64. */
   flash?: string;
   timers?: "scheduled" | "recorded";
+  meterRecorded?: boolean;
   steps: StepFile[];
 }
 
 export type StepFile =
-  | { boot: true; expect?: ExpectFile; label?: string }
-  | { event: { kind: string | number; arg?: number; payload?: string }; expect?: ExpectFile; label?: string }
+  | { boot: true; expect?: ExpectFile; label?: string; meter?: MeterSample[]; startedMs?: number }
+  | { event: { kind: string | number; arg?: number; payload?: string }; expect?: ExpectFile; label?: string; meter?: MeterSample[] }
   | { advance: number; label?: string };
 
 export interface ExpectFile {
@@ -63,10 +64,10 @@ const expectToFile = (e: Expect): ExpectFile => ({
 
 export function scenarioToFile(s: Scenario): ScenarioFile {
   const steps: StepFile[] = s.steps.map((st) => {
-    const extra = { ...(st.label ? { label: st.label } : {}) };
-    if ("advance" in st) return { advance: st.advance, ...extra };
+    if ("advance" in st) return { advance: st.advance, ...(st.label ? { label: st.label } : {}) };
+    const extra = { ...(st.label ? { label: st.label } : {}), ...(st.meter ? { meter: st.meter.map((m) => ({ ...m })) } : {}) };
     const expect = "expect" in st && st.expect ? { expect: expectToFile(st.expect) } : {};
-    if ("boot" in st) return { boot: true, ...expect, ...extra };
+    if ("boot" in st) return { boot: true, ...(st.startedMs ? { startedMs: st.startedMs } : {}), ...expect, ...extra };
     const { kind, arg, payload } = st.event;
     return { event: { kind, ...(arg !== undefined ? { arg } : {}), ...(payload?.length ? { payload: hex(payload) } : {}) }, ...expect, ...extra };
   });
@@ -79,6 +80,7 @@ export function scenarioToFile(s: Scenario): ScenarioFile {
     ...(s.meter ? { meter: { ...s.meter, startWh: s.meter.startWh ? [...s.meter.startWh] : undefined } } : {}),
     ...(s.flash ? { flash: deflateRawSync(s.flash).toString("base64") } : {}),
     ...(s.timers ? { timers: s.timers } : {}),
+    ...(s.meterRecorded ? { meterRecorded: true } : {}),
     steps,
   };
 }
@@ -128,7 +130,17 @@ function expectFromFile(v: unknown, where: string): Expect | undefined {
     return l.map((o, i) => outputFromFile(o, `${where}.${name}[${i}]`));
   };
   if (e.exact !== undefined && typeof e.exact !== "boolean") throw new Bad(`${where}.exact: not true or false`);
-  return { ...(e.result !== undefined ? { result: e.result } : {}), outputs: list(e.outputs, "outputs"), absent: list(e.absent, "absent"), ...(e.exact ? { exact: true } : {}) };
+  const outputs = list(e.outputs, "outputs"), absent = list(e.absent, "absent");
+  return { ...(e.result !== undefined ? { result: e.result } : {}), ...(outputs ? { outputs } : {}), ...(absent ? { absent } : {}), ...(e.exact ? { exact: true } : {}) };
+}
+
+function samplesOf(v: unknown, where: string): MeterSample[] {
+  if (!Array.isArray(v) || v.length > 16) throw new Bad(`${where}: not a list of at most 16 channels`);
+  return v.map((m, c) => {
+    const x = m as Record<string, unknown>;
+    if (typeof x !== "object" || x === null || !isInt(x.status) || !isInt(x.powerW) || !isInt(x.energyWh)) throw new Bad(`${where}[${c}]: not {status, powerW, energyWh} integers`);
+    return { status: x.status, powerW: x.powerW, energyWh: x.energyWh };
+  });
 }
 
 function stepFromFile(v: unknown, i: number): Step {
@@ -141,9 +153,11 @@ function stepFromFile(v: unknown, i: number): Step {
     return { advance: st.advance, ...(label ? { label } : {}) };
   }
   const expect = expectFromFile(st.expect, `${where}.expect`);
+  const meter = st.meter === undefined ? {} : { meter: samplesOf(st.meter, `${where}.meter`) };
   if ("boot" in st) {
     if (st.boot !== true) throw new Bad(`${where}.boot: must be true`);
-    return { boot: true, expect, ...(label ? { label } : {}) };
+    if (st.startedMs !== undefined && (!isInt(st.startedMs) || st.startedMs < 0)) throw new Bad(`${where}.startedMs: not a whole number of ms`);
+    return { boot: true, ...(expect ? { expect } : {}), ...(label ? { label } : {}), ...meter, ...(st.startedMs ? { startedMs: st.startedMs } : {}) };
   }
   if ("event" in st) {
     const ev = st.event as Record<string, unknown>;
@@ -154,7 +168,8 @@ function stepFromFile(v: unknown, i: number): Step {
     }
     if (ev.arg !== undefined && !isInt(ev.arg)) throw new Bad(`${where}.event.arg: not an integer`);
     const payload = ev.payload === undefined ? undefined : bytesOf(ev.payload, `${where}.event.payload`);
-    return { event: { kind: kind as EventKindName | number, arg: ev.arg as number | undefined, payload }, expect, ...(label ? { label } : {}) };
+    const event = { kind: kind as EventKindName | number, ...(ev.arg !== undefined ? { arg: ev.arg as number } : {}), ...(payload ? { payload } : {}) };
+    return { event, ...(expect ? { expect } : {}), ...(label ? { label } : {}), ...meter };
   }
   throw new Bad(`${where}: neither boot, event nor advance`);
 }
@@ -170,6 +185,8 @@ export function scenarioFromText(text: string): Scenario {
     for (const k of ["pages", "seed", "wallStartMs"] as const) if (f[k] !== undefined && !isInt(f[k])) throw new Bad(`${k}: not an integer`);
     if (f.keySeed !== undefined && typeof f.keySeed !== "string") throw new Bad("keySeed: not a string");
     if (f.timers !== undefined && f.timers !== "scheduled" && f.timers !== "recorded") throw new Bad(`timers: ${JSON.stringify(f.timers)}`);
+    if (f.meterRecorded !== undefined && typeof f.meterRecorded !== "boolean") throw new Bad("meterRecorded: not true or false");
+    if (f.meterRecorded && f.meter) throw new Bad("meterRecorded and meter: a scenario reads recorded samples or a load profile, not both");
     if (!Array.isArray(f.steps)) throw new Bad("steps: not a list");
     let flash: Uint8Array | undefined;
     if (f.flash !== undefined) {
@@ -177,8 +194,11 @@ export function scenarioFromText(text: string): Scenario {
       try { flash = Uint8Array.from(inflateRawSync(Buffer.from(f.flash, "base64"), { maxOutputLength: 16 << 20 })); } catch { throw new Bad("flash: not deflated bytes in base64"); }
     }
     return {
-      name: f.name, image: f.image, pages: f.pages, seed: f.seed, wallStartMs: f.wallStartMs, keySeed: f.keySeed,
+      name: f.name, image: f.image,
+      ...(f.pages !== undefined ? { pages: f.pages } : {}), ...(f.seed !== undefined ? { seed: f.seed } : {}),
+      ...(f.wallStartMs !== undefined ? { wallStartMs: f.wallStartMs } : {}), ...(f.keySeed !== undefined ? { keySeed: f.keySeed } : {}),
       ...(f.meter ? { meter: f.meter } : {}), ...(flash ? { flash } : {}), ...(f.timers ? { timers: f.timers } : {}),
+      ...(f.meterRecorded ? { meterRecorded: true } : {}),
       steps: f.steps.map(stepFromFile),
     };
   } catch (e) {
