@@ -112,6 +112,7 @@ export class DeviceRecorder {
     if (kind === EventKind.BUTTON) return `press ${this.buttonNames.get(arg) ?? arg}`;
     if (kind === EventKind.TIMER) return `timer ${arg}`;
     if (kind === EventKind.LINK) return `${linkName(arg)} frame (${payload.length} B)`;
+    if (kind === EventKind.UDP) return `UDP from ${[24, 16, 8, 0].map((b) => (arg >>> b) & 0xff).join(".")} (${Math.max(0, payload.length - 2)} B)`;
     if (kind === EventKind.MQTT_MESSAGE) return `MQTT message on ${new TextDecoder().decode(payload.subarray(0, arg))}`;
     return `${kindName(kind)} ${arg}`;
   }
