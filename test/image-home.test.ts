@@ -99,6 +99,7 @@ test("the smart plug's image runs alone in the home with its declared buttons, a
       await until("the clock says it records", () => page.got.some((m) => m.t === "clock" && m.clock.recording));
       assert.equal((await page.request({ t: "press", device: "smart-plug", button: "toggle" })).text, "");
       await until("the plug is on", () => /On/.test(page.panel("smart-plug")?.screen ?? ""));
+      await until("its relay lamp is lit", () => page.panel("smart-plug")?.pins.find((p) => p.name === "relay")?.level === 1);
       assert.equal(await runCommand(home, "press pair"), "", "the console presses the image's buttons");
       assert.match(await runCommand(home, "press nope"), /no button "nope" on smart-plug; buttons: toggle up down ok back pair/);
       const off = await page.request({ t: "record", on: false });

@@ -19,6 +19,7 @@ import type { LiveClock } from "../sim/live-clock.ts";
 import { provision } from "../clients/service-port.ts";
 import { readButtonMap, type ButtonMap } from "../device/button-map.ts";
 import { APPLIANCES } from "../appliances/index.ts";
+import { Pin } from "../device/types.ts";
 
 /** The image the command line names: a .wasm (any host) or a native board's executable
  *  (build/<engine>/<name>: that engine). */
@@ -39,6 +40,13 @@ export function imageFiles(choice: ImageChoice): { name: string; wasm: string; r
   const built = choice.host === "ts" ? wasm === wasmImagePath(name) : resolve(posixExecutable(p, choice.host as NativeHostName)) === resolve(posixExecutable(name, choice.host as NativeHostName));
   return { name, wasm, runnerImage: built ? name : choice.host === "ts" ? wasm : p };
 }
+
+/** The board's output pins (boards/ABI.md), by their ABI names: a generic panel shows
+ *  every one, since nothing says which an image drives. */
+export const OUTPUT_PINS: readonly { pin: number; name: string; dir: "out" }[] = [
+  { pin: Pin.RELAY, name: "relay", dir: "out" }, { pin: Pin.BREAKER, name: "breaker", dir: "out" },
+  { pin: Pin.LOCK_ACTUATOR, name: "lock actuator", dir: "out" }, { pin: Pin.STATUS_LED, name: "status LED", dir: "out" },
+];
 
 export interface HomeImageOptions {
   choice: ImageChoice;

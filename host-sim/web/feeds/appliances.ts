@@ -6,6 +6,7 @@ import { HEATER, HEATER_APPLIANCE } from "../../home/world.ts";
 import type { HomeDevice } from "../../home/home-device.ts";
 import { appliance } from "../../appliances/index.ts";
 import { Pin } from "../../device/types.ts";
+import { OUTPUT_PINS } from "../../home/home-image.ts";
 
 export interface HomeAppliance {
   name: string;
@@ -30,7 +31,7 @@ export function homeAppliances(home: Home): HomeAppliance[] {
   const image = home.image;
   if (image) out.push({
     name: image.name, title: `${image.name} (${image.serial ?? "not provisioned"})${image.buttonNote ? `: ${image.buttonNote}` : ""}`,
-    device: image.device, buttons: image.buttons ?? {}, pins: [], powerCycle: () => image.powerCycle(), network: air(image.name),
+    device: image.device, buttons: image.buttons ?? {}, pins: [...OUTPUT_PINS], powerCycle: () => image.powerCycle(), network: air(image.name),
   });
   if (home.heater) out.push({
     name: HEATER, title: "Water heater remote", device: home.heater, buttons: HEATER_APPLIANCE.local!.buttons,
