@@ -56,3 +56,15 @@ test("another site's page cannot open the home's WebSocket, nor a request under 
     assert.equal(status, 421);
   });
 });
+
+test("every button of every appliance gets a keyboard shortcut of its own", async () => {
+  const { shortcuts } = await import("../host-sim/web/feeds/panels.ts");
+  const { APPLIANCES } = await import("../host-sim/appliances/index.ts");
+  for (const a of APPLIANCES) {
+    const names = Object.keys(a.local?.buttons ?? {});
+    const keys = shortcuts(names);
+    assert.deepEqual(Object.keys(keys).sort(), [...names].sort(), `${a.name}: a key for each button`);
+    assert.equal(new Set(Object.values(keys)).size, names.length, `${a.name}: no key twice`);
+  }
+  assert.deepEqual(shortcuts(["ok", "back", "select1"]), { ok: "Enter", back: "Escape", select1: "1" });
+});

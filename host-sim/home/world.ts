@@ -179,6 +179,9 @@ export class Home {
     if (this.clock) this.lockWallStartMs = this.clock.originWallMs;
   }
 
+  /** The home's wall clock (UTC ms): the live clock's, or the computer's. */
+  homeNow(): number { return this.clock ? Math.floor(this.clock.originWallMs + this.clock.now()) : Date.now(); }
+
   /** The wall clock (UTC ms) at device time 0: the live clock's start, or now for a
    *  virtual clock (each device's own from 0). */
   private wallAtZero(): number { return this.clock?.originWallMs ?? Date.now(); }
@@ -545,7 +548,9 @@ export class Home {
     this.cloud = await startCloud({
       // The heater's first: registrations that name no appliance are the heater's.
       services: [HEATER_APPLIANCE.cloud!, ...(this.o.printer ? [appliance("printer").cloud!] : []), ...(this.meterCloud ? [this.meterCloud.service] : []), ...(this.pcsCloud ? [this.pcsCloud.service] : []), ...(this.lockCloud ? [this.lockCloud.service] : [])],
-      ...(this.o.lock ? { now: () => this.lock?.now() ?? Date.now() } : {}),
+      // The live home's clock (it pauses and steps with the devices), or the lock's
+      // virtual one: the cloud's time is the home's.
+      ...(this.clock ? { now: () => this.homeNow() } : this.o.lock ? { now: () => this.lock?.now() ?? Date.now() } : {}),
       tls: { cert: server.cert, key: server.key, ca: this.pki.ca },
       dbPath: join(this.o.dataDir, "cloud.db"),
       httpsPort,

@@ -74,8 +74,9 @@ export interface PanelView {
   screen: string;
   /** Its buttons (the appliance's declared button map) and their keyboard shortcuts. */
   buttons: { name: string; id: number; key?: string }[];
-  /** Output pins it drives (relay, LEDs, actuators) and input pins it reads. */
-  pins: { pin: number; name: string; level: number; dir: "out" | "in" }[];
+  /** Output pins it drives (relay, LEDs, actuators) and input pins it reads; an input the
+   *  home can change has the console command that flips it (the lock's door sensor). */
+  pins: { pin: number; name: string; level: number; dir: "out" | "in"; command?: string }[];
   /** Link and cloud state in a few words ("HomeNet", "MQTT connected", "not installed"). */
   links: { name: string; state: string }[];
 }

@@ -75,6 +75,8 @@ export async function startWebServer(home: Home, o: WebServerOptions): Promise<W
 
   const wss = new WebSocketServer({
     server, path: "/ws",
+    // An action is a line of a few words: nothing larger is read.
+    maxPayload: 64 * 1024,
     verifyClient: ({ req, origin }: { req: IncomingMessage; origin: string }) => fromHere(req) && ownHosts().some((h) => origin === `http://${h}`),
   });
   const feeds: Feed[] = FEEDS.map((make) => make(home));

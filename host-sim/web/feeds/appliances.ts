@@ -15,7 +15,7 @@ export interface HomeAppliance {
   buttons: Readonly<Record<string, number>>;
   /** The pins its image drives or reads, named in its own words (the printer and the
    *  power conditioner use none). */
-  pins: { pin: number; name: string; dir: "out" | "in" }[];
+  pins: { pin: number; name: string; dir: "out" | "in"; flip?: (level: number) => string }[];
   powerCycle(): Promise<void>;
   /** Its network link in a few words. */
   network(): string;
@@ -55,7 +55,7 @@ export function homeAppliances(home: Home): HomeAppliance[] {
   const lock = home.lock;
   if (lock) out.push({
     name: "lock", title: "Lock", device: lock.device, buttons: appliance("lock").local!.buttons,
-    pins: [{ pin: Pin.LOCK_ACTUATOR, name: "bolt actuator", dir: "out" }, { pin: Pin.DOOR_SENSOR, name: "door sensor (1 open)", dir: "in" }],
+    pins: [{ pin: Pin.LOCK_ACTUATOR, name: "bolt actuator", dir: "out" }, { pin: Pin.DOOR_SENSOR, name: "door sensor (1 open)", dir: "in", flip: (l) => `lock door ${l ? "close" : "open"}` }],
     network: () => lock.online ? "online" : "offline",
     powerCycle: () => lock.powerCycle(), installed: () => lock.deviceId !== null,
   });

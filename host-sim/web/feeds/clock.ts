@@ -11,8 +11,11 @@ export function clockFeed(home: Home): Feed {
   const sent = new LastSent<Omit<ClockView, "homeMs">>();
   const view = (): ClockView => ({
     speed: clock?.speed ?? 1, paused: clock?.paused ?? false,
-    homeMs: clock ? Math.floor(clock.originWallMs + clock.now()) : Date.now(),
-    brokerUp: home.brokerUpNow, cloudUp: home.cloudUpNow, recording: recorderOf(home).recording,
+    homeMs: home.homeNow(),
+    brokerUp: home.brokerUpNow, cloudUp: home.cloudUpNow,
+    // The home's recorder (host-sim/home/home-recorder.ts) tells; its start and stop are
+    // flow notes, so the clock looks again then.
+    recording: recorderOf(home).recording,
   });
   let push: (m: ServerMessage) => void = () => {};
   const show = (always: boolean) => {

@@ -5,10 +5,10 @@ import type { Home } from "../../home/world.ts";
 import type { Feed, PanelView, ServerMessage, ClientMessage, Reply } from "../messages.ts";
 import type { HomeDevice } from "../../home/home-device.ts";
 import { homeAppliances, type HomeAppliance } from "./appliances.ts";
-import { LastSent } from "./changes.ts";
+import { changesOf, LastSent } from "./changes.ts";
 
-/** The keyboard shortcut shown on a button: the arrows, Enter, Escape, digits, and the
- *  first free letter of its name otherwise. */
+/** The keyboard shortcut shown on a button: the arrows, Enter, Escape, digits, a name's
+ *  last digit, and the first free letter of its name otherwise. */
 export function shortcuts(names: readonly string[]): Record<string, string> {
   const fixed: Record<string, string> = { up: "ArrowUp", down: "ArrowDown", ok: "Enter", back: "Escape" };
   const keys: Record<string, string> = {};
@@ -16,6 +16,9 @@ export function shortcuts(names: readonly string[]): Record<string, string> {
   for (const n of names) if (fixed[n] || /^\d$/.test(n)) { keys[n] = fixed[n] ?? n; used.add(keys[n]); }
   for (const n of names) {
     if (keys[n]) continue;
+    // select1..select3: their digit.
+    const digit = /(\d)$/.exec(n)?.[1];
+    if (digit && !used.has(digit)) { keys[n] = digit; used.add(digit); continue; }
     const c = [...n.toLowerCase()].find((ch) => /[a-z]/.test(ch) && !used.has(ch));
     if (c) { keys[n] = c; used.add(c); }
   }
@@ -45,7 +48,10 @@ class Panel {
       // A board without power shows nothing (its last screen is kept for its next call).
       screen: power === "on" ? d.screen : "",
       buttons: Object.entries(a.buttons).map(([name, id]) => ({ name, id, key: this.keys[name] })),
-      pins: a.pins.map((p) => ({ ...p, level: (p.dir === "out" ? d.pins : d.inputs).get(p.pin) ?? 0 })),
+      pins: a.pins.map(({ flip, ...p }) => {
+        const level = (p.dir === "out" ? d.pins : d.inputs).get(p.pin) ?? 0;
+        return { ...p, level, ...(flip ? { command: flip(level) } : {}) };
+      }),
       links,
     };
   }
@@ -62,8 +68,8 @@ export function panelsFeed(home: Home): Feed {
       push = p;
       for (const panel of panels) panel.a.device.onCall(() => show(panel));
       // Links and installations change without a call into the device (an installer's
-      // visit, a phone's tap that joins the printer to the router).
-      home.onNote(() => { for (const panel of panels) show(panel); });
+      // visit, the lock's network going).
+      changesOf(home).on(() => { for (const panel of panels) show(panel); });
     },
     initial: () => panels.map((p) => { const v = p.view(); sent.changed(v.device, v); return { t: "panel", panel: v } as const; }),
     async handle(m: ClientMessage): Promise<Reply | undefined> {

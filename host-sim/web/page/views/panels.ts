@@ -25,9 +25,13 @@ export const panelsView: PageView = {
         btn.addEventListener("click", (e) => { e.stopPropagation(); select(p.device); press(p.device, b.name); });
         return btn;
       }));
-      const pins = el("ul", { class: "pins" }, ...p.pins.map((pin) =>
-        el("li", { class: `pin ${pin.level ? "high" : "low"}`, "data-pin": String(pin.pin), title: `logical pin ${pin.pin} (${pin.dir})` },
-          el("span", { class: "lamp" }), `${pin.name} `, el("small", {}, `${pin.dir} ${pin.level}`))));
+      const pins = el("ul", { class: "pins" }, ...p.pins.map((pin) => {
+        const li = el("li", { class: `pin ${pin.level ? "high" : "low"}${pin.command ? " input" : ""}`, "data-pin": String(pin.pin), title: pin.command ? `click: ${pin.command}` : `logical pin ${pin.pin} (${pin.dir})` },
+          el("span", { class: "lamp" }), `${pin.name} `, el("small", {}, `${pin.dir} ${pin.level}`));
+        // An input the home can change (the lock's door): a click flips it.
+        if (pin.command) li.addEventListener("click", (e) => { e.stopPropagation(); void conn.request({ t: "command", line: pin.command! }); });
+        return li;
+      }));
       const links = el("ul", { class: "links" }, ...p.links.map((l) =>
         el("li", { class: /connected|HomeNet|wired|^installed|online/.test(l.state) && !/not/.test(l.state) ? "ok" : "off" }, `${l.name}: ${l.state}`)));
       const power = el("button", { class: `power ${p.power}`, "data-power": p.device, title: "power cut and restart" }, p.power === "on" ? "power on" : "power off");
