@@ -27,7 +27,7 @@ export interface ReplayReport {
 type Call = TraceJson["calls"][number];
 
 /** Where two hosts' calls first differ, or null. */
-function traceDifference(a: TraceJson, b: TraceJson): { step: number; expected: string; got: string } | null {
+export function traceDifference(a: TraceJson, b: TraceJson): { step: number; expected: string; got: string } | null {
   for (let i = 0; i < Math.max(a.calls.length, b.calls.length); i++) {
     const x: Call | undefined = a.calls[i], y: Call | undefined = b.calls[i];
     if (!x || !y) return { step: (x ?? y)!.step, expected: x ? JSON.stringify(x.input) : "no more calls", got: y ? JSON.stringify(y.input) : "no more calls" };
