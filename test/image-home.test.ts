@@ -31,6 +31,7 @@ test("--image picks the image and its host, and leaves the named appliances out 
   assert.throws(() => parseHomeArgs(["--image", "build/images/nope.wasm"]), /no such file/);
   assert.throws(() => parseHomeArgs(["--image"]), /needs an image file/);
   assert.throws(() => parseHomeArgs(["--image", wasm, "--with", "toaster"]), /--with toaster: choose from/);
+  assert.throws(() => parseHomeArgs(["--image", wasm, "--demo"]), /--image and --demo/);
   assert.equal(parseHomeArgs([]).home.image, undefined);
 });
 

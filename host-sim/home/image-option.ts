@@ -37,6 +37,7 @@ export function imageChoice(args: readonly string[]): ImageChoice | null {
 export function withImageOption(cli: HomeCommandLine, args: readonly string[]): HomeCommandLine {
   const image = imageChoice(args);
   if (!image) return cli;
+  if (cli.demo) throw new Error("--image and --demo: a demo plays the named appliances, not an image");
   const i = args.indexOf("--with");
   const asked = i >= 0 ? (args[i + 1] ?? "").split(",").filter(Boolean) : [];
   const unknown = asked.filter((a) => !(APPLIANCES as readonly string[]).includes(a));
