@@ -1,7 +1,7 @@
 // Scenarios as JSON files (a recorded session, test/recorded/*.json): the same Scenario
 // with bytes as hex and the starting flash deflated and in base64. The loader checks
 // every field it reads and names the step and field that is wrong.
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import type { BoardOutput, EventKindName, MeterSample } from "../device/types.ts";
 import { EventKind } from "../device/types.ts";
@@ -180,6 +180,7 @@ export function scenarioFromText(text: string): Scenario {
   try { f = JSON.parse(text) as ScenarioFile; } catch (e) { throw new Error(`not JSON: ${(e as Error).message}`); }
   try {
     if (typeof f !== "object" || f === null) throw new Bad("not a scenario");
+    if (f.format === undefined) throw new Bad(`not a scenario file (no "format": "${SCENARIO_FORMAT}")`);
     if (f.format !== SCENARIO_FORMAT) throw new Bad(`format ${JSON.stringify(f.format)} (expected "${SCENARIO_FORMAT}")`);
     if (typeof f.name !== "string" || typeof f.image !== "string" || !f.image) throw new Bad("name and image must be strings");
     for (const k of ["pages", "seed", "wallStartMs"] as const) if (f[k] !== undefined && !isInt(f[k])) throw new Bad(`${k}: not an integer`);
@@ -208,5 +209,6 @@ export function scenarioFromText(text: string): Scenario {
 }
 
 export function loadScenario(file: string): Scenario {
+  if (!existsSync(file)) throw new Error(`${file}: no such file`);
   try { return scenarioFromText(readFileSync(file, "utf8")); } catch (e) { throw new Error(`${file}: ${(e as Error).message}`); }
 }
