@@ -21,6 +21,7 @@ import { buildWamr, wamrSource } from "./build-wamr.ts";
 import { generate } from "./gen-abi.ts";
 import { convergeImage } from "./build-converge.ts";
 import { hashFile, inputsOf, staleReason, writeStamp, type Inputs } from "./build-stamp.ts";
+import { appendButtonSection, buttonMapFile } from "./button-section.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 process.chdir(root);
@@ -57,6 +58,8 @@ const imageConfig = (): Inputs => ({
   "scripts/key-owners.mjs": hashFile("scripts/key-owners.mjs"),
   "scripts/build-converge.ts": hashFile("scripts/build-converge.ts"),
   "scripts/one-page-memory.ts": hashFile("scripts/one-page-memory.ts"),
+  "scripts/button-section.ts": hashFile("scripts/button-section.ts"),
+  "host-sim/device/button-map.ts": hashFile("host-sim/device/button-map.ts"),
   assemblyscript: JSON.parse(readFileSync("node_modules/assemblyscript/package.json", "utf8")).version,
 });
 
@@ -84,7 +87,12 @@ async function compileImage(target: string): Promise<Inputs> {
   const t = cfg.targets[target];
   await convergeImage(t.outFile, t.textFile, cfg.options.optimizeLevel, cfg.options.shrinkLevel,
     t.lowMemoryLimit ?? cfg.options.lowMemoryLimit);
-  return { ...inputsOf(read), ...imageConfig() };
+  // The image's declared buttons, for a generic panel; no engine reads the section.
+  try {
+    const bytes = appendButtonSection(target, t.outFile);
+    console.log(`image ${target}: buttons section ${bytes} bytes`);
+  } catch (e) { fail(`image ${target}: ${(e as Error).message}`); }
+  return { ...inputsOf([...read, buttonMapFile(target)]), ...imageConfig() };
 }
 
 async function buildImage(target: string): Promise<boolean> {

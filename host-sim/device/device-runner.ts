@@ -20,6 +20,7 @@ export class DeviceRunner {
   private device: DeviceHandle | null = null;
   private chain: Promise<unknown> = Promise.resolve();
   private readonly listeners: ((c: DeviceCall) => void)[] = [];
+  private readonly bootListeners: (() => void)[] = [];
   private readonly timers: DeviceTimers;
   private readonly realStart = Date.now();
   private down: string | null = "not booted yet";
@@ -39,6 +40,10 @@ export class DeviceRunner {
   /** Every call into the image, with what caused it, after its timers were followed. */
   onCall(l: (c: DeviceCall) => void): void { this.listeners.push(l); }
 
+  /** Every power-on, before the board starts: the flash file is then as the new power-on
+   *  finds it (the previous board closed and wrote it out), and no call has used it yet. */
+  onPowerOn(l: () => void): void { this.bootListeners.push(l); }
+
   /** Time of the simulation in ms (virtual: the scheduler's clock). */
   simMs(): number {
     const c = this.o.clock;
@@ -46,8 +51,7 @@ export class DeviceRunner {
   }
 
   /** What the board's clock says now: time since its power-on, and the wall clock. */
-  boardTime(): BoardTime {
-    const now = this.simMs();
+  boardTime(now = this.simMs()): BoardTime {
     const wall = this.o.wallStartMs === undefined || this.o.wallStartMs < 0 ? -1 : this.o.wallStartMs + now;
     const time: BoardTime = { nowMs: Math.floor(now - this.bootAt), wallMs: Math.floor(wall) };
     return this.o.meter ? { ...time, meter: this.o.meter.sample(this.worldUtc(now)) } : time;
@@ -62,7 +66,7 @@ export class DeviceRunner {
   get state(): DeviceState { return this.down ? { up: false, why: this.down } : { up: true }; }
 
   /** Power fails (if it is on) and comes back: RAM and timers are lost, fw_boot runs. */
-  powerOn(): Promise<DeviceCall> { return this.enqueue(() => this.powerOnNow()); }
+  powerOn(startedMs = 0): Promise<DeviceCall> { return this.enqueue(() => this.powerOnNow(startedMs)); }
 
   /** Power fails and stays off until powerOn(): RAM and timers are lost, and events and
    *  time pass without it (a cut that spans a meter's boundary, say). */
@@ -106,7 +110,9 @@ export class DeviceRunner {
     return p;
   }
 
-  private async powerOnNow(): Promise<DeviceCall> {
+  /** `startedMs`: the board's clock reads this at fw_boot, as if power came that long before
+   *  (a replay of a board that took that long to start). */
+  private async powerOnNow(startedMs = 0): Promise<DeviceCall> {
     const old = this.device;
     this.device = null;
     if (old) {
@@ -118,7 +124,8 @@ export class DeviceRunner {
     this.opsBefore += this.opsNow;
     this.opsNow = 0;
     this.timers.clear(); // timers do not survive power loss
-    this.bootAt = this.simMs();
+    for (const l of this.bootListeners) l();
+    this.bootAt = this.simMs() - startedMs;
     const seed = (this.o.seed ?? 0) + this.boots++;
     const remaining = this.o.cutAt === undefined ? undefined : this.o.cutAt - this.opsBefore;
     this.device = await powerOn(this.o.host, {
@@ -126,24 +133,27 @@ export class DeviceRunner {
       ...(remaining !== undefined && remaining >= 1 ? { cutAt: remaining, cutKeep: this.o.cutKeep } : {}),
     });
     this.down = null;
-    const time = this.boardTime();
+    const simMs = this.simMs();
+    const time = this.boardTime(simMs);
     const r = await this.device.boot(time);
-    return this.follow({ input: { call: "boot", seed }, cause: "input", time, simMs: this.simMs(), ...r });
+    return this.follow({ input: { call: "boot", seed }, cause: "input", time, simMs, ...r });
   }
 
   private async call(ev: BoardEvent, cause: DeviceCall["cause"]): Promise<DeviceCall | null> {
     if (!this.device || this.down) return null;
-    const time = this.boardTime();
+    // The call's time is the time it started at (on a real clock the call itself takes some).
+    const simMs = this.simMs();
+    const time = this.boardTime(simMs);
     const r = await this.device.event(time, ev);
     const payload = ev.payload ?? new Uint8Array(0);
-    return this.follow({ input: { call: "event", kind: ev.kind, arg: ev.arg, payload }, cause, time, simMs: this.simMs(), ...r });
+    return this.follow({ input: { call: "event", kind: ev.kind, arg: ev.arg, payload }, cause, time, simMs, ...r });
   }
 
   /** Follows a call's timers and its fate (panic, power cut), then tells the listeners. */
   private async follow(c: DeviceCall): Promise<DeviceCall> {
     this.o.meter?.observe(c.outputs, this.worldUtc(c.simMs));
     for (const o of c.outputs) {
-      if (o.t === "timer_set") this.timers.arm(o.id, o.delayMs, async () => { await this.enqueue(() => this.call({ kind: EventKind.TIMER, arg: o.id }, "timer")); });
+      if (o.t === "timer_set" && this.o.followTimers !== false) this.timers.arm(o.id, o.delayMs, async () => { await this.enqueue(() => this.call({ kind: EventKind.TIMER, arg: o.id }, "timer")); });
       else if (o.t === "timer_cancel") this.timers.cancel(o.id);
       else if (o.t === "power_cut") { this.down = POWER_CUT; this.opsNow = o.op; }
       else if (o.t === "panic") this.down = "panicked";

@@ -31,6 +31,9 @@ export interface DeviceRunnerOptions {
   /** Ask the board for its flash operation count after every call, for flashOps() (a
    *  round trip on the posix host, so only runs that need it ask; cutAt implies it). */
   countFlashOps?: boolean;
+  /** false: the runner arms no timer; TIMER events come only from its owner (a recorded
+   *  session replays each timer at the time it fired, not at the time it was due). */
+  followTimers?: boolean;
   /** A watchdog: a device that panicked (or whose process died) is powered on again. */
   restartAfterFailure?: boolean;
   /** (ABI v1.3) The metrology of a meter (host-sim/meter-model): sampled for every call
@@ -56,7 +59,7 @@ export type RunnerInput =
 export interface DeviceCall {
   input: RunnerInput;
   cause: "input" | "timer";
-  /** The board's clock during the call, and the simulation's time. */
+  /** The board's clock during the call, and the simulation's time when it started. */
   time: BoardTime;
   simMs: number;
   outputs: BoardOutput[];

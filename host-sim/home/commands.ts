@@ -15,6 +15,8 @@ import { lockCommand } from "./lock-console.ts";
 import { playLockDemo } from "../appliances/lock/demo.ts";
 import { buttonsToPress } from "./press-check.ts";
 import { commandOutcome } from "../phone/result-codes.ts";
+import { recordCommand } from "./home-recorder.ts";
+import { imageCommand } from "./image-console.ts";
 
 /** Runs one console line against the home and answers what the user should read (the
  *  view itself is not part of the answer: the terminal draws it, the page is live).
@@ -25,6 +27,10 @@ export async function runCommand(home: Home, line: string, progress?: (heading: 
   if (!who) return "";
   if (who === "help") return HELP;
   if (who === "view") return "";
+  const forRecord = await recordCommand(home, [who, verb, ...rest]);
+  if (forRecord !== undefined) return forRecord;
+  const forImage = await imageCommand(home, [who, verb, ...rest]);
+  if (forImage !== undefined) return forImage;
   const forMeter = await meterCommand(home, [who, verb, ...rest]);
   if (forMeter !== undefined) return forMeter;
   if (who === "power" && verb === "pcs") { await home.powerCyclePcs(); return ""; }

@@ -61,6 +61,9 @@ export class HomeDevice {
   /** Every call into the image with its cause (the radio model routes answers by it). */
   onCall(l: (c: DeviceCall) => void): void { this.runner.onCall(l); }
 
+  /** Every power-on, before fw_boot, the flash file as it finds it (the recorder's start). */
+  onPowerOn(l: () => void): void { this.runner.onPowerOn(l); }
+
   /** Up, or down and why (booting, power off, panicked). */
   get state(): DeviceState { return this.runner.state; }
 

@@ -3,6 +3,7 @@
 // is a row of OPTIONS: the parser accepts exactly those, and `--help` prints them.
 import type { HomeOptions } from "./world.ts";
 import { brokerKindFromEnv, type BrokerKind } from "../net/broker.ts";
+import { withImageOption } from "./image-option.ts";
 
 /** The scripted stories `--demo [which]` plays. */
 export type DemoKind = "water-heater" | "printer" | "meter" | "pcs" | "lock";
@@ -46,6 +47,8 @@ export const OPTIONS: readonly OptionRow[] = [
   { flag: "--no-meter", help: "leave the smart meter out" },
   { flag: "--no-pcs", help: "leave the power conditioner out" },
   { flag: "--no-lock", help: "leave the lock out" },
+  { flag: "--image", value: "<file>", help: "run any image alone with a generic panel: build/images/<name>.wasm (with --posix: its wasm2c board), or build/<posix|wamr-fast|wamr-classic>/<name>" },
+  { flag: "--with", value: "<list>", help: "with --image: also run these appliances (heater,printer,meter,pcs,lock)" },
   { flag: "--tui", help: "the terminal view instead of the web page (the demos always print to the terminal)" },
   { flag: "--port", value: "<n>", help: "the web page's port (default 8080; a taken port is said and a free one taken; 0: any free port)" },
   { flag: "--demo", value: `[${DEMOS.slice(1).join("|")}]`, optional: true, help: "play a scripted demo from a fresh start (erases the data folder's devices and cloud), then exit; alone: the water heater's" },
@@ -94,7 +97,7 @@ export function parseHomeArgs(args: readonly string[], onFlow?: HomeOptions["onF
   const only = demo === "meter" || demo === "pcs" || demo === "lock" ? demo : homeArg;
   const lockHome = only === "lock", meterHome = only === "meter", pcsHome = only === "pcs";
   const anyDemo = demo !== null;
-  return {
+  const cli: HomeCommandLine = {
     help: flag("--help"),
     demo,
     view: flag("--tui") || anyDemo ? "tui" : "web",
@@ -115,4 +118,6 @@ export function parseHomeArgs(args: readonly string[], onFlow?: HomeOptions["onF
       onFlow,
     },
   };
+  // --image's checks (a file that exists, its board built) are one sentence too.
+  try { return withImageOption(cli, args); } catch (e) { throw new UsageError((e as Error).message); }
 }

@@ -8,6 +8,8 @@ import { pcsTexts } from "./pcs-view.ts";
 import { PCS_HELP } from "./pcs-console.ts";
 import { lockTexts } from "./lock-view.ts";
 import { LOCK_HELP } from "./lock-console.ts";
+import { RECORD_HELP } from "./home-recorder.ts";
+import { imageTexts } from "./image-console.ts";
 
 const WIDTH = 38;
 
@@ -39,13 +41,18 @@ export function flowText(l: FlowLine): string {
 }
 
 export function render(home: Home, flowLines = 12): string {
-  const relay = home.heater.pins.get(0) === 1 ? "burner ON" : "burner off";
-  const boxes = [
-    box(`Remote (${home.o.heaterHost}, ${relay})`, home.heater.screen, 7),
-    box(`Alice's phone ${home.router.isAtHome("alice") ? "(home)" : "(outside)"}`, home.alice.screen, 7),
-    box(`Bob's phone ${home.router.isAtHome("bob") ? "(home)" : "(outside)"}`, home.bob.screen, 7),
-  ];
-  const rows = boxes[0].map((_, i) => boxes.map((b) => b[i]).join(" "));
+  // An --image home runs the image alone unless asked: its box and controls come first.
+  const imageBoxes = imageTexts(home).map((b) => box(b.title, b.text, 7));
+  const rows = imageBoxes.length ? imageBoxes[0].map((_, i) => imageBoxes.map((b) => b[i]).join(" ")) : [];
+  if (home.heater) {
+    const relay = home.heater.pins.get(0) === 1 ? "burner ON" : "burner off";
+    const boxes = [
+      box(`Remote (${home.o.heaterHost}, ${relay})`, home.heater.screen, 7),
+      box(`Alice's phone ${home.router.isAtHome("alice") ? "(home)" : "(outside)"}`, home.alice.screen, 7),
+      box(`Bob's phone ${home.router.isAtHome("bob") ? "(home)" : "(outside)"}`, home.bob.screen, 7),
+    ];
+    rows.push(...boxes[0].map((_, i) => boxes.map((b) => b[i]).join(" ")));
+  }
   if (home.printer) {
     const apps = (name: string) => { const a = home.printerApps[name]; return `${a.manage.screen}\n${a.print.screen}`; };
     const joined = home.air.isOnLan("printer") ? "on HomeNet" : "not on the router";
@@ -86,5 +93,6 @@ ${LOCK_HELP}
   power [printer]                              power cut and restart of the water heater (or the printer)
   broker down | broker up                      an outage of the MQTT broker
   cloud down | cloud up                        an outage of the cloud (the broker keeps its session)
+${RECORD_HELP}
   demo [printer|meter|pcs|lock]                the three registration flows (or the printer's life, the meter's, the power conditioner's use cases, the lock's slots), scripted
   view | help | quit`;

@@ -47,6 +47,7 @@ import { SecretFields, httpRequest, lanFrame, logLine, mqttConnect, mqttDelivere
 import { EventKind } from "../device/types.ts";
 import type { FlowProtocol } from "../web/messages.ts";
 import { LiveClock } from "../sim/live-clock.ts";
+import { HomeImage, type ImageChoice } from "./home-image.ts";
 
 export interface HomeOptions {
   dataDir: string;
@@ -77,6 +78,10 @@ export interface HomeOptions {
    *  booking apps of alice and bob. The cloud then runs on the lock's clock. */
   lock?: boolean;
   lockHost?: HostName;
+  /** Run the water heater (default true; an `--image` home runs it only when asked). */
+  heater?: boolean;
+  /** Run this image beside the appliances, as a generic device (`--image`). */
+  image?: ImageChoice;
   /** Where flow lines go (the terminal view, a test's capture). */
   onFlow?: (line: FlowLine) => void;
 }
@@ -123,7 +128,10 @@ export class Home {
   readonly router = new HomeRouter();
   /** The home's air: router network, Wi-Fi Direct groups, NFC and BLE. */
   readonly air = new Airspace({ router: HOME_ROUTER });
+  /** The water heater; absent (undefined) in a home started without it (`heater: false`). */
   heater!: HomeDevice;
+  /** Any image the command line named (`--image`), when it did. */
+  image: HomeImage | null = null;
   /** The printer, when the home has one (`printer` option). */
   printer: HomePrinter | null = null;
   /** Each person's printer apps (management and print). */
@@ -201,25 +209,11 @@ export class Home {
     if (this.o.lock) this.lockCloud = createLockCloud();
     await this.startCloudService();
 
-    const flashFile = join(d, "devices", "heater.flash");
-    const firstPowerOn = !existsSync(flashFile);
-    this.heater = new HomeDevice({ name: HEATER, host: this.o.heaterHost, image: HEATER_APPLIANCE.image, flashFile, clock: this.o.clock ?? "real", speed: this.o.speed, live: this.clock ?? undefined, wallStartMs: this.wallAtZero(), seed: 1 });
-    this.router.attach(this.heater);
     this.router.setReachable((d) => this.air.isOnLan(d));
-    this.air.attach(this.heater, { wifi: HEATER_APPLIANCE.boardWifi === false ? "image" : "board" });
     this.air.onFlow((f) => this.message(radioMessage(f, radioFrameNames)));
     // Frames name their type in the protocol of the appliance at either end.
     this.router.onFlow((e) => this.message(lanFrame(e, e.from === PRINTER || e.to === PRINTER ? PRINTER_FRAME_NAMES : LAN_NAMES)));
-    this.bridge = this.newBridge();
-    this.heater.onOutput((o) => {
-      if (o.t === "log") this.heaterLog.push(o.text);
-      if (o.t === "mqtt_connect") { this.devicePasswords.push(Buffer.from(o.pass).toString()); this.message(mqttConnect(HEATER, o.client)); }
-      if (o.t === "mqtt_publish") this.message(mqttPublish(HEATER, "broker", o.topic, o.payload, this.secrets));
-      if (o.t.startsWith("mqtt_")) this.bridge.handle(o);
-    });
-    this.followDeliveries(this.heater);
-    await this.heater.start();
-    if (firstPowerOn) await this.heater.service(provision(HEATER_SERIAL)); // the factory's step
+    if (this.o.heater !== false) await this.startHeater();
 
     const phone = (name: string, user: string, terminal: string, atHome: boolean) => {
       this.setAtHome(name, atHome);
@@ -244,6 +238,43 @@ export class Home {
     if (this.o.meter) await this.startMeter();
     if (this.o.pcs) await this.startPcs();
     if (this.o.lock) await this.startLock();
+    if (this.o.image) await this.startImage(this.o.image);
+  }
+
+  private async startHeater(): Promise<void> {
+    const flashFile = join(this.o.dataDir, "devices", "heater.flash");
+    const firstPowerOn = !existsSync(flashFile);
+    this.heater = new HomeDevice({ name: HEATER, host: this.o.heaterHost, image: HEATER_APPLIANCE.image, flashFile, clock: this.o.clock ?? "real", speed: this.o.speed, live: this.clock ?? undefined, wallStartMs: this.wallAtZero(), seed: 1 });
+    this.router.attach(this.heater);
+    this.air.attach(this.heater, { wifi: HEATER_APPLIANCE.boardWifi === false ? "image" : "board" });
+    this.bridge = this.newBridge();
+    this.heater.onOutput((o) => {
+      if (o.t === "log") this.heaterLog.push(o.text);
+      if (o.t === "mqtt_connect") { this.devicePasswords.push(Buffer.from(o.pass).toString()); this.message(mqttConnect(HEATER, o.client)); }
+      if (o.t === "mqtt_publish") this.message(mqttPublish(HEATER, "broker", o.topic, o.payload, this.secrets));
+      if (o.t.startsWith("mqtt_")) this.bridge.handle(o);
+    });
+    this.followDeliveries(this.heater);
+    await this.heater.start();
+    if (firstPowerOn) await this.heater.service(provision(HEATER_SERIAL)); // the factory's step
+  }
+
+  /** The water heater, or an error naming the option when this home runs none. */
+  requireHeater(): HomeDevice {
+    if (!this.heater) throw new Error("this home has no water heater (an --image home runs one with --with heater)");
+    return this.heater;
+  }
+
+  /** Any image the command line named (`--image`), run as a generic device. */
+  private async startImage(choice: ImageChoice): Promise<void> {
+    this.image = new HomeImage({
+      choice, dataDir: this.o.dataDir, clock: this.o.clock ?? "real", speed: this.o.speed, live: this.clock ?? undefined,
+      wallStartMs: this.wallAtZero(), air: this.air, lan: this.router,
+      identity: (serial) => this.pki.deviceIdentity(join(this.o.dataDir, "devices", `image-${serial}.identity`), serial),
+      broker: () => ({ url: `mqtts://127.0.0.1:${this.brokerPort}`, ca: this.pki.ca }),
+      note: (via, text) => this.note(via, text),
+    });
+    await this.image.start();
   }
 
   private async startLock(): Promise<void> {
@@ -480,9 +511,10 @@ export class Home {
 
   /** Power cut between two events, then the heater boots again. */
   async powerCycle(): Promise<void> {
+    const heater = this.requireHeater();
     this.bridge.close();
     this.bridge = this.newBridge();
-    await this.heater.powerCycle();
+    await heater.powerCycle();
     this.note("HOME", "heater power cycled");
   }
 
@@ -505,6 +537,7 @@ export class Home {
   }
 
   async stop(): Promise<void> {
+    await this.image?.stop().catch(() => undefined);
     await this.lock?.stop().catch(() => undefined);
     await this.pcs?.stop().catch(() => undefined);
     await this.meter?.stop().catch(() => undefined);

@@ -20,12 +20,26 @@ export function matches(pattern: Partial<BoardOutput>, actual: BoardOutput): boo
 const listing = (outputs: BoardOutput[]) =>
   outputs.length === 0 ? "  (no outputs)" : outputs.map((o, i) => `  ${i}: ${renderOutput(o)}`).join("\n");
 
+/** The first output where a call differs from its exact expectation (one pattern per
+ *  output, in order), or null when each output matches its pattern. */
+export function firstDifference(patterns: readonly Partial<BoardOutput>[], outputs: readonly BoardOutput[]): { index: number; expected: string; got: string } | null {
+  for (let i = 0; i < Math.max(patterns.length, outputs.length); i++) {
+    const p = patterns[i], o = outputs[i];
+    if (p && o && matches(p, o)) continue;
+    return { index: i, expected: p ? renderOutput(p) : "no more outputs", got: o ? renderOutput(o) : "no more outputs" };
+  }
+  return null;
+}
+
 export function checkCall(e: Expect, outputs: BoardOutput[], result: number | null): string[] {
   const problems: string[] = [];
   if (e.result !== undefined && e.result !== result) {
     problems.push(`expected result ${e.result}, got ${result}`);
   }
-  if (e.outputs) {
+  if (e.exact && e.outputs) {
+    const d = firstDifference(e.outputs, outputs);
+    if (d) problems.push(`output ${d.index}: expected ${d.expected}, got ${d.got}`);
+  } else if (e.outputs) {
     let from = 0;
     for (let k = 0; k < e.outputs.length; k++) {
       const at = outputs.findIndex((o, i) => i >= from && matches(e.outputs![k], o));

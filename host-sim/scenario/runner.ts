@@ -1,11 +1,12 @@
 // Runs a scenario on one host through the device runner: simulated time, power-ons on one
 // flash file, expectations, and an optional power cut. Everything a host does is recorded
 // in the trace, so two hosts can be compared call for call.
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { efuseFileFor } from "../board/efuse.ts";
 import { DeviceRunner, POWER_CUT, type DeviceCall } from "../device/device-runner.ts";
-import { EventKind } from "../device/types.ts";
+import { EventKind, type MeterSample } from "../device/types.ts";
+import type { MeterFeed } from "../device/runner-types.ts";
 import { MeterModel } from "../meter-model/meter-model.ts";
 import { Scheduler } from "../sim/scheduler.ts";
 import { checkCall } from "./expect.ts";
@@ -13,18 +14,30 @@ import type { CallInput, Expect, RunOptions, Scenario, ScenarioRun, Step } from 
 
 type EventStep = Extract<Step, { event: unknown }>;
 
+/** measure() as a recording saw it: the samples of the step being run. */
+class RecordedMeter implements MeterFeed {
+  next: MeterSample[] = [];
+  sample(): MeterSample[] { return this.next; }
+  observe(): void {}
+}
+
 export async function runScenario(s: Scenario, opts: RunOptions): Promise<ScenarioRun> {
   mkdirSync(opts.dir, { recursive: true });
   const flashFile = join(opts.dir, "flash.bin");
   rmSync(flashFile, { force: true }); // every run starts from erased flash
   rmSync(efuseFileFor(flashFile), { force: true }); // and a device burned with its key seed
+  if (s.flash) writeFileSync(flashFile, s.flash); // or from the flash a recording started on
   const run: ScenarioRun = { name: s.name, host: opts.host, calls: [], flashFile, failures: [], cut: false, flashOps: 0 };
   const sim = new Scheduler();
+  // A recorded metered device: each call reads the samples its step recorded.
+  const recorded = s.meterRecorded ? new RecordedMeter() : null;
   const device = new DeviceRunner({
     host: opts.host, image: s.image, flashFile, pages: s.pages, seed: s.seed, keySeed: s.keySeed,
     wallStartMs: s.wallStartMs, clock: { scheduler: sim }, cutAt: opts.cutAt, cutKeep: opts.cutKeep, countFlashOps: true,
+    followTimers: s.timers !== "recorded",
     // The runner's meter clock is the world's UTC: the wall start, or simulated time from 0.
     ...(s.meter ? { meter: new MeterModel(s.meter.profile, { ...s.meter, originUtcMs: Math.max(0, s.wallStartMs ?? 0) }) } : {}),
+    ...(recorded ? { meter: recorded } : {}),
   });
   let booted = false;
   let currentStep = 0;
@@ -61,8 +74,9 @@ export async function runScenario(s: Scenario, opts: RunOptions): Promise<Scenar
     for (let i = 0; i < s.steps.length && !run.cut; i++) {
       const st = s.steps[i];
       currentStep = i;
+      if (recorded && !("advance" in st)) recorded.next = st.meter ?? [];
       if ("boot" in st) {
-        const c = await device.powerOn();
+        const c = await device.powerOn(st.startedMs ?? 0);
         booted = true;
         record(i, st.label, { call: "boot", seed: c.input.call === "boot" ? c.input.seed : 0 }, c, st.expect);
       } else if ("event" in st) await deliver(i, st);

@@ -19,13 +19,26 @@ export interface Scenario {
   /** (ABI v1.3) A meter's load: measure() reads this profile, integrated from the scenario's
    *  start (host-sim/meter-model), on every host alike. Absent: no channel is metered. */
   meter?: { profile: LoadProfile; startWh?: readonly number[]; breakerClosed?: boolean };
+  /** The flash image at the first boot (a recorded session starts from the device's flash
+   *  as it was); absent: erased flash. */
+  flash?: Uint8Array;
+  /** (ABI v1.3) What measure() read during each call, given with each boot and event step
+   *  instead of a load profile (a recorded metered device: the home's load model, its
+   *  breaker and outages as they were). Only with `timers: "recorded"`. */
+  meterRecorded?: boolean;
+  /** "scheduled" (default): timers fire as advance steps reach them. "recorded": the
+   *  runner arms none; TIMER events are steps like any other (a recorded session, whose
+   *  timers fired when the real clock got to them, a little after they were due). */
+  timers?: "scheduled" | "recorded";
   steps: Step[];
 }
 
 export type Step =
-  /** Power-on: a fresh device on the same flash file (the previous one is closed), fw_boot. */
-  | { boot: true; expect?: Expect; label?: string }
-  | { event: { kind: EventKindName | number; arg?: number; payload?: Uint8Array }; expect?: Expect; label?: string }
+  /** Power-on: a fresh device on the same flash file (the previous one is closed), fw_boot.
+   *  `startedMs`: the board's clock reads this at fw_boot, power having come that long
+   *  before (a recorded board that took a few ms to start). */
+  | { boot: true; expect?: Expect; label?: string; meter?: MeterSample[]; startedMs?: number }
+  | { event: { kind: EventKindName | number; arg?: number; payload?: Uint8Array }; expect?: Expect; label?: string; meter?: MeterSample[] }
   /** Moves simulated time; timers that fall due fire as TIMER events, in time order. */
   | { advance: number; label?: string };
 
@@ -36,6 +49,8 @@ export interface Expect {
   outputs?: Partial<BoardOutput>[];
   /** None of the call's outputs may match any of these. */
   absent?: Partial<BoardOutput>[];
+  /** `outputs` are all of the call's outputs, in order, one pattern each (a recording). */
+  exact?: boolean;
 }
 
 export interface RunOptions {

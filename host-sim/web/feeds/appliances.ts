@@ -6,6 +6,7 @@ import { HEATER, HEATER_APPLIANCE } from "../../home/world.ts";
 import type { HomeDevice } from "../../home/home-device.ts";
 import { appliance } from "../../appliances/index.ts";
 import { Pin } from "../../device/types.ts";
+import { OUTPUT_PINS } from "../../home/home-image.ts";
 
 export interface HomeAppliance {
   name: string;
@@ -25,10 +26,17 @@ export interface HomeAppliance {
 /** Every appliance the home runs, in the order the page lays them out. */
 export function homeAppliances(home: Home): HomeAppliance[] {
   const air = (name: string) => () => home.air.isOnLan(name) ? "HomeNet" : "not joined";
-  const out: HomeAppliance[] = [{
+  const out: HomeAppliance[] = [];
+  // An --image home: the image's generic panel (the buttons its image declares), first.
+  const image = home.image;
+  if (image) out.push({
+    name: image.name, title: `${image.name} (${image.serial ?? "not provisioned"})${image.buttonNote ? `: ${image.buttonNote}` : ""}`,
+    device: image.device, buttons: image.buttons ?? {}, pins: [...OUTPUT_PINS], powerCycle: () => image.powerCycle(), network: air(image.name),
+  });
+  if (home.heater) out.push({
     name: HEATER, title: "Water heater remote", device: home.heater, buttons: HEATER_APPLIANCE.local!.buttons,
     pins: [{ pin: Pin.RELAY, name: "burner relay", dir: "out" }], powerCycle: () => home.powerCycle(), network: air(HEATER),
-  }];
+  });
   if (home.printer) out.push({
     name: "printer", title: "Printer", device: home.printer.device, buttons: appliance("printer").local!.buttons,
     pins: [], powerCycle: () => home.powerCyclePrinter(), network: air("printer"),

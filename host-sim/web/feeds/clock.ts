@@ -4,6 +4,7 @@
 import type { Home } from "../../home/world.ts";
 import type { ClockView, Feed, ServerMessage, ClientMessage, Reply } from "../messages.ts";
 import { changesOf, LastSent } from "./changes.ts";
+import { recorderOf } from "../../home/home-recorder.ts";
 
 export function clockFeed(home: Home): Feed {
   const clock = home.clock;
@@ -12,8 +13,9 @@ export function clockFeed(home: Home): Feed {
     speed: clock?.speed ?? 1, paused: clock?.paused ?? false,
     homeMs: home.homeNow(),
     brokerUp: home.brokerUpNow, cloudUp: home.cloudUpNow,
-    // Recording is the recorder's to tell (its own feed); the clock knows of none.
-    recording: false,
+    // The home's recorder (host-sim/home/home-recorder.ts) tells; its start and stop are
+    // flow notes, so the clock looks again then.
+    recording: recorderOf(home).recording,
   });
   let push: (m: ServerMessage) => void = () => {};
   const show = (always: boolean) => {

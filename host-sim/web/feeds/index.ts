@@ -8,6 +8,7 @@ import { consoleFeed } from "./console.ts";
 import { flashFeed } from "./flash.ts";
 import { clockFeed } from "./clock.ts";
 import { seriesFeed } from "./series.ts";
+import { recorderFeed } from "./recorder.ts";
 
 export const FEEDS: readonly ((home: Home) => Feed)[] = [
   panelsFeed,
@@ -17,4 +18,5 @@ export const FEEDS: readonly ((home: Home) => Feed)[] = [
   flashFeed,
   clockFeed,
   seriesFeed,
+  recorderFeed,
 ];

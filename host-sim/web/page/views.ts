@@ -7,6 +7,7 @@ import { consoleView } from "./views/console.ts";
 import { flashView } from "./views/flash.ts";
 import { clockView } from "./views/clock.ts";
 import { plotsView } from "./views/plots.ts";
+import { recorderView } from "./views/recorder.ts";
 
 export const VIEWS: readonly PageView[] = [
   panelsView,
@@ -16,4 +17,5 @@ export const VIEWS: readonly PageView[] = [
   flashView,
   clockView,
   plotsView,
+  recorderView,
 ];
