@@ -29,7 +29,8 @@ test("--image picks the image and its host, and leaves the named appliances out 
   const w = parseHomeArgs(["--image", wasm, "--with", "heater,lock"]).home;
   assert.deepEqual([w.heater, w.printer, w.lock], [true, false, true]);
   assert.throws(() => parseHomeArgs(["--image", "build/images/nope.wasm"]), /no such file/);
-  assert.throws(() => parseHomeArgs(["--image"]), /needs an image file/);
+  assert.throws(() => parseHomeArgs(["--image"]), /--image needs a value/);
+  assert.throws(() => parseHomeArgs(["--with", "heater"]), /--with needs --image/);
   assert.throws(() => parseHomeArgs(["--image", wasm, "--with", "toaster"]), /--with toaster: choose from/);
   assert.throws(() => parseHomeArgs(["--image", wasm, "--demo"]), /--image and --demo/);
   assert.equal(parseHomeArgs([]).home.image, undefined);

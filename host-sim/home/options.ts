@@ -118,6 +118,7 @@ export function parseHomeArgs(args: readonly string[], onFlow?: HomeOptions["onF
       onFlow,
     },
   };
+  if (flag("--with") && !flag("--image")) throw new UsageError("--with needs --image: the named appliances run anyway without it");
   // --image's checks (a file that exists, its board built) are one sentence too.
   try { return withImageOption(cli, args); } catch (e) { throw new UsageError((e as Error).message); }
 }
