@@ -27,6 +27,7 @@
 //   BENCH_NO_PCS=1        skip the power conditioner's cost per credential check
 //   BENCH_NO_LOCK=1       skip the lock's cost per OPERATE (two ECDSA verifies through the board)
 //   BENCH_NO_HOME=1       skip the simulated-home parts (water heater, meter)
+//   BENCH_NO_PAGE=1       skip the web page's load time and memory (headless chromium)
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, existsSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -211,6 +212,8 @@ const doPcs = runnable.includes("power-conditioner") && !process.env.BENCH_NO_PC
 const doLock = runnable.includes("lock") && !process.env.BENCH_NO_LOCK;
 const doFleet = runnable.includes("water-heater") && !process.env.BENCH_NO_FLEET;
 const doHome = images.includes("water-heater") && !process.env.BENCH_NO_HOME;
+const doPage = runnable.includes("water-heater") && !process.env.BENCH_NO_PAGE && existsSync("/usr/bin/chromium");
+if (!doPage && !process.env.BENCH_NO_PAGE && runnable.includes("water-heater")) notes.push("no /usr/bin/chromium: the page's figures left out (node scripts/setup.mjs installs it before npm test)");
 const plan: BenchPart[] = [
   { key: `profile:${imageSet}`, title: `TS host profile of ${runnable.length} image(s) (calibrates N)`, roughS: 3 * runnable.length },
   useCallgrind
@@ -224,6 +227,7 @@ const plan: BenchPart[] = [
   ...(doLock ? [{ key: "lock", title: "lock: cost per OPERATE", roughS: 90 }] : []),
   ...(doFleet ? [{ key: "fleet", title: "fleet: 1,000 water heaters in one process", roughS: 60 }] : []),
   ...(doHome ? [{ key: "home", title: "water heater in the simulated home (registrations, bridge)", roughS: 90 }] : []),
+  ...(doPage ? [{ key: "page", title: "the web page: load time and memory (headless chromium)", roughS: 40 }] : []),
 ];
 const progress = new BenchProgress(join(ROOT, "build/bench/timings.json"), plan);
 progress.announce();
@@ -408,6 +412,11 @@ if (doHome) await progress.part("home", async () => {
   console.log("  device ID; new registrations after initialization, one after another. messages: LAN frames, HTTP");
   console.log("  requests and MQTT messages in between (median). bridge: one device publishing QoS 1, 32 in flight,");
   console.log("  3000 messages, counted when the broker acknowledges them.");
+});
+// The web page: load time and memory in headless chromium (scripts/bench/page.ts).
+if (doPage) await progress.part("page", async () => {
+  const { pageBench } = await import("./bench/page.ts");
+  console.log(`\n${await pageBench()}`);
 });
 if (process.env.BENCH_RAW) for (const r of raw) console.log(`raw: ${r}`);
 for (const n of notes) console.log(`note: ${n}`);
