@@ -13,12 +13,12 @@
 import { mkdtempSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
+import { launchHeadless, CHROMIUM } from "../../test/support/browser.ts";
 import { Home } from "../../host-sim/home/world.ts";
 import { startWebServer } from "../../host-sim/web/server.ts";
 import { playDemo } from "../../host-sim/appliances/water-heater/demo.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const PANELS = ["heater", "printer", "meter", "pcs", "lock"];
 
 interface Metrics { heapMiB: number; nodes: number }
@@ -48,10 +48,7 @@ export async function pageBench(loads = 5): Promise<string> {
   const rss0 = process.memoryUsage().rss;
   await home.start();
   const web = await startWebServer(home, { port: 0 });
-  const browser = await chromium.launchPersistentContext(join(dir, "profile"), {
-    executablePath: CHROMIUM, headless: true, viewport: { width: 1366, height: 900 },
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await launchHeadless(join(dir, "profile"));
   try {
     const times: number[] = [];
     let page = browser.pages()[0] ?? await browser.newPage();

@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Page } from "playwright-core";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { Home, type HomeOptions } from "../../host-sim/home/world.ts";
 import { startWebServer } from "../../host-sim/web/server.ts";
 import { brokerKindFromEnv } from "../../host-sim/net/broker.ts";
@@ -13,6 +13,15 @@ import { requirement } from "./requirement.ts";
 export const CHROMIUM = "/usr/bin/chromium";
 export const chromiumMissing = requirement("chromium", existsSync(CHROMIUM), "apt-get install chromium (node scripts/setup.mjs does it)");
 export const ARTIFACTS = join(process.cwd(), "test-artifacts");
+
+/** Debian's chromium, headless, on a fresh profile; the flags keep it off this machine's
+ *  closed network (no background connections, no component updates). */
+export function launchHeadless(profileDir: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM, headless: true, viewport: { width: 1366, height: 900 },
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
 
 /** A fresh home (its own data folder under the test's temp dir) with its page open in a
  *  headless chromium; both stop whatever happens. `beforeStart` sees the home before it
@@ -23,10 +32,7 @@ export async function withPage(options: Partial<HomeOptions>, fn: (page: Page, h
   beforeStart?.(home);
   await home.start();
   const web = await startWebServer(home, { port: 0 });
-  const browser = await chromium.launchPersistentContext(join(dir, "profile"), {
-    executablePath: CHROMIUM, headless: true, viewport: { width: 1366, height: 900 },
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await launchHeadless(join(dir, "profile"));
   try {
     const page = browser.pages()[0] ?? await browser.newPage();
     const errors: string[] = [];
