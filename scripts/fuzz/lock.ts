@@ -5,12 +5,13 @@
 // the owner's button, the door sensor and timers. An OPERATE that reaches the checks is a
 // counted attempt by design (the failure counter is written before anything is verified,
 // and the access is logged through the outbox).
-import { createCipheriv, createECDH, createHash, createHmac } from "node:crypto";
+import { createECDH, createHash } from "node:crypto";
 import { EventKind, LinkId, type BoardEvent, type CallResult } from "../../host-sim/device/types.ts";
 import { provision, request } from "../../host-sim/clients/service-port.ts";
 import { Link } from "../../host-sim/board/abi-constants.ts";
 import { LOCK_BLE_LABEL, LockBle } from "../../host-sim/phone/maker-sdk/frames.ts";
 import type { Driver } from "./driver.ts";
+import { FuzzBleSession } from "./ble-session.ts";
 import type { EntryPoint } from "./entry-point.ts";
 import { mutate, mqttMessage, serviceFrame } from "./mutate.ts";
 import type { Rng } from "./random.ts";
@@ -55,32 +56,8 @@ async function online(d: Driver): Promise<void> {
   await d.step({ kind: EventKind.MQTT_STATE, arg: 1 }, "broker connected");
 }
 
-/** The phone's side of one BLE session, as far as the fuzzer needs it. */
-class Session {
-  private readonly ecdh: ReturnType<typeof createECDH>;
-  key: Buffer | null = null;
-  counter = 0;
-  constructor(seed: number) { this.ecdh = keyPair(`phone-session ${seed}`); }
-  nonceRequest(): Uint8Array {
-    return Buffer.concat([Buffer.of(LockBle.NONCE_REQUEST), createHash("sha256").update(`${BINDING} commit`).update(this.ecdh.getPublicKey()).digest()]);
-  }
-  hello(nonceFrame: Uint8Array): Uint8Array | null {
-    if (nonceFrame[0] !== LockBle.NONCE || nonceFrame.length !== 82) return null;
-    const nonce = Buffer.from(nonceFrame.subarray(1, 17)), lock = Buffer.from(nonceFrame.subarray(17));
-    const k = createHmac("sha256", this.ecdh.computeSecret(lock)).update(Buffer.concat([Buffer.from(BINDING), this.ecdh.getPublicKey(), lock, nonce])).digest();
-    this.key = k.subarray(0, 16);
-    this.counter = 0;
-    return Buffer.concat([Buffer.of(LockBle.HELLO), this.ecdh.getPublicKey(), nonce]);
-  }
-  seal(type: number, body: Uint8Array): Uint8Array {
-    const n = Buffer.alloc(12); n[0] = 1; n.writeUInt32BE(this.counter, 8);
-    const c = createCipheriv("aes-128-gcm", this.key!, n);
-    c.setAAD(Buffer.of(type));
-    const ct = Buffer.concat([c.update(body), c.final(), c.getAuthTag()]);
-    const head = Buffer.alloc(5); head[0] = type; head.writeUInt32BE(this.counter++, 1);
-    return Buffer.concat([head, ct]);
-  }
-}
+/** The phone's side of session number `seed` (its key made from the seed). */
+class Session extends FuzzBleSession { constructor(seed: number) { super(BINDING, `lock-fuzz phone-session ${seed}`); } }
 
 const ble = (payload: Uint8Array): BoardEvent => ({ kind: EventKind.LINK, arg: LinkId.BLE, payload });
 

@@ -5,7 +5,7 @@
 // and online, the factory's and the installer's service-port ops, buttons and timers.
 // A wrong credential in AUTH is a counted attempt by design (its failure counter); a
 // refused command is answered through the outbox, never lost.
-import { createCipheriv, createECDH, createHash, createHmac } from "node:crypto";
+import { createECDH, createHash } from "node:crypto";
 import { EventKind, LinkId, type BoardEvent, type CallResult } from "../../host-sim/device/types.ts";
 import { provision } from "../../host-sim/clients/service-port.ts";
 import { Link } from "../../host-sim/board/abi-constants.ts";
@@ -14,6 +14,7 @@ import { authInfoBody, credentialVerifier, maintenanceData } from "../../host-si
 import { encodeCapacities, encodePersonal, encodeSite } from "../../host-sim/appliances/power-conditioner/items.ts";
 import { BleMsg, PCS_BLE_LABEL } from "../../host-sim/appliances/power-conditioner/ble.ts";
 import type { Driver } from "./driver.ts";
+import { FuzzBleSession } from "./ble-session.ts";
 import type { EntryPoint } from "./entry-point.ts";
 import { mutate, mqttMessage, serviceFrame } from "./mutate.ts";
 import type { Rng } from "./random.ts";
@@ -72,33 +73,8 @@ async function openBle(d: Driver): Promise<void> {
   await d.press(BUTTON.OK);
 }
 
-/** The phone's side of one BLE session, as far as the fuzzer needs it. */
-class Session {
-  private readonly ecdh = createECDH("prime256v1");
-  key: Buffer | null = null;
-  counter = 0;
-  constructor(seed: number) { this.ecdh.setPrivateKey(createHash("sha256").update(`pcs-fuzz-phone ${seed}`).digest()); }
-  nonceRequest(): Uint8Array {
-    return Buffer.concat([Buffer.of(BleMsg.NONCE_REQUEST), createHash("sha256").update(`${BINDING} commit`).update(this.ecdh.getPublicKey()).digest()]);
-  }
-  /** HELLO for the PCS's NONCE; derives the key. */
-  hello(nonceFrame: Uint8Array): Uint8Array | null {
-    if (nonceFrame[0] !== BleMsg.NONCE || nonceFrame.length !== 82) return null;
-    const nonce = Buffer.from(nonceFrame.subarray(1, 17)), pcs = Buffer.from(nonceFrame.subarray(17));
-    const k = createHmac("sha256", this.ecdh.computeSecret(pcs)).update(Buffer.concat([Buffer.from(BINDING), this.ecdh.getPublicKey(), pcs, nonce])).digest();
-    this.key = k.subarray(0, 16);
-    this.counter = 0;
-    return Buffer.concat([Buffer.of(BleMsg.HELLO), this.ecdh.getPublicKey(), nonce]);
-  }
-  seal(type: number, body: Uint8Array): Uint8Array {
-    const n = Buffer.alloc(12); n[0] = 1; n.writeUInt32BE(this.counter, 8);
-    const c = createCipheriv("aes-128-gcm", this.key!, n);
-    c.setAAD(Buffer.of(type));
-    const ct = Buffer.concat([c.update(body), c.final(), c.getAuthTag()]);
-    const head = Buffer.alloc(5); head[0] = type; head.writeUInt32BE(this.counter++, 1);
-    return Buffer.concat([head, ct]);
-  }
-}
+/** The phone's side of session number `seed` (its key made from the seed). */
+class Session extends FuzzBleSession { constructor(seed: number) { super(BINDING, `pcs-fuzz-phone ${seed}`); } }
 
 /** Authentication information number `serial` (1..6), signed (§2.1). */
 export function infoBody(serial: number): Buffer {
