@@ -4,6 +4,7 @@
 import uPlot from "uplot";
 import type { PageConnection, PageView, SeriesView } from "../../messages.ts";
 import { el } from "../dom.ts";
+import { timeRange } from "./plot-span.ts";
 
 interface Chart { box: HTMLElement; plot: uPlot | null; series: SeriesView }
 
@@ -26,7 +27,8 @@ export const plotsView: PageView = {
       if (c.box.offsetParent === null || s.x.length === 0) return;
       c.plot = new uPlot({
         width: width(c), height: 180,
-        scales: { x: { time: true } },
+        // A minute at least: points at one time would stretch the axis to years.
+        scales: { x: { time: true, range: (_u, min, max) => timeRange(min, max) } },
         series: [{}, { label: `${s.name} (${s.unit})`, stroke: "#2f5bd3", width: 1.5, points: { show: s.x.length < 60 } }],
         axes: [{}, { label: s.unit, size: 60 }],
         legend: { show: false },
