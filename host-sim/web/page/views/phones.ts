@@ -23,12 +23,12 @@ export const phonesView: PageView = {
 
     const draw = (p: PhoneView): HTMLElement => {
       const actions = el("div", { class: "actions" }, ...p.actions.map((a) => {
-        const b = el("button", { "data-command": a.command }, a.label);
+        const b = el("button", { "data-command": a.command, title: `runs: ${a.command}`, "aria-label": `${p.name}: ${a.label}` }, a.label);
         b.addEventListener("click", () => void run(p.name, a.command));
         return b;
       }));
-      const input = el("input", { name: "line", placeholder: `${p.name} …`, autocomplete: "off", spellcheck: "false" });
-      const form = el("form", { class: "phone-command" }, input, el("button", {}, "Send"));
+      const input = el("input", { name: "line", placeholder: `${p.name} …`, autocomplete: "off", spellcheck: "false", "aria-label": `a command for ${p.name}'s phone (${p.name} set bath_temp 41)` });
+      const form = el("form", { class: "phone-command" }, input, el("button", { title: `send the command as ${p.name}` }, "Send"));
       form.addEventListener("submit", (e) => {
         e.preventDefault();
         const words = input.value.trim();
