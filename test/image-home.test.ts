@@ -154,6 +154,8 @@ test("an image without a button map gets a panel with no buttons and a note", as
 test("beside --with printer the phones offer the printer's actions and no water heater's", async () => {
   await withImageHome("build/images/smart-plug.wasm", async (home) => {
     assert.equal(home.heater, undefined);
+    await assert.rejects(runCommand(home, "alice register"), /this home has no water heater \(an --image home runs one with --with heater\)/);
+    await assert.rejects(runCommand(home, "bob set bath_temp 41"), /this home has no water heater/);
     const phones = phonesFeed(home).initial().flatMap((m) => m.t === "phone" ? [m.phone] : []);
     assert.deepEqual(phones.map((p) => p.name), ["alice", "bob"]);
     for (const p of phones) {
