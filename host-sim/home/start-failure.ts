@@ -21,7 +21,7 @@ export function startFailure(e: unknown, ctx: StartContext): string {
   if ((err?.code === "EEXIST" || err?.code === "ENOTDIR") && inside(err.path, ctx.dataDir)) {
     return `the data folder ${ctx.dataDir} cannot be made: ${err.path} is a file, not a folder: name a folder with --data <dir>`;
   }
-  if (err?.code && FOLDER_CODES.has(err.code) && inside(err.path ?? err.dest, ctx.dataDir)) {
+  if (err?.code && FOLDER_CODES.has(err.code) && inside(err.path, ctx.dataDir)) {
     return `the data folder ${ctx.dataDir} cannot be written (${err.code} on ${err.path}): name a folder you may write with --data <dir>`;
   }
   if (/^mosquitto not found/.test(message)) {
