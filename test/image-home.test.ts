@@ -101,6 +101,7 @@ test("the smart plug's image runs alone in the home with its declared buttons, a
       assert.match(on.text, /recording smart-plug/);
       // Barrier: the reply follows every feed's initial messages on the socket.
       assert.deepEqual(page.got.filter((m) => m.t === "phone"), [], "no phone: nothing in this home has a phone app");
+      assert.ok(!home.flow.some((l) => /^(alice|bob) -> cloud/.test(l.text)), "and no phone signs in to the cloud");
       await until("the clock says it records", () => page.got.some((m) => m.t === "clock" && m.clock.recording));
       assert.equal((await page.request({ t: "press", device: "smart-plug", button: "toggle" })).text, "");
       await until("the plug is on", () => /On/.test(page.panel("smart-plug")?.screen ?? ""));
