@@ -1,6 +1,7 @@
 // The home's command line: what a user types after `npm start --` is read as the usage
 // says, and a mistake is one line on stderr with exit code 2 (no stack trace, nothing
-// started). One data folder belongs to one home at a time.
+// started). One data folder belongs to one home at a time. A home that cannot start once
+// its options were read says why in one sentence with exit code 1.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
@@ -9,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseHomeArgs, UsageError, USAGE, OPTIONS } from "../host-sim/home/options.ts";
 import { lockDataDir, DataDirBusy } from "../host-sim/home/data-lock.ts";
+import { startFailure } from "../host-sim/home/start-failure.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const MAIN = join(ROOT, "host-sim", "home", "main.ts");
@@ -101,4 +103,36 @@ test("a data folder is one home's: a second is refused naming the first; a dead 
   assert.equal(r.status, 2);
   assert.equal(r.stderr.trim(), `npm start: ${new DataDirBusy(dir, process.pid).message}`);
   second.release();
+});
+
+test("a home that cannot start is one sentence on stderr and exit code 1; DEBUG=1 adds the stack", () => {
+  const dir = mkdtempSync(join(tmpdir(), "home-start-failure-"));
+  const notAFolder = join(dir, "a-file");
+  writeFileSync(notAFolder, "");
+  const r = home(["--data", notAFolder, "--tui"]);
+  assert.equal(r.status, 1);
+  assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+  assert.match(r.stderr, new RegExp(`^npm start: the data folder ${notAFolder} cannot be made: .* is a file, not a folder: name a folder with --data <dir> \\(DEBUG=1 shows where\\)`));
+  assert.doesNotMatch(r.stderr, /^\s+at /m, "no stack trace");
+
+  const badImage = join(dir, "broken.wasm");
+  writeFileSync(badImage, "not wasm at all");
+  const img = home(["--data", join(dir, "data"), "--image", badImage, "--tui"]);
+  assert.equal(img.status, 1);
+  assert.match(img.stderr, new RegExp(`^npm start: --image ${badImage} does not load: .*name another image`));
+  assert.doesNotMatch(img.stderr, /^\s+at /m, "no stack trace");
+
+  const debug = spawnSync(process.execPath, ["--import", "tsx", MAIN, "--data", notAFolder, "--tui"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, DEBUG: "1" }, timeout: 60_000 });
+  assert.equal(debug.status, 1);
+  assert.match(debug.stderr, /^\s+at .*lockDataDir/m, "DEBUG=1: the stack follows the sentence");
+});
+
+test("start failures name their cause and the way out", () => {
+  const ctx = { dataDir: "/srv/home-data" };
+  assert.match(startFailure(new Error("mosquitto not found (looked at ...): install it"), ctx), /^--broker mosquitto: mosquitto is not installed: apt-get install mosquitto, or leave out --broker/);
+  const taken = Object.assign(new Error("listen EACCES: permission denied 127.0.0.1:80"), { code: "EACCES", syscall: "listen", port: 80 });
+  assert.equal(startFailure(taken, ctx), "port 80 cannot be opened (ports below 1024 need root): choose another with --port <n>");
+  const readOnly = Object.assign(new Error("EROFS"), { code: "EROFS", path: "/srv/home-data/devices" });
+  assert.match(startFailure(readOnly, ctx), /^the data folder \/srv\/home-data cannot be written \(EROFS on \/srv\/home-data\/devices\): name a folder you may write with --data <dir>$/);
+  assert.equal(startFailure(new Error("something else\n  at x"), ctx), "the home could not start: something else");
 });

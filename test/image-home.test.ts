@@ -2,7 +2,8 @@
 // generic device with the buttons its image declares (provisioned at its first power-on,
 // no named appliance beside it), its panel on the page's WebSocket, the page's record
 // switch writing a scenario that replays on ts and posix, and an image without a button
-// map getting a panel with no buttons and a note.
+// map getting a panel with no buttons and a note. Phones show only what the home runs: none
+// for an image alone, the printer's actions and no heater's beside `--with printer`.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -13,6 +14,7 @@ import { Home } from "../host-sim/home/world.ts";
 import { parseHomeArgs } from "../host-sim/home/options.ts";
 import { runCommand } from "../host-sim/home/commands.ts";
 import { startWebServer } from "../host-sim/web/server.ts";
+import { phonesFeed } from "../host-sim/web/feeds/phones.ts";
 import type { ClientMessage, PanelView, ServerMessage, WithoutId } from "../host-sim/web/messages.ts";
 import { wasmImagePath } from "../host-sim/device/power-on.ts";
 import { customSection } from "../scripts/button-section.ts";
@@ -61,9 +63,9 @@ async function pageSocket(url: string) {
   };
 }
 
-async function withImageHome(image: string, fn: (home: Home, dataDir: string) => Promise<void>): Promise<void> {
+async function withImageHome(image: string, fn: (home: Home, dataDir: string) => Promise<void>, more: string[] = []): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), "image-home-"));
-  const cli = parseHomeArgs(["--image", image, "--data", dataDir, "--fresh"]);
+  const cli = parseHomeArgs(["--image", image, "--data", dataDir, "--fresh", ...more]);
   const home = new Home({ ...cli.home, seeded: true });
   try {
     await home.start();
@@ -98,6 +100,9 @@ test("the smart plug's image runs alone in the home with its declared buttons, a
 
       const on = await page.request({ t: "record", on: true });
       assert.match(on.text, /recording smart-plug/);
+      // Barrier: the reply follows every feed's initial messages on the socket.
+      assert.deepEqual(page.got.filter((m) => m.t === "phone"), [], "no phone: nothing in this home has a phone app");
+      assert.ok(!home.flow.some((l) => /^(alice|bob) -> cloud/.test(l.text)), "and no phone signs in to the cloud");
       await until("the clock says it records", () => page.got.some((m) => m.t === "clock" && m.clock.recording));
       assert.equal((await page.request({ t: "press", device: "smart-plug", button: "toggle" })).text, "");
       await until("the plug is on", () => /On/.test(page.panel("smart-plug")?.screen ?? ""));
@@ -146,4 +151,21 @@ test("an image without a button map gets a panel with no buttons and a note", as
       await web.close();
     }
   });
+});
+
+test("beside --with printer the phones offer the printer's actions and no water heater's", async () => {
+  await withImageHome("build/images/smart-plug.wasm", async (home) => {
+    assert.equal(home.heater, undefined);
+    await assert.rejects(runCommand(home, "alice register"), /this home has no water heater \(an --image home runs one with --with heater\)/);
+    await assert.rejects(runCommand(home, "bob set bath_temp 41"), /this home has no water heater/);
+    const phones = phonesFeed(home).initial().flatMap((m) => m.t === "phone" ? [m.phone] : []);
+    assert.deepEqual(phones.map((p) => p.name), ["alice", "bob"]);
+    for (const p of phones) {
+      const labels = p.actions.map((a) => a.label);
+      assert.ok(labels.includes("tap printer (NFC)") && labels.includes("print 1 page"), labels.join(", "));
+      assert.ok(!labels.some((l) => /heater/.test(l)), `no heater action: ${labels.join(", ")}`);
+      assert.doesNotMatch(p.screen, /water heater/, "no maker app screen for a heater the home does not run");
+      assert.match(p.screen, /Printer app/);
+    }
+  }, ["--with", "printer"]);
 });

@@ -1,6 +1,7 @@
 // The home's page in headless chromium, driven as a person would: the three water-heater
 // registrations by clicking the remote's buttons and the phones' actions, a power cut that
-// the panel recovers from, and a plot with as many points as the meter measured.
+// the panel recovers from (every button on the page named for a screen reader, each
+// shortcut announced), and a plot with as many points as the meter measured.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
@@ -77,6 +78,13 @@ test("the three water-heater registrations, by clicking", { skip }, async () => 
 
 test("a power cut: the panel goes off and comes back on the home screen", { skip }, async () => {
   await withPage({ meter: false, pcs: false, lock: false, printer: false }, async (page, home) => {
+    // Every button says what it does (title or aria-label); a shortcut is announced as one.
+    await page.locator('[data-panel="heater"] [data-button="menu"]').waitFor({ timeout: TIMEOUT });
+    const unnamed = await page.$$eval("button", (bs) => bs.filter((b) => !b.title && !b.getAttribute("aria-label")).map((b) => b.outerHTML));
+    assert.deepEqual(unnamed, [], "buttons without a title or aria-label");
+    const shortcuts = await page.$$eval('[data-panel="heater"] [data-button]', (bs) => bs.map((b) => [b.querySelector("kbd") !== null, b.getAttribute("aria-keyshortcuts") !== null]));
+    assert.ok(shortcuts.some(([kbd]) => kbd), "the heater's remote has keyboard shortcuts");
+    for (const [kbd, announced] of shortcuts) assert.equal(announced, kbd, "each shortcut shown is announced (aria-keyshortcuts)");
     await press(page, "heater", "menu");
     await shows(page, "heater", /^Menu/);
     // Every state the panel is drawn in (the cut is short: it is caught as it is drawn).

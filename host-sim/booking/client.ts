@@ -7,8 +7,18 @@ export class BookingError extends Error {
   constructor(readonly status: number, message: string) { super(`booking service ${status}: ${message}`); }
 }
 
+export interface BookingSession { user: string; token: string }
+
 export class BookingClient {
   private constructor(private readonly url: string, private readonly ca: string, readonly user: string, private readonly token: string) {}
+
+  /** A user who signed up earlier (the app kept its user and token). */
+  static resume(url: string, ca: string, session: BookingSession): BookingClient {
+    return new BookingClient(url, ca, session.user, session.token);
+  }
+
+  /** What an app keeps to resume: its user and bearer token (a credential). */
+  get session(): BookingSession { return { user: this.user, token: this.token }; }
 
   /** A new user of the service. */
   static async signUp(url: string, ca: string): Promise<BookingClient> {

@@ -44,7 +44,7 @@ export async function runCommand(home: Home, line: string, progress?: (heading: 
     else if (verb === "pcs") await playPcsDemo(home, say);
     else if (verb === "lock") await playLockDemo(home, say);
     else if (verb === "printer") await playPrinterDemo(home, say);
-    else if (verb === undefined || verb === "water-heater") await playDemo(home, say);
+    else if (verb === undefined || verb === "water-heater") { home.requireHeater(); await playDemo(home, say); }
     else return `no demo "${verb}" (demo [printer|meter|pcs|lock])`;
     return "";
   }
@@ -74,9 +74,11 @@ export async function runCommand(home: Home, line: string, progress?: (heading: 
     return `${who}: ${await printerAction.run(home.printerApps[who], rest)}`;
   }
   if (verb === "wifi-key") { (home.typedRouterKeys[who] ??= []).push(rest.join(" ")); return `${who} will type that key when an app asks for the router's`; }
-  if (verb === "register") { const r = await phone.register(HEATER); return `${who}: ${r.kind} registration of ${r.deviceId}`; }
+  // The maker app's registration and commands are the water heater's: a sentence in a home
+  // without it (an --image home), not a LAN timeout.
+  if (verb === "register") { home.requireHeater(); const r = await phone.register(HEATER); return `${who}: ${r.kind} registration of ${r.deviceId}`; }
   const action = HEATER_APPLIANCE.phone?.[verb];
-  if (action) { const r = await action.run(phone, rest); return `${who}: command ${r.cmd}: ${commandOutcome(r.status)}`; }
+  if (action) { home.requireHeater(); const r = await action.run(phone, rest); return `${who}: command ${r.cmd}: ${commandOutcome(r.status)}`; }
   if (verb === "history") return JSON.stringify(await phone.history(rest[0]), null, 1);
   if (verb === "devices") return JSON.stringify(await phone.devices(), null, 1);
   if (verb === "state") return JSON.stringify(await phone.state(rest[0]));

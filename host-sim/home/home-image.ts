@@ -21,6 +21,14 @@ import { readButtonMap, type ButtonMap } from "../device/button-map.ts";
 import { APPLIANCES } from "../appliances/index.ts";
 import { Pin } from "../device/types.ts";
 
+/** The image would not run (not wasm, a missing import, a trap at its start): `npm start`
+ *  says so in one sentence (start-failure.ts). */
+export class ImageDoesNotLoad extends Error {
+  constructor(readonly path: string, readonly reason: unknown) {
+    super(`--image ${path} does not load: ${(reason as Error)?.message?.split("\n")[0] ?? String(reason)}`, { cause: reason });
+  }
+}
+
 /** The image the command line names: a .wasm (any host) or a native board's executable
  *  (build/<engine>/<name>: that engine). */
 export interface ImageChoice {

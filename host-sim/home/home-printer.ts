@@ -93,10 +93,12 @@ export class HomePrinter {
   phone(name: string, cloud: PrinterCloudApi, seeded: boolean, askRouterKey: (attempt: number) => Promise<string | null>): PrinterPhone {
     const radio = appRadio(this.o.air.phone(name), this.o.lan, this.o.routerSsid);
     const note = (s: string) => this.o.note("HOME", s);
+    // What the apps hold survives a restart of the home (erased by --fresh).
+    const kept = (app: string) => join(this.o.dataDir, "phones", name, `${app}.json`);
     return {
       device: PRINTER,
-      manage: new PrinterManageApp({ name, radio, cloud, askRouterKey, note, random: seeded ? seededRandom(`${name}-printer-manage`) : undefined }),
-      print: new PrintApp({ name, radio, note, random: seeded ? seededRandom(`${name}-printer-print`) : undefined }),
+      manage: new PrinterManageApp({ name, radio, cloud, askRouterKey, note, random: seeded ? seededRandom(`${name}-printer-manage`) : undefined, stateFile: kept("printer-manage-app") }),
+      print: new PrintApp({ name, radio, note, random: seeded ? seededRandom(`${name}-printer-print`) : undefined, stateFile: kept("printer-print-app") }),
     };
   }
 

@@ -11,7 +11,8 @@
 // (`--no-lock` leaves it out); `--home lock` is its home beside the water heater alone, and
 // `--demo lock` plays two users' slots and a revocation. `--help` lists the options
 // (options.ts); a bad one is one line and exit code 2. One home per data folder
-// (data-lock.ts).
+// (data-lock.ts). A home that cannot start (no mosquitto, a port or data folder it cannot
+// open, an image that does not load) is one line and exit code 1 (start-failure.ts).
 import { createInterface } from "node:readline";
 import { Home } from "./world.ts";
 import { playDemo } from "../appliances/water-heater/demo.ts";
@@ -24,6 +25,7 @@ import { parseHomeArgs, UsageError, USAGE, type HomeCommandLine } from "./option
 import { runCommand } from "./commands.ts";
 import { lockDataDir, DataDirBusy } from "./data-lock.ts";
 import { startWebServer } from "../web/server.ts";
+import { startFailureText } from "./start-failure.ts";
 
 const interactive = process.stdin.isTTY && !process.argv.includes("--demo");
 /** A demo typed at the console is playing: its headings and messages print as they happen. */
@@ -44,9 +46,14 @@ if (cli.help) { console.log(USAGE); process.exit(0); }
 // The terminal prints the flow as it goes when it is not drawing the view itself, and while
 // a demo typed at the console plays; the page shows the flow itself.
 if (cli.view === "tui") cli.home.onFlow = (l) => { if (!interactive || playing) console.log(flowText(l)); };
+/** The home could not start (or stopped on an error): one sentence, exit code 1. */
+function fail(e: unknown): never {
+  console.error(startFailureText(e, { dataDir: cli.home.dataDir }));
+  process.exit(1);
+}
 try { lockDataDir(cli.home.dataDir); } catch (e) {
   if (e instanceof DataDirBusy) refuse(e.message);
-  throw e;
+  fail(e);
 }
 const home = new Home(cli.home);
 const printerDemo = cli.demo === "printer", meterDemo = cli.demo === "meter", pcsDemo = cli.demo === "pcs", lockDemo = cli.demo === "lock";
@@ -132,4 +139,4 @@ async function servePage(): Promise<void> {
   await home.stop();
 }
 
-main().then(() => process.exit(0), async (e) => { console.error(e); await home.stop(); process.exit(1); });
+main().then(() => process.exit(0), async (e) => { await home.stop().catch(() => undefined); fail(e); });

@@ -47,7 +47,7 @@ import { SecretFields, httpRequest, lanFrame, logLine, mqttConnect, mqttDelivere
 import { EventKind } from "../device/types.ts";
 import type { FlowProtocol } from "../web/messages.ts";
 import { LiveClock } from "../sim/live-clock.ts";
-import { HomeImage, type ImageChoice } from "./home-image.ts";
+import { HomeImage, ImageDoesNotLoad, type ImageChoice } from "./home-image.ts";
 
 export interface HomeOptions {
   dataDir: string;
@@ -232,8 +232,11 @@ export class Home {
     };
     this.alice = phone("alice", "alice", "alice-phone", true);
     this.bob = phone("bob", "bob", "bob-phone", true);
-    await this.alice.createAccount();
-    await this.bob.createAccount();
+    // An image alone: no appliance has an app on their phones, so nobody signs in.
+    if (this.o.heater !== false || this.o.printer || this.o.meter || this.o.pcs || this.o.lock) {
+      await this.alice.createAccount();
+      await this.bob.createAccount();
+    }
     if (this.o.printer) await this.startPrinter();
     if (this.o.meter) await this.startMeter();
     if (this.o.pcs) await this.startPcs();
@@ -274,7 +277,13 @@ export class Home {
       broker: () => ({ url: `mqtts://127.0.0.1:${this.brokerPort}`, ca: this.pki.ca }),
       note: (via, text) => this.note(via, text),
     });
-    await this.image.start();
+    try {
+      await this.image.start();
+    } catch (e) {
+      // A file system error is the data folder's, not the image's.
+      if (typeof (e as NodeJS.ErrnoException).code === "string") throw e;
+      throw new ImageDoesNotLoad(choice.path, e);
+    }
   }
 
   private async startLock(): Promise<void> {

@@ -5,7 +5,8 @@
 // the lock through the SDK. The app only ever holds tickets, ids, slots and results.
 import { existsSync, mkdirSync, readFileSync, writeFileSync, appendFileSync } from "node:fs";
 import { join } from "node:path";
-import { BookingClient } from "../../booking/client.ts";
+import { BookingClient, type BookingSession } from "../../booking/client.ts";
+import { AppStore, savedText } from "../app-store.ts";
 import type { Booking, BookingGrantType, LocksResponse } from "../../booking/types.ts";
 import type { LockAction, MakerSdk, OperateResult } from "../maker-sdk/index.ts";
 
@@ -24,9 +25,15 @@ export class BookingApp {
   /** What the app showed its user, newest last (also in its storage's app.log). */
   readonly log: string[] = [];
   private client: BookingClient | null = null;
+  /** The account at the booking service, kept across runs (session.json, the owner's file
+   *  alone): bookings kept in its storage stay this user's to cancel. */
+  private readonly session: AppStore<{ session: BookingSession | null }>;
 
   constructor(private readonly o: BookingAppOptions) {
     mkdirSync(o.storeDir, { recursive: true });
+    this.session = new AppStore(join(o.storeDir, "session.json"), (s) => ({ session: readSession(s.session) }));
+    const kept = this.session.load().session;
+    if (kept) this.client = BookingClient.resume(o.bookingUrl, o.ca, kept);
   }
 
   get user(): string | undefined { return this.client?.user; }
@@ -34,6 +41,7 @@ export class BookingApp {
   /** A new account at the booking service. */
   async signUp(): Promise<string> {
     this.client = await BookingClient.signUp(this.o.bookingUrl, this.o.ca);
+    this.session.save({ session: this.client.session });
     this.show(`signed up as ${this.client.user}`);
     return this.client.user;
   }
@@ -101,3 +109,10 @@ export class BookingApp {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");
+
+function readSession(v: unknown): BookingSession | null {
+  if (v === null || typeof v !== "object") return null;
+  const s = v as Record<string, unknown>;
+  const user = savedText(s.user), token = savedText(s.token);
+  return user && token ? { user, token } : null;
+}

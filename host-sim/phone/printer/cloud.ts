@@ -24,6 +24,8 @@ export interface PrinterCloudApi {
   exchangeSvwt(svwt: Uint8Array): Promise<SvtGrant>;
   /** The SVT held (null before an exchange). */
   readonly svt: SvtGrant | null;
+  /** Holds an SVT kept from an earlier run (the app's store). */
+  useSvt?(svt: SvtGrant | null): void;
   /** POST /api/printers/free-charge (S85-S89). */
   freeCharge(): Promise<ChargeGrant>;
   /** POST /api/printers/purchase (paid; payment simulated). */

@@ -12,6 +12,8 @@ import type { AppRadio } from "./radio.ts";
 import type { ChargeGrant, PrinterCloudApi } from "./cloud.ts";
 import { CloudError } from "../cloud-client.ts";
 import { E_AUTH, E_LOCKED, E_NOTFOUND } from "../../board/errors.ts";
+import { AppStore } from "../app-store.ts";
+import { readManageApp, type SavedManageApp } from "./app-state.ts";
 
 export interface ManageAppOptions {
   /** The phone's name in the home ("alice"). */
@@ -25,6 +27,9 @@ export interface ManageAppOptions {
   pollMs?: number;
   /** Narration (the home's flow, a demo). */
   note?: (s: string) => void;
+  /** Where the app keeps its key, PT, printer and SVT between runs (app-store.ts);
+   *  absent: it forgets them when it ends. */
+  stateFile?: string;
 }
 
 export type TapVia = "nfc" | "ble";
@@ -41,19 +46,35 @@ const PT_GONE: readonly number[] = [E_AUTH, E_NOTFOUND, E_LOCKED];
 export class PrinterManageApp {
   screen: string;
   readonly key: PhoneKey;
-  /** The PT this phone holds for the printer (S35), kept for later control. */
-  pt: Buffer | null = null;
-  deviceId: string | null = null;
-  serial: string | null = null;
   /** The PWT of the last tap, until it is used: it gets a new PT when the printer no
    *  longer takes the one held (S31 again, over the LAN). */
   private tapPwt: Buffer | null = null;
   private readonly random: RandomSource;
+  private readonly store: AppStore<SavedManageApp> | null;
+  private saved: SavedManageApp;
 
   constructor(readonly o: ManageAppOptions) {
     this.random = o.random ?? osRandom;
-    this.key = new PhoneKey(this.random);
+    this.store = o.stateFile ? new AppStore(o.stateFile, readManageApp) : null;
+    this.saved = this.store?.load() ?? readManageApp({});
+    this.key = new PhoneKey(this.random, this.saved.key ? Buffer.from(this.saved.key, "hex") : undefined);
+    if (this.saved.svt) o.cloud.useSvt?.(this.saved.svt);
+    this.keep({ key: this.key.privateKey.toString("hex") });
     this.screen = `Printer app (${o.name})\nTap your printer`;
+  }
+
+  /** The PT this phone holds for the printer (S35), kept for later control. */
+  get pt(): Buffer | null { return this.saved.pt ? Buffer.from(this.saved.pt, "hex") : null; }
+  set pt(pt: Buffer | null) { this.keep({ pt: pt ? pt.toString("hex") : null }); }
+  /** The printer's registration (its device ID at the cloud). */
+  get deviceId(): string | null { return this.saved.deviceId; }
+  set deviceId(id: string | null) { this.keep({ deviceId: id }); }
+  get serial(): string | null { return this.saved.serial; }
+  set serial(serial: string | null) { this.keep({ serial }); }
+
+  private keep(change: Partial<SavedManageApp>): void {
+    this.saved = { ...this.saved, ...change };
+    this.store?.save(this.saved);
   }
 
   /** S18-S21: touch the printer (NFC) or read it over BLE in its CONNECT window. */
@@ -109,7 +130,7 @@ export class PrinterManageApp {
       }
     }
     const grant = await this.o.cloud.exchangeSvwt(token);
-    this.deviceId = grant.deviceId;
+    this.keep({ deviceId: grant.deviceId, svt: { svt: grant.svt, deviceId: grant.deviceId, expires: grant.expires } });
     this.note(`exchanged the SVWT for an SVT (printer ${grant.deviceId})`);
     return grant.svt;
   }

@@ -8,12 +8,16 @@ import { bleHandover, bleReadRequest, readTapAnswer } from "./tap.ts";
 import { PRINT_SHORT, WFD_LABEL, type PrintedReply, type TapAnswer } from "./messages.ts";
 import type { AppRadio } from "./radio.ts";
 import type { TapVia } from "./manage-app.ts";
+import { AppStore } from "../app-store.ts";
+import { readPrintApp } from "./app-state.ts";
 
 export interface PrintAppOptions {
   name: string;
   radio: AppRadio;
   random?: RandomSource;
   note?: (s: string) => void;
+  /** Where the app keeps its key between runs (app-store.ts); absent: a new key each run. */
+  stateFile?: string;
 }
 
 /** The tap answer asked for the management app instead (setup, recharge, ink exchange). */
@@ -26,7 +30,10 @@ export class PrintApp {
   readonly key: PhoneKey;
 
   constructor(readonly o: PrintAppOptions) {
-    this.key = new PhoneKey(o.random ?? osRandom);
+    const store = o.stateFile ? new AppStore(o.stateFile, readPrintApp) : null;
+    const kept = store?.load().key;
+    this.key = new PhoneKey(o.random ?? osRandom, kept ? Buffer.from(kept, "hex") : undefined);
+    store?.save({ key: this.key.privateKey.toString("hex") });
     this.screen = `Print app (${o.name})\nTap the printer to print`;
   }
 

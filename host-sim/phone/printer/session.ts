@@ -11,14 +11,18 @@ import {
 
 const NONCE_LEN = 16, PUBLIC_LEN = 65, TAG_LEN = 16;
 
-/** The app's long-term key pair: made once per installed app, kept across sessions. */
+/** The app's long-term key pair: made once per installed app, kept across sessions (and,
+ *  given `kept`, across runs: the private key the app's store held). */
 export class PhoneKey {
   readonly ecdh: ECDH = createECDH("prime256v1");
-  constructor(random: RandomSource) {
+  constructor(random: RandomSource, kept?: Buffer) {
+    if (kept) { this.ecdh.setPrivateKey(kept); return; }
     for (;;) {
       try { this.ecdh.setPrivateKey(random.bytes(32)); break; } catch { /* out of range: draw again */ }
     }
   }
+  /** For the app's own store (app-store.ts) alone: never logged, never sent. */
+  get privateKey(): Buffer { return this.ecdh.getPrivateKey(); }
   get publicKey(): Buffer { return this.ecdh.getPublicKey(); }
   /** What the printer binds a PT to: SHA-256 of the public key. */
   get phoneId(): Buffer { return createHash("sha256").update(this.publicKey).digest(); }

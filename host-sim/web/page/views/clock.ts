@@ -10,13 +10,13 @@ export const clockView: PageView = {
   mount(root: HTMLElement, conn: PageConnection) {
     let last: ClockView | null = null;
     let receivedAt = 0;
-    const time = el("output", { class: "time", "data-clock": "time" }, "--:--:--");
+    const time = el("output", { class: "time", "data-clock": "time", title: "the home's time (UTC)", "aria-label": "the home's time" }, "--:--:--");
     const speed = el("select", { "data-clock": "speed", title: "device time per real second" },
       ...SPEEDS.map((s) => el("option", { value: String(s) }, `${s}×`)));
-    const pause = el("button", { "data-clock": "pause" }, "pause");
+    const pause = el("button", { "data-clock": "pause", title: "pause or resume the simulated clock", "aria-pressed": "false" }, "pause");
     const step = el("button", { "data-clock": "step", title: "run the next timer of any device", disabled: true }, "step");
     const switchFor = (part: "broker" | "cloud") => {
-      const box = el("input", { type: "checkbox", "data-outage": part, checked: true });
+      const box = el("input", { type: "checkbox", "data-outage": part, checked: true, title: `clear: a ${part} outage; check: the ${part} comes back` });
       box.addEventListener("change", () => void conn.request({ t: "outage", part, up: box.checked }));
       return { box, label: el("label", { class: "switch" }, box, ` ${part} up`) };
     };
@@ -42,6 +42,7 @@ export const clockView: PageView = {
       if (!SPEEDS.includes(clock.speed)) speed.append(el("option", { value: String(clock.speed) }, `${clock.speed}×`));
       speed.value = String(clock.speed);
       pause.textContent = clock.paused ? "resume" : "pause";
+      pause.setAttribute("aria-pressed", String(clock.paused));
       root.classList.toggle("paused", clock.paused);
       step.disabled = !clock.paused;
       broker.box.checked = clock.brokerUp;

@@ -62,7 +62,7 @@ export const flowView: PageView = {
 
     const actor = el("select", { "data-filter": "actor", title: "only messages from or to this actor" }, el("option", { value: "" }, "every actor"));
     const protocolBoxes = PROTOCOLS.map((p) => {
-      const box = el("input", { type: "checkbox", checked: true, "data-protocol": p });
+      const box = el("input", { type: "checkbox", checked: true, "data-protocol": p, title: `show ${p} messages` });
       box.addEventListener("change", redraw);
       return el("label", {}, box, ` ${p}`);
     });

@@ -19,14 +19,17 @@ export const panelsView: PageView = {
     const press = (device: string, button: string) => void conn.request({ t: "press", device, button });
 
     const draw = (p: PanelView): HTMLElement => {
-      const lcd = el("pre", { class: "lcd", "data-screen": p.device }, p.screen || " ");
+      const lcd = el("pre", { class: "lcd", "data-screen": p.device, "aria-label": `${p.title}'s screen` }, p.screen || " ");
       const buttons = el("div", { class: "buttons" }, ...p.buttons.map((b) => {
-        const btn = el("button", { "data-button": b.name, title: b.key ? `key: ${b.key}` : undefined }, b.name, ...(b.key ? [el("kbd", {}, KEY_LABEL[b.key] ?? b.key)] : []));
+        // Named for a screen reader, with its shortcut (which acts on the selected panel).
+        const btn = el("button", { "data-button": b.name, "aria-label": `${b.name} on ${p.title}`, "aria-keyshortcuts": b.key,
+          title: `press ${b.name}${b.key ? ` (key ${KEY_LABEL[b.key] ?? b.key} while this panel is selected)` : ""}` }, b.name, ...(b.key ? [el("kbd", { "aria-hidden": "true" }, KEY_LABEL[b.key] ?? b.key)] : []));
         btn.addEventListener("click", (e) => { e.stopPropagation(); select(p.device); press(p.device, b.name); });
         return btn;
       }));
       const pins = el("ul", { class: "pins" }, ...p.pins.map((pin) => {
-        const li = el("li", { class: `pin ${pin.level ? "high" : "low"}${pin.command ? " input" : ""}`, "data-pin": String(pin.pin), title: pin.command ? `click: ${pin.command}` : `logical pin ${pin.pin} (${pin.dir})` },
+        const li = el("li", { class: `pin ${pin.level ? "high" : "low"}${pin.command ? " input" : ""}`, "data-pin": String(pin.pin), title: pin.command ? `click: ${pin.command}` : `logical pin ${pin.pin} (${pin.dir})`,
+          role: pin.command ? "button" : undefined, "aria-label": `${pin.name}: ${pin.level ? "high" : "low"}${pin.command ? ` (click: ${pin.command})` : ""}` },
           el("span", { class: "lamp" }), `${pin.name} `, el("small", {}, `${pin.dir} ${pin.level}`));
         // An input the home can change (the lock's door): a click flips it.
         if (pin.command) li.addEventListener("click", (e) => { e.stopPropagation(); void conn.request({ t: "command", line: pin.command! }); });
@@ -34,9 +37,10 @@ export const panelsView: PageView = {
       }));
       const links = el("ul", { class: "links" }, ...p.links.map((l) =>
         el("li", { class: /connected|HomeNet|wired|^installed|online/.test(l.state) && !/not/.test(l.state) ? "ok" : "off" }, `${l.name}: ${l.state}`)));
-      const power = el("button", { class: `power ${p.power}`, "data-power": p.device, title: "power cut and restart" }, p.power === "on" ? "power on" : "power off");
+      const power = el("button", { class: `power ${p.power}`, "data-power": p.device, title: "power cut and restart", "aria-label": `cut the power of ${p.title} and restart it (now ${p.power})` }, p.power === "on" ? "power on" : "power off");
       power.addEventListener("click", (e) => { e.stopPropagation(); power.disabled = true; void conn.request({ t: "power", device: p.device }); });
-      const card = el("article", { class: `panel power-${p.power}`, "data-panel": p.device, tabindex: "0" },
+      const card = el("article", { class: `panel power-${p.power}`, "data-panel": p.device, tabindex: "0", "aria-label": p.title,
+        title: p.buttons.some((b) => b.key) ? "click to select: the keyboard's shortcuts then press this panel's buttons" : undefined },
         el("header", {}, el("h2", {}, p.title), el("small", {}, `${p.image} · ${p.host}`), power),
         lcd, buttons, pins, links);
       card.addEventListener("click", () => select(p.device));

@@ -1,5 +1,6 @@
 // The phones beside the panels: each one's screens, whether it is at home, its actions
-// (each a console command) and a command line of its own ("alice set bath_temp 41").
+// (each a console command) and a command line of its own ("alice set bath_temp 41"). A home
+// whose appliances have no phone app (an --image home alone) says so instead.
 import type { PageConnection, PageView, PhoneView } from "../../messages.ts";
 import { el } from "../dom.ts";
 
@@ -8,6 +9,8 @@ export const phonesView: PageView = {
   mount(root: HTMLElement, conn: PageConnection) {
     const cards = new Map<string, HTMLElement>();
     const replies = new Map<string, string>();
+    const none = el("p", { class: "empty" }, "No phones: no appliance in this home has a phone app (an --image home drives its image from the panel; --with adds appliances).");
+    root.append(none);
 
     const run = async (name: string, command: string) => {
       replies.set(name, `> ${command}\n…`);
@@ -20,12 +23,12 @@ export const phonesView: PageView = {
 
     const draw = (p: PhoneView): HTMLElement => {
       const actions = el("div", { class: "actions" }, ...p.actions.map((a) => {
-        const b = el("button", { "data-command": a.command }, a.label);
+        const b = el("button", { "data-command": a.command, title: `runs: ${a.command}`, "aria-label": `${p.name}: ${a.label}` }, a.label);
         b.addEventListener("click", () => void run(p.name, a.command));
         return b;
       }));
-      const input = el("input", { name: "line", placeholder: `${p.name} …`, autocomplete: "off", spellcheck: "false" });
-      const form = el("form", { class: "phone-command" }, input, el("button", {}, "Send"));
+      const input = el("input", { name: "line", placeholder: `${p.name} …`, autocomplete: "off", spellcheck: "false", "aria-label": `a command for ${p.name}'s phone (${p.name} set bath_temp 41)` });
+      const form = el("form", { class: "phone-command" }, input, el("button", { title: `send the command as ${p.name}` }, "Send"));
       form.addEventListener("submit", (e) => {
         e.preventDefault();
         const words = input.value.trim();
@@ -46,6 +49,7 @@ export const phonesView: PageView = {
       const typing = old?.querySelector<HTMLInputElement>("input");
       if (typing?.value) { const i = card.querySelector<HTMLInputElement>("input")!; i.value = typing.value; }
       const focused = typing !== undefined && typing !== null && document.activeElement === typing;
+      none.remove();
       if (old) old.replaceWith(card); else root.append(card);
       if (focused) card.querySelector<HTMLInputElement>("input")!.focus();
       cards.set(phone.name, card);

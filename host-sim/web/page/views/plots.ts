@@ -4,6 +4,7 @@
 import uPlot from "uplot";
 import type { PageConnection, PageView, SeriesView } from "../../messages.ts";
 import { el } from "../dom.ts";
+import { timeLabels, xRange } from "./plot-span.ts";
 
 interface Chart { box: HTMLElement; plot: uPlot | null; series: SeriesView }
 
@@ -26,9 +27,10 @@ export const plotsView: PageView = {
       if (c.box.offsetParent === null || s.x.length === 0) return;
       c.plot = new uPlot({
         width: width(c), height: 180,
-        scales: { x: { time: true } },
+        // A minute at least: points at one time would stretch the axis to years.
+        scales: { x: { time: true, range: (u, min, max) => xRange(u.data[0], min, max) } },
         series: [{}, { label: `${s.name} (${s.unit})`, stroke: "#2f5bd3", width: 1.5, points: { show: s.x.length < 60 } }],
-        axes: [{}, { label: s.unit, size: 60 }],
+        axes: [{ values: (_u, splits) => timeLabels(splits), space: 90 }, { label: s.unit, size: 76 }],
         legend: { show: false },
       }, data, c.box.querySelector<HTMLElement>(".chart")!);
     };

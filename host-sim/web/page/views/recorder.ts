@@ -8,7 +8,7 @@ export const recorderView: PageView = {
   name: "recorder",
   mount(root: HTMLElement, conn: PageConnection) {
     let recording = false;
-    const button = el("button", { "data-record": "toggle" }, "start recording");
+    const button = el("button", { "data-record": "toggle", title: "record a scenario per device (each restarts from a boot)" }, "start recording");
     const state = el("span", { class: "record-state", "data-record": "state" }, "not recording");
     const log = el("pre", { class: "record-log", "data-record": "log" });
     const help = el("p", { class: "record-help" },
